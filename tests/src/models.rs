@@ -1,0 +1,102 @@
+//! The models under test: a serial key, a composite key, and a String key.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use write_through::prelude::*;
+
+use crate::schema::{wt_memberships, wt_tags, wt_users};
+
+/// A row with a database-generated key and a unique column.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_users)]
+#[write_through(key = "user:{id}", ttl = "1h")]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+/// A user before the database gave it an id.
+#[derive(Insertable, Debug, Clone)]
+#[diesel(table_name = wt_users)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+}
+
+/// A composite primary key.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_memberships, primary_key(org_id, user_id))]
+#[write_through(key = "org:{org_id}:member:{user_id}", ttl = 600, negative_ttl = "30s")]
+pub struct Membership {
+    pub org_id: i32,
+    pub user_id: i32,
+    pub role: String,
+}
+
+/// A String primary key, so key escaping is exercised with user data.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_tags, primary_key(name))]
+#[write_through(key = "tag:{name}", ttl = "5m", negative_ttl = "1m")]
+pub struct Tag {
+    pub name: String,
+    pub uses: i32,
+}
+
+/// A composite key of two strings: the hardest case for key escaping.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = crate::schema::wt_pairs, primary_key(a, b))]
+#[write_through(key = "pair:{a}:{b}", ttl = "1m")]
+pub struct Pair {
+    pub a: String,
+    pub b: String,
+    pub v: i32,
+}

@@ -1,0 +1,53 @@
+//! The tables the suites use, and the DDL that creates them on each backend.
+
+diesel::table! {
+    wt_users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    wt_memberships (org_id, user_id) {
+        org_id -> Integer,
+        user_id -> Integer,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    wt_tags (name) {
+        name -> Text,
+        uses -> Integer,
+    }
+}
+
+/// PostgreSQL DDL, idempotent.
+pub const POSTGRES_DDL: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS wt_users (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
+    "CREATE TABLE IF NOT EXISTS wt_tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL)",
+];
+
+/// MySQL/MariaDB DDL, idempotent.
+pub const MYSQL_DDL: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS wt_users (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, name TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
+    "CREATE TABLE IF NOT EXISTS wt_tags (name VARCHAR(191) PRIMARY KEY, uses INTEGER NOT NULL)",
+];
+
+/// SQLite DDL, idempotent.
+pub const SQLITE_DDL: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS wt_users (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
+    "CREATE TABLE IF NOT EXISTS wt_tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL)",
+];
+
+diesel::table! {
+    wt_pairs (a, b) {
+        a -> Text,
+        b -> Text,
+        v -> Integer,
+    }
+}

@@ -1,0 +1,188 @@
+//! Connections to the services the suites run against.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use diesel::prelude::*;
+use diesel::{MysqlConnection, PgConnection, SqliteConnection};
+use write_through::Cache;
+
+use crate::schema::{MYSQL_DDL, POSTGRES_DDL, SQLITE_DDL};
+
+/// The Redis the suites use (`REDIS_URL`, default the local one).
+pub fn redis_url() -> String {
+    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A value unique in this process and across runs: test ids, namespaces, emails.
+pub fn unique() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos();
+    // Low 40 bits of the clock, then a counter: distinct across processes in practice and
+    // within one process always; small enough for an INTEGER column after `% i32::MAX`.
+    ((nanos as u64 & 0xFF_FFFF_FFFF) << 16) | (NEXT.fetch_add(1, Ordering::Relaxed) & 0xFFFF)
+}
+
+/// A unique positive `i32`, for integer keys the test chooses itself.
+pub fn unique_i32() -> i32 {
+    (unique() % (i32::MAX as u64 - 1)) as i32 + 1
+}
+
+/// Reports a missing service: a failure under CI, a loud skip elsewhere.
+fn unavailable(service: &str, url: &str, error: &dyn std::fmt::Display) {
+    let message =
+        format!("\n!!!!! {service} is not reachable ({error}); set the URL with {url} !!!!!\n");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{message}under CI every service must be up");
+    }
+    eprintln!("{message}skipping this test");
+}
+
+/// A PostgreSQL connection with the test tables, or `None` (after a loud message) when
+/// PostgreSQL is down outside CI.
+pub fn postgres() -> Option<PgConnection> {
+    let url = std::env::var("DATABASE_URL_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    match PgConnection::establish(&url) {
+        Ok(mut conn) => {
+            create_tables(&mut conn, POSTGRES_DDL);
+            Some(conn)
+        }
+        Err(error) => {
+            unavailable("PostgreSQL", "DATABASE_URL_PG", &error);
+            None
+        }
+    }
+}
+
+/// A MySQL/MariaDB connection with the test tables, or `None` as for [`postgres`].
+pub fn mysql() -> Option<MysqlConnection> {
+    let url = std::env::var("DATABASE_URL_MYSQL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    match MysqlConnection::establish(&url) {
+        Ok(mut conn) => {
+            create_tables(&mut conn, MYSQL_DDL);
+            Some(conn)
+        }
+        Err(error) => {
+            unavailable("MySQL/MariaDB", "DATABASE_URL_MYSQL", &error);
+            None
+        }
+    }
+}
+
+/// A SQLite database in a temporary file (deleted with the returned guard).
+pub fn sqlite() -> (SqliteConnection, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("test.sqlite");
+    let mut conn = SqliteConnection::establish(path.to_str().expect("utf-8 temp path"))
+        .expect("open SQLite in a temp file");
+    create_tables(&mut conn, SQLITE_DDL);
+    (conn, dir)
+}
+
+fn create_tables<C: Connection>(conn: &mut C, ddl: &[&str]) {
+    for statement in ddl {
+        // Two test threads may race to create a table; the loser's error is harmless.
+        if let Err(error) = conn.batch_execute(statement) {
+            let text = error.to_string();
+            assert!(
+                text.contains("already exists") || text.contains("duplicate key"),
+                "creating test tables failed: {text}"
+            );
+        }
+    }
+}
+
+/// A plain redis-rs connection, for looking behind the cache's back.
+pub fn redis_connection() -> Option<redis::Connection> {
+    let url = redis_url();
+    match redis::Client::open(url.as_str()).and_then(|c| c.get_connection()) {
+        Ok(conn) => Some(conn),
+        Err(error) => {
+            unavailable("Redis", "REDIS_URL", &error);
+            None
+        }
+    }
+}
+
+/// A cache in a namespace of its own, whose keys are deleted when it is dropped.
+pub struct TestCache {
+    pub cache: Cache,
+    pub redis: redis::Connection,
+}
+
+impl TestCache {
+    /// `None` (after a loud message) when Redis is down outside CI.
+    pub fn new() -> Option<Self> {
+        Self::with(|builder| builder)
+    }
+
+    /// A test cache with extra builder settings.
+    pub fn with(
+        configure: impl FnOnce(write_through::CacheBuilder) -> write_through::CacheBuilder,
+    ) -> Option<Self> {
+        let redis = redis_connection()?;
+        let namespace = format!("wt-test-{}", unique());
+        let cache = configure(Cache::builder(&redis_url()).namespace(&namespace))
+            .build()
+            .expect("a valid test cache");
+        Some(Self { cache, redis })
+    }
+
+    /// The full key of a rendered template.
+    pub fn key(&self, rendered: &str) -> String {
+        format!("{}:{rendered}", self.cache.namespace())
+    }
+
+    /// The raw bytes under a rendered template.
+    pub fn raw(&mut self, rendered: &str) -> Option<Vec<u8>> {
+        let key = self.key(rendered);
+        redis::cmd("GET")
+            .arg(key)
+            .query(&mut self.redis)
+            .expect("GET")
+    }
+
+    /// Puts raw bytes under a rendered template.
+    pub fn put_raw(&mut self, rendered: &str, value: &[u8]) {
+        let key = self.key(rendered);
+        redis::cmd("SET")
+            .arg(key)
+            .arg(value)
+            .query::<()>(&mut self.redis)
+            .expect("SET");
+    }
+
+    /// The remaining TTL of a key in milliseconds (-2 when absent, -1 when none).
+    pub fn pttl(&mut self, rendered: &str) -> i64 {
+        let key = self.key(rendered);
+        redis::cmd("PTTL")
+            .arg(key)
+            .query(&mut self.redis)
+            .expect("PTTL")
+    }
+
+    /// Every key in this cache's namespace.
+    pub fn keys(&mut self) -> Vec<String> {
+        let pattern = format!("{}:*", self.cache.namespace());
+        let mut keys: Vec<String> = redis::cmd("KEYS")
+            .arg(pattern)
+            .query(&mut self.redis)
+            .expect("KEYS");
+        keys.sort();
+        keys
+    }
+}
+
+impl Drop for TestCache {
+    fn drop(&mut self) {
+        let keys = self.keys();
+        if !keys.is_empty() {
+            let _ = redis::cmd("DEL").arg(keys).query::<()>(&mut self.redis);
+        }
+    }
+}

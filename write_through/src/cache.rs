@@ -1,0 +1,279 @@
+//! The `Cache` handle and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{CacheError, ConfigError, Error};
+use crate::model::Cached;
+use crate::redacted::RedisUrl;
+use crate::stats::Stats;
+use crate::store::Store;
+
+/// What a write does when Redis cannot be reached before its database write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WritePolicy {
+    /// The database write goes ahead; keys that could not be invalidated are remembered and
+    /// invalidated as soon as Redis answers again, before any other cache traffic.
+    #[default]
+    Available,
+    /// The key is invalidated in Redis before the database write; when that fails the write
+    /// is refused with [`Error::Cache`] and the database is not touched.
+    Strict,
+}
+
+/// A handle to the Redis cache: cheap to clone, shared by all threads.
+///
+/// ```no_run
+/// # fn main() -> Result<(), write_through::Error> {
+/// let cache = write_through::Cache::open("redis://127.0.0.1:6379")?;
+/// cache.ping()?; // optional: fail fast at start-up when Redis is down
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Cache {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) namespace: String,
+    pub(crate) write_policy: WritePolicy,
+    pub(crate) max_value_bytes: usize,
+    pub(crate) store: Store,
+    url: RedisUrl,
+}
+
+impl Cache {
+    /// Opens a cache on the Redis at `url` with default settings. No connection is made until
+    /// the first command, so an application can start while Redis is down.
+    pub fn open(url: &str) -> Result<Self, Error> {
+        Self::builder(url).build()
+    }
+
+    /// Starts configuring a cache on the Redis at `url`.
+    pub fn builder(url: &str) -> CacheBuilder {
+        CacheBuilder {
+            url: RedisUrl::new(url),
+            namespace: DEFAULT_NAMESPACE.to_owned(),
+            connect_timeout: Duration::from_millis(500),
+            io_timeout: Duration::from_millis(500),
+            max_idle_connections: 16,
+            max_value_bytes: 16 * 1024 * 1024,
+            write_policy: WritePolicy::default(),
+        }
+    }
+
+    /// Sends `PING`: `Ok` when Redis answers within the timeouts.
+    pub fn ping(&self) -> Result<(), CacheError> {
+        self.inner.store.ping()
+    }
+
+    /// The prefix of every key this cache writes.
+    pub fn namespace(&self) -> &str {
+        &self.inner.namespace
+    }
+
+    /// The counters since this cache was opened, shared by all its clones.
+    pub fn stats(&self) -> Stats {
+        let store = &self.inner.store;
+        store.counters.snapshot(store.owed_invalidations() as u64)
+    }
+
+    /// The full Redis key of the `M` row with primary key `id`.
+    pub fn key<M: Cached>(&self, id: M::Id<'_>) -> Vec<u8> {
+        crate::ops::key_of::<M>(&self.inner, id)
+    }
+
+    /// Deletes the cached value of one row, for writes that bypassed the library (a migration,
+    /// another service, `psql`). When Redis cannot be reached the invalidation is owed and
+    /// delivered before Redis serves anything else, and the error is returned for information.
+    pub fn invalidate<M: Cached>(&self, id: M::Id<'_>) -> Result<(), CacheError> {
+        let key = self.key::<M>(id);
+        self.inner
+            .store
+            .del(&key)
+            .inspect_err(|_| self.inner.store.owe_invalidation(key))
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for Cache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cache")
+            .field("url", &self.inner.url)
+            .field("namespace", &self.inner.namespace)
+            .field("write_policy", &self.inner.write_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+const DEFAULT_NAMESPACE: &str = "wt";
+
+/// Settings for a [`Cache`]; start with [`Cache::builder`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until build() is called"]
+pub struct CacheBuilder {
+    url: RedisUrl,
+    namespace: String,
+    connect_timeout: Duration,
+    io_timeout: Duration,
+    max_idle_connections: usize,
+    max_value_bytes: usize,
+    write_policy: WritePolicy,
+}
+
+impl CacheBuilder {
+    /// The prefix of every key (default `"wt"`): one namespace per application or tenant.
+    ///
+    /// ASCII letters, digits, `_`, `-` and `.` only, so that no namespace is a prefix of
+    /// another's keys.
+    pub fn namespace(mut self, namespace: &str) -> Self {
+        namespace.clone_into(&mut self.namespace);
+        self
+    }
+
+    /// How long to wait for a new TCP connection to Redis (default 500 ms).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long to wait for Redis to accept a command or answer it (default 500 ms).
+    pub fn io_timeout(mut self, timeout: Duration) -> Self {
+        self.io_timeout = timeout;
+        self
+    }
+
+    /// How many idle Redis connections to keep for reuse (default 16).
+    pub fn max_idle_connections(mut self, count: usize) -> Self {
+        self.max_idle_connections = count;
+        self
+    }
+
+    /// The largest value the cache will decode (default 16 MiB); larger values are misses.
+    pub fn max_value_bytes(mut self, bytes: usize) -> Self {
+        self.max_value_bytes = bytes;
+        self
+    }
+
+    /// What a write does when Redis is unreachable (default [`WritePolicy::Available`]).
+    pub fn write_policy(mut self, policy: WritePolicy) -> Self {
+        self.write_policy = policy;
+        self
+    }
+
+    /// Checks the settings and creates the cache. Connects lazily.
+    pub fn build(self) -> Result<Cache, Error> {
+        validate_namespace(&self.namespace)?;
+        for (name, timeout) in [
+            ("connect_timeout", self.connect_timeout),
+            ("io_timeout", self.io_timeout),
+        ] {
+            if timeout.is_zero() {
+                return Err(ConfigError(format!("{name} must be longer than zero")).into());
+            }
+        }
+        // The client's own error could quote the URL; say only what is wrong.
+        let client = redis::Client::open(self.url.expose()).map_err(|e| {
+            ConfigError(format!(
+                "the Redis URL {} is not valid ({:?})",
+                self.url.redacted(),
+                e.kind()
+            ))
+        })?;
+        let store = Store::new(
+            client,
+            self.max_idle_connections,
+            self.connect_timeout,
+            self.io_timeout,
+        );
+        Ok(Cache {
+            inner: Arc::new(Inner {
+                namespace: self.namespace,
+                write_policy: self.write_policy,
+                max_value_bytes: self.max_value_bytes,
+                store,
+                url: self.url,
+            }),
+        })
+    }
+}
+
+fn validate_namespace(namespace: &str) -> Result<(), ConfigError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if namespace.is_empty() || !namespace.chars().all(allowed) {
+        return Err(ConfigError(format!(
+            "namespace {namespace:?} must be non-empty ASCII letters, digits, '_', '-' or '.'"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_namespace_with_a_separator_is_refused() {
+        let err = Cache::builder("redis://127.0.0.1")
+            .namespace("a:b")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err}");
+    }
+
+    #[test]
+    fn an_empty_namespace_is_refused() {
+        assert!(
+            Cache::builder("redis://127.0.0.1")
+                .namespace("")
+                .build()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused() {
+        let err = Cache::builder("redis://127.0.0.1")
+            .io_timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("io_timeout"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_url_is_a_config_error_that_does_not_quote_the_password() {
+        let err = Cache::open("redis://user:hunter2@host:notaport").unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_hides_the_password() {
+        let cache = Cache::open("redis://user:hunter2@127.0.0.1:6379").unwrap();
+        let shown = format!("{cache:?} {:?}", Cache::builder("redis://:hunter2@h"));
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("user:***@127.0.0.1"), "{shown}");
+    }
+
+    #[test]
+    fn opening_does_not_need_a_running_redis() {
+        // Port 1 is never a Redis; opening succeeds, the first command fails with a typed error.
+        let cache = Cache::builder("redis://127.0.0.1:1")
+            .connect_timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let err = cache.ping().unwrap_err();
+        assert_eq!(err.operation(), "connect");
+    }
+
+    #[test]
+    fn the_cache_is_shared_across_threads() {
+        fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+        assert_shareable::<Cache>();
+    }
+}

@@ -1,0 +1,120 @@
+//! The one error type every operation returns.
+
+/// Everything that can go wrong in a `write_through` operation.
+///
+/// The database is the source of truth and Redis an accelerator, so most Redis failures are
+/// absorbed (counted, logged, and repaired later) rather than returned: a read falls back to
+/// the database and a committed write still returns `Ok`. [`Error::Cache`] reaches the caller
+/// only where the caller asked for it (a health check such as [`Cache::ping`](crate::Cache::ping)).
+///
+/// No variant carries a password or a connection URL in its message.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database refused or failed the operation; nothing was published to the cache.
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    /// Redis could not be reached, timed out, or answered with an error.
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    /// A row could not be encoded for the cache.
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    /// The cache was configured with an invalid value.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The operation cannot run in the state the caller's connection is in.
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+}
+
+/// A failed conversation with Redis.
+#[derive(Debug, thiserror::Error)]
+#[error("Redis {operation} failed: {source}")]
+pub struct CacheError {
+    operation: &'static str,
+    #[source]
+    source: redis::RedisError,
+}
+
+impl CacheError {
+    pub(crate) fn new(operation: &'static str, source: redis::RedisError) -> Self {
+        Self { operation, source }
+    }
+
+    /// What the library was doing when Redis failed (`"GET"`, `"connect"`, ...).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// True when Redis did not answer in time.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+}
+
+/// A row that bincode could not encode (for example a map with non-string keys in a
+/// self-describing position, or a type whose `Serialize` impl fails).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot encode {model} for the cache: {message}")]
+pub struct CodecError {
+    pub(crate) model: &'static str,
+    pub(crate) message: String,
+}
+
+/// A configuration value that the cache cannot work with.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid cache configuration: {0}")]
+pub struct ConfigError(pub(crate) String);
+
+/// An operation called in a situation the library refuses, with what to do instead.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// A cached write ran on a connection inside a transaction the library does not manage.
+    ///
+    /// The library publishes a row to Redis after the database has committed it; inside a
+    /// caller's transaction it cannot know when (or whether) that commit happens, so it refuses
+    /// rather than publish a row that may still roll back.
+    #[error(
+        "{operation} on {model} was called inside a database transaction that write_through does not \
+         manage; run it outside the transaction, so the cache is written only after the commit"
+    )]
+    InsideTransaction {
+        /// The refused operation.
+        operation: &'static str,
+        /// The model's struct name.
+        model: &'static str,
+    },
+    /// `create` on MySQL/MariaDB needs a single integer auto-increment primary key, because
+    /// MySQL has no `RETURNING` and the created row is read back by `LAST_INSERT_ID()`.
+    #[error(
+        "create on {model} with MySQL needs a single integer AUTO_INCREMENT primary key; \
+         insert the row with its key and call save instead"
+    )]
+    CreateNeedsAutoIncrementKey {
+        /// The model's struct name.
+        model: &'static str,
+    },
+    /// `create` inserted a row but could not read it back (it was deleted concurrently).
+    #[error("create on {model} inserted a row but it was gone before it could be read back")]
+    CreatedRowVanished {
+        /// The model's struct name.
+        model: &'static str,
+    },
+}
+
+/// A short name for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// True when the error came from the database (including constraint violations).
+    pub fn is_database(&self) -> bool {
+        matches!(self, Error::Database(_))
+    }
+}
+
+// `Error` must cross threads and live in `Box<dyn Error + Send + Sync>`; keep it that way.
+const _: fn() = || {
+    fn assert<T: std::error::Error + Send + Sync + 'static>() {}
+    assert::<Error>();
+};

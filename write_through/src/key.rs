@@ -1,0 +1,229 @@
+//! Rendering a row's Redis key from its primary key: `{namespace}:{template}` with every value
+//! from user data escaped.
+//!
+//! Escaping makes the rendering injective: a rendered component never contains a raw `:`
+//! (or `%`, `{`, `}`, a control character or a space), and the derive requires a `:` in the
+//! literal text between any two placeholders, so `("a:b", "c")` and `("a", "b:c")` can never
+//! share a key. Braces are escaped so that user data can never form a Redis Cluster hash tag.
+
+use std::io::Write as _;
+
+/// Builds one key. The generated code writes the template's literal text and the key parts in
+/// order; the namespace is already in place.
+#[derive(Debug)]
+pub struct KeyWriter {
+    bytes: Vec<u8>,
+}
+
+impl KeyWriter {
+    pub(crate) fn new(namespace: &str) -> Self {
+        let mut bytes = Vec::with_capacity(namespace.len() + 40);
+        bytes.extend_from_slice(namespace.as_bytes());
+        bytes.push(b':');
+        Self { bytes }
+    }
+
+    /// Appends literal template text, unescaped. Only generated code calls this, with text the
+    /// derive checked at compile time.
+    #[doc(hidden)]
+    pub fn literal(&mut self, text: &'static str) {
+        self.bytes.extend_from_slice(text.as_bytes());
+    }
+
+    /// Appends one primary-key value, escaped.
+    pub fn part<P: KeyPart + ?Sized>(&mut self, value: &P) {
+        value.write_key_part(&mut KeyPartWriter {
+            bytes: &mut self.bytes,
+        });
+    }
+
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+/// Where a [`KeyPart`] writes itself; everything written here is escaped.
+#[derive(Debug)]
+pub struct KeyPartWriter<'a> {
+    bytes: &'a mut Vec<u8>,
+}
+
+impl KeyPartWriter<'_> {
+    /// Appends text, escaping the bytes that could make two keys collide.
+    pub fn push_str(&mut self, text: &str) {
+        self.push_bytes(text.as_bytes());
+    }
+
+    /// Appends bytes, escaping the bytes that could make two keys collide.
+    pub fn push_bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if needs_escape(byte) {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                self.bytes.extend_from_slice(&[
+                    b'%',
+                    HEX[usize::from(byte >> 4)],
+                    HEX[usize::from(byte & 0xF)],
+                ]);
+            } else {
+                self.bytes.push(byte);
+            }
+        }
+    }
+
+    /// Appends a value's `Display` form, escaped.
+    pub fn push_display(&mut self, value: &dyn std::fmt::Display) {
+        let start = self.bytes.len();
+        // Writing to a Vec cannot fail.
+        let _ = write!(self.bytes, "{value}");
+        if self.bytes[start..].iter().any(|&b| needs_escape(b)) {
+            let written = self.bytes.split_off(start);
+            self.push_bytes(&written);
+        }
+    }
+}
+
+fn needs_escape(byte: u8) -> bool {
+    matches!(byte, b'%' | b':' | b'{' | b'}' | 0x00..=0x20 | 0x7F)
+}
+
+/// A type that can be a primary-key field of a cached model.
+///
+/// Implemented for the integers, `bool`, `char`, `String` and `str`. Implement it for your own
+/// key types by writing a representation that is injective (two different values never write
+/// the same text); the writer escapes whatever you write.
+pub trait KeyPart {
+    /// Writes this value into a key.
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>);
+
+    /// Converts MySQL's `LAST_INSERT_ID()` into this type, for `create` on MySQL.
+    ///
+    /// `None` (the default) means this type cannot be an auto-increment key.
+    fn from_auto_increment(id: u64) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        let _ = id;
+        None
+    }
+}
+
+macro_rules! integer_key_parts {
+    ($($t:ty),*) => {$(
+        impl KeyPart for $t {
+            fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+                // Digits and '-' never need escaping.
+                let _ = write!(out.bytes, "{self}");
+            }
+
+            fn from_auto_increment(id: u64) -> Option<Self> {
+                <$t>::try_from(id).ok()
+            }
+        }
+    )*};
+}
+integer_key_parts!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
+
+impl KeyPart for str {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        out.push_str(self);
+    }
+}
+
+impl KeyPart for String {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        out.push_str(self);
+    }
+}
+
+impl KeyPart for bool {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl KeyPart for char {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        out.push_str(self.encode_utf8(&mut [0; 4]));
+    }
+}
+
+impl<T: KeyPart + ?Sized> KeyPart for &T {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        (**self).write_key_part(out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(parts: &[&str]) -> String {
+        let mut key = KeyWriter::new("ns");
+        key.literal("t:");
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                key.literal(":");
+            }
+            key.part(*part);
+        }
+        String::from_utf8(key.into_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_namespace_prefixes_the_template() {
+        let mut key = KeyWriter::new("app");
+        key.literal("user:");
+        key.part(&42i64);
+        assert_eq!(key.into_bytes(), b"app:user:42");
+    }
+
+    #[test]
+    fn separators_inside_values_are_escaped() {
+        assert_eq!(render(&["a:b", "c"]), "ns:t:a%3Ab:c");
+        assert_eq!(render(&["a", "b:c"]), "ns:t:a:b%3Ac");
+    }
+
+    #[test]
+    fn the_escape_character_itself_is_escaped() {
+        assert_eq!(render(&["%3A"]), "ns:t:%253A");
+    }
+
+    #[test]
+    fn braces_cannot_form_a_hash_tag() {
+        assert_eq!(render(&["{x}"]), "ns:t:%7Bx%7D");
+    }
+
+    #[test]
+    fn whitespace_and_controls_are_escaped_and_unicode_is_kept() {
+        assert_eq!(render(&["a b\n\u{7f}é"]), "ns:t:a%20b%0A%7Fé");
+    }
+
+    #[test]
+    fn empty_values_still_render_distinctly() {
+        assert_ne!(render(&["", "x"]), render(&["x", ""]));
+        assert_eq!(render(&[""]), "ns:t:");
+    }
+
+    #[test]
+    fn negative_integers_render_plainly() {
+        let mut key = KeyWriter::new("ns");
+        key.part(&-5i32);
+        assert_eq!(key.into_bytes(), b"ns:-5");
+    }
+
+    #[test]
+    fn display_values_are_escaped() {
+        let mut bytes = Vec::new();
+        KeyPartWriter { bytes: &mut bytes }.push_display(&"x:y");
+        assert_eq!(bytes, b"x%3Ay");
+    }
+
+    #[test]
+    fn auto_increment_ids_convert_only_into_integers_that_hold_them() {
+        assert_eq!(i32::from_auto_increment(7), Some(7));
+        assert_eq!(i32::from_auto_increment(u64::MAX), None);
+        assert_eq!(String::from_auto_increment(7), None);
+    }
+}

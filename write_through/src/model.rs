@@ -1,0 +1,72 @@
+//! What `#[derive(WriteThrough)]` implements: the contract between a model and the runtime.
+//!
+//! [`Cached`] holds what is fixed at compile time (key template, TTLs, schema fingerprint);
+//! [`DieselOps`] and [`DieselCreate`] are the model's queries on one Diesel backend. All
+//! behaviour lives in the runtime's generic functions ([`crate::ops`]); these traits only
+//! describe the model, so they can be implemented by hand where the derive does not fit.
+
+use std::time::Duration;
+
+use diesel::QueryResult;
+use diesel::backend::Backend;
+use diesel::connection::{Connection, LoadConnection};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+use crate::key::KeyWriter;
+
+/// A model whose rows are cached in Redis.
+pub trait Cached: Serialize + DeserializeOwned + Sized + 'static {
+    /// The primary key as borrowed by Diesel's `Identifiable::Id` for `&Self`:
+    /// `&'a i64` for one key column, `(&'a i32, &'a String)` for a composite key.
+    type Id<'a>: Copy;
+
+    /// The struct's name, for errors, logs and metric labels.
+    const MODEL_NAME: &'static str;
+    /// The key template as written in `#[write_through(key = "...")]`.
+    const KEY_TEMPLATE: &'static str;
+    /// How long a cached row lives.
+    const TTL: Duration;
+    /// How long a cached "no such row" lives; `None` when negative caching is off.
+    const NEGATIVE_TTL: Option<Duration>;
+    /// A 64-bit hash of the struct's name, field names and field types. A cached value written
+    /// by a struct with another fingerprint is treated as a miss.
+    const SCHEMA_FINGERPRINT: u64;
+
+    /// This row's primary key.
+    fn id(&self) -> Self::Id<'_>;
+
+    /// Writes the rendered key template for `id` (the namespace is already written).
+    fn write_key(id: Self::Id<'_>, key: &mut KeyWriter);
+}
+
+/// The queries the cache needs on backend `B`, written by the derive for each enabled backend.
+pub trait DieselOps<B: Backend>: Cached {
+    /// `SELECT ... WHERE pk = id LIMIT 1`.
+    fn load<C>(conn: &mut C, id: Self::Id<'_>) -> QueryResult<Option<Self>>
+    where
+        C: Connection<Backend = B> + LoadConnection;
+
+    /// Inserts the row, or updates every non-key column when its primary key exists.
+    fn upsert<C>(&self, conn: &mut C) -> QueryResult<()>
+    where
+        C: Connection<Backend = B>;
+
+    /// `DELETE ... WHERE pk = id`, returning the number of rows deleted.
+    fn remove<C>(conn: &mut C, id: Self::Id<'_>) -> QueryResult<usize>
+    where
+        C: Connection<Backend = B>;
+}
+
+/// Inserting a new row `N` whose primary key the database generates, and reading it back.
+///
+/// On PostgreSQL and SQLite the row comes back through `RETURNING`; on MySQL through
+/// `LAST_INSERT_ID()` and a select, which needs a single integer auto-increment key.
+pub trait DieselCreate<B: Backend, C, N>: Cached
+where
+    C: Connection<Backend = B>,
+{
+    /// Inserts `new` and returns the stored row.
+    fn insert_returning(conn: &mut C, new: N) -> Result<Self, Error>;
+}

@@ -1,0 +1,29 @@
+//! MySQL's stand-in for `RETURNING`: the id of the row this connection inserted last.
+
+use diesel::QueryResult;
+use diesel::connection::{Connection, LoadConnection};
+use diesel::mysql::Mysql;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Unsigned};
+
+use crate::error::{Error, UsageError};
+use crate::key::KeyPart;
+
+/// `SELECT LAST_INSERT_ID()` converted to the key type `K`.
+///
+/// `LAST_INSERT_ID()` is per connection, so concurrent inserts elsewhere cannot interfere. It
+/// is 0 when this connection inserted no auto-increment value, which is refused rather than
+/// read as a key.
+pub fn last_insert_id<K, C>(conn: &mut C, model: &'static str) -> Result<K, Error>
+where
+    K: KeyPart,
+    C: Connection<Backend = Mysql> + LoadConnection,
+{
+    let id: QueryResult<u64> =
+        diesel::select(diesel::dsl::sql::<Unsigned<BigInt>>("LAST_INSERT_ID()")).get_result(conn);
+    match id? {
+        0 => Err(UsageError::CreateNeedsAutoIncrementKey { model }.into()),
+        id => K::from_auto_increment(id)
+            .ok_or_else(|| UsageError::CreateNeedsAutoIncrementKey { model }.into()),
+    }
+}

@@ -1,0 +1,115 @@
+//! Counters of what the cache did, readable without a metrics exporter.
+//!
+//! Every event is counted twice: in the cache's own atomics (for [`Cache::stats`]) and through
+//! the `metrics` facade (for whatever exporter the application installed), labelled with the
+//! model's struct name.
+//!
+//! [`Cache::stats`]: crate::Cache::stats
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// A snapshot of a cache's counters since it was opened (shared by all its clones).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Finds answered from Redis with a row.
+    pub hits: u64,
+    /// Finds answered from Redis with a cached "no such row".
+    pub negative_hits: u64,
+    /// Finds that went to the database.
+    pub misses: u64,
+    /// Values written to Redis after a database load.
+    pub fills: u64,
+    /// Values written to Redis after a committed write.
+    pub publishes: u64,
+    /// Keys deleted from Redis after a committed write or delete.
+    pub invalidations: u64,
+    /// Redis calls that failed or timed out.
+    pub cache_errors: u64,
+    /// Values under our keys that could not be used (foreign, corrupt, old schema, too large).
+    pub unreadable_values: u64,
+    /// Keys whose invalidation could not reach Redis and waits for it to answer again.
+    pub pending_invalidations: u64,
+    /// Pending invalidations delivered after Redis came back.
+    pub recovered_invalidations: u64,
+}
+
+/// One countable event.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Event {
+    Hit,
+    NegativeHit,
+    Miss,
+    Fill,
+    Publish,
+    Invalidation,
+    CacheError,
+    UnreadableValue,
+    RecoveredInvalidation,
+}
+
+impl Event {
+    fn metric_name(self) -> &'static str {
+        match self {
+            Event::Hit => "write_through_hits_total",
+            Event::NegativeHit => "write_through_negative_hits_total",
+            Event::Miss => "write_through_misses_total",
+            Event::Fill => "write_through_fills_total",
+            Event::Publish => "write_through_publishes_total",
+            Event::Invalidation => "write_through_invalidations_total",
+            Event::CacheError => "write_through_cache_errors_total",
+            Event::UnreadableValue => "write_through_unreadable_values_total",
+            Event::RecoveredInvalidation => "write_through_recovered_invalidations_total",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    hits: AtomicU64,
+    negative_hits: AtomicU64,
+    misses: AtomicU64,
+    fills: AtomicU64,
+    publishes: AtomicU64,
+    invalidations: AtomicU64,
+    cache_errors: AtomicU64,
+    unreadable_values: AtomicU64,
+    recovered_invalidations: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn record(&self, event: Event, model: &'static str) {
+        self.add(event, 1, model);
+    }
+
+    pub(crate) fn add(&self, event: Event, n: u64, model: &'static str) {
+        let counter = match event {
+            Event::Hit => &self.hits,
+            Event::NegativeHit => &self.negative_hits,
+            Event::Miss => &self.misses,
+            Event::Fill => &self.fills,
+            Event::Publish => &self.publishes,
+            Event::Invalidation => &self.invalidations,
+            Event::CacheError => &self.cache_errors,
+            Event::UnreadableValue => &self.unreadable_values,
+            Event::RecoveredInvalidation => &self.recovered_invalidations,
+        };
+        counter.fetch_add(n, Relaxed);
+        metrics::counter!(event.metric_name(), "model" => model).increment(n);
+    }
+
+    pub(crate) fn snapshot(&self, pending_invalidations: u64) -> Stats {
+        Stats {
+            hits: self.hits.load(Relaxed),
+            negative_hits: self.negative_hits.load(Relaxed),
+            misses: self.misses.load(Relaxed),
+            fills: self.fills.load(Relaxed),
+            publishes: self.publishes.load(Relaxed),
+            invalidations: self.invalidations.load(Relaxed),
+            cache_errors: self.cache_errors.load(Relaxed),
+            unreadable_values: self.unreadable_values.load(Relaxed),
+            pending_invalidations,
+            recovered_invalidations: self.recovered_invalidations.load(Relaxed),
+        }
+    }
+}

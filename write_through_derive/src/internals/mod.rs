@@ -1,0 +1,7 @@
+//! The attribute model, apart from code generation: parse, then check, then fold into a
+//! [`crate::model::Model`].
+
+pub mod attr;
+pub mod ctxt;
+pub mod template;
+pub mod ttl;

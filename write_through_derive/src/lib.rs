@@ -1,0 +1,38 @@
+//! The derive macro of [`write_through`](https://docs.rs/write_through); use it through that
+//! crate's prelude.
+
+#![deny(missing_docs)]
+
+mod expand;
+mod fingerprint;
+mod internals;
+mod model;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+use crate::internals::ctxt::Ctxt;
+use crate::model::Model;
+
+/// Generates `save`, `find`, `delete` and `create` for a Diesel model cached in Redis.
+///
+/// See the `write_through` crate for the attributes and the guarantees.
+#[proc_macro_derive(WriteThrough, attributes(write_through))]
+pub fn derive_write_through(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive(&input).into()
+}
+
+fn derive(input: &DeriveInput) -> proc_macro2::TokenStream {
+    let cx = Ctxt::new();
+    let model = Model::from_ast(&cx, input);
+    match (cx.check(), model) {
+        (Ok(()), Some(model)) => expand::expand(&model),
+        (Err(errors), _) => {
+            let mut tokens = errors.to_compile_error();
+            tokens.extend(expand::fallback(&input.ident));
+            tokens
+        }
+        (Ok(()), None) => unreachable!("a model is missing only when an error was recorded"),
+    }
+}
