@@ -6,6 +6,7 @@
 //! skipped, except under CI (`CI=true`), where it fails.
 
 pub mod models;
+pub mod private_redis;
 pub mod schema;
 pub mod services;
 
