@@ -149,3 +149,164 @@ fn row_value<M: Cached>(row: &M, max_value_bytes: usize) -> Option<Vec<u8>> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::{ROW_PAYLOAD_OFFSET, token_value};
+    use crate::key::KeyWriter;
+    use proptest::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Row {
+        id: i64,
+        name: String,
+    }
+
+    impl Cached for Row {
+        type Id<'a> = &'a i64;
+        const MODEL_NAME: &'static str = "Row";
+        const KEY_TEMPLATE: &'static str = "row:{id}";
+        const TTL: Duration = Duration::from_secs(60);
+        const NEGATIVE_TTL: Option<Duration> = Some(Duration::from_secs(5));
+        const SCHEMA_FINGERPRINT: u64 = 42;
+
+        fn id(&self) -> &i64 {
+            &self.id
+        }
+
+        fn write_key(id: &i64, key: &mut KeyWriter) {
+            key.literal("row:");
+            key.part(id);
+        }
+    }
+
+    const LIMIT: usize = 1 << 20;
+
+    fn row() -> Row {
+        Row {
+            id: 1,
+            name: "a".into(),
+        }
+    }
+
+    fn encoded(row: &Row) -> Vec<u8> {
+        codec::encode_row("Row", Row::SCHEMA_FINGERPRINT, row).unwrap()
+    }
+
+    #[test]
+    fn a_cached_row_is_answered_from_the_cache() {
+        let state = interpret::<Row>(Some(&encoded(&row())), LIMIT);
+        assert!(matches!(plan_read(state, false), ReadPlan::Answer(Some(r)) if r == row()));
+    }
+
+    #[test]
+    fn a_cached_absence_is_answered_from_the_cache() {
+        let state = interpret::<Row>(Some(&ABSENT), LIMIT);
+        assert!(matches!(plan_read(state, false), ReadPlan::Answer(None)));
+    }
+
+    #[test]
+    fn an_empty_key_is_loaded_and_filled() {
+        let state = interpret::<Row>(None, LIMIT);
+        assert!(matches!(
+            plan_read(state, false),
+            ReadPlan::Load {
+                may_fill: true,
+                unreadable: false
+            }
+        ));
+    }
+
+    #[test]
+    fn inside_a_transaction_a_miss_is_never_filled() {
+        let state = interpret::<Row>(None, LIMIT);
+        assert!(matches!(
+            plan_read(state, true),
+            ReadPlan::Load {
+                may_fill: false,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_locked_or_leased_key_is_loaded_without_filling() {
+        for lease in [false, true] {
+            let state = interpret::<Row>(Some(&token_value(lease, b"t")), LIMIT);
+            assert!(matches!(
+                plan_read(state, false),
+                ReadPlan::Load {
+                    may_fill: false,
+                    ..
+                }
+            ));
+        }
+    }
+
+    #[test]
+    fn a_row_of_another_schema_is_unreadable() {
+        let mut value = encoded(&row());
+        value[ROW_PAYLOAD_OFFSET - 1] ^= 1;
+        let state = interpret::<Row>(Some(&value), LIMIT);
+        assert!(matches!(
+            state,
+            CachedState::Unreadable(Unreadable::SchemaChanged)
+        ));
+    }
+
+    #[test]
+    fn a_value_over_the_limit_is_unreadable_without_decoding() {
+        let state = interpret::<Row>(Some(&encoded(&row())), 4);
+        assert!(matches!(
+            state,
+            CachedState::Unreadable(Unreadable::TooLarge)
+        ));
+    }
+
+    #[test]
+    fn unreadable_bytes_are_overwritten_by_the_fill_or_deleted() {
+        assert!(matches!(
+            after_load(Some(&row()), true, true, LIMIT),
+            WriteBack::Set { .. }
+        ));
+        assert_eq!(
+            after_load::<Row>(Some(&row()), false, true, LIMIT),
+            WriteBack::Delete
+        );
+    }
+
+    #[test]
+    fn a_missing_row_fills_the_absent_marker_for_the_negative_ttl() {
+        assert_eq!(
+            after_load::<Row>(None, true, false, LIMIT),
+            WriteBack::Set {
+                value: ABSENT.to_vec(),
+                ttl: Duration::from_secs(5)
+            }
+        );
+    }
+
+    #[test]
+    fn a_row_too_large_to_read_back_is_not_filled() {
+        assert_eq!(after_load(Some(&row()), true, false, 4), WriteBack::Nothing);
+        assert_eq!(after_save(encoded(&row()), Row::TTL, 4), WriteBack::Delete);
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_are_interpreted_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let _ = interpret::<Row>(Some(&bytes), LIMIT);
+        }
+
+        #[test]
+        fn any_payload_behind_a_valid_header_is_interpreted_without_panicking(
+            payload in proptest::collection::vec(any::<u8>(), 0..64)
+        ) {
+            let mut value = crate::envelope::row_header(Row::SCHEMA_FINGERPRINT).to_vec();
+            value.extend_from_slice(&payload);
+            let _ = interpret::<Row>(Some(&value), LIMIT);
+        }
+    }
+}

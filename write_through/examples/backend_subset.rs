@@ -1,0 +1,54 @@
+//! A model compiled with any subset of the backend features, including none: the derive emits
+//! each backend's queries only when that backend's feature is on. CI checks this example with
+//! each feature alone and with none.
+//!
+//! ```text
+//! cargo run -p write_through --no-default-features --features sqlite --example backend_subset
+//! ```
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use write_through::prelude::*;
+
+diesel::table! {
+    accounts (id) {
+        id -> Integer,
+        owner -> Text,
+    }
+}
+
+/// An account, cached for ten minutes under `acct:{id}`.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+)]
+#[diesel(table_name = accounts)]
+#[write_through(key = "acct:{id}", ttl = "10m")]
+pub struct Account {
+    id: i32,
+    owner: String,
+}
+
+fn main() {
+    let backends: Vec<&str> = [
+        (cfg!(feature = "postgres"), "postgres"),
+        (cfg!(feature = "mysql"), "mysql"),
+        (cfg!(feature = "sqlite"), "sqlite"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    println!(
+        "{} is cached under {:?} for {:?} with backends {backends:?}",
+        Account::MODEL_NAME,
+        Account::KEY_TEMPLATE,
+        Account::TTL
+    );
+}
