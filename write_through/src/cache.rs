@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{CacheError, ConfigError, Error};
+use crate::flight::Flights;
 use crate::model::Cached;
 use crate::redacted::RedisUrl;
 use crate::stats::Stats;
@@ -40,7 +41,11 @@ pub(crate) struct Inner {
     pub(crate) namespace: String,
     pub(crate) write_policy: WritePolicy,
     pub(crate) max_value_bytes: usize,
+    pub(crate) lock_ttl: Duration,
+    pub(crate) lease_ttl: Duration,
+    pub(crate) lease_wait: Duration,
     pub(crate) store: Store,
+    pub(crate) flights: Flights,
     url: RedisUrl,
 }
 
@@ -61,6 +66,9 @@ impl Cache {
             max_idle_connections: 16,
             max_value_bytes: 16 * 1024 * 1024,
             write_policy: WritePolicy::default(),
+            lock_ttl: Duration::from_secs(10),
+            lease_ttl: Duration::from_secs(2),
+            lease_wait: Duration::from_millis(50),
         }
     }
 
@@ -96,6 +104,11 @@ impl Cache {
             .inspect_err(|_| self.inner.store.owe_invalidation(key))
     }
 
+    /// Identifies the shared state behind this handle and its clones.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
+    }
+
     pub(crate) fn inner(&self) -> &Inner {
         &self.inner
     }
@@ -124,6 +137,9 @@ pub struct CacheBuilder {
     max_idle_connections: usize,
     max_value_bytes: usize,
     write_policy: WritePolicy,
+    lock_ttl: Duration,
+    lease_ttl: Duration,
+    lease_wait: Duration,
 }
 
 impl CacheBuilder {
@@ -166,6 +182,28 @@ impl CacheBuilder {
         self
     }
 
+    /// How long a writer's lock lives (default 10 s). While a key is locked, reads go to the
+    /// database; a lock left by a process that died between its commit and its publish
+    /// expires after this long. A lock that expires early is safe, only less efficient: the
+    /// publish then deletes instead of setting.
+    pub fn lock_ttl(mut self, ttl: Duration) -> Self {
+        self.lock_ttl = ttl;
+        self
+    }
+
+    /// How long a reader's fill lease lives (default 2 s): longer than a database read.
+    pub fn lease_ttl(mut self, ttl: Duration) -> Self {
+        self.lease_ttl = ttl;
+        self
+    }
+
+    /// How long a reader waits for another reader's fill before reading the database itself
+    /// (default 50 ms).
+    pub fn lease_wait(mut self, wait: Duration) -> Self {
+        self.lease_wait = wait;
+        self
+    }
+
     /// Checks the settings and creates the cache. Connects lazily.
     pub fn build(self) -> Result<Cache, Error> {
         validate_namespace(&self.namespace)?;
@@ -196,7 +234,11 @@ impl CacheBuilder {
                 namespace: self.namespace,
                 write_policy: self.write_policy,
                 max_value_bytes: self.max_value_bytes,
+                lock_ttl: self.lock_ttl,
+                lease_ttl: self.lease_ttl,
+                lease_wait: self.lease_wait,
                 store,
+                flights: Flights::default(),
                 url: self.url,
             }),
         })

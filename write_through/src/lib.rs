@@ -45,13 +45,18 @@ mod cache;
 mod codec;
 mod envelope;
 mod error;
+mod flight;
 pub mod key;
 mod model;
 pub mod ops;
+pub mod pause;
 mod protocol;
 mod redacted;
+mod scripts;
 mod stats;
 mod store;
+mod token;
+mod transaction;
 
 #[cfg(feature = "mysql")]
 #[doc(hidden)]

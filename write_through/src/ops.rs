@@ -1,20 +1,30 @@
 //! The blocking front end: `find`, `save`, `delete` and `create` over a Diesel connection and a
 //! [`Cache`]. The generated inherent methods call these.
 //!
-//! Order of a write: encode the row (an unencodable row fails before anything changes), commit
-//! to the database, then publish to Redis. A failed publish falls back to deleting the key, and
-//! a failed delete is owed to Redis (see [`crate::store`]), so a committed write can never leave
-//! an older value readable, and a failed database write publishes nothing.
+//! A write locks its key, writes the database, and after the commit publishes with a
+//! compare-and-set on its lock: set the new value if the lock is still there, else delete (a
+//! writer or reader intervened). A failed database write puts back what the lock replaced. A
+//! read that misses takes a lease, reads the database, and fills only while its lease is still
+//! there. So no interleaving of writers and fills can leave an older value behind (see
+//! `DESIGN.md` and the race tests).
+
+use std::time::Duration;
 
 use diesel::connection::{Connection, LoadConnection, TransactionManager};
 
 use crate::cache::{Cache, Inner, WritePolicy};
 use crate::codec;
+use crate::envelope::{self, ABSENT};
 use crate::error::{Error, UsageError};
+use crate::flight::Role;
 use crate::key::KeyWriter;
 use crate::model::{Cached, DieselCreate, DieselOps};
-use crate::protocol::{self, CachedState, ReadPlan, WriteBack};
+use crate::pause;
+use crate::protocol::{self, CachedState, ReadPlan};
 use crate::stats::Event;
+use crate::store::Replaced;
+use crate::token::Token;
+use crate::transaction::{self, Change};
 
 /// Reads a row: from Redis when cached, else from the database, filling the cache.
 pub fn find<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
@@ -22,49 +32,25 @@ where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
 {
+    let _span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME).entered();
     let inner = cache.inner();
     let key = key_of::<M>(inner, id);
-    let state = match inner.store.get(&key) {
-        Ok(value) => protocol::interpret::<M>(value.as_deref(), inner.max_value_bytes),
-        Err(_) => CachedState::Unavailable,
-    };
-    let counters = &inner.store.counters;
-    if let CachedState::Unreadable(reason) = &state {
-        counters.record(Event::UnreadableValue, M::MODEL_NAME);
-        tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
-    }
-    let (may_fill, unreadable) = match protocol::plan_read(state, inside_transaction(conn)) {
-        ReadPlan::Answer(answer) => {
-            let event = if answer.is_some() {
-                Event::Hit
-            } else {
-                Event::NegativeHit
-            };
-            counters.record(event, M::MODEL_NAME);
-            return Ok(answer);
-        }
-        ReadPlan::Load {
-            may_fill,
-            unreadable,
-        } => (may_fill, unreadable),
-    };
-    counters.record(Event::Miss, M::MODEL_NAME);
-    let loaded = M::load(conn, id)?;
-    let write_back =
-        protocol::after_load(loaded.as_ref(), may_fill, unreadable, inner.max_value_bytes);
-    match write_back {
-        WriteBack::Set { value, ttl } => {
-            if inner.store.set(&key, &value, ttl).is_ok() {
-                counters.record(Event::Fill, M::MODEL_NAME);
+    let state = look::<M>(inner, &key);
+    match protocol::plan_read(state, inside_transaction(conn)) {
+        ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
+        ReadPlan::LoadWithoutFill => load_without_fill(conn, inner, id),
+        ReadPlan::AwaitFill => match await_fill::<M>(inner, &key) {
+            Some(answer) => Ok(answered::<M>(inner, answer)),
+            None => load_without_fill(conn, inner, id),
+        },
+        ReadPlan::LeaseAndLoad { unreadable } => {
+            if unreadable {
+                // Safe whatever the key holds by now: every publish and fill compares first.
+                let _ = inner.store.del(&key);
             }
+            lease_and_load(conn, cache, &key, id)
         }
-        // A read that cannot remove bad bytes leaves them: the next read finds them again.
-        WriteBack::Delete => {
-            let _ = inner.store.del(&key);
-        }
-        WriteBack::Nothing => {}
     }
-    Ok(loaded)
 }
 
 /// Inserts or updates a row, then publishes it to Redis.
@@ -73,18 +59,19 @@ where
     C: Connection,
     M: DieselOps<C::Backend>,
 {
-    refuse_inside_transaction::<M, C>(conn, "save")?;
-    let inner = cache.inner();
+    let _span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME).entered();
+    // An unencodable row fails before anything changes.
     let value = codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row)?;
-    let key = key_of::<M>(inner, row.id());
-    invalidate_first_if_strict(inner, &key)?;
-    row.upsert(conn)?;
-    publish::<M>(
-        inner,
+    let key = key_of::<M>(cache.inner(), row.id());
+    let change = protocol::cacheable(value, M::TTL, cache.inner().max_value_bytes);
+    write::<M, C, _>(
+        conn,
+        cache,
+        "save",
         key,
-        protocol::after_save(value, M::TTL, inner.max_value_bytes),
-    );
-    Ok(())
+        |conn| row.upsert(conn).map_err(Error::from),
+        change,
+    )
 }
 
 /// Deletes a row, then its cached value. `true` when a row was deleted.
@@ -93,38 +80,63 @@ where
     C: Connection,
     M: DieselOps<C::Backend>,
 {
-    refuse_inside_transaction::<M, C>(conn, "delete")?;
-    let inner = cache.inner();
-    let key = key_of::<M>(inner, id);
-    invalidate_first_if_strict(inner, &key)?;
-    let deleted = M::remove(conn, id)?;
-    publish::<M>(inner, key, WriteBack::Delete);
+    let _span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME).entered();
+    let key = key_of::<M>(cache.inner(), id);
+    let change = M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), ttl));
+    let deleted = write::<M, C, _>(
+        conn,
+        cache,
+        "delete",
+        key,
+        |conn| M::remove(conn, id).map_err(Error::from),
+        change,
+    )?;
     Ok(deleted > 0)
 }
 
 /// Inserts a row whose primary key the database generates, caches it and returns it.
 ///
-/// A cached "no such row" for the new key (negative caching) is replaced, so the row is
-/// visible at once. [`WritePolicy::Strict`] cannot invalidate first (the key is not known
-/// before the insert); a failed publish is owed to Redis as for every write.
+/// The key is known only after the insert, so the insert runs in a transaction and the key is
+/// locked before the commit: no write to the new row can be published out of order with it.
 pub fn create<M, C, N>(conn: &mut C, cache: &Cache, new: N) -> Result<M, Error>
 where
     C: Connection,
     M: DieselCreate<C::Backend, C, N>,
 {
-    refuse_inside_transaction::<M, C>(conn, "create")?;
+    let _span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME).entered();
     let inner = cache.inner();
-    let row = M::insert_returning(conn, new)?;
-    let key = key_of::<M>(inner, row.id());
-    let write_back = match codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, &row) {
-        Ok(value) => protocol::after_save(value, M::TTL, inner.max_value_bytes),
-        Err(error) => {
-            tracing::warn!(model = M::MODEL_NAME, %error, "created row does not encode; not cached");
-            WriteBack::Delete
+    let conn_key = transaction::conn_id(conn);
+    if let Some(lock) = transaction::open_lock(cache, conn_key) {
+        let row = M::insert_returning(conn, new)?;
+        let key = key_of::<M>(inner, row.id());
+        lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
+        let change = encoded_change(inner, &row);
+        transaction::record_change(cache, conn_key, key, change);
+        return Ok(row);
+    }
+    refuse_inside_transaction::<M, C>(conn, "create")?;
+    let lock = envelope::token_value(false, Token::new().as_bytes());
+    let mut locked: Option<(Vec<u8>, Option<Replaced>)> = None;
+    let inserted = conn.transaction(|conn| {
+        let row = M::insert_returning(conn, new)?;
+        let key = key_of::<M>(inner, row.id());
+        let replaced = lock_key(inner, M::MODEL_NAME, &key, &lock)?;
+        locked = Some((key, replaced));
+        Ok::<_, Error>(row)
+    });
+    match (inserted, locked) {
+        (Ok(row), Some((key, _))) => {
+            pause::reach(pause::WRITE_COMMITTED, &key);
+            let change = encoded_change(inner, &row);
+            publish_change(inner, M::MODEL_NAME, key, &lock, change);
+            Ok(row)
         }
-    };
-    publish::<M>(inner, key, write_back);
-    Ok(row)
+        (Err(error), Some((key, replaced))) => {
+            undo_lock(inner, &key, &lock, replaced.as_ref());
+            Err(error)
+        }
+        (result, None) => result,
+    }
 }
 
 /// The full Redis key of the row with primary key `id`.
@@ -134,38 +146,232 @@ pub(crate) fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {
     key.into_bytes()
 }
 
-/// Brings Redis in line with a committed write. Never fails: what cannot be delivered now is
-/// owed, and delivered before Redis serves anything else.
-fn publish<M: Cached>(inner: &Inner, key: Vec<u8>, write_back: WriteBack) {
-    let counters = &inner.store.counters;
-    if let WriteBack::Set { value, ttl } = &write_back {
-        if inner.store.set(&key, value, *ttl).is_ok() {
-            counters.record(Event::Publish, M::MODEL_NAME);
-            return;
-        }
-        // The SET may or may not have landed; only a delete leaves a known state.
+/// Lock, write the database, publish; or, inside `Cache::transaction`, lock, write, and leave
+/// publishing to the commit.
+fn write<M, C, R>(
+    conn: &mut C,
+    cache: &Cache,
+    operation: &'static str,
+    key: Vec<u8>,
+    db_write: impl FnOnce(&mut C) -> Result<R, Error>,
+    change: Change,
+) -> Result<R, Error>
+where
+    M: Cached,
+    C: Connection,
+{
+    let inner = cache.inner();
+    let conn_key = transaction::conn_id(conn);
+    if let Some(lock) = transaction::open_lock(cache, conn_key) {
+        lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
+        let written = db_write(conn)?;
+        transaction::record_change(cache, conn_key, key, change);
+        return Ok(written);
     }
-    match inner.store.del(&key) {
-        Ok(()) => counters.record(Event::Invalidation, M::MODEL_NAME),
+    refuse_inside_transaction::<M, C>(conn, operation)?;
+    let lock = envelope::token_value(false, Token::new().as_bytes());
+    let replaced = lock_key(inner, M::MODEL_NAME, &key, &lock)?;
+    pause::reach(pause::WRITE_LOCKED, &key);
+    match db_write(conn) {
+        Ok(written) => {
+            pause::reach(pause::WRITE_COMMITTED, &key);
+            publish_change(inner, M::MODEL_NAME, key, &lock, change);
+            Ok(written)
+        }
+        Err(error) => {
+            undo_lock(inner, &key, &lock, replaced.as_ref());
+            Err(error)
+        }
+    }
+}
+
+/// Takes a writer's lock. `Ok(None)` when Redis could not be reached and the policy lets the
+/// write go on (its publish will then delete, or be owed).
+fn lock_key(
+    inner: &Inner,
+    model: &'static str,
+    key: &[u8],
+    lock: &[u8],
+) -> Result<Option<Replaced>, Error> {
+    match inner.store.lock(key, lock, inner.lock_ttl) {
+        Ok(replaced) => {
+            inner.store.counters.record(Event::Lock, model);
+            Ok(Some(replaced))
+        }
+        Err(error) if inner.write_policy == WritePolicy::Strict => Err(error.into()),
+        Err(_) => Ok(None),
+    }
+}
+
+fn lock_in_transaction(
+    cache: &Cache,
+    model: &'static str,
+    conn: usize,
+    key: &[u8],
+    lock: &[u8],
+) -> Result<(), Error> {
+    if !transaction::is_locked(cache, conn, key) {
+        let replaced = lock_key(cache.inner(), model, key, lock)?;
+        transaction::record_lock(cache, conn, key.to_vec(), replaced);
+    }
+    Ok(())
+}
+
+/// Publishes a committed change. Never fails: what cannot be delivered is owed, and delivered
+/// before Redis serves anything else from this process.
+pub(crate) fn publish_change(
+    inner: &Inner,
+    model: &'static str,
+    key: Vec<u8>,
+    lock: &[u8],
+    change: Change,
+) {
+    let counters = &inner.store.counters;
+    let (value, ttl) = match &change {
+        Some((value, ttl)) => (Some(value.as_slice()), *ttl),
+        None => (None, Duration::from_secs(1)),
+    };
+    match inner.store.publish(&key, lock, value, ttl) {
+        Ok(true) => counters.record(Event::Publish, model),
+        Ok(false) => counters.record(Event::Invalidation, model),
         Err(_) => {
-            tracing::warn!(
-                model = M::MODEL_NAME,
-                "cache invalidation owed until Redis answers"
-            );
+            tracing::warn!("cache invalidation owed until Redis answers");
             inner.store.owe_invalidation(key);
         }
     }
 }
 
-fn invalidate_first_if_strict(inner: &Inner, key: &[u8]) -> Result<(), Error> {
-    if inner.write_policy == WritePolicy::Strict {
-        inner.store.del(key)?;
+/// Undoes a lock after a failed or rolled-back database write: puts back what it replaced.
+pub(crate) fn undo_lock(inner: &Inner, key: &[u8], lock: &[u8], replaced: Option<&Replaced>) {
+    // Without a `Replaced` the lock never reached Redis: there is nothing to undo. When the
+    // restore cannot reach Redis the lock stays and expires into a miss, which is safe.
+    if let Some(replaced) = replaced {
+        let _ = inner.store.restore(key, lock, replaced);
     }
-    Ok(())
+}
+
+fn encoded_change<M: Cached>(inner: &Inner, row: &M) -> Change {
+    match codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row) {
+        Ok(value) => protocol::cacheable(value, M::TTL, inner.max_value_bytes),
+        Err(error) => {
+            tracing::warn!(model = M::MODEL_NAME, %error, "row does not encode; not cached");
+            None
+        }
+    }
+}
+
+/// `GET key`, interpreted and counted.
+fn look<M: Cached>(inner: &Inner, key: &[u8]) -> CachedState<M> {
+    let state = match inner.store.get(key) {
+        Ok(value) => protocol::interpret::<M>(value.as_deref(), inner.max_value_bytes),
+        Err(_) => CachedState::Unavailable,
+    };
+    if let CachedState::Unreadable(reason) = &state {
+        inner
+            .store
+            .counters
+            .record(Event::UnreadableValue, M::MODEL_NAME);
+        tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
+    }
+    state
+}
+
+fn answered<M: Cached>(inner: &Inner, answer: Option<M>) -> Option<M> {
+    let event = if answer.is_some() {
+        Event::Hit
+    } else {
+        Event::NegativeHit
+    };
+    inner.store.counters.record(event, M::MODEL_NAME);
+    answer
+}
+
+fn load_without_fill<M, C>(conn: &mut C, inner: &Inner, id: M::Id<'_>) -> Result<Option<M>, Error>
+where
+    C: Connection + LoadConnection,
+    M: DieselOps<C::Backend>,
+{
+    inner.store.counters.record(Event::Miss, M::MODEL_NAME);
+    Ok(M::load(conn, id)?)
+}
+
+/// A miss: one reader per process leads; it leases the key, loads, and fills while its lease
+/// holds. The others wait for it and read what it filled.
+fn lease_and_load<M, C>(
+    conn: &mut C,
+    cache: &Cache,
+    key: &[u8],
+    id: M::Id<'_>,
+) -> Result<Option<M>, Error>
+where
+    C: Connection + LoadConnection,
+    M: DieselOps<C::Backend>,
+{
+    let inner = cache.inner();
+    let _leader = match inner.flights.join(key) {
+        Role::Leader(leader) => leader,
+        Role::Follower(follower) => {
+            follower.wait(inner.lease_ttl);
+            return match protocol::answer(look::<M>(inner, key)) {
+                Some(answer) => Ok(answered::<M>(inner, answer)),
+                None => load_without_fill(conn, inner, id),
+            };
+        }
+    };
+    let lease = envelope::token_value(true, Token::new().as_bytes());
+    if !matches!(inner.store.lease(key, &lease, inner.lease_ttl), Ok(true)) {
+        // Someone filled, locked or leased the key since we looked.
+        return match protocol::plan_read(look::<M>(inner, key), false) {
+            ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
+            ReadPlan::AwaitFill => match await_fill::<M>(inner, key) {
+                Some(answer) => Ok(answered::<M>(inner, answer)),
+                None => load_without_fill(conn, inner, id),
+            },
+            _ => load_without_fill(conn, inner, id),
+        };
+    }
+    let loaded = match load_without_fill(conn, inner, id) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            let _ = inner.store.release(key, &lease);
+            return Err(error);
+        }
+    };
+    pause::reach(pause::FIND_LOADED, key);
+    match protocol::fill_for(loaded.as_ref(), inner.max_value_bytes) {
+        Some((value, ttl)) => match inner.store.fill(key, &lease, &value, ttl) {
+            Ok(true) => inner.store.counters.record(Event::Fill, M::MODEL_NAME),
+            Ok(false) => inner
+                .store
+                .counters
+                .record(Event::FillRefused, M::MODEL_NAME),
+            Err(_) => {}
+        },
+        // Nothing to cache: free the key now rather than make others wait for the lease.
+        None => {
+            let _ = inner.store.release(key, &lease);
+        }
+    }
+    Ok(loaded)
+}
+
+/// Another reader holds the lease: poll briefly for its fill. `None` when it did not come.
+fn await_fill<M: Cached>(inner: &Inner, key: &[u8]) -> Option<Option<M>> {
+    let deadline = std::time::Instant::now() + inner.lease_wait;
+    let mut pause = Duration::from_millis(1);
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(16));
+        match look::<M>(inner, key) {
+            CachedState::Held { lease: true } => continue,
+            state => return protocol::answer(state),
+        }
+    }
+    None
 }
 
 /// Whether the connection is inside a transaction (or in a broken transaction state).
-fn inside_transaction<C: Connection>(conn: &mut C) -> bool {
+pub(crate) fn inside_transaction<C: Connection>(conn: &mut C) -> bool {
     let status = C::TransactionManager::transaction_manager_status_mut(conn);
     !matches!(status.transaction_depth(), Ok(None))
 }

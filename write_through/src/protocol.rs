@@ -17,8 +17,11 @@ pub(crate) enum CachedState<M> {
     Absent,
     /// Nothing under the key.
     Empty,
-    /// A writer's lock or a filler's lease: the row is in flux, do not fill.
-    Held,
+    /// A writer's lock (`lease: false`) or a filling reader's lease (`lease: true`).
+    Held {
+        /// Whether it is a reader's lease.
+        lease: bool,
+    },
     /// Bytes that cannot be used; they are replaced or deleted.
     Unreadable(Unreadable),
     /// Redis did not answer.
@@ -43,8 +46,18 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
         },
         Ok(Envelope::Row { .. }) => CachedState::Unreadable(Unreadable::SchemaChanged),
         Ok(Envelope::Absent) => CachedState::Absent,
-        Ok(Envelope::Lock { .. } | Envelope::Lease { .. }) => CachedState::Held,
+        Ok(Envelope::Lock { .. }) => CachedState::Held { lease: false },
+        Ok(Envelope::Lease { .. }) => CachedState::Held { lease: true },
         Err(reason) => CachedState::Unreadable(reason),
+    }
+}
+
+/// The answer a state gives by itself: `Some(row or None)` for a row or a cached absence.
+pub(crate) fn answer<M>(state: CachedState<M>) -> Option<Option<M>> {
+    match state {
+        CachedState::Row(row) => Some(Some(row)),
+        CachedState::Absent => Some(None),
+        _ => None,
     }
 }
 
@@ -53,100 +66,66 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
 pub(crate) enum ReadPlan<M> {
     /// Answer from the cache.
     Answer(Option<M>),
-    /// Read the database; `may_fill` says whether the result may be written back.
-    Load {
-        /// Whether the loaded result may be written to Redis.
-        may_fill: bool,
-        /// Whether unusable bytes sit under the key and must go if not overwritten.
+    /// Read the database and leave Redis alone: a writer holds the key, Redis is down, or the
+    /// connection is inside a transaction (whose reads may see uncommitted rows).
+    LoadWithoutFill,
+    /// Another reader is filling the key: wait briefly for its value.
+    AwaitFill,
+    /// Take a lease, read the database, and fill while the lease holds. `unreadable`: bad bytes
+    /// sit under the key and must go first (a lease is only taken on an empty key).
+    LeaseAndLoad {
+        /// Whether unusable bytes must be deleted first.
         unreadable: bool,
     },
 }
 
-/// Decides a read from what Redis holds and whether the connection is inside a transaction
-/// (whose reads may see uncommitted rows, which must never reach the cache).
+/// Decides a read from what Redis holds and whether the connection is inside a transaction.
 pub(crate) fn plan_read<M>(state: CachedState<M>, inside_transaction: bool) -> ReadPlan<M> {
     match state {
         CachedState::Row(row) => ReadPlan::Answer(Some(row)),
         CachedState::Absent => ReadPlan::Answer(None),
-        CachedState::Empty => ReadPlan::Load {
-            may_fill: !inside_transaction,
-            unreadable: false,
-        },
-        CachedState::Unreadable(_) => ReadPlan::Load {
-            may_fill: !inside_transaction,
-            unreadable: true,
-        },
-        CachedState::Held | CachedState::Unavailable => ReadPlan::Load {
-            may_fill: false,
-            unreadable: false,
-        },
+        _ if inside_transaction => ReadPlan::LoadWithoutFill,
+        CachedState::Empty => ReadPlan::LeaseAndLoad { unreadable: false },
+        CachedState::Unreadable(_) => ReadPlan::LeaseAndLoad { unreadable: true },
+        CachedState::Held { lease: true } => ReadPlan::AwaitFill,
+        CachedState::Held { lease: false } | CachedState::Unavailable => ReadPlan::LoadWithoutFill,
     }
 }
 
-/// What to write to Redis after the database answered a read.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum WriteBack {
-    /// `SET key value PX ttl`.
-    Set { value: Vec<u8>, ttl: Duration },
-    /// `DEL key`.
-    Delete,
-    /// Nothing.
-    Nothing,
-}
-
-/// Decides the write-back after a database load.
-pub(crate) fn after_load<M: Cached>(
+/// The value a lease holder fills after reading the database: the row, or the absent marker
+/// when negative caching is on; `None` when there is nothing to cache.
+pub(crate) fn fill_for<M: Cached>(
     loaded: Option<&M>,
-    plan_may_fill: bool,
-    unreadable: bool,
     max_value_bytes: usize,
-) -> WriteBack {
-    let fill = if !plan_may_fill {
-        None
-    } else {
-        match loaded {
-            Some(row) => row_value(row, max_value_bytes).map(|value| (value, M::TTL)),
-            None => M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), ttl)),
-        }
-    };
-    match fill {
-        Some((value, ttl)) => WriteBack::Set { value, ttl },
-        None if unreadable => WriteBack::Delete,
-        None => WriteBack::Nothing,
+) -> Option<(Vec<u8>, Duration)> {
+    match loaded {
+        Some(row) => match codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row) {
+            Ok(value) => cacheable(value, M::TTL, max_value_bytes),
+            Err(error) => {
+                tracing::warn!(model = M::MODEL_NAME, %error, "row does not encode; not cached");
+                None
+            }
+        },
+        None => M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), ttl)),
     }
 }
 
-/// What to write to Redis after a committed save of an encoded row: the row, or a delete when
-/// it is larger than any reader would accept.
-pub(crate) fn after_save(value: Vec<u8>, ttl: Duration, max_value_bytes: usize) -> WriteBack {
+/// An encoded row with its TTL, or `None` when it is larger than any reader would accept (a
+/// committed write then publishes a deletion instead).
+pub(crate) fn cacheable(
+    value: Vec<u8>,
+    ttl: Duration,
+    max_value_bytes: usize,
+) -> Option<(Vec<u8>, Duration)> {
     if value.len() <= max_value_bytes {
-        WriteBack::Set { value, ttl }
+        Some((value, ttl))
     } else {
         tracing::warn!(
             bytes = value.len(),
             max_value_bytes,
             "row is larger than max_value_bytes; not cached"
         );
-        WriteBack::Delete
-    }
-}
-
-fn row_value<M: Cached>(row: &M, max_value_bytes: usize) -> Option<Vec<u8>> {
-    match codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row) {
-        Ok(value) if value.len() <= max_value_bytes => Some(value),
-        Ok(value) => {
-            tracing::warn!(
-                model = M::MODEL_NAME,
-                bytes = value.len(),
-                max_value_bytes,
-                "row is larger than max_value_bytes; not cached"
-            );
-            None
-        }
-        Err(error) => {
-            tracing::warn!(model = M::MODEL_NAME, %error, "row does not encode; not cached");
-            None
-        }
+        None
     }
 }
 
@@ -208,41 +187,39 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_key_is_loaded_and_filled() {
+    fn an_empty_key_is_leased_loaded_and_filled() {
         let state = interpret::<Row>(None, LIMIT);
         assert!(matches!(
             plan_read(state, false),
-            ReadPlan::Load {
-                may_fill: true,
-                unreadable: false
-            }
+            ReadPlan::LeaseAndLoad { unreadable: false }
         ));
     }
 
     #[test]
     fn inside_a_transaction_a_miss_is_never_filled() {
         let state = interpret::<Row>(None, LIMIT);
-        assert!(matches!(
-            plan_read(state, true),
-            ReadPlan::Load {
-                may_fill: false,
-                ..
-            }
-        ));
+        assert!(matches!(plan_read(state, true), ReadPlan::LoadWithoutFill));
     }
 
     #[test]
-    fn a_locked_or_leased_key_is_loaded_without_filling() {
-        for lease in [false, true] {
-            let state = interpret::<Row>(Some(&token_value(lease, b"t")), LIMIT);
-            assert!(matches!(
-                plan_read(state, false),
-                ReadPlan::Load {
-                    may_fill: false,
-                    ..
-                }
-            ));
-        }
+    fn a_locked_key_is_loaded_without_filling() {
+        let state = interpret::<Row>(Some(&token_value(false, b"t")), LIMIT);
+        assert!(matches!(plan_read(state, false), ReadPlan::LoadWithoutFill));
+    }
+
+    #[test]
+    fn a_leased_key_waits_for_the_fill() {
+        let state = interpret::<Row>(Some(&token_value(true, b"t")), LIMIT);
+        assert!(matches!(plan_read(state, false), ReadPlan::AwaitFill));
+    }
+
+    #[test]
+    fn unreadable_bytes_are_deleted_before_the_lease() {
+        let state = interpret::<Row>(Some(b"garbage"), LIMIT);
+        assert!(matches!(
+            plan_read(state, false),
+            ReadPlan::LeaseAndLoad { unreadable: true }
+        ));
     }
 
     #[test]
@@ -266,32 +243,17 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_bytes_are_overwritten_by_the_fill_or_deleted() {
-        assert!(matches!(
-            after_load(Some(&row()), true, true, LIMIT),
-            WriteBack::Set { .. }
-        ));
-        assert_eq!(
-            after_load::<Row>(Some(&row()), false, true, LIMIT),
-            WriteBack::Delete
-        );
-    }
-
-    #[test]
     fn a_missing_row_fills_the_absent_marker_for_the_negative_ttl() {
         assert_eq!(
-            after_load::<Row>(None, true, false, LIMIT),
-            WriteBack::Set {
-                value: ABSENT.to_vec(),
-                ttl: Duration::from_secs(5)
-            }
+            fill_for::<Row>(None, LIMIT),
+            Some((ABSENT.to_vec(), Duration::from_secs(5)))
         );
     }
 
     #[test]
-    fn a_row_too_large_to_read_back_is_not_filled() {
-        assert_eq!(after_load(Some(&row()), true, false, 4), WriteBack::Nothing);
-        assert_eq!(after_save(encoded(&row()), Row::TTL, 4), WriteBack::Delete);
+    fn a_row_too_large_to_read_back_is_not_cached() {
+        assert_eq!(fill_for(Some(&row()), 4), None);
+        assert_eq!(cacheable(encoded(&row()), Row::TTL, 4), None);
     }
 
     proptest! {

@@ -20,6 +20,10 @@ pub struct Stats {
     pub misses: u64,
     /// Values written to Redis after a database load.
     pub fills: u64,
+    /// Fills refused because a write started while the database was read.
+    pub fills_refused: u64,
+    /// Keys locked by writers.
+    pub locks: u64,
     /// Values written to Redis after a committed write.
     pub publishes: u64,
     /// Keys deleted from Redis after a committed write or delete.
@@ -41,6 +45,8 @@ pub(crate) enum Event {
     NegativeHit,
     Miss,
     Fill,
+    FillRefused,
+    Lock,
     Publish,
     Invalidation,
     CacheError,
@@ -55,6 +61,8 @@ impl Event {
             Event::NegativeHit => "write_through_negative_hits_total",
             Event::Miss => "write_through_misses_total",
             Event::Fill => "write_through_fills_total",
+            Event::FillRefused => "write_through_fills_refused_total",
+            Event::Lock => "write_through_locks_total",
             Event::Publish => "write_through_publishes_total",
             Event::Invalidation => "write_through_invalidations_total",
             Event::CacheError => "write_through_cache_errors_total",
@@ -70,6 +78,8 @@ pub(crate) struct Counters {
     negative_hits: AtomicU64,
     misses: AtomicU64,
     fills: AtomicU64,
+    fills_refused: AtomicU64,
+    locks: AtomicU64,
     publishes: AtomicU64,
     invalidations: AtomicU64,
     cache_errors: AtomicU64,
@@ -88,6 +98,8 @@ impl Counters {
             Event::NegativeHit => &self.negative_hits,
             Event::Miss => &self.misses,
             Event::Fill => &self.fills,
+            Event::FillRefused => &self.fills_refused,
+            Event::Lock => &self.locks,
             Event::Publish => &self.publishes,
             Event::Invalidation => &self.invalidations,
             Event::CacheError => &self.cache_errors,
@@ -104,6 +116,8 @@ impl Counters {
             negative_hits: self.negative_hits.load(Relaxed),
             misses: self.misses.load(Relaxed),
             fills: self.fills.load(Relaxed),
+            fills_refused: self.fills_refused.load(Relaxed),
+            locks: self.locks.load(Relaxed),
             publishes: self.publishes.load(Relaxed),
             invalidations: self.invalidations.load(Relaxed),
             cache_errors: self.cache_errors.load(Relaxed),

@@ -8,17 +8,40 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use redis::{Connection, RedisResult};
 
 use crate::error::CacheError;
+use crate::scripts;
 use crate::stats::{Counters, Event};
 
 /// The label for events that belong to no one model.
 const ANY_MODEL: &str = "*";
 /// How many keys one `DEL` carries when delivering owed invalidations.
 const DEL_CHUNK: usize = 512;
+
+/// What a lock replaced: the previous value and its remaining TTL when the lock was taken.
+#[derive(Debug, Clone)]
+pub(crate) struct Replaced {
+    value: Option<Vec<u8>>,
+    /// Redis's PTTL: -2 no key, -1 no expiry, else milliseconds.
+    pttl: i64,
+    at: Instant,
+}
+
+impl Replaced {
+    /// The TTL the previous value has left now; 0 means "delete instead" (nothing was there,
+    /// it had no expiry, or its time is up).
+    fn remaining_millis(&self) -> u64 {
+        let elapsed = u64::try_from(self.at.elapsed().as_millis()).unwrap_or(u64::MAX);
+        u64::try_from(self.pttl).map_or(0, |pttl| pttl.saturating_sub(elapsed))
+    }
+}
+
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
 
 pub(crate) struct Store {
     client: redis::Client,
@@ -56,22 +79,122 @@ impl Store {
         self.run("GET", |conn| redis::cmd("GET").arg(key).query(conn))
     }
 
-    /// `SET key value PX ttl`.
-    pub(crate) fn set(&self, key: &[u8], value: &[u8], ttl: Duration) -> Result<(), CacheError> {
-        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
-        self.run("SET", |conn| {
-            redis::cmd("SET")
-                .arg(key)
-                .arg(value)
-                .arg("PX")
-                .arg(millis)
-                .query(conn)
-        })
-    }
-
     /// `DEL key`.
     pub(crate) fn del(&self, key: &[u8]) -> Result<(), CacheError> {
         self.run("DEL", |conn| redis::cmd("DEL").arg(key).query(conn))
+    }
+
+    /// Locks `key` for a writer (see [`scripts::LOCK`]), returning what the lock replaced.
+    pub(crate) fn lock(
+        &self,
+        key: &[u8],
+        lock: &[u8],
+        ttl: Duration,
+    ) -> Result<Replaced, CacheError> {
+        let (value, pttl): (Option<Vec<u8>>, i64) = self.run("LOCK", |conn| {
+            scripts::LOCK
+                .key(key)
+                .arg(lock)
+                .arg(millis(ttl))
+                .invoke(conn)
+        })?;
+        Ok(Replaced {
+            value,
+            pttl,
+            at: Instant::now(),
+        })
+    }
+
+    /// Publishes a committed write (see [`scripts::PUBLISH`]); `None` publishes a deletion.
+    /// `true` when the value was set.
+    pub(crate) fn publish(
+        &self,
+        key: &[u8],
+        lock: &[u8],
+        value: Option<&[u8]>,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let value = value.unwrap_or_default();
+        self.run("PUBLISH", |conn| {
+            scripts::PUBLISH
+                .key(key)
+                .arg(lock)
+                .arg(value)
+                .arg(millis(ttl))
+                .invoke(conn)
+        })
+    }
+
+    /// Puts back what a lock replaced, if the lock is still there (see [`scripts::RESTORE`]).
+    pub(crate) fn restore(
+        &self,
+        key: &[u8],
+        lock: &[u8],
+        replaced: &Replaced,
+    ) -> Result<(), CacheError> {
+        let (value, remaining) = match &replaced.value {
+            Some(value) => (value.as_slice(), replaced.remaining_millis()),
+            None => (&[][..], 0),
+        };
+        self.run("RESTORE", |conn| {
+            scripts::RESTORE
+                .key(key)
+                .arg(lock)
+                .arg(value)
+                .arg(remaining)
+                .invoke::<i64>(conn)
+        })
+        .map(drop)
+    }
+
+    /// Deletes `key` if it still holds `token_value` (a lease with nothing to fill).
+    pub(crate) fn release(&self, key: &[u8], token_value: &[u8]) -> Result<(), CacheError> {
+        self.run("RELEASE", |conn| {
+            scripts::RESTORE
+                .key(key)
+                .arg(token_value)
+                .arg(&[] as &[u8])
+                .arg(0)
+                .invoke::<i64>(conn)
+        })
+        .map(drop)
+    }
+
+    /// `SET key lease NX PX ttl`: `true` when this reader now holds the lease.
+    pub(crate) fn lease(
+        &self,
+        key: &[u8],
+        lease: &[u8],
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        self.run("LEASE", |conn| {
+            let reply: Option<String> = redis::cmd("SET")
+                .arg(key)
+                .arg(lease)
+                .arg("NX")
+                .arg("PX")
+                .arg(millis(ttl))
+                .query(conn)?;
+            Ok(reply.is_some())
+        })
+    }
+
+    /// Fills `key` while `lease` is still there (see [`scripts::FILL`]); `true` when filled.
+    pub(crate) fn fill(
+        &self,
+        key: &[u8],
+        lease: &[u8],
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        self.run("FILL", |conn| {
+            scripts::FILL
+                .key(key)
+                .arg(lease)
+                .arg(value)
+                .arg(millis(ttl))
+                .invoke(conn)
+        })
     }
 
     /// `PING`.
