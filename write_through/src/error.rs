@@ -70,14 +70,16 @@ pub struct ConfigError(pub(crate) String);
 /// An operation called in a situation the library refuses, with what to do instead.
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
-    /// A cached write ran on a connection inside a transaction the library does not manage.
+    /// A cached write ran on a connection inside a transaction the library does not manage
+    /// (Diesel's own `transaction`, `begin_test_transaction`).
     ///
     /// The library publishes a row to Redis after the database has committed it; inside a
-    /// caller's transaction it cannot know when (or whether) that commit happens, so it refuses
+    /// foreign transaction it cannot know when (or whether) that commit happens, so it refuses
     /// rather than publish a row that may still roll back.
     #[error(
-        "{operation} on {model} was called inside a database transaction that write_through does not \
-         manage; run it outside the transaction, so the cache is written only after the commit"
+        "{operation} on {model} was called inside a database transaction that write_through does \
+         not manage; run it inside cache.transaction(&mut conn, |conn| ...) instead, which \
+         publishes to the cache after the commit"
     )]
     InsideTransaction {
         /// The refused operation.
@@ -85,6 +87,13 @@ pub enum UsageError {
         /// The model's struct name.
         model: &'static str,
     },
+    /// `Cache::transaction` was called on a connection already inside a transaction the
+    /// library does not manage: its publishes would run before the outer commit.
+    #[error(
+        "cache.transaction was called on a connection already inside a transaction that \
+         write_through does not manage; make cache.transaction the outermost transaction"
+    )]
+    TransactionInsideForeignTransaction,
     /// `create` on MySQL/MariaDB needs a single integer auto-increment primary key, because
     /// MySQL has no `RETURNING` and the created row is read back by `LAST_INSERT_ID()`.
     #[error(

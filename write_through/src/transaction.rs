@@ -137,7 +137,7 @@ impl Cache {
     /// Runs `body` in a Diesel transaction on `conn`; the cache writes made inside it are
     /// published after the commit and undone if it rolls back. Nested calls become savepoints.
     ///
-    /// Refused with [`UsageError::InsideTransaction`] when `conn` is already inside a
+    /// Refused with [`UsageError::TransactionInsideForeignTransaction`] when `conn` is already inside a
     /// transaction that this cache does not manage (its commit cannot be observed).
     ///
     /// ```ignore
@@ -156,11 +156,7 @@ impl Cache {
         let (cache, conn_key) = (self.id(), conn_id(conn));
         let parent_lock = open_lock(self, conn_key);
         if parent_lock.is_none() && crate::ops::inside_transaction(conn) {
-            return Err(Error::from(UsageError::InsideTransaction {
-                operation: "Cache::transaction",
-                model: "-",
-            })
-            .into());
+            return Err(Error::from(UsageError::TransactionInsideForeignTransaction).into());
         }
         let lock =
             parent_lock.unwrap_or_else(|| envelope::token_value(false, Token::new().as_bytes()));
