@@ -1,0 +1,295 @@
+//! A randomized concurrent workload whose every operation is recorded with its invoke and
+//! return times, and a checker that finds the reads that were *definitely* stale.
+//!
+//! Values are unique (every save writes a fresh number), so a read names the write it saw.
+//! A read that returned the value of write `w` is stale when some other write or delete of the
+//! same key both started after `w` returned and returned before the read started: in every
+//! order consistent with real time, that write came between. A read that returned nothing is
+//! stale when some save returned before the read started and no delete could have come between.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::connection::{Connection, LoadConnection};
+use write_through::{Cache, DieselOps};
+
+use crate::models::Tag;
+
+/// What one operation did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Find(Option<i32>),
+    Save(i32),
+    Delete,
+}
+
+/// One completed operation.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub key: usize,
+    pub op: Op,
+    pub invoked: Duration,
+    pub returned: Duration,
+}
+
+/// The implementation under test: the library, or the hand-written pattern it replaces.
+#[derive(Clone)]
+pub enum Subject {
+    Library(Cache),
+    /// "Write the database, then SET; GET, on a miss load and SET", on keys `{prefix}:{name}`.
+    Naive { redis_url: String, prefix: String },
+}
+
+/// The workload's shape.
+#[derive(Debug, Clone, Copy)]
+pub struct Workload {
+    pub seed: u64,
+    pub threads: usize,
+    pub ops_per_thread: usize,
+    pub keys: usize,
+}
+
+impl Workload {
+    /// From `WT_SEED`, `WT_HISTORY_THREADS`, `WT_HISTORY_OPS` and `WT_HISTORY_KEYS`, with
+    /// the given defaults (a short run) and a fresh seed.
+    pub fn from_env(threads: usize, ops_per_thread: usize, keys: usize) -> Self {
+        let var = |name: &str, default: u64| {
+            std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+        };
+        Self {
+            seed: var("WT_SEED", crate::unique()),
+            threads: var("WT_HISTORY_THREADS", threads as u64) as usize,
+            ops_per_thread: var("WT_HISTORY_OPS", ops_per_thread as u64) as usize,
+            keys: var("WT_HISTORY_KEYS", keys as u64) as usize,
+        }
+    }
+}
+
+/// SplitMix64: a tiny, seedable generator, so a seed reproduces every thread's operations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// The result of one run.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub events: Vec<Event>,
+    /// Operations that returned an error (deadlocks on MariaDB, for example); not in `events`.
+    pub failed: usize,
+}
+
+/// Runs the workload with one connection per thread (from `connect`) on keys named
+/// `{names}-{k}`, and returns every completed operation.
+pub fn run<C>(
+    workload: Workload,
+    subject: &Subject,
+    names: &str,
+    connect: impl Fn() -> C + Sync,
+) -> Outcome
+where
+    C: Connection + LoadConnection,
+    Tag: DieselOps<C::Backend>,
+{
+    let next_value = AtomicI32::new(1);
+    let start = Instant::now();
+    let per_thread: Vec<Outcome> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..workload.threads)
+            .map(|thread| {
+                let (connect, next_value) = (&connect, &next_value);
+                scope.spawn(move || {
+                    let mut conn = connect();
+                    let mut naive_redis = match subject {
+                        Subject::Naive { redis_url, .. } => Some(
+                            redis::Client::open(redis_url.as_str())
+                                .and_then(|c| c.get_connection())
+                                .expect("Redis"),
+                        ),
+                        Subject::Library(_) => None,
+                    };
+                    let mut rng = Rng(workload.seed ^ (thread as u64).wrapping_mul(0x51_7CC1_B727_220A));
+                    let mut outcome = Outcome::default();
+                    for _ in 0..workload.ops_per_thread {
+                        let key = rng.below(workload.keys);
+                        let name = format!("{names}-{key}");
+                        let roll = rng.below(100);
+                        let invoked = start.elapsed();
+                        let op = match (subject, naive_redis.as_mut()) {
+                            (Subject::Library(cache), _) => {
+                                library_op(&mut conn, cache, &name, roll, next_value)
+                            }
+                            (Subject::Naive { prefix, .. }, Some(redis)) => {
+                                naive_op(&mut conn, redis, &format!("{prefix}:{name}"), &name, roll, next_value)
+                            }
+                            (Subject::Naive { .. }, None) => unreachable!(),
+                        };
+                        let returned = start.elapsed();
+                        match op {
+                            Some(op) => outcome.events.push(Event { key, op, invoked, returned }),
+                            None => outcome.failed += 1,
+                        }
+                    }
+                    outcome
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("worker")).collect()
+    });
+    let mut all = Outcome::default();
+    for outcome in per_thread {
+        all.events.extend(outcome.events);
+        all.failed += outcome.failed;
+    }
+    all
+}
+
+/// 50% finds, 35% saves, 15% deletes.
+fn library_op<C>(conn: &mut C, cache: &Cache, name: &str, roll: usize, next: &AtomicI32) -> Option<Op>
+where
+    C: Connection + LoadConnection,
+    Tag: DieselOps<C::Backend>,
+{
+    let name = name.to_owned();
+    match roll {
+        0..50 => Tag::find(conn, cache, &name).ok().map(|t| Op::Find(t.map(|t| t.uses))),
+        50..85 => {
+            let value = next.fetch_add(1, Ordering::Relaxed);
+            Tag { name, uses: value }.save(conn, cache).ok().map(|()| Op::Save(value))
+        }
+        _ => Tag::delete(conn, cache, &name).ok().map(|_| Op::Delete),
+    }
+}
+
+fn naive_op<C>(
+    conn: &mut C,
+    redis: &mut redis::Connection,
+    key: &str,
+    name: &str,
+    roll: usize,
+    next: &AtomicI32,
+) -> Option<Op>
+where
+    C: Connection + LoadConnection,
+    Tag: DieselOps<C::Backend>,
+{
+    let name = name.to_owned();
+    match roll {
+        0..50 => {
+            let cached: Option<i32> = redis::cmd("GET").arg(key).query(redis).ok()?;
+            if let Some(uses) = cached {
+                return Some(Op::Find(Some(uses)));
+            }
+            let loaded = Tag::load(conn, &name).ok()?.map(|t| t.uses);
+            if let Some(uses) = loaded {
+                redis::cmd("SET").arg(key).arg(uses).query::<()>(redis).ok()?;
+            }
+            Some(Op::Find(loaded))
+        }
+        50..85 => {
+            let value = next.fetch_add(1, Ordering::Relaxed);
+            Tag { name, uses: value }.upsert(conn).ok()?;
+            redis::cmd("SET").arg(key).arg(value).query::<()>(redis).ok()?;
+            Some(Op::Save(value))
+        }
+        _ => {
+            Tag::remove(conn, &name).ok()?;
+            redis::cmd("DEL").arg(key).query::<()>(redis).ok()?;
+            Some(Op::Delete)
+        }
+    }
+}
+
+/// The reads that were definitely stale.
+pub fn stale_reads(events: &[Event]) -> Vec<&Event> {
+    let writes = |key: usize| {
+        events.iter().filter(move |e| e.key == key && !matches!(e.op, Op::Find(_)))
+    };
+    events
+        .iter()
+        .filter(|read| match read.op {
+            Op::Find(Some(value)) => {
+                let Some(source) = writes(read.key).find(|w| w.op == Op::Save(value)) else {
+                    return true; // a value nobody wrote to this key
+                };
+                source.invoked > read.returned
+                    || writes(read.key).any(|w| {
+                        !std::ptr::eq(w, source)
+                            && w.invoked > source.returned
+                            && w.returned < read.invoked
+                    })
+            }
+            Op::Find(None) => writes(read.key).any(|save| {
+                matches!(save.op, Op::Save(_))
+                    && save.returned < read.invoked
+                    && !writes(read.key).any(|delete| {
+                        delete.op == Op::Delete
+                            && delete.returned > save.invoked
+                            && delete.invoked < read.returned
+                    })
+            }),
+            _ => false,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(key: usize, op: Op, invoked: u64, returned: u64) -> Event {
+        Event {
+            key,
+            op,
+            invoked: Duration::from_millis(invoked),
+            returned: Duration::from_millis(returned),
+        }
+    }
+
+    #[test]
+    fn a_read_of_the_latest_write_is_fine() {
+        let events = [at(0, Op::Save(1), 0, 1), at(0, Op::Save(2), 2, 3), at(0, Op::Find(Some(2)), 4, 5)];
+        assert!(stale_reads(&events).is_empty());
+    }
+
+    #[test]
+    fn a_read_of_an_overwritten_value_is_stale() {
+        let events = [at(0, Op::Save(1), 0, 1), at(0, Op::Save(2), 2, 3), at(0, Op::Find(Some(1)), 4, 5)];
+        assert_eq!(stale_reads(&events).len(), 1);
+    }
+
+    #[test]
+    fn a_read_concurrent_with_the_newer_write_may_see_either() {
+        let events = [at(0, Op::Save(1), 0, 1), at(0, Op::Save(2), 2, 6), at(0, Op::Find(Some(1)), 4, 5)];
+        assert!(stale_reads(&events).is_empty());
+    }
+
+    #[test]
+    fn a_read_of_a_deleted_row_is_stale() {
+        let events = [at(0, Op::Save(1), 0, 1), at(0, Op::Delete, 2, 3), at(0, Op::Find(Some(1)), 4, 5)];
+        assert_eq!(stale_reads(&events).len(), 1);
+    }
+
+    #[test]
+    fn missing_a_saved_row_is_stale_unless_a_delete_could_intervene() {
+        let stale = [at(0, Op::Save(1), 0, 1), at(0, Op::Find(None), 4, 5)];
+        assert_eq!(stale_reads(&stale).len(), 1);
+        let fine = [at(0, Op::Save(1), 0, 1), at(0, Op::Delete, 2, 6), at(0, Op::Find(None), 4, 5)];
+        assert!(stale_reads(&fine).is_empty());
+    }
+
+    #[test]
+    fn keys_do_not_mix() {
+        let events = [at(0, Op::Save(1), 0, 1), at(1, Op::Save(2), 2, 3), at(0, Op::Find(Some(1)), 4, 5)];
+        assert!(stale_reads(&events).is_empty());
+    }
+}
