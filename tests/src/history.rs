@@ -37,7 +37,10 @@ pub struct Event {
 pub enum Subject {
     Library(Cache),
     /// "Write the database, then SET; GET, on a miss load and SET", on keys `{prefix}:{name}`.
-    Naive { redis_url: String, prefix: String },
+    Naive {
+        redis_url: String,
+        prefix: String,
+    },
 }
 
 /// The workload's shape.
@@ -54,7 +57,10 @@ impl Workload {
     /// the given defaults (a short run) and a fresh seed.
     pub fn from_env(threads: usize, ops_per_thread: usize, keys: usize) -> Self {
         let var = |name: &str, default: u64| {
-            std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
         };
         Self {
             seed: var("WT_SEED", crate::unique()),
@@ -117,7 +123,8 @@ where
                         ),
                         Subject::Library(_) => None,
                     };
-                    let mut rng = Rng(workload.seed ^ (thread as u64).wrapping_mul(0x51_7CC1_B727_220A));
+                    let mut rng =
+                        Rng(workload.seed ^ (thread as u64).wrapping_mul(0x51_7CC1_B727_220A));
                     let mut outcome = Outcome::default();
                     for _ in 0..workload.ops_per_thread {
                         let key = rng.below(workload.keys);
@@ -128,14 +135,24 @@ where
                             (Subject::Library(cache), _) => {
                                 library_op(&mut conn, cache, &name, roll, next_value)
                             }
-                            (Subject::Naive { prefix, .. }, Some(redis)) => {
-                                naive_op(&mut conn, redis, &format!("{prefix}:{name}"), &name, roll, next_value)
-                            }
+                            (Subject::Naive { prefix, .. }, Some(redis)) => naive_op(
+                                &mut conn,
+                                redis,
+                                &format!("{prefix}:{name}"),
+                                &name,
+                                roll,
+                                next_value,
+                            ),
                             (Subject::Naive { .. }, None) => unreachable!(),
                         };
                         let returned = start.elapsed();
                         match op {
-                            Some(op) => outcome.events.push(Event { key, op, invoked, returned }),
+                            Some(op) => outcome.events.push(Event {
+                                key,
+                                op,
+                                invoked,
+                                returned,
+                            }),
                             None => outcome.failed += 1,
                         }
                     }
@@ -143,7 +160,10 @@ where
                 })
             })
             .collect();
-        workers.into_iter().map(|w| w.join().expect("worker")).collect()
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("worker"))
+            .collect()
     });
     let mut all = Outcome::default();
     for outcome in per_thread {
@@ -154,17 +174,28 @@ where
 }
 
 /// 50% finds, 35% saves, 15% deletes.
-fn library_op<C>(conn: &mut C, cache: &Cache, name: &str, roll: usize, next: &AtomicI32) -> Option<Op>
+fn library_op<C>(
+    conn: &mut C,
+    cache: &Cache,
+    name: &str,
+    roll: usize,
+    next: &AtomicI32,
+) -> Option<Op>
 where
     C: Connection + LoadConnection,
     Tag: DieselOps<C::Backend>,
 {
     let name = name.to_owned();
     match roll {
-        0..50 => Tag::find(conn, cache, &name).ok().map(|t| Op::Find(t.map(|t| t.uses))),
+        0..50 => Tag::find(conn, cache, &name)
+            .ok()
+            .map(|t| Op::Find(t.map(|t| t.uses))),
         50..85 => {
             let value = next.fetch_add(1, Ordering::Relaxed);
-            Tag { name, uses: value }.save(conn, cache).ok().map(|()| Op::Save(value))
+            Tag { name, uses: value }
+                .save(conn, cache)
+                .ok()
+                .map(|()| Op::Save(value))
         }
         _ => Tag::delete(conn, cache, &name).ok().map(|_| Op::Delete),
     }
@@ -191,14 +222,22 @@ where
             }
             let loaded = Tag::load(conn, &name).ok()?.map(|t| t.uses);
             if let Some(uses) = loaded {
-                redis::cmd("SET").arg(key).arg(uses).query::<()>(redis).ok()?;
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(uses)
+                    .query::<()>(redis)
+                    .ok()?;
             }
             Some(Op::Find(loaded))
         }
         50..85 => {
             let value = next.fetch_add(1, Ordering::Relaxed);
             Tag { name, uses: value }.upsert(conn).ok()?;
-            redis::cmd("SET").arg(key).arg(value).query::<()>(redis).ok()?;
+            redis::cmd("SET")
+                .arg(key)
+                .arg(value)
+                .query::<()>(redis)
+                .ok()?;
             Some(Op::Save(value))
         }
         _ => {
@@ -212,7 +251,9 @@ where
 /// The reads that were definitely stale.
 pub fn stale_reads(events: &[Event]) -> Vec<&Event> {
     let writes = |key: usize| {
-        events.iter().filter(move |e| e.key == key && !matches!(e.op, Op::Find(_)))
+        events
+            .iter()
+            .filter(move |e| e.key == key && !matches!(e.op, Op::Find(_)))
     };
     events
         .iter()
@@ -257,25 +298,41 @@ mod tests {
 
     #[test]
     fn a_read_of_the_latest_write_is_fine() {
-        let events = [at(0, Op::Save(1), 0, 1), at(0, Op::Save(2), 2, 3), at(0, Op::Find(Some(2)), 4, 5)];
+        let events = [
+            at(0, Op::Save(1), 0, 1),
+            at(0, Op::Save(2), 2, 3),
+            at(0, Op::Find(Some(2)), 4, 5),
+        ];
         assert!(stale_reads(&events).is_empty());
     }
 
     #[test]
     fn a_read_of_an_overwritten_value_is_stale() {
-        let events = [at(0, Op::Save(1), 0, 1), at(0, Op::Save(2), 2, 3), at(0, Op::Find(Some(1)), 4, 5)];
+        let events = [
+            at(0, Op::Save(1), 0, 1),
+            at(0, Op::Save(2), 2, 3),
+            at(0, Op::Find(Some(1)), 4, 5),
+        ];
         assert_eq!(stale_reads(&events).len(), 1);
     }
 
     #[test]
     fn a_read_concurrent_with_the_newer_write_may_see_either() {
-        let events = [at(0, Op::Save(1), 0, 1), at(0, Op::Save(2), 2, 6), at(0, Op::Find(Some(1)), 4, 5)];
+        let events = [
+            at(0, Op::Save(1), 0, 1),
+            at(0, Op::Save(2), 2, 6),
+            at(0, Op::Find(Some(1)), 4, 5),
+        ];
         assert!(stale_reads(&events).is_empty());
     }
 
     #[test]
     fn a_read_of_a_deleted_row_is_stale() {
-        let events = [at(0, Op::Save(1), 0, 1), at(0, Op::Delete, 2, 3), at(0, Op::Find(Some(1)), 4, 5)];
+        let events = [
+            at(0, Op::Save(1), 0, 1),
+            at(0, Op::Delete, 2, 3),
+            at(0, Op::Find(Some(1)), 4, 5),
+        ];
         assert_eq!(stale_reads(&events).len(), 1);
     }
 
@@ -283,13 +340,21 @@ mod tests {
     fn missing_a_saved_row_is_stale_unless_a_delete_could_intervene() {
         let stale = [at(0, Op::Save(1), 0, 1), at(0, Op::Find(None), 4, 5)];
         assert_eq!(stale_reads(&stale).len(), 1);
-        let fine = [at(0, Op::Save(1), 0, 1), at(0, Op::Delete, 2, 6), at(0, Op::Find(None), 4, 5)];
+        let fine = [
+            at(0, Op::Save(1), 0, 1),
+            at(0, Op::Delete, 2, 6),
+            at(0, Op::Find(None), 4, 5),
+        ];
         assert!(stale_reads(&fine).is_empty());
     }
 
     #[test]
     fn keys_do_not_mix() {
-        let events = [at(0, Op::Save(1), 0, 1), at(1, Op::Save(2), 2, 3), at(0, Op::Find(Some(1)), 4, 5)];
+        let events = [
+            at(0, Op::Save(1), 0, 1),
+            at(1, Op::Save(2), 2, 3),
+            at(0, Op::Find(Some(1)), 4, 5),
+        ];
         assert!(stale_reads(&events).is_empty());
     }
 }

@@ -20,7 +20,9 @@ where
     C: Connection + LoadConnection,
     Tag: DieselOps<C::Backend>,
 {
-    let (Some(mut conn), Some(tc)) = (connect(), TestCache::new()) else { return };
+    let (Some(mut conn), Some(tc)) = (connect(), TestCache::new()) else {
+        return;
+    };
     let workload = Workload::from_env(6, 250, 3);
     let names = format!("hist-{}", unique());
     let connect = || connect().expect("database");
@@ -35,22 +37,38 @@ where
     let ours = Subject::Library(tc.cache.clone());
     let run = history::run(workload, &ours, &names, connect);
     let stale = history::stale_reads(&run.events);
-    let reads = run.events.iter().filter(|e| matches!(e.op, history::Op::Find(_))).count();
+    let reads = run
+        .events
+        .iter()
+        .filter(|e| matches!(e.op, history::Op::Find(_)))
+        .count();
     println!(
         "{backend}: {workload:?}: {} operations ({reads} reads, {} failed); stale reads: naive {naive_stale}, write_through {}",
         run.events.len(),
         run.failed,
         stale.len()
     );
-    assert!(stale.is_empty(), "stale reads with seed {}: {stale:#?}", workload.seed);
-    assert!(run.failed * 10 <= run.events.len(), "too many failed operations with seed {}", workload.seed);
+    assert!(
+        stale.is_empty(),
+        "stale reads with seed {}: {stale:#?}",
+        workload.seed
+    );
+    assert!(
+        run.failed * 10 <= run.events.len(),
+        "too many failed operations with seed {}",
+        workload.seed
+    );
 
     // Writes have stopped: every cached key equals its row, or is absent.
     for key in 0..workload.keys {
         let name = format!("{names}-{key}");
         let in_database = Tag::load(&mut conn, &name).unwrap();
         let through_cache = Tag::find(&mut conn, &tc.cache, &name).unwrap();
-        assert_eq!(through_cache, in_database, "key {name} after the run, seed {}", workload.seed);
+        assert_eq!(
+            through_cache, in_database,
+            "key {name} after the run, seed {}",
+            workload.seed
+        );
     }
 }
 

@@ -28,13 +28,22 @@ impl Naive<'_> {
     }
     fn set(&mut self, uses: Option<i32>) {
         match uses {
-            Some(uses) => redis::cmd("SET").arg(&self.key).arg(uses).query::<()>(self.redis),
-            None => redis::cmd("SET").arg(&self.key).arg(-1).query::<()>(self.redis),
+            Some(uses) => redis::cmd("SET")
+                .arg(&self.key)
+                .arg(uses)
+                .query::<()>(self.redis),
+            None => redis::cmd("SET")
+                .arg(&self.key)
+                .arg(-1)
+                .query::<()>(self.redis),
         }
         .unwrap();
     }
     fn del(&mut self) {
-        redis::cmd("DEL").arg(&self.key).query::<()>(self.redis).unwrap();
+        redis::cmd("DEL")
+            .arg(&self.key)
+            .query::<()>(self.redis)
+            .unwrap();
     }
 }
 
@@ -46,11 +55,19 @@ impl Drop for Naive<'_> {
 
 fn naive<'a>(tc: &'a mut TestCache, name: &str) -> Naive<'a> {
     let key = format!("{}:naive:{name}", tc.cache.namespace());
-    Naive { redis: &mut tc.redis, key }
+    Naive {
+        redis: &mut tc.redis,
+        key,
+    }
 }
 
 fn db_uses(conn: &mut PgConnection, name: &str) -> Option<i32> {
-    wt_tags::table.find(name).select(wt_tags::uses).first(conn).optional().unwrap()
+    wt_tags::table
+        .find(name)
+        .select(wt_tags::uses)
+        .first(conn)
+        .optional()
+        .unwrap()
 }
 
 fn db_set(conn: &mut PgConnection, name: &str, uses: i32) {
@@ -65,7 +82,9 @@ fn db_set(conn: &mut PgConnection, name: &str, uses: i32) {
 
 /// What a fresh reader gets from the library: the cache, or the database behind it.
 fn read(conn: &mut PgConnection, cache: &Cache, name: &str) -> Option<i32> {
-    Tag::find(conn, cache, &name.to_owned()).unwrap().map(|t| t.uses)
+    Tag::find(conn, cache, &name.to_owned())
+        .unwrap()
+        .map(|t| t.uses)
 }
 
 struct Setup {
@@ -79,7 +98,12 @@ fn setup() -> Option<Setup> {
     let (Some(a), Some(b), Some(tc)) = (postgres(), postgres(), TestCache::new()) else {
         return None;
     };
-    Some(Setup { tc, a, b, name: format!("race-{}", unique()) })
+    Some(Setup {
+        tc,
+        a,
+        b,
+        name: format!("race-{}", unique()),
+    })
 }
 
 /// Runs `find` on its own thread and connection, paused at `FIND_LOADED`.
@@ -100,7 +124,15 @@ fn paused_reader(
 
 #[test]
 fn a_fill_that_read_before_an_update_cannot_overwrite_it() {
-    let Some(Setup { mut tc, mut a, b, name }) = setup() else { return };
+    let Some(Setup {
+        mut tc,
+        mut a,
+        b,
+        name,
+    }) = setup()
+    else {
+        return;
+    };
     db_set(&mut a, &name, 1);
 
     // Naive: the reader loads 1, the writer writes 2 and SETs it, the reader SETs 1.
@@ -110,12 +142,21 @@ fn a_fill_that_read_before_an_update_cannot_overwrite_it() {
     db_set(&mut a, &name, 2);
     n.set(Some(2));
     n.set(loaded);
-    assert_eq!((n.get(), db_uses(&mut a, &name)), (Some(1), Some(2)), "naive goes stale");
+    assert_eq!(
+        (n.get(), db_uses(&mut a, &name)),
+        (Some(1), Some(2)),
+        "naive goes stale"
+    );
     drop(n);
     db_set(&mut a, &name, 1);
 
     let (gate, reader) = paused_reader(&tc.cache, b, &name);
-    Tag { name: name.clone(), uses: 2 }.save(&mut a, &tc.cache).unwrap();
+    Tag {
+        name: name.clone(),
+        uses: 2,
+    }
+    .save(&mut a, &tc.cache)
+    .unwrap();
     gate.release();
     let (seen_by_reader, _) = reader.join().unwrap();
     assert_eq!(seen_by_reader, Some(1), "the reader began before the write");
@@ -125,15 +166,29 @@ fn a_fill_that_read_before_an_update_cannot_overwrite_it() {
 
 #[test]
 fn a_fill_that_read_before_a_delete_cannot_resurrect_the_row() {
-    let Some(Setup { mut tc, mut a, b, name }) = setup() else { return };
+    let Some(Setup {
+        mut tc,
+        mut a,
+        b,
+        name,
+    }) = setup()
+    else {
+        return;
+    };
     db_set(&mut a, &name, 1);
 
     let mut n = naive(&mut tc, &name);
     let loaded = db_uses(&mut a, &name);
-    diesel::delete(wt_tags::table.find(&name)).execute(&mut a).unwrap();
+    diesel::delete(wt_tags::table.find(&name))
+        .execute(&mut a)
+        .unwrap();
     n.del();
     n.set(loaded);
-    assert_eq!((n.get(), db_uses(&mut a, &name)), (Some(1), None), "naive resurrects");
+    assert_eq!(
+        (n.get(), db_uses(&mut a, &name)),
+        (Some(1), None),
+        "naive resurrects"
+    );
     drop(n);
     db_set(&mut a, &name, 1);
 
@@ -147,7 +202,15 @@ fn a_fill_that_read_before_a_delete_cannot_resurrect_the_row() {
 
 #[test]
 fn two_writers_publishing_out_of_order_leave_what_the_database_kept() {
-    let Some(Setup { mut tc, mut a, mut b, name }) = setup() else { return };
+    let Some(Setup {
+        mut tc,
+        mut a,
+        mut b,
+        name,
+    }) = setup()
+    else {
+        return;
+    };
     db_set(&mut a, &name, 0);
 
     // Naive: A commits 1, B commits 2 and SETs 2, A's SET of 1 lands last.
@@ -156,17 +219,31 @@ fn two_writers_publishing_out_of_order_leave_what_the_database_kept() {
     db_set(&mut b, &name, 2);
     n.set(Some(2));
     n.set(Some(1));
-    assert_eq!((n.get(), db_uses(&mut a, &name)), (Some(1), Some(2)), "naive reorders");
+    assert_eq!(
+        (n.get(), db_uses(&mut a, &name)),
+        (Some(1), Some(2)),
+        "naive reorders"
+    );
     drop(n);
 
     let gate = pause::arm(WRITE_COMMITTED, &tc.cache.key::<Tag>(&name));
     let (cache, writer_name) = (tc.cache.clone(), name.clone());
     let writer_a = thread::spawn(move || {
-        Tag { name: writer_name, uses: 1 }.save(&mut a, &cache).unwrap();
+        Tag {
+            name: writer_name,
+            uses: 1,
+        }
+        .save(&mut a, &cache)
+        .unwrap();
         a
     });
     gate.wait_until_reached();
-    Tag { name: name.clone(), uses: 2 }.save(&mut b, &tc.cache).unwrap();
+    Tag {
+        name: name.clone(),
+        uses: 2,
+    }
+    .save(&mut b, &tc.cache)
+    .unwrap();
     gate.release();
     let mut a = writer_a.join().unwrap();
     assert_eq!(db_uses(&mut a, &name), Some(2));
@@ -175,8 +252,21 @@ fn two_writers_publishing_out_of_order_leave_what_the_database_kept() {
 
 #[test]
 fn a_rolled_back_transaction_changes_nothing_in_the_cache() {
-    let Some(Setup { mut tc, mut a, mut b, name }) = setup() else { return };
-    Tag { name: name.clone(), uses: 1 }.save(&mut a, &tc.cache).unwrap();
+    let Some(Setup {
+        mut tc,
+        mut a,
+        mut b,
+        name,
+    }) = setup()
+    else {
+        return;
+    };
+    Tag {
+        name: name.clone(),
+        uses: 1,
+    }
+    .save(&mut a, &tc.cache)
+    .unwrap();
     let cached_before = tc.raw(&format!("tag:{name}"));
 
     // Naive: the write and its SET happen inside the transaction, which then rolls back.
@@ -187,35 +277,64 @@ fn a_rolled_back_transaction_changes_nothing_in_the_cache() {
         n.set(Some(2));
         Err(diesel::result::Error::RollbackTransaction)
     });
-    assert_eq!((n.get(), db_uses(&mut a, &name)), (Some(2), Some(1)), "naive keeps the rollback");
+    assert_eq!(
+        (n.get(), db_uses(&mut a, &name)),
+        (Some(2), Some(1)),
+        "naive keeps the rollback"
+    );
     drop(n);
 
     let result = tc.cache.transaction(&mut a, |conn| {
-        Tag { name: name.clone(), uses: 2 }.save(conn, &tc.cache)?;
+        Tag {
+            name: name.clone(),
+            uses: 2,
+        }
+        .save(conn, &tc.cache)?;
         // Meanwhile another reader sees the lock and reads the committed row.
         assert_eq!(read(&mut b, &tc.cache, &name), Some(1));
         Err::<(), _>(Error::Database(diesel::result::Error::RollbackTransaction))
     });
     assert!(result.is_err());
-    assert_eq!(tc.raw(&format!("tag:{name}")), cached_before, "the cached value is back");
+    assert_eq!(
+        tc.raw(&format!("tag:{name}")),
+        cached_before,
+        "the cached value is back"
+    );
     assert_eq!(read(&mut a, &tc.cache, &name), Some(1));
 }
 
 #[test]
 fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value() {
-    let Some(Setup { mut tc, mut a, b, name }) = setup() else { return };
+    let Some(Setup {
+        mut tc,
+        mut a,
+        b,
+        name,
+    }) = setup()
+    else {
+        return;
+    };
     let cache = Cache::builder(&write_through_tests::redis_url())
         .namespace(tc.cache.namespace())
         .lock_ttl(Duration::from_millis(500))
         .build()
         .unwrap();
-    Tag { name: name.clone(), uses: 1 }.save(&mut a, &cache).unwrap();
+    Tag {
+        name: name.clone(),
+        uses: 1,
+    }
+    .save(&mut a, &cache)
+    .unwrap();
 
     // Naive: the process dies after the commit, before its SET.
     let mut n = naive(&mut tc, &name);
     n.set(Some(1));
     db_set(&mut a, &name, 2);
-    assert_eq!((n.get(), db_uses(&mut a, &name)), (Some(1), Some(2)), "naive keeps the old value");
+    assert_eq!(
+        (n.get(), db_uses(&mut a, &name)),
+        (Some(1), Some(2)),
+        "naive keeps the old value"
+    );
     drop(n);
     db_set(&mut a, &name, 1);
 
@@ -223,21 +342,41 @@ fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value() {
     let (dying_cache, dying_name) = (cache.clone(), name.clone());
     let writer = thread::spawn(move || {
         let mut b = b;
-        Tag { name: dying_name, uses: 2 }.save(&mut b, &dying_cache)
+        Tag {
+            name: dying_name,
+            uses: 2,
+        }
+        .save(&mut b, &dying_cache)
     });
     gate.wait_until_reached();
     gate.die();
     assert!(writer.join().is_err(), "the writer died");
-    assert_eq!(read(&mut a, &cache, &name), Some(2), "the lock sends readers to the database");
+    assert_eq!(
+        read(&mut a, &cache, &name),
+        Some(2),
+        "the lock sends readers to the database"
+    );
     thread::sleep(Duration::from_millis(700));
-    assert_eq!(read(&mut a, &cache, &name), Some(2), "after the lock expired: a fill");
+    assert_eq!(
+        read(&mut a, &cache, &name),
+        Some(2),
+        "after the lock expired: a fill"
+    );
     assert_eq!(read(&mut a, &cache, &name), Some(2), "and a hit");
     assert!(cache.stats().hits >= 1);
 }
 
 #[test]
 fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value() {
-    let Some(Setup { mut tc, mut a, b, name }) = setup() else { return };
+    let Some(Setup {
+        mut tc,
+        mut a,
+        b,
+        name,
+    }) = setup()
+    else {
+        return;
+    };
     let cache = Cache::builder(&write_through_tests::redis_url())
         .namespace(tc.cache.namespace())
         .lock_ttl(Duration::from_millis(200))
@@ -255,14 +394,22 @@ fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value() {
     .unwrap();
     n.set(Some(2));
     n.set(loaded);
-    assert_eq!((n.get(), db_uses(&mut a, &name)), (Some(1), Some(2)), "naive goes stale");
+    assert_eq!(
+        (n.get(), db_uses(&mut a, &name)),
+        (Some(1), Some(2)),
+        "naive goes stale"
+    );
     drop(n);
     db_set(&mut a, &name, 1);
 
     let mut reader = None;
     cache
         .transaction(&mut a, |conn| {
-            Tag { name: name.clone(), uses: 2 }.save(conn, &cache)?;
+            Tag {
+                name: name.clone(),
+                uses: 2,
+            }
+            .save(conn, &cache)?;
             thread::sleep(Duration::from_millis(400)); // longer than the lock TTL
             let (gate, handle) = paused_reader(&cache, b, &name);
             reader = Some((gate, handle));
@@ -278,7 +425,15 @@ fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value() {
 
 #[test]
 fn a_cached_absence_cannot_hide_a_concurrent_insert() {
-    let Some(Setup { mut tc, mut a, b, name }) = setup() else { return };
+    let Some(Setup {
+        mut tc,
+        mut a,
+        b,
+        name,
+    }) = setup()
+    else {
+        return;
+    };
 
     // Naive: the reader finds no row, the writer inserts and SETs, the reader caches "absent".
     let mut n = naive(&mut tc, &name);
@@ -286,12 +441,23 @@ fn a_cached_absence_cannot_hide_a_concurrent_insert() {
     db_set(&mut a, &name, 7);
     n.set(Some(7));
     n.set(loaded);
-    assert_eq!((n.get(), db_uses(&mut a, &name)), (Some(-1), Some(7)), "naive hides the row");
+    assert_eq!(
+        (n.get(), db_uses(&mut a, &name)),
+        (Some(-1), Some(7)),
+        "naive hides the row"
+    );
     drop(n);
-    diesel::delete(wt_tags::table.find(&name)).execute(&mut a).unwrap();
+    diesel::delete(wt_tags::table.find(&name))
+        .execute(&mut a)
+        .unwrap();
 
     let (gate, reader) = paused_reader(&tc.cache, b, &name);
-    Tag { name: name.clone(), uses: 7 }.save(&mut a, &tc.cache).unwrap();
+    Tag {
+        name: name.clone(),
+        uses: 7,
+    }
+    .save(&mut a, &tc.cache)
+    .unwrap();
     gate.release();
     let (seen_by_reader, _) = reader.join().unwrap();
     assert_eq!(seen_by_reader, None, "it read before the insert");

@@ -25,15 +25,22 @@ impl Instrumentation for QueryCounter {
 #[test]
 fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
     const READERS: usize = 64;
-    let (Some(mut setup), Some(tc)) = (postgres(), TestCache::new()) else { return };
-    let row = Tag { name: format!("cold-{}", unique()), uses: 64 };
+    let (Some(mut setup), Some(tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
+    let row = Tag {
+        name: format!("cold-{}", unique()),
+        uses: 64,
+    };
     diesel::insert_into(write_through_tests::schema::wt_tags::table)
         .values(&row)
         .execute(&mut setup)
         .unwrap();
 
     let queries = Arc::new(AtomicUsize::new(0));
-    let mut connections: Vec<_> = (0..READERS).map(|_| postgres().expect("PostgreSQL")).collect();
+    let mut connections: Vec<_> = (0..READERS)
+        .map(|_| postgres().expect("PostgreSQL"))
+        .collect();
     for conn in &mut connections {
         conn.set_instrumentation(QueryCounter(queries.clone()));
     }
@@ -52,7 +59,14 @@ fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
         readers.into_iter().map(|r| r.join().unwrap()).collect()
     });
 
-    assert!(found.iter().all(|f| f.as_ref() == Some(&row)), "every reader got the row");
-    assert_eq!(queries.load(Ordering::Relaxed), 1, "one database query for {READERS} readers");
+    assert!(
+        found.iter().all(|f| f.as_ref() == Some(&row)),
+        "every reader got the row"
+    );
+    assert_eq!(
+        queries.load(Ordering::Relaxed),
+        1,
+        "one database query for {READERS} readers"
+    );
     assert_eq!(tc.cache.stats().fills, 1);
 }

@@ -7,7 +7,10 @@ use write_through_tests::models::{NewUser, Tag, User};
 use write_through_tests::{TestCache, postgres, unique};
 
 fn tag(uses: i32) -> Tag {
-    Tag { name: format!("tx-{}", unique()), uses }
+    Tag {
+        name: format!("tx-{}", unique()),
+        uses,
+    }
 }
 
 /// The kind byte of the raw value: 1 row, 2 absent, 3 lock, 4 lease.
@@ -17,7 +20,9 @@ fn kind(tc: &mut TestCache, name: &str) -> Option<u8> {
 
 #[test]
 fn writes_are_locked_during_the_transaction_and_published_after_the_commit() {
-    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else { return };
+    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
     let cache = tc.cache.clone();
     let row = tag(1);
     let mut kind_inside = None;
@@ -28,30 +33,51 @@ fn writes_are_locked_during_the_transaction_and_published_after_the_commit() {
             Ok::<_, Error>(())
         })
         .unwrap();
-    assert_eq!(kind_inside, Some(3), "locked, not published, before the commit");
-    assert_eq!(kind(&mut tc, &row.name), Some(1), "published after the commit");
+    assert_eq!(
+        kind_inside,
+        Some(3),
+        "locked, not published, before the commit"
+    );
+    assert_eq!(
+        kind(&mut tc, &row.name),
+        Some(1),
+        "published after the commit"
+    );
     assert_eq!(Tag::find(&mut conn, &cache, &row.name).unwrap(), Some(row));
 }
 
 #[test]
 fn a_rolled_back_savepoint_keeps_the_outer_write() {
-    let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else { return };
+    let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
     let cache = &tc.cache;
     let mut row = tag(1);
     cache
         .transaction(&mut conn, |conn| {
             row.save(conn, cache)?;
             let inner = cache.transaction(conn, |conn| {
-                Tag { uses: 2, ..row.clone() }.save(conn, cache)?;
+                Tag {
+                    uses: 2,
+                    ..row.clone()
+                }
+                .save(conn, cache)?;
                 Err::<(), _>(Error::Database(diesel::result::Error::RollbackTransaction))
             });
             assert!(inner.is_err());
             Ok::<_, Error>(())
         })
         .unwrap();
-    assert_eq!(Tag::find(&mut conn, cache, &row.name).unwrap(), Some(row.clone()));
+    assert_eq!(
+        Tag::find(&mut conn, cache, &row.name).unwrap(),
+        Some(row.clone())
+    );
     cache.invalidate::<Tag>(&row.name).unwrap();
-    assert_eq!(Tag::find(&mut conn, cache, &row.name).unwrap(), Some(row.clone()), "the database agrees");
+    assert_eq!(
+        Tag::find(&mut conn, cache, &row.name).unwrap(),
+        Some(row.clone()),
+        "the database agrees"
+    );
 
     row.uses = 3;
     cache
@@ -60,12 +86,18 @@ fn a_rolled_back_savepoint_keeps_the_outer_write() {
             Ok::<_, Error>(())
         })
         .unwrap();
-    assert_eq!(Tag::find(&mut conn, cache, &row.name).unwrap(), Some(row), "a released savepoint publishes with the outer commit");
+    assert_eq!(
+        Tag::find(&mut conn, cache, &row.name).unwrap(),
+        Some(row),
+        "a released savepoint publishes with the outer commit"
+    );
 }
 
 #[test]
 fn a_key_locked_by_a_rolled_back_savepoint_is_put_back_at_the_commit() {
-    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else { return };
+    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
     let cache = tc.cache.clone();
     let row = tag(1);
     row.save(&mut conn, &cache).unwrap();
@@ -73,7 +105,11 @@ fn a_key_locked_by_a_rolled_back_savepoint_is_put_back_at_the_commit() {
     cache
         .transaction(&mut conn, |conn| {
             let _ = cache.transaction(conn, |conn| {
-                Tag { uses: 9, ..row.clone() }.save(conn, &cache)?;
+                Tag {
+                    uses: 9,
+                    ..row.clone()
+                }
+                .save(conn, &cache)?;
                 Err::<(), _>(Error::Database(diesel::result::Error::RollbackTransaction))
             });
             Ok::<_, Error>(())
@@ -84,46 +120,67 @@ fn a_key_locked_by_a_rolled_back_savepoint_is_put_back_at_the_commit() {
 
 #[test]
 fn create_and_delete_inside_a_transaction_publish_at_the_commit() {
-    let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else { return };
+    let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
     let cache = &tc.cache;
     let doomed = tag(1);
     doomed.save(&mut conn, cache).unwrap();
     let created = cache
         .transaction(&mut conn, |conn| {
             assert!(Tag::delete(conn, cache, &doomed.name)?);
-            let new = NewUser { email: format!("tx-{}@example.test", unique()), name: "tx".into() };
+            let new = NewUser {
+                email: format!("tx-{}@example.test", unique()),
+                name: "tx".into(),
+            };
             User::create(conn, cache, &new)
         })
         .unwrap();
     assert_eq!(Tag::find(&mut conn, cache, &doomed.name).unwrap(), None);
-    assert_eq!(User::find(&mut conn, cache, &created.id).unwrap(), Some(created.clone()));
+    assert_eq!(
+        User::find(&mut conn, cache, &created.id).unwrap(),
+        Some(created.clone())
+    );
     assert_eq!(cache.stats().misses, 0, "both answered from the cache");
 }
 
 #[test]
 fn a_cache_transaction_inside_a_foreign_transaction_is_refused() {
-    let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else { return };
+    let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
     let refused = conn
         .transaction::<_, diesel::result::Error, _>(|conn| {
             Ok(tc.cache.transaction(conn, |_| Ok::<_, Error>(())))
         })
         .unwrap();
     assert!(
-        matches!(refused, Err(Error::Usage(UsageError::TransactionInsideForeignTransaction))),
+        matches!(
+            refused,
+            Err(Error::Usage(
+                UsageError::TransactionInsideForeignTransaction
+            ))
+        ),
         "{refused:?}"
     );
 }
 
 #[test]
 fn a_panic_inside_the_transaction_undoes_its_locks() {
-    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else { return };
+    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
     let cache = tc.cache.clone();
     let row = tag(1);
     row.save(&mut conn, &cache).unwrap();
     let before = tc.raw(&format!("tag:{}", row.name));
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = cache.transaction(&mut conn, |conn| {
-            Tag { uses: 5, ..row.clone() }.save(conn, &cache)?;
+            Tag {
+                uses: 5,
+                ..row.clone()
+            }
+            .save(conn, &cache)?;
             panic!("the application failed mid-transaction");
             #[allow(unreachable_code)]
             Ok::<_, Error>(())

@@ -48,10 +48,14 @@ pub trait DieselOps<B: Backend>: Cached {
     where
         C: Connection<Backend = B> + LoadConnection;
 
-    /// Inserts the row, or updates every non-key column when its primary key exists.
-    fn upsert<C>(&self, conn: &mut C) -> QueryResult<()>
+    /// Inserts the row, or updates its non-key columns (as its `AsChangeset` says) when its
+    /// primary key exists, and returns the row as stored: what the cache publishes, so that
+    /// database-side defaults, triggers, rounding and skipped `None` fields are never lost.
+    /// `None` when the row was deleted before it could be read back (MySQL only, which has no
+    /// `RETURNING`).
+    fn upsert<C>(&self, conn: &mut C) -> QueryResult<Option<Self>>
     where
-        C: Connection<Backend = B>;
+        C: Connection<Backend = B> + LoadConnection;
 
     /// `DELETE ... WHERE pk = id`, returning the number of rows deleted.
     fn remove<C>(conn: &mut C, id: Self::Id<'_>) -> QueryResult<usize>

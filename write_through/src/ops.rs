@@ -53,25 +53,24 @@ where
     }
 }
 
-/// Inserts or updates a row, then publishes it to Redis.
+/// Inserts or updates a row, then publishes the row as the database stored it.
 pub fn save<M, C>(row: &M, conn: &mut C, cache: &Cache) -> Result<(), Error>
 where
-    C: Connection,
+    C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
 {
     let _span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME).entered();
     // An unencodable row fails before anything changes.
-    let value = codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row)?;
-    let key = key_of::<M>(cache.inner(), row.id());
-    let change = protocol::cacheable(value, M::TTL, cache.inner().max_value_bytes);
-    write::<M, C, _>(
-        conn,
-        cache,
-        "save",
-        key,
-        |conn| row.upsert(conn).map_err(Error::from),
-        change,
-    )
+    codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row)?;
+    let inner = cache.inner();
+    let key = key_of::<M>(inner, row.id());
+    write::<M, C, _>(conn, cache, "save", key, |conn| {
+        let stored = row.upsert(conn)?;
+        let change = stored
+            .as_ref()
+            .and_then(|stored| encoded_change(inner, stored));
+        Ok(((), change))
+    })
 }
 
 /// Deletes a row, then its cached value. `true` when a row was deleted.
@@ -82,15 +81,10 @@ where
 {
     let _span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME).entered();
     let key = key_of::<M>(cache.inner(), id);
-    let change = M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), ttl));
-    let deleted = write::<M, C, _>(
-        conn,
-        cache,
-        "delete",
-        key,
-        |conn| M::remove(conn, id).map_err(Error::from),
-        change,
-    )?;
+    let deleted = write::<M, C, _>(conn, cache, "delete", key, |conn| {
+        let deleted = M::remove(conn, id)?;
+        Ok((deleted, M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), ttl))))
+    })?;
     Ok(deleted > 0)
 }
 
@@ -153,8 +147,7 @@ fn write<M, C, R>(
     cache: &Cache,
     operation: &'static str,
     key: Vec<u8>,
-    db_write: impl FnOnce(&mut C) -> Result<R, Error>,
-    change: Change,
+    db_write: impl FnOnce(&mut C) -> Result<(R, Change), Error>,
 ) -> Result<R, Error>
 where
     M: Cached,
@@ -164,7 +157,7 @@ where
     let conn_key = transaction::conn_id(conn);
     if let Some(lock) = transaction::open_lock(cache, conn_key) {
         lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
-        let written = db_write(conn)?;
+        let (written, change) = db_write(conn)?;
         transaction::record_change(cache, conn_key, key, change);
         return Ok(written);
     }
@@ -173,7 +166,7 @@ where
     let replaced = lock_key(inner, M::MODEL_NAME, &key, &lock)?;
     pause::reach(pause::WRITE_LOCKED, &key);
     match db_write(conn) {
-        Ok(written) => {
+        Ok((written, change)) => {
             pause::reach(pause::WRITE_COMMITTED, &key);
             publish_change(inner, M::MODEL_NAME, key, &lock, change);
             Ok(written)

@@ -116,6 +116,29 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
             many => quote!((#(#table::#many),*)),
         },
     };
+    let upsert_body = match backend {
+        // No RETURNING: read the row back. Safe without a transaction: a write committed in
+        // between has locked the key after ours, so our publish will not set what we read.
+        Backend::Mysql => quote! {
+            __wt::diesel::insert_into(#table::table)
+                .values(self)
+                .on_conflict(#conflict_target)
+                .do_update()
+                .set(self)
+                .execute(conn)?;
+            <Self as __wt::DieselOps<#db>>::load(conn, <Self as __wt::Cached>::id(self))
+        },
+        _ => quote! {
+            __wt::diesel::insert_into(#table::table)
+                .values(self)
+                .on_conflict(#conflict_target)
+                .do_update()
+                .set(self)
+                .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())
+                .get_result(conn)
+                .map(::core::option::Option::Some)
+        },
+    };
     let create = create_impl(model, backend, &db);
     quote! {
         __wt::#gate! {
@@ -133,18 +156,12 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
                         .optional()
                 }
 
-                fn upsert<__C>(&self, conn: &mut __C) -> __wt::diesel::QueryResult<()>
+                fn upsert<__C>(&self, conn: &mut __C) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
                 where
-                    __C: __wt::diesel::Connection<Backend = #db>,
+                    __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
                 {
                     use __wt::diesel::prelude::*;
-                    __wt::diesel::insert_into(#table::table)
-                        .values(self)
-                        .on_conflict(#conflict_target)
-                        .do_update()
-                        .set(self)
-                        .execute(conn)
-                        .map(|_| ())
+                    #upsert_body
                 }
 
                 fn remove<__C>(conn: &mut __C, id: Self::Id<'_>) -> __wt::diesel::QueryResult<usize>
@@ -236,12 +253,13 @@ fn inherent_methods(model: &Model) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #ident {
-            /// Inserts or updates this row in the database, then publishes it to the cache.
+            /// Inserts or updates this row in the database, then publishes the row as stored to
+            /// the cache.
             ///
             #[doc = #key_doc]
             pub fn save<__C>(&self, conn: &mut __C, cache: &__wt::Cache) -> ::core::result::Result<(), __wt::Error>
             where
-                __C: __wt::diesel::Connection,
+                __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
                 Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
             {
                 __wt::ops::save(self, conn, cache)

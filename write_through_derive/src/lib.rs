@@ -4,6 +4,8 @@
 #![deny(missing_docs)]
 
 mod expand;
+#[cfg(test)]
+mod expand_snapshots;
 mod fingerprint;
 mod internals;
 mod model;

@@ -1,0 +1,33 @@
+//! An empty key template is refused.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use write_through::prelude::*;
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+    }
+}
+
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+)]
+#[diesel(table_name = users)]
+#[write_through(key = "", ttl = "1h")]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+fn main() {}

@@ -1,0 +1,33 @@
+//! Two placeholders need a `:` between them, or ("1-2", "3") and ("1", "2-3") could share a key.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use write_through::prelude::*;
+
+diesel::table! {
+    memberships (org_id, user_id) {
+        org_id -> Integer,
+        user_id -> Integer,
+        role -> Text,
+    }
+}
+
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+)]
+#[diesel(table_name = memberships, primary_key(org_id, user_id))]
+#[write_through(key = "member:{org_id}-{user_id}", ttl = "1h")]
+pub struct User {
+    pub org_id: i32,
+    pub user_id: i32,
+    pub role: String,
+}
+
+fn main() {}

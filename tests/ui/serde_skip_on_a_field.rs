@@ -1,0 +1,34 @@
+//! `#[serde(skip)]` on a field is refused: the cached row would silently lose the field.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use write_through::prelude::*;
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+    }
+}
+
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+)]
+#[diesel(table_name = users)]
+#[write_through(key = "user:{id}", ttl = "1h")]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    #[serde(skip)]
+    pub name: String,
+}
+
+fn main() {}

@@ -1,0 +1,190 @@
+#[doc(hidden)]
+const _: () = {
+    use ::write_through::__private as __wt;
+    #[automatically_derived]
+    impl __wt::Cached for Membership {
+        type Id<'__wt_id> = (&'__wt_id i32, &'__wt_id i32);
+        const MODEL_NAME: &'static str = "Membership";
+        const KEY_TEMPLATE: &'static str = "org:{org_id}:member:{user_id}";
+        const TTL: ::core::time::Duration = ::core::time::Duration::from_millis(
+            600000u64,
+        );
+        const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = ::core::option::Option::Some(
+            ::core::time::Duration::from_millis(30000u64),
+        );
+        const SCHEMA_FINGERPRINT: u64 = 5655485792674645993u64;
+        fn id(&self) -> Self::Id<'_> {
+            (&self.org_id, &self.user_id)
+        }
+        fn write_key(id: Self::Id<'_>, key: &mut __wt::KeyWriter) {
+            key.literal("org:");
+            key.part(id.0);
+            key.literal(":member:");
+            key.part(id.1);
+        }
+    }
+    __wt::if_postgres! {
+        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::pg::Pg > for
+        Membership { fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        memberships::table.filter(memberships::org_id.eq(id.0))
+        .filter(memberships::user_id.eq(id.1)).select(< Self as
+        __wt::diesel::SelectableHelper < __wt::diesel::pg::Pg >> ::as_select())
+        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        __wt::diesel::insert_into(memberships::table).values(self)
+        .on_conflict((memberships::org_id, memberships::user_id)).do_update().set(self)
+        .returning(< Self as __wt::diesel::SelectableHelper < __wt::diesel::pg::Pg >>
+        ::as_returning()).get_result(conn).map(::core::option::Option::Some) } fn remove
+        < __C > (conn : & mut __C, id : Self::Id < '_ >) -> __wt::diesel::QueryResult <
+        usize > where __C : __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg >,
+        { use __wt::diesel::prelude:: *; __wt::diesel::delete(memberships::table
+        .filter(memberships::org_id.eq(id.0)).filter(memberships::user_id.eq(id.1)))
+        .execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
+        __wt::DieselCreate < __wt::diesel::pg::Pg, __C, __N > for Membership where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
+        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
+        memberships::table >, __wt::diesel::dsl::Returning < __wt::diesel::dsl::Values <
+        __wt::diesel::dsl::insert_into < memberships::table >, __N >,
+        __wt::diesel::dsl::AsSelect < Membership, __wt::diesel::pg::Pg >> :
+        __wt::diesel::query_dsl::LoadQuery < '__q, __C, Membership >, { fn
+        insert_returning(conn : & mut __C, new : __N) -> ::core::result::Result < Self,
+        __wt::Error > { use __wt::diesel::prelude:: *;
+        ::core::result::Result::Ok(__wt::diesel::insert_into(memberships::table)
+        .values(new).returning(< Self as __wt::diesel::SelectableHelper <
+        __wt::diesel::pg::Pg >> ::as_returning()).get_result(conn) ?,) } }
+    }
+    __wt::if_mysql! {
+        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::mysql::Mysql > for
+        Membership { fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        memberships::table.filter(memberships::org_id.eq(id.0))
+        .filter(memberships::user_id.eq(id.1)).select(< Self as
+        __wt::diesel::SelectableHelper < __wt::diesel::mysql::Mysql >> ::as_select())
+        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        __wt::diesel::insert_into(memberships::table).values(self)
+        .on_conflict(__wt::diesel::dsl::DuplicatedKeys).do_update().set(self)
+        .execute(conn) ?; < Self as __wt::DieselOps < __wt::diesel::mysql::Mysql >>
+        ::load(conn, < Self as __wt::Cached > ::id(self)) } fn remove < __C > (conn : &
+        mut __C, id : Self::Id < '_ >) -> __wt::diesel::QueryResult < usize > where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql >, { use
+        __wt::diesel::prelude:: *; __wt::diesel::delete(memberships::table
+        .filter(memberships::org_id.eq(id.0)).filter(memberships::user_id.eq(id.1)))
+        .execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
+        __wt::DieselCreate < __wt::diesel::mysql::Mysql, __C, __N > for Membership where
+        __C : __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
+        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
+        memberships::table >, __wt::diesel::dsl::Values < __wt::diesel::dsl::insert_into
+        < memberships::table >, __N > : __wt::diesel::query_dsl::methods::ExecuteDsl <
+        __C >, { fn insert_returning(conn : & mut __C, new : __N) ->
+        ::core::result::Result < Self, __wt::Error > { let _ = (conn, new);
+        ::core::result::Result::Err(__wt::Error::Usage(__wt::UsageError::CreateNeedsAutoIncrementKey
+        { model : "Membership" },)) } }
+    }
+    __wt::if_sqlite! {
+        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::sqlite::Sqlite >
+        for Membership { fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        memberships::table.filter(memberships::org_id.eq(id.0))
+        .filter(memberships::user_id.eq(id.1)).select(< Self as
+        __wt::diesel::SelectableHelper < __wt::diesel::sqlite::Sqlite >> ::as_select())
+        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        __wt::diesel::insert_into(memberships::table).values(self)
+        .on_conflict((memberships::org_id, memberships::user_id)).do_update().set(self)
+        .returning(< Self as __wt::diesel::SelectableHelper <
+        __wt::diesel::sqlite::Sqlite >> ::as_returning()).get_result(conn)
+        .map(::core::option::Option::Some) } fn remove < __C > (conn : & mut __C, id :
+        Self::Id < '_ >) -> __wt::diesel::QueryResult < usize > where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite >, { use
+        __wt::diesel::prelude:: *; __wt::diesel::delete(memberships::table
+        .filter(memberships::org_id.eq(id.0)).filter(memberships::user_id.eq(id.1)))
+        .execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
+        __wt::DieselCreate < __wt::diesel::sqlite::Sqlite, __C, __N > for Membership
+        where __C : __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
+        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
+        memberships::table >, __wt::diesel::dsl::Returning < __wt::diesel::dsl::Values <
+        __wt::diesel::dsl::insert_into < memberships::table >, __N >,
+        __wt::diesel::dsl::AsSelect < Membership, __wt::diesel::sqlite::Sqlite >> :
+        __wt::diesel::query_dsl::LoadQuery < '__q, __C, Membership >, { fn
+        insert_returning(conn : & mut __C, new : __N) -> ::core::result::Result < Self,
+        __wt::Error > { use __wt::diesel::prelude:: *;
+        ::core::result::Result::Ok(__wt::diesel::insert_into(memberships::table)
+        .values(new).returning(< Self as __wt::diesel::SelectableHelper <
+        __wt::diesel::sqlite::Sqlite >> ::as_returning()).get_result(conn) ?,) } }
+    }
+    #[automatically_derived]
+    impl Membership {
+        /// Inserts or updates this row in the database, then publishes the row as stored to
+        /// the cache.
+        ///
+        /// Cached under `{namespace}:org:{org_id}:member:{user_id}` for 10m.
+        pub fn save<__C>(
+            &self,
+            conn: &mut __C,
+            cache: &__wt::Cache,
+        ) -> ::core::result::Result<(), __wt::Error>
+        where
+            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            __wt::ops::save(self, conn, cache)
+        }
+        /// Finds the row with primary key `id`: from the cache when it is there, else from the
+        /// database, filling the cache.
+        pub fn find<__C>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            id: (&i32, &i32),
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            __wt::ops::find::<Self, __C>(conn, cache, id)
+        }
+        /// Deletes the row with primary key `id` from the database, then from the cache.
+        /// Returns `true` when a row was deleted.
+        pub fn delete<__C>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            id: (&i32, &i32),
+        ) -> ::core::result::Result<bool, __wt::Error>
+        where
+            __C: __wt::diesel::Connection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            __wt::ops::delete::<Self, __C>(conn, cache, id)
+        }
+        /// Inserts `new` (any `Insertable` for this table, typically without the primary
+        /// key, which the database generates), caches the stored row and returns it.
+        pub fn create<__C, __N>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error>
+        where
+            __C: __wt::diesel::Connection,
+            Self: __wt::DieselCreate<
+                <__C as __wt::diesel::Connection>::Backend,
+                __C,
+                __N,
+            >,
+        {
+            __wt::ops::create::<Self, __C, __N>(conn, cache, new)
+        }
+    }
+};

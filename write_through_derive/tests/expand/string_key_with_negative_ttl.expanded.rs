@@ -1,0 +1,184 @@
+#[doc(hidden)]
+const _: () = {
+    use ::write_through::__private as __wt;
+    #[automatically_derived]
+    impl __wt::Cached for Tag {
+        type Id<'__wt_id> = &'__wt_id String;
+        const MODEL_NAME: &'static str = "Tag";
+        const KEY_TEMPLATE: &'static str = "tag:{name}";
+        const TTL: ::core::time::Duration = ::core::time::Duration::from_millis(
+            300000u64,
+        );
+        const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = ::core::option::Option::Some(
+            ::core::time::Duration::from_millis(60000u64),
+        );
+        const SCHEMA_FINGERPRINT: u64 = 4913358694011300967u64;
+        fn id(&self) -> Self::Id<'_> {
+            &self.name
+        }
+        fn write_key(id: Self::Id<'_>, key: &mut __wt::KeyWriter) {
+            key.literal("tag:");
+            key.part(id);
+        }
+    }
+    __wt::if_postgres! {
+        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::pg::Pg > for Tag {
+        fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        tags::table.filter(tags::name.eq(id)).select(< Self as
+        __wt::diesel::SelectableHelper < __wt::diesel::pg::Pg >> ::as_select())
+        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        __wt::diesel::insert_into(tags::table).values(self).on_conflict(tags::name)
+        .do_update().set(self).returning(< Self as __wt::diesel::SelectableHelper <
+        __wt::diesel::pg::Pg >> ::as_returning()).get_result(conn)
+        .map(::core::option::Option::Some) } fn remove < __C > (conn : & mut __C, id :
+        Self::Id < '_ >) -> __wt::diesel::QueryResult < usize > where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg >, { use
+        __wt::diesel::prelude:: *; __wt::diesel::delete(tags::table.filter(tags::name
+        .eq(id))).execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
+        __wt::DieselCreate < __wt::diesel::pg::Pg, __C, __N > for Tag where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
+        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
+        tags::table >, __wt::diesel::dsl::Returning < __wt::diesel::dsl::Values <
+        __wt::diesel::dsl::insert_into < tags::table >, __N >,
+        __wt::diesel::dsl::AsSelect < Tag, __wt::diesel::pg::Pg >> :
+        __wt::diesel::query_dsl::LoadQuery < '__q, __C, Tag >, { fn insert_returning(conn
+        : & mut __C, new : __N) -> ::core::result::Result < Self, __wt::Error > { use
+        __wt::diesel::prelude:: *;
+        ::core::result::Result::Ok(__wt::diesel::insert_into(tags::table).values(new)
+        .returning(< Self as __wt::diesel::SelectableHelper < __wt::diesel::pg::Pg >>
+        ::as_returning()).get_result(conn) ?,) } }
+    }
+    __wt::if_mysql! {
+        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::mysql::Mysql > for
+        Tag { fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        tags::table.filter(tags::name.eq(id)).select(< Self as
+        __wt::diesel::SelectableHelper < __wt::diesel::mysql::Mysql >> ::as_select())
+        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        __wt::diesel::insert_into(tags::table).values(self)
+        .on_conflict(__wt::diesel::dsl::DuplicatedKeys).do_update().set(self)
+        .execute(conn) ?; < Self as __wt::DieselOps < __wt::diesel::mysql::Mysql >>
+        ::load(conn, < Self as __wt::Cached > ::id(self)) } fn remove < __C > (conn : &
+        mut __C, id : Self::Id < '_ >) -> __wt::diesel::QueryResult < usize > where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql >, { use
+        __wt::diesel::prelude:: *; __wt::diesel::delete(tags::table.filter(tags::name
+        .eq(id))).execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
+        __wt::DieselCreate < __wt::diesel::mysql::Mysql, __C, __N > for Tag where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
+        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
+        tags::table >, __wt::diesel::dsl::Values < __wt::diesel::dsl::insert_into <
+        tags::table >, __N > : __wt::diesel::query_dsl::methods::ExecuteDsl < __C >, { fn
+        insert_returning(conn : & mut __C, new : __N) -> ::core::result::Result < Self,
+        __wt::Error > { use __wt::diesel::prelude:: *;
+        __wt::diesel::insert_into(tags::table).values(new).execute(conn) ?; let id :
+        String = __wt::mysql::last_insert_id(conn, "Tag") ?; < Self as __wt::DieselOps <
+        __wt::diesel::mysql::Mysql >> ::load(conn, & id) ?
+        .ok_or(__wt::Error::Usage(__wt::UsageError::CreatedRowVanished { model : "Tag"
+        }),) } }
+    }
+    __wt::if_sqlite! {
+        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::sqlite::Sqlite >
+        for Tag { fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        tags::table.filter(tags::name.eq(id)).select(< Self as
+        __wt::diesel::SelectableHelper < __wt::diesel::sqlite::Sqlite >> ::as_select())
+        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
+        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
+        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
+        __wt::diesel::insert_into(tags::table).values(self).on_conflict(tags::name)
+        .do_update().set(self).returning(< Self as __wt::diesel::SelectableHelper <
+        __wt::diesel::sqlite::Sqlite >> ::as_returning()).get_result(conn)
+        .map(::core::option::Option::Some) } fn remove < __C > (conn : & mut __C, id :
+        Self::Id < '_ >) -> __wt::diesel::QueryResult < usize > where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite >, { use
+        __wt::diesel::prelude:: *; __wt::diesel::delete(tags::table.filter(tags::name
+        .eq(id))).execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
+        __wt::DieselCreate < __wt::diesel::sqlite::Sqlite, __C, __N > for Tag where __C :
+        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
+        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
+        tags::table >, __wt::diesel::dsl::Returning < __wt::diesel::dsl::Values <
+        __wt::diesel::dsl::insert_into < tags::table >, __N >,
+        __wt::diesel::dsl::AsSelect < Tag, __wt::diesel::sqlite::Sqlite >> :
+        __wt::diesel::query_dsl::LoadQuery < '__q, __C, Tag >, { fn insert_returning(conn
+        : & mut __C, new : __N) -> ::core::result::Result < Self, __wt::Error > { use
+        __wt::diesel::prelude:: *;
+        ::core::result::Result::Ok(__wt::diesel::insert_into(tags::table).values(new)
+        .returning(< Self as __wt::diesel::SelectableHelper <
+        __wt::diesel::sqlite::Sqlite >> ::as_returning()).get_result(conn) ?,) } }
+    }
+    #[automatically_derived]
+    impl Tag {
+        /// Inserts or updates this row in the database, then publishes the row as stored to
+        /// the cache.
+        ///
+        /// Cached under `{namespace}:tag:{name}` for 5m.
+        pub fn save<__C>(
+            &self,
+            conn: &mut __C,
+            cache: &__wt::Cache,
+        ) -> ::core::result::Result<(), __wt::Error>
+        where
+            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            __wt::ops::save(self, conn, cache)
+        }
+        /// Finds the row with primary key `id`: from the cache when it is there, else from the
+        /// database, filling the cache.
+        pub fn find<__C>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            id: &String,
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            __wt::ops::find::<Self, __C>(conn, cache, id)
+        }
+        /// Deletes the row with primary key `id` from the database, then from the cache.
+        /// Returns `true` when a row was deleted.
+        pub fn delete<__C>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            id: &String,
+        ) -> ::core::result::Result<bool, __wt::Error>
+        where
+            __C: __wt::diesel::Connection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            __wt::ops::delete::<Self, __C>(conn, cache, id)
+        }
+        /// Inserts `new` (any `Insertable` for this table, typically without the primary
+        /// key, which the database generates), caches the stored row and returns it.
+        pub fn create<__C, __N>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error>
+        where
+            __C: __wt::diesel::Connection,
+            Self: __wt::DieselCreate<
+                <__C as __wt::diesel::Connection>::Backend,
+                __C,
+                __N,
+            >,
+        {
+            __wt::ops::create::<Self, __C, __N>(conn, cache, new)
+        }
+    }
+};
