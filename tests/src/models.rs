@@ -100,3 +100,27 @@ pub struct Pair {
     pub b: String,
     pub v: i32,
 }
+
+/// Optimistic locking: `save` changes the row only if its version is still the one read.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = crate::schema::wt_documents)]
+#[write_through(key = "doc:{id}", ttl = "10m")]
+pub struct Document {
+    pub id: i64,
+    pub title: String,
+    #[write_through(version)]
+    #[diesel(skip_update)]
+    pub version: i32,
+}

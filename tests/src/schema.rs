@@ -23,11 +23,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wt_documents (id) {
+        id -> BigInt,
+        title -> Text,
+        version -> Integer,
+    }
+}
+
 /// PostgreSQL DDL, idempotent.
 pub const POSTGRES_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_users (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
     "CREATE TABLE IF NOT EXISTS wt_tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_documents (id BIGINT PRIMARY KEY, title TEXT NOT NULL, version INTEGER NOT NULL)",
 ];
 
 /// MySQL/MariaDB DDL, idempotent.
@@ -35,6 +44,7 @@ pub const MYSQL_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_users (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
     "CREATE TABLE IF NOT EXISTS wt_tags (name VARCHAR(191) PRIMARY KEY, uses INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_documents (id BIGINT PRIMARY KEY, title TEXT NOT NULL, version INTEGER NOT NULL)",
 ];
 
 /// SQLite DDL, idempotent.
@@ -42,6 +52,7 @@ pub const SQLITE_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_users (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
     "CREATE TABLE IF NOT EXISTS wt_tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_documents (id BIGINT PRIMARY KEY, title TEXT NOT NULL, version INTEGER NOT NULL)",
 ];
 
 diesel::table! {

@@ -499,3 +499,78 @@ on_every_backend!(
     garbage_under_a_key_is_a_miss_that_refills,
     composite_and_string_keys_round_trip,
 );
+
+mod optimistic_locking {
+    use super::*;
+    use write_through_tests::models::Document;
+
+    pub fn a_save_bumps_the_version_here_and_in_the_database<C>(conn: &mut C, tc: &mut TestCache)
+    where
+        C: Connection + LoadConnection,
+        Document: DieselOps<C::Backend>,
+    {
+        let mut doc = Document {
+            id: unique() as i64,
+            title: "draft".into(),
+            version: 0,
+        };
+        doc.save(conn, &tc.cache).unwrap();
+        assert_eq!(doc.version, 0, "a new row keeps the version it was given");
+        doc.title = "final".into();
+        doc.save(conn, &tc.cache).unwrap();
+        assert_eq!(doc.version, 1);
+        tc.cache.invalidate::<Document>(&doc.id).unwrap();
+        assert_eq!(Document::find(conn, &tc.cache, &doc.id).unwrap(), Some(doc));
+    }
+
+    pub fn a_save_of_a_stale_version_is_a_conflict_that_changes_nothing<C>(
+        conn: &mut C,
+        tc: &mut TestCache,
+    ) where
+        C: Connection + LoadConnection,
+        Document: DieselOps<C::Backend>,
+    {
+        let mut doc = Document {
+            id: unique() as i64,
+            title: "v0".into(),
+            version: 0,
+        };
+        doc.save(conn, &tc.cache).unwrap();
+        let mut stale = doc.clone();
+        doc.title = "theirs".into();
+        doc.save(conn, &tc.cache).unwrap();
+        let cached = tc.raw(&format!("doc:{}", doc.id));
+
+        stale.title = "mine".into();
+        let error = stale.save(conn, &tc.cache).unwrap_err();
+        assert!(matches!(error, Error::Conflict(_)), "{error:?}");
+        assert_eq!(
+            stale.version, 0,
+            "a refused save leaves the caller's version alone"
+        );
+        assert_eq!(
+            tc.raw(&format!("doc:{}", doc.id)),
+            cached,
+            "the cache never moves back"
+        );
+        tc.cache.invalidate::<Document>(&doc.id).unwrap();
+        assert_eq!(
+            Document::find(conn, &tc.cache, &doc.id).unwrap(),
+            Some(doc),
+            "nor the database"
+        );
+    }
+}
+
+use optimistic_locking::{
+    a_save_bumps_the_version_here_and_in_the_database,
+    a_save_of_a_stale_version_is_a_conflict_that_changes_nothing,
+};
+
+mod versioned {
+    use super::*;
+    on_every_backend!(
+        a_save_bumps_the_version_here_and_in_the_database,
+        a_save_of_a_stale_version_is_a_conflict_that_changes_nothing,
+    );
+}

@@ -23,6 +23,10 @@ pub enum Error {
     /// The cache was configured with an invalid value.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// Optimistic locking: the row's version in the database is not the one the caller read;
+    /// nothing was changed.
+    #[error(transparent)]
+    Conflict(#[from] ConflictError),
     /// The operation cannot run in the state the caller's connection is in.
     #[error(transparent)]
     Usage(#[from] UsageError),
@@ -60,6 +64,27 @@ impl CacheError {
 pub struct CodecError {
     pub(crate) model: &'static str,
     pub(crate) message: String,
+}
+
+/// A save refused by optimistic locking: someone else saved the row since it was read.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{model} was changed by someone else since it was read (its version moved on); read it again and retry"
+)]
+pub struct ConflictError {
+    model: &'static str,
+}
+
+impl ConflictError {
+    #[doc(hidden)]
+    pub fn new(model: &'static str) -> Self {
+        Self { model }
+    }
+
+    /// The model's struct name.
+    pub fn model(&self) -> &'static str {
+        self.model
+    }
 }
 
 /// A configuration value that the cache cannot work with.

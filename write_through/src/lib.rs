@@ -63,7 +63,7 @@ mod transaction;
 pub mod mysql;
 
 pub use cache::{Cache, CacheBuilder, WritePolicy};
-pub use error::{CacheError, CodecError, ConfigError, Error, Result, UsageError};
+pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Result, UsageError};
 pub use key::{KeyPart, KeyPartWriter, KeyWriter};
 pub use model::{Cached, DieselCreate, DieselOps};
 pub use stats::Stats;
@@ -79,7 +79,7 @@ pub mod prelude {
 pub mod __private {
     pub use diesel;
 
-    pub use crate::error::UsageError;
+    pub use crate::error::{ConflictError, UsageError};
     pub use crate::key::{KeyPart, KeyWriter};
     pub use crate::model::{Cached, DieselCreate, DieselOps};
     pub use crate::{Cache, Error, ops};

@@ -53,7 +53,10 @@ pub trait DieselOps<B: Backend>: Cached {
     /// database-side defaults, triggers, rounding and skipped `None` fields are never lost.
     /// `None` when the row was deleted before it could be read back (MySQL only, which has no
     /// `RETURNING`).
-    fn upsert<C>(&self, conn: &mut C) -> QueryResult<Option<Self>>
+    ///
+    /// With a `#[write_through(version)]` field, updates only where the stored version is this
+    /// row's (and bumps it), and fails with [`Error::Conflict`] otherwise.
+    fn upsert<C>(&self, conn: &mut C) -> Result<Option<Self>, Error>
     where
         C: Connection<Backend = B> + LoadConnection;
 

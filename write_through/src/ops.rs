@@ -53,8 +53,9 @@ where
     }
 }
 
-/// Inserts or updates a row, then publishes the row as the database stored it.
-pub fn save<M, C>(row: &M, conn: &mut C, cache: &Cache) -> Result<(), Error>
+/// Inserts or updates a row, then publishes the row as the database stored it, which it
+/// returns (`None` only when a concurrent delete removed it before it could be read back).
+pub fn save<M, C>(row: &M, conn: &mut C, cache: &Cache) -> Result<Option<M>, Error>
 where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
@@ -69,7 +70,7 @@ where
         let change = stored
             .as_ref()
             .and_then(|stored| encoded_change(inner, stored));
-        Ok(((), change))
+        Ok((stored, change))
     })
 }
 

@@ -116,29 +116,7 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
             many => quote!((#(#table::#many),*)),
         },
     };
-    let upsert_body = match backend {
-        // No RETURNING: read the row back. Safe without a transaction: a write committed in
-        // between has locked the key after ours, so our publish will not set what we read.
-        Backend::Mysql => quote! {
-            __wt::diesel::insert_into(#table::table)
-                .values(self)
-                .on_conflict(#conflict_target)
-                .do_update()
-                .set(self)
-                .execute(conn)?;
-            <Self as __wt::DieselOps<#db>>::load(conn, <Self as __wt::Cached>::id(self))
-        },
-        _ => quote! {
-            __wt::diesel::insert_into(#table::table)
-                .values(self)
-                .on_conflict(#conflict_target)
-                .do_update()
-                .set(self)
-                .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())
-                .get_result(conn)
-                .map(::core::option::Option::Some)
-        },
-    };
+    let upsert_body = upsert_body(model, backend, &db, &conflict_target);
     let create = create_impl(model, backend, &db);
     quote! {
         __wt::#gate! {
@@ -156,7 +134,7 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
                         .optional()
                 }
 
-                fn upsert<__C>(&self, conn: &mut __C) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
+                fn upsert<__C>(&self, conn: &mut __C) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
                 where
                     __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
                 {
@@ -175,6 +153,84 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
 
             #create
         }
+    }
+}
+
+/// Inserts or updates, returning the row as stored. With a version field: update only where
+/// the stored version is the caller's (bumping it), insert only when there is no row, and
+/// report a conflict otherwise.
+fn upsert_body(
+    model: &Model,
+    backend: Backend,
+    db: &TokenStream,
+    conflict_target: &TokenStream,
+) -> TokenStream {
+    let table = &model.table;
+    let name = model.ident.to_string();
+    let returning = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning());
+    let read_back = quote!(<Self as __wt::DieselOps<#db>>::load(conn, <Self as __wt::Cached>::id(self)).map_err(__wt::Error::from));
+    let conflict = quote!(__wt::Error::Conflict(__wt::ConflictError::new(#name)));
+    let Some(version) = &model.version else {
+        return match backend {
+            // No RETURNING: read the row back. Safe without a transaction: a write committed
+            // in between locked the key after ours, so our publish will not set what we read.
+            Backend::Mysql => quote! {
+                __wt::diesel::insert_into(#table::table)
+                    .values(self)
+                    .on_conflict(#conflict_target)
+                    .do_update()
+                    .set(self)
+                    .execute(conn)?;
+                #read_back
+            },
+            _ => quote! {
+                ::core::result::Result::Ok(::core::option::Option::Some(
+                    __wt::diesel::insert_into(#table::table)
+                        .values(self)
+                        .on_conflict(#conflict_target)
+                        .do_update()
+                        .set(self)
+                        .returning(#returning)
+                        .get_result(conn)?,
+                ))
+            },
+        };
+    };
+    let (vfield, vcolumn) = (&version.ident, &version.column);
+    let key_filters = model.key_fields.iter().map(|field| {
+        let (column, ident) = (&field.column, &field.ident);
+        quote!(.filter(#table::#column.eq(&self.#ident)))
+    });
+    let update = quote! {
+        __wt::diesel::update(#table::table #(#key_filters)* .filter(#table::#vcolumn.eq(&self.#vfield)))
+            .set((self, #table::#vcolumn.eq(#table::#vcolumn + 1)))
+    };
+    match backend {
+        Backend::Mysql => quote! {
+            if #update.execute(conn)? == 0
+                && __wt::diesel::insert_or_ignore_into(#table::table).values(self).execute(conn)? == 0
+            {
+                return ::core::result::Result::Err(#conflict);
+            }
+            #read_back
+        },
+        _ => quote! {
+            if let ::core::option::Option::Some(updated) =
+                #update.returning(#returning).get_result(conn).optional()?
+            {
+                return ::core::result::Result::Ok(::core::option::Option::Some(updated));
+            }
+            match __wt::diesel::insert_into(#table::table)
+                .values(self)
+                .on_conflict_do_nothing()
+                .returning(#returning)
+                .get_result(conn)
+                .optional()?
+            {
+                ::core::option::Option::Some(inserted) => ::core::result::Result::Ok(::core::option::Option::Some(inserted)),
+                ::core::option::Option::None => ::core::result::Result::Err(#conflict),
+            }
+        },
     }
 }
 
@@ -245,26 +301,64 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream
 fn inherent_methods(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let id_type = id_type(model, quote!());
+    let shown_template: String = model
+        .key_parts
+        .iter()
+        .map(|part| match part {
+            KeyPart::Literal(text) => text.clone(),
+            KeyPart::Field(index) => format!("{{{}}}", model.key_fields[*index].ident),
+        })
+        .collect();
     let key_doc = format!(
-        " Cached under `{{namespace}}:{}` for {}.",
-        model.key_template,
+        " Cached under `{{namespace}}:{shown_template}` for {}.",
         humane_millis(model.ttl_millis)
     );
-    quote! {
-        #[automatically_derived]
-        impl #ident {
+    let bounds = quote! {
+        where
+            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+    };
+    let save = match &model.version {
+        None => quote! {
             /// Inserts or updates this row in the database, then publishes the row as stored to
             /// the cache.
             ///
             #[doc = #key_doc]
             pub fn save<__C>(&self, conn: &mut __C, cache: &__wt::Cache) -> ::core::result::Result<(), __wt::Error>
-            where
-                __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
-                Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+            #bounds
             {
-                __wt::ops::save(self, conn, cache)
+                __wt::ops::save(self, conn, cache).map(|_| ())
             }
-
+        },
+        Some(version) => {
+            let field = &version.ident;
+            let version_doc = format!(
+                " Optimistic locking: the database row is changed only if its `{field}` is still this row's; \
+                 then `{field}` becomes `{field} + 1`, here and in the database. Otherwise nothing changes and \
+                 the error is [`Error::Conflict`](::write_through::Error::Conflict)."
+            );
+            quote! {
+                /// Inserts or updates this row in the database, then publishes the row as stored to
+                /// the cache.
+                ///
+                #[doc = #version_doc]
+                ///
+                #[doc = #key_doc]
+                pub fn save<__C>(&mut self, conn: &mut __C, cache: &__wt::Cache) -> ::core::result::Result<(), __wt::Error>
+                #bounds
+                {
+                    if let ::core::option::Option::Some(stored) = __wt::ops::save(&*self, conn, cache)? {
+                        self.#field = stored.#field;
+                    }
+                    ::core::result::Result::Ok(())
+                }
+            }
+        }
+    };
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            #save
             /// Finds the row with primary key `id`: from the cache when it is there, else from the
             /// database, filling the cache.
             pub fn find<__C>(conn: &mut __C, cache: &__wt::Cache, id: #id_type) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
@@ -300,12 +394,14 @@ fn inherent_methods(model: &Model) -> TokenStream {
 
 /// Stand-ins emitted when the derive failed: the inherent methods exist, so the only errors the
 /// user sees are the derive's own, not a cascade of "no function `find`".
-pub fn fallback(ident: &Ident) -> TokenStream {
+pub fn fallback(input: &syn::DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     let unreachable = quote!(::core::unreachable!("WriteThrough failed to derive"));
     quote! {
         #[doc(hidden)]
         const _: () = {
-            impl #ident {
+            impl #impl_generics #ident #type_generics #where_clause {
                 #[allow(missing_docs, unused_variables)]
                 pub fn save<__C>(&self, conn: &mut __C, cache: &::write_through::Cache) -> ::core::result::Result<(), ::write_through::Error> { #unreachable }
                 #[allow(missing_docs, unused_variables)]
@@ -319,16 +415,33 @@ pub fn fallback(ident: &Ident) -> TokenStream {
     }
 }
 
+/// `5400000` -> `"1h30m"`.
 fn humane_millis(millis: u64) -> String {
+    let mut rest = millis;
+    let mut text = String::new();
     for (unit, size) in [
         ("d", 86_400_000),
         ("h", 3_600_000),
         ("m", 60_000),
         ("s", 1_000),
+        ("ms", 1),
     ] {
-        if millis % size == 0 {
-            return format!("{}{unit}", millis / size);
+        if rest >= size {
+            text.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
         }
     }
-    format!("{millis}ms")
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::humane_millis;
+
+    #[test]
+    fn durations_are_shown_in_their_largest_units() {
+        assert_eq!(humane_millis(3_600_000), "1h");
+        assert_eq!(humane_millis(5_400_000), "1h30m");
+        assert_eq!(humane_millis(1_500), "1s500ms");
+    }
 }

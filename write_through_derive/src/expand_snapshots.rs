@@ -35,6 +35,7 @@ snapshots! {
     inferred_table_name,
     literal_braces_in_key,
     failed_derive_emits_stand_ins,
+    versioned,
 }
 
 #[test]
@@ -99,12 +100,63 @@ fn check_snapshot(name: &str) {
     }
 }
 
-/// The derive's output as a file of Rust, as `cargo expand` would show it.
+/// The derive's output as a file of Rust, as `cargo expand` would show it with every backend
+/// enabled: the `__wt::if_<backend>! { ... }` gates are opened, so that their contents are
+/// pretty-printed too.
 fn pretty(tokens: proc_macro2::TokenStream) -> String {
+    let tokens = open_backend_gates(tokens);
     let file: syn::File = syn::parse2(tokens.clone()).unwrap_or_else(|error| {
         panic!("the derive emitted tokens that are not items: {error}\n{tokens}")
     });
     prettyplease::unparse(&file)
+}
+
+/// Replaces `__wt::if_postgres! { items }` (and the MySQL and SQLite gates) by `items`.
+fn open_backend_gates(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    let mut i = 0;
+    while i < trees.len() {
+        let gate = match &trees[i..] {
+            [
+                TokenTree::Ident(wt),
+                TokenTree::Punct(c1),
+                TokenTree::Punct(c2),
+                TokenTree::Ident(name),
+                TokenTree::Punct(bang),
+                TokenTree::Group(body),
+                ..,
+            ] if wt == "__wt"
+                && c1.as_char() == ':'
+                && c2.as_char() == ':'
+                && name.to_string().starts_with("if_")
+                && bang.as_char() == '!' =>
+            {
+                Some(body.stream())
+            }
+            _ => None,
+        };
+        match gate {
+            Some(body) => {
+                out.extend(open_backend_gates(body));
+                i += 6;
+            }
+            None => {
+                out.push(match &trees[i] {
+                    TokenTree::Group(group) => {
+                        let mut opened =
+                            Group::new(group.delimiter(), open_backend_gates(group.stream()));
+                        opened.set_span(group.span());
+                        TokenTree::Group(opened)
+                    }
+                    other => other.clone(),
+                });
+                i += 1;
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// The first line where `actual` departs from `expected`, with both versions of it.

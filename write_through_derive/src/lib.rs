@@ -32,7 +32,7 @@ fn derive(input: &DeriveInput) -> proc_macro2::TokenStream {
         (Ok(()), Some(model)) => expand::expand(&model),
         (Err(errors), _) => {
             let mut tokens = errors.to_compile_error();
-            tokens.extend(expand::fallback(&input.ident));
+            tokens.extend(expand::fallback(input));
             tokens
         }
         (Ok(()), None) => unreachable!("a model is missing only when an error was recorded"),

@@ -1,10 +1,10 @@
 //! Folds the parsed attributes of one struct into a checked [`Model`], the only input of
 //! code generation. Every problem is recorded in the [`Ctxt`] with the span of its cause.
 
-use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Type};
+use syn::{Data, DeriveInput, Field, Fields, Ident, LitStr, Path, Type};
 
 use crate::fingerprint::fingerprint;
-use crate::internals::attr::{self, DieselAttrs};
+use crate::internals::attr::{self, DieselAttrs, DieselFieldAttrs, Given};
 use crate::internals::ctxt::Ctxt;
 use crate::internals::template::{Segment, parse_template};
 
@@ -20,6 +20,7 @@ pub struct Model {
     pub key_parts: Vec<KeyPart>,
     pub ttl_millis: u64,
     pub negative_ttl_millis: Option<u64>,
+    pub version: Option<VersionField>,
     pub backends: Vec<Backend>,
     pub fingerprint: u64,
 }
@@ -44,8 +45,15 @@ pub enum Backend {
     Sqlite,
 }
 
+/// The optimistic-locking column: `#[write_through(version)]` on an integer field.
+pub struct VersionField {
+    pub ident: Ident,
+    pub column: Ident,
+}
+
 impl Model {
-    /// `None` when errors were recorded.
+    /// `None` when errors were recorded. Checks as much as it can before giving up, so that
+    /// one compile reports every mistake.
     pub fn from_ast(cx: &Ctxt, input: &DeriveInput) -> Option<Model> {
         let fields = match &input.data {
             Data::Struct(data) => match &data.fields {
@@ -73,54 +81,83 @@ impl Model {
             );
         }
         attr::check_serde(cx, &input.attrs, false);
-        for field in fields {
-            attr::check_serde(cx, &field.attrs, true);
-        }
+        let columns: Vec<Column> = fields.iter().map(|field| Column::of(cx, field)).collect();
 
         let own = attr::write_through_attrs(cx, &input.attrs);
         let diesel = attr::diesel_attrs(cx, &input.attrs);
-        let key_fields = key_fields(cx, input, fields, &diesel)?;
-        let (key_template, key_parts) = match &own.key {
-            Some(template) => (template.value(), key_parts(cx, template, &key_fields)?),
-            None => {
+        let key_fields = key_fields(cx, input, &columns, &diesel);
+        let key_parts = match (&own.key, &key_fields) {
+            (Given::Valid(template), Some(key_fields)) => key_parts(cx, template, key_fields),
+            (Given::Absent, _) => {
                 cx.error_spanned_by(
                     &input.ident,
                     "missing key template: add #[write_through(key = \"...\", ttl = \"...\")], e.g. key = \"user:{id}\"",
                 );
-                return None;
+                None
             }
+            _ => None,
         };
-        let Some(ttl_millis) = own.ttl else {
-            if own.key.is_some() {
-                cx.error_spanned_by(
-                    &input.ident,
-                    "missing TTL: add ttl = \"1h\" (or a number of seconds) to #[write_through(...)]",
-                );
-            }
-            return None;
-        };
+        if own.ttl.is_absent() {
+            cx.error_spanned_by(
+                &input.ident,
+                "missing TTL: add ttl = \"1h\" (or a number of seconds) to #[write_through(...)]",
+            );
+        }
+        let version = version_field(cx, &columns, key_fields.as_deref().unwrap_or_default());
+        let backends = backends(cx, &diesel);
         Some(Model {
             ident: input.ident.clone(),
             table: diesel
                 .table_name
                 .clone()
                 .unwrap_or_else(|| inferred_table(&input.ident)),
-            key_fields,
-            key_template,
-            key_parts,
-            ttl_millis,
-            negative_ttl_millis: own.negative_ttl,
-            backends: backends(cx, &diesel)?,
+            key_fields: key_fields?,
+            key_template: own.key.valid()?.value(),
+            key_parts: key_parts?,
+            ttl_millis: *own.ttl.valid()?,
+            negative_ttl_millis: match own.negative_ttl {
+                Given::Absent => None,
+                Given::Invalid => return None,
+                Given::Valid(millis) => Some(millis),
+            },
+            version: version?,
+            backends: backends?,
             fingerprint: fingerprint(&input.ident.to_string(), fields),
         })
     }
 }
 
-/// The primary-key fields: Diesel's `primary_key(...)`, or the field `id` as in Diesel.
+/// A field with the attributes that concern the cache.
+struct Column<'a> {
+    field: &'a Field,
+    ident: Ident,
+    /// The column name: `#[diesel(column_name)]`, or the field's name.
+    column: Ident,
+    diesel: DieselFieldAttrs,
+    is_version: bool,
+}
+
+impl<'a> Column<'a> {
+    fn of(cx: &Ctxt, field: &'a Field) -> Self {
+        attr::check_serde(cx, &field.attrs, true);
+        let ident = field.ident.clone().expect("named field");
+        let diesel = attr::diesel_field_attrs(cx, &field.attrs);
+        Column {
+            field,
+            column: diesel.column_name.clone().unwrap_or_else(|| ident.clone()),
+            ident,
+            is_version: attr::field_is_version(cx, &field.attrs),
+            diesel,
+        }
+    }
+}
+
+/// The primary-key fields. Diesel's `primary_key(...)` names columns (a field's
+/// `column_name`, or its name); without it the key is the column `id`.
 fn key_fields(
     cx: &Ctxt,
     input: &DeriveInput,
-    fields: &syn::punctuated::Punctuated<syn::Field, syn::Token![,]>,
+    columns: &[Column<'_>],
     diesel: &DieselAttrs,
 ) -> Option<Vec<KeyField>> {
     let names = match &diesel.primary_key {
@@ -129,11 +166,11 @@ fn key_fields(
     };
     let mut out = Vec::with_capacity(names.len());
     for name in &names {
-        let Some(field) = fields.iter().find(|f| f.ident.as_ref() == Some(name)) else {
+        let Some(column) = columns.iter().find(|c| c.column == *name) else {
             if diesel.primary_key.is_some() {
                 cx.error_spanned_by(
                     name,
-                    format!("primary key `{name}` is not a field of this struct"),
+                    format!("primary key column `{name}` is not a column of this struct (a field named `{name}`, or with #[diesel(column_name = {name})])"),
                 );
             } else {
                 cx.error_spanned_by(
@@ -143,14 +180,73 @@ fn key_fields(
             }
             return None;
         };
-        let column = attr::diesel_column_name(cx, &field.attrs).unwrap_or_else(|| name.clone());
         out.push(KeyField {
-            ident: name.clone(),
-            ty: field.ty.clone(),
-            column,
+            ident: column.ident.clone(),
+            ty: column.field.ty.clone(),
+            column: column.column.clone(),
         });
     }
     Some(out)
+}
+
+/// `#[write_through(version)]`: at most one, an integer, not part of the key, and skipped by
+/// `AsChangeset` (the derive sets it to `version + 1` itself). `Some(None)` when there is none.
+fn version_field(
+    cx: &Ctxt,
+    columns: &[Column<'_>],
+    key_fields: &[KeyField],
+) -> Option<Option<VersionField>> {
+    let mut marked = columns.iter().filter(|c| c.is_version);
+    let Some(version) = marked.next() else {
+        return Some(None);
+    };
+    let mut ok = true;
+    for extra in marked {
+        cx.error_spanned_by(
+            &extra.ident,
+            "only one field can be #[write_through(version)]",
+        );
+        ok = false;
+    }
+    let integer = matches!(
+        &version.field.ty,
+        Type::Path(path) if path.qself.is_none()
+            && ["i16", "i32", "i64"].iter().any(|t| path.path.is_ident(t))
+    );
+    if !integer {
+        cx.error_spanned_by(
+            &version.field.ty,
+            "a #[write_through(version)] field must be i16, i32 or i64",
+        );
+        ok = false;
+    }
+    if key_fields.iter().any(|k| k.ident == version.ident) {
+        cx.error_spanned_by(
+            &version.ident,
+            "the version field cannot be part of the primary key",
+        );
+        ok = false;
+    }
+    if version.diesel.not_a_plain_column {
+        cx.error_spanned_by(
+            &version.ident,
+            "the version field must be a plain column (no embed, serialize_as or deserialize_as)",
+        );
+        ok = false;
+    }
+    if !version.diesel.skip_update {
+        cx.error_spanned_by(
+            &version.ident,
+            "add #[diesel(skip_update)] to the version field: save sets it to version + 1 itself, so AsChangeset must leave it alone",
+        );
+        ok = false;
+    }
+    ok.then(|| {
+        Some(VersionField {
+            ident: version.ident.clone(),
+            column: version.column.clone(),
+        })
+    })
 }
 
 fn key_parts(cx: &Ctxt, template: &LitStr, key_fields: &[KeyField]) -> Option<Vec<KeyPart>> {
@@ -164,6 +260,10 @@ fn key_parts(cx: &Ctxt, template: &LitStr, key_fields: &[KeyField]) -> Option<Ve
     let mut parts = Vec::with_capacity(segments.len());
     let mut used = vec![false; key_fields.len()];
     let mut ok = true;
+    let keys: Vec<String> = key_fields
+        .iter()
+        .map(|f| format!("`{}`", f.ident))
+        .collect();
     for segment in segments {
         match segment {
             Segment::Literal(text) => parts.push(KeyPart::Literal(text)),
@@ -173,14 +273,10 @@ fn key_parts(cx: &Ctxt, template: &LitStr, key_fields: &[KeyField]) -> Option<Ve
                     parts.push(KeyPart::Field(index));
                 }
                 None => {
-                    let keys: Vec<String> = key_fields
-                        .iter()
-                        .map(|f| format!("`{}`", f.ident))
-                        .collect();
                     cx.error_spanned_by(
                         template,
                         format!(
-                            "`{{{name}}}` in the key template is not a primary-key field; the primary key is {}",
+                            "`{{{name}}}` in the key template is not a primary-key field; use the primary key, {}",
                             keys.join(", ")
                         ),
                     );
@@ -209,26 +305,33 @@ fn backends(cx: &Ctxt, diesel: &DieselAttrs) -> Option<Vec<Backend>> {
         return Some(vec![Backend::Postgres, Backend::Mysql, Backend::Sqlite]);
     };
     let mut backends = Vec::new();
+    let mut ok = true;
     for path in paths {
         let name = path
             .segments
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        match name.as_str() {
-            "Pg" => backends.push(Backend::Postgres),
-            "Mysql" => backends.push(Backend::Mysql),
-            "Sqlite" => backends.push(Backend::Sqlite),
+        let backend = match name.as_str() {
+            "Pg" => Backend::Postgres,
+            "Mysql" => Backend::Mysql,
+            "Sqlite" => Backend::Sqlite,
             _ => {
+                let shown = quote::quote!(#path).to_string().replace(' ', "");
                 cx.error_spanned_by(
                     path,
-                    "write_through supports diesel::pg::Pg, diesel::mysql::Mysql and diesel::sqlite::Sqlite",
+                    format!("write_through does not know the backend `{shown}`; write diesel::pg::Pg, diesel::mysql::Mysql or diesel::sqlite::Sqlite (type aliases are not followed)"),
                 );
-                return None;
+                ok = false;
+                continue;
             }
+        };
+        // Diesel accepts a backend named twice; the impls must still be emitted once.
+        if !backends.contains(&backend) {
+            backends.push(backend);
         }
     }
-    Some(backends)
+    ok.then_some(backends)
 }
 
 /// Diesel's default table name: the struct name in snake case, plus `s`.

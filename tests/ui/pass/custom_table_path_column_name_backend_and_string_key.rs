@@ -1,9 +1,6 @@
 //! A model using every Diesel option the derive reads compiles: a table reached through a module
 //! path, a key field whose column has another name, a single checked backend and a String key.
-//!
-//! No `Identifiable` here: Diesel reads `primary_key(...)` as column names (it would want
-//! `primary_key(handle)`), the derive as field names (it wants `primary_key(login)`), so a key
-//! field renamed with `column_name` cannot satisfy both.
+//! `primary_key(...)` names columns, as in Diesel; the key template names fields.
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -18,8 +15,10 @@ mod schema {
     }
 }
 
-#[derive(Queryable, Selectable, Insertable, AsChangeset, Serialize, Deserialize, WriteThrough)]
-#[diesel(table_name = crate::schema::people, primary_key(login))]
+#[derive(
+    Queryable, Selectable, Insertable, AsChangeset, Identifiable, Serialize, Deserialize, WriteThrough,
+)]
+#[diesel(table_name = crate::schema::people, primary_key(handle))]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 #[write_through(key = "person:{login}", ttl = "10m", negative_ttl = "30s")]
 pub struct Person {

@@ -9,14 +9,36 @@ use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitStr, Path, Token, 
 use super::ctxt::Ctxt;
 use super::ttl::{parse_ttl, ttl_from_seconds};
 
+/// One option as written: absent, written but invalid (already reported), or valid.
+#[derive(Default)]
+pub enum Given<T> {
+    #[default]
+    Absent,
+    Invalid,
+    Valid(T),
+}
+
+impl<T> Given<T> {
+    pub fn valid(&self) -> Option<&T> {
+        match self {
+            Given::Valid(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Given::Absent)
+    }
+}
+
 /// `#[write_through(key = "...", ttl = "...", negative_ttl = "...")]` on the struct.
 #[derive(Default)]
 pub struct WriteThroughAttrs {
-    pub key: Option<LitStr>,
+    pub key: Given<LitStr>,
     /// Milliseconds.
-    pub ttl: Option<u64>,
+    pub ttl: Given<u64>,
     /// Milliseconds.
-    pub negative_ttl: Option<u64>,
+    pub negative_ttl: Given<u64>,
 }
 
 pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs {
@@ -24,16 +46,14 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
     for attr in attrs.iter().filter(|a| a.path().is_ident("write_through")) {
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("key") {
-                let template: LitStr = meta.value()?.parse()?;
-                set_once(cx, &meta, &mut out.key, template);
+                let template = meta.value().and_then(|value| value.parse::<LitStr>());
+                set_once(cx, &meta, &mut out.key, template.map_err(|e| cx.syn_error(e)).ok());
             } else if meta.path.is_ident("ttl") {
-                if let Some(ttl) = ttl_value(cx, &meta)? {
-                    set_once(cx, &meta, &mut out.ttl, ttl);
-                }
+                let ttl = ttl_value(cx, &meta)?;
+                set_once(cx, &meta, &mut out.ttl, ttl);
             } else if meta.path.is_ident("negative_ttl") {
-                if let Some(ttl) = ttl_value(cx, &meta)? {
-                    set_once(cx, &meta, &mut out.negative_ttl, ttl);
-                }
+                let ttl = ttl_value(cx, &meta)?;
+                set_once(cx, &meta, &mut out.negative_ttl, ttl);
             } else {
                 let name = meta.path.to_token_stream_string();
                 cx.error_spanned_by(
@@ -53,16 +73,47 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
     out
 }
 
-fn set_once<T>(cx: &Ctxt, meta: &ParseNestedMeta<'_>, slot: &mut Option<T>, value: T) {
-    if slot.is_some() {
+/// `#[write_through(version)]` on a field.
+pub fn field_is_version(cx: &Ctxt, attrs: &[Attribute]) -> bool {
+    let mut version = false;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("write_through")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("version") {
+                if version {
+                    cx.error_spanned_by(&meta.path, "duplicate write_through attribute `version`");
+                }
+                version = true;
+            } else {
+                let name = meta.path.to_token_stream_string();
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!("unknown write_through field attribute `{name}`; expected `version`"),
+                );
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(error) = parsed {
+            cx.syn_error(error);
+        }
+    }
+    version
+}
+
+/// Records an option; a second occurrence is an error, whether or not the first was valid.
+fn set_once<T>(cx: &Ctxt, meta: &ParseNestedMeta<'_>, slot: &mut Given<T>, value: Option<T>) {
+    if !slot.is_absent() {
         let name = meta.path.to_token_stream_string();
         cx.error_spanned_by(
             &meta.path,
             format!("duplicate write_through attribute `{name}`"),
         );
-    } else {
-        *slot = Some(value);
+        return;
     }
+    *slot = match value {
+        Some(value) => Given::Valid(value),
+        None => Given::Invalid,
+    };
 }
 
 /// A TTL given as `"1h"` or as a number of seconds; errors are recorded, not returned, so that
@@ -136,20 +187,38 @@ pub fn diesel_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselAttrs {
     out
 }
 
-/// `#[diesel(column_name = ...)]` on a field.
-pub fn diesel_column_name(cx: &Ctxt, attrs: &[Attribute]) -> Option<Ident> {
-    let mut column = None;
+/// Diesel's attributes on a field, as far as the cache needs them.
+#[derive(Default)]
+pub struct DieselFieldAttrs {
+    /// `#[diesel(column_name = ...)]`.
+    pub column_name: Option<Ident>,
+    /// `#[diesel(skip_update)]`: `AsChangeset` leaves this column alone.
+    pub skip_update: bool,
+    /// `#[diesel(embed)]`, `serialize_as` or `deserialize_as`: the field is not one column.
+    pub not_a_plain_column: bool,
+}
+
+pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
+    let mut out = DieselFieldAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("diesel")) {
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("column_name") {
                 let value = meta.value()?;
-                column = Some(if value.peek(LitStr) {
+                out.column_name = Some(if value.peek(LitStr) {
                     let name: LitStr = value.parse()?;
                     Ident::new(&name.value(), name.span())
                 } else {
                     value.parse()?
                 });
+            } else if meta.path.is_ident("skip_update") {
+                out.skip_update = true;
             } else {
+                if ["embed", "serialize_as", "deserialize_as"]
+                    .iter()
+                    .any(|n| meta.path.is_ident(n))
+                {
+                    out.not_a_plain_column = true;
+                }
                 skip_value(&meta)?;
             }
             Ok(())
@@ -158,7 +227,7 @@ pub fn diesel_column_name(cx: &Ctxt, attrs: &[Attribute]) -> Option<Ident> {
             cx.syn_error(error);
         }
     }
-    column
+    out
 }
 
 /// The serde attributes whose data bincode would silently lose or misread.
@@ -185,7 +254,7 @@ pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool) {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[serde({name})] cannot be used on a WriteThrough model: bincode, which encodes cached rows, would silently lose data with it"
+                        "#[serde({name})] cannot be used on a WriteThrough model: bincode, which encodes cached rows, cannot round-trip it (it drops the data or fails to decode it)"
                     ),
                 );
             }

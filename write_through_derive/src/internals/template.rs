@@ -66,7 +66,13 @@ pub fn parse_template(template: &str) -> Result<Vec<Segment>, String> {
     if !literal.is_empty() {
         segments.push(Segment::Literal(literal));
     }
+    if !matches!(segments.first(), Some(Segment::Literal(_))) {
+        return Err(
+            "the key template must start with fixed text that names the model, e.g. \"user:{id}\", so that two models never share keys".into(),
+        );
+    }
     check_separated(&segments)?;
+    check_unique(&segments)?;
     Ok(segments)
 }
 
@@ -86,6 +92,19 @@ fn check_separated(segments: &[Segment]) -> Result<(), String> {
             }
             Segment::Literal(text) if text.contains(':') => previous_field = None,
             Segment::Literal(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_unique(segments: &[Segment]) -> Result<(), String> {
+    let mut seen = Vec::new();
+    for segment in segments {
+        if let Segment::Field(name) = segment {
+            if seen.contains(&name) {
+                return Err(format!("`{{{name}}}` appears twice in the key template"));
+            }
+            seen.push(name);
         }
     }
     Ok(())
@@ -153,12 +172,35 @@ mod tests {
 
     #[test]
     fn adjacent_placeholders_need_a_colon_between_them() {
-        assert!(parse_template("{a}{b}").unwrap_err().contains("need a `:`"));
         assert!(
-            parse_template("{a}-{b}")
+            parse_template("x:{a}{b}")
                 .unwrap_err()
                 .contains("need a `:`")
         );
-        assert!(parse_template("{a}-:{b}").is_ok());
+        assert!(
+            parse_template("x:{a}-{b}")
+                .unwrap_err()
+                .contains("need a `:`")
+        );
+        assert!(parse_template("x:{a}-:{b}").is_ok());
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::parse_template;
+
+    #[test]
+    fn a_template_starts_with_fixed_text() {
+        assert!(
+            parse_template("{id}")
+                .unwrap_err()
+                .contains("start with fixed text")
+        );
+    }
+
+    #[test]
+    fn a_placeholder_appears_once() {
+        assert!(parse_template("u:{id}:{id}").unwrap_err().contains("twice"));
     }
 }

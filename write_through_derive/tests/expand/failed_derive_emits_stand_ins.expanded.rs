@@ -2,7 +2,7 @@
     "cannot read TTL \"soon\": expected whole numbers with units ms, s, m, h or d, e.g. \"1h30m\""
 }
 ::core::compile_error! {
-    "`{email}` in the key template is not a primary-key field; the primary key is `id`"
+    "`{email}` in the key template is not a primary-key field; use the primary key, `id`"
 }
 #[doc(hidden)]
 const _: () = {

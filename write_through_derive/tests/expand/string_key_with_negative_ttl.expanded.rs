@@ -21,104 +21,254 @@ const _: () = {
             key.part(id);
         }
     }
-    __wt::if_postgres! {
-        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::pg::Pg > for Tag {
-        fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
-        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
-        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
-        tags::table.filter(tags::name.eq(id)).select(< Self as
-        __wt::diesel::SelectableHelper < __wt::diesel::pg::Pg >> ::as_select())
-        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
-        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
-        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
-        __wt::diesel::insert_into(tags::table).values(self).on_conflict(tags::name)
-        .do_update().set(self).returning(< Self as __wt::diesel::SelectableHelper <
-        __wt::diesel::pg::Pg >> ::as_returning()).get_result(conn)
-        .map(::core::option::Option::Some) } fn remove < __C > (conn : & mut __C, id :
-        Self::Id < '_ >) -> __wt::diesel::QueryResult < usize > where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg >, { use
-        __wt::diesel::prelude:: *; __wt::diesel::delete(tags::table.filter(tags::name
-        .eq(id))).execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
-        __wt::DieselCreate < __wt::diesel::pg::Pg, __C, __N > for Tag where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::pg::Pg > +
-        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
-        tags::table >, __wt::diesel::dsl::Returning < __wt::diesel::dsl::Values <
-        __wt::diesel::dsl::insert_into < tags::table >, __N >,
-        __wt::diesel::dsl::AsSelect < Tag, __wt::diesel::pg::Pg >> :
-        __wt::diesel::query_dsl::LoadQuery < '__q, __C, Tag >, { fn insert_returning(conn
-        : & mut __C, new : __N) -> ::core::result::Result < Self, __wt::Error > { use
-        __wt::diesel::prelude:: *;
-        ::core::result::Result::Ok(__wt::diesel::insert_into(tags::table).values(new)
-        .returning(< Self as __wt::diesel::SelectableHelper < __wt::diesel::pg::Pg >>
-        ::as_returning()).get_result(conn) ?,) } }
+    #[automatically_derived]
+    impl __wt::DieselOps<__wt::diesel::pg::Pg> for Tag {
+        fn load<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            tags::table
+                .filter(tags::name.eq(id))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
+                )
+                .first(conn)
+                .optional()
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            ::core::result::Result::Ok(
+                ::core::option::Option::Some(
+                    __wt::diesel::insert_into(tags::table)
+                        .values(self)
+                        .on_conflict(tags::name)
+                        .do_update()
+                        .set(self)
+                        .returning(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_returning(),
+                        )
+                        .get_result(conn)?,
+                ),
+            )
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<usize>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
+        {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::delete(tags::table.filter(tags::name.eq(id))).execute(conn)
+        }
     }
-    __wt::if_mysql! {
-        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::mysql::Mysql > for
-        Tag { fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
-        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
-        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
-        tags::table.filter(tags::name.eq(id)).select(< Self as
-        __wt::diesel::SelectableHelper < __wt::diesel::mysql::Mysql >> ::as_select())
-        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
-        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
-        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
-        __wt::diesel::insert_into(tags::table).values(self)
-        .on_conflict(__wt::diesel::dsl::DuplicatedKeys).do_update().set(self)
-        .execute(conn) ?; < Self as __wt::DieselOps < __wt::diesel::mysql::Mysql >>
-        ::load(conn, < Self as __wt::Cached > ::id(self)) } fn remove < __C > (conn : &
-        mut __C, id : Self::Id < '_ >) -> __wt::diesel::QueryResult < usize > where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql >, { use
-        __wt::diesel::prelude:: *; __wt::diesel::delete(tags::table.filter(tags::name
-        .eq(id))).execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
-        __wt::DieselCreate < __wt::diesel::mysql::Mysql, __C, __N > for Tag where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::mysql::Mysql > +
-        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
-        tags::table >, __wt::diesel::dsl::Values < __wt::diesel::dsl::insert_into <
-        tags::table >, __N > : __wt::diesel::query_dsl::methods::ExecuteDsl < __C >, { fn
-        insert_returning(conn : & mut __C, new : __N) -> ::core::result::Result < Self,
-        __wt::Error > { use __wt::diesel::prelude:: *;
-        __wt::diesel::insert_into(tags::table).values(new).execute(conn) ?; let id :
-        String = __wt::mysql::last_insert_id(conn, "Tag") ?; < Self as __wt::DieselOps <
-        __wt::diesel::mysql::Mysql >> ::load(conn, & id) ?
-        .ok_or(__wt::Error::Usage(__wt::UsageError::CreatedRowVanished { model : "Tag"
-        }),) } }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::pg::Pg, __C, __N> for Tag
+    where
+        __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
+            + __wt::diesel::connection::LoadConnection,
+        __N: __wt::diesel::Insertable<tags::table>,
+        __wt::diesel::dsl::Returning<
+            __wt::diesel::dsl::Values<__wt::diesel::dsl::insert_into<tags::table>, __N>,
+            __wt::diesel::dsl::AsSelect<Tag, __wt::diesel::pg::Pg>,
+        >: __wt::diesel::query_dsl::LoadQuery<'__q, __C, Tag>,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error> {
+            use __wt::diesel::prelude::*;
+            ::core::result::Result::Ok(
+                __wt::diesel::insert_into(tags::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    )
+                    .get_result(conn)?,
+            )
+        }
     }
-    __wt::if_sqlite! {
-        #[automatically_derived] impl __wt::DieselOps < __wt::diesel::sqlite::Sqlite >
-        for Tag { fn load < __C > (conn : & mut __C, id : Self::Id < '_ >) ->
-        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
-        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
-        tags::table.filter(tags::name.eq(id)).select(< Self as
-        __wt::diesel::SelectableHelper < __wt::diesel::sqlite::Sqlite >> ::as_select())
-        .first(conn).optional() } fn upsert < __C > (& self, conn : & mut __C) ->
-        __wt::diesel::QueryResult < ::core::option::Option < Self >> where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
-        __wt::diesel::connection::LoadConnection, { use __wt::diesel::prelude:: *;
-        __wt::diesel::insert_into(tags::table).values(self).on_conflict(tags::name)
-        .do_update().set(self).returning(< Self as __wt::diesel::SelectableHelper <
-        __wt::diesel::sqlite::Sqlite >> ::as_returning()).get_result(conn)
-        .map(::core::option::Option::Some) } fn remove < __C > (conn : & mut __C, id :
-        Self::Id < '_ >) -> __wt::diesel::QueryResult < usize > where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite >, { use
-        __wt::diesel::prelude:: *; __wt::diesel::delete(tags::table.filter(tags::name
-        .eq(id))).execute(conn) } } #[automatically_derived] impl < '__q, __C, __N >
-        __wt::DieselCreate < __wt::diesel::sqlite::Sqlite, __C, __N > for Tag where __C :
-        __wt::diesel::Connection < Backend = __wt::diesel::sqlite::Sqlite > +
-        __wt::diesel::connection::LoadConnection, __N : __wt::diesel::Insertable <
-        tags::table >, __wt::diesel::dsl::Returning < __wt::diesel::dsl::Values <
-        __wt::diesel::dsl::insert_into < tags::table >, __N >,
-        __wt::diesel::dsl::AsSelect < Tag, __wt::diesel::sqlite::Sqlite >> :
-        __wt::diesel::query_dsl::LoadQuery < '__q, __C, Tag >, { fn insert_returning(conn
-        : & mut __C, new : __N) -> ::core::result::Result < Self, __wt::Error > { use
-        __wt::diesel::prelude:: *;
-        ::core::result::Result::Ok(__wt::diesel::insert_into(tags::table).values(new)
-        .returning(< Self as __wt::diesel::SelectableHelper <
-        __wt::diesel::sqlite::Sqlite >> ::as_returning()).get_result(conn) ?,) } }
+    #[automatically_derived]
+    impl __wt::DieselOps<__wt::diesel::mysql::Mysql> for Tag {
+        fn load<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            tags::table
+                .filter(tags::name.eq(id))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+                .first(conn)
+                .optional()
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::insert_into(tags::table)
+                .values(self)
+                .on_conflict(__wt::diesel::dsl::DuplicatedKeys)
+                .do_update()
+                .set(self)
+                .execute(conn)?;
+            <Self as __wt::DieselOps<
+                __wt::diesel::mysql::Mysql,
+            >>::load(conn, <Self as __wt::Cached>::id(self))
+                .map_err(__wt::Error::from)
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<usize>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
+        {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::delete(tags::table.filter(tags::name.eq(id))).execute(conn)
+        }
+    }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::mysql::Mysql, __C, __N> for Tag
+    where
+        __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
+            + __wt::diesel::connection::LoadConnection,
+        __N: __wt::diesel::Insertable<tags::table>,
+        __wt::diesel::dsl::Values<
+            __wt::diesel::dsl::insert_into<tags::table>,
+            __N,
+        >: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error> {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::insert_into(tags::table).values(new).execute(conn)?;
+            let id: String = __wt::mysql::last_insert_id(conn, "Tag")?;
+            <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
+                .ok_or(
+                    __wt::Error::Usage(__wt::UsageError::CreatedRowVanished {
+                        model: "Tag",
+                    }),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::DieselOps<__wt::diesel::sqlite::Sqlite> for Tag {
+        fn load<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            tags::table
+                .filter(tags::name.eq(id))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
+                .first(conn)
+                .optional()
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            ::core::result::Result::Ok(
+                ::core::option::Option::Some(
+                    __wt::diesel::insert_into(tags::table)
+                        .values(self)
+                        .on_conflict(tags::name)
+                        .do_update()
+                        .set(self)
+                        .returning(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_returning(),
+                        )
+                        .get_result(conn)?,
+                ),
+            )
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<usize>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
+        {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::delete(tags::table.filter(tags::name.eq(id))).execute(conn)
+        }
+    }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::sqlite::Sqlite, __C, __N>
+    for Tag
+    where
+        __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
+            + __wt::diesel::connection::LoadConnection,
+        __N: __wt::diesel::Insertable<tags::table>,
+        __wt::diesel::dsl::Returning<
+            __wt::diesel::dsl::Values<__wt::diesel::dsl::insert_into<tags::table>, __N>,
+            __wt::diesel::dsl::AsSelect<Tag, __wt::diesel::sqlite::Sqlite>,
+        >: __wt::diesel::query_dsl::LoadQuery<'__q, __C, Tag>,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error> {
+            use __wt::diesel::prelude::*;
+            ::core::result::Result::Ok(
+                __wt::diesel::insert_into(tags::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    )
+                    .get_result(conn)?,
+            )
+        }
     }
     #[automatically_derived]
     impl Tag {
@@ -135,7 +285,7 @@ const _: () = {
             __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::save(self, conn, cache)
+            __wt::ops::save(self, conn, cache).map(|_| ())
         }
         /// Finds the row with primary key `id`: from the cache when it is there, else from the
         /// database, filling the cache.

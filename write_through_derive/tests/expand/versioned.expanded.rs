@@ -1,0 +1,402 @@
+#[doc(hidden)]
+const _: () = {
+    use ::write_through::__private as __wt;
+    #[automatically_derived]
+    impl __wt::Cached for Document {
+        type Id<'__wt_id> = &'__wt_id i64;
+        const MODEL_NAME: &'static str = "Document";
+        const KEY_TEMPLATE: &'static str = "doc:{id}";
+        const TTL: ::core::time::Duration = ::core::time::Duration::from_millis(
+            600000u64,
+        );
+        const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = ::core::option::Option::None;
+        const SCHEMA_FINGERPRINT: u64 = 1693020942960844009u64;
+        fn id(&self) -> Self::Id<'_> {
+            &self.id
+        }
+        fn write_key(id: Self::Id<'_>, key: &mut __wt::KeyWriter) {
+            key.literal("doc:");
+            key.part(id);
+        }
+    }
+    #[automatically_derived]
+    impl __wt::DieselOps<__wt::diesel::pg::Pg> for Document {
+        fn load<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            documents::table
+                .filter(documents::id.eq(id))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
+                )
+                .first(conn)
+                .optional()
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            if let ::core::option::Option::Some(updated) = __wt::diesel::update(
+                    documents::table
+                        .filter(documents::id.eq(&self.id))
+                        .filter(documents::version.eq(&self.version)),
+                )
+                .set((self, documents::version.eq(documents::version + 1)))
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+                .get_result(conn)
+                .optional()?
+            {
+                return ::core::result::Result::Ok(::core::option::Option::Some(updated));
+            }
+            match __wt::diesel::insert_into(documents::table)
+                .values(self)
+                .on_conflict_do_nothing()
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+                .get_result(conn)
+                .optional()?
+            {
+                ::core::option::Option::Some(inserted) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(inserted))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                    )
+                }
+            }
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<usize>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
+        {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+                .execute(conn)
+        }
+    }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::pg::Pg, __C, __N> for Document
+    where
+        __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
+            + __wt::diesel::connection::LoadConnection,
+        __N: __wt::diesel::Insertable<documents::table>,
+        __wt::diesel::dsl::Returning<
+            __wt::diesel::dsl::Values<
+                __wt::diesel::dsl::insert_into<documents::table>,
+                __N,
+            >,
+            __wt::diesel::dsl::AsSelect<Document, __wt::diesel::pg::Pg>,
+        >: __wt::diesel::query_dsl::LoadQuery<'__q, __C, Document>,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error> {
+            use __wt::diesel::prelude::*;
+            ::core::result::Result::Ok(
+                __wt::diesel::insert_into(documents::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    )
+                    .get_result(conn)?,
+            )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::DieselOps<__wt::diesel::mysql::Mysql> for Document {
+        fn load<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            documents::table
+                .filter(documents::id.eq(id))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+                .first(conn)
+                .optional()
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            if __wt::diesel::update(
+                    documents::table
+                        .filter(documents::id.eq(&self.id))
+                        .filter(documents::version.eq(&self.version)),
+                )
+                .set((self, documents::version.eq(documents::version + 1)))
+                .execute(conn)? == 0
+                && __wt::diesel::insert_or_ignore_into(documents::table)
+                    .values(self)
+                    .execute(conn)? == 0
+            {
+                return ::core::result::Result::Err(
+                    __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                );
+            }
+            <Self as __wt::DieselOps<
+                __wt::diesel::mysql::Mysql,
+            >>::load(conn, <Self as __wt::Cached>::id(self))
+                .map_err(__wt::Error::from)
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<usize>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
+        {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+                .execute(conn)
+        }
+    }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::mysql::Mysql, __C, __N>
+    for Document
+    where
+        __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
+            + __wt::diesel::connection::LoadConnection,
+        __N: __wt::diesel::Insertable<documents::table>,
+        __wt::diesel::dsl::Values<
+            __wt::diesel::dsl::insert_into<documents::table>,
+            __N,
+        >: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error> {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::insert_into(documents::table).values(new).execute(conn)?;
+            let id: i64 = __wt::mysql::last_insert_id(conn, "Document")?;
+            <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
+                .ok_or(
+                    __wt::Error::Usage(__wt::UsageError::CreatedRowVanished {
+                        model: "Document",
+                    }),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::DieselOps<__wt::diesel::sqlite::Sqlite> for Document {
+        fn load<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            documents::table
+                .filter(documents::id.eq(id))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
+                .first(conn)
+                .optional()
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            if let ::core::option::Option::Some(updated) = __wt::diesel::update(
+                    documents::table
+                        .filter(documents::id.eq(&self.id))
+                        .filter(documents::version.eq(&self.version)),
+                )
+                .set((self, documents::version.eq(documents::version + 1)))
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+                .get_result(conn)
+                .optional()?
+            {
+                return ::core::result::Result::Ok(::core::option::Option::Some(updated));
+            }
+            match __wt::diesel::insert_into(documents::table)
+                .values(self)
+                .on_conflict_do_nothing()
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+                .get_result(conn)
+                .optional()?
+            {
+                ::core::option::Option::Some(inserted) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(inserted))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                    )
+                }
+            }
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> __wt::diesel::QueryResult<usize>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
+        {
+            use __wt::diesel::prelude::*;
+            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+                .execute(conn)
+        }
+    }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::sqlite::Sqlite, __C, __N>
+    for Document
+    where
+        __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
+            + __wt::diesel::connection::LoadConnection,
+        __N: __wt::diesel::Insertable<documents::table>,
+        __wt::diesel::dsl::Returning<
+            __wt::diesel::dsl::Values<
+                __wt::diesel::dsl::insert_into<documents::table>,
+                __N,
+            >,
+            __wt::diesel::dsl::AsSelect<Document, __wt::diesel::sqlite::Sqlite>,
+        >: __wt::diesel::query_dsl::LoadQuery<'__q, __C, Document>,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error> {
+            use __wt::diesel::prelude::*;
+            ::core::result::Result::Ok(
+                __wt::diesel::insert_into(documents::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    )
+                    .get_result(conn)?,
+            )
+        }
+    }
+    #[automatically_derived]
+    impl Document {
+        /// Inserts or updates this row in the database, then publishes the row as stored to
+        /// the cache.
+        ///
+        /// Optimistic locking: the database row is changed only if its `version` is still this row's; then `version` becomes `version + 1`, here and in the database. Otherwise nothing changes and the error is [`Error::Conflict`](::write_through::Error::Conflict).
+        ///
+        /// Cached under `{namespace}:doc:{id}` for 10m.
+        pub fn save<__C>(
+            &mut self,
+            conn: &mut __C,
+            cache: &__wt::Cache,
+        ) -> ::core::result::Result<(), __wt::Error>
+        where
+            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            if let ::core::option::Option::Some(stored) = __wt::ops::save(
+                &*self,
+                conn,
+                cache,
+            )? {
+                self.version = stored.version;
+            }
+            ::core::result::Result::Ok(())
+        }
+        /// Finds the row with primary key `id`: from the cache when it is there, else from the
+        /// database, filling the cache.
+        pub fn find<__C>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            id: &i64,
+        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+        where
+            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            __wt::ops::find::<Self, __C>(conn, cache, id)
+        }
+        /// Deletes the row with primary key `id` from the database, then from the cache.
+        /// Returns `true` when a row was deleted.
+        pub fn delete<__C>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            id: &i64,
+        ) -> ::core::result::Result<bool, __wt::Error>
+        where
+            __C: __wt::diesel::Connection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+        {
+            __wt::ops::delete::<Self, __C>(conn, cache, id)
+        }
+        /// Inserts `new` (any `Insertable` for this table, typically without the primary
+        /// key, which the database generates), caches the stored row and returns it.
+        pub fn create<__C, __N>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            new: __N,
+        ) -> ::core::result::Result<Self, __wt::Error>
+        where
+            __C: __wt::diesel::Connection,
+            Self: __wt::DieselCreate<
+                <__C as __wt::diesel::Connection>::Backend,
+                __C,
+                __N,
+            >,
+        {
+            __wt::ops::create::<Self, __C, __N>(conn, cache, new)
+        }
+    }
+};
