@@ -70,3 +70,78 @@ fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
     );
     assert_eq!(tc.cache.stats().fills, 1);
 }
+
+/// A lease as another process would leave it while it fills the key.
+fn foreign_lease() -> Vec<u8> {
+    let mut lease = b"WT\x01\x04".to_vec();
+    lease.extend_from_slice(b"another-process!");
+    lease
+}
+
+#[test]
+fn a_reader_that_finds_another_process_filling_waits_for_its_value() {
+    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
+    let row = Tag {
+        name: format!("filling-{}", unique()),
+        uses: 3,
+    };
+    row.save(&mut conn, &tc.cache).unwrap();
+    let key = format!("tag:{}", row.name);
+    let filled = tc.raw(&key).unwrap();
+    tc.put_raw(&key, &foreign_lease());
+
+    let queries = Arc::new(AtomicUsize::new(0));
+    conn.set_instrumentation(QueryCounter(queries.clone()));
+    let mut filler = write_through_tests::redis_connection().unwrap();
+    let full_key = tc.key(&key);
+    let other_process = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(15));
+        redis::cmd("SET")
+            .arg(full_key)
+            .arg(filled)
+            .query::<()>(&mut filler)
+            .unwrap();
+    });
+    assert_eq!(
+        Tag::find(&mut conn, &tc.cache, &row.name).unwrap(),
+        Some(row)
+    );
+    other_process.join().unwrap();
+    assert_eq!(
+        queries.load(Ordering::Relaxed),
+        0,
+        "answered by the other process's fill"
+    );
+}
+
+#[test]
+fn a_reader_does_not_wait_long_for_a_fill_that_never_comes() {
+    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
+    let row = Tag {
+        name: format!("abandoned-{}", unique()),
+        uses: 4,
+    };
+    row.save(&mut conn, &tc.cache).unwrap();
+    let key = format!("tag:{}", row.name);
+    tc.put_raw(&key, &foreign_lease());
+    let queries = Arc::new(AtomicUsize::new(0));
+    conn.set_instrumentation(QueryCounter(queries.clone()));
+    assert_eq!(
+        Tag::find(&mut conn, &tc.cache, &row.name).unwrap(),
+        Some(row)
+    );
+    assert_eq!(
+        queries.load(Ordering::Relaxed),
+        1,
+        "read from the database after the wait"
+    );
+    assert_eq!(
+        tc.raw(&key),
+        Some(foreign_lease()),
+        "and left the other's lease alone"
+    );
+}
