@@ -36,6 +36,15 @@
 //! | `key = "user:{id}"` | key template; every `{field}` is a primary-key field, `{{`/`}}` are literal braces |
 //! | `ttl = "1h"` or `ttl = 3600` | how long a cached row lives (`s`, `m`, `h`, `d`, `ms`; at least one second) |
 //! | `negative_ttl = "30s"` | cache "no such row" for this long (off when absent) |
+//! | `#[write_through(version)]` on a field | optimistic locking; see [`Error::Conflict`] |
+//!
+//! # Consistency
+//!
+//! Writes lock their key in Redis, write the database, and publish with a compare-and-set on
+//! the lock; reads that miss take a lease and fill with a compare-and-set on the lease. No
+//! interleaving can leave an older row or a deleted row in the cache. Use
+//! [`Cache::transaction`] to group writes in one database transaction; writes inside a
+//! transaction the library does not manage are refused ([`UsageError::InsideTransaction`]).
 //!
 //! Keys are `{namespace}:{rendered template}`; see [`key`] for the escaping rule.
 
