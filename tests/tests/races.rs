@@ -106,6 +106,15 @@ fn setup() -> Option<Setup> {
     })
 }
 
+/// The test's cache with a short lock TTL, for the tests in which a lock expires.
+fn with_lock_ttl(tc: &TestCache, ttl: Duration) -> Cache {
+    Cache::builder(&write_through_tests::redis_url())
+        .namespace(tc.cache.namespace())
+        .lock_ttl(ttl)
+        .build()
+        .unwrap()
+}
+
 /// Runs `find` on its own thread and connection, paused at `FIND_LOADED`.
 fn paused_reader(
     cache: &Cache,
@@ -314,11 +323,7 @@ fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value() {
     else {
         return;
     };
-    let cache = Cache::builder(&write_through_tests::redis_url())
-        .namespace(tc.cache.namespace())
-        .lock_ttl(Duration::from_millis(500))
-        .build()
-        .unwrap();
+    let cache = with_lock_ttl(&tc, Duration::from_millis(500));
     Tag {
         name: name.clone(),
         uses: 1,
@@ -377,11 +382,7 @@ fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value() {
     else {
         return;
     };
-    let cache = Cache::builder(&write_through_tests::redis_url())
-        .namespace(tc.cache.namespace())
-        .lock_ttl(Duration::from_millis(200))
-        .build()
-        .unwrap();
+    let cache = with_lock_ttl(&tc, Duration::from_millis(200));
     db_set(&mut a, &name, 1);
 
     // Naive: a reader loads 1 during the transaction; its SET lands after the writer's.
