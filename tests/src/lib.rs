@@ -14,3 +14,40 @@ pub mod services;
 pub use services::{
     TestCache, mysql, postgres, redis_connection, redis_url, sqlite, unique, unique_i32,
 };
+
+/// Runs behaviours written once, generic over the Diesel connection, on every backend: for
+/// each name, a test `postgres::name`, `mysql::name` and `sqlite::name` calling
+/// `super::name(&mut conn, &mut test_cache)`.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($behaviour:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let (Some(mut conn), Some(mut tc)) = ($crate::postgres(), $crate::TestCache::new()) else { return };
+                    super::$behaviour(&mut conn, &mut tc);
+                }
+            )*
+        }
+        mod mysql {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let (Some(mut conn), Some(mut tc)) = ($crate::mysql(), $crate::TestCache::new()) else { return };
+                    super::$behaviour(&mut conn, &mut tc);
+                }
+            )*
+        }
+        mod sqlite {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let Some(mut tc) = $crate::TestCache::new() else { return };
+                    let (mut conn, _dir) = $crate::sqlite();
+                    super::$behaviour(&mut conn, &mut tc);
+                }
+            )*
+        }
+    };
+}

@@ -447,40 +447,7 @@ where
     assert_eq!(Tag::find(conn, &tc.cache, &tag.name).unwrap(), None);
 }
 
-macro_rules! on_every_backend {
-    ($($behaviour:ident),* $(,)?) => {
-        mod postgres {
-            $(
-                #[test]
-                fn $behaviour() {
-                    let (Some(mut conn), Some(mut tc)) = (write_through_tests::postgres(), write_through_tests::TestCache::new()) else { return };
-                    super::$behaviour(&mut conn, &mut tc);
-                }
-            )*
-        }
-        mod mysql {
-            $(
-                #[test]
-                fn $behaviour() {
-                    let (Some(mut conn), Some(mut tc)) = (write_through_tests::mysql(), write_through_tests::TestCache::new()) else { return };
-                    super::$behaviour(&mut conn, &mut tc);
-                }
-            )*
-        }
-        mod sqlite {
-            $(
-                #[test]
-                fn $behaviour() {
-                    let Some(mut tc) = write_through_tests::TestCache::new() else { return };
-                    let (mut conn, _dir) = write_through_tests::sqlite();
-                    super::$behaviour(&mut conn, &mut tc);
-                }
-            )*
-        }
-    };
-}
-
-on_every_backend!(
+write_through_tests::on_every_backend!(
     create_returns_the_generated_key_and_caches_the_row,
     find_after_save_is_served_by_redis,
     a_miss_is_filled_from_the_database,
@@ -569,7 +536,7 @@ use optimistic_locking::{
 
 mod versioned {
     use super::*;
-    on_every_backend!(
+    write_through_tests::on_every_backend!(
         a_save_bumps_the_version_here_and_in_the_database,
         a_save_of_a_stale_version_is_a_conflict_that_changes_nothing,
     );

@@ -48,6 +48,12 @@ pub trait DieselOps<B: Backend>: Cached {
     where
         C: Connection<Backend = B> + LoadConnection;
 
+    /// `SELECT ... WHERE pk IN (ids)` (or `(a = ? AND b = ?) OR ...` for a composite key), in
+    /// any order. The runtime calls it with at most [`crate::ops::LOAD_MANY_CHUNK`] ids.
+    fn load_many<C>(conn: &mut C, ids: &[Self::Id<'_>]) -> QueryResult<Vec<Self>>
+    where
+        C: Connection<Backend = B> + LoadConnection;
+
     /// Inserts the row, or updates its non-key columns (as its `AsChangeset` says) when its
     /// primary key exists, and returns the row as stored: what the cache publishes, so that
     /// database-side defaults, triggers, rounding and skipped `None` fields are never lost.

@@ -26,6 +26,8 @@ use crate::store::Replaced;
 use crate::token::Token;
 use crate::transaction::{self, Change};
 
+pub use crate::batch::{LOAD_MANY_CHUNK, find_many};
+
 /// Reads a row: from Redis when cached, else from the database, filling the cache.
 pub fn find<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
 where

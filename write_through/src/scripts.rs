@@ -70,3 +70,23 @@ return 0
 ",
     )
 });
+
+/// A batch read's step for one key: the value when there is one, else take a fill lease on the
+/// empty key and return nil. `ARGV[1]` lease value, `ARGV[2]` lease TTL (ms).
+pub(crate) static GET_OR_LEASE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local value = redis.call('GET', KEYS[1])
+if value then
+  return value
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false
+",
+    )
+});
+
+/// Every script, for loading them after a `NOSCRIPT` reply to a pipeline.
+pub(crate) fn all() -> [&'static Script; 5] {
+    [&LOCK, &PUBLISH, &RESTORE, &FILL, &GET_OR_LEASE]
+}

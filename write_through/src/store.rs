@@ -39,6 +39,32 @@ impl Replaced {
     }
 }
 
+/// `EVALSHA sha 1 key`, to which the caller adds the arguments.
+fn evalsha(script: &redis::Script, key: &[u8]) -> redis::Cmd {
+    let mut cmd = redis::cmd("EVALSHA");
+    cmd.arg(script.get_hash()).arg(1).arg(key);
+    cmd
+}
+
+/// Runs a pipeline of `EVALSHA`s; after a restarted Redis answers `NOSCRIPT`, loads the scripts
+/// and runs it once more (every script is safe to run twice: they compare before they write).
+fn query_loading_scripts<T: redis::FromRedisValue>(
+    pipeline: &redis::Pipeline,
+    conn: &mut Connection,
+) -> RedisResult<T> {
+    match pipeline.query(conn) {
+        Err(error)
+            if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
+        {
+            for script in scripts::all() {
+                script.load(conn)?;
+            }
+            pipeline.query(conn)
+        }
+        result => result,
+    }
+}
+
 fn millis(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
@@ -195,6 +221,70 @@ impl Store {
                 .arg(millis(ttl))
                 .invoke(conn)
         })
+    }
+
+    /// `MGET keys`.
+    pub(crate) fn get_many(&self, keys: &[&[u8]]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        self.run("MGET", |conn| redis::cmd("MGET").arg(keys).query(conn))
+    }
+
+    /// One round trip for a batch read: per key, `Some(value)` when Redis holds one, `None`
+    /// when the key was empty and is now leased to `lease`.
+    pub(crate) fn get_or_lease_many(
+        &self,
+        keys: &[&[u8]],
+        lease: &[u8],
+        ttl: Duration,
+    ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        let mut pipeline = redis::pipe();
+        for key in keys {
+            pipeline.add_command(
+                evalsha(&scripts::GET_OR_LEASE, key)
+                    .arg(lease)
+                    .arg(millis(ttl))
+                    .clone(),
+            );
+        }
+        self.run("GET_OR_LEASE", |conn| {
+            query_loading_scripts(&pipeline, conn)
+        })
+    }
+
+    /// One round trip after a batch read: fill what we leased, release leases with nothing to
+    /// fill, delete unusable values.
+    pub(crate) fn settle_many(
+        &self,
+        lease: &[u8],
+        fills: &[(&[u8], Vec<u8>, Duration)],
+        releases: &[&[u8]],
+        deletes: &[&[u8]],
+    ) -> Result<Vec<bool>, CacheError> {
+        let mut pipeline = redis::pipe();
+        for (key, value, ttl) in fills {
+            pipeline.add_command(
+                evalsha(&scripts::FILL, key)
+                    .arg(lease)
+                    .arg(value.as_slice())
+                    .arg(millis(*ttl))
+                    .clone(),
+            );
+        }
+        for key in releases {
+            pipeline
+                .add_command(
+                    evalsha(&scripts::RESTORE, key)
+                        .arg(lease)
+                        .arg(&[] as &[u8])
+                        .arg(0)
+                        .clone(),
+                )
+                .ignore();
+        }
+        for key in deletes {
+            pipeline.cmd("DEL").arg(*key).ignore();
+        }
+        let filled: Vec<i64> = self.run("FILL", |conn| query_loading_scripts(&pipeline, conn))?;
+        Ok(filled.into_iter().map(|f| f == 1).collect())
     }
 
     /// `PING`.

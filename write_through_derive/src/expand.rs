@@ -117,6 +117,38 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
         },
     };
     let upsert_body = upsert_body(model, backend, &db, &conflict_target);
+    let load_many_body = match model.key_fields.as_slice() {
+        [single] => {
+            let column = &single.column;
+            quote! {
+                #table::table
+                    .filter(#table::#column.eq_any(ids.iter().copied()))
+                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
+                    .load(conn)
+            }
+        }
+        fields => {
+            let matches: Vec<TokenStream> = fields
+                .iter()
+                .enumerate()
+                .map(|(index, field)| {
+                    let column = &field.column;
+                    let index = syn::Index::from(index);
+                    quote!(#table::#column.eq(id.#index))
+                })
+                .collect();
+            let (first, rest) = (&matches[0], &matches[1..]);
+            quote! {
+                let mut query = #table::table
+                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
+                    .into_boxed();
+                for id in ids {
+                    query = query.or_filter(#first #(.and(#rest))*);
+                }
+                query.load(conn)
+            }
+        }
+    };
     let create = create_impl(model, backend, &db);
     quote! {
         __wt::#gate! {
@@ -132,6 +164,14 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
                         .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
                         .first(conn)
                         .optional()
+                }
+
+                fn load_many<__C>(conn: &mut __C, ids: &[Self::Id<'_>]) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
+                where
+                    __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
+                {
+                    use __wt::diesel::prelude::*;
+                    #load_many_body
                 }
 
                 fn upsert<__C>(&self, conn: &mut __C) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
@@ -300,6 +340,7 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream
 
 fn inherent_methods(model: &Model) -> TokenStream {
     let ident = &model.ident;
+    let id_type_a = id_type(model, quote!('__a));
     let id_type = id_type(model, quote!());
     let shown_template: String = model
         .key_parts
@@ -369,6 +410,18 @@ fn inherent_methods(model: &Model) -> TokenStream {
                 __wt::ops::find::<Self, __C>(conn, cache, id)
             }
 
+            /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis
+            /// round trip for all of them, one database query for those Redis did not hold,
+            /// one more Redis round trip to cache them.
+            pub fn find_many<'__a, __C, __I>(conn: &mut __C, cache: &__wt::Cache, ids: __I) -> ::core::result::Result<::std::vec::Vec<::core::option::Option<Self>>, __wt::Error>
+            where
+                __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+                Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+                __I: ::core::iter::IntoIterator<Item = #id_type_a>,
+            {
+                __wt::ops::find_many::<Self, __C, __I>(conn, cache, ids)
+            }
+
             /// Deletes the row with primary key `id` from the database, then from the cache.
             /// Returns `true` when a row was deleted.
             pub fn delete<__C>(conn: &mut __C, cache: &__wt::Cache, id: #id_type) -> ::core::result::Result<bool, __wt::Error>
@@ -406,6 +459,8 @@ pub fn fallback(input: &syn::DeriveInput) -> TokenStream {
                 pub fn save<__C>(&self, conn: &mut __C, cache: &::write_through::Cache) -> ::core::result::Result<(), ::write_through::Error> { #unreachable }
                 #[allow(missing_docs, unused_variables)]
                 pub fn find<__C, __I>(conn: &mut __C, cache: &::write_through::Cache, id: __I) -> ::core::result::Result<::core::option::Option<Self>, ::write_through::Error> { #unreachable }
+                #[allow(missing_docs, unused_variables)]
+                pub fn find_many<__C, __I>(conn: &mut __C, cache: &::write_through::Cache, ids: __I) -> ::core::result::Result<::std::vec::Vec<::core::option::Option<Self>>, ::write_through::Error> { #unreachable }
                 #[allow(missing_docs, unused_variables)]
                 pub fn delete<__C, __I>(conn: &mut __C, cache: &::write_through::Cache, id: __I) -> ::core::result::Result<bool, ::write_through::Error> { #unreachable }
                 #[allow(missing_docs, unused_variables)]

@@ -24,6 +24,17 @@ const _: () = {
             ::core::unreachable!("WriteThrough failed to derive")
         }
         #[allow(missing_docs, unused_variables)]
+        pub fn find_many<__C, __I>(
+            conn: &mut __C,
+            cache: &::write_through::Cache,
+            ids: __I,
+        ) -> ::core::result::Result<
+            ::std::vec::Vec<::core::option::Option<Self>>,
+            ::write_through::Error,
+        > {
+            ::core::unreachable!("WriteThrough failed to derive")
+        }
+        #[allow(missing_docs, unused_variables)]
         pub fn delete<__C, __I>(
             conn: &mut __C,
             cache: &::write_through::Cache,

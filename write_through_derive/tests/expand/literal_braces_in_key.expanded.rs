@@ -38,6 +38,24 @@ const _: () = {
                 .first(conn)
                 .optional()
         }
+        fn load_many<__C>(
+            conn: &mut __C,
+            ids: &[Self::Id<'_>],
+        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            users::table
+                .filter(users::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
+                )
+                .load(conn)
+        }
         fn upsert<__C>(
             &self,
             conn: &mut __C,
@@ -123,6 +141,24 @@ const _: () = {
                 .first(conn)
                 .optional()
         }
+        fn load_many<__C>(
+            conn: &mut __C,
+            ids: &[Self::Id<'_>],
+        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            users::table
+                .filter(users::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+                .load(conn)
+        }
         fn upsert<__C>(
             &self,
             conn: &mut __C,
@@ -201,6 +237,24 @@ const _: () = {
                 )
                 .first(conn)
                 .optional()
+        }
+        fn load_many<__C>(
+            conn: &mut __C,
+            ids: &[Self::Id<'_>],
+        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
+        where
+            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
+                + __wt::diesel::connection::LoadConnection,
+        {
+            use __wt::diesel::prelude::*;
+            users::table
+                .filter(users::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
+                .load(conn)
         }
         fn upsert<__C>(
             &self,
@@ -296,6 +350,24 @@ const _: () = {
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
             __wt::ops::find::<Self, __C>(conn, cache, id)
+        }
+        /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis
+        /// round trip for all of them, one database query for those Redis did not hold,
+        /// one more Redis round trip to cache them.
+        pub fn find_many<'__a, __C, __I>(
+            conn: &mut __C,
+            cache: &__wt::Cache,
+            ids: __I,
+        ) -> ::core::result::Result<
+            ::std::vec::Vec<::core::option::Option<Self>>,
+            __wt::Error,
+        >
+        where
+            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
+            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
+            __I: ::core::iter::IntoIterator<Item = &'__a i64>,
+        {
+            __wt::ops::find_many::<Self, __C, __I>(conn, cache, ids)
         }
         /// Deletes the row with primary key `id` from the database, then from the cache.
         /// Returns `true` when a row was deleted.

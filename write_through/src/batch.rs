@@ -1,0 +1,245 @@
+//! `find_many`: many rows in two Redis round trips and one database query per chunk.
+//!
+//! 1. One pipeline of `GET_OR_LEASE`, one per distinct key: a value where there is one, else
+//!    a fill lease on the empty key (the same lease protocol as `find`, batched).
+//! 2. One `WHERE pk IN (...)` query per [`LOAD_MANY_CHUNK`] keys that Redis could not answer.
+//! 3. One pipeline that fills the leased keys (by compare, so a write that started meanwhile
+//!    wins), releases leases with nothing to fill, and deletes unusable values.
+//!
+//! Inside a transaction step 1 is a plain `MGET` and step 3 is skipped: nothing read there may
+//! reach the cache.
+
+use std::collections::HashMap;
+
+use diesel::connection::{Connection, LoadConnection};
+
+use crate::cache::{Cache, Inner};
+use crate::envelope;
+use crate::error::Error;
+use crate::model::DieselOps;
+use crate::ops::{inside_transaction, key_of};
+use crate::protocol::{self, CachedState};
+use crate::stats::Event;
+use crate::token::Token;
+
+/// The most primary keys one `load_many` query carries (bind parameters are limited: 65 535 on
+/// PostgreSQL, 32 766 on older SQLite).
+pub const LOAD_MANY_CHUNK: usize = 500;
+
+/// How one distinct key was resolved, and how to answer it again for a duplicate id.
+struct Slot<M> {
+    answer: Option<Option<M>>,
+    copy: Copy,
+}
+
+/// Where a duplicate position gets its own copy of the answer (models need not be `Clone`).
+enum Copy {
+    /// No row.
+    Absent,
+    /// Decode this envelope again.
+    Encoded(Vec<u8>),
+    /// Read the database again (the row could not be encoded).
+    Reload,
+}
+
+/// What Redis said about one distinct key.
+enum Seen {
+    Value(Vec<u8>),
+    Leased,
+    Unknown,
+}
+
+/// Reads many rows; results are in the order of `ids`, duplicates included.
+pub fn find_many<'a, M, C, I>(conn: &mut C, cache: &Cache, ids: I) -> Result<Vec<Option<M>>, Error>
+where
+    C: Connection + LoadConnection,
+    M: DieselOps<C::Backend>,
+    I: IntoIterator<Item = M::Id<'a>>,
+{
+    let _span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
+    let inner = cache.inner();
+    let ids: Vec<M::Id<'a>> = ids.into_iter().collect();
+    let keys: Vec<Vec<u8>> = ids.iter().map(|&id| key_of::<M>(inner, id)).collect();
+    let mut distinct: HashMap<&[u8], usize> = HashMap::with_capacity(keys.len());
+    let mut firsts: Vec<usize> = Vec::new(); // position of each distinct key's first id
+    let slot_of: Vec<usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(position, key)| {
+            *distinct.entry(key.as_slice()).or_insert_with(|| {
+                firsts.push(position);
+                firsts.len() - 1
+            })
+        })
+        .collect();
+    let distinct_keys: Vec<&[u8]> = firsts.iter().map(|&p| keys[p].as_slice()).collect();
+
+    let fill = !inside_transaction(conn);
+    let lease = envelope::token_value(true, Token::new().as_bytes());
+    let seen = look_many(inner, &distinct_keys, fill.then_some(lease.as_slice()));
+
+    let mut slots: Vec<Option<Slot<M>>> = Vec::with_capacity(firsts.len());
+    let mut leased = vec![false; firsts.len()];
+    let mut to_load: Vec<usize> = Vec::new();
+    let mut deletes: Vec<&[u8]> = Vec::new();
+    let counters = &inner.store.counters;
+    for (slot, seen) in seen.into_iter().enumerate() {
+        let state = match seen {
+            Seen::Value(bytes) => {
+                match protocol::interpret::<M>(Some(&bytes), inner.max_value_bytes) {
+                    CachedState::Row(row) => {
+                        counters.record(Event::Hit, M::MODEL_NAME);
+                        slots.push(Some(Slot {
+                            answer: Some(Some(row)),
+                            copy: Copy::Encoded(bytes),
+                        }));
+                        continue;
+                    }
+                    state => state,
+                }
+            }
+            Seen::Leased => {
+                leased[slot] = true;
+                CachedState::Empty
+            }
+            Seen::Unknown => CachedState::Unavailable,
+        };
+        match state {
+            CachedState::Absent => {
+                counters.record(Event::NegativeHit, M::MODEL_NAME);
+                slots.push(Some(Slot {
+                    answer: Some(None),
+                    copy: Copy::Absent,
+                }));
+            }
+            state => {
+                if let CachedState::Unreadable(reason) = state {
+                    counters.record(Event::UnreadableValue, M::MODEL_NAME);
+                    tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
+                    deletes.push(distinct_keys[slot]);
+                }
+                counters.record(Event::Miss, M::MODEL_NAME);
+                to_load.push(slot);
+                slots.push(None);
+            }
+        }
+    }
+
+    // Step 2: one query per chunk for every key Redis could not answer.
+    let mut loaded: HashMap<Vec<u8>, M> = HashMap::with_capacity(to_load.len());
+    for chunk in to_load.chunks(LOAD_MANY_CHUNK) {
+        let chunk_ids: Vec<M::Id<'a>> = chunk.iter().map(|&slot| ids[firsts[slot]]).collect();
+        let rows = match M::load_many(conn, &chunk_ids) {
+            Ok(rows) => rows,
+            Err(error) => {
+                release_all(inner, &lease, &distinct_keys, &leased);
+                return Err(error.into());
+            }
+        };
+        for row in rows {
+            loaded.insert(key_of::<M>(inner, row.id()), row);
+        }
+    }
+
+    // Step 3: fill what we leased, release the rest, delete what was unusable.
+    let mut fills: Vec<(&[u8], Vec<u8>, std::time::Duration)> = Vec::new();
+    let mut releases: Vec<&[u8]> = Vec::new();
+    for &slot in &to_load {
+        let key = distinct_keys[slot];
+        let row = loaded.remove(key);
+        let copy = match (&row, leased[slot]) {
+            (None, true) => {
+                match protocol::fill_for::<M>(None, inner.max_value_bytes) {
+                    Some((value, ttl)) => fills.push((key, value, ttl)),
+                    None => releases.push(key),
+                }
+                Copy::Absent
+            }
+            (None, false) => Copy::Absent,
+            (Some(row), true) => match protocol::fill_for(Some(row), inner.max_value_bytes) {
+                Some((value, ttl)) => {
+                    fills.push((key, value.clone(), ttl));
+                    Copy::Encoded(value)
+                }
+                None => {
+                    releases.push(key);
+                    Copy::Reload
+                }
+            },
+            (Some(_), false) => Copy::Reload,
+        };
+        slots[slot] = Some(Slot {
+            answer: Some(row),
+            copy,
+        });
+    }
+    if !(fills.is_empty() && releases.is_empty() && deletes.is_empty()) {
+        if let Ok(filled) = inner.store.settle_many(&lease, &fills, &releases, &deletes) {
+            for filled in filled {
+                let event = if filled {
+                    Event::Fill
+                } else {
+                    Event::FillRefused
+                };
+                counters.record(event, M::MODEL_NAME);
+            }
+        }
+    }
+
+    // The answers, in the order of `ids`.
+    let mut results = Vec::with_capacity(ids.len());
+    for (position, &slot) in slot_of.iter().enumerate() {
+        let slot = slots[slot]
+            .as_mut()
+            .expect("every distinct key was resolved");
+        let answer = match slot.answer.take() {
+            Some(first) => first,
+            None => match &slot.copy {
+                Copy::Absent => None,
+                Copy::Encoded(bytes) => match protocol::interpret::<M>(Some(bytes), usize::MAX) {
+                    CachedState::Row(row) => Some(row),
+                    _ => M::load(conn, ids[position])?,
+                },
+                Copy::Reload => M::load(conn, ids[position])?,
+            },
+        };
+        results.push(answer);
+    }
+    Ok(results)
+}
+
+/// Frees every lease taken in step 1 (after a database error).
+fn release_all(inner: &Inner, lease: &[u8], keys: &[&[u8]], leased: &[bool]) {
+    let releases: Vec<&[u8]> = keys
+        .iter()
+        .zip(leased)
+        .filter(|(_, leased)| **leased)
+        .map(|(key, _)| *key)
+        .collect();
+    if !releases.is_empty() {
+        let _ = inner.store.settle_many(lease, &[], &releases, &[]);
+    }
+}
+
+/// Step 1: per distinct key, its value, or (when `lease` is given and the key was empty) our
+/// lease. When Redis cannot be reached every key is `Unknown` and is read from the database.
+fn look_many(inner: &Inner, keys: &[&[u8]], lease: Option<&[u8]>) -> Vec<Seen> {
+    let replies = match lease {
+        Some(lease) => inner
+            .store
+            .get_or_lease_many(keys, lease, inner.lease_ttl)
+            .map(|values| {
+                values
+                    .into_iter()
+                    .map(|v| v.map_or(Seen::Leased, Seen::Value))
+                    .collect::<Vec<_>>()
+            }),
+        None => inner.store.get_many(keys).map(|values| {
+            values
+                .into_iter()
+                .map(|v| v.map_or(Seen::Unknown, Seen::Value))
+                .collect()
+        }),
+    };
+    replies.unwrap_or_else(|_| keys.iter().map(|_| Seen::Unknown).collect())
+}
