@@ -1,0 +1,197 @@
+//! write_through beside the hand-written pattern and Diesel alone, in the same run, on
+//! PostgreSQL and SQLite with the local Redis.
+//!
+//! ```text
+//! cargo bench -p write_through_benches --bench operations
+//! ```
+//!
+//! Ratios between functions of one group are what matter (BENCHMARKS.md); absolute times
+//! depend on the machine and its load.
+
+use std::time::{Duration, Instant};
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use diesel::connection::LoadConnection;
+use diesel::prelude::*;
+use write_through::{Cache, DieselOps};
+use write_through_benches::{HandWritten, User, postgres, redis_url, sqlite};
+
+const HOT: i64 = 1;
+const MANY: i64 = 100;
+
+fn cache() -> Cache {
+    Cache::builder(&redis_url())
+        .namespace("wt-bench")
+        .build()
+        .expect("cache")
+}
+
+fn suite<C>(c: &mut Criterion, backend: &str, conn: &mut C)
+where
+    C: Connection + LoadConnection,
+    User: DieselOps<C::Backend>,
+{
+    let cache = cache();
+    let mut hand = HandWritten::new();
+    let ids: Vec<i64> = (1..=MANY).collect();
+    for &id in &ids {
+        User::sample(id).save(conn, &cache).expect("seed");
+        hand.find(conn, id);
+    }
+
+    let mut group = c.benchmark_group(format!("find_hit/{backend}"));
+    group.bench_function("write_through", |b| {
+        b.iter(|| User::find(conn, &cache, &HOT).unwrap())
+    });
+    group.bench_function("hand_written", |b| b.iter(|| hand.find(conn, HOT)));
+    group.bench_function("diesel_alone", |b| {
+        b.iter(|| <User as DieselOps<C::Backend>>::load(conn, &HOT).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group(format!("find_miss_and_fill/{backend}"));
+    group.bench_function("write_through", |b| {
+        b.iter_batched(
+            || cache.invalidate::<User>(&HOT).unwrap(),
+            |()| User::find(conn, &cache, &HOT).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("hand_written", |b| {
+        with_setup(
+            b,
+            &mut (&mut *conn, &mut hand),
+            |(_, h)| h.clean([HOT]),
+            |(c, h)| {
+                h.find(*c, HOT);
+            },
+        )
+    });
+    group.finish();
+
+    let user = User::sample(HOT);
+    let mut group = c.benchmark_group(format!("save/{backend}"));
+    group.bench_function("write_through", |b| {
+        b.iter(|| user.save(conn, &cache).unwrap())
+    });
+    group.bench_function("hand_written_same_round_trips", |b| {
+        b.iter(|| hand.save_locked(conn, &user))
+    });
+    group.bench_function("hand_written_naive", |b| {
+        b.iter(|| hand.save_naive(conn, &user))
+    });
+    group.bench_function("diesel_alone", |b| {
+        b.iter(|| <User as DieselOps<C::Backend>>::upsert(&user, conn).unwrap())
+    });
+    group.finish();
+
+    let doomed = User::sample(MANY + 1);
+    let mut group = c.benchmark_group(format!("delete/{backend}"));
+    let insert = |c: &mut C| {
+        <User as DieselOps<C::Backend>>::upsert(&doomed, c).unwrap();
+    };
+    group.bench_function("write_through", |b| {
+        with_setup(
+            b,
+            &mut *conn,
+            |c| insert(c),
+            |c| {
+                User::delete(c, &cache, &doomed.id).unwrap();
+            },
+        )
+    });
+    group.bench_function("hand_written", |b| {
+        with_setup(
+            b,
+            &mut (&mut *conn, &mut hand),
+            |(c, _)| insert(*c),
+            |(c, h)| {
+                h.delete(*c, doomed.id);
+            },
+        )
+    });
+    group.finish();
+
+    let invalidate_all = |cache: &Cache| {
+        for id in &ids {
+            cache.invalidate::<User>(id).unwrap();
+        }
+    };
+    let mut group = c.benchmark_group(format!("find_many_100/{backend}"));
+    group.bench_function("find_many_warm", |b| {
+        b.iter(|| User::find_many(conn, &cache, &ids).unwrap())
+    });
+    group.bench_function("sequential_finds_warm", |b| {
+        b.iter(|| {
+            ids.iter()
+                .map(|id| User::find(conn, &cache, id).unwrap())
+                .collect::<Vec<_>>()
+        })
+    });
+    group.bench_function("find_many_cold", |b| {
+        b.iter_batched(
+            || invalidate_all(&cache),
+            |()| User::find_many(conn, &cache, &ids).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("sequential_finds_cold", |b| {
+        b.iter_batched(
+            || invalidate_all(&cache),
+            |()| {
+                ids.iter()
+                    .map(|id| User::find(conn, &cache, id).unwrap())
+                    .collect::<Vec<_>>()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+
+    hand.clean(ids.iter().copied().chain([MANY + 1]));
+    invalidate_all(&cache);
+    cache.invalidate::<User>(&(MANY + 1)).unwrap();
+}
+
+/// Times `routine` only, running `setup` (untimed) before each run of it.
+fn with_setup<S>(
+    b: &mut criterion::Bencher<'_>,
+    state: &mut S,
+    mut setup: impl FnMut(&mut S),
+    mut routine: impl FnMut(&mut S),
+) {
+    b.iter_custom(|iterations| {
+        let mut timed = Duration::ZERO;
+        for _ in 0..iterations {
+            setup(state);
+            let started = Instant::now();
+            routine(state);
+            timed += started.elapsed();
+        }
+        timed
+    });
+}
+
+fn on_postgres(c: &mut Criterion) {
+    let mut conn = postgres();
+    suite(c, "postgres", &mut conn);
+}
+
+fn on_sqlite(c: &mut Criterion) {
+    let (mut conn, _dir) = sqlite();
+    suite(c, "sqlite", &mut conn);
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(40)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = on_postgres, on_sqlite
+}
+criterion_main!(benches);
