@@ -104,7 +104,7 @@ where
         with_setup(
             b,
             &mut (&mut *conn, &mut hand),
-            |(c, _)| insert(*c),
+            |(c, _)| insert(c),
             |(c, h)| {
                 h.delete(*c, doomed.id);
             },
