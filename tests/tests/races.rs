@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use diesel::PgConnection;
 use diesel::prelude::*;
-use write_through::pause::{self, FIND_LOADED, WRITE_COMMITTED};
+use write_through::pause::{self, FIND_LOADED, WRITE_COMMITTED, WRITE_LOCKED};
 use write_through::{Cache, Error};
 use write_through_tests::models::Tag;
 use write_through_tests::schema::wt_tags;
@@ -463,4 +463,103 @@ fn a_cached_absence_cannot_hide_a_concurrent_insert() {
     let (seen_by_reader, _) = reader.join().unwrap();
     assert_eq!(seen_by_reader, None, "it read before the insert");
     assert_eq!(read(&mut a, &tc.cache, &name), Some(7));
+}
+
+/// A race of the protocol itself rather than of the naive pattern: the writer that locked first
+/// commits last and dies before its publish. The later writer must not have published its older
+/// row in the meantime (its lock was contended), so the key ends empty, never stale.
+#[test]
+fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value() {
+    let Some(Setup { tc, mut a, b, name }) = setup() else {
+        return;
+    };
+    let cache = with_lock_ttl(&tc, Duration::from_millis(600));
+    Tag {
+        name: name.clone(),
+        uses: 0,
+    }
+    .save(&mut a, &cache)
+    .unwrap();
+    let key = cache.key::<Tag>(&name);
+
+    let locked = pause::arm(WRITE_LOCKED, &key);
+    let (first_cache, first_name) = (cache.clone(), name.clone());
+    let first = thread::spawn(move || {
+        let mut b = b;
+        Tag {
+            name: first_name,
+            uses: 3,
+        }
+        .save(&mut b, &first_cache)
+    });
+    locked.wait_until_reached();
+    Tag {
+        name: name.clone(),
+        uses: 1,
+    }
+    .save(&mut a, &cache)
+    .unwrap();
+    let committed = pause::arm(WRITE_COMMITTED, &key);
+    locked.release();
+    committed.wait_until_reached();
+    committed.die();
+    assert!(
+        first.join().is_err(),
+        "the first writer died after its commit"
+    );
+
+    assert_eq!(db_uses(&mut a, &name), Some(3));
+    assert_eq!(
+        read(&mut a, &cache, &name),
+        Some(3),
+        "the contended lock sends reads to the database"
+    );
+    thread::sleep(Duration::from_millis(800));
+    assert_eq!(
+        read(&mut a, &cache, &name),
+        Some(3),
+        "after it expired: a fill of the row the database kept"
+    );
+}
+
+/// Two writers that finish normally after contending leave the key empty, not stale: the last
+/// holder's publish deletes the contended lock.
+#[test]
+fn contending_writers_leave_the_key_empty_when_both_finish() {
+    let Some(Setup {
+        mut tc,
+        mut a,
+        b,
+        name,
+    }) = setup()
+    else {
+        return;
+    };
+    let key = tc.cache.key::<Tag>(&name);
+    let locked = pause::arm(WRITE_LOCKED, &key);
+    let (first_cache, first_name) = (tc.cache.clone(), name.clone());
+    let first = thread::spawn(move || {
+        let mut b = b;
+        Tag {
+            name: first_name,
+            uses: 3,
+        }
+        .save(&mut b, &first_cache)
+        .unwrap();
+    });
+    locked.wait_until_reached();
+    Tag {
+        name: name.clone(),
+        uses: 1,
+    }
+    .save(&mut a, &tc.cache)
+    .unwrap();
+    locked.release();
+    first.join().unwrap();
+    assert_eq!(
+        tc.raw(&format!("tag:{name}")),
+        None,
+        "neither writer may publish"
+    );
+    assert_eq!(read(&mut a, &tc.cache, &name), Some(3));
 }

@@ -189,3 +189,108 @@ fn a_panic_inside_the_transaction_undoes_its_locks() {
     assert!(panicked.is_err());
     assert_eq!(tc.raw(&format!("tag:{}", row.name)), before);
 }
+
+#[test]
+fn a_write_inside_diesels_own_savepoint_within_a_cache_transaction_is_refused() {
+    let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
+    let cache = &tc.cache;
+    let row = tag(1);
+    row.save(&mut conn, cache).unwrap();
+    cache
+        .transaction(&mut conn, |conn| {
+            let inner: Result<(), Error> = conn.transaction(|conn| {
+                Tag {
+                    uses: 2,
+                    ..row.clone()
+                }
+                .save(conn, cache)?;
+                Err(Error::Database(diesel::result::Error::RollbackTransaction))
+            });
+            assert!(
+                matches!(
+                    inner,
+                    Err(Error::Usage(UsageError::InsideTransaction { .. }))
+                ),
+                "{inner:?}"
+            );
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    assert_eq!(Tag::find(&mut conn, cache, &row.name).unwrap(), Some(row));
+}
+
+#[test]
+fn a_statement_error_swallowed_by_the_body_rolls_back_and_publishes_nothing() {
+    let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
+    let cache = &tc.cache;
+    let row = tag(1);
+    row.save(&mut conn, cache).unwrap();
+    let result = cache.transaction(&mut conn, |conn| {
+        Tag {
+            uses: 2,
+            ..row.clone()
+        }
+        .save(conn, cache)?;
+        let _ = diesel::sql_query("SELECT 1/0").execute(conn); // tolerated by the application
+        Ok::<_, Error>(())
+    });
+    assert!(
+        result.is_err(),
+        "the aborted transaction is reported, not committed in silence"
+    );
+    assert_eq!(Tag::find(&mut conn, cache, &row.name).unwrap(), Some(row));
+}
+
+#[test]
+fn a_failed_write_inside_a_transaction_makes_its_commit_publish_deletions() {
+    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+        return;
+    };
+    let cache = tc.cache.clone();
+    let (first, second) = (tag(1), tag(1));
+    cache
+        .transaction(&mut conn, |conn| {
+            first.save(conn, &cache)?;
+            // A versionless conflict is impossible here; provoke a refused statement instead,
+            // inside a savepoint so that the outer transaction survives it.
+            let failed = cache.transaction(conn, |conn| {
+                User::create(
+                    conn,
+                    &cache,
+                    &NewUser {
+                        email: "x".into(),
+                        name: "x".into(),
+                    },
+                )?;
+                User::create(
+                    conn,
+                    &cache,
+                    &NewUser {
+                        email: "x".into(),
+                        name: "x".into(),
+                    },
+                )
+            });
+            assert!(failed.is_err());
+            second.save(conn, &cache)?;
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    assert_eq!(
+        tc.raw(&format!("tag:{}", first.name)),
+        None,
+        "a tainted commit publishes deletions"
+    );
+    assert_eq!(
+        Tag::find(&mut conn, &cache, &first.name).unwrap(),
+        Some(first)
+    );
+    assert_eq!(
+        Tag::find(&mut conn, &cache, &second.name).unwrap(),
+        Some(second)
+    );
+}

@@ -81,7 +81,7 @@ where
     let mut slots: Vec<Option<Slot<M>>> = Vec::with_capacity(firsts.len());
     let mut leased = vec![false; firsts.len()];
     let mut to_load: Vec<usize> = Vec::new();
-    let mut deletes: Vec<&[u8]> = Vec::new();
+    let mut unusable: Vec<(&[u8], Vec<u8>)> = Vec::new();
     let counters = &inner.store.counters;
     for (slot, seen) in seen.into_iter().enumerate() {
         let state = match seen {
@@ -95,6 +95,13 @@ where
                         }));
                         continue;
                     }
+                    CachedState::Unreadable(reason) => {
+                        counters.record(Event::UnreadableValue, M::MODEL_NAME);
+                        tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
+                        // Deleted after the load only if still these bytes: a writer may lock it.
+                        unusable.push((distinct_keys[slot], bytes));
+                        CachedState::Empty
+                    }
                     state => state,
                 }
             }
@@ -104,24 +111,16 @@ where
             }
             Seen::Unknown => CachedState::Unavailable,
         };
-        match state {
-            CachedState::Absent => {
-                counters.record(Event::NegativeHit, M::MODEL_NAME);
-                slots.push(Some(Slot {
-                    answer: Some(None),
-                    copy: Copy::Absent,
-                }));
-            }
-            state => {
-                if let CachedState::Unreadable(reason) = state {
-                    counters.record(Event::UnreadableValue, M::MODEL_NAME);
-                    tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
-                    deletes.push(distinct_keys[slot]);
-                }
-                counters.record(Event::Miss, M::MODEL_NAME);
-                to_load.push(slot);
-                slots.push(None);
-            }
+        if let CachedState::Absent = state {
+            counters.record(Event::NegativeHit, M::MODEL_NAME);
+            slots.push(Some(Slot {
+                answer: Some(None),
+                copy: Copy::Absent,
+            }));
+        } else {
+            counters.record(Event::Miss, M::MODEL_NAME);
+            to_load.push(slot);
+            slots.push(None);
         }
     }
 
@@ -144,9 +143,28 @@ where
     // Step 3: fill what we leased, release the rest, delete what was unusable.
     let mut fills: Vec<(&[u8], Vec<u8>, std::time::Duration)> = Vec::new();
     let mut releases: Vec<&[u8]> = Vec::new();
+    // Rows that match no requested key were found under another spelling of a key (a
+    // case-insensitive collation): the ids that found nothing are then read one by one, and
+    // neither they nor their aliases are cached.
+    let matched = to_load
+        .iter()
+        .filter(|&&slot| loaded.contains_key(distinct_keys[slot]))
+        .count();
+    let aliased = matched < loaded.len();
     for &slot in &to_load {
         let key = distinct_keys[slot];
         let row = loaded.remove(key);
+        if row.is_none() && aliased {
+            if leased[slot] {
+                releases.push(key);
+            }
+            let row = M::load(conn, ids[firsts[slot]])?;
+            slots[slot] = Some(Slot {
+                answer: Some(row),
+                copy: Copy::Reload,
+            });
+            continue;
+        }
         let copy = match (&row, leased[slot]) {
             (None, true) => {
                 match protocol::fill_for::<M>(None, inner.max_value_bytes) {
@@ -173,8 +191,15 @@ where
             copy,
         });
     }
-    if !(fills.is_empty() && releases.is_empty() && deletes.is_empty()) {
-        if let Ok(filled) = inner.store.settle_many(&lease, &fills, &releases, &deletes) {
+    let unusable: Vec<(&[u8], &[u8])> = unusable
+        .iter()
+        .map(|(key, bytes)| (*key, bytes.as_slice()))
+        .collect();
+    if !(fills.is_empty() && releases.is_empty() && unusable.is_empty()) {
+        if let Ok(filled) = inner
+            .store
+            .settle_many(&lease, &fills, &releases, &unusable)
+        {
             for filled in filled {
                 let event = if filled {
                     Event::Fill

@@ -94,13 +94,15 @@ impl Cache {
     }
 
     /// Deletes the cached value of one row, for writes that bypassed the library (a migration,
-    /// another service, `psql`). When Redis cannot be reached the invalidation is owed and
-    /// delivered before Redis serves anything else, and the error is returned for information.
+    /// another service, `psql`). If a writer of this library holds the key, its lock becomes
+    /// contended instead, so that it cannot publish a row older than the bypassing write. When
+    /// Redis cannot be reached the invalidation is owed and delivered before this cache sends
+    /// anything else to Redis, and the error is returned for information.
     pub fn invalidate<M: Cached>(&self, id: M::Id<'_>) -> Result<(), CacheError> {
         let key = self.key::<M>(id);
         self.inner
             .store
-            .del(&key)
+            .invalidate(&key)
             .inspect_err(|_| self.inner.store.owe_invalidation(key))
     }
 
@@ -111,6 +113,13 @@ impl Cache {
 
     pub(crate) fn inner(&self) -> &Inner {
         &self.inner
+    }
+}
+
+impl Drop for Inner {
+    /// The last handle is going: one last try to deliver what is owed to Redis.
+    fn drop(&mut self) {
+        self.store.flush_owed();
     }
 }
 
@@ -215,6 +224,17 @@ impl CacheBuilder {
                 return Err(ConfigError(format!("{name} must be longer than zero")).into());
             }
         }
+        let day = Duration::from_secs(86_400);
+        for (name, ttl) in [("lock_ttl", self.lock_ttl), ("lease_ttl", self.lease_ttl)] {
+            if ttl < Duration::from_millis(100) || ttl > day {
+                return Err(
+                    ConfigError(format!("{name} must be between 100 ms and one day")).into(),
+                );
+            }
+        }
+        if self.lease_wait > self.lease_ttl {
+            return Err(ConfigError("lease_wait must not be longer than lease_ttl".into()).into());
+        }
         // The client's own error could quote the URL; say only what is wrong.
         let client = redis::Client::open(self.url.expose()).map_err(|e| {
             ConfigError(format!(
@@ -276,6 +296,17 @@ mod tests {
                 .build()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn lock_and_lease_ttls_must_be_sensible() {
+        for builder in [
+            Cache::builder("redis://127.0.0.1").lock_ttl(Duration::ZERO),
+            Cache::builder("redis://127.0.0.1").lease_ttl(Duration::from_secs(999_999)),
+            Cache::builder("redis://127.0.0.1").lease_wait(Duration::from_secs(10)),
+        ] {
+            assert!(matches!(builder.build(), Err(Error::Config(_))));
+        }
     }
 
     #[test]

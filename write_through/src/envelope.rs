@@ -4,7 +4,8 @@
 //! offset  size  field
 //! 0       2     magic "WT"
 //! 2       1     format version (1)
-//! 3       1     kind: 1 row, 2 absent (negative cache), 3 write lock, 4 fill lease
+//! 3       1     kind: 1 row, 2 absent (negative cache), 3 write lock, 4 fill lease,
+//!               5 contended write lock (followed by its holder count in decimal)
 //! row:    4     8     schema fingerprint, little endian
 //!         12    ..    bincode payload (standard config, serde mode)
 //! lock, lease: 4  ..  the owner's token
@@ -29,6 +30,7 @@ mod kind {
     pub(super) const ABSENT: u8 = 2;
     pub(super) const LOCK: u8 = 3;
     pub(super) const LEASE: u8 = 4;
+    pub(super) const CONTENDED: u8 = 5;
 }
 
 /// A value read from Redis, split into its parts without copying.
@@ -110,7 +112,7 @@ impl<'a> Envelope<'a> {
             }
             kind::ABSENT if body.is_empty() => Ok(Envelope::Absent),
             kind::ABSENT => Err(Unreadable::Corrupt),
-            kind::LOCK => Ok(Envelope::Lock { token: body }),
+            kind::LOCK | kind::CONTENDED => Ok(Envelope::Lock { token: body }),
             kind::LEASE => Ok(Envelope::Lease { token: body }),
             _ => Err(Unreadable::UnknownKind),
         }
@@ -186,6 +188,14 @@ mod tests {
         assert_eq!(
             Envelope::parse(b"WT\x02\x01"),
             Err(Unreadable::UnknownVersion)
+        );
+    }
+
+    #[test]
+    fn a_contended_lock_is_a_lock() {
+        assert_eq!(
+            Envelope::parse(b"WT\x01\x052"),
+            Ok(Envelope::Lock { token: b"2" })
         );
     }
 

@@ -122,12 +122,23 @@ pub enum UsageError {
     /// `create` on MySQL/MariaDB needs a single integer auto-increment primary key, because
     /// MySQL has no `RETURNING` and the created row is read back by `LAST_INSERT_ID()`.
     #[error(
-        "create on {model} with MySQL needs a single integer AUTO_INCREMENT primary key; \
-         insert the row with its key and call save instead"
+        "create on {model} with MySQL needs a single integer AUTO_INCREMENT primary key that the \
+         database generates (leave it out of the Insertable); to choose the key yourself, call save"
     )]
     CreateNeedsAutoIncrementKey {
         /// The model's struct name.
         model: &'static str,
+    },
+    /// `create` was given something that inserts no row or several (a `Vec` of rows): it
+    /// creates exactly one. Nothing was inserted.
+    #[error(
+        "create on {model} inserts exactly one row, and this would have inserted {rows}; save each row instead"
+    )]
+    CreateInsertsOneRow {
+        /// The model's struct name.
+        model: &'static str,
+        /// How many rows the insert affected.
+        rows: usize,
     },
     /// `create` inserted a row but could not read it back (it was deleted concurrently).
     #[error("create on {model} inserted a row but it was gone before it could be read back")]

@@ -9,6 +9,17 @@ use diesel::sql_types::{BigInt, Unsigned};
 use crate::error::{Error, UsageError};
 use crate::key::KeyPart;
 
+/// `SELECT LAST_INSERT_ID(0)`: makes this connection's last insert id 0 before an insert, so
+/// that an insert which generates no id is recognised.
+pub fn reset_last_insert_id<C>(conn: &mut C) -> Result<(), Error>
+where
+    C: Connection<Backend = Mysql> + LoadConnection,
+{
+    diesel::select(diesel::dsl::sql::<Unsigned<BigInt>>("LAST_INSERT_ID(0)"))
+        .get_result::<u64>(conn)?;
+    Ok(())
+}
+
 /// `SELECT LAST_INSERT_ID()` converted to the key type `K`.
 ///
 /// `LAST_INSERT_ID()` is per connection, so concurrent inserts elsewhere cannot interfere. It

@@ -22,7 +22,7 @@ use crate::model::{Cached, DieselCreate, DieselOps};
 use crate::pause;
 use crate::protocol::{self, CachedState, ReadPlan};
 use crate::stats::Event;
-use crate::store::Replaced;
+use crate::store::{Published, Replaced};
 use crate::token::Token;
 use crate::transaction::{self, Change};
 
@@ -37,7 +37,8 @@ where
     let _span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME).entered();
     let inner = cache.inner();
     let key = key_of::<M>(inner, id);
-    let state = look::<M>(inner, &key);
+    let raw = inner.store.get(&key);
+    let state = interpret_counted::<M>(inner, &raw);
     match protocol::plan_read(state, inside_transaction(conn)) {
         ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
         ReadPlan::LoadWithoutFill => load_without_fill(conn, inner, id),
@@ -46,9 +47,9 @@ where
             None => load_without_fill(conn, inner, id),
         },
         ReadPlan::LeaseAndLoad { unreadable } => {
-            if unreadable {
-                // Safe whatever the key holds by now: every publish and fill compares first.
-                let _ = inner.store.del(&key);
+            if let (true, Ok(Some(bytes))) = (unreadable, &raw) {
+                // Only these bytes: a writer may have locked the key since we looked.
+                let _ = inner.store.delete_if(&key, bytes);
             }
             lease_and_load(conn, cache, &key, id)
         }
@@ -67,13 +68,29 @@ where
     codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row)?;
     let inner = cache.inner();
     let key = key_of::<M>(inner, row.id());
-    write::<M, C, _>(conn, cache, "save", key, |conn| {
+    let mut canonical: Option<Vec<u8>> = None;
+    let stored = write::<M, C, _>(conn, cache, "save", key.clone(), |conn| {
         let stored = row.upsert(conn)?;
-        let change = stored
-            .as_ref()
-            .and_then(|stored| encoded_change(inner, stored));
+        let change = match &stored {
+            // The database matched our key to a row under another spelling (a case- or
+            // pad-insensitive collation): cache neither key, invalidate both.
+            Some(stored) if key_of::<M>(inner, stored.id()) != key => {
+                canonical = Some(key_of::<M>(inner, stored.id()));
+                None
+            }
+            Some(stored) => encoded_change(inner, stored),
+            None => None,
+        };
         Ok((stored, change))
-    })
+    })?;
+    if let Some(canonical) = canonical {
+        tracing::warn!(
+            model = M::MODEL_NAME,
+            "the database stored this row under another spelling of its key; give key columns a binary collation"
+        );
+        invalidate_or_owe(inner, canonical);
+    }
+    Ok(stored)
 }
 
 /// Deletes a row, then its cached value. `true` when a row was deleted.
@@ -103,8 +120,9 @@ where
     let _span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME).entered();
     let inner = cache.inner();
     let conn_key = transaction::conn_id(conn);
-    if let Some(lock) = transaction::open_lock(cache, conn_key) {
-        let row = M::insert_returning(conn, new)?;
+    if let Some(lock) = transaction::open_lock(cache, conn, "create", M::MODEL_NAME)? {
+        let row =
+            M::insert_returning(conn, new).inspect_err(|_| transaction::taint(cache, conn_key))?;
         let key = key_of::<M>(inner, row.id());
         lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
         let change = encoded_change(inner, &row);
@@ -122,17 +140,28 @@ where
         Ok::<_, Error>(row)
     });
     match (inserted, locked) {
-        (Ok(row), Some((key, _))) => {
+        (Ok(row), Some((key, replaced))) => {
             pause::reach(pause::WRITE_COMMITTED, &key);
             let change = encoded_change(inner, &row);
-            publish_change(inner, M::MODEL_NAME, key, &lock, change);
+            publish_change(inner, M::MODEL_NAME, key, &lock, change, replaced.is_some());
             Ok(row)
         }
         (Err(error), Some((key, replaced))) => {
-            undo_lock(inner, &key, &lock, replaced.as_ref());
+            undo_after(inner, M::MODEL_NAME, key, &lock, replaced.as_ref(), &error);
             Err(error)
         }
         (result, None) => result,
+    }
+}
+
+/// `create` inserts exactly one row; anything else is refused (and, inside `create`'s
+/// transaction, rolled back).
+#[doc(hidden)]
+pub fn expect_one_row(rows: usize, model: &'static str) -> Result<(), Error> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(UsageError::CreateInsertsOneRow { model, rows }.into())
     }
 }
 
@@ -158,9 +187,10 @@ where
 {
     let inner = cache.inner();
     let conn_key = transaction::conn_id(conn);
-    if let Some(lock) = transaction::open_lock(cache, conn_key) {
+    if let Some(lock) = transaction::open_lock(cache, conn, operation, M::MODEL_NAME)? {
         lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
-        let (written, change) = db_write(conn)?;
+        let (written, change) =
+            db_write(conn).inspect_err(|_| transaction::taint(cache, conn_key))?;
         transaction::record_change(cache, conn_key, key, change);
         return Ok(written);
     }
@@ -171,13 +201,53 @@ where
     match db_write(conn) {
         Ok((written, change)) => {
             pause::reach(pause::WRITE_COMMITTED, &key);
-            publish_change(inner, M::MODEL_NAME, key, &lock, change);
+            publish_change(inner, M::MODEL_NAME, key, &lock, change, replaced.is_some());
             Ok(written)
         }
         Err(error) => {
-            undo_lock(inner, &key, &lock, replaced.as_ref());
+            undo_after(inner, M::MODEL_NAME, key, &lock, replaced.as_ref(), &error);
             Err(error)
         }
+    }
+}
+
+/// After a failed write: put back what the lock replaced when the database certainly did not
+/// commit; otherwise (a lost connection, a read-back that failed after the commit) the row may
+/// have changed, and only a deletion is safe.
+pub(crate) fn undo_after(
+    inner: &Inner,
+    model: &'static str,
+    key: Vec<u8>,
+    lock: &[u8],
+    replaced: Option<&Replaced>,
+    error: &Error,
+) {
+    if certainly_not_committed(error) {
+        undo_lock(inner, &key, lock, replaced);
+    } else {
+        publish_change(inner, model, key, lock, None, replaced.is_some());
+    }
+}
+
+/// Errors after which nothing was committed: a statement the server refused, a version
+/// conflict. A closed connection or a failed read-back proves nothing.
+fn certainly_not_committed(error: &Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error as Diesel};
+    match error {
+        Error::Conflict(_) => true,
+        Error::Database(Diesel::DatabaseError(kind, _)) => !matches!(
+            kind,
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand
+        ),
+        Error::Database(Diesel::RollbackTransaction) => true,
+        _ => false,
+    }
+}
+
+/// Invalidates a key this writer did not lock; owed when Redis cannot be reached.
+fn invalidate_or_owe(inner: &Inner, key: Vec<u8>) {
+    if inner.store.invalidate(&key).is_err() {
+        inner.store.owe_invalidation(key);
     }
 }
 
@@ -214,30 +284,35 @@ fn lock_in_transaction(
 }
 
 /// Publishes a committed change. Never fails: what cannot be delivered is owed, and delivered
-/// before Redis serves anything else from this process.
+/// before Redis serves anything else from this process. `holder`: this writer's lock reached
+/// Redis.
 pub(crate) fn publish_change(
     inner: &Inner,
     model: &'static str,
     key: Vec<u8>,
     lock: &[u8],
     change: Change,
+    holder: bool,
 ) {
     let counters = &inner.store.counters;
     let (value, ttl) = match &change {
         Some((value, ttl)) => (Some(value.as_slice()), *ttl),
         None => (None, Duration::from_secs(1)),
     };
-    match inner.store.publish(&key, lock, value, ttl) {
-        Ok(true) => counters.record(Event::Publish, model),
-        Ok(false) => counters.record(Event::Invalidation, model),
+    match inner.store.publish(&key, lock, value, ttl, holder) {
+        Ok(Published::Set) => counters.record(Event::Publish, model),
+        Ok(Published::Deleted | Published::Contended) => {
+            counters.record(Event::Invalidation, model)
+        }
         Err(_) => {
-            tracing::warn!("cache invalidation owed until Redis answers");
+            tracing::warn!(model, "cache invalidation owed until Redis answers");
             inner.store.owe_invalidation(key);
         }
     }
 }
 
-/// Undoes a lock after a failed or rolled-back database write: puts back what it replaced.
+/// Undoes a lock after a database write that did not commit: puts back what it replaced, or
+/// gives up this writer's share of a contended lock.
 pub(crate) fn undo_lock(inner: &Inner, key: &[u8], lock: &[u8], replaced: Option<&Replaced>) {
     // Without a `Replaced` the lock never reached Redis: there is nothing to undo. When the
     // restore cannot reach Redis the lock stays and expires into a miss, which is safe.
@@ -256,9 +331,12 @@ fn encoded_change<M: Cached>(inner: &Inner, row: &M) -> Change {
     }
 }
 
-/// `GET key`, interpreted and counted.
-fn look<M: Cached>(inner: &Inner, key: &[u8]) -> CachedState<M> {
-    let state = match inner.store.get(key) {
+/// A reply to `GET key`, interpreted and counted.
+fn interpret_counted<M: Cached>(
+    inner: &Inner,
+    raw: &Result<Option<Vec<u8>>, crate::error::CacheError>,
+) -> CachedState<M> {
+    let state = match raw {
         Ok(value) => protocol::interpret::<M>(value.as_deref(), inner.max_value_bytes),
         Err(_) => CachedState::Unavailable,
     };
@@ -270,6 +348,11 @@ fn look<M: Cached>(inner: &Inner, key: &[u8]) -> CachedState<M> {
         tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
     }
     state
+}
+
+/// `GET key`, interpreted and counted.
+fn look<M: Cached>(inner: &Inner, key: &[u8]) -> CachedState<M> {
+    interpret_counted::<M>(inner, &inner.store.get(key))
 }
 
 fn answered<M: Cached>(inner: &Inner, answer: Option<M>) -> Option<M> {
@@ -329,11 +412,20 @@ where
     let loaded = match load_without_fill(conn, inner, id) {
         Ok(loaded) => loaded,
         Err(error) => {
-            let _ = inner.store.release(key, &lease);
+            let _ = inner.store.delete_if(key, &lease);
             return Err(error);
         }
     };
     pause::reach(pause::FIND_LOADED, key);
+    if loaded
+        .as_ref()
+        .is_some_and(|row: &M| key_of::<M>(inner, row.id()) != key)
+    {
+        // Found under another spelling of the key (a case-insensitive collation): the row
+        // belongs to its own key, which writes invalidate; this one must stay uncached.
+        let _ = inner.store.delete_if(key, &lease);
+        return Ok(loaded);
+    }
     match protocol::fill_for(loaded.as_ref(), inner.max_value_bytes) {
         Some((value, ttl)) => match inner.store.fill(key, &lease, &value, ttl) {
             Ok(true) => inner.store.counters.record(Event::Fill, M::MODEL_NAME),
@@ -345,7 +437,7 @@ where
         },
         // Nothing to cache: free the key now rather than make others wait for the lease.
         None => {
-            let _ = inner.store.release(key, &lease);
+            let _ = inner.store.delete_if(key, &lease);
         }
     }
     Ok(loaded)

@@ -48,6 +48,9 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
         Ok(Envelope::Absent) => CachedState::Absent,
         Ok(Envelope::Lock { .. }) => CachedState::Held { lease: false },
         Ok(Envelope::Lease { .. }) => CachedState::Held { lease: true },
+        // A newer deploy's format (a rolling upgrade): it may be that deploy's lock, so it is
+        // read around, never deleted.
+        Err(Unreadable::UnknownVersion) => CachedState::Held { lease: false },
         Err(reason) => CachedState::Unreadable(reason),
     }
 }

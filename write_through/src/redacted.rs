@@ -34,29 +34,29 @@ fn redact(url: &str) -> String {
         return "<unparsable url>".to_owned();
     };
     let (scheme, rest) = url.split_at(scheme_end);
+    let mut out = String::with_capacity(url.len());
+    out.push_str(scheme);
+    // The password may hold `/`, `?` and `@` unencoded: everything up to the *last* `@` is
+    // user info, whatever it contains.
+    let rest = match rest.rsplit_once('@') {
+        Some((userinfo, host_and_more)) => {
+            match userinfo.split_once(':') {
+                Some((user, _password)) if !user.contains(['/', '?']) => {
+                    out.push_str(user);
+                    out.push_str(":***");
+                }
+                _ => out.push_str("***"),
+            }
+            out.push('@');
+            host_and_more
+        }
+        None => rest,
+    };
     let (before_query, query) = match rest.split_once('?') {
         Some((before, query)) => (before, Some(query)),
         None => (rest, None),
     };
-    let authority_end = before_query.find('/').unwrap_or(before_query.len());
-    let (authority, path) = before_query.split_at(authority_end);
-    let mut out = String::with_capacity(url.len());
-    out.push_str(scheme);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            match userinfo.split_once(':') {
-                Some((user, _password)) => {
-                    out.push_str(user);
-                    out.push_str(":***");
-                }
-                None => out.push_str("***"),
-            }
-            out.push('@');
-            out.push_str(host);
-        }
-        None => out.push_str(authority),
-    }
-    out.push_str(path);
+    out.push_str(before_query);
     if let Some(query) = query {
         out.push('?');
         for (i, pair) in query.split('&').enumerate() {
@@ -112,6 +112,16 @@ mod tests {
     #[test]
     fn a_password_containing_at_signs_is_blanked_whole() {
         assert_eq!(redact("redis://u:p@ss@host"), "redis://u:***@host");
+    }
+
+    #[test]
+    fn a_password_with_slashes_and_question_marks_is_blanked_whole() {
+        assert_eq!(redact("redis://:abc/def@host"), "redis://:***@host");
+        assert_eq!(
+            redact("redis://user:abc?def@host:1/0"),
+            "redis://user:***@host:1/0"
+        );
+        assert_eq!(redact("redis://user:a/b?c@d@host"), "redis://user:***@host");
     }
 
     #[test]

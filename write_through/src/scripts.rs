@@ -1,57 +1,155 @@
 //! The Lua scripts of the protocol. Each touches one key (so each is single-slot on a cluster)
 //! and takes only KEYS and ARGV: no script text is ever built from data. redis-rs sends them
 //! by SHA (`EVALSHA`) and loads them once on `NOSCRIPT`.
+//!
+//! Locks are soft locks in the manner of Hibernate's READ_WRITE cache. A writer that finds
+//! another writer's lock turns it into a *contended* lock (envelope kind 5) that counts its
+//! holders: nobody may then publish a value, because nobody knows which of them commits last.
+//! Each holder's publish or undo takes its share away; the last one deletes the key, and a
+//! holder that died lets the contended lock expire. Either way the key ends empty, and the next
+//! read fills it from the database.
 
 use std::sync::LazyLock;
 
 use redis::Script;
 
+/// Shared by the scripts: what a lock looks like (kind 3, or kind 5 when contended), and how to
+/// write a contended lock with `n` holders.
+const PRELUDE: &str = r"
+local function is_lock(v)
+  return v and string.sub(v, 1, 3) == 'WT\1' and (string.byte(v, 4) == 3 or string.byte(v, 4) == 5)
+end
+local function is_contended(v)
+  return v and string.sub(v, 1, 4) == 'WT\1\5'
+end
+local function holders(v)
+  return tonumber(string.sub(v, 5)) or 1
+end
+local function contend(key, n, ttl)
+  if ttl < 1 then ttl = 1 end
+  redis.call('SET', key, 'WT\1\5' .. n, 'PX', ttl)
+end
+local function leave(key, v)
+  local n = holders(v) - 1
+  if n <= 0 then
+    redis.call('DEL', key)
+  else
+    contend(key, n, redis.call('PTTL', key))
+  end
+end
+";
+
+fn script(body: &str) -> Script {
+    Script::new(&format!("{PRELUDE}{body}"))
+}
+
 /// Locks a key for a writer and returns what it replaced, so that a failed database write can
-/// put it back. `ARGV[1]` lock value, `ARGV[2]` lock TTL (ms). Returns `{old value or false,
-/// old PTTL}`.
+/// put it back. Another writer's lock becomes contended instead. `ARGV[1]` lock value,
+/// `ARGV[2]` lock TTL (ms). Returns `{old value or false, old PTTL, 1 if contended}`.
 pub(crate) static LOCK: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
+    script(
         r"
 local old = redis.call('GET', KEYS[1])
 local pttl = redis.call('PTTL', KEYS[1])
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return {old, pttl}
+local ttl = tonumber(ARGV[2])
+if is_contended(old) then
+  contend(KEYS[1], holders(old) + 1, math.max(pttl, ttl))
+  return {old, pttl, 1}
+elseif is_lock(old) then
+  contend(KEYS[1], 2, math.max(pttl, ttl))
+  return {old, pttl, 1}
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+return {old, pttl, 0}
 ",
     )
 });
 
-/// Publishes a committed write: when the key still holds the writer's lock, `SET` the new value
-/// (or delete when `ARGV[2]` is empty); otherwise another writer or reader intervened, and only
-/// a delete is safe. `ARGV[1]` lock value, `ARGV[2]` value, `ARGV[3]` TTL (ms). Returns 1 when
-/// the value was set.
+/// Publishes a committed write. The writer's own lock becomes the new value (or goes, when
+/// `ARGV[2]` is empty). A contended lock loses this writer's share (`ARGV[4]` = 1 when this
+/// writer holds one). Another writer's lock becomes contended, so that it cannot publish a
+/// value older than ours. Anything else (an expired lock refilled by a reader) is deleted.
+/// `ARGV[1]` lock value, `ARGV[2]` value, `ARGV[3]` TTL (ms), `ARGV[4]` holder flag.
+/// Returns 1 when the value was set, 2 when the writer's own lock was deleted, 0 otherwise.
 pub(crate) static PUBLISH: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
+    script(
         r"
-if redis.call('GET', KEYS[1]) == ARGV[1] and ARGV[2] ~= '' then
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] then
+  if ARGV[2] == '' then
+    redis.call('DEL', KEYS[1])
+    return 2
+  end
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
-redis.call('DEL', KEYS[1])
+if is_contended(current) then
+  if ARGV[4] == '1' then
+    leave(KEYS[1], current)
+  end
+elseif is_lock(current) then
+  contend(KEYS[1], 1, redis.call('PTTL', KEYS[1]))
+else
+  redis.call('DEL', KEYS[1])
+end
 return 0
 ",
     )
 });
 
-/// Undoes a lock after a failed database write: when the key still holds the lock, put back
-/// what it replaced (or delete when nothing was there); otherwise leave the key alone.
-/// `ARGV[1]` lock value, `ARGV[2]` previous value, `ARGV[3]` its remaining TTL (ms; 0 = delete).
+/// Undoes a lock after a database write that certainly did not commit: when the key still
+/// holds the lock, put back what it replaced (or delete when nothing was there); a contended
+/// lock loses this writer's share; anything else is left alone.
+/// `ARGV[1]` lock value, `ARGV[2]` previous value, `ARGV[3]` its remaining TTL (ms; 0 =
+/// delete), `ARGV[4]` holder flag.
 pub(crate) static RESTORE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
+    script(
         r"
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] then
+  if ARGV[3] == '0' then
+    redis.call('DEL', KEYS[1])
+  else
+    redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  end
+  return 1
+end
+if is_contended(current) and ARGV[4] == '1' then
+  leave(KEYS[1], current)
+end
+return 0
+",
+    )
+});
+
+/// An invalidation owed since Redis was unreachable: delete the key, unless a writer holds it,
+/// in which case make its lock contended so that it cannot publish a value older than ours.
+pub(crate) static INVALIDATE: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r"
+local current = redis.call('GET', KEYS[1])
+if is_contended(current) then
+  return 0
+elseif is_lock(current) then
+  contend(KEYS[1], 1, redis.call('PTTL', KEYS[1]))
   return 0
 end
-if ARGV[3] == '0' then
-  redis.call('DEL', KEYS[1])
-else
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-end
+redis.call('DEL', KEYS[1])
 return 1
+",
+    )
+});
+
+/// Deletes the key only if it still holds exactly `ARGV[1]`: a lease with nothing to fill, or
+/// unusable bytes seen by a reader (which must not delete a lock taken since).
+pub(crate) static DELETE_IF: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
 ",
     )
 });
@@ -87,6 +185,14 @@ return false
 });
 
 /// Every script, for loading them after a `NOSCRIPT` reply to a pipeline.
-pub(crate) fn all() -> [&'static Script; 5] {
-    [&LOCK, &PUBLISH, &RESTORE, &FILL, &GET_OR_LEASE]
+pub(crate) fn all() -> [&'static Script; 7] {
+    [
+        &LOCK,
+        &PUBLISH,
+        &RESTORE,
+        &INVALIDATE,
+        &DELETE_IF,
+        &FILL,
+        &GET_OR_LEASE,
+    ]
 }

@@ -18,7 +18,7 @@ use crate::stats::{Counters, Event};
 
 /// The label for events that belong to no one model.
 const ANY_MODEL: &str = "*";
-/// How many keys one `DEL` carries when delivering owed invalidations.
+/// How many keys one pipeline carries when delivering owed invalidations.
 const DEL_CHUNK: usize = 512;
 
 /// What a lock replaced: the previous value and its remaining TTL when the lock was taken.
@@ -28,6 +28,17 @@ pub(crate) struct Replaced {
     /// Redis's PTTL: -2 no key, -1 no expiry, else milliseconds.
     pttl: i64,
     at: Instant,
+}
+
+/// What a publish did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Published {
+    /// The writer's lock became the new value.
+    Set,
+    /// The writer's lock was deleted (a deletion, or a row not to cache).
+    Deleted,
+    /// Another writer intervened: the key is left contended or empty.
+    Contended,
 }
 
 impl Replaced {
@@ -105,9 +116,9 @@ impl Store {
         self.run("GET", |conn| redis::cmd("GET").arg(key).query(conn))
     }
 
-    /// `DEL key`.
-    pub(crate) fn del(&self, key: &[u8]) -> Result<(), CacheError> {
-        self.run("DEL", |conn| redis::cmd("DEL").arg(key).query(conn))
+    /// `MGET keys`.
+    pub(crate) fn get_many(&self, keys: &[&[u8]]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        self.run("MGET", |conn| redis::cmd("MGET").arg(keys).query(conn))
     }
 
     /// Locks `key` for a writer (see [`scripts::LOCK`]), returning what the lock replaced.
@@ -117,7 +128,9 @@ impl Store {
         lock: &[u8],
         ttl: Duration,
     ) -> Result<Replaced, CacheError> {
-        let (value, pttl): (Option<Vec<u8>>, i64) = self.run("LOCK", |conn| {
+        // The third element says whether the lock became contended; RESTORE and PUBLISH find
+        // that out for themselves by comparing.
+        let (value, pttl, _contended): (Option<Vec<u8>>, i64, i64) = self.run("LOCK", |conn| {
             scripts::LOCK
                 .key(key)
                 .arg(lock)
@@ -132,22 +145,29 @@ impl Store {
     }
 
     /// Publishes a committed write (see [`scripts::PUBLISH`]); `None` publishes a deletion.
-    /// `true` when the value was set.
+    /// `holder`: this writer's lock reached Redis.
     pub(crate) fn publish(
         &self,
         key: &[u8],
         lock: &[u8],
         value: Option<&[u8]>,
         ttl: Duration,
-    ) -> Result<bool, CacheError> {
+        holder: bool,
+    ) -> Result<Published, CacheError> {
         let value = value.unwrap_or_default();
-        self.run("PUBLISH", |conn| {
+        let outcome: i64 = self.run("PUBLISH", |conn| {
             scripts::PUBLISH
                 .key(key)
                 .arg(lock)
                 .arg(value)
                 .arg(millis(ttl))
+                .arg(u8::from(holder))
                 .invoke(conn)
+        })?;
+        Ok(match outcome {
+            1 => Published::Set,
+            2 => Published::Deleted,
+            _ => Published::Contended,
         })
     }
 
@@ -168,19 +188,18 @@ impl Store {
                 .arg(lock)
                 .arg(value)
                 .arg(remaining)
+                .arg(1)
                 .invoke::<i64>(conn)
         })
         .map(drop)
     }
 
-    /// Deletes `key` if it still holds `token_value` (a lease with nothing to fill).
-    pub(crate) fn release(&self, key: &[u8], token_value: &[u8]) -> Result<(), CacheError> {
-        self.run("RELEASE", |conn| {
-            scripts::RESTORE
+    /// Deletes `key` if it still holds exactly `expected` (see [`scripts::DELETE_IF`]).
+    pub(crate) fn delete_if(&self, key: &[u8], expected: &[u8]) -> Result<(), CacheError> {
+        self.run("DELETE_IF", |conn| {
+            scripts::DELETE_IF
                 .key(key)
-                .arg(token_value)
-                .arg(&[] as &[u8])
-                .arg(0)
+                .arg(expected)
                 .invoke::<i64>(conn)
         })
         .map(drop)
@@ -223,9 +242,12 @@ impl Store {
         })
     }
 
-    /// `MGET keys`.
-    pub(crate) fn get_many(&self, keys: &[&[u8]]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
-        self.run("MGET", |conn| redis::cmd("MGET").arg(keys).query(conn))
+    /// Invalidates a key without holding its lock (see [`scripts::INVALIDATE`]).
+    pub(crate) fn invalidate(&self, key: &[u8]) -> Result<(), CacheError> {
+        self.run("INVALIDATE", |conn| {
+            scripts::INVALIDATE.key(key).invoke::<i64>(conn)
+        })
+        .map(drop)
     }
 
     /// One round trip for a batch read: per key, `Some(value)` when Redis holds one, `None`
@@ -251,13 +273,13 @@ impl Store {
     }
 
     /// One round trip after a batch read: fill what we leased, release leases with nothing to
-    /// fill, delete unusable values.
+    /// fill, and delete unusable values that are still exactly what was read.
     pub(crate) fn settle_many(
         &self,
         lease: &[u8],
         fills: &[(&[u8], Vec<u8>, Duration)],
         releases: &[&[u8]],
-        deletes: &[&[u8]],
+        unusable: &[(&[u8], &[u8])],
     ) -> Result<Vec<bool>, CacheError> {
         let mut pipeline = redis::pipe();
         for (key, value, ttl) in fills {
@@ -271,17 +293,13 @@ impl Store {
         }
         for key in releases {
             pipeline
-                .add_command(
-                    evalsha(&scripts::RESTORE, key)
-                        .arg(lease)
-                        .arg(&[] as &[u8])
-                        .arg(0)
-                        .clone(),
-                )
+                .add_command(evalsha(&scripts::DELETE_IF, key).arg(lease).clone())
                 .ignore();
         }
-        for key in deletes {
-            pipeline.cmd("DEL").arg(*key).ignore();
+        for (key, bytes) in unusable {
+            pipeline
+                .add_command(evalsha(&scripts::DELETE_IF, key).arg(*bytes).clone())
+                .ignore();
         }
         let filled: Vec<i64> = self.run("FILL", |conn| query_loading_scripts(&pipeline, conn))?;
         Ok(filled.into_iter().map(|f| f == 1).collect())
@@ -336,7 +354,13 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let keys: Vec<&Vec<u8>> = owed.iter().collect();
         for chunk in keys.chunks(DEL_CHUNK) {
-            redis::cmd("DEL").arg(chunk).query::<()>(conn)?;
+            let mut pipeline = redis::pipe();
+            for key in chunk {
+                pipeline
+                    .add_command(evalsha(&scripts::INVALIDATE, key))
+                    .ignore();
+            }
+            query_loading_scripts::<()>(&pipeline, conn)?;
         }
         let delivered = owed.len() as u64;
         owed.clear();
@@ -349,6 +373,13 @@ impl Store {
             "delivered invalidations owed while Redis was unreachable"
         );
         Ok(())
+    }
+
+    /// Tries once to deliver what is owed (when the cache is dropped).
+    pub(crate) fn flush_owed(&self) {
+        if self.owed_invalidations() > 0 {
+            let _ = self.run("PING", |conn| redis::cmd("PING").query::<()>(conn));
+        }
     }
 
     fn checkout(&self) -> RedisResult<Connection> {

@@ -9,12 +9,23 @@
 //!
 //! Open transactions live in a thread-local stack keyed by the cache and the address of the
 //! connection, which is how `save` and friends, given only `conn` and `cache`, find theirs.
+//! Each frame remembers the connection's transaction depth, so a write inside a savepoint the
+//! library did not open (Diesel's own `conn.transaction` within ours) is refused: its rollback
+//! would be invisible here.
+//!
+//! A commit publishes rows only when it can trust them. Before committing, the body's
+//! transaction is probed with `SELECT 1`: on PostgreSQL a statement error the body swallowed has
+//! aborted the transaction, and the probe turns the silent rollback that `COMMIT` would be into
+//! an error. A frame in which one of our own writes failed is *tainted* and publishes deletions
+//! instead of rows; so does every commit on MySQL, where a deadlock rolls the transaction back
+//! and lets the session continue outside it, so that `COMMIT` proves nothing.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::time::Duration;
 
-use diesel::connection::Connection;
+use diesel::connection::{Connection, TransactionManager};
 
 use crate::cache::{Cache, Inner};
 use crate::envelope;
@@ -36,6 +47,10 @@ struct Frame {
     locked: HashMap<Vec<u8>, Option<Replaced>>,
     /// What to publish per key if this frame commits.
     changes: HashMap<Vec<u8>, Change>,
+    /// The connection's transaction depth inside this frame's transaction.
+    depth: Option<NonZeroU32>,
+    /// One of our writes failed inside this frame: its rows cannot be trusted.
+    tainted: bool,
 }
 
 thread_local! {
@@ -48,15 +63,48 @@ pub(crate) fn conn_id<C>(conn: &mut C) -> usize {
     std::ptr::from_mut(conn) as *const () as usize
 }
 
-/// The lock value of the transaction open on this cache and connection, if any.
-pub(crate) fn open_lock(cache: &Cache, conn: usize) -> Option<Vec<u8>> {
-    let cache = cache.id();
-    FRAMES.with_borrow(|frames| {
+/// The lock value of the transaction open on this cache and connection, if any. Refused when
+/// the connection has since entered a savepoint the library did not open.
+pub(crate) fn open_lock<C: Connection>(
+    cache: &Cache,
+    conn: &mut C,
+    operation: &'static str,
+    model: &'static str,
+) -> Result<Option<Vec<u8>>, Error> {
+    let (cache, conn_key) = (cache.id(), conn_id(conn));
+    let Some((lock, depth)) = FRAMES.with_borrow(|frames| {
         frames
             .iter()
-            .find(|f| f.cache == cache && f.conn == conn)
-            .map(|f| f.lock.clone())
-    })
+            .rev()
+            .find(|f| f.cache == cache && f.conn == conn_key)
+            .map(|f| (f.lock.clone(), f.depth))
+    }) else {
+        return Ok(None);
+    };
+    if current_depth(conn) != depth {
+        return Err(UsageError::InsideTransaction { operation, model }.into());
+    }
+    Ok(Some(lock))
+}
+
+/// Marks the open frame: one of our writes failed in it.
+pub(crate) fn taint(cache: &Cache, conn: usize) {
+    let cache = cache.id();
+    FRAMES.with_borrow_mut(|frames| {
+        for frame in frames
+            .iter_mut()
+            .filter(|f| f.cache == cache && f.conn == conn)
+        {
+            frame.tainted = true;
+        }
+    });
+}
+
+fn current_depth<C: Connection>(conn: &mut C) -> Option<NonZeroU32> {
+    C::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .ok()
+        .flatten()
 }
 
 /// Whether the open transaction already locked `key`.
@@ -154,12 +202,23 @@ impl Cache {
         E: From<diesel::result::Error> + From<Error>,
     {
         let (cache, conn_key) = (self.id(), conn_id(conn));
-        let parent_lock = open_lock(self, conn_key);
-        if parent_lock.is_none() && crate::ops::inside_transaction(conn) {
-            return Err(Error::from(UsageError::TransactionInsideForeignTransaction).into());
-        }
-        let lock =
-            parent_lock.unwrap_or_else(|| envelope::token_value(false, Token::new().as_bytes()));
+        let parent = FRAMES.with_borrow(|frames| {
+            frames
+                .iter()
+                .rev()
+                .find(|f| f.cache == cache && f.conn == conn_key)
+                .map(|f| (f.lock.clone(), f.depth))
+        });
+        let lock = match parent {
+            None if crate::ops::inside_transaction(conn) => {
+                return Err(Error::from(UsageError::TransactionInsideForeignTransaction).into());
+            }
+            Some((_, depth)) if current_depth(conn) != depth => {
+                return Err(Error::from(UsageError::TransactionInsideForeignTransaction).into());
+            }
+            Some((lock, _)) => lock,
+            None => envelope::token_value(false, Token::new().as_bytes()),
+        };
         FRAMES.with_borrow_mut(|frames| {
             frames.push(Frame {
                 cache,
@@ -167,6 +226,8 @@ impl Cache {
                 lock,
                 locked: HashMap::new(),
                 changes: HashMap::new(),
+                depth: None,
+                tainted: false,
             });
         });
         let mut guard = FrameGuard {
@@ -175,18 +236,31 @@ impl Cache {
             conn: conn_key,
             finished: false,
         };
-        let result = conn.transaction(body);
+        let result = conn.transaction(|conn| {
+            let depth = current_depth(conn);
+            FRAMES.with_borrow_mut(|frames| {
+                if let Some(top) = frames.last_mut() {
+                    top.depth = depth;
+                }
+            });
+            let value = body(conn)?;
+            // An aborted transaction (a statement error the body swallowed) fails here, so
+            // that Diesel rolls back instead of committing nothing in silence.
+            conn.batch_execute("SELECT 1")?;
+            Ok(value)
+        });
         let (frame, outermost) = guard.pop();
         match (&result, outermost) {
-            (Ok(_), true) => publish(self.inner(), frame),
+            (Ok(_), true) => publish::<C>(self.inner(), frame),
             (Ok(_), false) => FRAMES.with_borrow_mut(|frames| {
-                // A released savepoint: its changes become the parent's.
+                // A released savepoint: its changes (and its taint) become the parent's.
                 if let Some(parent) = frames
                     .iter_mut()
                     .rev()
                     .find(|f| f.cache == cache && f.conn == conn_key)
                 {
                     parent.changes.extend(frame.changes);
+                    parent.tainted |= frame.tainted;
                 }
             }),
             (Err(_), true) => undo(self.inner(), &frame),
@@ -198,7 +272,22 @@ impl Cache {
     }
 }
 
-fn publish(inner: &Inner, frame: Frame) {
+/// Whether a commit on this backend proves that the transaction's writes are in the database.
+fn commit_is_trusted<C: Connection>() -> bool {
+    #[cfg(feature = "mysql")]
+    {
+        // `TypeId` would need `C::Backend: 'static` in every caller's bounds; the type's name
+        // identifies it as well within one build.
+        std::any::type_name::<C::Backend>() != std::any::type_name::<diesel::mysql::Mysql>()
+    }
+    #[cfg(not(feature = "mysql"))]
+    {
+        true
+    }
+}
+
+fn publish<C: Connection>(inner: &Inner, frame: Frame) {
+    let trusted = !frame.tainted && commit_is_trusted::<C>();
     let Frame {
         lock,
         locked,
@@ -207,8 +296,12 @@ fn publish(inner: &Inner, frame: Frame) {
     } = frame;
     for (key, replaced) in locked {
         pause::reach(pause::TRANSACTION_COMMITTED, &key);
+        let holder = replaced.is_some();
         match changes.remove(&key) {
-            Some(change) => crate::ops::publish_change(inner, "*", key, &lock, change),
+            Some(change) => {
+                let change = if trusted { change } else { None };
+                crate::ops::publish_change(inner, "*", key, &lock, change, holder);
+            }
             None => crate::ops::undo_lock(inner, &key, &lock, replaced.as_ref()),
         }
     }

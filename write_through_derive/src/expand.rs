@@ -210,18 +210,27 @@ fn upsert_body(
     let returning = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning());
     let read_back = quote!(<Self as __wt::DieselOps<#db>>::load(conn, <Self as __wt::Cached>::id(self)).map_err(__wt::Error::from));
     let conflict = quote!(__wt::Error::Conflict(__wt::ConflictError::new(#name)));
+    let key_filters: Vec<TokenStream> = model
+        .key_fields
+        .iter()
+        .map(|field| {
+            let (column, ident) = (&field.column, &field.ident);
+            quote!(.filter(#table::#column.eq(&self.#ident)))
+        })
+        .collect();
     let Some(version) = &model.version else {
         return match backend {
-            // No RETURNING: read the row back. Safe without a transaction: a write committed
-            // in between locked the key after ours, so our publish will not set what we read.
+            // Not `ON DUPLICATE KEY UPDATE`: on MySQL it fires on any unique key and would
+            // update another row whose cached value nobody invalidates. An UPDATE by primary
+            // key, an INSERT when it matched nothing, and the read-back, in one transaction (so
+            // that an error after the write rolls it back).
             Backend::Mysql => quote! {
-                __wt::diesel::insert_into(#table::table)
-                    .values(self)
-                    .on_conflict(#conflict_target)
-                    .do_update()
-                    .set(self)
-                    .execute(conn)?;
-                #read_back
+                conn.transaction::<_, __wt::Error, _>(|conn| {
+                    if __wt::diesel::update(#table::table #(#key_filters)*).set(self).execute(conn)? == 0 {
+                        __wt::diesel::insert_into(#table::table).values(self).execute(conn)?;
+                    }
+                    #read_back
+                })
             },
             _ => quote! {
                 ::core::result::Result::Ok(::core::option::Option::Some(
@@ -237,22 +246,21 @@ fn upsert_body(
         };
     };
     let (vfield, vcolumn) = (&version.ident, &version.column);
-    let key_filters = model.key_fields.iter().map(|field| {
-        let (column, ident) = (&field.column, &field.ident);
-        quote!(.filter(#table::#column.eq(&self.#ident)))
-    });
     let update = quote! {
         __wt::diesel::update(#table::table #(#key_filters)* .filter(#table::#vcolumn.eq(&self.#vfield)))
             .set((self, #table::#vcolumn.eq(#table::#vcolumn + 1)))
     };
     match backend {
         Backend::Mysql => quote! {
-            if #update.execute(conn)? == 0
-                && __wt::diesel::insert_or_ignore_into(#table::table).values(self).execute(conn)? == 0
-            {
-                return ::core::result::Result::Err(#conflict);
-            }
-            #read_back
+            conn.transaction::<_, __wt::Error, _>(|conn| {
+                if #update.execute(conn)? == 0 {
+                    if #read_back?.is_some() {
+                        return ::core::result::Result::Err(#conflict);
+                    }
+                    __wt::diesel::insert_into(#table::table).values(self).execute(conn)?;
+                }
+                #read_back
+            })
         },
         _ => quote! {
             if let ::core::option::Option::Some(updated) =
@@ -262,7 +270,8 @@ fn upsert_body(
             }
             match __wt::diesel::insert_into(#table::table)
                 .values(self)
-                .on_conflict_do_nothing()
+                .on_conflict(#conflict_target)
+                .do_nothing()
                 .returning(#returning)
                 .get_result(conn)
                 .optional()?
@@ -287,7 +296,11 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream
                     let ty = &single.ty;
                     quote! {
                         use __wt::diesel::prelude::*;
-                        __wt::diesel::insert_into(#table::table).values(new).execute(conn)?;
+                        // Reset first: an insert that sets the key itself leaves
+                        // LAST_INSERT_ID() alone, and must not be taken for another row.
+                        __wt::mysql::reset_last_insert_id(conn)?;
+                        let inserted = __wt::diesel::insert_into(#table::table).values(new).execute(conn)?;
+                        __wt::ops::expect_one_row(inserted, #name)?;
                         let id: #ty = __wt::mysql::last_insert_id(conn, #name)?;
                         <Self as __wt::DieselOps<#db>>::load(conn, &id)?.ok_or(
                             __wt::Error::Usage(__wt::UsageError::CreatedRowVanished { model: #name }),
@@ -313,12 +326,12 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream
             let bound = quote!(#returning: __wt::diesel::query_dsl::LoadQuery<'__q, __C, #ident>);
             let body = quote! {
                 use __wt::diesel::prelude::*;
-                ::core::result::Result::Ok(
-                    __wt::diesel::insert_into(#table::table)
-                        .values(new)
-                        .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())
-                        .get_result(conn)?,
-                )
+                let mut rows = __wt::diesel::insert_into(#table::table)
+                    .values(new)
+                    .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())
+                    .get_results(conn)?;
+                __wt::ops::expect_one_row(rows.len(), #name)?;
+                ::core::result::Result::Ok(rows.remove(0))
             };
             (bound, body)
         }

@@ -130,16 +130,16 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            ::core::result::Result::Ok(
-                __wt::diesel::insert_into(memberships::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)?,
-            )
+            let mut rows = __wt::diesel::insert_into(memberships::table)
+                .values(new)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+                .get_results(conn)?;
+            __wt::ops::expect_one_row(rows.len(), "Membership")?;
+            ::core::result::Result::Ok(rows.remove(0))
         }
     }
     #[automatically_derived]
@@ -197,16 +197,28 @@ const _: () = {
                 + __wt::diesel::connection::LoadConnection,
         {
             use __wt::diesel::prelude::*;
-            __wt::diesel::insert_into(memberships::table)
-                .values(self)
-                .on_conflict(__wt::diesel::dsl::DuplicatedKeys)
-                .do_update()
-                .set(self)
-                .execute(conn)?;
-            <Self as __wt::DieselOps<
-                __wt::diesel::mysql::Mysql,
-            >>::load(conn, <Self as __wt::Cached>::id(self))
-                .map_err(__wt::Error::from)
+            conn.transaction::<
+                    _,
+                    __wt::Error,
+                    _,
+                >(|conn| {
+                if __wt::diesel::update(
+                        memberships::table
+                            .filter(memberships::org_id.eq(&self.org_id))
+                            .filter(memberships::user_id.eq(&self.user_id)),
+                    )
+                    .set(self)
+                    .execute(conn)? == 0
+                {
+                    __wt::diesel::insert_into(memberships::table)
+                        .values(self)
+                        .execute(conn)?;
+                }
+                <Self as __wt::DieselOps<
+                    __wt::diesel::mysql::Mysql,
+                >>::load(conn, <Self as __wt::Cached>::id(self))
+                    .map_err(__wt::Error::from)
+            })
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -355,16 +367,16 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            ::core::result::Result::Ok(
-                __wt::diesel::insert_into(memberships::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)?,
-            )
+            let mut rows = __wt::diesel::insert_into(memberships::table)
+                .values(new)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+                .get_results(conn)?;
+            __wt::ops::expect_one_row(rows.len(), "Membership")?;
+            ::core::result::Result::Ok(rows.remove(0))
         }
     }
     #[automatically_derived]

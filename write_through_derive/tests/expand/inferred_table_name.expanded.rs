@@ -115,16 +115,16 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            ::core::result::Result::Ok(
-                __wt::diesel::insert_into(user_accounts::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)?,
-            )
+            let mut rows = __wt::diesel::insert_into(user_accounts::table)
+                .values(new)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+                .get_results(conn)?;
+            __wt::ops::expect_one_row(rows.len(), "UserAccount")?;
+            ::core::result::Result::Ok(rows.remove(0))
         }
     }
     #[automatically_derived]
@@ -175,16 +175,26 @@ const _: () = {
                 + __wt::diesel::connection::LoadConnection,
         {
             use __wt::diesel::prelude::*;
-            __wt::diesel::insert_into(user_accounts::table)
-                .values(self)
-                .on_conflict(__wt::diesel::dsl::DuplicatedKeys)
-                .do_update()
-                .set(self)
-                .execute(conn)?;
-            <Self as __wt::DieselOps<
-                __wt::diesel::mysql::Mysql,
-            >>::load(conn, <Self as __wt::Cached>::id(self))
-                .map_err(__wt::Error::from)
+            conn.transaction::<
+                    _,
+                    __wt::Error,
+                    _,
+                >(|conn| {
+                if __wt::diesel::update(
+                        user_accounts::table.filter(user_accounts::id.eq(&self.id)),
+                    )
+                    .set(self)
+                    .execute(conn)? == 0
+                {
+                    __wt::diesel::insert_into(user_accounts::table)
+                        .values(self)
+                        .execute(conn)?;
+                }
+                <Self as __wt::DieselOps<
+                    __wt::diesel::mysql::Mysql,
+                >>::load(conn, <Self as __wt::Cached>::id(self))
+                    .map_err(__wt::Error::from)
+            })
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -215,7 +225,11 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            __wt::diesel::insert_into(user_accounts::table).values(new).execute(conn)?;
+            __wt::mysql::reset_last_insert_id(conn)?;
+            let inserted = __wt::diesel::insert_into(user_accounts::table)
+                .values(new)
+                .execute(conn)?;
+            __wt::ops::expect_one_row(inserted, "UserAccount")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "UserAccount")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
                 .ok_or(
@@ -321,16 +335,16 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            ::core::result::Result::Ok(
-                __wt::diesel::insert_into(user_accounts::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)?,
-            )
+            let mut rows = __wt::diesel::insert_into(user_accounts::table)
+                .values(new)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+                .get_results(conn)?;
+            __wt::ops::expect_one_row(rows.len(), "UserAccount")?;
+            ::core::result::Result::Ok(rows.remove(0))
         }
     }
     #[automatically_derived]

@@ -108,16 +108,16 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            ::core::result::Result::Ok(
-                __wt::diesel::insert_into(users::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)?,
-            )
+            let mut rows = __wt::diesel::insert_into(users::table)
+                .values(new)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+                .get_results(conn)?;
+            __wt::ops::expect_one_row(rows.len(), "User")?;
+            ::core::result::Result::Ok(rows.remove(0))
         }
     }
     #[automatically_derived]
@@ -168,16 +168,22 @@ const _: () = {
                 + __wt::diesel::connection::LoadConnection,
         {
             use __wt::diesel::prelude::*;
-            __wt::diesel::insert_into(users::table)
-                .values(self)
-                .on_conflict(__wt::diesel::dsl::DuplicatedKeys)
-                .do_update()
-                .set(self)
-                .execute(conn)?;
-            <Self as __wt::DieselOps<
-                __wt::diesel::mysql::Mysql,
-            >>::load(conn, <Self as __wt::Cached>::id(self))
-                .map_err(__wt::Error::from)
+            conn.transaction::<
+                    _,
+                    __wt::Error,
+                    _,
+                >(|conn| {
+                if __wt::diesel::update(users::table.filter(users::id.eq(&self.id)))
+                    .set(self)
+                    .execute(conn)? == 0
+                {
+                    __wt::diesel::insert_into(users::table).values(self).execute(conn)?;
+                }
+                <Self as __wt::DieselOps<
+                    __wt::diesel::mysql::Mysql,
+                >>::load(conn, <Self as __wt::Cached>::id(self))
+                    .map_err(__wt::Error::from)
+            })
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -207,7 +213,11 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            __wt::diesel::insert_into(users::table).values(new).execute(conn)?;
+            __wt::mysql::reset_last_insert_id(conn)?;
+            let inserted = __wt::diesel::insert_into(users::table)
+                .values(new)
+                .execute(conn)?;
+            __wt::ops::expect_one_row(inserted, "User")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "User")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
                 .ok_or(
@@ -309,16 +319,16 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            ::core::result::Result::Ok(
-                __wt::diesel::insert_into(users::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)?,
-            )
+            let mut rows = __wt::diesel::insert_into(users::table)
+                .values(new)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+                .get_results(conn)?;
+            __wt::ops::expect_one_row(rows.len(), "User")?;
+            ::core::result::Result::Ok(rows.remove(0))
         }
     }
     #[automatically_derived]

@@ -85,7 +85,8 @@ const _: () = {
             }
             match __wt::diesel::insert_into(documents::table)
                 .values(self)
-                .on_conflict_do_nothing()
+                .on_conflict(documents::id)
+                .do_nothing()
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
                         __wt::diesel::pg::Pg,
@@ -135,16 +136,16 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            ::core::result::Result::Ok(
-                __wt::diesel::insert_into(documents::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)?,
-            )
+            let mut rows = __wt::diesel::insert_into(documents::table)
+                .values(new)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+                .get_results(conn)?;
+            __wt::ops::expect_one_row(rows.len(), "Document")?;
+            ::core::result::Result::Ok(rows.remove(0))
         }
     }
     #[automatically_derived]
@@ -195,25 +196,38 @@ const _: () = {
                 + __wt::diesel::connection::LoadConnection,
         {
             use __wt::diesel::prelude::*;
-            if __wt::diesel::update(
-                    documents::table
-                        .filter(documents::id.eq(&self.id))
-                        .filter(documents::version.eq(&self.version)),
-                )
-                .set((self, documents::version.eq(documents::version + 1)))
-                .execute(conn)? == 0
-                && __wt::diesel::insert_or_ignore_into(documents::table)
-                    .values(self)
+            conn.transaction::<
+                    _,
+                    __wt::Error,
+                    _,
+                >(|conn| {
+                if __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
                     .execute(conn)? == 0
-            {
-                return ::core::result::Result::Err(
-                    __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                );
-            }
-            <Self as __wt::DieselOps<
-                __wt::diesel::mysql::Mysql,
-            >>::load(conn, <Self as __wt::Cached>::id(self))
-                .map_err(__wt::Error::from)
+                {
+                    if <Self as __wt::DieselOps<
+                        __wt::diesel::mysql::Mysql,
+                    >>::load(conn, <Self as __wt::Cached>::id(self))
+                        .map_err(__wt::Error::from)?
+                        .is_some()
+                    {
+                        return ::core::result::Result::Err(
+                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                        );
+                    }
+                    __wt::diesel::insert_into(documents::table)
+                        .values(self)
+                        .execute(conn)?;
+                }
+                <Self as __wt::DieselOps<
+                    __wt::diesel::mysql::Mysql,
+                >>::load(conn, <Self as __wt::Cached>::id(self))
+                    .map_err(__wt::Error::from)
+            })
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -244,7 +258,11 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            __wt::diesel::insert_into(documents::table).values(new).execute(conn)?;
+            __wt::mysql::reset_last_insert_id(conn)?;
+            let inserted = __wt::diesel::insert_into(documents::table)
+                .values(new)
+                .execute(conn)?;
+            __wt::ops::expect_one_row(inserted, "Document")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "Document")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
                 .ok_or(
@@ -320,7 +338,8 @@ const _: () = {
             }
             match __wt::diesel::insert_into(documents::table)
                 .values(self)
-                .on_conflict_do_nothing()
+                .on_conflict(documents::id)
+                .do_nothing()
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
                         __wt::diesel::sqlite::Sqlite,
@@ -371,16 +390,16 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            ::core::result::Result::Ok(
-                __wt::diesel::insert_into(documents::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)?,
-            )
+            let mut rows = __wt::diesel::insert_into(documents::table)
+                .values(new)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+                .get_results(conn)?;
+            __wt::ops::expect_one_row(rows.len(), "Document")?;
+            ::core::result::Result::Ok(rows.remove(0))
         }
     }
     #[automatically_derived]
