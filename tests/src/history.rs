@@ -7,6 +7,7 @@
 //! order consistent with real time, that write came between. A read that returned nothing is
 //! stale when some save returned before the read started and no delete could have come between.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,9 @@ pub struct Workload {
     pub threads: usize,
     pub ops_per_thread: usize,
     pub keys: usize,
+    /// Each thread goes on past `ops_per_thread` until this much time has passed (for fault
+    /// tests, whose load must outlast the fault).
+    pub at_least: Duration,
 }
 
 impl Workload {
@@ -67,6 +71,7 @@ impl Workload {
             threads: var("WT_HISTORY_THREADS", threads as u64) as usize,
             ops_per_thread: var("WT_HISTORY_OPS", ops_per_thread as u64) as usize,
             keys: var("WT_HISTORY_KEYS", keys as u64) as usize,
+            at_least: Duration::ZERO,
         }
     }
 }
@@ -126,7 +131,9 @@ where
                     let mut rng =
                         Rng(workload.seed ^ (thread as u64).wrapping_mul(0x51_7CC1_B727_220A));
                     let mut outcome = Outcome::default();
-                    for _ in 0..workload.ops_per_thread {
+                    let mut done = 0;
+                    while done < workload.ops_per_thread || start.elapsed() < workload.at_least {
+                        done += 1;
                         let key = rng.below(workload.keys);
                         let name = format!("{names}-{key}");
                         let roll = rng.below(100);
@@ -250,37 +257,118 @@ where
 
 /// The reads that were definitely stale.
 pub fn stale_reads(events: &[Event]) -> Vec<&Event> {
-    let writes = |key: usize| {
-        events
+    let keys: std::collections::BTreeSet<usize> = events.iter().map(|e| e.key).collect();
+    let mut stale = Vec::new();
+    for key in keys {
+        let of_key: Vec<&Event> = events.iter().filter(|e| e.key == key).collect();
+        let writes = Timeline::of(
+            of_key
+                .iter()
+                .copied()
+                .filter(|e| !matches!(e.op, Op::Find(_))),
+        );
+        let saves = Timeline::of(
+            of_key
+                .iter()
+                .copied()
+                .filter(|e| matches!(e.op, Op::Save(_))),
+        );
+        let deletes = Timeline::of(of_key.iter().copied().filter(|e| e.op == Op::Delete));
+        let sources: HashMap<i32, &Event> = of_key
             .iter()
-            .filter(move |e| e.key == key && !matches!(e.op, Op::Find(_)))
-    };
-    events
-        .iter()
-        .filter(|read| match read.op {
-            Op::Find(Some(value)) => {
-                let Some(source) = writes(read.key).find(|w| w.op == Op::Save(value)) else {
-                    return true; // a value nobody wrote to this key
-                };
-                source.invoked > read.returned
-                    || writes(read.key).any(|w| {
-                        !std::ptr::eq(w, source)
-                            && w.invoked > source.returned
-                            && w.returned < read.invoked
-                    })
+            .filter_map(|e| match e.op {
+                Op::Save(value) => Some((value, *e)),
+                _ => None,
+            })
+            .collect();
+        for read in of_key.iter().copied() {
+            let is_stale = match read.op {
+                Op::Find(Some(value)) => match sources.get(&value) {
+                    // A value nobody wrote to this key, or one written after the read ended.
+                    None => true,
+                    Some(source) if source.invoked > read.returned => true,
+                    // Some other write started after the source returned and returned before
+                    // the read started.
+                    Some(source) => {
+                        writes.earliest_return_of_those_invoked_after(source.returned)
+                            < read.invoked
+                    }
+                },
+                Op::Find(None) => {
+                    // The deletes that could fall before the read's end; a save that returned
+                    // before the read and started after every one of them returned makes
+                    // "no row" impossible.
+                    let latest_delete =
+                        deletes.latest_return_of_those_invoked_before(read.returned);
+                    saves.earliest_return_of_those_invoked_at_or_after(latest_delete) < read.invoked
+                }
+                _ => false,
+            };
+            if is_stale {
+                stale.push(read);
             }
-            Op::Find(None) => writes(read.key).any(|save| {
-                matches!(save.op, Op::Save(_))
-                    && save.returned < read.invoked
-                    && !writes(read.key).any(|delete| {
-                        delete.op == Op::Delete
-                            && delete.returned > save.invoked
-                            && delete.invoked < read.returned
-                    })
-            }),
-            _ => false,
-        })
-        .collect()
+        }
+    }
+    stale
+}
+
+/// Events of one key sorted by invocation, with running extremes of their return times, so
+/// that each question about a read is a binary search.
+struct Timeline {
+    invoked: Vec<Duration>,
+    /// `suffix_min_return[i]`: the earliest return among events `i..`.
+    suffix_min_return: Vec<Duration>,
+    /// `prefix_max_return[i]`: the latest return among events `..=i`.
+    prefix_max_return: Vec<Duration>,
+}
+
+impl Timeline {
+    fn of<'a>(events: impl Iterator<Item = &'a Event>) -> Self {
+        let mut events: Vec<&Event> = events.collect();
+        events.sort_by_key(|e| e.invoked);
+        let invoked = events.iter().map(|e| e.invoked).collect();
+        let mut suffix_min_return = vec![Duration::MAX; events.len()];
+        for i in (0..events.len()).rev() {
+            let later = suffix_min_return
+                .get(i + 1)
+                .copied()
+                .unwrap_or(Duration::MAX);
+            suffix_min_return[i] = events[i].returned.min(later);
+        }
+        let mut prefix_max_return = Vec::with_capacity(events.len());
+        for e in &events {
+            let before = prefix_max_return.last().copied().unwrap_or(Duration::ZERO);
+            prefix_max_return.push(e.returned.max(before));
+        }
+        Self {
+            invoked,
+            suffix_min_return,
+            prefix_max_return,
+        }
+    }
+
+    fn earliest_return_of_those_invoked_after(&self, after: Duration) -> Duration {
+        let first = self.invoked.partition_point(|&i| i <= after);
+        self.suffix_min_return
+            .get(first)
+            .copied()
+            .unwrap_or(Duration::MAX)
+    }
+
+    fn earliest_return_of_those_invoked_at_or_after(&self, at: Option<Duration>) -> Duration {
+        let first = at.map_or(0, |at| self.invoked.partition_point(|&i| i < at));
+        self.suffix_min_return
+            .get(first)
+            .copied()
+            .unwrap_or(Duration::MAX)
+    }
+
+    fn latest_return_of_those_invoked_before(&self, before: Duration) -> Option<Duration> {
+        let count = self.invoked.partition_point(|&i| i < before);
+        count
+            .checked_sub(1)
+            .map(|last| self.prefix_max_return[last])
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! A `redis-server` of a test's own on a free port, to kill, pause and resume without touching
-//! the shared one. It is killed when dropped, even when the test panics.
+//! A `redis-server` of a test's own on a free port, to kill, pause, restart and starve without
+//! touching the shared one. It is killed when dropped, even when the test panics.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -8,34 +8,34 @@ use std::time::{Duration, Instant};
 pub struct PrivateRedis {
     child: Child,
     port: u16,
+    extra: Vec<String>,
 }
 
 impl PrivateRedis {
-    /// Starts a server without persistence and waits until it answers `PING`.
+    /// Starts a server without persistence and waits until it answers.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts a server with extra `redis-server` arguments (e.g. `--requirepass`).
+    pub fn start_with(extra: &[&str]) -> Self {
         let port = free_port();
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH");
-        let server = Self { child, port };
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let server = Self {
+            child: spawn(port, &extra),
+            port,
+            extra,
+        };
         server.wait_until_ready();
         server
     }
 
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// SIGSTOP: the server keeps its sockets but answers nothing, like a hung Redis.
@@ -46,6 +46,29 @@ impl PrivateRedis {
     /// SIGCONT after [`PrivateRedis::pause`].
     pub fn resume(&self) {
         self.signal("-CONT");
+    }
+
+    /// SIGKILL, as a crash or an out-of-memory killer would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// A fresh, empty server on the same port (after [`PrivateRedis::kill`], or instead of it).
+    pub fn restart(&mut self) {
+        self.kill();
+        self.child = spawn(self.port, &self.extra);
+        self.wait_until_ready();
+    }
+
+    /// `CONFIG SET name value`.
+    pub fn config_set(&self, name: &str, value: &str) {
+        redis::cmd("CONFIG")
+            .arg("SET")
+            .arg(name)
+            .arg(value)
+            .query::<()>(&mut self.connection())
+            .expect("CONFIG SET");
     }
 
     /// A plain connection for looking behind the cache's back.
@@ -69,7 +92,12 @@ impl PrivateRedis {
             let ping = redis::Client::open(self.url())
                 .and_then(|c| c.get_connection_with_timeout(Duration::from_millis(200)))
                 .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c));
-            if ping.is_ok() {
+            // With a password, an answer that asks for it also proves the server is up.
+            let up = match &ping {
+                Ok(_) => true,
+                Err(error) => error.code() == Some("NOAUTH"),
+            };
+            if up {
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -80,11 +108,28 @@ impl PrivateRedis {
 
 impl Drop for PrivateRedis {
     fn drop(&mut self) {
-        // A stopped process must be continued before it can handle anything but SIGKILL;
-        // SIGKILL works either way.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // SIGKILL works on a stopped process too.
+        self.kill();
     }
+}
+
+fn spawn(port: u16, extra: &[String]) -> Child {
+    Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("redis-server on PATH")
 }
 
 /// A port nobody listens on right now.

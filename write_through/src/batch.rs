@@ -16,6 +16,7 @@ use diesel::connection::{Connection, LoadConnection};
 use crate::cache::{Cache, Inner};
 use crate::envelope;
 use crate::error::Error;
+use crate::key;
 use crate::model::DieselOps;
 use crate::ops::{inside_transaction, key_of};
 use crate::protocol::{self, CachedState};
@@ -76,7 +77,24 @@ where
 
     let fill = !inside_transaction(conn);
     let lease = envelope::token_value(true, Token::new().as_bytes());
-    let seen = look_many(inner, &distinct_keys, fill.then_some(lease.as_slice()));
+    // Over-long keys are never cached: they skip Redis and are read from the database.
+    let cacheable: Vec<&[u8]> = distinct_keys
+        .iter()
+        .copied()
+        .filter(|k| key::fits(k))
+        .collect();
+    let mut seen_cacheable =
+        look_many(inner, &cacheable, fill.then_some(lease.as_slice())).into_iter();
+    let seen: Vec<Seen> = distinct_keys
+        .iter()
+        .map(|k| {
+            if key::fits(k) {
+                seen_cacheable.next().unwrap_or(Seen::Unknown)
+            } else {
+                Seen::Unknown
+            }
+        })
+        .collect();
 
     let mut slots: Vec<Option<Slot<M>>> = Vec::with_capacity(firsts.len());
     let mut leased = vec![false; firsts.len()];

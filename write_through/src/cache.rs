@@ -69,6 +69,7 @@ impl Cache {
             lock_ttl: Duration::from_secs(10),
             lease_ttl: Duration::from_secs(2),
             lease_wait: Duration::from_millis(50),
+            breaker_cooldown: Duration::from_secs(1),
         }
     }
 
@@ -149,6 +150,7 @@ pub struct CacheBuilder {
     lock_ttl: Duration,
     lease_ttl: Duration,
     lease_wait: Duration,
+    breaker_cooldown: Duration,
 }
 
 impl CacheBuilder {
@@ -213,6 +215,13 @@ impl CacheBuilder {
         self
     }
 
+    /// After three consecutive failures to reach Redis, cache calls fail at once for this long
+    /// (default 1 s) instead of each waiting out its timeout; then one call probes Redis again.
+    pub fn breaker_cooldown(mut self, cooldown: Duration) -> Self {
+        self.breaker_cooldown = cooldown;
+        self
+    }
+
     /// Checks the settings and creates the cache. Connects lazily.
     pub fn build(self) -> Result<Cache, Error> {
         validate_namespace(&self.namespace)?;
@@ -248,6 +257,7 @@ impl CacheBuilder {
             self.max_idle_connections,
             self.connect_timeout,
             self.io_timeout,
+            self.breaker_cooldown,
         );
         Ok(Cache {
             inner: Arc::new(Inner {

@@ -1,5 +1,5 @@
 //! Rendering a row's Redis key from its primary key: `{namespace}:{template}` with every value
-//! from user data escaped.
+//! from user data escaped. Keys longer than [`MAX_KEY_BYTES`] are not cached.
 //!
 //! Escaping makes the rendering injective: a rendered component never contains a raw `:`
 //! (or `%`, `{`, `}`, a control character or a space), and the derive requires a `:` in the
@@ -7,6 +7,17 @@
 //! share a key. Braces are escaped so that user data can never form a Redis Cluster hash tag.
 
 use std::io::Write as _;
+
+/// The longest key the library caches under. A row whose rendered key is longer (a very long
+/// `String` key) is never cached: its reads and writes go to the database alone, counted as
+/// misses. Long keys cost Redis memory on every value and slow every lookup; 1 KiB is far
+/// above any sensible key.
+pub const MAX_KEY_BYTES: usize = 1024;
+
+/// Whether a rendered key may be cached (see [`MAX_KEY_BYTES`]).
+pub(crate) fn fits(key: &[u8]) -> bool {
+    key.len() <= MAX_KEY_BYTES
+}
 
 /// Builds one key. The generated code writes the template's literal text and the key parts in
 /// order; the namespace is already in place.

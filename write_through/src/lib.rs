@@ -51,6 +51,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+mod breaker;
 mod cache;
 mod codec;
 mod envelope;

@@ -17,7 +17,7 @@ use crate::codec;
 use crate::envelope::{self, ABSENT};
 use crate::error::{Error, UsageError};
 use crate::flight::Role;
-use crate::key::KeyWriter;
+use crate::key::{self, KeyWriter};
 use crate::model::{Cached, DieselCreate, DieselOps};
 use crate::pause;
 use crate::protocol::{self, CachedState, ReadPlan};
@@ -37,6 +37,9 @@ where
     let _span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME).entered();
     let inner = cache.inner();
     let key = key_of::<M>(inner, id);
+    if !key::fits(&key) {
+        return load_without_fill(conn, inner, id);
+    }
     let raw = inner.store.get(&key);
     let state = interpret_counted::<M>(inner, &raw);
     match protocol::plan_read(state, inside_transaction(conn)) {
@@ -124,6 +127,9 @@ where
         let row =
             M::insert_returning(conn, new).inspect_err(|_| transaction::taint(cache, conn_key))?;
         let key = key_of::<M>(inner, row.id());
+        if !key::fits(&key) {
+            return Ok(row);
+        }
         lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
         let change = encoded_change(inner, &row);
         transaction::record_change(cache, conn_key, key, change);
@@ -135,8 +141,10 @@ where
     let inserted = conn.transaction(|conn| {
         let row = M::insert_returning(conn, new)?;
         let key = key_of::<M>(inner, row.id());
-        let replaced = lock_key(inner, M::MODEL_NAME, &key, &lock)?;
-        locked = Some((key, replaced));
+        if key::fits(&key) {
+            let replaced = lock_key(inner, M::MODEL_NAME, &key, &lock)?;
+            locked = Some((key, replaced));
+        }
         Ok::<_, Error>(row)
     });
     match (inserted, locked) {
@@ -187,6 +195,13 @@ where
 {
     let inner = cache.inner();
     let conn_key = transaction::conn_id(conn);
+    if !key::fits(&key) {
+        // Never cached, so nothing to lock or publish; the transaction rules still apply.
+        if transaction::open_lock(cache, conn, operation, M::MODEL_NAME)?.is_none() {
+            refuse_inside_transaction::<M, C>(conn, operation)?;
+        }
+        return db_write(conn).map(|(written, _)| written);
+    }
     if let Some(lock) = transaction::open_lock(cache, conn, operation, M::MODEL_NAME)? {
         lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
         let (written, change) =

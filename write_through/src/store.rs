@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use redis::{Connection, RedisResult};
 
+use crate::breaker::{self, Breaker};
 use crate::error::CacheError;
 use crate::scripts;
 use crate::stats::{Counters, Event};
@@ -89,6 +90,7 @@ pub(crate) struct Store {
     owed: Mutex<HashSet<Vec<u8>>>,
     /// `owed.len()`, readable without the lock on every command.
     owed_len: AtomicUsize,
+    breaker: Breaker,
     pub(crate) counters: Counters,
 }
 
@@ -98,6 +100,7 @@ impl Store {
         max_idle: usize,
         connect_timeout: Duration,
         io_timeout: Duration,
+        breaker_cooldown: Duration,
     ) -> Self {
         Self {
             client,
@@ -107,6 +110,7 @@ impl Store {
             io_timeout,
             owed: Mutex::new(HashSet::new()),
             owed_len: AtomicUsize::new(0),
+            breaker: Breaker::new(breaker_cooldown),
             counters: Counters::default(),
         }
     }
@@ -330,19 +334,41 @@ impl Store {
         operation: &'static str,
         command: impl FnOnce(&mut Connection) -> RedisResult<T>,
     ) -> Result<T, CacheError> {
+        if !self.breaker.allows() {
+            self.counters.record(Event::CacheError, ANY_MODEL);
+            let open = std::io::Error::new(
+                std::io::ErrorKind::NotConnected,
+                "circuit open: Redis was unreachable moments ago",
+            );
+            return Err(CacheError::new(operation, open.into()));
+        }
         let mut conn = self.checkout().map_err(|e| self.failed("connect", e))?;
         if self.owed_invalidations() > 0 {
             self.deliver_owed(&mut conn)
-                .map_err(|e| self.failed("DEL", e))?;
+                .map_err(|e| self.failed("INVALIDATE", e))?;
         }
         // A connection that failed may hold half a reply; it is dropped, never reused.
         let value = command(&mut conn).map_err(|e| self.failed(operation, e))?;
         self.checkin(conn);
+        self.breaker.succeeded();
         Ok(value)
     }
 
     fn failed(&self, operation: &'static str, error: redis::RedisError) -> CacheError {
         self.counters.record(Event::CacheError, ANY_MODEL);
+        if breaker::unreachable(&error) {
+            // The idle connections were opened to the same Redis and are most likely dead too
+            // (a restart, a network cut): drop them, so that the next try opens a fresh one.
+            self.idle
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clear();
+            if self.breaker.failed() {
+                tracing::warn!(
+                    "Redis unreachable: circuit open, cache calls fail fast for a while"
+                );
+            }
+        }
         tracing::warn!(operation, error = %error, "Redis call failed");
         CacheError::new(operation, error)
     }
