@@ -412,6 +412,31 @@ where
     assert_eq!(tc.cache.stats().unreadable_values, 3);
 }
 
+fn a_row_whose_key_is_too_long_is_served_from_the_database<C>(conn: &mut C, tc: &mut TestCache)
+where
+    C: Connection + LoadConnection,
+    Tag: DieselOps<C::Backend>,
+{
+    // Every ':' renders as "%3A": 400 of them make a key far over MAX_KEY_BYTES.
+    let name = format!("{}-{}", ":".repeat(400), unique());
+    assert!(tc.cache.key::<Tag>(&name).len() > write_through::key::MAX_KEY_BYTES);
+    let row = Tag {
+        name: name.clone(),
+        uses: 1,
+    };
+    row.save(conn, &tc.cache).unwrap();
+    assert_eq!(
+        Tag::find(conn, &tc.cache, &name).unwrap(),
+        Some(row.clone())
+    );
+    assert_eq!(
+        Tag::find_many(conn, &tc.cache, [&name]).unwrap(),
+        vec![Some(row)]
+    );
+    assert!(tc.keys().is_empty(), "never cached: {:?}", tc.keys());
+    assert!(Tag::delete(conn, &tc.cache, &name).unwrap());
+}
+
 fn composite_and_string_keys_round_trip<C>(conn: &mut C, tc: &mut TestCache)
 where
     C: Connection + LoadConnection,
@@ -466,6 +491,24 @@ write_through_tests::on_every_backend!(
     garbage_under_a_key_is_a_miss_that_refills,
     composite_and_string_keys_round_trip,
 );
+
+// Not on MySQL, whose VARCHAR(191) key column cannot hold such a key.
+#[test]
+fn postgres_serves_a_row_whose_key_is_too_long_from_the_database() {
+    let (Some(mut conn), Some(mut tc)) = (write_through_tests::postgres(), TestCache::new()) else {
+        return;
+    };
+    a_row_whose_key_is_too_long_is_served_from_the_database(&mut conn, &mut tc);
+}
+
+#[test]
+fn sqlite_serves_a_row_whose_key_is_too_long_from_the_database() {
+    let Some(mut tc) = TestCache::new() else {
+        return;
+    };
+    let (mut conn, _dir) = write_through_tests::sqlite();
+    a_row_whose_key_is_too_long_is_served_from_the_database(&mut conn, &mut tc);
+}
 
 mod optimistic_locking {
     use super::*;

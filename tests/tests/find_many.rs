@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, LoadConnection};
 use diesel::prelude::*;
-use write_through::DieselOps;
-use write_through_tests::models::{Membership, Tag};
+use write_through::{DieselCreate, DieselOps};
+use write_through_tests::models::{Membership, NewUser, Tag, User};
 use write_through_tests::{TestCache, unique, unique_i32};
 
 struct QueryCounter(Arc<AtomicUsize>);
@@ -167,7 +167,31 @@ where
     assert!(tc.keys().is_empty(), "{:?}", tc.keys());
 }
 
+fn unusable_bytes_and_leases_with_nothing_to_fill_are_cleared<C>(conn: &mut C, tc: &mut TestCache)
+where
+    C: Connection + LoadConnection,
+    User: DieselOps<C::Backend>,
+    for<'a> User: DieselCreate<C::Backend, C, &'a NewUser>,
+{
+    let new = NewUser {
+        email: format!("batch-{}@example.test", unique()),
+        name: "b".into(),
+    };
+    let user = User::create(conn, &tc.cache, &new).unwrap();
+    tc.put_raw(&format!("user:{}", user.id), b"garbage");
+    let missing = -(unique() as i64 % 1_000_000) - 1;
+    let found = User::find_many(conn, &tc.cache, [&user.id, &missing]).unwrap();
+    assert_eq!(found, vec![Some(user), None]);
+    assert_eq!(tc.cache.stats().unreadable_values, 1);
+    assert!(
+        tc.keys().is_empty(),
+        "garbage deleted, the lease on the missing row released: {:?}",
+        tc.keys()
+    );
+}
+
 write_through_tests::on_every_backend!(
+    unusable_bytes_and_leases_with_nothing_to_fill_are_cleared,
     results_follow_the_ids_with_duplicates_and_missing_rows,
     a_cold_batch_costs_one_database_query,
     composite_keys_are_found_in_one_query,

@@ -1,9 +1,9 @@
 //! `find_many`: many rows in two Redis round trips and one database query per chunk.
 //!
-//! 1. One pipeline of `GET_OR_LEASE`, one per distinct key: a value where there is one, else
-//!    a fill lease on the empty key (the same lease protocol as `find`, batched).
+//! 1. One `GET_OR_LEASE_MANY` script call per 500 distinct keys, pipelined: each key's value
+//!    where there is one, else a fill lease on the empty key (the lease protocol of `find`).
 //! 2. One `WHERE pk IN (...)` query per [`LOAD_MANY_CHUNK`] keys that Redis could not answer.
-//! 3. One pipeline that fills the leased keys (by compare, so a write that started meanwhile
+//! 3. One round trip (`SETTLE_MANY` calls) that fills the leased keys (by compare, so a write that started meanwhile
 //!    wins), releases leases with nothing to fill, and deletes unusable values.
 //!
 //! Inside a transaction step 1 is a plain `MGET` and step 3 is skipped: nothing read there may

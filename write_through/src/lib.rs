@@ -73,6 +73,10 @@ mod transaction;
 #[doc(hidden)]
 pub mod mysql;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use cache::{Cache, CacheBuilder, WritePolicy};
 pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Result, UsageError};
 pub use key::{KeyPart, KeyPartWriter, KeyWriter};

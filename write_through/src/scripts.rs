@@ -1,5 +1,5 @@
-//! The Lua scripts of the protocol. Each touches one key (so each is single-slot on a cluster)
-//! and takes only KEYS and ARGV: no script text is ever built from data. redis-rs sends them
+//! The Lua scripts of the protocol. Each touches one key, or (the batch scripts) keys that the
+//! caller groups by slot, so each call is single-slot on a cluster; all take only KEYS and ARGV: no script text is ever built from data. redis-rs sends them
 //! by SHA (`EVALSHA`) and loads them once on `NOSCRIPT`.
 //!
 //! Locks are soft locks in the manner of Hibernate's READ_WRITE cache. A writer that finds
@@ -169,23 +169,64 @@ return 0
     )
 });
 
-/// A batch read's step for one key: the value when there is one, else take a fill lease on the
-/// empty key and return nil. `ARGV[1]` lease value, `ARGV[2]` lease TTL (ms).
-pub(crate) static GET_OR_LEASE: LazyLock<Script> = LazyLock::new(|| {
+/// A batch read's first step, for many keys in one call: each key's value when it has one,
+/// else a fill lease on the empty key and nil. `ARGV[1]` lease value, `ARGV[2]` lease TTL
+/// (ms). On a cluster, all keys of one call must share a slot.
+pub(crate) static GET_OR_LEASE_MANY: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
-local value = redis.call('GET', KEYS[1])
-if value then
-  return value
+local values = {}
+for i, key in ipairs(KEYS) do
+  local value = redis.call('GET', key)
+  if value then
+    values[i] = value
+  else
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+    values[i] = false
+  end
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return false
+return values
+",
+    )
+});
+
+/// A batch read's last step: fill the first `ARGV[2]` keys where the lease `ARGV[1]` is still
+/// there (value and TTL pairs from `ARGV[4]` on), release the lease on the next `ARGV[3]`
+/// keys, and delete each remaining key if it still holds the bytes given for it after the
+/// pairs. Returns, per filled key, 1 when filled.
+pub(crate) static SETTLE_MANY: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local lease = ARGV[1]
+local fills = tonumber(ARGV[2])
+local releases = tonumber(ARGV[3])
+local filled = {}
+for i = 1, fills do
+  if redis.call('GET', KEYS[i]) == lease then
+    redis.call('SET', KEYS[i], ARGV[2 + 2 * i], 'PX', ARGV[3 + 2 * i])
+    filled[i] = 1
+  else
+    filled[i] = 0
+  end
+end
+for i = fills + 1, fills + releases do
+  if redis.call('GET', KEYS[i]) == lease then
+    redis.call('DEL', KEYS[i])
+  end
+end
+local first_expected = 3 + 2 * fills
+for i = fills + releases + 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[first_expected + i - fills - releases] then
+    redis.call('DEL', KEYS[i])
+  end
+end
+return filled
 ",
     )
 });
 
 /// Every script, for loading them after a `NOSCRIPT` reply to a pipeline.
-pub(crate) fn all() -> [&'static Script; 7] {
+pub(crate) fn all() -> [&'static Script; 8] {
     [
         &LOCK,
         &PUBLISH,
@@ -193,6 +234,7 @@ pub(crate) fn all() -> [&'static Script; 7] {
         &INVALIDATE,
         &DELETE_IF,
         &FILL,
-        &GET_OR_LEASE,
+        &GET_OR_LEASE_MANY,
+        &SETTLE_MANY,
     ]
 }

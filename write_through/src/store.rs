@@ -51,6 +51,16 @@ impl Replaced {
     }
 }
 
+/// How many keys one batch script call carries: a Lua script blocks Redis while it runs.
+const BATCH_CHUNK: usize = 500;
+
+/// `EVALSHA sha n key...`, to which the caller adds the arguments.
+fn evalsha_keys(script: &redis::Script, keys: &[&[u8]]) -> redis::Cmd {
+    let mut cmd = redis::cmd("EVALSHA");
+    cmd.arg(script.get_hash()).arg(keys.len()).arg(keys);
+    cmd
+}
+
 /// `EVALSHA sha 1 key`, to which the caller adds the arguments.
 fn evalsha(script: &redis::Script, key: &[u8]) -> redis::Cmd {
     let mut cmd = redis::cmd("EVALSHA");
@@ -255,7 +265,8 @@ impl Store {
     }
 
     /// One round trip for a batch read: per key, `Some(value)` when Redis holds one, `None`
-    /// when the key was empty and is now leased to `lease`.
+    /// when the key was empty and is now leased to `lease`. One script call per
+    /// [`BATCH_CHUNK`] keys, pipelined.
     pub(crate) fn get_or_lease_many(
         &self,
         keys: &[&[u8]],
@@ -263,17 +274,14 @@ impl Store {
         ttl: Duration,
     ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
         let mut pipeline = redis::pipe();
-        for key in keys {
-            pipeline.add_command(
-                evalsha(&scripts::GET_OR_LEASE, key)
-                    .arg(lease)
-                    .arg(millis(ttl))
-                    .clone(),
-            );
+        for chunk in keys.chunks(BATCH_CHUNK) {
+            let mut cmd = evalsha_keys(&scripts::GET_OR_LEASE_MANY, chunk);
+            pipeline.add_command(cmd.arg(lease).arg(millis(ttl)).clone());
         }
-        self.run("GET_OR_LEASE", |conn| {
+        let replies: Vec<Vec<Option<Vec<u8>>>> = self.run("GET_OR_LEASE", |conn| {
             query_loading_scripts(&pipeline, conn)
-        })
+        })?;
+        Ok(replies.into_iter().flatten().collect())
     }
 
     /// One round trip after a batch read: fill what we leased, release leases with nothing to
@@ -286,27 +294,38 @@ impl Store {
         unusable: &[(&[u8], &[u8])],
     ) -> Result<Vec<bool>, CacheError> {
         let mut pipeline = redis::pipe();
-        for (key, value, ttl) in fills {
-            pipeline.add_command(
-                evalsha(&scripts::FILL, key)
-                    .arg(lease)
-                    .arg(value.as_slice())
-                    .arg(millis(*ttl))
-                    .clone(),
-            );
+        let mut calls = 0;
+        for chunk in fills.chunks(BATCH_CHUNK) {
+            let keys: Vec<&[u8]> = chunk.iter().map(|(key, _, _)| *key).collect();
+            let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, &keys);
+            cmd.arg(lease).arg(chunk.len()).arg(0);
+            for (_, value, ttl) in chunk {
+                cmd.arg(value.as_slice()).arg(millis(*ttl));
+            }
+            pipeline.add_command(cmd);
+            calls += 1;
         }
-        for key in releases {
+        for chunk in releases.chunks(BATCH_CHUNK) {
+            let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, chunk);
             pipeline
-                .add_command(evalsha(&scripts::DELETE_IF, key).arg(lease).clone())
+                .add_command(cmd.arg(lease).arg(0).arg(chunk.len()).clone())
                 .ignore();
         }
-        for (key, bytes) in unusable {
-            pipeline
-                .add_command(evalsha(&scripts::DELETE_IF, key).arg(*bytes).clone())
-                .ignore();
+        for chunk in unusable.chunks(BATCH_CHUNK) {
+            let keys: Vec<&[u8]> = chunk.iter().map(|(key, _)| *key).collect();
+            let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, &keys);
+            cmd.arg(lease).arg(0).arg(0);
+            for (_, bytes) in chunk {
+                cmd.arg(*bytes);
+            }
+            pipeline.add_command(cmd).ignore();
         }
-        let filled: Vec<i64> = self.run("FILL", |conn| query_loading_scripts(&pipeline, conn))?;
-        Ok(filled.into_iter().map(|f| f == 1).collect())
+        if calls == 0 && releases.is_empty() && unusable.is_empty() {
+            return Ok(Vec::new());
+        }
+        let filled: Vec<Vec<i64>> =
+            self.run("FILL", |conn| query_loading_scripts(&pipeline, conn))?;
+        Ok(filled.into_iter().flatten().map(|f| f == 1).collect())
     }
 
     /// `PING`.

@@ -1,0 +1,57 @@
+//! Entry points for the fuzz targets in `fuzz/` (feature `fuzzing`; not a public API).
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::envelope::Envelope;
+use crate::key::KeyWriter;
+use crate::model::Cached;
+use crate::protocol::{self, CachedState};
+
+/// A model with the shapes bincode finds hardest: strings, options, sequences, nesting.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Probe {
+    id: i64,
+    name: String,
+    tags: Vec<String>,
+    parent: Option<Box<Probe>>,
+    score: f64,
+}
+
+impl Cached for Probe {
+    type Id<'a> = (&'a str, &'a str);
+    const MODEL_NAME: &'static str = "Probe";
+    const KEY_TEMPLATE: &'static str = "probe:{a}:{b}";
+    const TTL: Duration = Duration::from_secs(1);
+    const NEGATIVE_TTL: Option<Duration> = None;
+    const SCHEMA_FINGERPRINT: u64 = 0x5EED;
+
+    fn id(&self) -> Self::Id<'_> {
+        (&self.name, &self.name)
+    }
+
+    fn write_key(id: Self::Id<'_>, key: &mut KeyWriter) {
+        key.literal("probe:");
+        key.part(id.0);
+        key.literal(":");
+        key.part(id.1);
+    }
+}
+
+/// Reads arbitrary bytes as a cached value, as `find` would; must never panic. `true` when
+/// they decoded to a row.
+pub fn read_value(bytes: &[u8]) -> bool {
+    let _ = Envelope::parse(bytes);
+    matches!(
+        protocol::interpret::<Probe>(Some(bytes), 1 << 20),
+        CachedState::Row(_)
+    )
+}
+
+/// Renders the key of the composite id `(a, b)`.
+pub fn render_key(a: &str, b: &str) -> Vec<u8> {
+    let mut key = KeyWriter::new("fuzz");
+    Probe::write_key((a, b), &mut key);
+    key.into_bytes()
+}
