@@ -7,6 +7,7 @@
 
 pub mod history;
 pub mod models;
+pub mod private_postgres;
 pub mod private_redis;
 pub mod schema;
 pub mod services;

@@ -483,12 +483,16 @@ fn refuse_inside_transaction<M: Cached, C: Connection>(
     conn: &mut C,
     operation: &'static str,
 ) -> Result<(), Error> {
-    if inside_transaction(conn) {
-        return Err(UsageError::InsideTransaction {
+    let status = C::TransactionManager::transaction_manager_status_mut(conn);
+    match status.transaction_depth() {
+        Ok(None) => Ok(()),
+        Ok(Some(_)) => Err(UsageError::InsideTransaction {
             operation,
             model: M::MODEL_NAME,
         }
-        .into());
+        .into()),
+        // A connection whose transaction state broke (it lost its server mid-transaction)
+        // cannot write; that is a database error, not a misuse.
+        Err(error) => Err(Error::Database(error)),
     }
-    Ok(())
 }
