@@ -70,6 +70,8 @@ impl Cache {
             lease_ttl: Duration::from_secs(2),
             lease_wait: Duration::from_millis(50),
             breaker_cooldown: Duration::from_secs(1),
+            #[cfg(feature = "tls")]
+            tls_root_certificate: None,
         }
     }
 
@@ -151,6 +153,9 @@ pub struct CacheBuilder {
     lease_ttl: Duration,
     lease_wait: Duration,
     breaker_cooldown: Duration,
+    /// PEM root certificate(s) to trust for `rediss://` instead of the system's.
+    #[cfg(feature = "tls")]
+    tls_root_certificate: Option<Vec<u8>>,
 }
 
 impl CacheBuilder {
@@ -222,6 +227,14 @@ impl CacheBuilder {
         self
     }
 
+    /// Trusts these PEM root certificates for a `rediss://` URL (a private CA or a self-signed
+    /// server certificate) instead of the system's. Needs the `tls` feature.
+    #[cfg(feature = "tls")]
+    pub fn tls_root_certificate(mut self, pem: &[u8]) -> Self {
+        self.tls_root_certificate = Some(pem.to_vec());
+        self
+    }
+
     /// Checks the settings and creates the cache. Connects lazily.
     pub fn build(self) -> Result<Cache, Error> {
         validate_namespace(&self.namespace)?;
@@ -245,7 +258,7 @@ impl CacheBuilder {
             return Err(ConfigError("lease_wait must not be longer than lease_ttl".into()).into());
         }
         // The client's own error could quote the URL; say only what is wrong.
-        let client = redis::Client::open(self.url.expose()).map_err(|e| {
+        let client = self.client().map_err(|e| {
             ConfigError(format!(
                 "the Redis URL {} is not valid ({:?})",
                 self.url.redacted(),
@@ -272,6 +285,20 @@ impl CacheBuilder {
                 url: self.url,
             }),
         })
+    }
+}
+
+impl CacheBuilder {
+    fn client(&self) -> redis::RedisResult<redis::Client> {
+        #[cfg(feature = "tls")]
+        if let Some(root_cert) = &self.tls_root_certificate {
+            let certificates = redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(root_cert.clone()),
+            };
+            return redis::Client::build_with_tls(self.url.expose(), certificates);
+        }
+        redis::Client::open(self.url.expose())
     }
 }
 

@@ -1,0 +1,178 @@
+//! `rediss://`: a TLS connection to a local `redis-server` whose certificate is signed by a CA
+//! made in the test, trusted with `CacheBuilder::tls_root_certificate`; and a refusal when the
+//! CA is not trusted.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use write_through::Cache;
+use write_through_tests::models::Tag;
+use write_through_tests::{sqlite, unique};
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let status = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl on PATH");
+    assert!(status.success(), "openssl {args:?}");
+}
+
+/// A CA and a server certificate for 127.0.0.1 signed by it.
+fn certificates(dir: &Path) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=write_through test CA",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "1",
+            "-extfile",
+            "server.ext",
+        ],
+    );
+}
+
+struct TlsRedis {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for TlsRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tls_redis(dir: &Path) -> TlsRedis {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let child = Command::new("redis-server")
+        .args([
+            "--port",
+            "0",
+            "--tls-port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .args([
+            "--tls-cert-file",
+            &file("server.pem"),
+            "--tls-key-file",
+            &file("server.key"),
+        ])
+        .args([
+            "--tls-ca-cert-file",
+            &file("ca.pem"),
+            "--tls-auth-clients",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("redis-server on PATH");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "redis-server with TLS did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    TlsRedis { child, port }
+}
+
+#[test]
+fn rediss_with_a_trusted_ca_caches_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    certificates(dir.path());
+    let redis = tls_redis(dir.path());
+    let ca = std::fs::read(dir.path().join("ca.pem")).unwrap();
+    let cache = Cache::builder(&format!("rediss://127.0.0.1:{}", redis.port))
+        .tls_root_certificate(&ca)
+        .build()
+        .unwrap();
+    cache
+        .ping()
+        .expect("a TLS connection verified against the test CA");
+    let (mut conn, _db) = sqlite();
+    let row = Tag {
+        name: format!("tls-{}", unique()),
+        uses: 1,
+    };
+    row.save(&mut conn, &cache).unwrap();
+    assert_eq!(Tag::find(&mut conn, &cache, &row.name).unwrap(), Some(row));
+    assert_eq!(cache.stats().hits, 1);
+}
+
+#[test]
+fn rediss_refuses_a_server_whose_certificate_is_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    certificates(dir.path());
+    let redis = tls_redis(dir.path());
+    // The system's roots do not include the test CA.
+    let cache = Cache::open(&format!("rediss://127.0.0.1:{}", redis.port)).unwrap();
+    let error = cache.ping().unwrap_err();
+    assert_eq!(error.operation(), "connect", "{error}");
+}
