@@ -243,6 +243,24 @@ fn seed(url: &str, keys: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// Deletes what the run cached, so that the shared Redis is left as it was.
+fn remove_keys(redis_url: &str, namespace: &str) -> Result<(), String> {
+    let mut conn = redis::Client::open(redis_url)
+        .and_then(|c| c.get_connection())
+        .map_err(|e| e.to_string())?;
+    let keys: Vec<Vec<u8>> = redis::cmd("KEYS")
+        .arg(format!("{namespace}:*"))
+        .query(&mut conn)
+        .map_err(|e| e.to_string())?;
+    for chunk in keys.chunks(500) {
+        redis::cmd("DEL")
+            .arg(chunk)
+            .query::<()>(&mut conn)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let settings = match settings() {
         Ok(settings) => settings,
@@ -288,6 +306,7 @@ fn main() -> ExitCode {
                 report.queries as f64 / seconds
             );
         }
+        remove_keys(&redis_url, cache.namespace())?;
         let per_op = |r: &Report| r.queries as f64 / r.operations.max(1) as f64;
         println!(
             "database queries per operation: {:.3} -> {:.3} ({:.1}% fewer); cache stats: {:?}",
