@@ -54,6 +54,9 @@ pub struct Workload {
     /// Each thread goes on past `ops_per_thread` until this much time has passed (for fault
     /// tests, whose load must outlast the fault).
     pub at_least: Duration,
+    /// The first value saves write; processes sharing keys use disjoint ranges, so that every
+    /// value names one write.
+    pub first_value: i32,
 }
 
 impl Workload {
@@ -72,6 +75,7 @@ impl Workload {
             ops_per_thread: var("WT_HISTORY_OPS", ops_per_thread as u64) as usize,
             keys: var("WT_HISTORY_KEYS", keys as u64) as usize,
             at_least: Duration::ZERO,
+            first_value: 1,
         }
     }
 }
@@ -90,6 +94,51 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
+}
+
+/// Time since the Unix epoch: one clock for every process on this machine, so that histories
+/// recorded by several processes can be merged and checked together.
+pub fn wall_clock() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// One event per line, for a worker process to hand its history to the test that merges them.
+pub fn to_line(event: &Event) -> String {
+    let op = match event.op {
+        Op::Find(Some(value)) => format!("find {value}"),
+        Op::Find(None) => "find -".to_owned(),
+        Op::Save(value) => format!("save {value}"),
+        Op::Delete => "delete -".to_owned(),
+    };
+    format!(
+        "{} {op} {} {}",
+        event.key,
+        event.invoked.as_nanos(),
+        event.returned.as_nanos()
+    )
+}
+
+/// The inverse of [`to_line`].
+pub fn from_line(line: &str) -> Option<Event> {
+    let mut parts = line.split_whitespace();
+    let key = parts.next()?.parse().ok()?;
+    let (kind, value) = (parts.next()?, parts.next()?);
+    let op = match (kind, value) {
+        ("find", "-") => Op::Find(None),
+        ("find", value) => Op::Find(Some(value.parse().ok()?)),
+        ("save", value) => Op::Save(value.parse().ok()?),
+        ("delete", _) => Op::Delete,
+        _ => return None,
+    };
+    let nanos = |text: &str| text.parse::<u64>().ok().map(Duration::from_nanos);
+    Some(Event {
+        key,
+        op,
+        invoked: nanos(parts.next()?)?,
+        returned: nanos(parts.next()?)?,
+    })
 }
 
 /// The result of one run.
@@ -112,7 +161,7 @@ where
     C: Connection + LoadConnection,
     Tag: DieselOps<C::Backend>,
 {
-    let next_value = AtomicI32::new(1);
+    let next_value = AtomicI32::new(workload.first_value);
     let start = Instant::now();
     let per_thread: Vec<Outcome> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..workload.threads)
@@ -137,7 +186,7 @@ where
                         let key = rng.below(workload.keys);
                         let name = format!("{names}-{key}");
                         let roll = rng.below(100);
-                        let invoked = start.elapsed();
+                        let invoked = wall_clock();
                         let op = match (subject, naive_redis.as_mut()) {
                             (Subject::Library(cache), _) => {
                                 library_op(&mut conn, cache, &name, roll, next_value)
@@ -152,7 +201,7 @@ where
                             ),
                             (Subject::Naive { .. }, None) => unreachable!(),
                         };
-                        let returned = start.elapsed();
+                        let returned = wall_clock();
                         match op {
                             Some(op) => outcome.events.push(Event {
                                 key,

@@ -1,0 +1,42 @@
+//! One process of the multi-process history test: runs the random workload against the shared
+//! PostgreSQL and Redis and prints its history, one event per line, for the test to merge.
+//!
+//! `history_worker <namespace> <names> <process> <seed> <threads> <ops> <keys>`
+
+use write_through::Cache;
+use write_through_tests::history::{self, Subject, Workload};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [namespace, names, process, seed, threads, ops, keys] = args.as_slice() else {
+        eprintln!(
+            "usage: history_worker <namespace> <names> <process> <seed> <threads> <ops> <keys>"
+        );
+        std::process::exit(2);
+    };
+    let number = |text: &str| text.parse::<u64>().expect("a number");
+    let process = number(process);
+    let workload = Workload {
+        seed: number(seed) ^ process.wrapping_mul(0x9E37_79B9),
+        threads: number(threads) as usize,
+        ops_per_thread: number(ops) as usize,
+        keys: number(keys) as usize,
+        at_least: std::time::Duration::ZERO,
+        first_value: 1 + 10_000_000 * process as i32,
+    };
+    let cache = Cache::builder(&write_through_tests::redis_url())
+        .namespace(namespace)
+        .build()
+        .expect("cache");
+    let outcome = history::run(workload, &Subject::Library(cache), names, || {
+        write_through_tests::postgres().expect("PostgreSQL")
+    });
+    for event in &outcome.events {
+        println!("{}", history::to_line(event));
+    }
+    eprintln!(
+        "process {process}: {} operations, {} failed",
+        outcome.events.len(),
+        outcome.failed
+    );
+}
