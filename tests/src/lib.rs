@@ -7,13 +7,15 @@
 
 pub mod history;
 pub mod models;
+pub mod private_cluster;
 pub mod private_postgres;
 pub mod private_redis;
 pub mod schema;
 pub mod services;
 
 pub use services::{
-    TestCache, mysql, postgres, redis_connection, redis_url, sqlite, unique, unique_i32,
+    TestCache, any_redis_connection, cache_builder, cluster_urls, mysql, postgres,
+    redis_connection, redis_url, sqlite, unique, unique_i32,
 };
 
 /// Runs behaviours written once, generic over the Diesel connection, on every backend: for

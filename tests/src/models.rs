@@ -124,3 +124,25 @@ pub struct Document {
     #[diesel(skip_update)]
     pub version: i32,
 }
+
+/// A key template with a hash tag: every session lives in the slot of the literal `{sessions}`,
+/// so that a batch of them is one script call on a cluster.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_tags, primary_key(name))]
+#[write_through(key = "{{sessions}}:tag:{name}", ttl = "5m")]
+pub struct TaggedSession {
+    pub name: String,
+    pub uses: i32,
+}

@@ -109,10 +109,47 @@ pub fn redis_connection() -> Option<redis::Connection> {
     }
 }
 
+/// The Redis Cluster the suites run against instead of one Redis, when `WT_REDIS_CLUSTER_URLS`
+/// (comma-separated seed URLs) is set: `.ci/run` runs the consistency suites a second time so.
+pub fn cluster_urls() -> Option<Vec<String>> {
+    std::env::var("WT_REDIS_CLUSTER_URLS")
+        .ok()
+        .filter(|urls| !urls.is_empty())
+        .map(|urls| urls.split(',').map(str::to_owned).collect())
+}
+
+/// A builder for the Redis the suites use: the cluster when `WT_REDIS_CLUSTER_URLS` is set,
+/// else `REDIS_URL`.
+pub fn cache_builder() -> write_through::CacheBuilder {
+    match cluster_urls() {
+        Some(urls) => Cache::cluster_builder(&urls.iter().map(String::as_str).collect::<Vec<_>>()),
+        None => Cache::builder(&redis_url()),
+    }
+}
+
+/// A plain connection to the suites' Redis (a cluster connection, which routes each key, when
+/// `WT_REDIS_CLUSTER_URLS` is set).
+pub fn any_redis_connection() -> Option<Box<dyn redis::ConnectionLike + Send>> {
+    match cluster_urls() {
+        Some(urls) => {
+            match redis::cluster::ClusterClient::new(urls).and_then(|c| c.get_connection()) {
+                Ok(conn) => Some(Box::new(conn)),
+                Err(error) => {
+                    unavailable("Redis Cluster", "WT_REDIS_CLUSTER_URLS", &error);
+                    None
+                }
+            }
+        }
+        None => {
+            redis_connection().map(|conn| Box::new(conn) as Box<dyn redis::ConnectionLike + Send>)
+        }
+    }
+}
+
 /// A cache in a namespace of its own, whose keys are deleted when it is dropped.
 pub struct TestCache {
     pub cache: Cache,
-    pub redis: redis::Connection,
+    pub redis: Box<dyn redis::ConnectionLike + Send>,
 }
 
 impl TestCache {
@@ -125,9 +162,9 @@ impl TestCache {
     pub fn with(
         configure: impl FnOnce(write_through::CacheBuilder) -> write_through::CacheBuilder,
     ) -> Option<Self> {
-        let redis = redis_connection()?;
+        let redis = any_redis_connection()?;
         let namespace = format!("wt-test-{}", unique());
-        let cache = configure(Cache::builder(&redis_url()).namespace(&namespace))
+        let cache = configure(cache_builder().namespace(&namespace))
             .build()
             .expect("a valid test cache");
         Some(Self { cache, redis })
@@ -143,7 +180,7 @@ impl TestCache {
         let key = self.key(rendered);
         redis::cmd("GET")
             .arg(key)
-            .query(&mut self.redis)
+            .query(&mut *self.redis)
             .expect("GET")
     }
 
@@ -153,7 +190,7 @@ impl TestCache {
         redis::cmd("SET")
             .arg(key)
             .arg(value)
-            .query::<()>(&mut self.redis)
+            .query::<()>(&mut *self.redis)
             .expect("SET");
     }
 
@@ -162,7 +199,7 @@ impl TestCache {
         let key = self.key(rendered);
         redis::cmd("PTTL")
             .arg(key)
-            .query(&mut self.redis)
+            .query(&mut *self.redis)
             .expect("PTTL")
     }
 
@@ -171,7 +208,7 @@ impl TestCache {
         let pattern = format!("{}:*", self.cache.namespace());
         let mut keys: Vec<String> = redis::cmd("KEYS")
             .arg(pattern)
-            .query(&mut self.redis)
+            .query(&mut *self.redis)
             .expect("KEYS");
         keys.sort();
         keys
@@ -182,7 +219,7 @@ impl Drop for TestCache {
     fn drop(&mut self) {
         let keys = self.keys();
         if !keys.is_empty() {
-            let _ = redis::cmd("DEL").arg(keys).query::<()>(&mut self.redis);
+            let _ = redis::cmd("DEL").arg(keys).query::<()>(&mut *self.redis);
         }
     }
 }

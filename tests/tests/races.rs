@@ -18,7 +18,7 @@ use write_through_tests::{TestCache, postgres, unique};
 
 /// The hand-written pattern, on a key space of its own. The cached value is the `uses` column.
 struct Naive<'a> {
-    redis: &'a mut redis::Connection,
+    redis: &'a mut dyn redis::ConnectionLike,
     key: String,
 }
 
@@ -56,7 +56,7 @@ impl Drop for Naive<'_> {
 fn naive<'a>(tc: &'a mut TestCache, name: &str) -> Naive<'a> {
     let key = format!("{}:naive:{name}", tc.cache.namespace());
     Naive {
-        redis: &mut tc.redis,
+        redis: &mut *tc.redis,
         key,
     }
 }
@@ -108,7 +108,7 @@ fn setup() -> Option<Setup> {
 
 /// The test's cache with a short lock TTL, for the tests in which a lock expires.
 fn with_lock_ttl(tc: &TestCache, ttl: Duration) -> Cache {
-    Cache::builder(&write_through_tests::redis_url())
+    write_through_tests::cache_builder()
         .namespace(tc.cache.namespace())
         .lock_ttl(ttl)
         .build()

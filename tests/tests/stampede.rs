@@ -94,14 +94,14 @@ fn a_reader_that_finds_another_process_filling_waits_for_its_value() {
 
     let queries = Arc::new(AtomicUsize::new(0));
     conn.set_instrumentation(QueryCounter(queries.clone()));
-    let mut filler = write_through_tests::redis_connection().unwrap();
+    let mut filler = write_through_tests::any_redis_connection().unwrap();
     let full_key = tc.key(&key);
     let other_process = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(15));
         redis::cmd("SET")
             .arg(full_key)
             .arg(filled)
-            .query::<()>(&mut filler)
+            .query::<()>(&mut *filler)
             .unwrap();
     });
     assert_eq!(

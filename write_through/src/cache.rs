@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::connection::RedisClient;
 use crate::error::{CacheError, ConfigError, Error};
 use crate::flight::Flights;
 use crate::model::Cached;
@@ -56,10 +57,29 @@ impl Cache {
         Self::builder(url).build()
     }
 
+    /// Opens a cache on a Redis Cluster, given the URLs of some of its nodes (the others are
+    /// discovered). Needs the `cluster` feature.
+    #[cfg(feature = "cluster")]
+    pub fn cluster(urls: &[&str]) -> Result<Self, Error> {
+        Self::cluster_builder(urls).build()
+    }
+
+    /// Starts configuring a cache on a Redis Cluster (see [`Cache::cluster`]).
+    #[cfg(feature = "cluster")]
+    pub fn cluster_builder(urls: &[&str]) -> CacheBuilder {
+        let mut builder = Self::builder(urls.first().copied().unwrap_or_default());
+        builder.cluster_urls = urls.iter().map(|url| RedisUrl::new(url)).collect();
+        if urls.is_empty() {
+            builder.cluster_urls.push(RedisUrl::new(""));
+        }
+        builder
+    }
+
     /// Starts configuring a cache on the Redis at `url`.
     pub fn builder(url: &str) -> CacheBuilder {
         CacheBuilder {
             url: RedisUrl::new(url),
+            cluster_urls: Vec::new(),
             namespace: DEFAULT_NAMESPACE.to_owned(),
             connect_timeout: Duration::from_millis(500),
             io_timeout: Duration::from_millis(500),
@@ -143,6 +163,9 @@ const DEFAULT_NAMESPACE: &str = "wt";
 #[must_use = "a builder does nothing until build() is called"]
 pub struct CacheBuilder {
     url: RedisUrl,
+    /// The seed nodes of a Redis Cluster; empty for one Redis.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    cluster_urls: Vec<RedisUrl>,
     namespace: String,
     connect_timeout: Duration,
     io_timeout: Duration,
@@ -289,16 +312,35 @@ impl CacheBuilder {
 }
 
 impl CacheBuilder {
-    fn client(&self) -> redis::RedisResult<redis::Client> {
+    fn client(&self) -> redis::RedisResult<RedisClient> {
+        #[cfg(feature = "cluster")]
+        if !self.cluster_urls.is_empty() {
+            let urls: Vec<&str> = self.cluster_urls.iter().map(RedisUrl::expose).collect();
+            // Bounded: a few retries on MOVED/ASK and failover, each bounded by the timeouts.
+            let builder = redis::cluster::ClusterClient::builder(urls)
+                .connection_timeout(self.connect_timeout)
+                .response_timeout(self.io_timeout)
+                .retries(3);
+            #[cfg(feature = "tls")]
+            let builder = match &self.tls_root_certificate {
+                Some(root_cert) => builder.certs(redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(root_cert.clone()),
+                }),
+                None => builder,
+            };
+            return builder.build().map(RedisClient::Cluster);
+        }
         #[cfg(feature = "tls")]
         if let Some(root_cert) = &self.tls_root_certificate {
             let certificates = redis::TlsCertificates {
                 client_tls: None,
                 root_cert: Some(root_cert.clone()),
             };
-            return redis::Client::build_with_tls(self.url.expose(), certificates);
+            return redis::Client::build_with_tls(self.url.expose(), certificates)
+                .map(RedisClient::Single);
         }
-        redis::Client::open(self.url.expose())
+        redis::Client::open(self.url.expose()).map(RedisClient::Single)
     }
 }
 

@@ -10,11 +10,13 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use redis::{Connection, RedisResult};
+use redis::{RedisResult, Value};
 
 use crate::breaker::{self, Breaker};
+use crate::connection::{Batch, RedisClient, RedisConn};
 use crate::error::CacheError;
 use crate::scripts;
+use crate::slot;
 use crate::stats::{Counters, Event};
 
 /// The label for events that belong to no one model.
@@ -61,39 +63,13 @@ fn evalsha_keys(script: &redis::Script, keys: &[&[u8]]) -> redis::Cmd {
     cmd
 }
 
-/// `EVALSHA sha 1 key`, to which the caller adds the arguments.
-fn evalsha(script: &redis::Script, key: &[u8]) -> redis::Cmd {
-    let mut cmd = redis::cmd("EVALSHA");
-    cmd.arg(script.get_hash()).arg(1).arg(key);
-    cmd
-}
-
-/// Runs a pipeline of `EVALSHA`s; after a restarted Redis answers `NOSCRIPT`, loads the scripts
-/// and runs it once more (every script is safe to run twice: they compare before they write).
-fn query_loading_scripts<T: redis::FromRedisValue>(
-    pipeline: &redis::Pipeline,
-    conn: &mut Connection,
-) -> RedisResult<T> {
-    match pipeline.query(conn) {
-        Err(error)
-            if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
-        {
-            for script in scripts::all() {
-                script.load(conn)?;
-            }
-            pipeline.query(conn)
-        }
-        result => result,
-    }
-}
-
 fn millis(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 
 pub(crate) struct Store {
-    client: redis::Client,
-    idle: Mutex<Vec<Connection>>,
+    client: RedisClient,
+    idle: Mutex<Vec<RedisConn>>,
     max_idle: usize,
     connect_timeout: Duration,
     io_timeout: Duration,
@@ -106,7 +82,7 @@ pub(crate) struct Store {
 
 impl Store {
     pub(crate) fn new(
-        client: redis::Client,
+        client: RedisClient,
         max_idle: usize,
         connect_timeout: Duration,
         io_timeout: Duration,
@@ -264,28 +240,49 @@ impl Store {
         .map(drop)
     }
 
-    /// One round trip for a batch read: per key, `Some(value)` when Redis holds one, `None`
-    /// when the key was empty and is now leased to `lease`. One script call per
-    /// [`BATCH_CHUNK`] keys, pipelined.
+    /// Keys of one batch, grouped for script calls: chunks of [`BATCH_CHUNK`] positions, and
+    /// on a cluster one group per hash slot (a script's keys must share a slot).
+    fn groups(&self, keys: &[&[u8]]) -> Vec<Vec<usize>> {
+        if self.client.is_cluster() {
+            slot::group_by_slot(keys, BATCH_CHUNK)
+        } else {
+            let positions: Vec<usize> = (0..keys.len()).collect();
+            positions
+                .chunks(BATCH_CHUNK)
+                .map(<[usize]>::to_vec)
+                .collect()
+        }
+    }
+
+    /// One round trip for a batch read (one per slot on a cluster): per key, `Some(value)`
+    /// when Redis holds one, `None` when the key was empty and is now leased to `lease`.
     pub(crate) fn get_or_lease_many(
         &self,
         keys: &[&[u8]],
         lease: &[u8],
         ttl: Duration,
     ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
-        let mut pipeline = redis::pipe();
-        for chunk in keys.chunks(BATCH_CHUNK) {
-            let mut cmd = evalsha_keys(&scripts::GET_OR_LEASE_MANY, chunk);
-            pipeline.add_command(cmd.arg(lease).arg(millis(ttl)).clone());
+        let groups = self.groups(keys);
+        let mut batch = Batch::default();
+        for group in &groups {
+            let group_keys: Vec<&[u8]> = group.iter().map(|&i| keys[i]).collect();
+            let mut cmd = evalsha_keys(&scripts::GET_OR_LEASE_MANY, &group_keys);
+            batch.add(cmd.arg(lease).arg(millis(ttl)).clone());
         }
-        let replies: Vec<Vec<Option<Vec<u8>>>> = self.run("GET_OR_LEASE", |conn| {
-            query_loading_scripts(&pipeline, conn)
-        })?;
-        Ok(replies.into_iter().flatten().collect())
+        let replies: Vec<Vec<Option<Vec<u8>>>> =
+            self.run("GET_OR_LEASE", |conn| batch.query(conn))?;
+        let mut values = vec![None; keys.len()];
+        for (group, reply) in groups.iter().zip(replies) {
+            for (&position, value) in group.iter().zip(reply) {
+                values[position] = value;
+            }
+        }
+        Ok(values)
     }
 
-    /// One round trip after a batch read: fill what we leased, release leases with nothing to
-    /// fill, and delete unusable values that are still exactly what was read.
+    /// One round trip after a batch read (one per slot on a cluster): fill what we leased,
+    /// release leases with nothing to fill, and delete unusable values that are still exactly
+    /// what was read. Returns, per fill, whether it was filled.
     pub(crate) fn settle_many(
         &self,
         lease: &[u8],
@@ -293,39 +290,44 @@ impl Store {
         releases: &[&[u8]],
         unusable: &[(&[u8], &[u8])],
     ) -> Result<Vec<bool>, CacheError> {
-        let mut pipeline = redis::pipe();
-        let mut calls = 0;
-        for chunk in fills.chunks(BATCH_CHUNK) {
-            let keys: Vec<&[u8]> = chunk.iter().map(|(key, _, _)| *key).collect();
+        let mut batch = Batch::default();
+        let fill_keys: Vec<&[u8]> = fills.iter().map(|(key, _, _)| *key).collect();
+        let fill_groups = self.groups(&fill_keys);
+        for group in &fill_groups {
+            let keys: Vec<&[u8]> = group.iter().map(|&i| fill_keys[i]).collect();
             let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, &keys);
-            cmd.arg(lease).arg(chunk.len()).arg(0);
-            for (_, value, ttl) in chunk {
-                cmd.arg(value.as_slice()).arg(millis(*ttl));
+            cmd.arg(lease).arg(group.len()).arg(0);
+            for &i in group {
+                cmd.arg(fills[i].1.as_slice()).arg(millis(fills[i].2));
             }
-            pipeline.add_command(cmd);
-            calls += 1;
+            batch.add(cmd);
         }
-        for chunk in releases.chunks(BATCH_CHUNK) {
-            let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, chunk);
-            pipeline
-                .add_command(cmd.arg(lease).arg(0).arg(chunk.len()).clone())
-                .ignore();
+        for group in self.groups(releases) {
+            let keys: Vec<&[u8]> = group.iter().map(|&i| releases[i]).collect();
+            let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, &keys);
+            batch.add_ignored(cmd.arg(lease).arg(0).arg(keys.len()).clone());
         }
-        for chunk in unusable.chunks(BATCH_CHUNK) {
-            let keys: Vec<&[u8]> = chunk.iter().map(|(key, _)| *key).collect();
+        let unusable_keys: Vec<&[u8]> = unusable.iter().map(|(key, _)| *key).collect();
+        for group in self.groups(&unusable_keys) {
+            let keys: Vec<&[u8]> = group.iter().map(|&i| unusable_keys[i]).collect();
             let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, &keys);
             cmd.arg(lease).arg(0).arg(0);
-            for (_, bytes) in chunk {
-                cmd.arg(*bytes);
+            for &i in &group {
+                cmd.arg(unusable[i].1);
             }
-            pipeline.add_command(cmd).ignore();
+            batch.add_ignored(cmd);
         }
-        if calls == 0 && releases.is_empty() && unusable.is_empty() {
+        if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let filled: Vec<Vec<i64>> =
-            self.run("FILL", |conn| query_loading_scripts(&pipeline, conn))?;
-        Ok(filled.into_iter().flatten().map(|f| f == 1).collect())
+        let replies: Vec<Vec<i64>> = self.run("FILL", |conn| batch.query(conn))?;
+        let mut filled = vec![false; fills.len()];
+        for (group, reply) in fill_groups.iter().zip(replies) {
+            for (&position, outcome) in group.iter().zip(reply) {
+                filled[position] = outcome == 1;
+            }
+        }
+        Ok(filled)
     }
 
     /// `PING`.
@@ -351,7 +353,7 @@ impl Store {
     fn run<T>(
         &self,
         operation: &'static str,
-        command: impl FnOnce(&mut Connection) -> RedisResult<T>,
+        command: impl FnOnce(&mut RedisConn) -> RedisResult<T>,
     ) -> Result<T, CacheError> {
         if !self.breaker.allows() {
             self.counters.record(Event::CacheError, ANY_MODEL);
@@ -392,20 +394,18 @@ impl Store {
         CacheError::new(operation, error)
     }
 
-    fn deliver_owed(&self, conn: &mut Connection) -> RedisResult<()> {
+    fn deliver_owed(&self, conn: &mut RedisConn) -> RedisResult<()> {
         let mut owed = self
             .owed
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let keys: Vec<&Vec<u8>> = owed.iter().collect();
         for chunk in keys.chunks(DEL_CHUNK) {
-            let mut pipeline = redis::pipe();
+            let mut batch = Batch::default();
             for key in chunk {
-                pipeline
-                    .add_command(evalsha(&scripts::INVALIDATE, key))
-                    .ignore();
+                batch.add_ignored(evalsha_keys(&scripts::INVALIDATE, &[key.as_slice()]));
             }
-            query_loading_scripts::<()>(&pipeline, conn)?;
+            batch.query::<Value>(conn)?;
         }
         let delivered = owed.len() as u64;
         owed.clear();
@@ -427,24 +427,19 @@ impl Store {
         }
     }
 
-    fn checkout(&self) -> RedisResult<Connection> {
+    fn checkout(&self) -> RedisResult<RedisConn> {
         let pooled = self
             .idle
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .pop();
-        if let Some(conn) = pooled {
-            return Ok(conn);
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => self.client.connect(self.connect_timeout, self.io_timeout),
         }
-        let conn = self
-            .client
-            .get_connection_with_timeout(self.connect_timeout)?;
-        conn.set_read_timeout(Some(self.io_timeout))?;
-        conn.set_write_timeout(Some(self.io_timeout))?;
-        Ok(conn)
     }
 
-    fn checkin(&self, conn: Connection) {
+    fn checkin(&self, conn: RedisConn) {
         let mut idle = self
             .idle
             .lock()

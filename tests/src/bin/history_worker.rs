@@ -1,7 +1,8 @@
 //! One process of the multi-process history test: runs the random workload against the shared
 //! PostgreSQL and Redis and prints its history, one event per line, for the test to merge.
 //!
-//! `history_worker <namespace> <names> <process> <seed> <threads> <ops> <keys>`
+//! `history_worker <namespace> <names> <process> <seed> <threads> <ops> <keys>`, with
+//! `WT_CLUSTER_URLS` for a Redis Cluster.
 
 use write_through::Cache;
 use write_through_tests::history::{self, Subject, Workload};
@@ -24,10 +25,12 @@ fn main() {
         at_least: std::time::Duration::ZERO,
         first_value: 1 + 10_000_000 * process as i32,
     };
-    let cache = Cache::builder(&write_through_tests::redis_url())
-        .namespace(namespace)
-        .build()
-        .expect("cache");
+    // WT_CLUSTER_URLS (comma-separated) points the worker at a Redis Cluster.
+    let builder = match std::env::var("WT_CLUSTER_URLS") {
+        Ok(urls) => Cache::cluster_builder(&urls.split(',').collect::<Vec<_>>()),
+        Err(_) => Cache::builder(&write_through_tests::redis_url()),
+    };
+    let cache = builder.namespace(namespace).build().expect("cache");
     let outcome = history::run(workload, &Subject::Library(cache), names, || {
         write_through_tests::postgres().expect("PostgreSQL")
     });

@@ -1,0 +1,178 @@
+//! A Redis Cluster of a test's own: three masters and three replicas of `redis-server` on free
+//! ports, created with `redis-cli --cluster create`, torn down when dropped. The same steps by
+//! hand: `scripts/local-cluster.sh`.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct PrivateCluster {
+    nodes: Vec<(u16, Option<Child>)>,
+    _dir: tempfile::TempDir,
+}
+
+impl PrivateCluster {
+    /// Starts six nodes, joins them (one replica per master) and waits for `cluster_state:ok`.
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ports: Vec<u16> = (0..6).map(|_| free_port()).collect();
+        let nodes = ports
+            .iter()
+            .map(|&port| {
+                let node_dir = dir.path().join(port.to_string());
+                std::fs::create_dir_all(&node_dir).expect("node dir");
+                let child = Command::new("redis-server")
+                    .args([
+                        "--port",
+                        &port.to_string(),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                    ])
+                    .args([
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                    ])
+                    .args([
+                        "--cluster-node-timeout",
+                        "1000",
+                        "--cluster-replica-validity-factor",
+                        "0",
+                    ])
+                    .current_dir(&node_dir)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("redis-server on PATH");
+                (port, Some(child))
+            })
+            .collect();
+        let cluster = Self { nodes, _dir: dir };
+        for &port in &ports {
+            cluster.wait_for(port, |reply| reply == "PONG", &["PING"]);
+        }
+        let addresses: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+        let status = Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(&addresses)
+            .args(["--cluster-replicas", "1", "--cluster-yes"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("redis-cli on PATH");
+        assert!(status.success(), "redis-cli --cluster create failed");
+        for &port in &ports {
+            cluster.wait_for(
+                port,
+                |info| info.contains("cluster_state:ok"),
+                &["CLUSTER", "INFO"],
+            );
+        }
+        cluster
+    }
+
+    /// The seed URLs of the nodes.
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes
+            .iter()
+            .map(|(port, _)| format!("redis://127.0.0.1:{port}"))
+            .collect()
+    }
+
+    /// The port of a node that is a master now.
+    pub fn a_master(&self) -> u16 {
+        for (port, child) in &self.nodes {
+            if child.is_some()
+                && info(*port, &["ROLE"]).is_some_and(|role| role.starts_with("master"))
+            {
+                return *port;
+            }
+        }
+        panic!("no master left");
+    }
+
+    /// SIGKILL one node.
+    pub fn kill(&mut self, port: u16) {
+        let node = self.nodes.iter_mut().find(|(p, _)| *p == port);
+        if let Some(mut child) = node.and_then(|(_, child)| child.take()) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Waits until every live node says `cluster_state:ok` (after a failover).
+    pub fn wait_until_healthy(&self) {
+        for (port, child) in &self.nodes {
+            if child.is_some() {
+                self.wait_for(
+                    *port,
+                    |info| info.contains("cluster_state:ok"),
+                    &["CLUSTER", "INFO"],
+                );
+            }
+        }
+    }
+
+    fn wait_for(&self, port: u16, ready: impl Fn(&str) -> bool, command: &[&str]) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if info(port, command).is_some_and(|reply| ready(&reply)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("redis node {port} not ready for {command:?}");
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.nodes {
+            if let Some(mut child) = child.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+}
+
+/// A command's reply from one node, as text.
+fn info(port: u16, command: &[&str]) -> Option<String> {
+    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).ok()?;
+    let mut conn = client
+        .get_connection_with_timeout(Duration::from_millis(300))
+        .ok()?;
+    let mut cmd = redis::cmd(command[0]);
+    for arg in &command[1..] {
+        cmd.arg(*arg);
+    }
+    match cmd.query::<redis::Value>(&mut conn).ok()? {
+        redis::Value::SimpleString(text) => Some(text),
+        redis::Value::BulkString(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        redis::Value::VerbatimString { text, .. } => Some(text),
+        redis::Value::Array(items) => items.first().and_then(|first| match first {
+            redis::Value::BulkString(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+            redis::Value::SimpleString(text) => Some(text.clone()),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn free_port() -> u16 {
+    // Cluster nodes also listen on port + 10000 (the bus): keep both free and in range.
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("bind")
+            .port();
+        if port < 55_000 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
+            return port;
+        }
+    }
+}

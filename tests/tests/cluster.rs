@@ -1,0 +1,292 @@
+//! The same library on a Redis Cluster (three masters, three replicas, started by the test):
+//! every operation, batches split by slot, hash tags, a race, the randomized history, several
+//! processes, and a failover under load.
+
+use std::thread;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use write_through::pause::{self, FIND_LOADED};
+use write_through::{Cache, DieselOps};
+use write_through_tests::history::{self, Subject, Workload};
+use write_through_tests::models::{NewUser, Tag, TaggedSession, User};
+use write_through_tests::private_cluster::PrivateCluster;
+use write_through_tests::{postgres, unique};
+
+fn cache_on(cluster: &PrivateCluster) -> Cache {
+    let urls = cluster.urls();
+    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+    Cache::cluster_builder(&urls)
+        .namespace(&format!("wt-cluster-{}", unique()))
+        .connect_timeout(Duration::from_millis(500))
+        .io_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap()
+}
+
+fn slot_of(cluster: &PrivateCluster, key: &[u8]) -> i64 {
+    let url = &cluster.urls()[0];
+    let mut conn = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    redis::cmd("CLUSTER")
+        .arg("KEYSLOT")
+        .arg(key)
+        .query(&mut conn)
+        .unwrap()
+}
+
+/// Every behaviour on one cluster, one after the other (a cluster takes seconds to start).
+#[test]
+fn on_a_cluster_every_operation_keeps_its_guarantees() {
+    let Some(mut conn) = postgres() else { return };
+    let cluster = PrivateCluster::start();
+    let cache = cache_on(&cluster);
+    single_rows_round_trip(&mut conn, &cache);
+    batches_split_by_slot_and_cost_one_query(&mut conn, &cache);
+    hash_tags_keep_keys_together_and_user_data_cannot_form_one(&cluster, &cache);
+    a_fill_that_read_before_an_update_cannot_overwrite_it(&mut conn, &cache);
+    the_randomized_history_has_no_stale_read(&cache);
+    three_processes_share_the_cluster_without_stale_reads(&cluster, &cache);
+}
+
+fn single_rows_round_trip(conn: &mut PgConnection, cache: &Cache) {
+    let user = User::create(
+        conn,
+        cache,
+        &NewUser {
+            email: format!("c-{}@x", unique()),
+            name: "c".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        User::find(conn, cache, &user.id).unwrap(),
+        Some(user.clone())
+    );
+    assert_eq!(cache.stats().hits, 1, "served by the cluster");
+    let mut tag = Tag {
+        name: format!("c-{}", unique()),
+        uses: 1,
+    };
+    tag.save(conn, cache).unwrap();
+    tag.uses = 2;
+    tag.save(conn, cache).unwrap();
+    assert_eq!(
+        Tag::find(conn, cache, &tag.name).unwrap(),
+        Some(tag.clone())
+    );
+    assert!(Tag::delete(conn, cache, &tag.name).unwrap());
+    assert_eq!(Tag::find(conn, cache, &tag.name).unwrap(), None);
+    assert!(User::delete(conn, cache, &user.id).unwrap());
+}
+
+fn batches_split_by_slot_and_cost_one_query(conn: &mut PgConnection, cache: &Cache) {
+    let run = unique();
+    let tags: Vec<Tag> = (0..100)
+        .map(|i| Tag {
+            name: format!("cb-{run}-{i}"),
+            uses: i,
+        })
+        .collect();
+    for tag in &tags {
+        tag.save(conn, cache).unwrap();
+        cache.invalidate::<Tag>(&tag.name).unwrap();
+    }
+    let fills = cache.stats().fills;
+    let cold = Tag::find_many(conn, cache, tags.iter().map(|t| &t.name)).unwrap();
+    assert_eq!(cold, tags.iter().cloned().map(Some).collect::<Vec<_>>());
+    assert_eq!(
+        cache.stats().fills - fills,
+        100,
+        "every row filled, across slots"
+    );
+    let hits = cache.stats().hits;
+    let warm = Tag::find_many(conn, cache, tags.iter().map(|t| &t.name)).unwrap();
+    assert_eq!(warm, cold);
+    assert_eq!(cache.stats().hits - hits, 100);
+}
+
+fn hash_tags_keep_keys_together_and_user_data_cannot_form_one(
+    cluster: &PrivateCluster,
+    cache: &Cache,
+) {
+    let (a, b) = (format!("s-{}", unique()), "{sessions}".to_owned());
+    let (key_a, key_b) = (
+        cache.key::<TaggedSession>(&a),
+        cache.key::<TaggedSession>(&b),
+    );
+    assert_eq!(
+        slot_of(cluster, &key_a),
+        slot_of(cluster, &key_b),
+        "the template's {{sessions}} tag"
+    );
+    assert_eq!(slot_of(cluster, &key_a), slot_of(cluster, b"sessions"));
+    // In a template without a tag, braces in user data are escaped and never become one.
+    assert_ne!(
+        slot_of(cluster, &cache.key::<Tag>(&b)),
+        slot_of(cluster, b"sessions")
+    );
+}
+
+fn a_fill_that_read_before_an_update_cannot_overwrite_it(conn: &mut PgConnection, cache: &Cache) {
+    let name = format!("cr-{}", unique());
+    Tag {
+        name: name.clone(),
+        uses: 1,
+    }
+    .save(conn, cache)
+    .unwrap();
+    cache.invalidate::<Tag>(&name).unwrap();
+    let gate = pause::arm(FIND_LOADED, &cache.key::<Tag>(&name));
+    let (reader_cache, reader_name) = (cache.clone(), name.clone());
+    let reader = thread::spawn(move || {
+        let mut conn = postgres().unwrap();
+        Tag::find(&mut conn, &reader_cache, &reader_name).unwrap()
+    });
+    gate.wait_until_reached();
+    Tag {
+        name: name.clone(),
+        uses: 2,
+    }
+    .save(conn, cache)
+    .unwrap();
+    gate.release();
+    assert_eq!(reader.join().unwrap().map(|t| t.uses), Some(1));
+    assert_eq!(
+        Tag::find(conn, cache, &name).unwrap().map(|t| t.uses),
+        Some(2)
+    );
+}
+
+fn the_randomized_history_has_no_stale_read(cache: &Cache) {
+    let workload = Workload::from_env(4, 250, 3);
+    let names = format!("ch-{}", unique());
+    let outcome = history::run(workload, &Subject::Library(cache.clone()), &names, || {
+        postgres().unwrap()
+    });
+    let stale = history::stale_reads(&outcome.events);
+    println!(
+        "cluster history: {} operations, {} failed, {} stale",
+        outcome.events.len(),
+        outcome.failed,
+        stale.len()
+    );
+    assert_eq!(outcome.failed, 0);
+    assert!(stale.is_empty(), "seed {}: {stale:#?}", workload.seed);
+}
+
+fn three_processes_share_the_cluster_without_stale_reads(cluster: &PrivateCluster, cache: &Cache) {
+    let names = format!("cp-{}", unique());
+    let seed = unique();
+    let children: Vec<_> = (0..3)
+        .map(|process| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_history_worker"))
+                .args([
+                    cache.namespace(),
+                    &names,
+                    &process.to_string(),
+                    &seed.to_string(),
+                    "2",
+                    "200",
+                    "3",
+                ])
+                .env("WT_CLUSTER_URLS", cluster.urls().join(","))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut events = Vec::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        events.extend(
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .map(|l| history::from_line(l).unwrap()),
+        );
+    }
+    let stale = history::stale_reads(&events);
+    println!(
+        "cluster, 3 processes: {} operations merged, {} stale",
+        events.len(),
+        stale.len()
+    );
+    assert_eq!(events.len(), 3 * 2 * 200);
+    assert!(stale.is_empty(), "seed {seed}: {stale:#?}");
+}
+
+#[test]
+fn a_master_killed_under_load_fails_over_without_stale_reads() {
+    let Some(mut conn) = postgres() else { return };
+    let mut cluster = PrivateCluster::start();
+    let cache = cache_on(&cluster);
+    let workload = Workload {
+        at_least: Duration::from_secs(5),
+        ..Workload::from_env(4, 100, 6)
+    };
+    let names = format!("cf-{}", unique());
+    let master = cluster.a_master();
+    let outcome = thread::scope(|scope| {
+        let cluster = &mut cluster;
+        scope.spawn(move || {
+            thread::sleep(Duration::from_millis(800));
+            cluster.kill(master);
+        });
+        history::run(workload, &Subject::Library(cache.clone()), &names, || {
+            postgres().unwrap()
+        })
+    });
+    cluster.wait_until_healthy();
+    let slowest = outcome
+        .events
+        .iter()
+        .map(|e| e.returned - e.invoked)
+        .max()
+        .unwrap_or_default();
+    let stale = history::stale_reads(&outcome.events);
+    println!(
+        "failover: {} operations, {} failed, slowest {slowest:?}, {} stale, cache errors {}",
+        outcome.events.len(),
+        outcome.failed,
+        stale.len(),
+        cache.stats().cache_errors
+    );
+    assert_eq!(
+        outcome.failed, 0,
+        "the database serves every operation through the failover"
+    );
+    assert!(
+        slowest < Duration::from_secs(10),
+        "an operation took {slowest:?}"
+    );
+    assert!(stale.is_empty(), "seed {}: {stale:#?}", workload.seed);
+    for key in 0..workload.keys {
+        let name = format!("{names}-{key}");
+        assert_eq!(
+            Tag::find(&mut conn, &cache, &name).unwrap(),
+            Tag::load(&mut conn, &name).unwrap()
+        );
+    }
+    // The healed cluster caches again (the breaker's probe found the promoted replica).
+    thread::sleep(Duration::from_millis(1200));
+    let row = Tag {
+        name: format!("{names}-after"),
+        uses: 1,
+    };
+    row.save(&mut conn, &cache).unwrap();
+    let hits = cache.stats().hits;
+    assert_eq!(Tag::find(&mut conn, &cache, &row.name).unwrap(), Some(row));
+    assert_eq!(
+        cache.stats().hits,
+        hits + 1,
+        "served by the cluster after the failover"
+    );
+}
