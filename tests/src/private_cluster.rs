@@ -4,6 +4,7 @@
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct PrivateCluster {
@@ -11,9 +12,20 @@ pub struct PrivateCluster {
     _dir: tempfile::TempDir,
 }
 
+/// One private cluster at a time per test binary (six servers and their bus ports each): taken
+/// in `start`, given back in `drop`.
+static BUSY: Mutex<bool> = Mutex::new(false);
+static FREED: Condvar = Condvar::new();
+
 impl PrivateCluster {
     /// Starts six nodes, joins them (one replica per master) and waits for `cluster_state:ok`.
     pub fn start() -> Self {
+        let busy = BUSY.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut busy = FREED
+            .wait_while(busy, |busy| *busy)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *busy = true;
+        drop(busy);
         let dir = tempfile::tempdir().expect("temp dir");
         let ports: Vec<u16> = (0..6).map(|_| free_port()).collect();
         let nodes = ports
@@ -57,15 +69,17 @@ impl PrivateCluster {
             cluster.wait_for(port, |reply| reply == "PONG", &["PING"]);
         }
         let addresses: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
-        let status = Command::new("redis-cli")
+        let created = Command::new("redis-cli")
             .args(["--cluster", "create"])
             .args(&addresses)
             .args(["--cluster-replicas", "1", "--cluster-yes"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
+            .output()
             .expect("redis-cli on PATH");
-        assert!(status.success(), "redis-cli --cluster create failed");
+        assert!(
+            created.status.success(),
+            "redis-cli --cluster create failed: {}",
+            String::from_utf8_lossy(&created.stdout)
+        );
         for &port in &ports {
             cluster.wait_for(
                 port,
@@ -138,6 +152,8 @@ impl Drop for PrivateCluster {
                 let _ = child.wait();
             }
         }
+        *BUSY.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = false;
+        FREED.notify_all();
     }
 }
 
