@@ -177,6 +177,53 @@ fn on_postgres(c: &mut Criterion) {
     suite(c, "postgres", &mut conn);
 }
 
+/// With `WT_BENCH_CLUSTER_URLS` (e.g. from `scripts/local-cluster.sh start`): find hit and
+/// find_many on a Redis Cluster, beside the same on one Redis.
+fn on_a_cluster(c: &mut Criterion) {
+    let Ok(urls) = std::env::var("WT_BENCH_CLUSTER_URLS") else {
+        return;
+    };
+    let urls: Vec<&str> = urls.split(',').collect();
+    let mut conn = postgres();
+    for (name, cache) in [
+        ("standalone", cache()),
+        (
+            "cluster",
+            Cache::cluster_builder(&urls)
+                .namespace("wt-bench")
+                .build()
+                .expect("cluster"),
+        ),
+    ] {
+        let ids: Vec<i64> = (1..=MANY).collect();
+        for &id in &ids {
+            User::sample(id).save(&mut conn, &cache).expect("seed");
+        }
+        let mut group = c.benchmark_group(format!("topology/{name}"));
+        group.bench_function("find_hit", |b| {
+            b.iter(|| User::find(&mut conn, &cache, &HOT).unwrap())
+        });
+        group.bench_function("find_many_100_warm", |b| {
+            b.iter(|| User::find_many(&mut conn, &cache, &ids).unwrap())
+        });
+        group.bench_function("find_many_100_cold", |b| {
+            b.iter_batched(
+                || {
+                    for id in &ids {
+                        cache.invalidate::<User>(id).unwrap();
+                    }
+                },
+                |()| User::find_many(&mut conn, &cache, &ids).unwrap(),
+                BatchSize::PerIteration,
+            )
+        });
+        group.finish();
+        for id in &ids {
+            cache.invalidate::<User>(id).unwrap();
+        }
+    }
+}
+
 fn on_sqlite(c: &mut Criterion) {
     let (mut conn, _dir) = sqlite();
     suite(c, "sqlite", &mut conn);
@@ -192,6 +239,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = on_postgres, on_sqlite
+    targets = on_postgres, on_sqlite, on_a_cluster
 }
 criterion_main!(benches);

@@ -412,6 +412,67 @@ where
     assert_eq!(tc.cache.stats().unreadable_values, 3);
 }
 
+fn a_failed_write_never_puts_back_a_readers_lease<C>(conn: &mut C, tc: &mut TestCache)
+where
+    C: Connection + LoadConnection,
+    User: DieselOps<C::Backend>,
+    for<'a> User: DieselCreate<C::Backend, C, &'a NewUser>,
+{
+    let first = create_user(conn, tc, "lease-a");
+    let second = create_user(conn, tc, "lease-b");
+    tc.put_raw(
+        &format!("user:{}", second.id),
+        b"WT\x01\x04a-reader-that-gave-up",
+    );
+    let clash = User {
+        email: first.email.clone(),
+        ..second.clone()
+    };
+    assert!(clash.save(conn, &tc.cache).is_err());
+    assert_eq!(
+        tc.raw(&format!("user:{}", second.id)),
+        None,
+        "the abandoned lease is not restored"
+    );
+    assert_eq!(
+        User::find(conn, &tc.cache, &second.id).unwrap(),
+        Some(second)
+    );
+}
+
+fn a_key_of_another_type_in_our_namespace_never_jams_the_cache<C>(conn: &mut C, tc: &mut TestCache)
+where
+    C: Connection + LoadConnection,
+    Tag: DieselOps<C::Backend>,
+{
+    let row = Tag {
+        name: format!("hash-{}", unique()),
+        uses: 1,
+    };
+    let key = tc.key(&format!("tag:{}", row.name));
+    redis::cmd("HSET")
+        .arg(&key)
+        .arg("field")
+        .arg("value")
+        .query::<()>(&mut *tc.redis)
+        .unwrap();
+    row.save(conn, &tc.cache).unwrap();
+    assert_eq!(
+        Tag::find(conn, &tc.cache, &row.name).unwrap(),
+        Some(row.clone())
+    );
+    assert_eq!(
+        Tag::find_many(conn, &tc.cache, [&row.name]).unwrap(),
+        vec![Some(row)]
+    );
+    assert_eq!(
+        tc.cache.stats().pending_invalidations,
+        0,
+        "nothing owed, nothing stuck"
+    );
+    tc.cache.ping().unwrap();
+}
+
 fn a_row_whose_key_is_too_long_is_served_from_the_database<C>(conn: &mut C, tc: &mut TestCache)
 where
     C: Connection + LoadConnection,
@@ -490,6 +551,8 @@ write_through_tests::on_every_backend!(
     an_old_schema_value_is_a_miss_that_refills,
     garbage_under_a_key_is_a_miss_that_refills,
     composite_and_string_keys_round_trip,
+    a_failed_write_never_puts_back_a_readers_lease,
+    a_key_of_another_type_in_our_namespace_never_jams_the_cache,
 );
 
 // Not on MySQL, whose VARCHAR(191) key column cannot hold such a key.

@@ -213,3 +213,78 @@ fn create_inserts_exactly_one_row() {
         "rolled back"
     );
 }
+
+#[test]
+fn a_save_under_another_spelling_inside_a_transaction_locks_the_stored_key_on_mysql() {
+    let (Some(mut conn), Some(mut reader), Some(mut tc)) = (mysql(), mysql(), TestCache::new())
+    else {
+        return;
+    };
+    let name = format!("txspell-{}", unique());
+    Tag {
+        name: name.clone(),
+        uses: 1,
+    }
+    .save(&mut conn, &tc.cache)
+    .unwrap();
+    let cache = tc.cache.clone();
+    cache
+        .transaction(&mut conn, |conn| {
+            Tag {
+                name: name.to_uppercase(),
+                uses: 2,
+            }
+            .save(conn, &cache)?;
+            // Before the commit, a reader elsewhere must not fill the stored key with uses 1.
+            assert_eq!(
+                Tag::find(&mut reader, &cache, &name)
+                    .unwrap()
+                    .map(|t| t.uses),
+                Some(1)
+            );
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    assert_eq!(
+        Tag::find(&mut conn, &tc.cache, &name)
+            .unwrap()
+            .map(|t| t.uses),
+        Some(2)
+    );
+    let _ = tc.keys();
+}
+
+#[test]
+fn a_batch_with_both_spellings_of_a_key_answers_both_and_caches_no_absence_on_mysql() {
+    let (Some(mut conn), Some(mut tc)) = (mysql(), TestCache::new()) else {
+        return;
+    };
+    let name = format!("both-{}", unique());
+    Tag {
+        name: name.clone(),
+        uses: 1,
+    }
+    .save(&mut conn, &tc.cache)
+    .unwrap();
+    tc.cache.invalidate::<Tag>(&name).unwrap();
+    let upper = name.to_uppercase();
+    let found = Tag::find_many(&mut conn, &tc.cache, [&name, &upper]).unwrap();
+    assert_eq!(
+        found
+            .iter()
+            .map(|t| t.as_ref().map(|t| t.uses))
+            .collect::<Vec<_>>(),
+        vec![Some(1), Some(1)]
+    );
+    assert_eq!(
+        tc.raw(&format!("tag:{upper}")),
+        None,
+        "no absence cached for the alias"
+    );
+    assert_eq!(
+        Tag::find(&mut conn, &tc.cache, &upper)
+            .unwrap()
+            .map(|t| t.uses),
+        Some(1)
+    );
+}

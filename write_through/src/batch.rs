@@ -60,6 +60,9 @@ where
     let _span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
     let inner = cache.inner();
     let ids: Vec<M::Id<'a>> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let keys: Vec<Vec<u8>> = ids.iter().map(|&id| key_of::<M>(inner, id)).collect();
     let mut distinct: HashMap<&[u8], usize> = HashMap::with_capacity(keys.len());
     let mut firsts: Vec<usize> = Vec::new(); // position of each distinct key's first id
@@ -168,7 +171,32 @@ where
         .iter()
         .filter(|&&slot| loaded.contains_key(distinct_keys[slot]))
         .count();
-    let aliased = matched < loaded.len();
+    let mut aliased = matched < loaded.len();
+    // Both spellings requested ("foo" and "FOO") match one row to one of them: the other finds
+    // nothing, which would be cached as absent. Asking the database again for the ids that
+    // found nothing tells a real absence (no row) from an alias (a row under another key).
+    let absent: Vec<M::Id<'a>> = to_load
+        .iter()
+        .filter(|&&slot| !loaded.contains_key(distinct_keys[slot]))
+        .map(|&slot| ids[firsts[slot]])
+        .collect();
+    if M::KEY_CAN_ALIAS && !aliased && matched > 0 && !absent.is_empty() {
+        for chunk in absent.chunks(LOAD_MANY_CHUNK) {
+            match M::load_many(conn, chunk) {
+                Ok(rows) => aliased |= !rows.is_empty(),
+                Err(error) => {
+                    release_all(inner, &lease, &distinct_keys, &leased);
+                    return Err(error.into());
+                }
+            }
+        }
+    }
+    let load_one = |conn: &mut C, id: M::Id<'a>| {
+        M::load(conn, id).map_err(|error| {
+            release_all(inner, &lease, &distinct_keys, &leased);
+            Error::from(error)
+        })
+    };
     for &slot in &to_load {
         let key = distinct_keys[slot];
         let row = loaded.remove(key);
@@ -176,7 +204,7 @@ where
             if leased[slot] {
                 releases.push(key);
             }
-            let row = M::load(conn, ids[firsts[slot]])?;
+            let row = load_one(conn, ids[firsts[slot]])?;
             slots[slot] = Some(Slot {
                 answer: Some(row),
                 copy: Copy::Reload,
@@ -241,9 +269,9 @@ where
                 Copy::Absent => None,
                 Copy::Encoded(bytes) => match protocol::interpret::<M>(Some(bytes), usize::MAX) {
                     CachedState::Row(row) => Some(row),
-                    _ => M::load(conn, ids[position])?,
+                    _ => load_one(conn, ids[position])?,
                 },
-                Copy::Reload => M::load(conn, ids[position])?,
+                Copy::Reload => load_one(conn, ids[position])?,
             },
         };
         results.push(answer);
@@ -267,6 +295,9 @@ fn release_all(inner: &Inner, lease: &[u8], keys: &[&[u8]], leased: &[bool]) {
 /// Step 1: per distinct key, its value, or (when `lease` is given and the key was empty) our
 /// lease. When Redis cannot be reached every key is `Unknown` and is read from the database.
 fn look_many(inner: &Inner, keys: &[&[u8]], lease: Option<&[u8]>) -> Vec<Seen> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
     let replies = match lease {
         Some(lease) => inner
             .store

@@ -34,6 +34,11 @@ pub trait Cached: Serialize + DeserializeOwned + Sized + 'static {
     /// by a struct with another fingerprint is treated as a miss.
     const SCHEMA_FINGERPRINT: u64;
 
+    /// Whether two different ids can name one row in the database: text keys under a case- or
+    /// pad-insensitive collation can ("Foo" finds "foo"); integer keys cannot. The derive says
+    /// `false` when every key field is an integer, which spares `find_many` a check.
+    const KEY_CAN_ALIAS: bool = true;
+
     /// This row's primary key.
     fn id(&self) -> Self::Id<'_>;
 

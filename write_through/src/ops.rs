@@ -92,7 +92,15 @@ where
             model = M::MODEL_NAME,
             "the database stored this row under another spelling of its key; give key columns a binary collation"
         );
-        invalidate_or_owe(inner, canonical);
+        let conn_key = transaction::conn_id(conn);
+        match transaction::open_lock(cache, conn, "save", M::MODEL_NAME)? {
+            // Not committed yet: lock the stored key too, and delete it at the commit.
+            Some(lock) => {
+                lock_in_transaction(cache, M::MODEL_NAME, conn_key, &canonical, &lock)?;
+                transaction::record_change(cache, conn_key, canonical, None);
+            }
+            None => invalidate_or_owe(inner, canonical),
+        }
     }
     Ok(stored)
 }
@@ -131,7 +139,14 @@ where
         if !key::fits(&key) {
             return Ok(row);
         }
-        lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
+        if let Err(error) = lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock) {
+            // The row is inserted: should the caller swallow this and commit, the commit must
+            // still delete whatever the key held (a cached absence, say).
+            transaction::taint(cache, conn_key);
+            transaction::record_lock(cache, conn_key, key.clone(), None);
+            transaction::record_change(cache, conn_key, key, None);
+            return Err(error);
+        }
         let change = encoded_change(inner, &row);
         transaction::record_change(cache, conn_key, key, change);
         return Ok(row);
@@ -251,9 +266,13 @@ fn certainly_not_committed(error: &Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error as Diesel};
     match error {
         Error::Conflict(_) => true,
+        // `Unknown` too: Diesel's MySQL backend reports a lost connection (errno 2006, 2013)
+        // as `Unknown`, and after a lost connection the write may have committed.
         Error::Database(Diesel::DatabaseError(kind, _)) => !matches!(
             kind,
-            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand
+            DatabaseErrorKind::ClosedConnection
+                | DatabaseErrorKind::UnableToSendCommand
+                | DatabaseErrorKind::Unknown
         ),
         Error::Database(Diesel::RollbackTransaction) => true,
         _ => false,

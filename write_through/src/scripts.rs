@@ -1,5 +1,5 @@
 //! The Lua scripts of the protocol. Each touches one key, or (the batch scripts) keys that the
-//! caller groups by slot, so each call is single-slot on a cluster; all take only KEYS and ARGV: no script text is ever built from data. redis-rs sends them
+//! store groups by hash slot on a cluster, so each call is single-slot; all take only KEYS and ARGV: no script text is ever built from data. redis-rs sends them
 //! by SHA (`EVALSHA`) and loads them once on `NOSCRIPT`.
 //!
 //! Locks are soft locks in the manner of Hibernate's READ_WRITE cache. A writer that finds
@@ -13,9 +13,18 @@ use std::sync::LazyLock;
 
 use redis::Script;
 
-/// Shared by the scripts: what a lock looks like (kind 3, or kind 5 when contended), and how to
-/// write a contended lock with `n` holders.
+/// Shared by the scripts: reading a key that may hold another type (someone else's hash in our
+/// namespace reads as nothing, and is overwritten or deleted, instead of failing every script),
+/// what a lock looks like (kind 3, or kind 5 when contended), and how to write a contended lock
+/// with `n` holders.
 const PRELUDE: &str = r"
+local function get(key)
+  local value = redis.pcall('GET', key)
+  if type(value) == 'table' then
+    return false
+  end
+  return value
+end
 local function is_lock(v)
   return v and string.sub(v, 1, 3) == 'WT\1' and (string.byte(v, 4) == 3 or string.byte(v, 4) == 5)
 end
@@ -49,7 +58,7 @@ fn script(body: &str) -> Script {
 pub(crate) static LOCK: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
-local old = redis.call('GET', KEYS[1])
+local old = get(KEYS[1])
 local pttl = redis.call('PTTL', KEYS[1])
 local ttl = tonumber(ARGV[2])
 if is_contended(old) then
@@ -74,7 +83,7 @@ return {old, pttl, 0}
 pub(crate) static PUBLISH: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
-local current = redis.call('GET', KEYS[1])
+local current = get(KEYS[1])
 if current == ARGV[1] then
   if ARGV[2] == '' then
     redis.call('DEL', KEYS[1])
@@ -105,7 +114,7 @@ return 0
 pub(crate) static RESTORE: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
-local current = redis.call('GET', KEYS[1])
+local current = get(KEYS[1])
 if current == ARGV[1] then
   if ARGV[3] == '0' then
     redis.call('DEL', KEYS[1])
@@ -127,7 +136,7 @@ return 0
 pub(crate) static INVALIDATE: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
-local current = redis.call('GET', KEYS[1])
+local current = get(KEYS[1])
 if is_contended(current) then
   return 0
 elseif is_lock(current) then
@@ -145,7 +154,7 @@ return 1
 pub(crate) static DELETE_IF: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+if redis.pcall('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   return 1
 end
@@ -160,7 +169,7 @@ return 0
 pub(crate) static FILL: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+if redis.pcall('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
@@ -177,8 +186,11 @@ pub(crate) static GET_OR_LEASE_MANY: LazyLock<Script> = LazyLock::new(|| {
         r"
 local values = {}
 for i, key in ipairs(KEYS) do
-  local value = redis.call('GET', key)
-  if value then
+  local value = redis.pcall('GET', key)
+  if type(value) == 'table' then
+    -- Another type under our key: unusable bytes, never leased.
+    values[i] = 'WT?'
+  elseif value then
     values[i] = value
   else
     redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
@@ -202,7 +214,7 @@ local fills = tonumber(ARGV[2])
 local releases = tonumber(ARGV[3])
 local filled = {}
 for i = 1, fills do
-  if redis.call('GET', KEYS[i]) == lease then
+  if redis.pcall('GET', KEYS[i]) == lease then
     redis.call('SET', KEYS[i], ARGV[2 + 2 * i], 'PX', ARGV[3 + 2 * i])
     filled[i] = 1
   else
@@ -210,13 +222,13 @@ for i = 1, fills do
   end
 end
 for i = fills + 1, fills + releases do
-  if redis.call('GET', KEYS[i]) == lease then
+  if redis.pcall('GET', KEYS[i]) == lease then
     redis.call('DEL', KEYS[i])
   end
 end
 local first_expected = 3 + 2 * fills
 for i = fills + releases + 1, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[first_expected + i - fills - releases] then
+  if redis.pcall('GET', KEYS[i]) == ARGV[first_expected + i - fills - releases] then
     redis.call('DEL', KEYS[i])
   end
 end

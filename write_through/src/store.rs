@@ -14,6 +14,7 @@ use redis::{RedisResult, Value};
 
 use crate::breaker::{self, Breaker};
 use crate::connection::{Batch, RedisClient, RedisConn};
+use crate::envelope::Envelope;
 use crate::error::CacheError;
 use crate::scripts;
 use crate::slot;
@@ -169,6 +170,10 @@ impl Store {
         replaced: &Replaced,
     ) -> Result<(), CacheError> {
         let (value, remaining) = match &replaced.value {
+            // A reader's lease is not put back: the reader lost it and has given up on it.
+            Some(value) if matches!(Envelope::parse(value), Ok(Envelope::Lease { .. })) => {
+                (&[][..], 0)
+            }
             Some(value) => (value.as_slice(), replaced.remaining_millis()),
             None => (&[][..], 0),
         };

@@ -236,6 +236,7 @@ impl Cache {
             conn: conn_key,
             finished: false,
         };
+        let mut reached_commit = false;
         let result = conn.transaction(|conn| {
             let depth = current_depth(conn);
             FRAMES.with_borrow_mut(|frames| {
@@ -247,6 +248,7 @@ impl Cache {
             // An aborted transaction (a statement error the body swallowed) fails here, so
             // that Diesel rolls back instead of committing nothing in silence.
             conn.batch_execute("SELECT 1")?;
+            reached_commit = true;
             Ok(value)
         });
         let (frame, outermost) = guard.pop();
@@ -263,7 +265,22 @@ impl Cache {
                     parent.tainted |= frame.tainted;
                 }
             }),
+            // The COMMIT itself failed (a lost connection may hide a commit that happened), or
+            // the frame cannot be trusted: delete, never put back.
+            (Err(_), true) if reached_commit || frame.tainted || !commit_is_trusted::<C>() => {
+                delete_all(self.inner(), &frame);
+            }
             (Err(_), true) => undo(self.inner(), &frame),
+            // A savepoint whose release failed: its outcome is unknown to the outer frame.
+            (Err(_), false) if reached_commit => FRAMES.with_borrow_mut(|frames| {
+                if let Some(parent) = frames
+                    .iter_mut()
+                    .rev()
+                    .find(|f| f.cache == cache && f.conn == conn_key)
+                {
+                    parent.tainted = true;
+                }
+            }),
             // A rolled-back savepoint: its changes are dropped; its keys stay locked by the
             // outermost frame and are put back at its end unless written again.
             (Err(_), false) => {}
@@ -287,7 +304,12 @@ fn commit_is_trusted<C: Connection>() -> bool {
 }
 
 fn publish<C: Connection>(inner: &Inner, frame: Frame) {
-    let trusted = !frame.tainted && commit_is_trusted::<C>();
+    if frame.tainted || !commit_is_trusted::<C>() {
+        // Every locked key, written or not: a write that seemed to fail (and was swallowed)
+        // may have committed outside the transaction, as MySQL does after a deadlock.
+        delete_all(inner, &frame);
+        return;
+    }
     let Frame {
         lock,
         locked,
@@ -298,12 +320,24 @@ fn publish<C: Connection>(inner: &Inner, frame: Frame) {
         pause::reach(pause::TRANSACTION_COMMITTED, &key);
         let holder = replaced.is_some();
         match changes.remove(&key) {
-            Some(change) => {
-                let change = if trusted { change } else { None };
-                crate::ops::publish_change(inner, "*", key, &lock, change, holder);
-            }
+            Some(change) => crate::ops::publish_change(inner, "*", key, &lock, change, holder),
             None => crate::ops::undo_lock(inner, &key, &lock, replaced.as_ref()),
         }
+    }
+}
+
+/// Publishes a deletion for every key the frame locked.
+fn delete_all(inner: &Inner, frame: &Frame) {
+    for (key, replaced) in &frame.locked {
+        pause::reach(pause::TRANSACTION_COMMITTED, key);
+        crate::ops::publish_change(
+            inner,
+            "*",
+            key.clone(),
+            &frame.lock,
+            None,
+            replaced.is_some(),
+        );
     }
 }
 

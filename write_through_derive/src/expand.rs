@@ -38,6 +38,13 @@ fn cached_impl(model: &Model) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let fingerprint = model.fingerprint;
+    let integer = |ty: &syn::Type| {
+        const INTEGERS: &[&str] = &[
+            "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+        ];
+        matches!(ty, syn::Type::Path(p) if p.qself.is_none() && INTEGERS.iter().any(|t| p.path.is_ident(t)))
+    };
+    let key_can_alias = !model.key_fields.iter().all(|field| integer(&field.ty));
     let id_type = id_type(model, quote!('__wt_id));
     let field_idents: Vec<&Ident> = model.key_fields.iter().map(|f| &f.ident).collect();
     let id_of_self = match field_idents.as_slice() {
@@ -60,6 +67,7 @@ fn cached_impl(model: &Model) -> TokenStream {
             const TTL: ::core::time::Duration = ::core::time::Duration::from_millis(#ttl);
             const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = #negative_ttl;
             const SCHEMA_FINGERPRINT: u64 = #fingerprint;
+            const KEY_CAN_ALIAS: bool = #key_can_alias;
 
             fn id(&self) -> Self::Id<'_> {
                 #id_of_self

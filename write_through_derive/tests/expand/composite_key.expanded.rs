@@ -13,6 +13,7 @@ const _: () = {
             ::core::time::Duration::from_millis(30000u64),
         );
         const SCHEMA_FINGERPRINT: u64 = 5655485792674645993u64;
+        const KEY_CAN_ALIAS: bool = false;
         fn id(&self) -> Self::Id<'_> {
             (&self.org_id, &self.user_id)
         }

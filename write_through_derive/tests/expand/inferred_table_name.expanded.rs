@@ -11,6 +11,7 @@ const _: () = {
         );
         const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = ::core::option::Option::None;
         const SCHEMA_FINGERPRINT: u64 = 4389616426485862992u64;
+        const KEY_CAN_ALIAS: bool = false;
         fn id(&self) -> Self::Id<'_> {
             &self.id
         }

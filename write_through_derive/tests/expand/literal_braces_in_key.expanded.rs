@@ -9,6 +9,7 @@ const _: () = {
         const TTL: ::core::time::Duration = ::core::time::Duration::from_millis(1500u64);
         const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = ::core::option::Option::None;
         const SCHEMA_FINGERPRINT: u64 = 10678152671672722960u64;
+        const KEY_CAN_ALIAS: bool = false;
         fn id(&self) -> Self::Id<'_> {
             &self.id
         }

@@ -13,6 +13,7 @@ const _: () = {
             ::core::time::Duration::from_millis(60000u64),
         );
         const SCHEMA_FINGERPRINT: u64 = 4913358694011300967u64;
+        const KEY_CAN_ALIAS: bool = true;
         fn id(&self) -> Self::Id<'_> {
             &self.name
         }
