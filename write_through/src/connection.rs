@@ -106,6 +106,30 @@ impl ConnectionLike for RedisConn {
     }
 }
 
+impl RedisConn {
+    /// Plain commands (no scripts) in one round trip per node: a pipeline, or on a cluster a
+    /// cluster pipeline, which redis-rs splits by node.
+    pub(crate) fn pipelined<T: FromRedisValue>(&mut self, commands: &[Cmd]) -> RedisResult<Vec<T>> {
+        match self {
+            RedisConn::Single(conn) => {
+                let mut pipeline = redis::pipe();
+                for cmd in commands {
+                    pipeline.add_command(cmd.clone());
+                }
+                pipeline.query(conn)
+            }
+            #[cfg(feature = "cluster")]
+            RedisConn::Cluster(conn) => {
+                let mut pipeline = redis::cluster::cluster_pipe();
+                for cmd in commands {
+                    pipeline.add_command(cmd.clone());
+                }
+                pipeline.query(conn.as_mut())
+            }
+        }
+    }
+}
+
 /// Script calls (or plain commands) sent together; the replies of the ones not ignored come
 /// back in order.
 #[derive(Default)]

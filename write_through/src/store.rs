@@ -107,8 +107,15 @@ impl Store {
         self.run("GET", |conn| redis::cmd("GET").arg(key).query(conn))
     }
 
-    /// `MGET keys`.
+    /// `MGET keys` (on a cluster, one pipelined `GET` each: a cluster refuses multi-slot MGETs).
     pub(crate) fn get_many(&self, keys: &[&[u8]]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        if self.client.is_cluster() {
+            let gets: Vec<redis::Cmd> = keys
+                .iter()
+                .map(|key| redis::cmd("GET").arg(*key).clone())
+                .collect();
+            return self.run("GET", |conn| conn.pipelined(&gets));
+        }
         self.run("MGET", |conn| redis::cmd("MGET").arg(keys).query(conn))
     }
 
@@ -267,20 +274,68 @@ impl Store {
         lease: &[u8],
         ttl: Duration,
     ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
-        let groups = self.groups(keys);
+        // On a cluster, script calls cannot be pipelined across nodes: read everything with one
+        // MGET (split by node), and take leases slot by slot only for what is missing.
+        if self.client.is_cluster() {
+            return self.get_or_lease_many_on_a_cluster(keys, lease, ttl);
+        }
+        let mut values: Vec<Option<Vec<u8>>> = vec![None; keys.len()];
+        let missing: Vec<usize> = (0..keys.len()).collect();
+        let missing_keys: Vec<&[u8]> = missing.iter().map(|&i| keys[i]).collect();
+        let groups = self.groups(&missing_keys);
         let mut batch = Batch::default();
         for group in &groups {
-            let group_keys: Vec<&[u8]> = group.iter().map(|&i| keys[i]).collect();
+            let group_keys: Vec<&[u8]> = group.iter().map(|&i| missing_keys[i]).collect();
             let mut cmd = evalsha_keys(&scripts::GET_OR_LEASE_MANY, &group_keys);
             batch.add(cmd.arg(lease).arg(millis(ttl)).clone());
         }
         let replies: Vec<Vec<Option<Vec<u8>>>> =
             self.run("GET_OR_LEASE", |conn| batch.query(conn))?;
-        let mut values = vec![None; keys.len()];
         for (group, reply) in groups.iter().zip(replies) {
             for (&position, value) in group.iter().zip(reply) {
-                values[position] = value;
+                values[missing[position]] = value;
             }
+        }
+        Ok(values)
+    }
+
+    /// On a cluster: every key's GET in one cluster pipeline (one round trip per node), then
+    /// `SET NX` leases for the empty keys the same way. A lease lost to someone else in between
+    /// reads as empty bytes: unusable, so the row is loaded and not filled.
+    fn get_or_lease_many_on_a_cluster(
+        &self,
+        keys: &[&[u8]],
+        lease: &[u8],
+        ttl: Duration,
+    ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        let gets: Vec<redis::Cmd> = keys
+            .iter()
+            .map(|key| redis::cmd("GET").arg(*key).clone())
+            .collect();
+        let mut values: Vec<Option<Vec<u8>>> = self.run("GET", |conn| conn.pipelined(&gets))?;
+        let empty: Vec<usize> = (0..keys.len()).filter(|&i| values[i].is_none()).collect();
+        if empty.is_empty() {
+            return Ok(values);
+        }
+        let leases: Vec<redis::Cmd> = empty
+            .iter()
+            .map(|&i| {
+                redis::cmd("SET")
+                    .arg(keys[i])
+                    .arg(lease)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(millis(ttl))
+                    .clone()
+            })
+            .collect();
+        let taken: Vec<Option<String>> = self.run("LEASE", |conn| conn.pipelined(&leases))?;
+        for (&i, taken) in empty.iter().zip(taken) {
+            values[i] = if taken.is_some() {
+                None
+            } else {
+                Some(Vec::new())
+            };
         }
         Ok(values)
     }
