@@ -304,6 +304,26 @@ where
     }
 }
 
+/// After the writes stopped (guarantee 6): every key of a workload on keys `{names}-{k}`, read
+/// through the cache twice (a fill, then a hit), equals its row.
+pub fn assert_cache_matches_database<C>(conn: &mut C, cache: &Cache, names: &str, keys: usize)
+where
+    C: Connection + LoadConnection,
+    Tag: DieselOps<C::Backend>,
+{
+    for key in 0..keys {
+        let name = format!("{names}-{key}");
+        let row = Tag::load(conn, &name).expect("the row");
+        for read in ["first", "second"] {
+            let cached = Tag::find(conn, cache, &name).expect("a read through the cache");
+            assert_eq!(
+                cached, row,
+                "{name}: the {read} read after the writes stopped"
+            );
+        }
+    }
+}
+
 /// The reads that were definitely stale.
 pub fn stale_reads(events: &[Event]) -> Vec<&Event> {
     let keys: std::collections::BTreeSet<usize> = events.iter().map(|e| e.key).collect();

@@ -6,8 +6,8 @@ use std::thread;
 use std::time::Duration;
 
 use diesel::prelude::*;
+use write_through::Cache;
 use write_through::pause::{self, FIND_LOADED};
-use write_through::{Cache, DieselOps};
 use write_through_tests::history::{self, Subject, Workload};
 use write_through_tests::models::{NewUser, Tag, TaggedSession, User};
 use write_through_tests::private_cluster::PrivateCluster;
@@ -268,13 +268,7 @@ fn a_master_killed_under_load_fails_over_without_stale_reads() {
         "an operation took {slowest:?}"
     );
     assert!(stale.is_empty(), "seed {}: {stale:#?}", workload.seed);
-    for key in 0..workload.keys {
-        let name = format!("{names}-{key}");
-        assert_eq!(
-            Tag::find(&mut conn, &cache, &name).unwrap(),
-            Tag::load(&mut conn, &name).unwrap()
-        );
-    }
+    history::assert_cache_matches_database(&mut conn, &cache, &names, workload.keys);
     // The healed cluster caches again (the breaker's probe found the promoted replica).
     thread::sleep(Duration::from_millis(1200));
     let row = Tag {

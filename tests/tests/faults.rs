@@ -5,7 +5,7 @@
 use std::thread;
 use std::time::Duration;
 
-use write_through::{Cache, DieselOps};
+use write_through::Cache;
 use write_through_tests::history::{self, Subject, Workload};
 use write_through_tests::models::Tag;
 use write_through_tests::private_redis::PrivateRedis;
@@ -74,20 +74,7 @@ fn survive(name: &str, redis: PrivateRedis, fault: impl FnOnce(&mut PrivateRedis
         workload.seed
     );
     assert!(stats.cache_errors > 0, "the fault was felt");
-    for key in 0..workload.keys {
-        let name = format!("{names}-{key}");
-        let row = Tag::load(&mut conn, &name).unwrap();
-        assert_eq!(
-            Tag::find(&mut conn, &cache, &name).unwrap(),
-            row,
-            "{name} after recovery"
-        );
-        assert_eq!(
-            Tag::find(&mut conn, &cache, &name).unwrap(),
-            row,
-            "{name}, cached"
-        );
-    }
+    history::assert_cache_matches_database(&mut conn, &cache, &names, workload.keys);
 }
 
 #[test]

@@ -60,16 +60,7 @@ where
     );
 
     // Writes have stopped: every cached key equals its row, or is absent.
-    for key in 0..workload.keys {
-        let name = format!("{names}-{key}");
-        let in_database = Tag::load(&mut conn, &name).unwrap();
-        let through_cache = Tag::find(&mut conn, &tc.cache, &name).unwrap();
-        assert_eq!(
-            through_cache, in_database,
-            "key {name} after the run, seed {}",
-            workload.seed
-        );
-    }
+    history::assert_cache_matches_database(&mut conn, &tc.cache, &names, workload.keys);
 }
 
 #[test]

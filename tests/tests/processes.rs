@@ -5,9 +5,7 @@
 
 use std::process::{Command, Stdio};
 
-use write_through::DieselOps;
 use write_through_tests::history::{self, Event};
-use write_through_tests::models::Tag;
 use write_through_tests::{TestCache, postgres, unique};
 
 const PROCESSES: usize = 3;
@@ -65,13 +63,7 @@ fn the_merged_history_of_three_processes_has_no_stale_read() {
     );
     assert_eq!(events.len(), PROCESSES * 3 * 300, "no operation failed");
     assert!(stale.is_empty(), "seed {seed}: {stale:#?}");
-    for key in 0..KEYS {
-        let name = format!("{names}-{key}");
-        assert_eq!(
-            Tag::find(&mut conn, &tc.cache, &name).unwrap(),
-            Tag::load(&mut conn, &name).unwrap()
-        );
-    }
+    history::assert_cache_matches_database(&mut conn, &tc.cache, &names, KEYS);
 }
 
 #[test]

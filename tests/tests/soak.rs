@@ -10,9 +10,8 @@
 use std::thread;
 use std::time::Duration;
 
-use write_through::{Cache, DieselOps};
+use write_through::Cache;
 use write_through_tests::history::{self, Subject, Workload};
-use write_through_tests::models::Tag;
 use write_through_tests::private_redis::PrivateRedis;
 use write_through_tests::{postgres, unique};
 
@@ -64,13 +63,7 @@ fn mixed_load_with_two_redis_restarts() {
     let memory_growth = resident_bytes().saturating_sub(memory_before);
     let stale = history::stale_reads(&outcome.events);
     // Bring every key back from Redis once, which also delivers what is still owed.
-    for key in 0..workload.keys {
-        let name = format!("{names}-{key}");
-        assert_eq!(
-            Tag::find(&mut conn, &cache, &name).unwrap(),
-            Tag::load(&mut conn, &name).unwrap()
-        );
-    }
+    history::assert_cache_matches_database(&mut conn, &cache, &names, workload.keys);
     let stats = cache.stats();
     println!(
         "soak {seconds} s: {} operations, {} failed, {} stale; cache errors {}, recovered invalidations {}, pending {}; memory +{} KiB",
