@@ -164,10 +164,10 @@ where
         Ok::<_, Error>(row)
     });
     match (inserted, locked) {
-        (Ok(row), Some((key, replaced))) => {
+        (Ok(row), Some((key, _))) => {
             pause::reach(pause::WRITE_COMMITTED, &key);
             let change = encoded_change(inner, &row);
-            publish_change(inner, M::MODEL_NAME, key, &lock, change, replaced.is_some());
+            publish_change(inner, M::MODEL_NAME, key, &lock, change);
             Ok(row)
         }
         (Err(error), Some((key, replaced))) => {
@@ -232,7 +232,7 @@ where
     match db_write(conn) {
         Ok((written, change)) => {
             pause::reach(pause::WRITE_COMMITTED, &key);
-            publish_change(inner, M::MODEL_NAME, key, &lock, change, replaced.is_some());
+            publish_change(inner, M::MODEL_NAME, key, &lock, change);
             Ok(written)
         }
         Err(error) => {
@@ -256,7 +256,7 @@ pub(crate) fn undo_after(
     if certainly_not_committed(error) {
         undo_lock(inner, &key, lock, replaced);
     } else {
-        publish_change(inner, model, key, lock, None, replaced.is_some());
+        publish_change(inner, model, key, lock, None);
     }
 }
 
@@ -319,22 +319,20 @@ fn lock_in_transaction(
 }
 
 /// Publishes a committed change. Never fails: what cannot be delivered is owed, and delivered
-/// before Redis serves anything else from this process. `holder`: this writer's lock reached
-/// Redis.
+/// before Redis serves anything else from this process.
 pub(crate) fn publish_change(
     inner: &Inner,
     model: &'static str,
     key: Vec<u8>,
     lock: &[u8],
     change: Change,
-    holder: bool,
 ) {
     let counters = &inner.store.counters;
     let (value, ttl) = match &change {
         Some((value, ttl)) => (Some(value.as_slice()), *ttl),
         None => (None, Duration::from_secs(1)),
     };
-    match inner.store.publish(&key, lock, value, ttl, holder) {
+    match inner.store.publish(&key, lock, value, ttl) {
         Ok(Published::Set) => counters.record(Event::Publish, model),
         Ok(Published::Deleted | Published::Contended) => {
             counters.record(Event::Invalidation, model)

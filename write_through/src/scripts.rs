@@ -3,10 +3,11 @@
 //! by SHA (`EVALSHA`) and loads them once on `NOSCRIPT`.
 //!
 //! Locks are soft locks in the manner of Hibernate's READ_WRITE cache. A writer that finds
-//! another writer's lock turns it into a *contended* lock (envelope kind 5) that counts its
-//! holders: nobody may then publish a value, because nobody knows which of them commits last.
-//! Each holder's publish or undo takes its share away; the last one deletes the key, and a
-//! holder that died lets the contended lock expire. Either way the key ends empty, and the next
+//! another writer's lock turns it into a *contended* lock (envelope kind 5) that lists its
+//! holders' tokens: nobody may then publish a value, because nobody knows which of them commits
+//! last. Each holder's publish or undo takes its own token out (a writer not on the list
+//! changes nothing); the last one deletes the key, and a holder that died lets the contended
+//! lock expire. Either way the key ends empty, and the next
 //! read fills it from the database.
 
 use std::sync::LazyLock;
@@ -15,8 +16,8 @@ use redis::Script;
 
 /// Shared by the scripts: reading a key that may hold another type (someone else's hash in our
 /// namespace reads as nothing, and is overwritten or deleted, instead of failing every script),
-/// what a lock looks like (kind 3, or kind 5 when contended), and how to write a contended lock
-/// with `n` holders.
+/// what a lock looks like (kind 3, or kind 5 when contended: followed by the 16-byte tokens of
+/// its holders), and how a holder leaves a contended lock.
 const PRELUDE: &str = r"
 local function get(key)
   local value = redis.pcall('GET', key)
@@ -31,19 +32,29 @@ end
 local function is_contended(v)
   return v and string.sub(v, 1, 4) == 'WT\1\5'
 end
-local function holders(v)
-  return tonumber(string.sub(v, 5)) or 1
+local function token(lock)
+  return string.sub(lock, 5)
 end
-local function contend(key, n, ttl)
+local function contend(key, tokens, ttl)
   if ttl < 1 then ttl = 1 end
-  redis.call('SET', key, 'WT\1\5' .. n, 'PX', ttl)
+  redis.call('SET', key, 'WT\1\5' .. tokens, 'PX', ttl)
 end
-local function leave(key, v)
-  local n = holders(v) - 1
-  if n <= 0 then
-    redis.call('DEL', key)
-  else
-    contend(key, n, redis.call('PTTL', key))
+-- Takes the writer's token (16 bytes) out of a contended lock's list of holders; the last one
+-- out deletes the key. A writer that is not on the list (its lock expired, or never landed)
+-- changes nothing.
+local function leave(key, contended, lock)
+  local mine = token(lock)
+  local holders = string.sub(contended, 5)
+  for i = 1, #holders, 16 do
+    if string.sub(holders, i, i + 15) == mine then
+      local rest = string.sub(holders, 1, i - 1) .. string.sub(holders, i + 16)
+      if rest == '' then
+        redis.call('DEL', key)
+      else
+        contend(key, rest, redis.call('PTTL', key))
+      end
+      return
+    end
   end
 end
 ";
@@ -62,10 +73,10 @@ local old = get(KEYS[1])
 local pttl = redis.call('PTTL', KEYS[1])
 local ttl = tonumber(ARGV[2])
 if is_contended(old) then
-  contend(KEYS[1], holders(old) + 1, math.max(pttl, ttl))
+  contend(KEYS[1], string.sub(old, 5) .. token(ARGV[1]), math.max(pttl, ttl))
   return {old, pttl, 1}
 elseif is_lock(old) then
-  contend(KEYS[1], 2, math.max(pttl, ttl))
+  contend(KEYS[1], token(old) .. token(ARGV[1]), math.max(pttl, ttl))
   return {old, pttl, 1}
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
@@ -75,10 +86,9 @@ return {old, pttl, 0}
 });
 
 /// Publishes a committed write. The writer's own lock becomes the new value (or goes, when
-/// `ARGV[2]` is empty). A contended lock loses this writer's share (`ARGV[4]` = 1 when this
-/// writer holds one). Another writer's lock becomes contended, so that it cannot publish a
+/// `ARGV[2]` is empty). A contended lock loses this writer's token, if it holds one. Another writer's lock becomes contended, so that it cannot publish a
 /// value older than ours. Anything else (an expired lock refilled by a reader) is deleted.
-/// `ARGV[1]` lock value, `ARGV[2]` value, `ARGV[3]` TTL (ms), `ARGV[4]` holder flag.
+/// `ARGV[1]` lock value, `ARGV[2]` value, `ARGV[3]` TTL (ms).
 /// Returns 1 when the value was set, 2 when the writer's own lock was deleted, 0 otherwise.
 pub(crate) static PUBLISH: LazyLock<Script> = LazyLock::new(|| {
     script(
@@ -93,11 +103,9 @@ if current == ARGV[1] then
   return 1
 end
 if is_contended(current) then
-  if ARGV[4] == '1' then
-    leave(KEYS[1], current)
-  end
+  leave(KEYS[1], current, ARGV[1])
 elseif is_lock(current) then
-  contend(KEYS[1], 1, redis.call('PTTL', KEYS[1]))
+  contend(KEYS[1], token(current), redis.call('PTTL', KEYS[1]))
 else
   redis.call('DEL', KEYS[1])
 end
@@ -108,9 +116,9 @@ return 0
 
 /// Undoes a lock after a database write that certainly did not commit: when the key still
 /// holds the lock, put back what it replaced (or delete when nothing was there); a contended
-/// lock loses this writer's share; anything else is left alone.
+/// lock loses this writer's token; anything else is left alone.
 /// `ARGV[1]` lock value, `ARGV[2]` previous value, `ARGV[3]` its remaining TTL (ms; 0 =
-/// delete), `ARGV[4]` holder flag.
+/// delete).
 pub(crate) static RESTORE: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
@@ -123,8 +131,8 @@ if current == ARGV[1] then
   end
   return 1
 end
-if is_contended(current) and ARGV[4] == '1' then
-  leave(KEYS[1], current)
+if is_contended(current) then
+  leave(KEYS[1], current, ARGV[1])
 end
 return 0
 ",
@@ -140,7 +148,7 @@ local current = get(KEYS[1])
 if is_contended(current) then
   return 0
 elseif is_lock(current) then
-  contend(KEYS[1], 1, redis.call('PTTL', KEYS[1]))
+  contend(KEYS[1], token(current), redis.call('PTTL', KEYS[1]))
   return 0
 end
 redis.call('DEL', KEYS[1])

@@ -143,14 +143,12 @@ impl Store {
     }
 
     /// Publishes a committed write (see [`scripts::PUBLISH`]); `None` publishes a deletion.
-    /// `holder`: this writer's lock reached Redis.
     pub(crate) fn publish(
         &self,
         key: &[u8],
         lock: &[u8],
         value: Option<&[u8]>,
         ttl: Duration,
-        holder: bool,
     ) -> Result<Published, CacheError> {
         let value = value.unwrap_or_default();
         let outcome: i64 = self.run("PUBLISH", |conn| {
@@ -159,7 +157,6 @@ impl Store {
                 .arg(lock)
                 .arg(value)
                 .arg(millis(ttl))
-                .arg(u8::from(holder))
                 .invoke(conn)
         })?;
         Ok(match outcome {
@@ -190,7 +187,6 @@ impl Store {
                 .arg(lock)
                 .arg(value)
                 .arg(remaining)
-                .arg(1)
                 .invoke::<i64>(conn)
         })
         .map(drop)

@@ -318,9 +318,8 @@ fn publish<C: Connection>(inner: &Inner, frame: Frame) {
     } = frame;
     for (key, replaced) in locked {
         pause::reach(pause::TRANSACTION_COMMITTED, &key);
-        let holder = replaced.is_some();
         match changes.remove(&key) {
-            Some(change) => crate::ops::publish_change(inner, "*", key, &lock, change, holder),
+            Some(change) => crate::ops::publish_change(inner, "*", key, &lock, change),
             None => crate::ops::undo_lock(inner, &key, &lock, replaced.as_ref()),
         }
     }
@@ -328,16 +327,9 @@ fn publish<C: Connection>(inner: &Inner, frame: Frame) {
 
 /// Publishes a deletion for every key the frame locked.
 fn delete_all(inner: &Inner, frame: &Frame) {
-    for (key, replaced) in &frame.locked {
+    for key in frame.locked.keys() {
         pause::reach(pause::TRANSACTION_COMMITTED, key);
-        crate::ops::publish_change(
-            inner,
-            "*",
-            key.clone(),
-            &frame.lock,
-            None,
-            replaced.is_some(),
-        );
+        crate::ops::publish_change(inner, "*", key.clone(), &frame.lock, None);
     }
 }
 
