@@ -85,3 +85,38 @@ fn namespaces_keep_tenants_apart() {
         .unwrap();
     assert_eq!(in_b, None, "tenant b never sees tenant a's entry");
 }
+
+#[test]
+fn a_named_acl_user_works_and_its_password_stays_hidden() {
+    let redis = PrivateRedis::start_with(&[
+        "--user",
+        "default",
+        "off",
+        "--user",
+        "app",
+        "on",
+        ">acl-s3cret",
+        "~*",
+        "&*",
+        "+@all",
+    ]);
+    let url = format!("redis://app:acl-s3cret@127.0.0.1:{}", redis.port());
+    let cache = Cache::open(&url).unwrap();
+    cache.ping().expect("the ACL user is accepted");
+    let (mut conn, _dir) = sqlite();
+    let row = Tag {
+        name: format!("acl-user-{}", unique()),
+        uses: 2,
+    };
+    row.save(&mut conn, &cache).unwrap();
+    assert_eq!(Tag::find(&mut conn, &cache, &row.name).unwrap(), Some(row));
+    assert_eq!(cache.stats().hits, 1);
+    let wrong = Cache::open(&format!(
+        "redis://app:nope-s3cret@127.0.0.1:{}",
+        redis.port()
+    ))
+    .unwrap();
+    let shown = format!("{cache:?} {wrong:?} {}", wrong.ping().unwrap_err());
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(shown.contains("app:***@"), "{shown}");
+}
