@@ -151,6 +151,8 @@ struct FrameGuard<'a> {
     cache: usize,
     conn: usize,
     finished: bool,
+    /// Whether a commit on this backend proves its writes (see [`commit_is_trusted`]).
+    commit_trusted: bool,
 }
 
 impl FrameGuard<'_> {
@@ -174,7 +176,9 @@ impl Drop for FrameGuard<'_> {
     fn drop(&mut self) {
         if !self.finished {
             let (frame, outermost) = self.pop();
-            if outermost {
+            if outermost && (frame.tainted || !self.commit_trusted) {
+                delete_all(self.inner, &frame);
+            } else if outermost {
                 undo(self.inner, &frame);
             }
         }
@@ -235,6 +239,7 @@ impl Cache {
             cache,
             conn: conn_key,
             finished: false,
+            commit_trusted: commit_is_trusted::<C>(),
         };
         let mut reached_commit = false;
         let result = conn.transaction(|conn| {
