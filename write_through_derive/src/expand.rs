@@ -230,15 +230,16 @@ fn upsert_body(
         return match backend {
             // Not `ON DUPLICATE KEY UPDATE`: on MySQL it fires on any unique key and would
             // update another row whose cached value nobody invalidates. An UPDATE by primary
-            // key, an INSERT when it matched nothing, and the read-back, in one transaction (so
-            // that an error after the write rolls it back).
+            // key, an INSERT when it matched nothing, then the read-back: each statement on its
+            // own, because in one REPEATABLE READ transaction the UPDATE of a missing key takes
+            // a gap lock, and concurrent creators of new keys deadlock. An error after the
+            // write is an unknown outcome, which deletes the key (never restores it); a newer
+            // write seen by the read-back locked after ours, so our publish will not set it.
             Backend::Mysql => quote! {
-                conn.transaction::<_, __wt::Error, _>(|conn| {
-                    if __wt::diesel::update(#table::table #(#key_filters)*).set(self).execute(conn)? == 0 {
-                        __wt::diesel::insert_into(#table::table).values(self).execute(conn)?;
-                    }
-                    #read_back
-                })
+                if __wt::diesel::update(#table::table #(#key_filters)*).set(self).execute(conn)? == 0 {
+                    __wt::diesel::insert_into(#table::table).values(self).execute(conn)?;
+                }
+                #read_back
             },
             _ => quote! {
                 ::core::result::Result::Ok(::core::option::Option::Some(
@@ -259,16 +260,23 @@ fn upsert_body(
             .set((self, #table::#vcolumn.eq(#table::#vcolumn + 1)))
     };
     match backend {
+        // Statements on their own, as above. The version this write left is known without
+        // the read-back (which may already see a newer writer's row): the caller's plus one
+        // after an update, the caller's after an insert.
         Backend::Mysql => quote! {
-            conn.transaction::<_, __wt::Error, _>(|conn| {
-                if #update.execute(conn)? == 0 {
-                    if #read_back?.is_some() {
-                        return ::core::result::Result::Err(#conflict);
-                    }
-                    __wt::diesel::insert_into(#table::table).values(self).execute(conn)?;
+            let written_version = if #update.execute(conn)? == 1 {
+                self.#vfield + 1
+            } else {
+                if #read_back?.is_some() {
+                    return ::core::result::Result::Err(#conflict);
                 }
-                #read_back
-            })
+                __wt::diesel::insert_into(#table::table).values(self).execute(conn)?;
+                self.#vfield
+            };
+            #read_back.map(|row| row.map(|mut row| {
+                row.#vfield = written_version;
+                row
+            }))
         },
         _ => quote! {
             if let ::core::option::Option::Some(updated) =

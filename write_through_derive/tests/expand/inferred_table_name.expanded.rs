@@ -176,26 +176,20 @@ const _: () = {
                 + __wt::diesel::connection::LoadConnection,
         {
             use __wt::diesel::prelude::*;
-            conn.transaction::<
-                    _,
-                    __wt::Error,
-                    _,
-                >(|conn| {
-                if __wt::diesel::update(
-                        user_accounts::table.filter(user_accounts::id.eq(&self.id)),
-                    )
-                    .set(self)
-                    .execute(conn)? == 0
-                {
-                    __wt::diesel::insert_into(user_accounts::table)
-                        .values(self)
-                        .execute(conn)?;
-                }
-                <Self as __wt::DieselOps<
-                    __wt::diesel::mysql::Mysql,
-                >>::load(conn, <Self as __wt::Cached>::id(self))
-                    .map_err(__wt::Error::from)
-            })
+            if __wt::diesel::update(
+                    user_accounts::table.filter(user_accounts::id.eq(&self.id)),
+                )
+                .set(self)
+                .execute(conn)? == 0
+            {
+                __wt::diesel::insert_into(user_accounts::table)
+                    .values(self)
+                    .execute(conn)?;
+            }
+            <Self as __wt::DieselOps<
+                __wt::diesel::mysql::Mysql,
+            >>::load(conn, <Self as __wt::Cached>::id(self))
+                .map_err(__wt::Error::from)
         }
         fn remove<__C>(
             conn: &mut __C,

@@ -197,38 +197,40 @@ const _: () = {
                 + __wt::diesel::connection::LoadConnection,
         {
             use __wt::diesel::prelude::*;
-            conn.transaction::<
-                    _,
-                    __wt::Error,
-                    _,
-                >(|conn| {
-                if __wt::diesel::update(
-                        documents::table
-                            .filter(documents::id.eq(&self.id))
-                            .filter(documents::version.eq(&self.version)),
-                    )
-                    .set((self, documents::version.eq(documents::version + 1)))
-                    .execute(conn)? == 0
-                {
-                    if <Self as __wt::DieselOps<
-                        __wt::diesel::mysql::Mysql,
-                    >>::load(conn, <Self as __wt::Cached>::id(self))
-                        .map_err(__wt::Error::from)?
-                        .is_some()
-                    {
-                        return ::core::result::Result::Err(
-                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                        );
-                    }
-                    __wt::diesel::insert_into(documents::table)
-                        .values(self)
-                        .execute(conn)?;
-                }
-                <Self as __wt::DieselOps<
+            let written_version = if __wt::diesel::update(
+                    documents::table
+                        .filter(documents::id.eq(&self.id))
+                        .filter(documents::version.eq(&self.version)),
+                )
+                .set((self, documents::version.eq(documents::version + 1)))
+                .execute(conn)? == 1
+            {
+                self.version + 1
+            } else {
+                if <Self as __wt::DieselOps<
                     __wt::diesel::mysql::Mysql,
                 >>::load(conn, <Self as __wt::Cached>::id(self))
-                    .map_err(__wt::Error::from)
-            })
+                    .map_err(__wt::Error::from)?
+                    .is_some()
+                {
+                    return ::core::result::Result::Err(
+                        __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                    );
+                }
+                __wt::diesel::insert_into(documents::table).values(self).execute(conn)?;
+                self.version
+            };
+            <Self as __wt::DieselOps<
+                __wt::diesel::mysql::Mysql,
+            >>::load(conn, <Self as __wt::Cached>::id(self))
+                .map_err(__wt::Error::from)
+                .map(|row| {
+                    row
+                        .map(|mut row| {
+                            row.version = written_version;
+                            row
+                        })
+                })
         }
         fn remove<__C>(
             conn: &mut __C,
