@@ -218,6 +218,10 @@ fn upsert_body(
     let returning = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning());
     let read_back = quote!(<Self as __wt::DieselOps<#db>>::load(conn, <Self as __wt::Cached>::id(self)).map_err(__wt::Error::from));
     let conflict = quote!(__wt::Error::Conflict(__wt::ConflictError::new(#name)));
+    let unique_violation = quote!(__wt::diesel::result::Error::DatabaseError(
+        __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
+        _
+    ));
     let key_filters: Vec<TokenStream> = model
         .key_fields
         .iter()
@@ -235,9 +239,23 @@ fn upsert_body(
             // a gap lock, and concurrent creators of new keys deadlock. An error after the
             // write is an unknown outcome, which deletes the key (never restores it); a newer
             // write seen by the read-back locked after ours, so our publish will not set it.
+            // Two savers of a new key race: both UPDATEs match nothing, one INSERT wins, and the
+            // other's duplicate key sends it back to the UPDATE of the row just created. A
+            // unique violation on another column repeats until the rounds run out and is
+            // returned.
             Backend::Mysql => quote! {
-                if __wt::diesel::update(#table::table #(#key_filters)*).set(self).execute(conn)? == 0 {
-                    __wt::diesel::insert_into(#table::table).values(self).execute(conn)?;
+                let update_row = |conn: &mut __C| {
+                    __wt::diesel::update(#table::table #(#key_filters)*).set(self).execute(conn)
+                };
+                // Bounded: under churn (the row deleted and created again between our
+                // statements) a few rounds settle it; after that the error is returned.
+                let mut rounds = 0;
+                while update_row(conn)? == 0 {
+                    match __wt::diesel::insert_into(#table::table).values(self).execute(conn) {
+                        ::core::result::Result::Ok(_) => break,
+                        ::core::result::Result::Err(#unique_violation) if rounds < 3 => rounds += 1,
+                        ::core::result::Result::Err(error) => return ::core::result::Result::Err(error.into()),
+                    }
                 }
                 #read_back
             },
@@ -270,7 +288,14 @@ fn upsert_body(
                 if #read_back?.is_some() {
                     return ::core::result::Result::Err(#conflict);
                 }
-                __wt::diesel::insert_into(#table::table).values(self).execute(conn)?;
+                match __wt::diesel::insert_into(#table::table).values(self).execute(conn) {
+                    ::core::result::Result::Ok(_) => {}
+                    // Someone created the row first: its version is theirs, not the caller's.
+                    ::core::result::Result::Err(#unique_violation) if #read_back?.is_some() => {
+                        return ::core::result::Result::Err(#conflict);
+                    }
+                    ::core::result::Result::Err(error) => return ::core::result::Result::Err(error.into()),
+                }
                 self.#vfield
             };
             #read_back.map(|row| row.map(|mut row| {

@@ -176,15 +176,30 @@ const _: () = {
                 + __wt::diesel::connection::LoadConnection,
         {
             use __wt::diesel::prelude::*;
-            if __wt::diesel::update(
-                    user_accounts::table.filter(user_accounts::id.eq(&self.id)),
-                )
-                .set(self)
-                .execute(conn)? == 0
-            {
-                __wt::diesel::insert_into(user_accounts::table)
+            let update_row = |conn: &mut __C| {
+                __wt::diesel::update(
+                        user_accounts::table.filter(user_accounts::id.eq(&self.id)),
+                    )
+                    .set(self)
+                    .execute(conn)
+            };
+            let mut rounds = 0;
+            while update_row(conn)? == 0 {
+                match __wt::diesel::insert_into(user_accounts::table)
                     .values(self)
-                    .execute(conn)?;
+                    .execute(conn)
+                {
+                    ::core::result::Result::Ok(_) => break,
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::DatabaseError(
+                            __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        ),
+                    ) if rounds < 3 => rounds += 1,
+                    ::core::result::Result::Err(error) => {
+                        return ::core::result::Result::Err(error.into());
+                    }
+                }
             }
             <Self as __wt::DieselOps<
                 __wt::diesel::mysql::Mysql,

@@ -217,7 +217,29 @@ const _: () = {
                         __wt::Error::Conflict(__wt::ConflictError::new("Document")),
                     );
                 }
-                __wt::diesel::insert_into(documents::table).values(self).execute(conn)?;
+                match __wt::diesel::insert_into(documents::table)
+                    .values(self)
+                    .execute(conn)
+                {
+                    ::core::result::Result::Ok(_) => {}
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::DatabaseError(
+                            __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        ),
+                    ) if <Self as __wt::DieselOps<
+                        __wt::diesel::mysql::Mysql,
+                    >>::load(conn, <Self as __wt::Cached>::id(self))
+                        .map_err(__wt::Error::from)?
+                        .is_some() => {
+                        return ::core::result::Result::Err(
+                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                        );
+                    }
+                    ::core::result::Result::Err(error) => {
+                        return ::core::result::Result::Err(error.into());
+                    }
+                }
                 self.version
             };
             <Self as __wt::DieselOps<
