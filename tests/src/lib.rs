@@ -10,6 +10,7 @@ pub mod models;
 pub mod private_cluster;
 pub mod private_postgres;
 pub mod private_redis;
+pub mod queries;
 pub mod schema;
 pub mod services;
 

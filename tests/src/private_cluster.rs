@@ -5,7 +5,7 @@
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub struct PrivateCluster {
     nodes: Vec<(u16, Option<Child>)>,
@@ -133,14 +133,10 @@ impl PrivateCluster {
     }
 
     fn wait_for(&self, port: u16, ready: impl Fn(&str) -> bool, command: &[&str]) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if info(port, command).is_some_and(|reply| ready(&reply)) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("redis node {port} not ready for {command:?}");
+        let what = format!("redis node {port} for {command:?}");
+        crate::services::wait_until(&what, Duration::from_secs(20), || {
+            info(port, command).is_some_and(|reply| ready(&reply))
+        });
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub struct PrivateRedis {
     child: Child,
@@ -87,22 +87,17 @@ impl PrivateRedis {
     }
 
     fn wait_until_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
+        let what = format!("private redis-server on port {}", self.port);
+        crate::services::wait_until(&what, Duration::from_secs(10), || {
             let ping = redis::Client::open(self.url())
                 .and_then(|c| c.get_connection_with_timeout(Duration::from_millis(200)))
                 .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c));
             // With a password, an answer that asks for it also proves the server is up.
-            let up = match &ping {
+            match &ping {
                 Ok(_) => true,
                 Err(error) => error.code() == Some("NOAUTH"),
-            };
-            if up {
-                return;
             }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("private redis-server on port {} did not start", self.port);
+        });
     }
 }
 

@@ -1,7 +1,7 @@
 //! Connections to the services the suites run against.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use diesel::prelude::*;
 use diesel::{MysqlConnection, PgConnection, SqliteConnection};
@@ -29,6 +29,19 @@ pub fn unique() -> u64 {
 /// A unique positive `i32`, for integer keys the test chooses itself.
 pub fn unique_i32() -> i32 {
     (unique() % (i32::MAX as u64 - 1)) as i32 + 1
+}
+
+/// Polls `ready` until it says yes; panics naming `what` after `timeout`. For servers a test
+/// starts itself.
+pub fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !ready() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} not ready after {timeout:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Reports a missing service: a failure under CI, a loud skip elsewhere.

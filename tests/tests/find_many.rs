@@ -1,30 +1,12 @@
 //! `find_many`: results in the order of the ids, duplicates and missing rows included, in two
 //! Redis round trips and one database query, on every backend.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use diesel::connection::{Instrumentation, InstrumentationEvent, LoadConnection};
+use diesel::connection::LoadConnection;
 use diesel::prelude::*;
 use write_through::{DieselCreate, DieselOps};
 use write_through_tests::models::{Membership, NewUser, Tag, User};
+use write_through_tests::queries::QueryCount;
 use write_through_tests::{TestCache, unique, unique_i32};
-
-struct QueryCounter(Arc<AtomicUsize>);
-
-impl Instrumentation for QueryCounter {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
-
-fn count_queries<C: Connection>(conn: &mut C) -> Arc<AtomicUsize> {
-    let queries = Arc::new(AtomicUsize::new(0));
-    conn.set_instrumentation(QueryCounter(queries.clone()));
-    queries
-}
 
 fn tags(n: usize) -> Vec<Tag> {
     let run = unique();
@@ -86,23 +68,15 @@ where
         row.save(conn, &tc.cache).unwrap();
         tc.cache.invalidate::<Tag>(&row.name).unwrap();
     }
-    let queries = count_queries(conn);
+    let queries = QueryCount::on(conn);
     let found = Tag::find_many(conn, &tc.cache, rows.iter().map(|r| &r.name)).unwrap();
     assert_eq!(found, rows.iter().cloned().map(Some).collect::<Vec<_>>());
-    assert_eq!(
-        queries.load(Ordering::Relaxed),
-        1,
-        "one WHERE name IN (...) for 100 misses"
-    );
+    assert_eq!(queries.get(), 1, "one WHERE name IN (...) for 100 misses");
     assert_eq!(tc.cache.stats().fills, 100);
 
     let warm = Tag::find_many(conn, &tc.cache, rows.iter().map(|r| &r.name)).unwrap();
     assert_eq!(warm.len(), 100);
-    assert_eq!(
-        queries.load(Ordering::Relaxed),
-        1,
-        "a warm batch touches no database"
-    );
+    assert_eq!(queries.get(), 1, "a warm batch touches no database");
 }
 
 fn composite_keys_are_found_in_one_query<C>(conn: &mut C, tc: &mut TestCache)
@@ -124,14 +98,14 @@ where
             .invalidate::<Membership>((&member.org_id, &member.user_id))
             .unwrap();
     }
-    let queries = count_queries(conn);
+    let queries = QueryCount::on(conn);
     let ids: Vec<(i32, i32)> = vec![(org, 5), (org, 99), (org, 1)];
     let found = Membership::find_many(conn, &tc.cache, ids.iter().map(|(a, b)| (a, b))).unwrap();
     assert_eq!(
         found,
         vec![Some(members[4].clone()), None, Some(members[0].clone())]
     );
-    assert_eq!(queries.load(Ordering::Relaxed), 1);
+    assert_eq!(queries.get(), 1);
 }
 
 fn a_batch_longer_than_a_chunk_is_split_into_chunks<C>(conn: &mut C, tc: &mut TestCache)
@@ -141,11 +115,11 @@ where
 {
     let n = write_through::ops::LOAD_MANY_CHUNK + 7;
     let names: Vec<String> = (0..n).map(|i| format!("absent-{}-{i}", unique())).collect();
-    let queries = count_queries(conn);
+    let queries = QueryCount::on(conn);
     let found = Tag::find_many(conn, &tc.cache, &names).unwrap();
     assert!(found.iter().all(Option::is_none));
     assert_eq!(found.len(), n);
-    assert_eq!(queries.load(Ordering::Relaxed), 2);
+    assert_eq!(queries.get(), 2);
 }
 
 fn inside_a_transaction_a_batch_fills_nothing<C>(conn: &mut C, tc: &mut TestCache)

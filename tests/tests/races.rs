@@ -554,6 +554,14 @@ fn contending_writers_leave_the_key_empty_when_both_finish() {
     }
     .save(&mut a, &tc.cache)
     .unwrap();
+    // The first writer is still in flight and may commit last: the second must not have
+    // published its row, only contended the lock (envelope kind 5).
+    let while_in_flight = tc.raw(&format!("tag:{name}"));
+    assert_eq!(
+        while_in_flight.as_deref().map(|v| v[3]),
+        Some(5),
+        "{while_in_flight:?}"
+    );
     locked.release();
     first.join().unwrap();
     assert_eq!(

@@ -3,24 +3,12 @@
 //! Its own test binary: it opens 64 PostgreSQL connections, more than the other suites should
 //! compete with.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
-use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
 use write_through_tests::models::Tag;
+use write_through_tests::queries::QueryCount;
 use write_through_tests::{TestCache, postgres, unique};
-
-/// Counts the queries a connection starts.
-struct QueryCounter(Arc<AtomicUsize>);
-
-impl Instrumentation for QueryCounter {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
 
 #[test]
 fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
@@ -37,12 +25,12 @@ fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
         .execute(&mut setup)
         .unwrap();
 
-    let queries = Arc::new(AtomicUsize::new(0));
+    let queries = QueryCount::default();
     let mut connections: Vec<_> = (0..READERS)
         .map(|_| postgres().expect("PostgreSQL"))
         .collect();
     for conn in &mut connections {
-        conn.set_instrumentation(QueryCounter(queries.clone()));
+        queries.install(conn);
     }
     let start = Arc::new(Barrier::new(READERS));
     let found: Vec<Option<Tag>> = std::thread::scope(|scope| {
@@ -63,11 +51,7 @@ fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
         found.iter().all(|f| f.as_ref() == Some(&row)),
         "every reader got the row"
     );
-    assert_eq!(
-        queries.load(Ordering::Relaxed),
-        1,
-        "one database query for {READERS} readers"
-    );
+    assert_eq!(queries.get(), 1, "one database query for {READERS} readers");
     assert_eq!(tc.cache.stats().fills, 1);
 }
 
@@ -92,8 +76,8 @@ fn a_reader_that_finds_another_process_filling_waits_for_its_value() {
     let filled = tc.raw(&key).unwrap();
     tc.put_raw(&key, &foreign_lease());
 
-    let queries = Arc::new(AtomicUsize::new(0));
-    conn.set_instrumentation(QueryCounter(queries.clone()));
+    let queries = QueryCount::default();
+    queries.install(&mut conn);
     let mut filler = write_through_tests::any_redis_connection().unwrap();
     let full_key = tc.key(&key);
     let other_process = std::thread::spawn(move || {
@@ -109,11 +93,7 @@ fn a_reader_that_finds_another_process_filling_waits_for_its_value() {
         Some(row)
     );
     other_process.join().unwrap();
-    assert_eq!(
-        queries.load(Ordering::Relaxed),
-        0,
-        "answered by the other process's fill"
-    );
+    assert_eq!(queries.get(), 0, "answered by the other process's fill");
 }
 
 #[test]
@@ -128,17 +108,13 @@ fn a_reader_does_not_wait_long_for_a_fill_that_never_comes() {
     row.save(&mut conn, &tc.cache).unwrap();
     let key = format!("tag:{}", row.name);
     tc.put_raw(&key, &foreign_lease());
-    let queries = Arc::new(AtomicUsize::new(0));
-    conn.set_instrumentation(QueryCounter(queries.clone()));
+    let queries = QueryCount::default();
+    queries.install(&mut conn);
     assert_eq!(
         Tag::find(&mut conn, &tc.cache, &row.name).unwrap(),
         Some(row)
     );
-    assert_eq!(
-        queries.load(Ordering::Relaxed),
-        1,
-        "read from the database after the wait"
-    );
+    assert_eq!(queries.get(), 1, "read from the database after the wait");
     assert_eq!(
         tc.raw(&key),
         Some(foreign_lease()),

@@ -5,7 +5,7 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use write_through::Cache;
 use write_through_tests::models::Tag;
@@ -132,14 +132,11 @@ fn tls_redis(dir: &Path) -> TlsRedis {
         .stderr(Stdio::null())
         .spawn()
         .expect("redis-server on PATH");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "redis-server with TLS did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    write_through_tests::services::wait_until(
+        "redis-server with TLS",
+        Duration::from_secs(10),
+        || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+    );
     TlsRedis { child, port }
 }
 

@@ -133,7 +133,6 @@ pub(crate) fn row_header(fingerprint: u64) -> [u8; ROW_PAYLOAD_OFFSET] {
 pub(crate) const ABSENT: [u8; HEADER_LEN] = [MAGIC[0], MAGIC[1], VERSION, kind::ABSENT];
 
 /// A lock or lease value: header then token.
-#[allow(dead_code)] // used by the lock/lease protocol
 pub(crate) fn token_value(lease: bool, token: &[u8]) -> Vec<u8> {
     let kind = if lease { kind::LEASE } else { kind::LOCK };
     let mut value = Vec::with_capacity(HEADER_LEN + token.len());
