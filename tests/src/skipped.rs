@@ -18,6 +18,19 @@ pub fn under_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
+/// Whether `program` is on `PATH`; when it is not, the running test is skipped (or fails under
+/// CI) for that reason. For the tests that start servers of their own.
+pub fn program_on_path(program: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
+    if !found {
+        skip(&format!(
+            "`{program}` is not on PATH; this test starts a server of its own"
+        ));
+    }
+    found
+}
+
 /// Fails the running test under CI; otherwise records it as skipped for `why`, loudly.
 pub fn skip(why: &str) {
     let message = format!("\n!!!!! {why} !!!!!\n");

@@ -3,7 +3,7 @@
 //! Each test forces one interleaving on the library with pause points (a reader held after its
 //! database load, a writer held after its commit) and asserts that nothing stale survives; that
 //! half is the test, and it fails if the protocol's compare-and-set is weakened (making FILL
-//! and PUBLISH unconditional fails five of these tests).
+//! and PUBLISH unconditional failed five of the first seven).
 //!
 //! Before it, each test replays the same interleaving with the hand-written pattern ("write the
 //! database, then SET"; "GET, on a miss load and SET"), written below, one step after another on
