@@ -4,8 +4,12 @@
 
 use proc_macro2::TokenTree;
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitStr, Path, Token, UnOp};
+use syn::{
+    Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, Token, Type, TypePath,
+    UnOp,
+};
 
+use super::codec::Codec;
 use super::ctxt::Ctxt;
 use super::ttl::{parse_ttl, ttl_from_seconds};
 
@@ -39,6 +43,8 @@ pub struct WriteThroughAttrs {
     pub ttl: Given<u64>,
     /// Milliseconds.
     pub negative_ttl: Given<u64>,
+    /// `codec = "bincode"` or `"msgpack"`: overrides the derive's choice.
+    pub codec: Given<Codec>,
 }
 
 pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs {
@@ -54,12 +60,22 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
             } else if meta.path.is_ident("negative_ttl") {
                 let ttl = ttl_value(cx, &meta)?;
                 set_once(cx, &meta, &mut out.negative_ttl, ttl);
+            } else if meta.path.is_ident("codec") {
+                let name: LitStr = meta.value()?.parse()?;
+                let codec = Codec::from_name(&name.value());
+                if codec.is_none() {
+                    cx.error_spanned_by(
+                        &name,
+                        "unknown codec; expected \"bincode\" or \"msgpack\"",
+                    );
+                }
+                set_once(cx, &meta, &mut out.codec, codec);
             } else {
                 let name = meta.path.to_token_stream_string();
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through attribute `{name}`; expected `key`, `ttl` or `negative_ttl`"
+                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl` or `codec`"
                     ),
                 );
                 skip_value(&meta)?;
@@ -151,32 +167,62 @@ fn ttl_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<u64>> 
 pub struct DieselAttrs {
     pub table_name: Option<Path>,
     pub primary_key: Option<Vec<Ident>>,
+    /// `None` when absent or `check_for_backend(disable = true)`: every enabled backend.
     pub check_for_backend: Option<Vec<Path>>,
 }
 
+/// Reads `#[diesel(...)]` on the struct with Diesel 2.3's own grammar: each option's value is
+/// parsed as what Diesel parses it as (a path, a type, an expression, a bool, a parenthesised
+/// list), so that every model Diesel accepts is accepted here. Options the cache does not need
+/// are read and ignored; an option Diesel does not know is left for Diesel to report.
 pub fn diesel_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselAttrs {
     let mut out = DieselAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("diesel")) {
         let parsed = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("table_name") {
-                out.table_name = Some(meta.value()?.parse()?);
-            } else if meta.path.is_ident("primary_key") {
-                let mut columns = Vec::new();
-                meta.parse_nested_meta(|column| {
-                    columns.push(column.path.require_ident()?.clone());
-                    Ok(())
-                })?;
-                out.primary_key = Some(columns);
-            } else if meta.path.is_ident("check_for_backend") {
-                let mut backends = Vec::new();
-                meta.parse_nested_meta(|backend| {
-                    backends.push(backend.path.clone());
-                    Ok(())
-                })?;
-                out.check_for_backend = Some(backends);
-            } else {
-                // Diesel's other options are Diesel's business.
-                skip_value(&meta)?;
+            let name = meta.path.to_token_stream_string();
+            match name.as_str() {
+                "table_name" => out.table_name = Some(meta.value()?.parse()?),
+                "primary_key" => {
+                    let mut columns = Vec::new();
+                    meta.parse_nested_meta(|column| {
+                        columns.push(column.path.require_ident()?.clone());
+                        Ok(())
+                    })?;
+                    out.primary_key = Some(columns);
+                }
+                "check_for_backend" => {
+                    let mut backends = Vec::new();
+                    let mut disabled = false;
+                    meta.parse_nested_meta(|backend| {
+                        if backend.path.is_ident("disable") {
+                            // `disable = true`: Diesel checks no backend, so none is singled out.
+                            backend.value()?.parse::<LitBool>()?;
+                            disabled = true;
+                        } else {
+                            backends.push(backend.path.clone());
+                        }
+                        Ok(())
+                    })?;
+                    out.check_for_backend = (!disabled).then_some(backends);
+                }
+                "aggregate" | "not_sized" | "foreign_derive" => {}
+                "sql_type" => {
+                    meta.value()?.parse::<TypePath>()?;
+                }
+                "base_query_type" => {
+                    meta.value()?.parse::<Type>()?;
+                }
+                "base_query" => {
+                    meta.value()?.parse::<Expr>()?;
+                }
+                "treat_none_as_default_value" | "treat_none_as_null" => {
+                    meta.value()?.parse::<LitBool>()?;
+                }
+                "belongs_to" | "mysql_type" | "sqlite_type" | "postgres_type" => {
+                    let _group: proc_macro2::Group = meta.input.parse()?;
+                }
+                // Not an option of Diesel 2.3: Diesel's own derives report it.
+                _ => skip_value(&meta)?,
             }
             Ok(())
         });
@@ -194,32 +240,45 @@ pub struct DieselFieldAttrs {
     pub column_name: Option<Ident>,
     /// `#[diesel(skip_update)]`: `AsChangeset` leaves this column alone.
     pub skip_update: bool,
-    /// `#[diesel(embed)]`, `serialize_as` or `deserialize_as`: the field is not one column.
+    /// `#[diesel(embed)]`, `serialize_as`, `deserialize_as` or `select_expression`: the field
+    /// is not one plain column.
     pub not_a_plain_column: bool,
 }
 
+/// Reads `#[diesel(...)]` on a field with Diesel 2.3's grammar (see [`diesel_attrs`]).
 pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
     let mut out = DieselFieldAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("diesel")) {
         let parsed = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("column_name") {
-                let value = meta.value()?;
-                out.column_name = Some(if value.peek(LitStr) {
-                    let name: LitStr = value.parse()?;
-                    Ident::new(&name.value(), name.span())
-                } else {
-                    value.parse()?
-                });
-            } else if meta.path.is_ident("skip_update") {
-                out.skip_update = true;
-            } else {
-                if ["embed", "serialize_as", "deserialize_as"]
-                    .iter()
-                    .any(|n| meta.path.is_ident(n))
-                {
-                    out.not_a_plain_column = true;
+            let name = meta.path.to_token_stream_string();
+            match name.as_str() {
+                "column_name" => {
+                    let value = meta.value()?;
+                    out.column_name = Some(if value.peek(LitStr) {
+                        let name: LitStr = value.parse()?;
+                        Ident::new(&name.value(), name.span())
+                    } else {
+                        value.parse()?
+                    });
                 }
-                skip_value(&meta)?;
+                "skip_update" => out.skip_update = true,
+                "skip_insertion" => {}
+                "embed" => out.not_a_plain_column = true,
+                "serialize_as" | "deserialize_as" | "select_expression_type" => {
+                    out.not_a_plain_column |= name != "select_expression_type";
+                    meta.value()?.parse::<Type>()?;
+                }
+                "select_expression" => {
+                    out.not_a_plain_column = true;
+                    meta.value()?.parse::<Expr>()?;
+                }
+                "sql_type" => {
+                    meta.value()?.parse::<TypePath>()?;
+                }
+                "treat_none_as_default_value" | "treat_none_as_null" => {
+                    meta.value()?.parse::<LitBool>()?;
+                }
+                _ => skip_value(&meta)?,
             }
             Ok(())
         });
@@ -230,19 +289,21 @@ pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
     out
 }
 
-/// The serde attributes whose data bincode would silently lose or misread.
+/// The serde attributes that make a cached row differ from the database row: skipped fields
+/// come back as their default (in any codec), `skip_serializing_if` shifts the fields of a
+/// row encoded without field names. `flatten` is refused only with bincode, which cannot
+/// decode it; the derive chooses MessagePack for a model with a flattened field.
 const LOSSY_FIELD_SERDE: &[&str] = &[
     "skip",
     "skip_serializing",
     "skip_deserializing",
     "skip_serializing_if",
-    "flatten",
 ];
 const LOSSY_CONTAINER_SERDE: &[&str] = &["tag", "untagged", "content"];
 
-/// Refuses serde attributes that make bincode drop data: the cached row would differ from the
-/// database row without any error.
-pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool) {
+/// Refuses serde attributes that make the cached row differ from the database row without any
+/// error, or that `codec` cannot decode.
+pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool, codec: Codec) {
     let refused = if is_field {
         LOSSY_FIELD_SERDE
     } else {
@@ -254,8 +315,13 @@ pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool) {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[serde({name})] cannot be used on a WriteThrough model: bincode, which encodes cached rows, cannot round-trip it (it drops the data or fails to decode it)"
+                        "#[serde({name})] cannot be used on a WriteThrough model: the cached row would differ from the database row (the data is dropped, or cannot be decoded)"
                     ),
+                );
+            } else if is_field && codec == Codec::Bincode && meta.path.is_ident("flatten") {
+                cx.error_spanned_by(
+                    &meta.path,
+                    "#[serde(flatten)] cannot be decoded by bincode: remove codec = \"bincode\" (the derive then chooses msgpack)",
                 );
             }
             skip_value(&meta)
@@ -264,6 +330,11 @@ pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool) {
             cx.syn_error(error);
         }
     }
+}
+
+/// [`skip_value`] for the other modules of the attribute model.
+pub fn skip_meta_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    skip_value(meta)
 }
 
 /// Consumes whatever follows an option's name up to the next top-level comma: `= value`
