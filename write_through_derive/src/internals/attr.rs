@@ -370,3 +370,97 @@ impl PathName for Path {
         quote::quote!(#self).to_string().replace(' ', "")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::{DeriveInput, parse_quote};
+
+    /// Every struct-level option of Diesel 2.3 (diesel_derives' `StructAttr`), in one model.
+    fn every_struct_option() -> DeriveInput {
+        parse_quote! {
+            #[diesel(table_name = crate::schema::versions, primary_key(id, crate_id))]
+            #[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+            #[diesel(belongs_to(Krate, foreign_key = crate_id), belongs_to(crate::User))]
+            #[diesel(treat_none_as_default_value = false, treat_none_as_null = true)]
+            #[diesel(sql_type = diesel::sql_types::Text, aggregate, not_sized, foreign_derive)]
+            #[diesel(postgres_type(name = "my_type", schema = "public"), mysql_type(name = "Enum"))]
+            #[diesel(sqlite_type(name = "Text"))]
+            #[diesel(base_query = versions::table.filter(versions::yanked.eq(false)).order_by(versions::id))]
+            #[diesel(base_query_type = diesel::dsl::Filter<versions::table, diesel::dsl::Eq<versions::yanked, bool>>)]
+            struct Version { id: i64 }
+        }
+    }
+
+    /// Every field-level option of Diesel 2.3 (diesel_derives' `FieldAttr`).
+    fn every_field_option() -> DeriveInput {
+        parse_quote! {
+            struct Version {
+                #[diesel(column_name = "type", sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+                kind: Option<String>,
+                #[diesel(skip_insertion, skip_update, treat_none_as_null = true, treat_none_as_default_value = false)]
+                updated_at: Option<i64>,
+                #[diesel(serialize_as = crate::Wrapped<i64, i32>, deserialize_as = Wrapped<i64, i32>)]
+                downloads: i64,
+                #[diesel(embed)]
+                links: Links,
+                #[diesel(select_expression = versions::num.concat("-").concat(versions::id.lt(3)), select_expression_type = diesel::dsl::Concat<versions::num, &'static str>)]
+                label: String,
+            }
+        }
+    }
+
+    #[test]
+    fn every_diesel_struct_option_is_accepted_and_the_needed_ones_read() {
+        let input = every_struct_option();
+        let cx = Ctxt::new();
+        let attrs = diesel_attrs(&cx, &input.attrs);
+        assert!(cx.check().is_ok());
+        let table = attrs.table_name.unwrap();
+        assert_eq!(
+            quote::quote!(#table).to_string(),
+            "crate :: schema :: versions"
+        );
+        let key: Vec<String> = attrs
+            .primary_key
+            .unwrap()
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(key, ["id", "crate_id"]);
+        assert_eq!(attrs.check_for_backend.unwrap().len(), 2);
+    }
+
+    #[test]
+    fn every_diesel_field_option_is_accepted_and_the_needed_ones_read() {
+        let input = every_field_option();
+        let syn::Data::Struct(data) = &input.data else {
+            unreachable!()
+        };
+        let cx = Ctxt::new();
+        let read: Vec<DieselFieldAttrs> = data
+            .fields
+            .iter()
+            .map(|field| diesel_field_attrs(&cx, &field.attrs))
+            .collect();
+        assert!(cx.check().is_ok());
+        assert_eq!(read[0].column_name.as_ref().unwrap(), "type");
+        assert!(read[1].skip_update && !read[1].not_a_plain_column);
+        assert!(read[2].not_a_plain_column);
+        assert!(read[3].not_a_plain_column);
+        assert!(read[4].not_a_plain_column);
+    }
+
+    #[test]
+    fn a_disabled_backend_check_singles_out_no_backend() {
+        let input: DeriveInput = parse_quote! {
+            #[diesel(table_name = users, check_for_backend(disable = true))]
+            struct User { id: i64 }
+        };
+        let cx = Ctxt::new();
+        let attrs = diesel_attrs(&cx, &input.attrs);
+        assert!(cx.check().is_ok());
+        assert!(attrs.check_for_backend.is_none());
+        assert!(attrs.table_name.is_some());
+    }
+}
