@@ -425,6 +425,25 @@ mod tests {
     }
 
     #[test]
+    fn a_ttl_jitter_outside_zero_to_one_is_refused() {
+        for fraction in [-0.1, 1.0, f64::NAN, f64::INFINITY] {
+            let err = Cache::builder("redis://127.0.0.1")
+                .ttl_jitter(fraction)
+                .build()
+                .unwrap_err();
+            assert!(err.to_string().contains("ttl_jitter"), "{fraction}: {err}");
+        }
+        for fraction in [0.0, 0.1, 0.99] {
+            assert!(
+                Cache::builder("redis://127.0.0.1")
+                    .ttl_jitter(fraction)
+                    .build()
+                    .is_ok()
+            );
+        }
+    }
+
+    #[test]
     fn a_bad_url_is_a_config_error_that_does_not_quote_the_password() {
         let err = Cache::open("redis://user:hunter2@host:notaport").unwrap_err();
         assert!(matches!(err, Error::Config(_)));

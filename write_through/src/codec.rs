@@ -433,6 +433,76 @@ mod tests {
         );
     }
 
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "kind")]
+    enum Tagged {
+        Crate { name: String },
+        User { id: i64 },
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Contact {
+        email: String,
+        phone: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Awkward {
+        id: i64,
+        owner: Tagged,
+        #[serde(flatten)]
+        contact: Contact,
+        extra: Option<Box<Awkward>>,
+    }
+
+    #[test]
+    fn message_pack_round_trips_internally_tagged_enums_and_flatten() {
+        let row = Awkward {
+            id: 3,
+            owner: Tagged::Crate {
+                name: "serde".into(),
+            },
+            contact: Contact {
+                email: "a@b.c".into(),
+                phone: None,
+            },
+            extra: Some(Box::new(Awkward {
+                id: 4,
+                owner: Tagged::User { id: 9 },
+                contact: Contact {
+                    email: "d@e.f".into(),
+                    phone: Some("+1".into()),
+                },
+                extra: None,
+            })),
+        };
+        let value = encode_with(Codec::MessagePack, "Awkward", 1, &row).unwrap();
+        assert_eq!(
+            decode_payload::<Awkward>(Codec::MessagePack, payload_of(&value)),
+            Some(row)
+        );
+    }
+
+    #[test]
+    fn message_pack_round_trips_json_values() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct WithJson {
+            id: i64,
+            meta: Vec<Loose>,
+            map: std::collections::BTreeMap<String, Option<f64>>,
+        }
+        let row = WithJson {
+            id: -1,
+            meta: vec![Loose::Number(i64::MIN), Loose::Text(String::new())],
+            map: [("a".to_owned(), Some(0.5)), ("b".to_owned(), None)].into(),
+        };
+        let value = encode_with(Codec::MessagePack, "WithJson", 1, &row).unwrap();
+        assert_eq!(
+            decode_payload::<WithJson>(Codec::MessagePack, payload_of(&value)),
+            Some(row)
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn any_bytes_are_walked_and_decoded_without_panicking(

@@ -1,6 +1,12 @@
 //! Diesel 2.3's model options compile next to `WriteThrough`: the derive reads the ones it needs
 //! (`table_name`, `primary_key`, `column_name`, `check_for_backend`, `skip_update`) with
-//! Diesel's grammar and ignores the others, including `check_for_backend(disable = true)`.
+//! Diesel's grammar and ignores the others.
+//!
+//! `check_for_backend(disable = true)` is not here: diesel_derives 2.3.10 itself refuses it
+//! ("expected `,`": it parses the option on a fork and never advances past it). The derive
+//! accepts it (`internals::attr` tests, the `json_field_is_message_pack` expansion snapshot).
+//! Nor is `serialize_as`: with it Diesel implements `Insertable` and `AsChangeset` for the owned
+//! struct only, and `save` inserts a borrowed row.
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -48,7 +54,7 @@ pub struct Krate {
 )]
 #[diesel(table_name = versions, primary_key(id))]
 #[diesel(belongs_to(Krate, foreign_key = crate_id))]
-#[diesel(check_for_backend(disable = true))]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 #[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 #[write_through(key = "version:{id}", ttl = "1h")]
 pub struct Version {
@@ -60,13 +66,13 @@ pub struct Version {
     pub downloads: i32,
     #[diesel(treat_none_as_null = false)]
     pub license: Option<String>,
-    #[diesel(serialize_as = Edition, deserialize_as = Edition)]
+    #[diesel(deserialize_as = Edition)]
     pub edition: Option<String>,
     #[diesel(select_expression = versions::yanked.eq(true), select_expression_type = diesel::dsl::Eq<versions::yanked, bool>)]
     pub yanked: bool,
 }
 
-/// A column read and written through another type, as `serialize_as`/`deserialize_as` allow.
+/// A column read through another type, as `deserialize_as` allows.
 #[derive(Debug, Clone, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
 pub struct Edition(Option<String>);
