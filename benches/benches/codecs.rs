@@ -11,7 +11,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use write_through_benches::rows::{Row, small_user, versions_row, wide_row};
+use write_through_benches::rows::{Row, small_user, versions_row, versions_row_text, wide_row};
 
 fn bincode_encode<T: Serialize>(row: &T) -> Vec<u8> {
     bincode::serde::encode_to_vec(row, bincode::config::standard()).unwrap()
@@ -73,6 +73,7 @@ fn one_row<T: Row>(c: &mut Criterion, name: &str, row: T) {
 fn rows(c: &mut Criterion) {
     one_row(c, "small_user", small_user());
     one_row(c, "versions_row", versions_row());
+    one_row(c, "versions_row_json_as_text", versions_row_text());
     one_row(c, "wide_row", wide_row());
 }
 

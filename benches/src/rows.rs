@@ -86,7 +86,11 @@ pub fn versions_row() -> VersionsRow {
         homepage: Some("https://serde.rs".into()),
         documentation: Some("https://docs.rs/serde".into()),
         repository: Some("https://github.com/serde-rs/serde".into()),
-        categories: vec!["encoding".into(), "no-std".into(), "no-std::no-alloc".into()],
+        categories: vec![
+            "encoding".into(),
+            "no-std".into(),
+            "no-std::no-alloc".into(),
+        ],
         keywords: vec!["serde".into(), "serialization".into(), "no_std".into()],
     }
 }
@@ -116,5 +120,73 @@ pub fn wide_row() -> WideRow {
         updated_at: chrono::DateTime::from_timestamp(1_732_000_000, 0)
             .unwrap()
             .naive_utc(),
+    }
+}
+
+/// The `versions`-like row with its features as JSON text rather than a JSON value, so that
+/// every codec can decode it: the three codecs on the same shape.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionsRowText {
+    pub row: VersionsRowWithout,
+    pub features: String,
+}
+
+/// [`VersionsRow`] without its JSON column.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionsRowWithout {
+    pub id: i32,
+    pub crate_id: i32,
+    pub num: String,
+    pub updated_at: chrono::NaiveDateTime,
+    pub created_at: chrono::NaiveDateTime,
+    pub downloads: i32,
+    pub yanked: bool,
+    pub license: Option<String>,
+    pub crate_size: Option<i32>,
+    pub published_by: Option<i32>,
+    pub checksum: Vec<u8>,
+    pub links: Option<String>,
+    pub rust_version: Option<String>,
+    pub has_lib: Option<bool>,
+    pub bin_names: Option<Vec<Option<String>>>,
+    pub yank_message: Option<String>,
+    pub edition: Option<String>,
+    pub description: Option<String>,
+    pub homepage: Option<String>,
+    pub documentation: Option<String>,
+    pub repository: Option<String>,
+    pub categories: Vec<String>,
+    pub keywords: Vec<String>,
+}
+
+pub fn versions_row_text() -> VersionsRowText {
+    let v = versions_row();
+    VersionsRowText {
+        features: v.features.to_string(),
+        row: VersionsRowWithout {
+            id: v.id,
+            crate_id: v.crate_id,
+            num: v.num,
+            updated_at: v.updated_at,
+            created_at: v.created_at,
+            downloads: v.downloads,
+            yanked: v.yanked,
+            license: v.license,
+            crate_size: v.crate_size,
+            published_by: v.published_by,
+            checksum: v.checksum,
+            links: v.links,
+            rust_version: v.rust_version,
+            has_lib: v.has_lib,
+            bin_names: v.bin_names,
+            yank_message: v.yank_message,
+            edition: v.edition,
+            description: v.description,
+            homepage: v.homepage,
+            documentation: v.documentation,
+            repository: v.repository,
+            categories: v.categories,
+            keywords: v.keywords,
+        },
     }
 }
