@@ -36,6 +36,7 @@
 //! | `key = "user:{id}"` | key template; every `{field}` is a primary-key field, `{{`/`}}` are literal braces |
 //! | `ttl = "1h"` or `ttl = 3600` | how long a cached row lives (`s`, `m`, `h`, `d`, `ms`; at least one second) |
 //! | `negative_ttl = "30s"` | cache "no such row" for this long (off when absent) |
+//! | `codec = "msgpack"` or `"bincode"` | how rows are encoded; the derive chooses without it (see [`Codec`]) |
 //! | `#[write_through(version)]` on a field | optimistic locking; see [`Error::Conflict`] |
 //!
 //! # Consistency
