@@ -3,7 +3,7 @@
 //! queries per second for each, and the reduction in database queries.
 //!
 //! ```text
-//! cargo run --release --bin load -- --threads 4 --seconds 10 --keys 10000 --writes 5 --zipf 1.0
+//! cargo run --release --bin load --features postgres -- --threads 4 --seconds 10 --keys 10000 --writes 5 --zipf 1.0
 //! ```
 //!
 //! PostgreSQL at `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`), Redis at

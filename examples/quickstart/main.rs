@@ -4,9 +4,11 @@
 //! cargo run --bin quickstart
 //! ```
 //!
-//! Uses SQLite in a temporary file unless `DATABASE_URL` names PostgreSQL (`postgres://...`)
-//! or MySQL/MariaDB (`mysql://...`), and the Redis at `REDIS_URL` (default
-//! `redis://127.0.0.1:6379`).
+//! Uses SQLite in a temporary file (compiled in: no system library needed) unless
+//! `DATABASE_URL` names PostgreSQL (`postgres://...`, build with `--features postgres`) or
+//! MySQL/MariaDB (`mysql://...`, `--features mysql`). Uses the Redis at `REDIS_URL` (default
+//! `redis://127.0.0.1:6379`); when nothing answers there and `redis-server` is on `PATH`, it
+//! starts a private one on a free port and stops it at exit.
 
 use std::process::ExitCode;
 
@@ -15,6 +17,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use write_through::prelude::*;
 use write_through::{DieselCreate, DieselOps};
+
+mod redis_server;
+use redis_server::Redis;
 
 diesel::table! {
     quickstart_users (id) {
@@ -53,38 +58,17 @@ pub struct NewUser<'a> {
 }
 
 fn main() -> ExitCode {
-    let redis_url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let cache = match Cache::builder(&redis_url).namespace("quickstart").build() {
+    let redis = match Redis::find_or_start() {
+        Ok(redis) => redis,
+        Err(message) => return fail(&message),
+    };
+    let cache = match Cache::builder(&redis.url).namespace("quickstart").build() {
         Ok(cache) => cache,
         Err(error) => return fail(&format!("cannot configure the cache: {error}")),
     };
-    if let Err(error) = cache.ping() {
-        return fail(&format!(
-            "Redis is not reachable at {} ({error}).\nStart it (redis-server) or point REDIS_URL at one.",
-            redact(&redis_url)
-        ));
-    }
     let result = match std::env::var("DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => PgConnection::establish(&url)
-            .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))
-            .and_then(|mut conn| {
-                run(
-                    &mut conn,
-                    &cache,
-                    "PostgreSQL",
-                    "id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL",
-                )
-            }),
-        Ok(url) if url.starts_with("mysql") => MysqlConnection::establish(&url)
-            .map_err(|e| format!("cannot connect to MySQL: {e}"))
-            .and_then(|mut conn| {
-                run(
-                    &mut conn,
-                    &cache,
-                    "MySQL",
-                    "id BIGINT AUTO_INCREMENT PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL",
-                )
-            }),
+        Ok(url) if url.starts_with("postgres") => postgres(&url, &cache, &redis),
+        Ok(url) if url.starts_with("mysql") => mysql(&url, &cache, &redis),
         Ok(url) => Err(format!(
             "DATABASE_URL must start with postgres:// or mysql:// (unset it for SQLite), got a {}-character value",
             url.len()
@@ -98,6 +82,7 @@ fn main() -> ExitCode {
                 run(
                     &mut conn,
                     &cache,
+                    &redis,
                     "SQLite (temporary file)",
                     "id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL, name TEXT NOT NULL",
                 )
@@ -110,7 +95,64 @@ fn main() -> ExitCode {
     }
 }
 
-fn run<C>(conn: &mut C, cache: &Cache, backend: &str, columns: &str) -> Result<(), String>
+#[cfg(feature = "postgres")]
+fn postgres(url: &str, cache: &Cache, redis: &Redis) -> Result<(), String> {
+    let mut conn =
+        PgConnection::establish(url).map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+    run(
+        &mut conn,
+        cache,
+        redis,
+        "PostgreSQL",
+        "id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL",
+    )
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres(_: &str, _: &Cache, _: &Redis) -> Result<(), String> {
+    Err(without_backend("PostgreSQL", "postgres", "libpq-dev"))
+}
+
+#[cfg(feature = "mysql")]
+fn mysql(url: &str, cache: &Cache, redis: &Redis) -> Result<(), String> {
+    let mut conn =
+        MysqlConnection::establish(url).map_err(|e| format!("cannot connect to MySQL: {e}"))?;
+    run(
+        &mut conn,
+        cache,
+        redis,
+        "MySQL",
+        "id BIGINT AUTO_INCREMENT PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL",
+    )
+}
+
+#[cfg(not(feature = "mysql"))]
+fn mysql(_: &str, _: &Cache, _: &Redis) -> Result<(), String> {
+    Err(without_backend(
+        "MySQL/MariaDB",
+        "mysql",
+        "libmariadb-dev and libmariadb-dev-compat",
+    ))
+}
+
+/// Why a backend is missing and how to get it: the default build is SQLite alone, so that it
+/// links no database client library.
+#[allow(dead_code)] // unused when both backends are compiled in
+fn without_backend(backend: &str, feature: &str, package: &str) -> String {
+    format!(
+        "DATABASE_URL names {backend}, but this build has SQLite only.\n\
+         Run `cargo run --bin quickstart --features {feature}`; it links {backend}'s client \
+         library ({package} on Debian and Ubuntu)."
+    )
+}
+
+fn run<C>(
+    conn: &mut C,
+    cache: &Cache,
+    redis: &Redis,
+    backend: &str,
+    columns: &str,
+) -> Result<(), String>
 where
     C: Connection + LoadConnection,
     User: DieselOps<C::Backend>,
@@ -163,7 +205,7 @@ where
 
     // 4. The key and its TTL, fixed at compile time by #[write_through(key, ttl)].
     let key = cache.key::<User>(&ada.id);
-    let pttl = remaining_ttl(&key)?;
+    let pttl = remaining_ttl(&redis.url, &key)?;
     println!(
         "key      {} expires in {:.0} s",
         String::from_utf8_lossy(&key),
@@ -179,25 +221,14 @@ where
 }
 
 /// Asks Redis directly, to show that the key really carries the TTL.
-fn remaining_ttl(key: &[u8]) -> Result<i64, String> {
-    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let mut conn = redis::Client::open(url.as_str())
+fn remaining_ttl(url: &str, key: &[u8]) -> Result<i64, String> {
+    let mut conn = redis::Client::open(url)
         .and_then(|client| client.get_connection())
         .map_err(|e| e.to_string())?;
     redis::cmd("PTTL")
         .arg(key)
         .query(&mut conn)
         .map_err(|e| e.to_string())
-}
-
-/// The URL without any password, for the error message.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}***{}", &url[..scheme + 3], &url[at..])
-        }
-        _ => url.to_owned(),
-    }
 }
 
 fn fail(message: &str) -> ExitCode {

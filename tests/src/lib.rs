@@ -14,6 +14,7 @@ pub mod private_redis;
 pub mod queries;
 pub mod schema;
 pub mod services;
+pub mod skipped;
 
 pub use services::{
     TestCache, any_redis_connection, cache_builder, cluster_urls, mysql, postgres,

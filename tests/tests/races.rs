@@ -1,9 +1,16 @@
 //! One deterministic test per race of hand-written caching, on PostgreSQL and Redis.
 //!
-//! Each test first runs the interleaving against the naive pattern ("write the database, then
-//! SET"; "GET, on a miss load and SET"), written below as the baseline, and asserts that it goes
-//! stale: the test can fail. Then it forces the same interleaving on the library with pause
-//! points and asserts that nothing stale survives.
+//! Each test forces one interleaving on the library with pause points (a reader held after its
+//! database load, a writer held after its commit) and asserts that nothing stale survives; that
+//! half is the test, and it fails if the protocol's compare-and-set is weakened (making FILL
+//! and PUBLISH unconditional failed five of the first seven).
+//!
+//! Before it, each test replays the same interleaving with the hand-written pattern ("write the
+//! database, then SET"; "GET, on a miss load and SET"), written below, one step after another on
+//! one thread, and asserts the stale end state. That half is not a test of anything that could
+//! regress (the hand-written pattern has no way to stop the replay, so it can only fail if Redis
+//! or the database misbehave): it is the evidence that the interleaving forced on the library is
+//! a real hazard, i.e. that the library half is not testing a harmless schedule.
 
 use std::thread;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 //! 0       2     magic "WT"
 //! 2       1     format version (1 or 2)
 //! 3       1     kind: 1 row, 2 absent (negative cache), 3 write lock, 4 fill lease,
-//!               5 contended write lock (followed by its holder count in decimal)
+//!               5 contended write lock (followed by its holders' 16-byte tokens)
 //! version 1, row:   4   8   schema fingerprint, little endian
 //!                   12  ..  bincode payload (standard config, serde mode)
 //! version 2, row:   4   1   codec: 1 bincode, 2 MessagePack
@@ -285,11 +285,16 @@ mod tests {
     }
 
     #[test]
-    fn a_contended_lock_is_a_lock() {
-        assert_eq!(
-            Envelope::parse(b"WT\x01\x052"),
-            Ok(Envelope::Lock { token: b"2" })
-        );
+    fn a_contended_lock_is_a_lock_listing_its_holders() {
+        // As the lock script writes it: the kind, then each holder's 16-byte token.
+        let (first, second) = ([1u8; 16], [2u8; 16]);
+        let mut value = b"WT\x01\x05".to_vec();
+        value.extend_from_slice(&first);
+        value.extend_from_slice(&second);
+        let Ok(Envelope::Lock { token: holders }) = Envelope::parse(&value) else {
+            panic!("a contended lock must read as a lock");
+        };
+        assert_eq!(holders.chunks(16).collect::<Vec<_>>(), [&first, &second]);
     }
 
     #[test]

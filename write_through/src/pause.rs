@@ -1,9 +1,11 @@
 //! Test-only pause points: named places in the protocol where a test can stop one operation
 //! (on one key), run others, and then let it go on, or make it die there as a crashed process
 //! would. Compiled only with the `pause-points` feature; without it every point is an empty
-//! inline function.
+//! inline function. Hidden from the rendered API: a test harness, not an interface.
 //!
-//! ```ignore
+//! In a test (`write_through_tests`, with the feature on):
+//!
+//! ```text
 //! let gate = write_through::pause::arm(write_through::pause::FIND_LOADED, &key);
 //! let reader = std::thread::spawn(move || User::find(&mut conn, &cache, &id));
 //! gate.wait_until_reached();   // the reader has read the database and not yet filled

@@ -59,12 +59,16 @@ mod tests {
     fn a_hash_tag_decides_the_slot() {
         assert_eq!(slot(b"{user1000}.following"), slot(b"{user1000}.followers"));
         assert_eq!(slot(b"{user1000}.following"), slot(b"user1000"));
+        // The specification's examples: `{}` is no tag, so the whole key is hashed; only the
+        // first `{` counts, so `foo{{bar}}zap` hashes `{bar`.
         assert_eq!(
             slot(b"foo{}{bar}"),
-            slot(b"foo{}{bar}"),
+            crc16(b"foo{}{bar}") % 16384,
             "an empty tag hashes the whole key"
         );
         assert_ne!(slot(b"foo{}{bar}"), slot(b"bar"));
+        assert_eq!(slot(b"foo{{bar}}zap"), slot(b"{bar"));
+        assert_eq!(slot(b"foo{bar}{zap}"), slot(b"bar"));
     }
 
     #[test]

@@ -192,12 +192,29 @@ impl Cache {
     /// Refused with [`UsageError::TransactionInsideForeignTransaction`] when `conn` is already inside a
     /// transaction that this cache does not manage (its commit cannot be observed).
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough, Debug, Clone, PartialEq)]
+    /// # #[diesel(table_name = users)]
+    /// # #[write_through(key = "user:{id}", ttl = "1h")]
+    /// # pub struct User { pub id: i64, pub email: String, pub name: String }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+    /// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// # let (mut alice, mut bob) = (User::find(&mut conn, &cache, &1)?.unwrap(), User::find(&mut conn, &cache, &2)?.unwrap());
+    /// // Alice gives her email to Bob: both rows change in one database transaction, and
+    /// // both cached rows are published only after the commit.
+    /// bob.email = std::mem::replace(&mut alice.email, "alice@example.org".into());
     /// cache.transaction(&mut conn, |conn| {
     ///     alice.save(conn, &cache)?;
     ///     bob.save(conn, &cache)?;
     ///     Ok::<_, write_through::Error>(())
     /// })?;
+    /// # Ok(()) }
     /// ```
     pub fn transaction<C, T, E, F>(&self, conn: &mut C, body: F) -> Result<T, E>
     where

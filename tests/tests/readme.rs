@@ -1,0 +1,60 @@
+//! The README and the crate's API documentation say the same things: the README's first example
+//! is the guide's compiled example (its visible lines), and every public cargo feature is
+//! described in both.
+
+use std::path::Path;
+
+fn read(relative: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The lines of the first fenced block whose info string starts with `rust`.
+fn first_rust_block(markdown: &str) -> Vec<&str> {
+    let mut lines = markdown.lines();
+    lines
+        .by_ref()
+        .find(|line| line.starts_with("```rust"))
+        .expect("a rust code block");
+    lines.take_while(|line| !line.starts_with("```")).collect()
+}
+
+/// What rustdoc shows of an example: lines starting with `# ` (or a lone `#`) are hidden.
+fn visible(lines: Vec<&str>) -> Vec<&str> {
+    lines
+        .into_iter()
+        .filter(|line| !(line.starts_with("# ") || *line == "#"))
+        .collect()
+}
+
+#[test]
+fn the_readme_example_is_the_compiled_example_of_the_api_docs() {
+    let readme = read("README.md");
+    let guide = read("write_through/src/guide.md");
+    assert_eq!(
+        first_rust_block(&readme),
+        visible(first_rust_block(&guide)),
+        "README.md's first example must be the visible lines of write_through/src/guide.md's \
+         (which `cargo test --doc` compiles)"
+    );
+}
+
+#[test]
+fn every_public_cargo_feature_is_described_in_the_readme_and_the_api_docs() {
+    let manifest = read("write_through/Cargo.toml");
+    let features: Vec<&str> = manifest
+        .lines()
+        .skip_while(|line| *line != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
+        .filter(|name| !["default", "pause-points", "fuzzing"].contains(name))
+        .collect();
+    assert!(features.contains(&"postgres"), "features read: {features:?}");
+    let (readme, guide) = (read("README.md"), read("write_through/src/guide.md"));
+    for feature in features {
+        let named = format!("`{feature}`");
+        assert!(readme.contains(&named), "README.md does not describe {named}");
+        assert!(guide.contains(&named), "guide.md does not describe {named}");
+    }
+}
