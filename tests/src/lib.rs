@@ -5,6 +5,7 @@
 //! local defaults of this machine. When one cannot be reached, the test says so loudly and is
 //! skipped, except under CI (`CI=true`), where it fails.
 
+pub mod column_types;
 pub mod history;
 pub mod models;
 pub mod private_cluster;

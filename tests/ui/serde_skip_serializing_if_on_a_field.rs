@@ -1,4 +1,4 @@
-//! `#[serde(skip_serializing_if = ...)]` on a field is refused: bincode cannot tell a skipped field is missing.
+//! `#[serde(skip_serializing_if = ...)]` on a field is refused: a row encoded without field names (bincode, or MessagePack as the library writes it) cannot tell a skipped field is missing.
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};

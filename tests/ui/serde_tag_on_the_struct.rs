@@ -1,4 +1,4 @@
-//! `#[serde(tag = "...")]` on the struct is refused: bincode cannot encode an internally tagged struct.
+//! `#[serde(tag = "...")]` on the struct is refused in every codec: bincode cannot decode an internally tagged struct, and the MessagePack round trip of a tagged model is not proved.
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};

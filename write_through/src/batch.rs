@@ -213,23 +213,25 @@ where
         }
         let copy = match (&row, leased[slot]) {
             (None, true) => {
-                match protocol::fill_for::<M>(None, inner.max_value_bytes) {
+                match protocol::fill_for::<M>(None, inner.value_rules(), &inner.store.counters) {
                     Some((value, ttl)) => fills.push((key, value, ttl)),
                     None => releases.push(key),
                 }
                 Copy::Absent
             }
             (None, false) => Copy::Absent,
-            (Some(row), true) => match protocol::fill_for(Some(row), inner.max_value_bytes) {
-                Some((value, ttl)) => {
-                    fills.push((key, value.clone(), ttl));
-                    Copy::Encoded(value)
+            (Some(row), true) => {
+                match protocol::fill_for(Some(row), inner.value_rules(), &inner.store.counters) {
+                    Some((value, ttl)) => {
+                        fills.push((key, value.clone(), ttl));
+                        Copy::Encoded(value)
+                    }
+                    None => {
+                        releases.push(key);
+                        Copy::Reload
+                    }
                 }
-                None => {
-                    releases.push(key);
-                    Copy::Reload
-                }
-            },
+            }
             (Some(_), false) => Copy::Reload,
         };
         slots[slot] = Some(Slot {

@@ -42,12 +42,22 @@ pub(crate) struct Inner {
     pub(crate) namespace: String,
     pub(crate) write_policy: WritePolicy,
     pub(crate) max_value_bytes: usize,
+    pub(crate) ttl_jitter: f64,
     pub(crate) lock_ttl: Duration,
     pub(crate) lease_ttl: Duration,
     pub(crate) lease_wait: Duration,
     pub(crate) store: Store,
     pub(crate) flights: Flights,
     url: RedisUrl,
+}
+
+impl Inner {
+    pub(crate) fn value_rules(&self) -> crate::protocol::ValueRules {
+        crate::protocol::ValueRules {
+            max_value_bytes: self.max_value_bytes,
+            ttl_jitter: self.ttl_jitter,
+        }
+    }
 }
 
 impl Cache {
@@ -102,6 +112,7 @@ impl Cache {
             io_timeout: Duration::from_millis(500),
             max_idle_connections: 16,
             max_value_bytes: 16 * 1024 * 1024,
+            ttl_jitter: DEFAULT_TTL_JITTER,
             write_policy: WritePolicy::default(),
             lock_ttl: Duration::from_secs(10),
             lease_ttl: Duration::from_secs(2),
@@ -174,6 +185,8 @@ impl fmt::Debug for Cache {
 }
 
 const DEFAULT_NAMESPACE: &str = "wt";
+/// See [`CacheBuilder::ttl_jitter`].
+const DEFAULT_TTL_JITTER: f64 = 0.1;
 
 /// Settings for a [`Cache`]; start with [`Cache::builder`].
 #[derive(Debug, Clone)]
@@ -188,6 +201,7 @@ pub struct CacheBuilder {
     io_timeout: Duration,
     max_idle_connections: usize,
     max_value_bytes: usize,
+    ttl_jitter: f64,
     write_policy: WritePolicy,
     lock_ttl: Duration,
     lease_ttl: Duration,
@@ -229,6 +243,15 @@ impl CacheBuilder {
     /// The largest value the cache will decode (default 16 MiB); larger values are misses.
     pub fn max_value_bytes(mut self, bytes: usize) -> Self {
         self.max_value_bytes = bytes;
+        self
+    }
+
+    /// Spreads the expiry of cached values (default 0.1): each row or absence is cached for its
+    /// model's TTL shortened by a random fraction of it up to `fraction`, so rows cached together
+    /// (a `find_many`, a bulk save) do not all expire in the same second and stampede the
+    /// database. `0.0` turns it off; it must be in `0.0..1.0`. Locks and leases are not spread.
+    pub fn ttl_jitter(mut self, fraction: f64) -> Self {
+        self.ttl_jitter = fraction;
         self
     }
 
@@ -295,6 +318,9 @@ impl CacheBuilder {
                 );
             }
         }
+        if !(0.0..1.0).contains(&self.ttl_jitter) {
+            return Err(ConfigError("ttl_jitter must be at least 0.0 and below 1.0".into()).into());
+        }
         if self.lease_wait > self.lease_ttl {
             return Err(ConfigError("lease_wait must not be longer than lease_ttl".into()).into());
         }
@@ -318,6 +344,7 @@ impl CacheBuilder {
                 namespace: self.namespace,
                 write_policy: self.write_policy,
                 max_value_bytes: self.max_value_bytes,
+                ttl_jitter: self.ttl_jitter,
                 lock_ttl: self.lock_ttl,
                 lease_ttl: self.lease_ttl,
                 lease_wait: self.lease_wait,
@@ -413,6 +440,25 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(err.to_string().contains("io_timeout"), "{err}");
+    }
+
+    #[test]
+    fn a_ttl_jitter_outside_zero_to_one_is_refused() {
+        for fraction in [-0.1, 1.0, f64::NAN, f64::INFINITY] {
+            let err = Cache::builder("redis://127.0.0.1")
+                .ttl_jitter(fraction)
+                .build()
+                .unwrap_err();
+            assert!(err.to_string().contains("ttl_jitter"), "{fraction}: {err}");
+        }
+        for fraction in [0.0, 0.1, 0.99] {
+            assert!(
+                Cache::builder("redis://127.0.0.1")
+                    .ttl_jitter(fraction)
+                    .build()
+                    .is_ok()
+            );
+        }
     }
 
     #[test]

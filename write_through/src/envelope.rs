@@ -3,26 +3,37 @@
 //! ```text
 //! offset  size  field
 //! 0       2     magic "WT"
-//! 2       1     format version (1)
+//! 2       1     format version (1 or 2)
 //! 3       1     kind: 1 row, 2 absent (negative cache), 3 write lock, 4 fill lease,
 //!               5 contended write lock (followed by its holders' 16-byte tokens)
-//! row:    4     8     schema fingerprint, little endian
-//!         12    ..    bincode payload (standard config, serde mode)
-//! lock, lease: 4  ..  the owner's token
+//! version 1, row:   4   8   schema fingerprint, little endian
+//!                   12  ..  bincode payload (standard config, serde mode)
+//! version 2, row:   4   1   codec: 1 bincode, 2 MessagePack
+//!                   5   8   schema fingerprint, little endian
+//!                   13  ..  payload in that codec
+//! lock, lease (version 1):  4  ..  the owner's token
 //! ```
+//!
+//! A version 1 row is always bincode, so a bincode row is still written as version 1: byte for
+//! byte what earlier deploys write and read, and a rolling upgrade keeps its hits. Only rows in
+//! another codec are version 2, which an earlier deploy reads around (to it, an unknown
+//! version may be a newer deploy's lock) without deleting it. Locks, leases and the absent
+//! marker stay version 1: the Lua scripts of every deploy recognise locks by `WT\x01`.
 //!
 //! The fingerprint lives in the value rather than the key so that two deploys with different
 //! struct shapes write the same key and so invalidate each other.
 
 use std::fmt;
 
+use crate::codec::Codec;
+
 const MAGIC: [u8; 2] = *b"WT";
+/// The version of locks, leases, the absent marker and bincode rows.
 const VERSION: u8 = 1;
+/// The version of rows that name their codec.
+const VERSION_WITH_CODEC: u8 = 2;
 const HEADER_LEN: usize = 4;
 const FINGERPRINT_LEN: usize = 8;
-
-/// Where a row's bincode payload starts.
-pub(crate) const ROW_PAYLOAD_OFFSET: usize = HEADER_LEN + FINGERPRINT_LEN;
 
 /// The kind tags of the fourth byte.
 mod kind {
@@ -33,14 +44,22 @@ mod kind {
     pub(super) const CONTENDED: u8 = 5;
 }
 
+/// The codec tags of a version 2 row.
+mod codec_tag {
+    pub(super) const BINCODE: u8 = 1;
+    pub(super) const MESSAGE_PACK: u8 = 2;
+}
+
 /// A value read from Redis, split into its parts without copying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Envelope<'a> {
     /// A cached row.
     Row {
+        /// The codec of the payload.
+        codec: Codec,
         /// The schema fingerprint of the struct that wrote it.
         fingerprint: u64,
-        /// The bincode payload.
+        /// The encoded row.
         payload: &'a [u8],
     },
     /// The database had no such row (negative cache).
@@ -96,38 +115,55 @@ impl<'a> Envelope<'a> {
         if header[..2] != MAGIC {
             return Err(Unreadable::Foreign);
         }
-        if header[2] != VERSION {
-            return Err(Unreadable::UnknownVersion);
-        }
-        match header[3] {
-            kind::ROW => {
-                let Some((fingerprint, payload)) = body.split_first_chunk::<FINGERPRINT_LEN>()
-                else {
-                    return Err(Unreadable::Corrupt);
-                };
-                Ok(Envelope::Row {
-                    fingerprint: u64::from_le_bytes(*fingerprint),
-                    payload,
-                })
-            }
-            kind::ABSENT if body.is_empty() => Ok(Envelope::Absent),
-            kind::ABSENT => Err(Unreadable::Corrupt),
-            kind::LOCK | kind::CONTENDED => Ok(Envelope::Lock { token: body }),
-            kind::LEASE => Ok(Envelope::Lease { token: body }),
-            _ => Err(Unreadable::UnknownKind),
+        match (header[2], header[3]) {
+            (VERSION, kind::ROW) => row(Codec::Bincode, body),
+            (VERSION, kind::ABSENT) if body.is_empty() => Ok(Envelope::Absent),
+            (VERSION, kind::ABSENT) => Err(Unreadable::Corrupt),
+            (VERSION, kind::LOCK | kind::CONTENDED) => Ok(Envelope::Lock { token: body }),
+            (VERSION, kind::LEASE) => Ok(Envelope::Lease { token: body }),
+            (VERSION, _) => Err(Unreadable::UnknownKind),
+            (VERSION_WITH_CODEC, kind::ROW) => match body.split_first() {
+                Some((&codec_tag::BINCODE, rest)) => row(Codec::Bincode, rest),
+                Some((&codec_tag::MESSAGE_PACK, rest)) => row(Codec::MessagePack, rest),
+                // A codec of a newer deploy: read around it, as around a newer version.
+                Some(_) => Err(Unreadable::UnknownVersion),
+                None => Err(Unreadable::Corrupt),
+            },
+            // Version 2 is only ever a row; anything else there is a newer deploy's.
+            _ => Err(Unreadable::UnknownVersion),
         }
     }
 }
 
-/// The first bytes of a row value; the payload is appended after them.
-pub(crate) fn row_header(fingerprint: u64) -> [u8; ROW_PAYLOAD_OFFSET] {
-    let mut header = [0u8; ROW_PAYLOAD_OFFSET];
-    header[..2].copy_from_slice(&MAGIC);
-    header[2] = VERSION;
-    header[3] = kind::ROW;
-    header[HEADER_LEN..].copy_from_slice(&fingerprint.to_le_bytes());
-    header
+fn row(codec: Codec, body: &[u8]) -> Result<Envelope<'_>, Unreadable> {
+    let Some((fingerprint, payload)) = body.split_first_chunk::<FINGERPRINT_LEN>() else {
+        return Err(Unreadable::Corrupt);
+    };
+    Ok(Envelope::Row {
+        codec,
+        fingerprint: u64::from_le_bytes(*fingerprint),
+        payload,
+    })
 }
+
+/// Starts a row value in `out`: its header for `codec` and `fingerprint`; the payload is
+/// appended after it.
+pub(crate) fn write_row_header(out: &mut Vec<u8>, codec: Codec, fingerprint: u64) {
+    match codec {
+        Codec::Bincode => out.extend_from_slice(&[MAGIC[0], MAGIC[1], VERSION, kind::ROW]),
+        Codec::MessagePack => out.extend_from_slice(&[
+            MAGIC[0],
+            MAGIC[1],
+            VERSION_WITH_CODEC,
+            kind::ROW,
+            codec_tag::MESSAGE_PACK,
+        ]),
+    }
+    out.extend_from_slice(&fingerprint.to_le_bytes());
+}
+
+/// The longest row header (version 2).
+pub(crate) const MAX_ROW_HEADER_LEN: usize = HEADER_LEN + 1 + FINGERPRINT_LEN;
 
 /// The whole value that records "the database has no such row".
 pub(crate) const ABSENT: [u8; HEADER_LEN] = [MAGIC[0], MAGIC[1], VERSION, kind::ABSENT];
@@ -145,16 +181,70 @@ pub(crate) fn token_value(lease: bool, token: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    fn row_value(codec: Codec, fingerprint: u64, payload: &[u8]) -> Vec<u8> {
+        let mut value = Vec::new();
+        write_row_header(&mut value, codec, fingerprint);
+        value.extend_from_slice(payload);
+        value
+    }
+
     #[test]
-    fn a_row_splits_into_fingerprint_and_payload() {
-        let mut value = row_header(0xDEAD_BEEF).to_vec();
-        value.extend_from_slice(b"payload");
+    fn a_row_splits_into_codec_fingerprint_and_payload() {
+        for codec in [Codec::Bincode, Codec::MessagePack] {
+            assert_eq!(
+                Envelope::parse(&row_value(codec, 0xDEAD_BEEF, b"payload")),
+                Ok(Envelope::Row {
+                    codec,
+                    fingerprint: 0xDEAD_BEEF,
+                    payload: b"payload"
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn a_bincode_row_is_written_as_version_1_byte_for_byte() {
+        // What every earlier deploy writes and reads: magic, 1, row, fingerprint, payload.
+        let mut expected = b"WT\x01\x01".to_vec();
+        expected.extend_from_slice(&7u64.to_le_bytes());
+        expected.extend_from_slice(b"p");
+        assert_eq!(row_value(Codec::Bincode, 7, b"p"), expected);
+    }
+
+    #[test]
+    fn a_message_pack_row_is_version_2_and_names_its_codec() {
+        let value = row_value(Codec::MessagePack, 7, b"p");
+        assert_eq!(&value[..5], b"WT\x02\x01\x02");
+        assert_eq!(value.len(), MAX_ROW_HEADER_LEN + 1);
+    }
+
+    #[test]
+    fn a_version_2_row_in_bincode_is_read_as_bincode() {
+        let mut value = b"WT\x02\x01\x01".to_vec();
+        value.extend_from_slice(&7u64.to_le_bytes());
         assert_eq!(
             Envelope::parse(&value),
             Ok(Envelope::Row {
-                fingerprint: 0xDEAD_BEEF,
-                payload: b"payload"
+                codec: Codec::Bincode,
+                fingerprint: 7,
+                payload: b""
             })
+        );
+    }
+
+    #[test]
+    fn an_unknown_codec_is_read_around_as_a_newer_version() {
+        let mut value = b"WT\x02\x01\x09".to_vec();
+        value.extend_from_slice(&7u64.to_le_bytes());
+        assert_eq!(Envelope::parse(&value), Err(Unreadable::UnknownVersion));
+    }
+
+    #[test]
+    fn a_version_2_row_without_its_codec_is_corrupt() {
+        assert_eq!(Envelope::parse(b"WT\x02\x01"), Err(Unreadable::Corrupt));
+        assert_eq!(
+            Envelope::parse(b"WT\x02\x01\x02\x00"),
+            Err(Unreadable::Corrupt)
         );
     }
 
@@ -185,7 +275,11 @@ mod tests {
     #[test]
     fn another_format_version_is_not_guessed_at() {
         assert_eq!(
-            Envelope::parse(b"WT\x02\x01"),
+            Envelope::parse(b"WT\x03\x01"),
+            Err(Unreadable::UnknownVersion)
+        );
+        assert_eq!(
+            Envelope::parse(b"WT\x02\x03tok"),
             Err(Unreadable::UnknownVersion)
         );
     }

@@ -57,13 +57,27 @@ impl CacheError {
     }
 }
 
-/// A row that bincode could not encode (for example a map with non-string keys in a
-/// self-describing position, or a type whose `Serialize` impl fails).
+/// A row that its codec could not encode (a type whose `Serialize` impl fails, a map with
+/// non-string keys where the codec needs them), or could encode but not decode again.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot encode {model} for the cache: {message}")]
 pub struct CodecError {
     pub(crate) model: &'static str,
     pub(crate) message: String,
+    pub(crate) undecodable: bool,
+}
+
+impl CodecError {
+    /// The model's struct name.
+    pub fn model(&self) -> &'static str {
+        self.model
+    }
+
+    /// True when the row encoded but did not decode again: a field type the model's codec
+    /// cannot carry (see [`Codec`](crate::Codec)).
+    pub fn is_undecodable(&self) -> bool {
+        self.undecodable
+    }
 }
 
 /// A save refused by optimistic locking: someone else saved the row since it was read.

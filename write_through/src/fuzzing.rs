@@ -39,6 +39,55 @@ impl Cached for Probe {
     }
 }
 
+/// A model cached in MessagePack, with containers whose declared lengths serde may preallocate.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MessagePackProbe {
+    id: i64,
+    nested: Vec<Vec<u64>>,
+    names: Vec<String>,
+    map: std::collections::BTreeMap<String, Vec<i64>>,
+    bytes: Vec<u8>,
+}
+
+impl Cached for MessagePackProbe {
+    type Id<'a> = &'a i64;
+    const MODEL_NAME: &'static str = "MessagePackProbe";
+    const KEY_TEMPLATE: &'static str = "probe:{id}";
+    const TTL: Duration = Duration::from_secs(1);
+    const NEGATIVE_TTL: Option<Duration> = None;
+    const SCHEMA_FINGERPRINT: u64 = 0x5EED_0002;
+    const CODEC: crate::Codec = crate::Codec::MessagePack;
+
+    fn id(&self) -> &i64 {
+        &self.id
+    }
+
+    fn write_key(id: &i64, key: &mut KeyWriter) {
+        key.literal("probe:");
+        key.part(id);
+    }
+}
+
+/// The header of a [`MessagePackProbe`] row: prepend it to a payload to make a value.
+pub fn message_pack_probe_header() -> Vec<u8> {
+    let mut header = Vec::new();
+    crate::envelope::write_row_header(
+        &mut header,
+        crate::Codec::MessagePack,
+        MessagePackProbe::SCHEMA_FINGERPRINT,
+    );
+    header
+}
+
+/// Reads arbitrary bytes as a cached [`MessagePackProbe`], as `find` would; must never panic.
+/// `true` when they decoded to a row.
+pub fn read_message_pack_value(bytes: &[u8]) -> bool {
+    matches!(
+        protocol::interpret::<MessagePackProbe>(Some(bytes), 1 << 20),
+        CachedState::Row(_)
+    )
+}
+
 /// Reads arbitrary bytes as a cached value, as `find` would; must never panic. `true` when
 /// they decoded to a row.
 pub fn read_value(bytes: &[u8]) -> bool {

@@ -99,7 +99,8 @@ fn needs_escape(byte: u8) -> bool {
 
 /// A type that can be a primary-key field of a cached model.
 ///
-/// Implemented for the integers, `bool`, `char`, `String` and `str`. Implement it for your own
+/// Implemented for the integers, `bool`, `char`, `String` and `str`, and with the `uuid`
+/// feature for `uuid::Uuid` (its hyphenated lowercase form). Implement it for your own
 /// key types by writing a representation that is injective (two different values never write
 /// the same text); the writer escapes whatever you write.
 pub trait KeyPart {
@@ -157,6 +158,20 @@ impl KeyPart for bool {
 impl KeyPart for char {
     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
         out.push_str(self.encode_utf8(&mut [0; 4]));
+    }
+}
+
+/// The hyphenated lowercase form, `67e55044-10b1-426f-9247-bb680e5fe0c8`: what PostgreSQL
+/// prints, one spelling per value.
+#[cfg(feature = "uuid")]
+impl KeyPart for uuid::Uuid {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        // Hex digits and '-' never need escaping.
+        out.bytes.extend_from_slice(
+            self.hyphenated()
+                .encode_lower(&mut uuid::Uuid::encode_buffer())
+                .as_bytes(),
+        );
     }
 }
 
@@ -229,6 +244,25 @@ mod tests {
         let mut bytes = Vec::new();
         KeyPartWriter { bytes: &mut bytes }.push_display(&"x:y");
         assert_eq!(bytes, b"x%3Ay");
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn a_uuid_renders_hyphenated_and_lowercase() {
+        let id = uuid::Uuid::from_u128(0x67E5_5044_10B1_426F_9247_BB68_0E5F_E0C8);
+        let mut key = KeyWriter::new("ns");
+        key.literal("doc:");
+        key.part(&id);
+        assert_eq!(
+            key.into_bytes(),
+            b"ns:doc:67e55044-10b1-426f-9247-bb680e5fe0c8"
+        );
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn a_uuid_is_not_an_auto_increment_key() {
+        assert_eq!(uuid::Uuid::from_auto_increment(7), None);
     }
 
     #[test]

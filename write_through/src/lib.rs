@@ -10,6 +10,7 @@ mod connection;
 mod envelope;
 mod error;
 mod flight;
+mod jitter;
 pub mod key;
 mod model;
 pub mod ops;
@@ -33,6 +34,7 @@ pub mod mysql;
 pub mod fuzzing;
 
 pub use cache::{Cache, CacheBuilder, WritePolicy};
+pub use codec::Codec;
 pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Result, UsageError};
 pub use key::{KeyPart, KeyPartWriter, KeyWriter};
 pub use model::{Cached, DieselCreate, DieselOps};
@@ -53,7 +55,7 @@ pub mod __private {
     pub use crate::error::{ConflictError, UsageError};
     pub use crate::key::{KeyPart, KeyWriter};
     pub use crate::model::{Cached, DieselCreate, DieselOps};
-    pub use crate::{Cache, Error, ops};
+    pub use crate::{Cache, Codec, Error, ops};
 
     #[cfg(feature = "mysql")]
     pub use crate::mysql;

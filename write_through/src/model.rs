@@ -13,6 +13,7 @@ use diesel::connection::{Connection, LoadConnection};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::codec::Codec;
 use crate::error::Error;
 use crate::key::KeyWriter;
 
@@ -38,6 +39,10 @@ pub trait Cached: Serialize + DeserializeOwned + Sized + 'static {
     /// pad-insensitive collation can ("Foo" finds "foo"); integer keys cannot. The derive says
     /// `false` when every key field is an integer, which spares `find_many` a check.
     const KEY_CAN_ALIAS: bool = true;
+
+    /// How rows are encoded in Redis. The derive picks [`Codec::Bincode`] when it can prove
+    /// every field type decodes with it, and [`Codec::MessagePack`] otherwise.
+    const CODEC: Codec = Codec::Bincode;
 
     /// This row's primary key.
     fn id(&self) -> Self::Id<'_>;

@@ -69,7 +69,7 @@ where
 {
     let _span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME).entered();
     // An unencodable row fails before anything changes.
-    codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row)?;
+    codec::encode_row(row)?;
     let inner = cache.inner();
     let key = key_of::<M>(inner, row.id());
     let mut canonical: Option<Vec<u8>> = None;
@@ -115,7 +115,15 @@ where
     let key = key_of::<M>(cache.inner(), id);
     let deleted = write::<M, C, _>(conn, cache, "delete", key, |conn| {
         let deleted = M::remove(conn, id)?;
-        Ok((deleted, M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), ttl))))
+        Ok((
+            deleted,
+            M::NEGATIVE_TTL.map(|ttl| {
+                (
+                    ABSENT.to_vec(),
+                    crate::jitter::jittered(ttl, cache.inner().ttl_jitter),
+                )
+            }),
+        ))
     })?;
     Ok(deleted > 0)
 }
@@ -355,13 +363,7 @@ pub(crate) fn undo_lock(inner: &Inner, key: &[u8], lock: &[u8], replaced: Option
 }
 
 fn encoded_change<M: Cached>(inner: &Inner, row: &M) -> Change {
-    match codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row) {
-        Ok(value) => protocol::cacheable(value, M::TTL, inner.max_value_bytes),
-        Err(error) => {
-            tracing::warn!(model = M::MODEL_NAME, %error, "row does not encode; not cached");
-            None
-        }
-    }
+    protocol::row_value(row, inner.value_rules(), &inner.store.counters)
 }
 
 /// A reply to `GET key`, interpreted and counted.
@@ -459,7 +461,7 @@ where
         let _ = inner.store.delete_if(key, &lease);
         return Ok(loaded);
     }
-    match protocol::fill_for(loaded.as_ref(), inner.max_value_bytes) {
+    match protocol::fill_for(loaded.as_ref(), inner.value_rules(), &inner.store.counters) {
         Some((value, ttl)) => match inner.store.fill(key, &lease, &value, ttl) {
             Ok(true) => inner.store.counters.record(Event::Fill, M::MODEL_NAME),
             Ok(false) => inner

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use crate::codec;
 use crate::envelope::{ABSENT, Envelope, Unreadable};
+use crate::jitter::jittered;
 use crate::model::Cached;
+use crate::stats::{Counters, Event};
 
 /// What Redis holds under a key, as far as a reader is concerned.
 #[derive(Debug)]
@@ -37,10 +39,12 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
         return CachedState::Unreadable(Unreadable::TooLarge);
     }
     match Envelope::parse(bytes) {
+        // Decoded with the codec that wrote it, whatever this build would choose.
         Ok(Envelope::Row {
+            codec,
             fingerprint,
             payload,
-        }) if fingerprint == M::SCHEMA_FINGERPRINT => match codec::decode_payload(payload) {
+        }) if fingerprint == M::SCHEMA_FINGERPRINT => match codec::decode_payload(codec, payload) {
             Some(row) => CachedState::Row(row),
             None => CachedState::Unreadable(Unreadable::Corrupt),
         },
@@ -95,26 +99,53 @@ pub(crate) fn plan_read<M>(state: CachedState<M>, inside_transaction: bool) -> R
     }
 }
 
+/// What the cache applies to every value it writes: the size readers accept and the spread of
+/// TTLs ([`crate::CacheBuilder::ttl_jitter`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ValueRules {
+    pub(crate) max_value_bytes: usize,
+    pub(crate) ttl_jitter: f64,
+}
+
 /// The value a lease holder fills after reading the database: the row, or the absent marker
 /// when negative caching is on; `None` when there is nothing to cache.
 pub(crate) fn fill_for<M: Cached>(
     loaded: Option<&M>,
-    max_value_bytes: usize,
+    rules: ValueRules,
+    counters: &Counters,
 ) -> Option<(Vec<u8>, Duration)> {
     match loaded {
-        Some(row) => match codec::encode_row(M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row) {
-            Ok(value) => cacheable(value, M::TTL, max_value_bytes),
-            Err(error) => {
-                tracing::warn!(model = M::MODEL_NAME, %error, "row does not encode; not cached");
-                None
-            }
-        },
-        None => M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), ttl)),
+        Some(row) => row_value(row, rules, counters),
+        None => M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), jittered(ttl, rules.ttl_jitter))),
     }
 }
 
-/// An encoded row with its TTL, or `None` when it is larger than any reader would accept (a
-/// committed write then publishes a deletion instead).
+/// A row encoded for the cache with its (spread) TTL, or `None` when it cannot be cached: it
+/// does not encode, does not decode again (counted, and warned about once per model), or is
+/// larger than any reader would accept. A committed write then publishes a deletion instead.
+pub(crate) fn row_value<M: Cached>(
+    row: &M,
+    rules: ValueRules,
+    counters: &Counters,
+) -> Option<(Vec<u8>, Duration)> {
+    match codec::encode_cacheable(row) {
+        Ok(value) => cacheable(
+            value,
+            jittered(M::TTL, rules.ttl_jitter),
+            rules.max_value_bytes,
+        ),
+        Err(error) => {
+            if error.is_undecodable() {
+                counters.record(Event::UndecodableRow, M::MODEL_NAME);
+            } else {
+                tracing::warn!(model = M::MODEL_NAME, %error, "row does not encode; not cached");
+            }
+            None
+        }
+    }
+}
+
+/// An encoded row with its TTL, or `None` when it is larger than any reader would accept.
 pub(crate) fn cacheable(
     value: Vec<u8>,
     ttl: Duration,
@@ -135,7 +166,7 @@ pub(crate) fn cacheable(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::{ROW_PAYLOAD_OFFSET, token_value};
+    use crate::envelope::token_value;
     use crate::key::KeyWriter;
     use proptest::prelude::*;
     use serde::{Deserialize, Serialize};
@@ -173,8 +204,13 @@ mod tests {
         }
     }
 
+    const RULES: ValueRules = ValueRules {
+        max_value_bytes: LIMIT,
+        ttl_jitter: 0.0,
+    };
+
     fn encoded(row: &Row) -> Vec<u8> {
-        codec::encode_row("Row", Row::SCHEMA_FINGERPRINT, row).unwrap()
+        codec::encode_row(row).unwrap()
     }
 
     #[test]
@@ -228,7 +264,8 @@ mod tests {
     #[test]
     fn a_row_of_another_schema_is_unreadable() {
         let mut value = encoded(&row());
-        value[ROW_PAYLOAD_OFFSET - 1] ^= 1;
+        // The last byte of the fingerprint, just before the payload.
+        value[crate::envelope::MAX_ROW_HEADER_LEN - 2] ^= 1;
         let state = interpret::<Row>(Some(&value), LIMIT);
         assert!(matches!(
             state,
@@ -248,14 +285,18 @@ mod tests {
     #[test]
     fn a_missing_row_fills_the_absent_marker_for_the_negative_ttl() {
         assert_eq!(
-            fill_for::<Row>(None, LIMIT),
+            fill_for::<Row>(None, RULES, &Counters::default()),
             Some((ABSENT.to_vec(), Duration::from_secs(5)))
         );
     }
 
     #[test]
     fn a_row_too_large_to_read_back_is_not_cached() {
-        assert_eq!(fill_for(Some(&row()), 4), None);
+        let rules = ValueRules {
+            max_value_bytes: 4,
+            ..RULES
+        };
+        assert_eq!(fill_for(Some(&row()), rules, &Counters::default()), None);
         assert_eq!(cacheable(encoded(&row()), Row::TTL, 4), None);
     }
 
@@ -269,7 +310,8 @@ mod tests {
         fn any_payload_behind_a_valid_header_is_interpreted_without_panicking(
             payload in proptest::collection::vec(any::<u8>(), 0..64)
         ) {
-            let mut value = crate::envelope::row_header(Row::SCHEMA_FINGERPRINT).to_vec();
+            let mut value = Vec::new();
+            crate::envelope::write_row_header(&mut value, codec::Codec::Bincode, Row::SCHEMA_FINGERPRINT);
             value.extend_from_slice(&payload);
             let _ = interpret::<Row>(Some(&value), LIMIT);
         }

@@ -32,6 +32,9 @@ pub struct Stats {
     pub cache_errors: u64,
     /// Values under our keys that could not be used (foreign, corrupt, old schema, too large).
     pub unreadable_values: u64,
+    /// Rows that encoded but did not decode again (a field type the model's codec cannot
+    /// carry): never cached, and warned about once per model.
+    pub undecodable_rows: u64,
     /// Keys whose invalidation could not reach Redis and waits for it to answer again.
     pub pending_invalidations: u64,
     /// Pending invalidations delivered after Redis came back.
@@ -51,6 +54,7 @@ pub(crate) enum Event {
     Invalidation,
     CacheError,
     UnreadableValue,
+    UndecodableRow,
     RecoveredInvalidation,
 }
 
@@ -67,6 +71,7 @@ impl Event {
             Event::Invalidation => "write_through_invalidations_total",
             Event::CacheError => "write_through_cache_errors_total",
             Event::UnreadableValue => "write_through_unreadable_values_total",
+            Event::UndecodableRow => "write_through_undecodable_rows_total",
             Event::RecoveredInvalidation => "write_through_recovered_invalidations_total",
         }
     }
@@ -84,6 +89,7 @@ pub(crate) struct Counters {
     invalidations: AtomicU64,
     cache_errors: AtomicU64,
     unreadable_values: AtomicU64,
+    undecodable_rows: AtomicU64,
     recovered_invalidations: AtomicU64,
 }
 
@@ -104,6 +110,7 @@ impl Counters {
             Event::Invalidation => &self.invalidations,
             Event::CacheError => &self.cache_errors,
             Event::UnreadableValue => &self.unreadable_values,
+            Event::UndecodableRow => &self.undecodable_rows,
             Event::RecoveredInvalidation => &self.recovered_invalidations,
         };
         counter.fetch_add(n, Relaxed);
@@ -122,6 +129,7 @@ impl Counters {
             invalidations: self.invalidations.load(Relaxed),
             cache_errors: self.cache_errors.load(Relaxed),
             unreadable_values: self.unreadable_values.load(Relaxed),
+            undecodable_rows: self.undecodable_rows.load(Relaxed),
             pending_invalidations,
             recovered_invalidations: self.recovered_invalidations.load(Relaxed),
         }

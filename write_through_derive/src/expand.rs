@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
+use crate::internals::codec::Codec;
 use crate::model::{Backend, KeyPart, Model};
 
 pub fn expand(model: &Model) -> TokenStream {
@@ -38,6 +39,10 @@ fn cached_impl(model: &Model) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let fingerprint = model.fingerprint;
+    let codec = match model.codec {
+        Codec::Bincode => quote!(__wt::Codec::Bincode),
+        Codec::MessagePack => quote!(__wt::Codec::MessagePack),
+    };
     let integer = |ty: &syn::Type| {
         const INTEGERS: &[&str] = &[
             "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
@@ -68,6 +73,7 @@ fn cached_impl(model: &Model) -> TokenStream {
             const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = #negative_ttl;
             const SCHEMA_FINGERPRINT: u64 = #fingerprint;
             const KEY_CAN_ALIAS: bool = #key_can_alias;
+            const CODEC: __wt::Codec = #codec;
 
             fn id(&self) -> Self::Id<'_> {
                 #id_of_self

@@ -36,6 +36,7 @@ snapshots! {
     literal_braces_in_key,
     failed_derive_emits_stand_ins,
     versioned,
+    json_field_is_message_pack,
 }
 
 #[test]

@@ -5,6 +5,7 @@ use syn::{Data, DeriveInput, Field, Fields, Ident, LitStr, Path, Type};
 
 use crate::fingerprint::fingerprint;
 use crate::internals::attr::{self, DieselAttrs, DieselFieldAttrs, Given};
+use crate::internals::codec::{self, Codec};
 use crate::internals::ctxt::Ctxt;
 use crate::internals::template::{Segment, parse_template};
 
@@ -23,6 +24,7 @@ pub struct Model {
     pub version: Option<VersionField>,
     pub backends: Vec<Backend>,
     pub fingerprint: u64,
+    pub codec: Codec,
 }
 
 pub struct KeyField {
@@ -80,10 +82,18 @@ impl Model {
                 "WriteThrough models cannot be generic: a cached row must be an owned, concrete type",
             );
         }
-        attr::check_serde(cx, &input.attrs, false);
-        let columns: Vec<Column> = fields.iter().map(|field| Column::of(cx, field)).collect();
-
         let own = attr::write_through_attrs(cx, &input.attrs);
+        let all_fields: Vec<&Field> = fields.iter().collect();
+        let codec = match own.codec {
+            Given::Valid(codec) => codec,
+            _ => codec::choose(&all_fields, &input.attrs),
+        };
+        attr::check_serde(cx, &input.attrs, false, codec);
+        let columns: Vec<Column> = fields
+            .iter()
+            .map(|field| Column::of(cx, field, codec))
+            .collect();
+
         let diesel = attr::diesel_attrs(cx, &input.attrs);
         let key_fields = key_fields(cx, input, &columns, &diesel);
         let key_parts = match (&own.key, &key_fields) {
@@ -123,6 +133,7 @@ impl Model {
             version: version?,
             backends: backends?,
             fingerprint: fingerprint(&input.ident.to_string(), fields),
+            codec,
         })
     }
 }
@@ -138,8 +149,8 @@ struct Column<'a> {
 }
 
 impl<'a> Column<'a> {
-    fn of(cx: &Ctxt, field: &'a Field) -> Self {
-        attr::check_serde(cx, &field.attrs, true);
+    fn of(cx: &Ctxt, field: &'a Field, codec: Codec) -> Self {
+        attr::check_serde(cx, &field.attrs, true, codec);
         let ident = field.ident.clone().expect("named field");
         let diesel = attr::diesel_field_attrs(cx, &field.attrs);
         Column {

@@ -4,8 +4,12 @@
 
 use proc_macro2::TokenTree;
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitStr, Path, Token, UnOp};
+use syn::{
+    Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, Token, Type, TypePath,
+    UnOp,
+};
 
+use super::codec::Codec;
 use super::ctxt::Ctxt;
 use super::ttl::{parse_ttl, ttl_from_seconds};
 
@@ -39,6 +43,8 @@ pub struct WriteThroughAttrs {
     pub ttl: Given<u64>,
     /// Milliseconds.
     pub negative_ttl: Given<u64>,
+    /// `codec = "bincode"` or `"msgpack"`: overrides the derive's choice.
+    pub codec: Given<Codec>,
 }
 
 pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs {
@@ -54,12 +60,22 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
             } else if meta.path.is_ident("negative_ttl") {
                 let ttl = ttl_value(cx, &meta)?;
                 set_once(cx, &meta, &mut out.negative_ttl, ttl);
+            } else if meta.path.is_ident("codec") {
+                let name: LitStr = meta.value()?.parse()?;
+                let codec = Codec::from_name(&name.value());
+                if codec.is_none() {
+                    cx.error_spanned_by(
+                        &name,
+                        "unknown codec; expected \"bincode\" or \"msgpack\"",
+                    );
+                }
+                set_once(cx, &meta, &mut out.codec, codec);
             } else {
                 let name = meta.path.to_token_stream_string();
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through attribute `{name}`; expected `key`, `ttl` or `negative_ttl`"
+                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl` or `codec`"
                     ),
                 );
                 skip_value(&meta)?;
@@ -151,32 +167,62 @@ fn ttl_value(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<u64>> 
 pub struct DieselAttrs {
     pub table_name: Option<Path>,
     pub primary_key: Option<Vec<Ident>>,
+    /// `None` when absent or `check_for_backend(disable = true)`: every enabled backend.
     pub check_for_backend: Option<Vec<Path>>,
 }
 
+/// Reads `#[diesel(...)]` on the struct with Diesel 2.3's own grammar: each option's value is
+/// parsed as what Diesel parses it as (a path, a type, an expression, a bool, a parenthesised
+/// list), so that every model Diesel accepts is accepted here. Options the cache does not need
+/// are read and ignored; an option Diesel does not know is left for Diesel to report.
 pub fn diesel_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselAttrs {
     let mut out = DieselAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("diesel")) {
         let parsed = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("table_name") {
-                out.table_name = Some(meta.value()?.parse()?);
-            } else if meta.path.is_ident("primary_key") {
-                let mut columns = Vec::new();
-                meta.parse_nested_meta(|column| {
-                    columns.push(column.path.require_ident()?.clone());
-                    Ok(())
-                })?;
-                out.primary_key = Some(columns);
-            } else if meta.path.is_ident("check_for_backend") {
-                let mut backends = Vec::new();
-                meta.parse_nested_meta(|backend| {
-                    backends.push(backend.path.clone());
-                    Ok(())
-                })?;
-                out.check_for_backend = Some(backends);
-            } else {
-                // Diesel's other options are Diesel's business.
-                skip_value(&meta)?;
+            let name = meta.path.to_token_stream_string();
+            match name.as_str() {
+                "table_name" => out.table_name = Some(meta.value()?.parse()?),
+                "primary_key" => {
+                    let mut columns = Vec::new();
+                    meta.parse_nested_meta(|column| {
+                        columns.push(column.path.require_ident()?.clone());
+                        Ok(())
+                    })?;
+                    out.primary_key = Some(columns);
+                }
+                "check_for_backend" => {
+                    let mut backends = Vec::new();
+                    let mut disabled = false;
+                    meta.parse_nested_meta(|backend| {
+                        if backend.path.is_ident("disable") {
+                            // `disable = true`: Diesel checks no backend, so none is singled out.
+                            backend.value()?.parse::<LitBool>()?;
+                            disabled = true;
+                        } else {
+                            backends.push(backend.path.clone());
+                        }
+                        Ok(())
+                    })?;
+                    out.check_for_backend = (!disabled).then_some(backends);
+                }
+                "aggregate" | "not_sized" | "foreign_derive" => {}
+                "sql_type" => {
+                    meta.value()?.parse::<TypePath>()?;
+                }
+                "base_query_type" => {
+                    meta.value()?.parse::<Type>()?;
+                }
+                "base_query" => {
+                    meta.value()?.parse::<Expr>()?;
+                }
+                "treat_none_as_default_value" | "treat_none_as_null" => {
+                    meta.value()?.parse::<LitBool>()?;
+                }
+                "belongs_to" | "mysql_type" | "sqlite_type" | "postgres_type" => {
+                    let _group: proc_macro2::Group = meta.input.parse()?;
+                }
+                // Not an option of Diesel 2.3: Diesel's own derives report it.
+                _ => skip_value(&meta)?,
             }
             Ok(())
         });
@@ -194,32 +240,45 @@ pub struct DieselFieldAttrs {
     pub column_name: Option<Ident>,
     /// `#[diesel(skip_update)]`: `AsChangeset` leaves this column alone.
     pub skip_update: bool,
-    /// `#[diesel(embed)]`, `serialize_as` or `deserialize_as`: the field is not one column.
+    /// `#[diesel(embed)]`, `serialize_as`, `deserialize_as` or `select_expression`: the field
+    /// is not one plain column.
     pub not_a_plain_column: bool,
 }
 
+/// Reads `#[diesel(...)]` on a field with Diesel 2.3's grammar (see [`diesel_attrs`]).
 pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
     let mut out = DieselFieldAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("diesel")) {
         let parsed = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("column_name") {
-                let value = meta.value()?;
-                out.column_name = Some(if value.peek(LitStr) {
-                    let name: LitStr = value.parse()?;
-                    Ident::new(&name.value(), name.span())
-                } else {
-                    value.parse()?
-                });
-            } else if meta.path.is_ident("skip_update") {
-                out.skip_update = true;
-            } else {
-                if ["embed", "serialize_as", "deserialize_as"]
-                    .iter()
-                    .any(|n| meta.path.is_ident(n))
-                {
-                    out.not_a_plain_column = true;
+            let name = meta.path.to_token_stream_string();
+            match name.as_str() {
+                "column_name" => {
+                    let value = meta.value()?;
+                    out.column_name = Some(if value.peek(LitStr) {
+                        let name: LitStr = value.parse()?;
+                        Ident::new(&name.value(), name.span())
+                    } else {
+                        value.parse()?
+                    });
                 }
-                skip_value(&meta)?;
+                "skip_update" => out.skip_update = true,
+                "skip_insertion" => {}
+                "embed" => out.not_a_plain_column = true,
+                "serialize_as" | "deserialize_as" | "select_expression_type" => {
+                    out.not_a_plain_column |= name != "select_expression_type";
+                    meta.value()?.parse::<Type>()?;
+                }
+                "select_expression" => {
+                    out.not_a_plain_column = true;
+                    meta.value()?.parse::<Expr>()?;
+                }
+                "sql_type" => {
+                    meta.value()?.parse::<TypePath>()?;
+                }
+                "treat_none_as_default_value" | "treat_none_as_null" => {
+                    meta.value()?.parse::<LitBool>()?;
+                }
+                _ => skip_value(&meta)?,
             }
             Ok(())
         });
@@ -230,19 +289,21 @@ pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
     out
 }
 
-/// The serde attributes whose data bincode would silently lose or misread.
+/// The serde attributes that make a cached row differ from the database row: skipped fields
+/// come back as their default (in any codec), `skip_serializing_if` shifts the fields of a
+/// row encoded without field names. `flatten` is refused only with bincode, which cannot
+/// decode it; the derive chooses MessagePack for a model with a flattened field.
 const LOSSY_FIELD_SERDE: &[&str] = &[
     "skip",
     "skip_serializing",
     "skip_deserializing",
     "skip_serializing_if",
-    "flatten",
 ];
 const LOSSY_CONTAINER_SERDE: &[&str] = &["tag", "untagged", "content"];
 
-/// Refuses serde attributes that make bincode drop data: the cached row would differ from the
-/// database row without any error.
-pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool) {
+/// Refuses serde attributes that make the cached row differ from the database row without any
+/// error, or that `codec` cannot decode.
+pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool, codec: Codec) {
     let refused = if is_field {
         LOSSY_FIELD_SERDE
     } else {
@@ -254,8 +315,13 @@ pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool) {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "#[serde({name})] cannot be used on a WriteThrough model: bincode, which encodes cached rows, cannot round-trip it (it drops the data or fails to decode it)"
+                        "#[serde({name})] cannot be used on a WriteThrough model: the cached row would differ from the database row (the data is dropped, or cannot be decoded)"
                     ),
+                );
+            } else if is_field && codec == Codec::Bincode && meta.path.is_ident("flatten") {
+                cx.error_spanned_by(
+                    &meta.path,
+                    "#[serde(flatten)] cannot be decoded by bincode: remove codec = \"bincode\" (the derive then chooses msgpack)",
                 );
             }
             skip_value(&meta)
@@ -264,6 +330,11 @@ pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool) {
             cx.syn_error(error);
         }
     }
+}
+
+/// [`skip_value`] for the other modules of the attribute model.
+pub fn skip_meta_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    skip_value(meta)
 }
 
 /// Consumes whatever follows an option's name up to the next top-level comma: `= value`
@@ -297,5 +368,99 @@ trait PathName {
 impl PathName for Path {
     fn to_token_stream_string(&self) -> String {
         quote::quote!(#self).to_string().replace(' ', "")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::{DeriveInput, parse_quote};
+
+    /// Every struct-level option of Diesel 2.3 (diesel_derives' `StructAttr`), in one model.
+    fn every_struct_option() -> DeriveInput {
+        parse_quote! {
+            #[diesel(table_name = crate::schema::versions, primary_key(id, crate_id))]
+            #[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+            #[diesel(belongs_to(Krate, foreign_key = crate_id), belongs_to(crate::User))]
+            #[diesel(treat_none_as_default_value = false, treat_none_as_null = true)]
+            #[diesel(sql_type = diesel::sql_types::Text, aggregate, not_sized, foreign_derive)]
+            #[diesel(postgres_type(name = "my_type", schema = "public"), mysql_type(name = "Enum"))]
+            #[diesel(sqlite_type(name = "Text"))]
+            #[diesel(base_query = versions::table.filter(versions::yanked.eq(false)).order_by(versions::id))]
+            #[diesel(base_query_type = diesel::dsl::Filter<versions::table, diesel::dsl::Eq<versions::yanked, bool>>)]
+            struct Version { id: i64 }
+        }
+    }
+
+    /// Every field-level option of Diesel 2.3 (diesel_derives' `FieldAttr`).
+    fn every_field_option() -> DeriveInput {
+        parse_quote! {
+            struct Version {
+                #[diesel(column_name = "type", sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+                kind: Option<String>,
+                #[diesel(skip_insertion, skip_update, treat_none_as_null = true, treat_none_as_default_value = false)]
+                updated_at: Option<i64>,
+                #[diesel(serialize_as = crate::Wrapped<i64, i32>, deserialize_as = Wrapped<i64, i32>)]
+                downloads: i64,
+                #[diesel(embed)]
+                links: Links,
+                #[diesel(select_expression = versions::num.concat("-").concat(versions::id.lt(3)), select_expression_type = diesel::dsl::Concat<versions::num, &'static str>)]
+                label: String,
+            }
+        }
+    }
+
+    #[test]
+    fn every_diesel_struct_option_is_accepted_and_the_needed_ones_read() {
+        let input = every_struct_option();
+        let cx = Ctxt::new();
+        let attrs = diesel_attrs(&cx, &input.attrs);
+        assert!(cx.check().is_ok());
+        let table = attrs.table_name.unwrap();
+        assert_eq!(
+            quote::quote!(#table).to_string(),
+            "crate :: schema :: versions"
+        );
+        let key: Vec<String> = attrs
+            .primary_key
+            .unwrap()
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(key, ["id", "crate_id"]);
+        assert_eq!(attrs.check_for_backend.unwrap().len(), 2);
+    }
+
+    #[test]
+    fn every_diesel_field_option_is_accepted_and_the_needed_ones_read() {
+        let input = every_field_option();
+        let syn::Data::Struct(data) = &input.data else {
+            unreachable!()
+        };
+        let cx = Ctxt::new();
+        let read: Vec<DieselFieldAttrs> = data
+            .fields
+            .iter()
+            .map(|field| diesel_field_attrs(&cx, &field.attrs))
+            .collect();
+        assert!(cx.check().is_ok());
+        assert_eq!(read[0].column_name.as_ref().unwrap(), "type");
+        assert!(read[1].skip_update && !read[1].not_a_plain_column);
+        assert!(read[2].not_a_plain_column);
+        assert!(read[3].not_a_plain_column);
+        assert!(read[4].not_a_plain_column);
+    }
+
+    #[test]
+    fn a_disabled_backend_check_singles_out_no_backend() {
+        let input: DeriveInput = parse_quote! {
+            #[diesel(table_name = users, check_for_backend(disable = true))]
+            struct User { id: i64 }
+        };
+        let cx = Ctxt::new();
+        let attrs = diesel_attrs(&cx, &input.attrs);
+        assert!(cx.check().is_ok());
+        assert!(attrs.check_for_backend.is_none());
+        assert!(attrs.table_name.is_some());
     }
 }

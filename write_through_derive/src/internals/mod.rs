@@ -2,6 +2,7 @@
 //! [`crate::model::Model`].
 
 pub mod attr;
+pub mod codec;
 pub mod ctxt;
 pub mod template;
 pub mod ttl;

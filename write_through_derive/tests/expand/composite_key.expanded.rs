@@ -14,6 +14,7 @@ const _: () = {
         );
         const SCHEMA_FINGERPRINT: u64 = 5655485792674645993u64;
         const KEY_CAN_ALIAS: bool = false;
+        const CODEC: __wt::Codec = __wt::Codec::Bincode;
         fn id(&self) -> Self::Id<'_> {
             (&self.org_id, &self.user_id)
         }

@@ -14,6 +14,7 @@ const _: () = {
         );
         const SCHEMA_FINGERPRINT: u64 = 4913358694011300967u64;
         const KEY_CAN_ALIAS: bool = true;
+        const CODEC: __wt::Codec = __wt::Codec::Bincode;
         fn id(&self) -> Self::Id<'_> {
             &self.name
         }

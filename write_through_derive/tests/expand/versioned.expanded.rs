@@ -12,6 +12,7 @@ const _: () = {
         const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = ::core::option::Option::None;
         const SCHEMA_FINGERPRINT: u64 = 1693020942960844009u64;
         const KEY_CAN_ALIAS: bool = false;
+        const CODEC: __wt::Codec = __wt::Codec::Bincode;
         fn id(&self) -> Self::Id<'_> {
             &self.id
         }

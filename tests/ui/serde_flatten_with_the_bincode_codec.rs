@@ -1,5 +1,5 @@
-//! `#[serde(flatten)]` on a field is refused: bincode cannot encode a flattened struct, even one
-//! Diesel embeds correctly.
+//! `#[serde(flatten)]` on a field is refused when the model asks for bincode, which cannot decode
+//! a flattened struct (without `codec = "bincode"` the derive chooses msgpack, which can).
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ pub struct Contact {
 
 #[derive(Queryable, Selectable, Insertable, Identifiable, Serialize, Deserialize, WriteThrough)]
 #[diesel(table_name = users)]
-#[write_through(key = "user:{id}", ttl = "1h")]
+#[write_through(key = "user:{id}", ttl = "1h", codec = "bincode")]
 pub struct User {
     pub id: i64,
     #[diesel(embed)]

@@ -1,0 +1,121 @@
+//! Diesel 2.3's model options compile next to `WriteThrough`: the derive reads the ones it needs
+//! (`table_name`, `primary_key`, `column_name`, `check_for_backend`, `skip_update`) with
+//! Diesel's grammar and ignores the others.
+//!
+//! `check_for_backend(disable = true)` is not here: diesel_derives 2.3.10 itself refuses it
+//! ("expected `,`": it parses the option on a fork and never advances past it). The derive
+//! accepts it (`internals::attr` tests, the `json_field_is_message_pack` expansion snapshot).
+//! Nor is `serialize_as`: with it Diesel implements `Insertable` and `AsChangeset` for the owned
+//! struct only, and `save` inserts a borrowed row.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use write_through::prelude::*;
+
+diesel::table! {
+    crates (id) {
+        id -> Integer,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    versions (id) {
+        id -> Integer,
+        crate_id -> Integer,
+        num -> Text,
+        downloads -> Integer,
+        yanked -> Bool,
+        license -> Nullable<Text>,
+        edition -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(versions -> crates (crate_id));
+diesel::allow_tables_to_appear_in_same_query!(crates, versions);
+
+#[derive(Queryable, Selectable, Identifiable, Serialize, Deserialize)]
+#[diesel(table_name = crates)]
+pub struct Krate {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Associations,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+)]
+#[diesel(table_name = versions, primary_key(id))]
+#[diesel(belongs_to(Krate, foreign_key = crate_id))]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
+#[write_through(key = "version:{id}", ttl = "1h")]
+pub struct Version {
+    pub id: i32,
+    pub crate_id: i32,
+    #[diesel(column_name = "num", sql_type = diesel::sql_types::Text)]
+    pub number: String,
+    #[diesel(skip_insertion, skip_update)]
+    pub downloads: i32,
+    #[diesel(treat_none_as_null = false)]
+    pub license: Option<String>,
+    #[diesel(deserialize_as = Edition)]
+    pub edition: Option<String>,
+    #[diesel(select_expression = versions::yanked.eq(true), select_expression_type = diesel::dsl::Eq<versions::yanked, bool>)]
+    pub yanked: bool,
+}
+
+/// A column read through another type, as `deserialize_as` allows.
+#[derive(Debug, Clone, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+pub struct Edition(Option<String>);
+
+impl From<Edition> for Option<String> {
+    fn from(edition: Edition) -> Self {
+        edition.0
+    }
+}
+
+impl From<Option<String>> for Edition {
+    fn from(edition: Option<String>) -> Self {
+        Edition(edition)
+    }
+}
+
+impl<DB: diesel::backend::Backend> diesel::deserialize::FromSql<diesel::sql_types::Nullable<diesel::sql_types::Text>, DB> for Edition
+where
+    Option<String>: diesel::deserialize::FromSql<diesel::sql_types::Nullable<diesel::sql_types::Text>, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        Ok(Edition(<Option<String>>::from_sql(bytes)?))
+    }
+
+    fn from_nullable_sql(bytes: Option<DB::RawValue<'_>>) -> diesel::deserialize::Result<Self> {
+        Ok(Edition(<Option<String>>::from_nullable_sql(bytes)?))
+    }
+}
+
+impl<DB: diesel::backend::Backend> diesel::serialize::ToSql<diesel::sql_types::Nullable<diesel::sql_types::Text>, DB> for Edition
+where
+    Option<String>: diesel::serialize::ToSql<diesel::sql_types::Nullable<diesel::sql_types::Text>, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+        self.0.to_sql(out)
+    }
+}
+
+fn main() {
+    fn uses_the_model(conn: &mut diesel::PgConnection, cache: &Cache, version: &Version) -> Result<(), Error> {
+        version.save(conn, cache)?;
+        let _found: Option<Version> = Version::find(conn, cache, &version.id)?;
+        Ok(())
+    }
+    let _ = uses_the_model;
+}
