@@ -5,7 +5,9 @@
 use std::path::Path;
 
 fn read(relative: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -50,11 +52,17 @@ fn every_public_cargo_feature_is_described_in_the_readme_and_the_api_docs() {
         .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
         .filter(|name| !["default", "pause-points", "fuzzing"].contains(name))
         .collect();
-    assert!(features.contains(&"postgres"), "features read: {features:?}");
+    assert!(
+        features.contains(&"postgres"),
+        "features read: {features:?}"
+    );
     let (readme, guide) = (read("README.md"), read("write_through/src/guide.md"));
     for feature in features {
         let named = format!("`{feature}`");
-        assert!(readme.contains(&named), "README.md does not describe {named}");
+        assert!(
+            readme.contains(&named),
+            "README.md does not describe {named}"
+        );
         assert!(guide.contains(&named), "guide.md does not describe {named}");
     }
 }

@@ -164,6 +164,7 @@ impl KeyPart for char {
 /// The hyphenated lowercase form, `67e55044-10b1-426f-9247-bb680e5fe0c8`: what PostgreSQL
 /// prints, one spelling per value.
 #[cfg(feature = "uuid")]
+#[cfg_attr(docsrs, doc(cfg(feature = "uuid")))]
 impl KeyPart for uuid::Uuid {
     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
         // Hex digits and '-' never need escaping.
