@@ -123,7 +123,15 @@ impl Cache {
         }
     }
 
-    /// Sends `PING`: `Ok` when Redis answers within the timeouts.
+    /// Sends `PING`: `Ok` when Redis answers within the timeouts. Nothing else needs it (the
+    /// cache works, uncached, while Redis is down); it is a health check.
+    ///
+    /// ```no_run
+    /// # let cache = write_through::Cache::open("redis://127.0.0.1:6379").unwrap();
+    /// if let Err(error) = cache.ping() {
+    ///     eprintln!("Redis is down, serving from the database: {error}");
+    /// }
+    /// ```
     pub fn ping(&self) -> Result<(), CacheError> {
         self.inner.store.ping()
     }
@@ -134,6 +142,13 @@ impl Cache {
     }
 
     /// The counters since this cache was opened, shared by all its clones.
+    ///
+    /// ```no_run
+    /// # let cache = write_through::Cache::open("redis://127.0.0.1:6379").unwrap();
+    /// let stats = cache.stats();
+    /// let reads = stats.hits + stats.negative_hits + stats.misses;
+    /// println!("hit ratio {:.2}", (stats.hits + stats.negative_hits) as f64 / reads.max(1) as f64);
+    /// ```
     pub fn stats(&self) -> Stats {
         let store = &self.inner.store;
         store.counters.snapshot(store.owed_invalidations() as u64)
@@ -149,6 +164,26 @@ impl Cache {
     /// contended instead, so that it cannot publish a row older than the bypassing write. When
     /// Redis cannot be reached the invalidation is owed and delivered before this cache sends
     /// anything else to Redis, and the error is returned for information.
+    ///
+    /// ```no_run
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = users)]
+    /// # #[write_through(key = "user:{id}", ttl = "1h")]
+    /// # pub struct User { pub id: i64, pub email: String }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+    /// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// // A fix made by hand, outside the library: drop the cached copy afterwards.
+    /// diesel::update(users::table.find(42)).set(users::email.eq("fixed@example.com")).execute(&mut conn)?;
+    /// cache.invalidate::<User>(&42)?;
+    /// assert_eq!(cache.key::<User>(&42), b"wt:user:42");
+    /// # Ok(()) }
+    /// ```
     pub fn invalidate<M: Cached>(&self, id: M::Id<'_>) -> Result<(), CacheError> {
         let key = self.key::<M>(id);
         self.inner
@@ -188,7 +223,30 @@ const DEFAULT_NAMESPACE: &str = "wt";
 /// See [`CacheBuilder::ttl_jitter`].
 const DEFAULT_TTL_JITTER: f64 = 0.1;
 
-/// Settings for a [`Cache`]; start with [`Cache::builder`].
+/// Settings for a [`Cache`]; start with [`Cache::builder`]. Every setting has a default; the
+/// values below are the defaults, except the namespace and the policy.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use write_through::{Cache, WritePolicy};
+///
+/// # fn main() -> Result<(), write_through::Error> {
+/// let cache = Cache::builder("redis://:secret@127.0.0.1:6379/0")
+///     .namespace("shop")                           // keys are shop:{template}
+///     .connect_timeout(Duration::from_millis(500))
+///     .io_timeout(Duration::from_millis(500))
+///     .max_idle_connections(16)
+///     .max_value_bytes(16 * 1024 * 1024)           // larger values are not decoded
+///     .write_policy(WritePolicy::Strict)           // refuse writes Redis cannot see
+///     .lock_ttl(Duration::from_secs(10))
+///     .lease_ttl(Duration::from_secs(2))
+///     .lease_wait(Duration::from_millis(50))
+///     .breaker_cooldown(Duration::from_secs(1))
+///     .ttl_jitter(0.1)
+///     .build()?;                                   // Err(Error::Config) for a bad value
+/// println!("{cache:?}");                           // the password prints as ***
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until build() is called"]
 pub struct CacheBuilder {

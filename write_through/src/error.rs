@@ -8,6 +8,21 @@
 /// only where the caller asked for it (a health check such as [`Cache::ping`](crate::Cache::ping)).
 ///
 /// No variant carries a password or a connection URL in its message.
+///
+/// ```
+/// use write_through::Error;
+///
+/// /// What an HTTP handler might answer for each error.
+/// fn status(error: &Error) -> u16 {
+///     match error {
+///         Error::Conflict(_) => 409,                       // read again and retry
+///         Error::Database(diesel::result::Error::NotFound) => 404,
+///         Error::Database(_) | Error::Cache(_) => 503,     // Cache: only under WritePolicy::Strict
+///         _ => 500,                                        // Usage, Codec, Config: a bug to fix
+///     }
+/// }
+/// assert_eq!(status(&Error::Database(diesel::result::Error::NotFound)), 404);
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -103,6 +103,19 @@ fn needs_escape(byte: u8) -> bool {
 /// feature for `uuid::Uuid` (its hyphenated lowercase form). Implement it for your own
 /// key types by writing a representation that is injective (two different values never write
 /// the same text); the writer escapes whatever you write.
+///
+/// ```
+/// use write_through::{KeyPart, KeyPartWriter};
+///
+/// /// A newtype key column: its text form is the key part.
+/// pub struct Sku(pub String);
+///
+/// impl KeyPart for Sku {
+///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+///         out.push_str(&self.0); // escaped: "a:b" can never collide with "a" + ":b"
+///     }
+/// }
+/// ```
 pub trait KeyPart {
     /// Writes this value into a key.
     fn write_key_part(&self, out: &mut KeyPartWriter<'_>);
