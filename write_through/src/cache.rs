@@ -13,6 +13,14 @@ use crate::stats::Stats;
 use crate::store::Store;
 
 /// What a write does when Redis cannot be reached before its database write.
+///
+/// ```no_run
+/// use write_through::{Cache, WritePolicy};
+/// # fn main() -> Result<(), write_through::Error> {
+/// // Rows that must never be served stale from another process, even while Redis is away:
+/// let strict = Cache::builder("redis://127.0.0.1:6379").write_policy(WritePolicy::Strict).build()?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WritePolicy {

@@ -96,6 +96,32 @@ impl CodecError {
 }
 
 /// A save refused by optimistic locking: someone else saved the row since it was read.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { documents (id) { id -> BigInt, body -> Text, version -> Integer, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = documents)]
+/// # #[write_through(key = "document:{id}", ttl = "1h")]
+/// # pub struct Document { pub id: i64, pub body: String,
+/// #     #[write_through(version)] #[diesel(skip_update)] pub version: i32 }
+/// # fn main() -> Result<(), write_through::Error> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite").unwrap();
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// // Read, change, save; on a conflict read the newer row and apply the change again.
+/// loop {
+///     let Some(mut doc) = Document::find(&mut conn, &cache, &7)? else { break };
+///     doc.body.push_str(" (reviewed)");
+///     match doc.save(&mut conn, &cache) {
+///         Err(Error::Conflict(conflict)) => eprintln!("{} moved on; retrying", conflict.model()),
+///         other => break other?,
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error(
     "{model} was changed by someone else since it was read (its version moved on); read it again and retry"
@@ -122,6 +148,35 @@ impl ConflictError {
 pub struct ConfigError(pub(crate) String);
 
 /// An operation called in a situation the library refuses, with what to do instead.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { notes (id) { id -> BigInt, body -> Text, version -> Integer, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = notes)]
+/// # #[write_through(key = "note:{id}", ttl = "1h")]
+/// # pub struct Note { pub id: i64, pub body: String,
+/// #     #[write_through(version)] #[diesel(skip_update)] pub version: i32 }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// # let note = Note { id: 1, body: String::new(), version: 0 };
+/// // Diesel's own transaction hides its commit from the cache, so writes in it are refused...
+/// let refused = conn.transaction(|conn| {
+///     let mut note = Note { id: 1, body: "draft".into(), version: 0 };
+///     note.save(conn, &cache)
+/// });
+/// assert!(matches!(refused, Err(Error::Usage(write_through::UsageError::InsideTransaction { .. }))));
+/// // ...and cache.transaction is the one to use.
+/// cache.transaction(&mut conn, |conn| {
+///     let mut note = Note { id: 1, body: "draft".into(), version: 0 };
+///     note.save(conn, &cache)
+/// })?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
     /// A cached write ran on a connection inside a transaction the library does not manage

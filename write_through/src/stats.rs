@@ -9,6 +9,15 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// A snapshot of a cache's counters since it was opened (shared by all its clones).
+///
+/// ```no_run
+/// # let cache = write_through::Cache::open("redis://127.0.0.1:6379").unwrap();
+/// let before = cache.stats();
+/// // ... serve some requests ...
+/// let after = cache.stats();
+/// println!("{} database reads, {} owed invalidations", after.misses - before.misses,
+///          after.pending_invalidations);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stats {
