@@ -69,13 +69,30 @@ impl Cache {
 
     /// Opens a cache on a Redis Cluster, given the URLs of some of its nodes (the others are
     /// discovered). Needs the `cluster` feature.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = write_through::Cache::cluster(&["redis://10.0.0.1:7000", "redis://10.0.0.2:7000"])?;
+    /// # Ok(()) }
+    /// ```
     #[cfg(feature = "cluster")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn cluster(urls: &[&str]) -> Result<Self, Error> {
         Self::cluster_builder(urls).build()
     }
 
-    /// Starts configuring a cache on a Redis Cluster (see [`Cache::cluster`]).
+    /// Starts configuring a cache on a Redis Cluster (see [`Cache::cluster`]). Needs the
+    /// `cluster` feature.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = write_through::Cache::cluster_builder(&["redis://10.0.0.1:7000"])
+    ///     .namespace("app")
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
     #[cfg(feature = "cluster")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub fn cluster_builder(urls: &[&str]) -> CacheBuilder {
         let mut builder = Self::builder(urls.first().copied().unwrap_or_default());
         builder.cluster_urls = urls.iter().map(|url| RedisUrl::new(url)).collect();
@@ -276,6 +293,7 @@ impl CacheBuilder {
     /// Trusts these PEM root certificates for a `rediss://` URL (a private CA or a self-signed
     /// server certificate) instead of the system's. Needs the `tls` feature.
     #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     pub fn tls_root_certificate(mut self, pem: &[u8]) -> Self {
         self.tls_root_certificate = Some(pem.to_vec());
         self

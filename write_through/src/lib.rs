@@ -39,6 +39,7 @@ pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Resul
 pub use key::{KeyPart, KeyPartWriter, KeyWriter};
 pub use model::{Cached, DieselCreate, DieselOps};
 pub use stats::Stats;
+#[doc = include_str!("derive.md")]
 pub use write_through_derive::WriteThrough;
 
 /// Everything a model file needs: the derive, the cache handle and the error type.
