@@ -24,7 +24,7 @@ fn bincode_decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
 }
 
 fn msgpack_encode<T: Serialize>(row: &T) -> Vec<u8> {
-    rmp_serde::to_vec(row).unwrap()
+    rmp_serde::to_vec_named(row).unwrap()
 }
 
 fn msgpack_decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {

@@ -8,7 +8,12 @@
 //! bincode 2 is pinned to `>=2.0.1, <3` (3.x is an empty tombstone). Its configuration is
 //! `standard()` (little endian, variable-length integers) and is part of envelope version 1:
 //! changing it means a new envelope version. MessagePack rows use rmp-serde's default layout
-//! (structs as arrays, no field names: the schema fingerprint already pins the fields).
+//! with field names (`write_named`: structs as maps). Not as arrays: the fingerprint pins only
+//! the model's own fields, and a nested type (a JSON-mapped struct, an embedded one) decoded
+//! by position goes silently wrong when it skips a field on the way out
+//! (`skip_serializing_if`) or another deploy reordered or added its fields: `{"locale":"fr"}`
+//! would come back as `{"theme":"fr"}`. By name, a skipped field is a missing key and comes
+//! back as its default, and order does not matter.
 //!
 //! Every row is decoded again right after it is encoded, before it is written to Redis, so a
 //! type that a codec carries one way only is never cached: it is reported once per model and
@@ -78,7 +83,7 @@ pub(crate) fn encode_with<M: Serialize>(
                 .map_err(|e| failed(e.to_string()))?;
         }
         Codec::MessagePack => {
-            rmp_serde::encode::write(&mut value, row).map_err(|e| failed(e.to_string()))?;
+            rmp_serde::encode::write_named(&mut value, row).map_err(|e| failed(e.to_string()))?;
         }
     }
     Ok(value)
@@ -143,10 +148,13 @@ fn decode_payload_reason<M: DeserializeOwned>(codec: Codec, payload: &[u8]) -> R
 }
 
 /// bincode allocates a string or byte buffer for its declared length before reading it, so a
-/// hostile length prefix could ask for gigabytes. The decode limit caps every such claim. In
-/// serde mode only strings and byte buffers claim (sequences grow as they are read), and a
+/// hostile length prefix could ask for gigabytes. The decode limit caps every such claim: a
 /// genuine payload never claims more bytes than it holds, so the limit is the payload's own
-/// length rounded up to a power of sixteen: memory for a hostile value stays within 16x its size.
+/// length rounded up to a power of sixteen, and strings and byte buffers of a hostile value stay
+/// within 16x its size. A sequence's declared length is not claimed: bincode hands it to serde
+/// as a size hint, and serde's `Vec` preallocates at most 1 MiB for a hint however large
+/// (`serde::__private::size_hint::cautious`), per sequence level of the type: bounded, but not
+/// in proportion to the value, unlike MessagePack's walk below.
 fn decode_bincode<M: DeserializeOwned>(payload: &[u8]) -> Result<M, String> {
     match payload.len() {
         0..=0x1000 => decode_with_limit::<M, 0x1000>(payload),
@@ -495,6 +503,37 @@ mod tests {
         let value = encode_with(Codec::MessagePack, "Awkward", 1, &row).unwrap();
         assert_eq!(
             decode_payload::<Awkward>(Codec::MessagePack, payload_of(&value)),
+            Some(row)
+        );
+    }
+
+    /// The JSON idiom `default` + `skip_serializing_if` inside a field's type: encoded by
+    /// position, `locale` would be read back into `theme`, and the check after encoding
+    /// (which only asks whether it decodes) would not notice.
+    #[test]
+    fn message_pack_keeps_a_nested_field_that_skips_when_empty_in_its_place() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Prefs {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            theme: Option<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            locale: Option<String>,
+        }
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct User {
+            id: i64,
+            prefs: Prefs,
+        }
+        let row = User {
+            id: 1,
+            prefs: Prefs {
+                theme: None,
+                locale: Some("fr".into()),
+            },
+        };
+        let value = encode_with(Codec::MessagePack, "User", 1, &row).unwrap();
+        assert_eq!(
+            decode_payload::<User>(Codec::MessagePack, payload_of(&value)),
             Some(row)
         );
     }
