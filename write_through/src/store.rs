@@ -262,7 +262,7 @@ impl Store {
         }
     }
 
-    /// One round trip for a batch read (one per node on a cluster): per key, `Some(value)`
+    /// One round trip for a batch read (one per slot on a cluster): per key, `Some(value)`
     /// when Redis holds one, `None` when the key was empty and is now leased to `lease`.
     pub(crate) fn get_or_lease_many(
         &self,
@@ -270,6 +270,13 @@ impl Store {
         lease: &[u8],
         ttl: Duration,
     ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        // On a cluster the script would go once per slot (its keys must share one), which for
+        // keys spread over many slots costs more than plain GETs: read everything with one GET
+        // pipeline (split by node), and lease only what is missing, the same way. Measured in one
+        // run: a warm find_many(100) on a cluster was 3.4x one Redis through the script, 1.1x so.
+        if self.client.is_cluster() {
+            return self.get_or_lease_many_on_a_cluster(keys, lease, ttl);
+        }
         let mut values: Vec<Option<Vec<u8>>> = vec![None; keys.len()];
         let missing: Vec<usize> = (0..keys.len()).collect();
         let missing_keys: Vec<&[u8]> = missing.iter().map(|&i| keys[i]).collect();
@@ -286,6 +293,47 @@ impl Store {
             for (&position, value) in group.iter().zip(reply) {
                 values[missing[position]] = value;
             }
+        }
+        Ok(values)
+    }
+
+    /// On a cluster: every key's GET in one cluster pipeline (one round trip per node), then
+    /// `SET NX` leases for the empty keys the same way. A lease lost to someone else in between
+    /// reads as empty bytes: unusable, so the row is loaded and not filled.
+    fn get_or_lease_many_on_a_cluster(
+        &self,
+        keys: &[&[u8]],
+        lease: &[u8],
+        ttl: Duration,
+    ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        let gets: Vec<redis::Cmd> = keys
+            .iter()
+            .map(|key| redis::cmd("GET").arg(*key).clone())
+            .collect();
+        let mut values: Vec<Option<Vec<u8>>> = self.run("GET", |conn| conn.pipelined(&gets))?;
+        let empty: Vec<usize> = (0..keys.len()).filter(|&i| values[i].is_none()).collect();
+        if empty.is_empty() {
+            return Ok(values);
+        }
+        let leases: Vec<redis::Cmd> = empty
+            .iter()
+            .map(|&i| {
+                redis::cmd("SET")
+                    .arg(keys[i])
+                    .arg(lease)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(millis(ttl))
+                    .clone()
+            })
+            .collect();
+        let taken: Vec<Option<String>> = self.run("LEASE", |conn| conn.pipelined(&leases))?;
+        for (&i, taken) in empty.iter().zip(taken) {
+            values[i] = if taken.is_some() {
+                None
+            } else {
+                Some(Vec::new())
+            };
         }
         Ok(values)
     }
