@@ -52,8 +52,8 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    pub(crate) fn value_rules(&self) -> crate::protocol::ValueRules {
-        crate::protocol::ValueRules {
+    pub(crate) fn value_rules(&self) -> crate::core::read::ValueRules {
+        crate::core::read::ValueRules {
             max_value_bytes: self.max_value_bytes,
             ttl_jitter: self.ttl_jitter,
         }
@@ -141,7 +141,7 @@ impl Cache {
 
     /// The full Redis key of the `M` row with primary key `id`.
     pub fn key<M: Cached>(&self, id: M::Id<'_>) -> Vec<u8> {
-        crate::ops::key_of::<M>(&self.inner, id)
+        crate::core::key::key_of::<M>(&self.inner.namespace, id)
     }
 
     /// Deletes the cached value of one row, for writes that bypassed the library (a migration,

@@ -14,6 +14,7 @@ use redis::{RedisResult, Value};
 
 use crate::breaker::{self, Breaker};
 use crate::connection::{Batch, RedisClient, RedisConn};
+use crate::core::write::Published;
 use crate::envelope::Envelope;
 use crate::error::CacheError;
 use crate::scripts;
@@ -32,17 +33,6 @@ pub(crate) struct Replaced {
     /// Redis's PTTL: -2 no key, -1 no expiry, else milliseconds.
     pttl: i64,
     at: Instant,
-}
-
-/// What a publish did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Published {
-    /// The writer's lock became the new value.
-    Set,
-    /// The writer's lock was deleted (a deletion, or a row not to cache).
-    Deleted,
-    /// Another writer intervened: the key is left contended or empty.
-    Contended,
 }
 
 impl Replaced {

@@ -1,6 +1,6 @@
-//! The protocol's decisions, apart from the I/O that carries them: what a value read from Redis
+//! The read decisions, apart from the I/O that carries them: what a value read from Redis
 //! means, and what to write back after the database answered. The blocking front end
-//! ([`crate::ops`]) runs these; an async front end must reuse them rather than copy them.
+//! ([`crate::blocking`]) runs these; an async front end must reuse them rather than copy them.
 
 use std::time::Duration;
 

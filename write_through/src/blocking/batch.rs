@@ -14,12 +14,14 @@ use std::collections::HashMap;
 use diesel::connection::{Connection, LoadConnection};
 
 use crate::cache::{Cache, Inner};
+use crate::core::read::{self as protocol, CachedState};
 use crate::envelope;
 use crate::error::Error;
 use crate::key;
 use crate::model::DieselOps;
-use crate::ops::{inside_transaction, key_of};
-use crate::protocol::{self, CachedState};
+
+use super::key_of;
+use super::steps::inside_transaction;
 use crate::stats::Event;
 use crate::token::Token;
 
