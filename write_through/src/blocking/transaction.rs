@@ -7,6 +7,9 @@
 //! published; a key locked by a write that a savepoint rolled back is put back as it was. On
 //! rollback every lock is undone.
 //!
+//! What a frame records and what its end sends is decided in [`crate::core::txn`]; this file
+//! keeps the frames and performs the steps.
+//!
 //! Open transactions live in a thread-local stack keyed by the cache and the address of the
 //! connection, which is how `save` and friends, given only `conn` and `cache`, find theirs.
 //! Each frame remembers the connection's transaction depth, so a write inside a savepoint the

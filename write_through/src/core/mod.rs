@@ -2,6 +2,7 @@
 //! quinn-proto): each part is a value that is fed what Redis and the database answered and
 //! returns what to send next. The fronts perform the steps; they decide nothing.
 //!
+//! - [`batch`]: the `find_many` plan: grouping, what each reply means, what a load sends.
 //! - [`key`]: the Redis key of a row.
 //! - [`read`]: a `GET` reply -> hit / lease and load / await a fill / read around; the fill.
 //! - [`write`]: a write over a set of keys: lock -> database outcome -> publish / delete /
@@ -16,6 +17,7 @@
 //! `FORBIDDEN` list outside of test code. `cargo test -p write_through --lib` runs it; clippy's
 //! `disallowed_methods` cannot be scoped to one module, so a test it is.
 
+pub(crate) mod batch;
 pub(crate) mod key;
 pub(crate) mod read;
 pub(crate) mod txn;
@@ -25,6 +27,7 @@ pub(crate) mod write;
 mod tests {
     /// Every file of `core/`, as compiled into this test.
     const SOURCES: &[(&str, &str)] = &[
+        ("batch.rs", include_str!("batch.rs")),
         ("key.rs", include_str!("key.rs")),
         ("mod.rs", include_str!("mod.rs")),
         ("read.rs", include_str!("read.rs")),
