@@ -65,16 +65,17 @@ pub(crate) fn open_lock<C: Connection>(
     model: &'static str,
 ) -> Result<Option<Vec<u8>>, Error> {
     let (cache, conn_key) = (cache.id(), conn_id(conn));
-    let Some((lock, depth)) = FRAMES.with_borrow(|frames| {
+    let depth = current_depth(conn);
+    let Some((lock, admitted)) = FRAMES.with_borrow(|frames| {
         frames
             .iter()
             .rev()
             .find(|f| f.cache == cache && f.conn == conn_key)
-            .map(|f| (f.frame.lock().to_vec(), f.frame.depth()))
+            .map(|f| (f.frame.lock().to_vec(), f.frame.admits(depth)))
     }) else {
         return Ok(None);
     };
-    if current_depth(conn) != depth {
+    if !admitted {
         return Err(UsageError::InsideTransaction { operation, model }.into());
     }
     Ok(Some(lock))
@@ -218,18 +219,19 @@ impl Cache {
         E: From<diesel::result::Error> + From<Error>,
     {
         let (cache, conn_key) = (self.id(), conn_id(conn));
+        let depth = current_depth(conn);
         let parent = FRAMES.with_borrow(|frames| {
             frames
                 .iter()
                 .rev()
                 .find(|f| f.cache == cache && f.conn == conn_key)
-                .map(|f| (f.frame.lock().to_vec(), f.frame.depth()))
+                .map(|f| (f.frame.lock().to_vec(), f.frame.admits(depth)))
         });
         let lock = match parent {
             None if inside_transaction(conn) => {
                 return Err(Error::from(UsageError::TransactionInsideForeignTransaction).into());
             }
-            Some((_, depth)) if current_depth(conn) != depth => {
+            Some((_, false)) => {
                 return Err(Error::from(UsageError::TransactionInsideForeignTransaction).into());
             }
             Some((lock, _)) => lock,

@@ -65,9 +65,11 @@ impl<R> Frame<R> {
         &self.lock
     }
 
-    /// The connection's transaction depth inside this frame, once it began.
-    pub(crate) fn depth(&self) -> Option<NonZeroU32> {
-        self.depth
+    /// Whether a write (or a nested transaction) on a connection at `depth` belongs to this
+    /// frame. A deeper connection is inside a savepoint the library did not open (Diesel's own
+    /// `conn.transaction` within ours), whose rollback would be invisible here: refused.
+    pub(crate) fn admits(&self, depth: Option<NonZeroU32>) -> bool {
+        self.depth == depth
     }
 
     /// Records the depth the connection reached when this frame's transaction began.
@@ -189,6 +191,15 @@ mod tests {
             }
             End::Merged => End::Merged,
         }
+    }
+
+    #[test]
+    fn a_write_inside_a_savepoint_the_library_did_not_open_is_not_admitted() {
+        let mut frame: Frame<()> = Frame::new(key("lock"));
+        let (ours, foreign) = (NonZeroU32::new(1), NonZeroU32::new(2));
+        frame.began_at(ours);
+        assert!(frame.admits(ours));
+        assert!(!frame.admits(foreign));
     }
 
     #[test]
