@@ -8,6 +8,11 @@
 //! puts back what the lock replaced. A read that misses takes a lease, reads the database, and
 //! fills only while its lease is still there. So no interleaving of writers and fills can leave
 //! an older value behind (see the README's guarantees and `tests/tests/races.rs`).
+//!
+//! What follows each reply is decided in `crate::core` (`read`, `write`, `txn`, `batch`);
+//! this module and its children only send what the core asks for, keep the pause points of
+//! `tests/tests/races.rs` at the same protocol points, and map their errors to the core's
+//! outcomes (`core::write::DbOutcome::of_error`).
 
 use std::time::Duration;
 
