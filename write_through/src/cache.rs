@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use crate::connection::RedisClient;
 use crate::error::{CacheError, ConfigError, Error};
-use crate::flight::Flights;
 use crate::model::Cached;
 use crate::redacted::RedisUrl;
+use crate::shared::flight::Flights;
 use crate::stats::Stats;
 use crate::store::Store;
 

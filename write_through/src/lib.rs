@@ -3,14 +3,12 @@
 #![deny(missing_docs)]
 
 pub mod blocking;
-mod breaker;
 mod cache;
 mod codec;
 mod connection;
 mod core;
 mod envelope;
 mod error;
-mod flight;
 mod jitter;
 pub mod key;
 mod model;
@@ -18,6 +16,7 @@ mod model;
 pub mod pause;
 mod redacted;
 mod scripts;
+mod shared;
 mod slot;
 mod stats;
 mod store;

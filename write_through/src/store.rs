@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 
 use redis::{RedisResult, Value};
 
-use crate::breaker::{self, Breaker};
 use crate::connection::{Batch, RedisClient, RedisConn};
 use crate::core::write::Published;
 use crate::envelope::Envelope;
 use crate::error::CacheError;
 use crate::scripts;
+use crate::shared::breaker::{self, Breaker};
 use crate::slot;
 use crate::stats::{Counters, Event};
 

@@ -24,10 +24,10 @@ use crate::core::read::{self as protocol, CachedState, ReadPlan};
 use crate::core::write::{Change, DbOutcome, Write};
 use crate::envelope::{self, ABSENT};
 use crate::error::{Error, UsageError};
-use crate::flight::Role;
 use crate::key;
 use crate::model::{Cached, DieselCreate, DieselOps};
 use crate::pause;
+use crate::shared::flight::Role;
 use crate::stats::Event;
 use crate::token::Token;
 
