@@ -18,6 +18,7 @@
 use std::time::Duration;
 
 use crate::cache::WritePolicy;
+use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::stats::Event;
 
@@ -119,6 +120,23 @@ impl<R> Step<R> {
             Some(replaced) => Step::Restore(replaced),
             None => Step::Nothing,
         }
+    }
+}
+
+/// What a restore puts back, from what the lock replaced (`value`, and Redis's `pttl` for it
+/// when the lock was taken: -2 no key, -1 no expiry, else milliseconds) and the time since:
+/// the value and the milliseconds it has left, where 0 means "delete instead" (nothing was
+/// there, it had no expiry, or its time is up). A reader's lease is not put back: the reader
+/// lost it and has given up on it.
+pub(crate) fn restoration(value: Option<&[u8]>, pttl: i64, elapsed: Duration) -> (&[u8], u64) {
+    match value {
+        Some(value) if matches!(Envelope::parse(value), Ok(Envelope::Lease { .. })) => (&[], 0),
+        Some(value) => {
+            let elapsed = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+            let left = u64::try_from(pttl).map_or(0, |pttl| pttl.saturating_sub(elapsed));
+            (value, left)
+        }
+        None => (&[], 0),
     }
 }
 
@@ -392,6 +410,39 @@ mod tests {
             after_publish(Some(Published::Set)),
             AfterPublish::Count(Event::Publish)
         ));
+    }
+
+    #[test]
+    fn a_restore_puts_back_the_value_with_the_ttl_it_had_left_less_the_time_the_write_took() {
+        let (value, left) = restoration(Some(b"old"), 10_000, Duration::from_millis(300));
+        assert_eq!((value, left), (&b"old"[..], 9_700));
+    }
+
+    #[test]
+    fn a_value_whose_time_ran_out_during_the_write_is_deleted_instead() {
+        assert_eq!(
+            restoration(Some(b"old"), 200, Duration::from_millis(300)).1,
+            0
+        );
+    }
+
+    #[test]
+    fn a_value_without_expiry_is_deleted_instead_of_restored_forever() {
+        assert_eq!(restoration(Some(b"old"), -1, Duration::ZERO).1, 0);
+    }
+
+    #[test]
+    fn a_readers_lease_is_never_put_back() {
+        let lease = crate::envelope::token_value(true, crate::token::Token::new().as_bytes());
+        assert_eq!(
+            restoration(Some(&lease), 10_000, Duration::ZERO),
+            (&[][..], 0)
+        );
+    }
+
+    #[test]
+    fn an_empty_key_stays_empty() {
+        assert_eq!(restoration(None, -2, Duration::ZERO), (&[][..], 0));
     }
 
     #[test]
