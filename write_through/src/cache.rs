@@ -4,13 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::connection::RedisClient;
 use crate::error::{CacheError, ConfigError, Error};
 use crate::model::Cached;
 use crate::redacted::RedisUrl;
+use crate::redis::connection::RedisClient;
+use crate::redis::store::Store;
 use crate::shared::flight::Flights;
 use crate::stats::Stats;
-use crate::store::Store;
 
 /// What a write does when Redis cannot be reached before its database write.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -5,7 +5,6 @@
 pub mod blocking;
 mod cache;
 mod codec;
-mod connection;
 mod core;
 mod envelope;
 mod error;
@@ -15,11 +14,9 @@ mod model;
 #[doc(hidden)] // test support: pause points in the protocol, not an API
 pub mod pause;
 mod redacted;
-mod scripts;
+mod redis;
 mod shared;
-mod slot;
 mod stats;
-mod store;
 mod token;
 
 #[cfg(feature = "mysql")]

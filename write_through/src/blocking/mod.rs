@@ -4,7 +4,7 @@
 //! A write locks its key, writes the database, and after the commit publishes with a
 //! compare-and-set on its lock: set the new value if the lock is still its own; if another
 //! writer locked the key too, the lock is contended and nobody sets a value (see
-//! `scripts.rs`); anything else is deleted. A database write that certainly did not commit
+//! `redis/scripts.rs`); anything else is deleted. A database write that certainly did not commit
 //! puts back what the lock replaced. A read that misses takes a lease, reads the database, and
 //! fills only while its lease is still there. So no interleaving of writers and fills can leave
 //! an older value behind (see the README's guarantees and `tests/tests/races.rs`).

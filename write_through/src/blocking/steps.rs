@@ -1,14 +1,14 @@
 //! Performing the core's steps against Redis, blocking: locks fed back to a
 //! [`Write`], and the publishes, restores and owed invalidations that follow. Nothing is decided
-//! here but what a Redis error means (the breaker and the timeouts live in `store.rs`).
+//! here but what a Redis error means (the breaker and the timeouts live in `redis/store.rs` and `shared/`).
 
 use diesel::connection::{Connection, TransactionManager};
 
 use crate::cache::Inner;
 use crate::core::write::{AfterLock, AfterPublish, Change, DELETION_TTL, LockReply, Step, Write};
 use crate::error::Error;
+use crate::redis::store::Replaced;
 use crate::stats::Event;
-use crate::store::Replaced;
 
 /// Takes every lock `write` asks for, feeding each reply back. `Err` when the write is refused
 /// (Redis unreachable under `WritePolicy::Strict`): the locks taken before are put back, and

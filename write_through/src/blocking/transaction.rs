@@ -34,7 +34,7 @@ use crate::core::write::{Change, DbOutcome};
 use crate::envelope;
 use crate::error::{Error, UsageError};
 use crate::pause;
-use crate::store::Replaced;
+use crate::redis::store::Replaced;
 use crate::token::Token;
 
 use super::steps::{self, inside_transaction};

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 
 use redis::{RedisResult, Value};
 
-use crate::connection::{Batch, RedisClient, RedisConn};
 use crate::core::write::Published;
 use crate::error::CacheError;
-use crate::scripts;
+use crate::redis::connection::{Batch, RedisClient, RedisConn};
+use crate::redis::scripts;
+use crate::redis::slot;
 use crate::shared::breaker::{self, Breaker};
-use crate::slot;
 use crate::stats::{Counters, Event};
 
 /// The label for events that belong to no one model.
