@@ -11,7 +11,7 @@ use diesel::connection::LoadConnection;
 use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
-use write_through::{Cached, Codec, DieselOps, ops};
+use write_through::{Cached, Codec, DieselOps, blocking};
 use write_through_tests::column_types::{
     LiteForced, LiteVersion, MYSQL_DDL, MyVersion, POSTGRES_DDL, PgAccount, PgVersion, SQLITE_DDL,
     create_tables,
@@ -152,11 +152,11 @@ where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend> + PartialEq + Debug,
 {
-    ops::save(&fixture.row, conn, &tc.cache).unwrap();
+    blocking::save(&fixture.row, conn, &tc.cache).unwrap();
     assert!(tc.raw(&fixture.key).is_some(), "the saved row is cached");
     conn.batch_execute(&fixture.change_behind).unwrap();
     let hits = tc.cache.stats().hits;
-    let found: Option<M> = ops::find(conn, &tc.cache, fixture.row.id()).unwrap();
+    let found: Option<M> = blocking::find(conn, &tc.cache, fixture.row.id()).unwrap();
     assert_eq!(found.as_ref(), Some(&fixture.row), "the cached value");
     assert_eq!(tc.cache.stats().hits, hits + 1);
 }
@@ -166,15 +166,15 @@ where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend> + PartialEq + Debug,
 {
-    ops::save(&fixture.row, conn, &tc.cache).unwrap();
+    blocking::save(&fixture.row, conn, &tc.cache).unwrap();
     tc.cache.invalidate::<M>(fixture.row.id()).unwrap();
     let misses = tc.cache.stats().misses;
-    let loaded: Option<M> = ops::find(conn, &tc.cache, fixture.row.id()).unwrap();
+    let loaded: Option<M> = blocking::find(conn, &tc.cache, fixture.row.id()).unwrap();
     assert_eq!(loaded.as_ref(), Some(&fixture.row));
     assert_eq!(tc.cache.stats().misses, misses + 1, "the first find missed");
     assert!(tc.raw(&fixture.key).is_some(), "and filled the cache");
     conn.batch_execute(&fixture.change_behind).unwrap();
-    let found: Option<M> = ops::find(conn, &tc.cache, fixture.row.id()).unwrap();
+    let found: Option<M> = blocking::find(conn, &tc.cache, fixture.row.id()).unwrap();
     assert_eq!(found.as_ref(), Some(&fixture.row), "served from the fill");
 }
 
@@ -187,12 +187,12 @@ fn served_by_find_many<C, M>(
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend> + PartialEq + Debug,
 {
-    ops::save(&first.row, conn, &tc.cache).unwrap();
-    ops::save(&second.row, conn, &tc.cache).unwrap();
+    blocking::save(&first.row, conn, &tc.cache).unwrap();
+    blocking::save(&second.row, conn, &tc.cache).unwrap();
     // The second is filled by the batch itself, the first is a hit.
     tc.cache.invalidate::<M>(second.row.id()).unwrap();
     let loaded: Vec<Option<M>> =
-        ops::find_many(conn, &tc.cache, [first.row.id(), second.row.id()]).unwrap();
+        blocking::find_many(conn, &tc.cache, [first.row.id(), second.row.id()]).unwrap();
     assert_eq!(
         loaded.iter().map(Option::as_ref).collect::<Vec<_>>(),
         [Some(&first.row), Some(&second.row)]
@@ -201,7 +201,7 @@ fn served_by_find_many<C, M>(
     conn.batch_execute(&second.change_behind).unwrap();
     let hits = tc.cache.stats().hits;
     let found: Vec<Option<M>> =
-        ops::find_many(conn, &tc.cache, [first.row.id(), second.row.id()]).unwrap();
+        blocking::find_many(conn, &tc.cache, [first.row.id(), second.row.id()]).unwrap();
     assert_eq!(
         found.iter().flatten().collect::<Vec<_>>(),
         [&first.row, &second.row]
@@ -230,10 +230,10 @@ fn an_earlier_deploys_value_is_a_miss_that_refills<C, M>(
     M: DieselOps<C::Backend> + PartialEq + Debug,
 {
     assert_eq!(M::CODEC, Codec::MessagePack);
-    ops::save(&fixture.row, conn, &tc.cache).unwrap();
+    blocking::save(&fixture.row, conn, &tc.cache).unwrap();
     tc.put_raw(&fixture.key, &earlier_deploys_value(&fixture.row));
     let unreadable = tc.cache.stats().unreadable_values;
-    let found: Option<M> = ops::find(conn, &tc.cache, fixture.row.id()).unwrap();
+    let found: Option<M> = blocking::find(conn, &tc.cache, fixture.row.id()).unwrap();
     assert_eq!(found.as_ref(), Some(&fixture.row), "read from the database");
     assert_eq!(tc.cache.stats().unreadable_values, unreadable + 1);
     let refilled = tc.raw(&fixture.key).expect("refilled");
@@ -316,7 +316,7 @@ mod postgres {
         };
         assert_eq!(PgAccount::CODEC, Codec::Bincode);
         let fixture = pg_account_fixture();
-        ops::save(&fixture.row, &mut conn, &tc.cache).unwrap();
+        blocking::save(&fixture.row, &mut conn, &tc.cache).unwrap();
         assert_eq!(
             tc.raw(&fixture.key).unwrap(),
             earlier_deploys_value(&fixture.row),
@@ -330,12 +330,12 @@ mod postgres {
             return;
         };
         let fixture = pg_account_fixture();
-        ops::save(&fixture.row, &mut conn, &tc.cache).unwrap();
+        blocking::save(&fixture.row, &mut conn, &tc.cache).unwrap();
         let mut earlier = fixture.row.clone();
         earlier.name = "written by the earlier deploy".into();
         tc.put_raw(&fixture.key, &earlier_deploys_value(&earlier));
         let found: Option<PgAccount> =
-            ops::find(&mut conn, &tc.cache, (&fixture.row.tenant, &fixture.row.id)).unwrap();
+            blocking::find(&mut conn, &tc.cache, (&fixture.row.tenant, &fixture.row.id)).unwrap();
         assert_eq!(found, Some(earlier));
     }
 

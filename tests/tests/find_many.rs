@@ -113,7 +113,7 @@ where
     C: Connection + LoadConnection,
     Tag: DieselOps<C::Backend>,
 {
-    let n = write_through::ops::LOAD_MANY_CHUNK + 7;
+    let n = write_through::blocking::LOAD_MANY_CHUNK + 7;
     let names: Vec<String> = (0..n).map(|i| format!("absent-{}-{i}", unique())).collect();
     let queries = QueryCount::on(conn);
     let found = Tag::find_many(conn, &tc.cache, &names).unwrap();

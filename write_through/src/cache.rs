@@ -4,13 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::connection::RedisClient;
 use crate::error::{CacheError, ConfigError, Error};
-use crate::flight::Flights;
 use crate::model::Cached;
 use crate::redacted::RedisUrl;
+use crate::redis::connection::RedisClient;
+use crate::redis::store::Store;
+use crate::shared::flight::Flights;
 use crate::stats::Stats;
-use crate::store::Store;
 
 /// What a write does when Redis cannot be reached before its database write.
 ///
@@ -60,8 +60,8 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    pub(crate) fn value_rules(&self) -> crate::protocol::ValueRules {
-        crate::protocol::ValueRules {
+    pub(crate) fn value_rules(&self) -> crate::core::read::ValueRules {
+        crate::core::read::ValueRules {
             max_value_bytes: self.max_value_bytes,
             ttl_jitter: self.ttl_jitter,
         }
@@ -164,7 +164,7 @@ impl Cache {
 
     /// The full Redis key of the `M` row with primary key `id`.
     pub fn key<M: Cached>(&self, id: M::Id<'_>) -> Vec<u8> {
-        crate::ops::key_of::<M>(&self.inner, id)
+        crate::core::key::key_of::<M>(&self.inner.namespace, id)
     }
 
     /// Deletes the cached value of one row, for writes that bypassed the library (a migration,

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::read::{self, CachedState};
 use crate::envelope::Envelope;
 use crate::key::KeyWriter;
 use crate::model::Cached;
-use crate::protocol::{self, CachedState};
 
 /// A model with the shapes bincode finds hardest: strings, options, sequences, nesting.
 #[derive(Debug, Serialize, Deserialize)]
@@ -83,7 +83,7 @@ pub fn message_pack_probe_header() -> Vec<u8> {
 /// `true` when they decoded to a row.
 pub fn read_message_pack_value(bytes: &[u8]) -> bool {
     matches!(
-        protocol::interpret::<MessagePackProbe>(Some(bytes), 1 << 20),
+        read::interpret::<MessagePackProbe>(Some(bytes), 1 << 20),
         CachedState::Row(_)
     )
 }
@@ -93,7 +93,7 @@ pub fn read_message_pack_value(bytes: &[u8]) -> bool {
 pub fn read_value(bytes: &[u8]) -> bool {
     let _ = Envelope::parse(bytes);
     matches!(
-        protocol::interpret::<Probe>(Some(bytes), 1 << 20),
+        read::interpret::<Probe>(Some(bytes), 1 << 20),
         CachedState::Row(_)
     )
 }

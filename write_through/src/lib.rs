@@ -2,28 +2,22 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
-mod batch;
-mod breaker;
+pub mod blocking;
 mod cache;
 mod codec;
-mod connection;
+mod core;
 mod envelope;
 mod error;
-mod flight;
 mod jitter;
 pub mod key;
 mod model;
-pub mod ops;
 #[doc(hidden)] // test support: pause points in the protocol, not an API
 pub mod pause;
-mod protocol;
 mod redacted;
-mod scripts;
-mod slot;
+mod redis;
+mod shared;
 mod stats;
-mod store;
 mod token;
-mod transaction;
 
 #[cfg(feature = "mysql")]
 #[doc(hidden)]
@@ -55,7 +49,7 @@ pub mod __private {
     pub use crate::error::{ConflictError, UsageError};
     pub use crate::key::{KeyPart, KeyWriter};
     pub use crate::model::{Cached, DieselCreate, DieselOps};
-    pub use crate::{Cache, Codec, Error, ops};
+    pub use crate::{Cache, Codec, Error, blocking};
 
     #[cfg(feature = "mysql")]
     pub use crate::mysql;

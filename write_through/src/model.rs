@@ -2,7 +2,7 @@
 //!
 //! [`Cached`] holds what is fixed at compile time (key template, TTLs, schema fingerprint);
 //! [`DieselOps`] and [`DieselCreate`] are the model's queries on one Diesel backend. All
-//! behaviour lives in the runtime's generic functions ([`crate::ops`]); these traits only
+//! behaviour lives in the runtime's generic functions ([`crate::blocking`]); these traits only
 //! describe the model, so they can be implemented by hand where the derive does not fit.
 
 use std::time::Duration;
@@ -59,7 +59,7 @@ pub trait DieselOps<B: Backend>: Cached {
         C: Connection<Backend = B> + LoadConnection;
 
     /// `SELECT ... WHERE pk IN (ids)` (or `(a = ? AND b = ?) OR ...` for a composite key), in
-    /// any order. The runtime calls it with at most [`crate::ops::LOAD_MANY_CHUNK`] ids.
+    /// any order. The runtime calls it with at most [`crate::blocking::LOAD_MANY_CHUNK`] ids.
     fn load_many<C>(conn: &mut C, ids: &[Self::Id<'_>]) -> QueryResult<Vec<Self>>
     where
         C: Connection<Backend = B> + LoadConnection;

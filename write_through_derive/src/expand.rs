@@ -347,7 +347,7 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream
                         // LAST_INSERT_ID() alone, and must not be taken for another row.
                         __wt::mysql::reset_last_insert_id(conn)?;
                         let inserted = __wt::diesel::insert_into(#table::table).values(new).execute(conn)?;
-                        __wt::ops::expect_one_row(inserted, #name)?;
+                        __wt::blocking::expect_one_row(inserted, #name)?;
                         let id: #ty = __wt::mysql::last_insert_id(conn, #name)?;
                         <Self as __wt::DieselOps<#db>>::load(conn, &id)?.ok_or(
                             __wt::Error::Usage(__wt::UsageError::CreatedRowVanished { model: #name }),
@@ -377,7 +377,7 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream
                     .values(new)
                     .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())
                     .get_results(conn)?;
-                __wt::ops::expect_one_row(rows.len(), #name)?;
+                __wt::blocking::expect_one_row(rows.len(), #name)?;
                 ::core::result::Result::Ok(rows.remove(0))
             };
             (bound, body)
@@ -428,7 +428,7 @@ fn inherent_methods(model: &Model) -> TokenStream {
             pub fn save<__C>(&self, conn: &mut __C, cache: &__wt::Cache) -> ::core::result::Result<(), __wt::Error>
             #bounds
             {
-                __wt::ops::save(self, conn, cache).map(|_| ())
+                __wt::blocking::save(self, conn, cache).map(|_| ())
             }
         },
         Some(version) => {
@@ -448,7 +448,7 @@ fn inherent_methods(model: &Model) -> TokenStream {
                 pub fn save<__C>(&mut self, conn: &mut __C, cache: &__wt::Cache) -> ::core::result::Result<(), __wt::Error>
                 #bounds
                 {
-                    if let ::core::option::Option::Some(stored) = __wt::ops::save(&*self, conn, cache)? {
+                    if let ::core::option::Option::Some(stored) = __wt::blocking::save(&*self, conn, cache)? {
                         self.#field = stored.#field;
                     }
                     ::core::result::Result::Ok(())
@@ -467,7 +467,7 @@ fn inherent_methods(model: &Model) -> TokenStream {
                 __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
                 Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
             {
-                __wt::ops::find::<Self, __C>(conn, cache, id)
+                __wt::blocking::find::<Self, __C>(conn, cache, id)
             }
 
             /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis
@@ -479,7 +479,7 @@ fn inherent_methods(model: &Model) -> TokenStream {
                 Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
                 __I: ::core::iter::IntoIterator<Item = #id_type_a>,
             {
-                __wt::ops::find_many::<Self, __C, __I>(conn, cache, ids)
+                __wt::blocking::find_many::<Self, __C, __I>(conn, cache, ids)
             }
 
             /// Deletes the row with primary key `id` from the database, then from the cache.
@@ -489,7 +489,7 @@ fn inherent_methods(model: &Model) -> TokenStream {
                 __C: __wt::diesel::Connection,
                 Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
             {
-                __wt::ops::delete::<Self, __C>(conn, cache, id)
+                __wt::blocking::delete::<Self, __C>(conn, cache, id)
             }
 
             /// Inserts `new` (any `Insertable` for this table, typically without the primary
@@ -499,7 +499,7 @@ fn inherent_methods(model: &Model) -> TokenStream {
                 __C: __wt::diesel::Connection,
                 Self: __wt::DieselCreate<<__C as __wt::diesel::Connection>::Backend, __C, __N>,
             {
-                __wt::ops::create::<Self, __C, __N>(conn, cache, new)
+                __wt::blocking::create::<Self, __C, __N>(conn, cache, new)
             }
         }
     }

@@ -140,7 +140,7 @@ const _: () = {
                     >>::as_returning(),
                 )
                 .get_results(conn)?;
-            __wt::ops::expect_one_row(rows.len(), "Membership")?;
+            __wt::blocking::expect_one_row(rows.len(), "Membership")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
     }
@@ -386,7 +386,7 @@ const _: () = {
                     >>::as_returning(),
                 )
                 .get_results(conn)?;
-            __wt::ops::expect_one_row(rows.len(), "Membership")?;
+            __wt::blocking::expect_one_row(rows.len(), "Membership")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
     }
@@ -405,7 +405,7 @@ const _: () = {
             __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::save(self, conn, cache).map(|_| ())
+            __wt::blocking::save(self, conn, cache).map(|_| ())
         }
         /// Finds the row with primary key `id`: from the cache when it is there, else from the
         /// database, filling the cache.
@@ -418,7 +418,7 @@ const _: () = {
             __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::find::<Self, __C>(conn, cache, id)
+            __wt::blocking::find::<Self, __C>(conn, cache, id)
         }
         /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis
         /// round trip for all of them, one database query for those Redis did not hold,
@@ -436,7 +436,7 @@ const _: () = {
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
             __I: ::core::iter::IntoIterator<Item = (&'__a i32, &'__a i32)>,
         {
-            __wt::ops::find_many::<Self, __C, __I>(conn, cache, ids)
+            __wt::blocking::find_many::<Self, __C, __I>(conn, cache, ids)
         }
         /// Deletes the row with primary key `id` from the database, then from the cache.
         /// Returns `true` when a row was deleted.
@@ -449,7 +449,7 @@ const _: () = {
             __C: __wt::diesel::Connection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::delete::<Self, __C>(conn, cache, id)
+            __wt::blocking::delete::<Self, __C>(conn, cache, id)
         }
         /// Inserts `new` (any `Insertable` for this table, typically without the primary
         /// key, which the database generates), caches the stored row and returns it.
@@ -466,7 +466,7 @@ const _: () = {
                 __N,
             >,
         {
-            __wt::ops::create::<Self, __C, __N>(conn, cache, new)
+            __wt::blocking::create::<Self, __C, __N>(conn, cache, new)
         }
     }
 };

@@ -125,7 +125,7 @@ const _: () = {
                     >>::as_returning(),
                 )
                 .get_results(conn)?;
-            __wt::ops::expect_one_row(rows.len(), "UserAccount")?;
+            __wt::blocking::expect_one_row(rows.len(), "UserAccount")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
     }
@@ -240,7 +240,7 @@ const _: () = {
             let inserted = __wt::diesel::insert_into(user_accounts::table)
                 .values(new)
                 .execute(conn)?;
-            __wt::ops::expect_one_row(inserted, "UserAccount")?;
+            __wt::blocking::expect_one_row(inserted, "UserAccount")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "UserAccount")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
                 .ok_or(
@@ -354,7 +354,7 @@ const _: () = {
                     >>::as_returning(),
                 )
                 .get_results(conn)?;
-            __wt::ops::expect_one_row(rows.len(), "UserAccount")?;
+            __wt::blocking::expect_one_row(rows.len(), "UserAccount")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
     }
@@ -373,7 +373,7 @@ const _: () = {
             __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::save(self, conn, cache).map(|_| ())
+            __wt::blocking::save(self, conn, cache).map(|_| ())
         }
         /// Finds the row with primary key `id`: from the cache when it is there, else from the
         /// database, filling the cache.
@@ -386,7 +386,7 @@ const _: () = {
             __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::find::<Self, __C>(conn, cache, id)
+            __wt::blocking::find::<Self, __C>(conn, cache, id)
         }
         /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis
         /// round trip for all of them, one database query for those Redis did not hold,
@@ -404,7 +404,7 @@ const _: () = {
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
             __I: ::core::iter::IntoIterator<Item = &'__a i64>,
         {
-            __wt::ops::find_many::<Self, __C, __I>(conn, cache, ids)
+            __wt::blocking::find_many::<Self, __C, __I>(conn, cache, ids)
         }
         /// Deletes the row with primary key `id` from the database, then from the cache.
         /// Returns `true` when a row was deleted.
@@ -417,7 +417,7 @@ const _: () = {
             __C: __wt::diesel::Connection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::delete::<Self, __C>(conn, cache, id)
+            __wt::blocking::delete::<Self, __C>(conn, cache, id)
         }
         /// Inserts `new` (any `Insertable` for this table, typically without the primary
         /// key, which the database generates), caches the stored row and returns it.
@@ -434,7 +434,7 @@ const _: () = {
                 __N,
             >,
         {
-            __wt::ops::create::<Self, __C, __N>(conn, cache, new)
+            __wt::blocking::create::<Self, __C, __N>(conn, cache, new)
         }
     }
 };

@@ -146,7 +146,7 @@ const _: () = {
                     >>::as_returning(),
                 )
                 .get_results(conn)?;
-            __wt::ops::expect_one_row(rows.len(), "Document")?;
+            __wt::blocking::expect_one_row(rows.len(), "Document")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
     }
@@ -288,7 +288,7 @@ const _: () = {
             let inserted = __wt::diesel::insert_into(documents::table)
                 .values(new)
                 .execute(conn)?;
-            __wt::ops::expect_one_row(inserted, "Document")?;
+            __wt::blocking::expect_one_row(inserted, "Document")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "Document")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
                 .ok_or(
@@ -424,7 +424,7 @@ const _: () = {
                     >>::as_returning(),
                 )
                 .get_results(conn)?;
-            __wt::ops::expect_one_row(rows.len(), "Document")?;
+            __wt::blocking::expect_one_row(rows.len(), "Document")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
     }
@@ -445,7 +445,7 @@ const _: () = {
             __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            if let ::core::option::Option::Some(stored) = __wt::ops::save(
+            if let ::core::option::Option::Some(stored) = __wt::blocking::save(
                 &*self,
                 conn,
                 cache,
@@ -465,7 +465,7 @@ const _: () = {
             __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::find::<Self, __C>(conn, cache, id)
+            __wt::blocking::find::<Self, __C>(conn, cache, id)
         }
         /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis
         /// round trip for all of them, one database query for those Redis did not hold,
@@ -483,7 +483,7 @@ const _: () = {
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
             __I: ::core::iter::IntoIterator<Item = &'__a i64>,
         {
-            __wt::ops::find_many::<Self, __C, __I>(conn, cache, ids)
+            __wt::blocking::find_many::<Self, __C, __I>(conn, cache, ids)
         }
         /// Deletes the row with primary key `id` from the database, then from the cache.
         /// Returns `true` when a row was deleted.
@@ -496,7 +496,7 @@ const _: () = {
             __C: __wt::diesel::Connection,
             Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
         {
-            __wt::ops::delete::<Self, __C>(conn, cache, id)
+            __wt::blocking::delete::<Self, __C>(conn, cache, id)
         }
         /// Inserts `new` (any `Insertable` for this table, typically without the primary
         /// key, which the database generates), caches the stored row and returns it.
@@ -513,7 +513,7 @@ const _: () = {
                 __N,
             >,
         {
-            __wt::ops::create::<Self, __C, __N>(conn, cache, new)
+            __wt::blocking::create::<Self, __C, __N>(conn, cache, new)
         }
     }
 };

@@ -1,6 +1,6 @@
-//! The protocol's decisions, apart from the I/O that carries them: what a value read from Redis
+//! The read decisions, apart from the I/O that carries them: what a value read from Redis
 //! means, and what to write back after the database answered. The blocking front end
-//! ([`crate::ops`]) runs these; an async front end must reuse them rather than copy them.
+//! ([`crate::blocking`]) runs these; an async front end must reuse them rather than copy them.
 
 use std::time::Duration;
 
@@ -164,7 +164,7 @@ pub(crate) fn cacheable(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::envelope::token_value;
     use crate::key::KeyWriter;
@@ -172,7 +172,7 @@ mod tests {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    struct Row {
+    pub(crate) struct Row {
         id: i64,
         name: String,
     }
@@ -197,19 +197,19 @@ mod tests {
 
     const LIMIT: usize = 1 << 20;
 
-    fn row() -> Row {
+    pub(crate) fn row() -> Row {
         Row {
             id: 1,
             name: "a".into(),
         }
     }
 
-    const RULES: ValueRules = ValueRules {
+    pub(crate) const RULES: ValueRules = ValueRules {
         max_value_bytes: LIMIT,
         ttl_jitter: 0.0,
     };
 
-    fn encoded(row: &Row) -> Vec<u8> {
+    pub(crate) fn encoded(row: &Row) -> Vec<u8> {
         codec::encode_row(row).unwrap()
     }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use redis::{Cmd, ConnectionLike, FromRedisValue, RedisResult, Value};
 
-use crate::scripts;
+use crate::redis::scripts;
 
 pub(crate) enum RedisClient {
     Single(redis::Client),

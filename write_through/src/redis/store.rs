@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 
 use redis::{RedisResult, Value};
 
-use crate::breaker::{self, Breaker};
-use crate::connection::{Batch, RedisClient, RedisConn};
-use crate::envelope::Envelope;
+use crate::core::write::Published;
 use crate::error::CacheError;
-use crate::scripts;
-use crate::slot;
+use crate::redis::connection::{Batch, RedisClient, RedisConn};
+use crate::redis::scripts;
+use crate::redis::slot;
+use crate::shared::breaker::{self, Breaker};
 use crate::stats::{Counters, Event};
 
 /// The label for events that belong to no one model.
@@ -32,26 +32,6 @@ pub(crate) struct Replaced {
     /// Redis's PTTL: -2 no key, -1 no expiry, else milliseconds.
     pttl: i64,
     at: Instant,
-}
-
-/// What a publish did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Published {
-    /// The writer's lock became the new value.
-    Set,
-    /// The writer's lock was deleted (a deletion, or a row not to cache).
-    Deleted,
-    /// Another writer intervened: the key is left contended or empty.
-    Contended,
-}
-
-impl Replaced {
-    /// The TTL the previous value has left now; 0 means "delete instead" (nothing was there,
-    /// it had no expiry, or its time is up).
-    fn remaining_millis(&self) -> u64 {
-        let elapsed = u64::try_from(self.at.elapsed().as_millis()).unwrap_or(u64::MAX);
-        u64::try_from(self.pttl).map_or(0, |pttl| pttl.saturating_sub(elapsed))
-    }
 }
 
 /// How many keys one batch script call carries: a Lua script blocks Redis while it runs.
@@ -173,14 +153,11 @@ impl Store {
         lock: &[u8],
         replaced: &Replaced,
     ) -> Result<(), CacheError> {
-        let (value, remaining) = match &replaced.value {
-            // A reader's lease is not put back: the reader lost it and has given up on it.
-            Some(value) if matches!(Envelope::parse(value), Ok(Envelope::Lease { .. })) => {
-                (&[][..], 0)
-            }
-            Some(value) => (value.as_slice(), replaced.remaining_millis()),
-            None => (&[][..], 0),
-        };
+        let (value, remaining) = crate::core::write::restoration(
+            replaced.value.as_deref(),
+            replaced.pttl,
+            replaced.at.elapsed(),
+        );
         self.run("RESTORE", |conn| {
             scripts::RESTORE
                 .key(key)

@@ -4,30 +4,39 @@
 //! A write locks its key, writes the database, and after the commit publishes with a
 //! compare-and-set on its lock: set the new value if the lock is still its own; if another
 //! writer locked the key too, the lock is contended and nobody sets a value (see
-//! `scripts.rs`); anything else is deleted. A database write that certainly did not commit
+//! `redis/scripts.rs`); anything else is deleted. A database write that certainly did not commit
 //! puts back what the lock replaced. A read that misses takes a lease, reads the database, and
 //! fills only while its lease is still there. So no interleaving of writers and fills can leave
 //! an older value behind (see the README's guarantees and `tests/tests/races.rs`).
+//!
+//! What follows each reply is decided in `crate::core` (`read`, `write`, `txn`, `batch`);
+//! this module and its children only send what the core asks for, keep the pause points of
+//! `tests/tests/races.rs` at the same protocol points, and map their errors to the core's
+//! outcomes (`core::write::DbOutcome::of_error`).
 
 use std::time::Duration;
 
 use diesel::connection::{Connection, LoadConnection, TransactionManager};
 
-use crate::cache::{Cache, Inner, WritePolicy};
+use crate::cache::{Cache, Inner};
 use crate::codec;
+use crate::core::read::{self as protocol, CachedState, ReadPlan};
+use crate::core::write::{Change, DbOutcome, Write};
 use crate::envelope::{self, ABSENT};
 use crate::error::{Error, UsageError};
-use crate::flight::Role;
-use crate::key::{self, KeyWriter};
+use crate::key;
 use crate::model::{Cached, DieselCreate, DieselOps};
 use crate::pause;
-use crate::protocol::{self, CachedState, ReadPlan};
+use crate::shared::flight::Role;
 use crate::stats::Event;
-use crate::store::{Published, Replaced};
 use crate::token::Token;
-use crate::transaction::{self, Change};
 
-pub use crate::batch::{LOAD_MANY_CHUNK, find_many};
+mod batch;
+mod steps;
+mod transaction;
+
+pub use batch::{LOAD_MANY_CHUNK, find_many};
+use steps::{inside_transaction, lock_all, perform};
 
 /// Reads a row: from Redis when cached, else from the database, filling the cache.
 pub fn find<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
@@ -161,25 +170,27 @@ where
     }
     refuse_inside_transaction::<M, C>(conn, "create")?;
     let lock = envelope::token_value(false, Token::new().as_bytes());
-    let mut locked: Option<(Vec<u8>, Option<Replaced>)> = None;
+    let mut locked = None;
     let inserted = conn.transaction(|conn| {
         let row = M::insert_returning(conn, new)?;
         let key = key_of::<M>(inner, row.id());
         if key::fits(&key) {
-            let replaced = lock_key(inner, M::MODEL_NAME, &key, &lock)?;
-            locked = Some((key, replaced));
+            let write = Write::new(inner.write_policy, vec![key.clone()]);
+            locked = Some((key, lock_all(inner, M::MODEL_NAME, write, &lock)?));
         }
         Ok::<_, Error>(row)
     });
     match (inserted, locked) {
-        (Ok(row), Some((key, _))) => {
+        (Ok(row), Some((key, write))) => {
             pause::reach(pause::WRITE_COMMITTED, &key);
             let change = encoded_change(inner, &row);
-            publish_change(inner, M::MODEL_NAME, key, &lock, change);
+            let steps = write.on_outcome(DbOutcome::Committed(vec![change]));
+            perform(inner, M::MODEL_NAME, &lock, steps);
             Ok(row)
         }
-        (Err(error), Some((key, replaced))) => {
-            undo_after(inner, M::MODEL_NAME, key, &lock, replaced.as_ref(), &error);
+        (Err(error), Some((_, write))) => {
+            let steps = write.on_outcome(DbOutcome::of_error(&error));
+            perform(inner, M::MODEL_NAME, &lock, steps);
             Err(error)
         }
         (result, None) => result,
@@ -198,10 +209,8 @@ pub fn expect_one_row(rows: usize, model: &'static str) -> Result<(), Error> {
 }
 
 /// The full Redis key of the row with primary key `id`.
-pub(crate) fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {
-    let mut key = KeyWriter::new(&inner.namespace);
-    M::write_key(id, &mut key);
-    key.into_bytes()
+fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {
+    crate::core::key::key_of::<M>(&inner.namespace, id)
 }
 
 /// Lock, write the database, publish; or, inside `Cache::transaction`, lock, write, and leave
@@ -235,55 +244,24 @@ where
     }
     refuse_inside_transaction::<M, C>(conn, operation)?;
     let lock = envelope::token_value(false, Token::new().as_bytes());
-    let replaced = lock_key(inner, M::MODEL_NAME, &key, &lock)?;
+    let write = Write::new(inner.write_policy, vec![key.clone()]);
+    let write = lock_all(inner, M::MODEL_NAME, write, &lock)?;
     pause::reach(pause::WRITE_LOCKED, &key);
     match db_write(conn) {
         Ok((written, change)) => {
             pause::reach(pause::WRITE_COMMITTED, &key);
-            publish_change(inner, M::MODEL_NAME, key, &lock, change);
+            let steps = write.on_outcome(DbOutcome::Committed(vec![change]));
+            perform(inner, M::MODEL_NAME, &lock, steps);
             Ok(written)
         }
         Err(error) => {
-            undo_after(inner, M::MODEL_NAME, key, &lock, replaced.as_ref(), &error);
+            // Put back what the locks replaced when the database certainly did not commit;
+            // otherwise (a lost connection, a read-back that failed after the commit) the row
+            // may have changed, and only a deletion is safe.
+            let steps = write.on_outcome(DbOutcome::of_error(&error));
+            perform(inner, M::MODEL_NAME, &lock, steps);
             Err(error)
         }
-    }
-}
-
-/// After a failed write: put back what the lock replaced when the database certainly did not
-/// commit; otherwise (a lost connection, a read-back that failed after the commit) the row may
-/// have changed, and only a deletion is safe.
-pub(crate) fn undo_after(
-    inner: &Inner,
-    model: &'static str,
-    key: Vec<u8>,
-    lock: &[u8],
-    replaced: Option<&Replaced>,
-    error: &Error,
-) {
-    if certainly_not_committed(error) {
-        undo_lock(inner, &key, lock, replaced);
-    } else {
-        publish_change(inner, model, key, lock, None);
-    }
-}
-
-/// Errors after which nothing was committed: a statement the server refused, a version
-/// conflict. A closed connection or a failed read-back proves nothing.
-fn certainly_not_committed(error: &Error) -> bool {
-    use diesel::result::{DatabaseErrorKind, Error as Diesel};
-    match error {
-        Error::Conflict(_) => true,
-        // `Unknown` too: Diesel's MySQL backend reports a lost connection (errno 2006, 2013)
-        // as `Unknown`, and after a lost connection the write may have committed.
-        Error::Database(Diesel::DatabaseError(kind, _)) => !matches!(
-            kind,
-            DatabaseErrorKind::ClosedConnection
-                | DatabaseErrorKind::UnableToSendCommand
-                | DatabaseErrorKind::Unknown
-        ),
-        Error::Database(Diesel::RollbackTransaction) => true,
-        _ => false,
     }
 }
 
@@ -294,24 +272,7 @@ fn invalidate_or_owe(inner: &Inner, key: Vec<u8>) {
     }
 }
 
-/// Takes a writer's lock. `Ok(None)` when Redis could not be reached and the policy lets the
-/// write go on (its publish will then delete, or be owed).
-fn lock_key(
-    inner: &Inner,
-    model: &'static str,
-    key: &[u8],
-    lock: &[u8],
-) -> Result<Option<Replaced>, Error> {
-    match inner.store.lock(key, lock, inner.lock_ttl) {
-        Ok(replaced) => {
-            inner.store.counters.record(Event::Lock, model);
-            Ok(Some(replaced))
-        }
-        Err(error) if inner.write_policy == WritePolicy::Strict => Err(error.into()),
-        Err(_) => Ok(None),
-    }
-}
-
+/// Locks `key` for the open transaction unless it already holds it.
 fn lock_in_transaction(
     cache: &Cache,
     model: &'static str,
@@ -320,46 +281,13 @@ fn lock_in_transaction(
     lock: &[u8],
 ) -> Result<(), Error> {
     if !transaction::is_locked(cache, conn, key) {
-        let replaced = lock_key(cache.inner(), model, key, lock)?;
-        transaction::record_lock(cache, conn, key.to_vec(), replaced);
+        let inner = cache.inner();
+        let write = Write::new(inner.write_policy, vec![key.to_vec()]);
+        for (key, replaced) in lock_all(inner, model, write, lock)?.into_locks() {
+            transaction::record_lock(cache, conn, key, replaced);
+        }
     }
     Ok(())
-}
-
-/// Publishes a committed change. Never fails: what cannot be delivered is owed, and delivered
-/// before Redis serves anything else from this process.
-pub(crate) fn publish_change(
-    inner: &Inner,
-    model: &'static str,
-    key: Vec<u8>,
-    lock: &[u8],
-    change: Change,
-) {
-    let counters = &inner.store.counters;
-    let (value, ttl) = match &change {
-        Some((value, ttl)) => (Some(value.as_slice()), *ttl),
-        None => (None, Duration::from_secs(1)),
-    };
-    match inner.store.publish(&key, lock, value, ttl) {
-        Ok(Published::Set) => counters.record(Event::Publish, model),
-        Ok(Published::Deleted | Published::Contended) => {
-            counters.record(Event::Invalidation, model)
-        }
-        Err(_) => {
-            tracing::warn!(model, "cache invalidation owed until Redis answers");
-            inner.store.owe_invalidation(key);
-        }
-    }
-}
-
-/// Undoes a lock after a database write that did not commit: puts back what it replaced, or
-/// gives up this writer's share of a contended lock.
-pub(crate) fn undo_lock(inner: &Inner, key: &[u8], lock: &[u8], replaced: Option<&Replaced>) {
-    // Without a `Replaced` the lock never reached Redis: there is nothing to undo. When the
-    // restore cannot reach Redis the lock stays and expires into a miss, which is safe.
-    if let Some(replaced) = replaced {
-        let _ = inner.store.restore(key, lock, replaced);
-    }
 }
 
 fn encoded_change<M: Cached>(inner: &Inner, row: &M) -> Change {
@@ -491,12 +419,6 @@ fn await_fill<M: Cached>(inner: &Inner, key: &[u8]) -> Option<Option<M>> {
         }
     }
     None
-}
-
-/// Whether the connection is inside a transaction (or in a broken transaction state).
-pub(crate) fn inside_transaction<C: Connection>(conn: &mut C) -> bool {
-    let status = C::TransactionManager::transaction_manager_status_mut(conn);
-    !matches!(status.transaction_depth(), Ok(None))
 }
 
 fn refuse_inside_transaction<M: Cached, C: Connection>(

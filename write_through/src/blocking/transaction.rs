@@ -7,6 +7,9 @@
 //! published; a key locked by a write that a savepoint rolled back is put back as it was. On
 //! rollback every lock is undone.
 //!
+//! What a frame records and what its end sends is decided in [`crate::core::txn`]; this file
+//! keeps the frames and performs the steps.
+//!
 //! Open transactions live in a thread-local stack keyed by the cache and the address of the
 //! connection, which is how `save` and friends, given only `conn` and `cache`, find theirs.
 //! Each frame remembers the connection's transaction depth, so a write inside a savepoint the
@@ -21,40 +24,30 @@
 //! and lets the session continue outside it, so that `COMMIT` proves nothing.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::time::Duration;
 
 use diesel::connection::{Connection, TransactionManager};
 
 use crate::cache::{Cache, Inner};
+use crate::core::txn::{End, Frame};
+use crate::core::write::{Change, DbOutcome};
 use crate::envelope;
 use crate::error::{Error, UsageError};
 use crate::pause;
-use crate::store::Replaced;
+use crate::redis::store::Replaced;
 use crate::token::Token;
 
-/// What a committed write leaves in Redis: a value with its TTL, or nothing.
-pub(crate) type Change = Option<(Vec<u8>, Duration)>;
+use super::steps::{self, inside_transaction};
 
-struct Frame {
+/// A frame of the core's transaction state, with what identifies its cache and connection.
+struct Open {
     cache: usize,
     conn: usize,
-    /// The lock value of the outermost transaction, shared by its savepoints.
-    lock: Vec<u8>,
-    /// Keys this frame's writes locked (outermost frame only), with what each lock replaced
-    /// (`None` when Redis could not be reached).
-    locked: HashMap<Vec<u8>, Option<Replaced>>,
-    /// What to publish per key if this frame commits.
-    changes: HashMap<Vec<u8>, Change>,
-    /// The connection's transaction depth inside this frame's transaction.
-    depth: Option<NonZeroU32>,
-    /// One of our writes failed inside this frame: its rows cannot be trusted.
-    tainted: bool,
+    frame: Frame<Replaced>,
 }
 
 thread_local! {
-    static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+    static FRAMES: RefCell<Vec<Open>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Identifies a connection by address: the `&mut C` a transaction body receives is the one
@@ -72,16 +65,17 @@ pub(crate) fn open_lock<C: Connection>(
     model: &'static str,
 ) -> Result<Option<Vec<u8>>, Error> {
     let (cache, conn_key) = (cache.id(), conn_id(conn));
-    let Some((lock, depth)) = FRAMES.with_borrow(|frames| {
+    let depth = current_depth(conn);
+    let Some((lock, admitted)) = FRAMES.with_borrow(|frames| {
         frames
             .iter()
             .rev()
             .find(|f| f.cache == cache && f.conn == conn_key)
-            .map(|f| (f.lock.clone(), f.depth))
+            .map(|f| (f.frame.lock().to_vec(), f.frame.admits(depth)))
     }) else {
         return Ok(None);
     };
-    if current_depth(conn) != depth {
+    if !admitted {
         return Err(UsageError::InsideTransaction { operation, model }.into());
     }
     Ok(Some(lock))
@@ -95,7 +89,7 @@ pub(crate) fn taint(cache: &Cache, conn: usize) {
             .iter_mut()
             .filter(|f| f.cache == cache && f.conn == conn)
         {
-            frame.tainted = true;
+            frame.frame.taint();
         }
     });
 }
@@ -114,7 +108,7 @@ pub(crate) fn is_locked(cache: &Cache, conn: usize, key: &[u8]) -> bool {
         frames
             .iter()
             .find(|f| f.cache == cache && f.conn == conn)
-            .is_some_and(|root| root.locked.contains_key(key))
+            .is_some_and(|root| root.frame.is_locked(key))
     })
 }
 
@@ -126,7 +120,7 @@ pub(crate) fn record_lock(cache: &Cache, conn: usize, key: Vec<u8>, replaced: Op
             .iter_mut()
             .find(|f| f.cache == cache && f.conn == conn)
         {
-            root.locked.entry(key).or_insert(replaced);
+            root.frame.record_lock(key, replaced);
         }
     });
 }
@@ -140,7 +134,7 @@ pub(crate) fn record_change(cache: &Cache, conn: usize, key: Vec<u8>, change: Ch
             .rev()
             .find(|f| f.cache == cache && f.conn == conn)
         {
-            top.changes.insert(key, change);
+            top.frame.record_change(key, change);
         }
     });
 }
@@ -156,14 +150,14 @@ struct FrameGuard<'a> {
 }
 
 impl FrameGuard<'_> {
-    fn pop(&mut self) -> (Frame, bool) {
+    fn pop(&mut self) -> (Frame<Replaced>, bool) {
         self.finished = true;
         FRAMES.with_borrow_mut(|frames| {
             let index = frames
                 .iter()
                 .rposition(|f| f.cache == self.cache && f.conn == self.conn)
                 .expect("the frame this guard pushed");
-            let frame = frames.remove(index);
+            let frame = frames.remove(index).frame;
             let outermost = !frames
                 .iter()
                 .any(|f| f.cache == self.cache && f.conn == self.conn);
@@ -176,10 +170,12 @@ impl Drop for FrameGuard<'_> {
     fn drop(&mut self) {
         if !self.finished {
             let (frame, outermost) = self.pop();
-            if outermost && (frame.tainted || !self.commit_trusted) {
-                delete_all(self.inner, &frame);
-            } else if outermost {
-                undo(self.inner, &frame);
+            if outermost {
+                settle(
+                    self.inner,
+                    frame.lock().to_vec(),
+                    frame.end(DbOutcome::NotCommitted, self.commit_trusted),
+                );
             }
         }
     }
@@ -223,32 +219,29 @@ impl Cache {
         E: From<diesel::result::Error> + From<Error>,
     {
         let (cache, conn_key) = (self.id(), conn_id(conn));
+        let depth = current_depth(conn);
         let parent = FRAMES.with_borrow(|frames| {
             frames
                 .iter()
                 .rev()
                 .find(|f| f.cache == cache && f.conn == conn_key)
-                .map(|f| (f.lock.clone(), f.depth))
+                .map(|f| (f.frame.lock().to_vec(), f.frame.admits(depth)))
         });
         let lock = match parent {
-            None if crate::ops::inside_transaction(conn) => {
+            None if inside_transaction(conn) => {
                 return Err(Error::from(UsageError::TransactionInsideForeignTransaction).into());
             }
-            Some((_, depth)) if current_depth(conn) != depth => {
+            Some((_, false)) => {
                 return Err(Error::from(UsageError::TransactionInsideForeignTransaction).into());
             }
             Some((lock, _)) => lock,
             None => envelope::token_value(false, Token::new().as_bytes()),
         };
         FRAMES.with_borrow_mut(|frames| {
-            frames.push(Frame {
+            frames.push(Open {
                 cache,
                 conn: conn_key,
-                lock,
-                locked: HashMap::new(),
-                changes: HashMap::new(),
-                depth: None,
-                tainted: false,
+                frame: Frame::new(lock),
             });
         });
         let mut guard = FrameGuard {
@@ -263,7 +256,7 @@ impl Cache {
             let depth = current_depth(conn);
             FRAMES.with_borrow_mut(|frames| {
                 if let Some(top) = frames.last_mut() {
-                    top.depth = depth;
+                    top.frame.began_at(depth);
                 }
             });
             let value = body(conn)?;
@@ -274,38 +267,30 @@ impl Cache {
             Ok(value)
         });
         let (frame, outermost) = guard.pop();
-        match (&result, outermost) {
-            (Ok(_), true) => publish::<C>(self.inner(), frame),
-            (Ok(_), false) => FRAMES.with_borrow_mut(|frames| {
-                // A released savepoint: its changes (and its taint) become the parent's.
+        let outcome = match &result {
+            Ok(_) => DbOutcome::Committed(()),
+            // The COMMIT (or a savepoint's release) itself failed: a lost connection may hide a
+            // commit that happened.
+            Err(_) if reached_commit => DbOutcome::Unknown,
+            Err(_) => DbOutcome::NotCommitted,
+        };
+        if outermost {
+            let lock = frame.lock().to_vec();
+            settle(
+                self.inner(),
+                lock,
+                frame.end(outcome, commit_is_trusted::<C>()),
+            );
+        } else {
+            FRAMES.with_borrow_mut(|frames| {
                 if let Some(parent) = frames
                     .iter_mut()
                     .rev()
                     .find(|f| f.cache == cache && f.conn == conn_key)
                 {
-                    parent.changes.extend(frame.changes);
-                    parent.tainted |= frame.tainted;
+                    frame.end_inside(&mut parent.frame, outcome);
                 }
-            }),
-            // The COMMIT itself failed (a lost connection may hide a commit that happened), or
-            // the frame cannot be trusted: delete, never put back.
-            (Err(_), true) if reached_commit || frame.tainted || !commit_is_trusted::<C>() => {
-                delete_all(self.inner(), &frame);
-            }
-            (Err(_), true) => undo(self.inner(), &frame),
-            // A savepoint whose release failed: its outcome is unknown to the outer frame.
-            (Err(_), false) if reached_commit => FRAMES.with_borrow_mut(|frames| {
-                if let Some(parent) = frames
-                    .iter_mut()
-                    .rev()
-                    .find(|f| f.cache == cache && f.conn == conn_key)
-                {
-                    parent.tainted = true;
-                }
-            }),
-            // A rolled-back savepoint: its changes are dropped; its keys stay locked by the
-            // outermost frame and are put back at its end unless written again.
-            (Err(_), false) => {}
+            });
         }
         result
     }
@@ -325,38 +310,16 @@ fn commit_is_trusted<C: Connection>() -> bool {
     }
 }
 
-fn publish<C: Connection>(inner: &Inner, frame: Frame) {
-    if frame.tainted || !commit_is_trusted::<C>() {
-        // Every locked key, written or not: a write that seemed to fail (and was swallowed)
-        // may have committed outside the transaction, as MySQL does after a deadlock.
-        delete_all(inner, &frame);
-        return;
-    }
-    let Frame {
-        lock,
-        locked,
-        mut changes,
-        ..
-    } = frame;
-    for (key, replaced) in locked {
-        pause::reach(pause::TRANSACTION_COMMITTED, &key);
-        match changes.remove(&key) {
-            Some(change) => crate::ops::publish_change(inner, "*", key, &lock, change),
-            None => crate::ops::undo_lock(inner, &key, &lock, replaced.as_ref()),
+/// Performs what the end of the outermost frame sends.
+fn settle(inner: &Inner, lock: Vec<u8>, end: End<Replaced>) {
+    match end {
+        End::Merged => {}
+        End::Settle(steps) => {
+            for (key, step) in steps {
+                pause::reach(pause::TRANSACTION_COMMITTED, &key);
+                steps::perform_one(inner, "*", &lock, key, step);
+            }
         }
-    }
-}
-
-/// Publishes a deletion for every key the frame locked.
-fn delete_all(inner: &Inner, frame: &Frame) {
-    for key in frame.locked.keys() {
-        pause::reach(pause::TRANSACTION_COMMITTED, key);
-        crate::ops::publish_change(inner, "*", key.clone(), &frame.lock, None);
-    }
-}
-
-fn undo(inner: &Inner, frame: &Frame) {
-    for (key, replaced) in &frame.locked {
-        crate::ops::undo_lock(inner, key, &frame.lock, replaced.as_ref());
+        End::Undo(undo) => steps::perform(inner, "*", &lock, undo),
     }
 }

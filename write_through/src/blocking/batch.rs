@@ -14,12 +14,15 @@ use std::collections::HashMap;
 use diesel::connection::{Connection, LoadConnection};
 
 use crate::cache::{Cache, Inner};
+use crate::core::batch::{self as plan, Copy, Looked, Seen, Settle};
+use crate::core::read::{self as protocol, CachedState};
 use crate::envelope;
 use crate::error::Error;
 use crate::key;
 use crate::model::DieselOps;
-use crate::ops::{inside_transaction, key_of};
-use crate::protocol::{self, CachedState};
+
+use super::key_of;
+use super::steps::inside_transaction;
 use crate::stats::Event;
 use crate::token::Token;
 
@@ -31,23 +34,6 @@ pub const LOAD_MANY_CHUNK: usize = 500;
 struct Slot<M> {
     answer: Option<Option<M>>,
     copy: Copy,
-}
-
-/// Where a duplicate position gets its own copy of the answer (models need not be `Clone`).
-enum Copy {
-    /// No row.
-    Absent,
-    /// Decode this envelope again.
-    Encoded(Vec<u8>),
-    /// Read the database again (the row could not be encoded).
-    Reload,
-}
-
-/// What Redis said about one distinct key.
-enum Seen {
-    Value(Vec<u8>),
-    Leased,
-    Unknown,
 }
 
 /// Reads many rows; results are in the order of `ids`, duplicates included.
@@ -64,18 +50,7 @@ where
         return Ok(Vec::new());
     }
     let keys: Vec<Vec<u8>> = ids.iter().map(|&id| key_of::<M>(inner, id)).collect();
-    let mut distinct: HashMap<&[u8], usize> = HashMap::with_capacity(keys.len());
-    let mut firsts: Vec<usize> = Vec::new(); // position of each distinct key's first id
-    let slot_of: Vec<usize> = keys
-        .iter()
-        .enumerate()
-        .map(|(position, key)| {
-            *distinct.entry(key.as_slice()).or_insert_with(|| {
-                firsts.push(position);
-                firsts.len() - 1
-            })
-        })
-        .collect();
+    let plan::Grouping { slot_of, firsts } = plan::group(&keys);
     let distinct_keys: Vec<&[u8]> = firsts.iter().map(|&p| keys[p].as_slice()).collect();
 
     let fill = !inside_transaction(conn);
@@ -105,43 +80,35 @@ where
     let mut unusable: Vec<(&[u8], Vec<u8>)> = Vec::new();
     let counters = &inner.store.counters;
     for (slot, seen) in seen.into_iter().enumerate() {
-        let state = match seen {
-            Seen::Value(bytes) => {
-                match protocol::interpret::<M>(Some(&bytes), inner.max_value_bytes) {
-                    CachedState::Row(row) => {
-                        counters.record(Event::Hit, M::MODEL_NAME);
-                        slots.push(Some(Slot {
-                            answer: Some(Some(row)),
-                            copy: Copy::Encoded(bytes),
-                        }));
-                        continue;
-                    }
-                    CachedState::Unreadable(reason) => {
-                        counters.record(Event::UnreadableValue, M::MODEL_NAME);
-                        tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
-                        // Deleted after the load only if still these bytes: a writer may lock it.
-                        unusable.push((distinct_keys[slot], bytes));
-                        CachedState::Empty
-                    }
-                    state => state,
+        match plan::look::<M>(seen, inner.max_value_bytes) {
+            Looked::Hit(row, bytes) => {
+                counters.record(Event::Hit, M::MODEL_NAME);
+                slots.push(Some(Slot {
+                    answer: Some(Some(row)),
+                    copy: Copy::Encoded(bytes),
+                }));
+            }
+            Looked::Absent => {
+                counters.record(Event::NegativeHit, M::MODEL_NAME);
+                slots.push(Some(Slot {
+                    answer: Some(None),
+                    copy: Copy::Absent,
+                }));
+            }
+            Looked::Load {
+                leased: lease_held,
+                unusable: bytes,
+            } => {
+                if let Some((bytes, reason)) = bytes {
+                    counters.record(Event::UnreadableValue, M::MODEL_NAME);
+                    tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
+                    unusable.push((distinct_keys[slot], bytes));
                 }
+                leased[slot] = lease_held;
+                counters.record(Event::Miss, M::MODEL_NAME);
+                to_load.push(slot);
+                slots.push(None);
             }
-            Seen::Leased => {
-                leased[slot] = true;
-                CachedState::Empty
-            }
-            Seen::Unknown => CachedState::Unavailable,
-        };
-        if let CachedState::Absent = state {
-            counters.record(Event::NegativeHit, M::MODEL_NAME);
-            slots.push(Some(Slot {
-                answer: Some(None),
-                copy: Copy::Absent,
-            }));
-        } else {
-            counters.record(Event::Miss, M::MODEL_NAME);
-            to_load.push(slot);
-            slots.push(None);
         }
     }
 
@@ -211,29 +178,13 @@ where
             });
             continue;
         }
-        let copy = match (&row, leased[slot]) {
-            (None, true) => {
-                match protocol::fill_for::<M>(None, inner.value_rules(), &inner.store.counters) {
-                    Some((value, ttl)) => fills.push((key, value, ttl)),
-                    None => releases.push(key),
-                }
-                Copy::Absent
-            }
-            (None, false) => Copy::Absent,
-            (Some(row), true) => {
-                match protocol::fill_for(Some(row), inner.value_rules(), &inner.store.counters) {
-                    Some((value, ttl)) => {
-                        fills.push((key, value.clone(), ttl));
-                        Copy::Encoded(value)
-                    }
-                    None => {
-                        releases.push(key);
-                        Copy::Reload
-                    }
-                }
-            }
-            (Some(_), false) => Copy::Reload,
-        };
+        let (settle, copy) =
+            plan::after_load(row.as_ref(), leased[slot], inner.value_rules(), counters);
+        match settle {
+            Settle::Fill(value, ttl) => fills.push((key, value, ttl)),
+            Settle::Release => releases.push(key),
+            Settle::Nothing => {}
+        }
         slots[slot] = Some(Slot {
             answer: Some(row),
             copy,

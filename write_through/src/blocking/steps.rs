@@ -1,0 +1,93 @@
+//! Performing the core's steps against Redis, blocking: locks fed back to a
+//! [`Write`], and the publishes, restores and owed invalidations that follow. Nothing is decided
+//! here but what a Redis error means (the breaker and the timeouts live in `redis/store.rs` and `shared/`).
+
+use diesel::connection::{Connection, TransactionManager};
+
+use crate::cache::Inner;
+use crate::core::write::{AfterLock, AfterPublish, Change, DELETION_TTL, LockReply, Step, Write};
+use crate::error::Error;
+use crate::redis::store::Replaced;
+use crate::stats::Event;
+
+/// Takes every lock `write` asks for, feeding each reply back. `Err` when the write is refused
+/// (Redis unreachable under `WritePolicy::Strict`): the locks taken before are put back, and
+/// the database must not be touched.
+pub(crate) fn lock_all(
+    inner: &Inner,
+    model: &'static str,
+    mut write: Write<Replaced>,
+    lock: &[u8],
+) -> Result<Write<Replaced>, Error> {
+    while let Some(key) = write.next_lock() {
+        let (reply, error) = match inner.store.lock(key, lock, inner.lock_ttl) {
+            Ok(replaced) => {
+                inner.store.counters.record(Event::Lock, model);
+                (LockReply::Locked(replaced), None)
+            }
+            Err(error) => (LockReply::Unreachable, Some(error)),
+        };
+        match (write.on_lock(reply), error) {
+            (AfterLock::Refuse, Some(error)) => {
+                perform(inner, model, lock, write.refused());
+                return Err(error.into());
+            }
+            (AfterLock::Refuse, None) => unreachable!("only an unreachable lock refuses"),
+            (AfterLock::LockNext | AfterLock::WriteDatabase, _) => {}
+        }
+    }
+    Ok(write)
+}
+
+/// Performs the steps the core decided, in order. Never fails: what cannot be delivered is
+/// owed (a publish) or left to expire (a restore).
+pub(crate) fn perform(
+    inner: &Inner,
+    model: &'static str,
+    lock: &[u8],
+    steps: Vec<(Vec<u8>, Step<Replaced>)>,
+) {
+    for (key, step) in steps {
+        perform_one(inner, model, lock, key, step);
+    }
+}
+
+/// Performs one step.
+pub(crate) fn perform_one(
+    inner: &Inner,
+    model: &'static str,
+    lock: &[u8],
+    key: Vec<u8>,
+    step: Step<Replaced>,
+) {
+    match step {
+        Step::Publish(change) => publish(inner, model, key, lock, change),
+        // When the restore cannot reach Redis the lock stays and expires into a miss.
+        Step::Restore(replaced) => {
+            let _ = inner.store.restore(&key, lock, &replaced);
+        }
+        Step::Nothing => {}
+    }
+}
+
+/// Publishes a committed change by compare-and-set on `lock`.
+fn publish(inner: &Inner, model: &'static str, key: Vec<u8>, lock: &[u8], change: Change) {
+    let (value, ttl) = match &change {
+        Some((value, ttl)) => (Some(value.as_slice()), *ttl),
+        None => (None, DELETION_TTL),
+    };
+    let reply = inner.store.publish(&key, lock, value, ttl).ok();
+    match crate::core::write::after_publish(reply) {
+        AfterPublish::Count(event) => inner.store.counters.record(event, model),
+        AfterPublish::OweInvalidation => {
+            tracing::warn!(model, "cache invalidation owed until Redis answers");
+            inner.store.owe_invalidation(key);
+        }
+    }
+}
+
+/// Whether the connection is inside a transaction (or in a broken transaction state).
+pub(crate) fn inside_transaction<C: Connection>(conn: &mut C) -> bool {
+    let status = C::TransactionManager::transaction_manager_status_mut(conn);
+    !matches!(status.transaction_depth(), Ok(None))
+}
