@@ -1,9 +1,9 @@
 //! A model compiled with any subset of the backend features, including none: the derive emits
-//! each backend's queries only when that backend's feature is on. CI checks this example with
-//! each feature alone and with none.
+//! each backend's queries only when that backend's feature is on. CI runs it with each feature
+//! alone and with none.
 //!
 //! ```text
-//! cargo run -p write_through --no-default-features --features sqlite --example backend_subset
+//! cargo run -p write_through_backend_check --features sqlite
 //! ```
 
 use diesel::prelude::*;
