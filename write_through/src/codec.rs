@@ -26,7 +26,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::envelope::{MAX_ROW_HEADER_LEN, write_row_header};
+use crate::envelope::{MAX_ROW_HEADER_LEN, row_header_len, write_row_header};
 use crate::error::CodecError;
 use crate::model::Cached;
 
@@ -94,7 +94,7 @@ pub(crate) fn encode_with<M: Serialize>(
 /// logged as a warning that names the model and why.
 pub(crate) fn encode_cacheable<M: Cached>(row: &M) -> Result<Vec<u8>, CodecError> {
     let value = encode_row(row)?;
-    let payload = &value[value.len() - payload_len(&value)..];
+    let payload = &value[row_header_len(M::CODEC)..];
     if let Err(why) = decode_payload_reason::<M>(M::CODEC, payload) {
         warn_once(M::MODEL_NAME, M::CODEC, &why);
         return Err(CodecError {
@@ -107,14 +107,6 @@ pub(crate) fn encode_cacheable<M: Cached>(row: &M) -> Result<Vec<u8>, CodecError
         });
     }
     Ok(value)
-}
-
-/// The payload's length in a value this build just wrote.
-fn payload_len(value: &[u8]) -> usize {
-    match crate::envelope::Envelope::parse(value) {
-        Ok(crate::envelope::Envelope::Row { payload, .. }) => payload.len(),
-        _ => 0,
-    }
 }
 
 static WARNED: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);

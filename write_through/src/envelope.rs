@@ -162,6 +162,14 @@ pub(crate) fn write_row_header(out: &mut Vec<u8>, codec: Codec, fingerprint: u64
     out.extend_from_slice(&fingerprint.to_le_bytes());
 }
 
+/// How many bytes [`write_row_header`] writes for `codec`: where the payload starts.
+pub(crate) fn row_header_len(codec: Codec) -> usize {
+    match codec {
+        Codec::Bincode => HEADER_LEN + FINGERPRINT_LEN,
+        Codec::MessagePack => HEADER_LEN + 1 + FINGERPRINT_LEN,
+    }
+}
+
 /// The longest row header (version 2).
 pub(crate) const MAX_ROW_HEADER_LEN: usize = HEADER_LEN + 1 + FINGERPRINT_LEN;
 
@@ -180,6 +188,15 @@ pub(crate) fn token_value(lease: bool, token: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_header_length_is_what_the_header_writer_writes() {
+        for codec in [Codec::Bincode, Codec::MessagePack] {
+            let mut header = Vec::new();
+            write_row_header(&mut header, codec, 7);
+            assert_eq!(header.len(), row_header_len(codec), "{codec:?}");
+        }
+    }
 
     fn row_value(codec: Codec, fingerprint: u64, payload: &[u8]) -> Vec<u8> {
         let mut value = Vec::new();
