@@ -41,6 +41,11 @@ pub enum Subject {
     Naive {
         redis_url: String,
         prefix: String,
+        /// A pause between a miss's load and its SET: what a slow network, a GC pause or a
+        /// busy scheduler gives a real service. The race is the same with zero; the pause
+        /// only makes it happen in a short run, so that the checker's teeth are shown
+        /// deterministically rather than by the luck of scheduling.
+        fill_delay: Duration,
     },
 }
 
@@ -191,13 +196,19 @@ where
                             (Subject::Library(cache), _) => {
                                 library_op(&mut conn, cache, &name, roll, next_value)
                             }
-                            (Subject::Naive { prefix, .. }, Some(redis)) => naive_op(
+                            (
+                                Subject::Naive {
+                                    prefix, fill_delay, ..
+                                },
+                                Some(redis),
+                            ) => naive_op(
                                 &mut conn,
                                 redis,
                                 &format!("{prefix}:{name}"),
                                 &name,
                                 roll,
                                 next_value,
+                                *fill_delay,
                             ),
                             (Subject::Naive { .. }, None) => unreachable!(),
                         };
@@ -264,6 +275,7 @@ fn naive_op<C>(
     name: &str,
     roll: usize,
     next: &AtomicI32,
+    fill_delay: Duration,
 ) -> Option<Op>
 where
     C: Connection + LoadConnection,
@@ -278,6 +290,9 @@ where
             }
             let loaded = Tag::load(conn, &name).ok()?.map(|t| t.uses);
             if let Some(uses) = loaded {
+                if !fill_delay.is_zero() {
+                    std::thread::sleep(fill_delay);
+                }
                 redis::cmd("SET")
                     .arg(key)
                     .arg(uses)
