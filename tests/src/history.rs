@@ -7,6 +7,7 @@
 //! order consistent with real time, that write came between. A read that returned nothing is
 //! stale when some save returned before the read started and no delete could have come between.
 
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};

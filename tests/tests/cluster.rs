@@ -2,6 +2,7 @@
 //! every operation, batches split by slot, hash tags, a race, the randomized history, several
 //! processes, and a failover under load.
 
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::thread;
 use std::time::Duration;
 

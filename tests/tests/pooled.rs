@@ -1,5 +1,6 @@
 //! Connections from Diesel's r2d2 pool work like plain ones, and one `Cache` serves many threads.
 
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 use diesel::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
 use write_through_tests::models::{Membership, Tag};

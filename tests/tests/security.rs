@@ -1,5 +1,6 @@
 //! Secrets stay secret, and a password-protected Redis works.
 
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 use write_through::{Cache, Error};
 use write_through_tests::models::Tag;
 use write_through_tests::private_redis::PrivateRedis;

@@ -2,6 +2,7 @@
 //! made in the test, trusted with `CacheBuilder::tls_root_certificate`; and a refusal when the
 //! CA is not trusted.
 
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -10,6 +10,7 @@ use crate::redacted::RedisUrl;
 use crate::redis::connection::RedisClient;
 use crate::redis::store::Store;
 use crate::shared::flight::Flights;
+use crate::shared::frames::Frames;
 use crate::stats::Stats;
 
 /// What a write does when Redis cannot be reached before its database write.
@@ -56,6 +57,7 @@ pub(crate) struct Inner {
     pub(crate) lease_wait: Duration,
     pub(crate) store: Store,
     pub(crate) flights: Flights,
+    pub(crate) frames: Frames,
     url: RedisUrl,
 }
 
@@ -141,7 +143,9 @@ impl Cache {
     /// }
     /// ```
     pub fn ping(&self) -> Result<(), CacheError> {
-        self.inner.store.ping()
+        crate::blocking::ready(crate::redis::commands::ping(&crate::redis::store::Blocking(
+            &self.inner.store,
+        )))
     }
 
     /// The prefix of every key this cache writes.
@@ -194,15 +198,9 @@ impl Cache {
     /// ```
     pub fn invalidate<M: Cached>(&self, id: M::Id<'_>) -> Result<(), CacheError> {
         let key = self.key::<M>(id);
-        self.inner
-            .store
-            .invalidate(&key)
+        let redis = crate::redis::store::Blocking(&self.inner.store);
+        crate::blocking::ready(crate::redis::commands::invalidate(&redis, &key))
             .inspect_err(|_| self.inner.store.owe_invalidation(key))
-    }
-
-    /// Identifies the shared state behind this handle and its clones.
-    pub(crate) fn id(&self) -> usize {
-        Arc::as_ptr(&self.inner) as usize
     }
 
     pub(crate) fn inner(&self) -> &Inner {
@@ -416,6 +414,7 @@ impl CacheBuilder {
                 lease_wait: self.lease_wait,
                 store,
                 flights: Flights::default(),
+                frames: Frames::default(),
                 url: self.url,
             }),
         })

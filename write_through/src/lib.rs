@@ -2,10 +2,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
+#[cfg(feature = "async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+pub mod asynch;
 pub mod blocking;
 mod cache;
 mod codec;
 mod core;
+mod drive;
 mod envelope;
 mod error;
 mod jitter;
@@ -31,13 +35,18 @@ pub use cache::{Cache, CacheBuilder, WritePolicy};
 pub use codec::Codec;
 pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Result, UsageError};
 pub use key::{KeyPart, KeyPartWriter, KeyWriter};
-pub use model::{Cached, DieselCreate, DieselOps};
+#[cfg(feature = "async")]
+pub use model::{AsyncDieselCreate, AsyncDieselOps};
+pub use model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
 pub use stats::Stats;
 #[doc = include_str!("derive.md")]
 pub use write_through_derive::WriteThrough;
 
-/// Everything a model file needs: the derive, the cache handle and the error type.
+/// Everything a model file of a blocking service needs: the derive, the cache handle, the error
+/// type, and the blocking front's operations (`find`, `find_many`, `save`, `delete`, `create`,
+/// `cache.transaction`). An async service imports `write_through::asynch::prelude` instead.
 pub mod prelude {
+    pub use crate::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
     pub use crate::{Cache, Cached, Error, WriteThrough};
 }
 
@@ -48,14 +57,19 @@ pub mod __private {
 
     pub use crate::error::{ConflictError, UsageError};
     pub use crate::key::{KeyPart, KeyWriter};
-    pub use crate::model::{Cached, DieselCreate, DieselOps};
+    pub use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
+    #[cfg(feature = "async")]
+    pub use crate::model::{AsyncDieselCreate, AsyncDieselOps};
+    #[cfg(feature = "async")]
+    pub use diesel_async;
     pub use crate::{Cache, Codec, Error, blocking};
 
     #[cfg(feature = "mysql")]
     pub use crate::mysql;
 
     pub use crate::{
-        __if_mysql as if_mysql, __if_postgres as if_postgres, __if_sqlite as if_sqlite,
+        __if_async as if_async, __if_mysql as if_mysql, __if_postgres as if_postgres,
+        __if_sqlite as if_sqlite,
     };
 }
 
@@ -92,5 +106,16 @@ macro_rules! __if_sqlite { ($($item:tt)*) => { $($item)* }; }
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __if_sqlite {
+    ($($item:tt)*) => {};
+}
+
+#[cfg(feature = "async")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_async { ($($item:tt)*) => { $($item)* }; }
+#[cfg(not(feature = "async"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_async {
     ($($item:tt)*) => {};
 }

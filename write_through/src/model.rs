@@ -1,9 +1,12 @@
 //! What `#[derive(WriteThrough)]` implements: the contract between a model and the runtime.
 //!
 //! [`Cached`] holds what is fixed at compile time (key template, TTLs, schema fingerprint);
-//! [`DieselOps`] and [`DieselCreate`] are the model's queries on one Diesel backend. All
-//! behaviour lives in the runtime's generic functions ([`crate::blocking`]); these traits only
-//! describe the model, so they can be implemented by hand where the derive does not fit.
+//! [`DieselOps`] and [`DieselCreate`] are the model's queries on one Diesel backend (and, with
+//! the `async` feature, `AsyncDieselOps` and `AsyncDieselCreate` the same queries through
+//! diesel-async); [`SavesByRef`] or [`SavesInPlace`] says how `save` treats the row. All
+//! behaviour lives in the runtime's generic functions ([`crate::blocking`], `crate::asynch`);
+//! these traits only describe the model, so they can be implemented by hand where the derive
+//! does not fit.
 
 use std::time::Duration;
 
@@ -18,10 +21,10 @@ use crate::error::Error;
 use crate::key::KeyWriter;
 
 /// A model whose rows are cached in Redis.
-pub trait Cached: Serialize + DeserializeOwned + Sized + 'static {
+pub trait Cached: Serialize + DeserializeOwned + Sized + Send + Sync + 'static {
     /// The primary key as borrowed by Diesel's `Identifiable::Id` for `&Self`:
     /// `&'a i64` for one key column, `(&'a i32, &'a String)` for a composite key.
-    type Id<'a>: Copy;
+    type Id<'a>: Copy + Send + Sync;
 
     /// The struct's name, for errors, logs and metric labels.
     const MODEL_NAME: &'static str;
@@ -92,4 +95,83 @@ where
 {
     /// Inserts `new` and returns the stored row.
     fn insert_returning(conn: &mut C, new: N) -> Result<Self, Error>;
+}
+
+/// A model whose `save` takes `&self`: it has no `#[write_through(version)]` field.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has a `#[write_through(version)]` field, so `save` takes `&mut self`",
+    label = "call `save` on a `&mut {Self}`: it updates the version"
+)]
+pub trait SavesByRef: Cached {}
+
+/// A model whose `save` takes `&mut self`: it has a `#[write_through(version)]` field, which
+/// `save` updates to the version it wrote.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `#[write_through(version)]` field, so `save` takes `&self`"
+)]
+pub trait SavesInPlace: Cached {
+    /// Takes the version of `stored`, the row as the database stored it.
+    fn adopt_version(&mut self, stored: &Self);
+}
+
+#[cfg(feature = "async")]
+pub use nonblocking::{AsyncDieselCreate, AsyncDieselOps};
+
+#[cfg(feature = "async")]
+mod nonblocking {
+    use std::future::Future;
+
+    use diesel::QueryResult;
+    use diesel::backend::Backend;
+    use diesel_async::AsyncConnection;
+
+    use super::Cached;
+    use crate::error::Error;
+
+    /// The queries the cache needs on backend `B` through diesel-async: the same as
+    /// [`DieselOps`](super::DieselOps), written by the derive for each enabled backend when
+    /// the `async` feature is on.
+    #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+    pub trait AsyncDieselOps<B: Backend>: Cached + Send + Sync {
+        /// `SELECT ... WHERE pk = id LIMIT 1`.
+        fn load<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+        ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
+        where
+            C: AsyncConnection<Backend = B>;
+
+        /// `SELECT ... WHERE pk IN (ids)`, in any order.
+        fn load_many<C>(
+            conn: &mut C,
+            ids: &[Self::Id<'_>],
+        ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
+        where
+            C: AsyncConnection<Backend = B>;
+
+        /// Inserts or updates the row and returns it as stored (see
+        /// [`DieselOps::upsert`](super::DieselOps::upsert)).
+        fn upsert<C>(
+            &self,
+            conn: &mut C,
+        ) -> impl Future<Output = Result<Option<Self>, Error>> + Send
+        where
+            C: AsyncConnection<Backend = B>;
+
+        /// `DELETE ... WHERE pk = id`, returning the number of rows deleted.
+        fn remove<C>(conn: &mut C, id: Self::Id<'_>) -> impl Future<Output = QueryResult<usize>> + Send
+        where
+            C: AsyncConnection<Backend = B>;
+    }
+
+    /// Inserting a new row `N` whose primary key the database generates, through diesel-async
+    /// (see [`DieselCreate`](super::DieselCreate)).
+    #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+    pub trait AsyncDieselCreate<B: Backend, C, N>: Cached
+    where
+        C: AsyncConnection<Backend = B>,
+    {
+        /// Inserts `new` and returns the stored row.
+        fn insert_returning(conn: &mut C, new: N) -> impl Future<Output = Result<Self, Error>> + Send;
+    }
 }

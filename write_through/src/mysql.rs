@@ -38,3 +38,43 @@ where
             .ok_or_else(|| UsageError::CreateNeedsAutoIncrementKey { model }.into()),
     }
 }
+
+#[cfg(feature = "async")]
+pub use nonblocking::{last_insert_id_async, reset_last_insert_id_async};
+
+#[cfg(feature = "async")]
+mod nonblocking {
+    use diesel::mysql::Mysql;
+    use diesel::sql_types::{BigInt, Unsigned};
+    use diesel_async::{AsyncConnection, RunQueryDsl};
+
+    use crate::error::{Error, UsageError};
+    use crate::key::KeyPart;
+
+    /// [`reset_last_insert_id`](super::reset_last_insert_id) through diesel-async.
+    pub async fn reset_last_insert_id_async<C>(conn: &mut C) -> Result<(), Error>
+    where
+        C: AsyncConnection<Backend = Mysql>,
+    {
+        diesel::select(diesel::dsl::sql::<Unsigned<BigInt>>("LAST_INSERT_ID(0)"))
+            .get_result::<u64>(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// [`last_insert_id`](super::last_insert_id) through diesel-async.
+    pub async fn last_insert_id_async<K, C>(conn: &mut C, model: &'static str) -> Result<K, Error>
+    where
+        K: KeyPart,
+        C: AsyncConnection<Backend = Mysql>,
+    {
+        let id: u64 = diesel::select(diesel::dsl::sql::<Unsigned<BigInt>>("LAST_INSERT_ID()"))
+            .get_result(conn)
+            .await?;
+        match id {
+            0 => Err(UsageError::CreateNeedsAutoIncrementKey { model }.into()),
+            id => K::from_auto_increment(id)
+                .ok_or_else(|| UsageError::CreateNeedsAutoIncrementKey { model }.into()),
+        }
+    }
+}

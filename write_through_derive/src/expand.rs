@@ -15,7 +15,7 @@ pub fn expand(model: &Model) -> TokenStream {
         .backends
         .iter()
         .map(|&backend| backend_impls(model, backend));
-    let methods = inherent_methods(model);
+    let methods = save_impl(model);
     quote! {
         #[doc(hidden)]
         const _: () = {
@@ -108,14 +108,102 @@ fn id_part(model: &Model, index: usize) -> TokenStream {
     }
 }
 
+/// The blocking or the async flavour of a backend's queries: the same statements, awaited or
+/// not, through Diesel's or diesel-async's `RunQueryDsl`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    Blocking,
+    Async,
+}
+
+impl Flavor {
+    /// What follows a call that runs a query.
+    fn aw(self) -> TokenStream {
+        match self {
+            Flavor::Blocking => quote!(),
+            Flavor::Async => quote!(.await),
+        }
+    }
+
+    /// The `use` lines a query body needs.
+    fn uses(self) -> TokenStream {
+        match self {
+            Flavor::Blocking => quote!(use __wt::diesel::prelude::*;),
+            Flavor::Async => quote! {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+            },
+        }
+    }
+
+    /// The trait of the model's queries.
+    fn ops(self) -> TokenStream {
+        match self {
+            Flavor::Blocking => quote!(__wt::DieselOps),
+            Flavor::Async => quote!(__wt::AsyncDieselOps),
+        }
+    }
+
+    /// The connection bound of a query.
+    fn conn(self, db: &TokenStream) -> TokenStream {
+        match self {
+            Flavor::Blocking => quote!(__wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection),
+            Flavor::Async => quote!(__wt::diesel_async::AsyncConnection<Backend = #db>),
+        }
+    }
+
+    /// The return type of a query yielding `output`.
+    fn returns(self, output: TokenStream) -> TokenStream {
+        match self {
+            Flavor::Blocking => output,
+            Flavor::Async => quote!(impl ::core::future::Future<Output = #output> + ::core::marker::Send),
+        }
+    }
+
+    /// A query body yielding the return type above.
+    fn body(self, body: TokenStream) -> TokenStream {
+        match self {
+            Flavor::Blocking => body,
+            Flavor::Async => quote!(async move { #body }),
+        }
+    }
+
+    /// The gate around the flavour's impls, inside the backend's.
+    fn gate(self, items: TokenStream) -> TokenStream {
+        match self {
+            Flavor::Blocking => items,
+            Flavor::Async => quote!(__wt::if_async! { #items }),
+        }
+    }
+}
+
 fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
+    let gate = match backend {
+        Backend::Postgres => quote!(if_postgres),
+        Backend::Mysql => quote!(if_mysql),
+        Backend::Sqlite => quote!(if_sqlite),
+    };
+    let blocking = flavored_impls(model, backend, Flavor::Blocking);
+    let nonblocking = Flavor::Async.gate(flavored_impls(model, backend, Flavor::Async));
+    quote! {
+        __wt::#gate! {
+            #blocking
+            #nonblocking
+        }
+    }
+}
+
+fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let (gate, db) = match backend {
-        Backend::Postgres => (quote!(if_postgres), quote!(__wt::diesel::pg::Pg)),
-        Backend::Mysql => (quote!(if_mysql), quote!(__wt::diesel::mysql::Mysql)),
-        Backend::Sqlite => (quote!(if_sqlite), quote!(__wt::diesel::sqlite::Sqlite)),
+    let db = match backend {
+        Backend::Postgres => quote!(__wt::diesel::pg::Pg),
+        Backend::Mysql => quote!(__wt::diesel::mysql::Mysql),
+        Backend::Sqlite => quote!(__wt::diesel::sqlite::Sqlite),
     };
+    let (aw, uses, ops, conn) = (flavor.aw(), flavor.uses(), flavor.ops(), flavor.conn(&db));
     let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
         let column = &field.column;
         let id_part = id_part(model, index);
@@ -130,7 +218,7 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
             many => quote!((#(#table::#many),*)),
         },
     };
-    let upsert_body = upsert_body(model, backend, &db, &conflict_target);
+    let upsert_body = upsert_body(model, backend, &db, &conflict_target, flavor);
     let load_many_body = match model.key_fields.as_slice() {
         [single] => {
             let column = &single.column;
@@ -139,6 +227,7 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
                     .filter(#table::#column.eq_any(ids.iter().copied()))
                     .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
                     .load(conn)
+                    #aw
             }
         }
         fields => {
@@ -159,54 +248,74 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
                 for id in ids {
                     query = query.or_filter(#first #(.and(#rest))*);
                 }
-                query.load(conn)
+                query.load(conn) #aw
             }
         }
     };
-    let create = create_impl(model, backend, &db);
+    let create = create_impl(model, backend, &db, flavor);
+    let load_returns = flavor.returns(quote!(__wt::diesel::QueryResult<::core::option::Option<Self>>));
+    let load_body = flavor.body(quote! {
+        #uses
+        #table::table
+            #filters
+            .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
+            .first(conn)
+            #aw
+            .optional()
+    });
+    let load_many_returns = flavor.returns(quote!(__wt::diesel::QueryResult<::std::vec::Vec<Self>>));
+    let load_many_body = flavor.body(quote! {
+        #uses
+        #load_many_body
+    });
+    let upsert_returns = flavor.returns(quote!(::core::result::Result<::core::option::Option<Self>, __wt::Error>));
+    let upsert_body = flavor.body(quote! {
+        #uses
+        #upsert_body
+    });
+    let remove_returns = flavor.returns(quote!(__wt::diesel::QueryResult<usize>));
+    let remove_body = flavor.body(quote! {
+        #uses
+        __wt::diesel::delete(#table::table #filters).execute(conn) #aw
+    });
+    // `remove` needs no `LoadConnection` on the blocking flavour.
+    let remove_conn = match flavor {
+        Flavor::Blocking => quote!(__wt::diesel::Connection<Backend = #db>),
+        Flavor::Async => conn.clone(),
+    };
     quote! {
-        __wt::#gate! {
-            #[automatically_derived]
-            impl __wt::DieselOps<#db> for #ident {
-                fn load<__C>(conn: &mut __C, id: Self::Id<'_>) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
-                where
-                    __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
-                {
-                    use __wt::diesel::prelude::*;
-                    #table::table
-                        #filters
-                        .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
-                        .first(conn)
-                        .optional()
-                }
-
-                fn load_many<__C>(conn: &mut __C, ids: &[Self::Id<'_>]) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
-                where
-                    __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
-                {
-                    use __wt::diesel::prelude::*;
-                    #load_many_body
-                }
-
-                fn upsert<__C>(&self, conn: &mut __C) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-                where
-                    __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
-                {
-                    use __wt::diesel::prelude::*;
-                    #upsert_body
-                }
-
-                fn remove<__C>(conn: &mut __C, id: Self::Id<'_>) -> __wt::diesel::QueryResult<usize>
-                where
-                    __C: __wt::diesel::Connection<Backend = #db>,
-                {
-                    use __wt::diesel::prelude::*;
-                    __wt::diesel::delete(#table::table #filters).execute(conn)
-                }
+        #[automatically_derived]
+        impl #ops<#db> for #ident {
+            fn load<__C>(conn: &mut __C, id: Self::Id<'_>) -> #load_returns
+            where
+                __C: #conn,
+            {
+                #load_body
             }
 
-            #create
+            fn load_many<__C>(conn: &mut __C, ids: &[Self::Id<'_>]) -> #load_many_returns
+            where
+                __C: #conn,
+            {
+                #load_many_body
+            }
+
+            fn upsert<__C>(&self, conn: &mut __C) -> #upsert_returns
+            where
+                __C: #conn,
+            {
+                #upsert_body
+            }
+
+            fn remove<__C>(conn: &mut __C, id: Self::Id<'_>) -> #remove_returns
+            where
+                __C: #remove_conn,
+            {
+                #remove_body
+            }
         }
+
+        #create
     }
 }
 
@@ -218,11 +327,14 @@ fn upsert_body(
     backend: Backend,
     db: &TokenStream,
     conflict_target: &TokenStream,
+    flavor: Flavor,
 ) -> TokenStream {
+    let aw = flavor.aw();
+    let ops = flavor.ops();
     let table = &model.table;
     let name = model.ident.to_string();
     let returning = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning());
-    let read_back = quote!(<Self as __wt::DieselOps<#db>>::load(conn, <Self as __wt::Cached>::id(self)).map_err(__wt::Error::from));
+    let read_back = quote!(<Self as #ops<#db>>::load(conn, <Self as __wt::Cached>::id(self)) #aw .map_err(__wt::Error::from));
     let conflict = quote!(__wt::Error::Conflict(__wt::ConflictError::new(#name)));
     let unique_violation = quote!(__wt::diesel::result::Error::DatabaseError(
         __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -250,14 +362,11 @@ fn upsert_body(
             // unique violation on another column repeats until the rounds run out and is
             // returned.
             Backend::Mysql => quote! {
-                let update_row = |conn: &mut __C| {
-                    __wt::diesel::update(#table::table #(#key_filters)*).set(self).execute(conn)
-                };
                 // Bounded: under churn (the row deleted and created again between our
                 // statements) a few rounds settle it; after that the error is returned.
                 let mut rounds = 0;
-                while update_row(conn)? == 0 {
-                    match __wt::diesel::insert_into(#table::table).values(self).execute(conn) {
+                while __wt::diesel::update(#table::table #(#key_filters)*).set(self).execute(conn) #aw ? == 0 {
+                    match __wt::diesel::insert_into(#table::table).values(self).execute(conn) #aw {
                         ::core::result::Result::Ok(_) => break,
                         ::core::result::Result::Err(#unique_violation) if rounds < 3 => rounds += 1,
                         ::core::result::Result::Err(error) => return ::core::result::Result::Err(error.into()),
@@ -273,7 +382,8 @@ fn upsert_body(
                         .do_update()
                         .set(self)
                         .returning(#returning)
-                        .get_result(conn)?,
+                        .get_result(conn)
+                        #aw ?,
                 ))
             },
         };
@@ -288,13 +398,13 @@ fn upsert_body(
         // the read-back (which may already see a newer writer's row): the caller's plus one
         // after an update, the caller's after an insert.
         Backend::Mysql => quote! {
-            let written_version = if #update.execute(conn)? == 1 {
+            let written_version = if #update.execute(conn) #aw ? == 1 {
                 self.#vfield + 1
             } else {
                 if #read_back?.is_some() {
                     return ::core::result::Result::Err(#conflict);
                 }
-                match __wt::diesel::insert_into(#table::table).values(self).execute(conn) {
+                match __wt::diesel::insert_into(#table::table).values(self).execute(conn) #aw {
                     ::core::result::Result::Ok(_) => {}
                     // Someone created the row first: its version is theirs, not the caller's.
                     ::core::result::Result::Err(#unique_violation) if #read_back?.is_some() => {
@@ -311,7 +421,7 @@ fn upsert_body(
         },
         _ => quote! {
             if let ::core::option::Option::Some(updated) =
-                #update.returning(#returning).get_result(conn).optional()?
+                #update.returning(#returning).get_result(conn) #aw .optional()?
             {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
@@ -321,6 +431,7 @@ fn upsert_body(
                 .do_nothing()
                 .returning(#returning)
                 .get_result(conn)
+                #aw
                 .optional()?
             {
                 ::core::option::Option::Some(inserted) => ::core::result::Result::Ok(::core::option::Option::Some(inserted)),
@@ -330,26 +441,31 @@ fn upsert_body(
     }
 }
 
-fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream {
+fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
     let name = ident.to_string();
+    let (aw, uses, ops) = (flavor.aw(), flavor.uses(), flavor.ops());
     let insert =
         quote!(__wt::diesel::dsl::Values<__wt::diesel::dsl::insert_into<#table::table>, __N>);
     let (bound, body) = match backend {
         Backend::Mysql => {
+            let (reset, last) = match flavor {
+                Flavor::Blocking => (quote!(__wt::mysql::reset_last_insert_id), quote!(__wt::mysql::last_insert_id)),
+                Flavor::Async => (quote!(__wt::mysql::reset_last_insert_id_async), quote!(__wt::mysql::last_insert_id_async)),
+            };
             let body = match model.key_fields.as_slice() {
                 [single] => {
                     let ty = &single.ty;
                     quote! {
-                        use __wt::diesel::prelude::*;
+                        #uses
                         // Reset first: an insert that sets the key itself leaves
                         // LAST_INSERT_ID() alone, and must not be taken for another row.
-                        __wt::mysql::reset_last_insert_id(conn)?;
-                        let inserted = __wt::diesel::insert_into(#table::table).values(new).execute(conn)?;
+                        #reset(conn) #aw ?;
+                        let inserted = __wt::diesel::insert_into(#table::table).values(new).execute(conn) #aw ?;
                         __wt::blocking::expect_one_row(inserted, #name)?;
-                        let id: #ty = __wt::mysql::last_insert_id(conn, #name)?;
-                        <Self as __wt::DieselOps<#db>>::load(conn, &id)?.ok_or(
+                        let id: #ty = #last(conn, #name) #aw ?;
+                        <Self as #ops<#db>>::load(conn, &id) #aw ?.ok_or(
                             __wt::Error::Usage(__wt::UsageError::CreatedRowVanished { model: #name }),
                         )
                     }
@@ -361,7 +477,10 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream
                     ))
                 },
             };
-            let bound = quote!(#insert: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>);
+            let bound = match flavor {
+                Flavor::Blocking => quote!(#insert: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>),
+                Flavor::Async => quote!(#insert: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q),
+            };
             (bound, body)
         }
         _ => {
@@ -370,136 +489,72 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream
             );
             // A named lifetime, not `for<'q>`: a higher-ranked bound would demand a `'static`
             // statement and so refuse borrowed rows such as `&NewUser`.
-            let bound = quote!(#returning: __wt::diesel::query_dsl::LoadQuery<'__q, __C, #ident>);
+            let bound = match flavor {
+                Flavor::Blocking => quote!(#returning: __wt::diesel::query_dsl::LoadQuery<'__q, __C, #ident>),
+                Flavor::Async => quote!(#returning: __wt::diesel_async::methods::LoadQuery<'__q, __C, #ident> + '__q),
+            };
             let body = quote! {
-                use __wt::diesel::prelude::*;
-                let mut rows = __wt::diesel::insert_into(#table::table)
+                #uses
+                let mut rows: ::std::vec::Vec<#ident> = __wt::diesel::insert_into(#table::table)
                     .values(new)
                     .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())
-                    .get_results(conn)?;
+                    .get_results(conn)
+                    #aw ?;
                 __wt::blocking::expect_one_row(rows.len(), #name)?;
                 ::core::result::Result::Ok(rows.remove(0))
             };
             (bound, body)
         }
     };
-    quote! {
-        #[automatically_derived]
-        impl<'__q, __C, __N> __wt::DieselCreate<#db, __C, __N> for #ident
-        where
-            __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
-            __N: __wt::diesel::Insertable<#table::table>,
-            #bound,
-        {
-            fn insert_returning(conn: &mut __C, new: __N) -> ::core::result::Result<Self, __wt::Error> {
-                #body
+    match flavor {
+        Flavor::Blocking => quote! {
+            #[automatically_derived]
+            impl<'__q, __C, __N> __wt::DieselCreate<#db, __C, __N> for #ident
+            where
+                __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
+                __N: __wt::diesel::Insertable<#table::table>,
+                #bound,
+            {
+                fn insert_returning(conn: &mut __C, new: __N) -> ::core::result::Result<Self, __wt::Error> {
+                    #body
+                }
             }
-        }
+        },
+        Flavor::Async => quote! {
+            #[automatically_derived]
+            impl<'__q, __C, __N> __wt::AsyncDieselCreate<#db, __C, __N> for #ident
+            where
+                __C: __wt::diesel_async::AsyncConnection<Backend = #db> + '__q,
+                __N: __wt::diesel::Insertable<#table::table> + ::core::marker::Send + '__q,
+                #bound,
+            {
+                fn insert_returning(conn: &mut __C, new: __N) -> impl ::core::future::Future<Output = ::core::result::Result<Self, __wt::Error>> + ::core::marker::Send {
+                    async move { #body }
+                }
+            }
+        },
     }
 }
 
-fn inherent_methods(model: &Model) -> TokenStream {
+/// How `save` treats the row: by reference, or (with a version field) in place, adopting the
+/// version it wrote. The operations themselves are the runtime's traits (`blocking::ModelOps`,
+/// `asynch::ModelOps`, ...), chosen by the prelude the user imports.
+fn save_impl(model: &Model) -> TokenStream {
     let ident = &model.ident;
-    let id_type_a = id_type(model, quote!('__a));
-    let id_type = id_type(model, quote!());
-    let shown_template: String = model
-        .key_parts
-        .iter()
-        .map(|part| match part {
-            KeyPart::Literal(text) => text.clone(),
-            KeyPart::Field(index) => format!("{{{}}}", model.key_fields[*index].ident),
-        })
-        .collect();
-    let key_doc = format!(
-        " Cached under `{{namespace}}:{shown_template}` for {}.",
-        humane_millis(model.ttl_millis)
-    );
-    let bounds = quote! {
-        where
-            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
-            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
-    };
-    let save = match &model.version {
+    match &model.version {
         None => quote! {
-            /// Inserts or updates this row in the database, then publishes the row as stored to
-            /// the cache.
-            ///
-            #[doc = #key_doc]
-            pub fn save<__C>(&self, conn: &mut __C, cache: &__wt::Cache) -> ::core::result::Result<(), __wt::Error>
-            #bounds
-            {
-                __wt::blocking::save(self, conn, cache).map(|_| ())
-            }
+            #[automatically_derived]
+            impl __wt::SavesByRef for #ident {}
         },
         Some(version) => {
             let field = &version.ident;
-            let version_doc = format!(
-                " Optimistic locking: the database row is changed only if its `{field}` is still this row's; \
-                 then `{field}` becomes `{field} + 1`, here and in the database. Otherwise nothing changes and \
-                 the error is [`Error::Conflict`](::write_through::Error::Conflict)."
-            );
             quote! {
-                /// Inserts or updates this row in the database, then publishes the row as stored to
-                /// the cache.
-                ///
-                #[doc = #version_doc]
-                ///
-                #[doc = #key_doc]
-                pub fn save<__C>(&mut self, conn: &mut __C, cache: &__wt::Cache) -> ::core::result::Result<(), __wt::Error>
-                #bounds
-                {
-                    if let ::core::option::Option::Some(stored) = __wt::blocking::save(&*self, conn, cache)? {
+                #[automatically_derived]
+                impl __wt::SavesInPlace for #ident {
+                    fn adopt_version(&mut self, stored: &Self) {
                         self.#field = stored.#field;
                     }
-                    ::core::result::Result::Ok(())
                 }
-            }
-        }
-    };
-    quote! {
-        #[automatically_derived]
-        impl #ident {
-            #save
-            /// Finds the row with primary key `id`: from the cache when it is there, else from the
-            /// database, filling the cache.
-            pub fn find<__C>(conn: &mut __C, cache: &__wt::Cache, id: #id_type) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-            where
-                __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
-                Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
-            {
-                __wt::blocking::find::<Self, __C>(conn, cache, id)
-            }
-
-            /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis
-            /// round trip for all of them, one database query for those Redis did not hold,
-            /// one more Redis round trip to cache them.
-            pub fn find_many<'__a, __C, __I>(conn: &mut __C, cache: &__wt::Cache, ids: __I) -> ::core::result::Result<::std::vec::Vec<::core::option::Option<Self>>, __wt::Error>
-            where
-                __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
-                Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
-                __I: ::core::iter::IntoIterator<Item = #id_type_a>,
-            {
-                __wt::blocking::find_many::<Self, __C, __I>(conn, cache, ids)
-            }
-
-            /// Deletes the row with primary key `id` from the database, then from the cache.
-            /// Returns `true` when a row was deleted.
-            pub fn delete<__C>(conn: &mut __C, cache: &__wt::Cache, id: #id_type) -> ::core::result::Result<bool, __wt::Error>
-            where
-                __C: __wt::diesel::Connection,
-                Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
-            {
-                __wt::blocking::delete::<Self, __C>(conn, cache, id)
-            }
-
-            /// Inserts `new` (any `Insertable` for this table, typically without the primary
-            /// key, which the database generates), caches the stored row and returns it.
-            pub fn create<__C, __N>(conn: &mut __C, cache: &__wt::Cache, new: __N) -> ::core::result::Result<Self, __wt::Error>
-            where
-                __C: __wt::diesel::Connection,
-                Self: __wt::DieselCreate<<__C as __wt::diesel::Connection>::Backend, __C, __N>,
-            {
-                __wt::blocking::create::<Self, __C, __N>(conn, cache, new)
             }
         }
     }
@@ -527,36 +582,5 @@ pub fn fallback(input: &syn::DeriveInput) -> TokenStream {
                 pub fn create<__C, __N>(conn: &mut __C, cache: &::write_through::Cache, new: __N) -> ::core::result::Result<Self, ::write_through::Error> { #unreachable }
             }
         };
-    }
-}
-
-/// `5400000` -> `"1h30m"`.
-fn humane_millis(millis: u64) -> String {
-    let mut rest = millis;
-    let mut text = String::new();
-    for (unit, size) in [
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-        ("ms", 1),
-    ] {
-        if rest >= size {
-            text.push_str(&format!("{}{unit}", rest / size));
-            rest %= size;
-        }
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::humane_millis;
-
-    #[test]
-    fn durations_are_shown_in_their_largest_units() {
-        assert_eq!(humane_millis(3_600_000), "1h");
-        assert_eq!(humane_millis(5_400_000), "1h30m");
-        assert_eq!(humane_millis(1_500), "1s500ms");
     }
 }

@@ -1,42 +1,45 @@
-//! The blocking front end: `find`, `save`, `delete` and `create` over a Diesel connection and a
-//! [`Cache`]. The generated inherent methods call these.
+//! The blocking front: `find`, `find_many`, `save`, `delete`, `create` and `transaction` over a
+//! Diesel connection and a [`Cache`], as the traits [`ModelOps`], [`SaveOps`] and
+//! [`TransactionOps`] that `write_through::prelude` brings into scope.
 //!
-//! A write locks its key, writes the database, and after the commit publishes with a
-//! compare-and-set on its lock: set the new value if the lock is still its own; if another
-//! writer locked the key too, the lock is contended and nobody sets a value (see
-//! `redis/scripts.rs`); anything else is deleted. A database write that certainly did not commit
-//! puts back what the lock replaced. A read that misses takes a lease, reads the database, and
-//! fills only while its lease is still there. So no interleaving of writers and fills can leave
-//! an older value behind (see the README's guarantees and `tests/tests/races.rs`).
-//!
-//! What follows each reply is decided in `crate::core` (`read`, `write`, `txn`, `batch`);
-//! this module and its children only send what the core asks for, keep the pause points of
-//! `tests/tests/races.rs` at the same protocol points, and map their errors to the core's
-//! outcomes (`core::write::DbOutcome::of_error`).
+//! Every operation is the one sequence of steps both fronts share (`drive/`), run with I/O
+//! that answers before it returns: Diesel's blocking calls and pooled Redis connections. So the
+//! futures it is written as are ready at once, and [`ready`] takes their output without an
+//! executor. The async front (`write_through::asynch`, feature `async`) awaits the same
+//! sequence with diesel-async and a multiplexed Redis connection.
 
-use std::time::Duration;
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
 
-use diesel::connection::{Connection, LoadConnection, TransactionManager};
+use diesel::connection::{Connection, LoadConnection};
 
-use crate::cache::{Cache, Inner};
-use crate::codec;
-use crate::core::read::{self as protocol, CachedState, ReadPlan};
-use crate::core::write::{Change, DbOutcome, Write};
-use crate::envelope::{self, ABSENT};
+use crate::cache::Cache;
+use crate::drive::{self, transaction};
 use crate::error::{Error, UsageError};
-use crate::key;
-use crate::model::{Cached, DieselCreate, DieselOps};
-use crate::pause;
-use crate::shared::flight::Role;
-use crate::stats::Event;
-use crate::token::Token;
+use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
+use crate::redis::store::Blocking;
 
-mod batch;
-mod steps;
-mod transaction;
+mod db;
 
-pub use batch::{LOAD_MANY_CHUNK, find_many};
-use steps::{inside_transaction, lock_all, perform};
+use db::Diesel;
+
+/// The most primary keys one `load_many` query carries (bind parameters are limited: 65 535 on
+/// PostgreSQL, 32 766 on older SQLite).
+pub const LOAD_MANY_CHUNK: usize = drive::batch::LOAD_MANY_CHUNK;
+
+/// The output of a future whose I/O is all blocking, so that it is ready at its first poll.
+pub(crate) fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        // Every future the blocking front makes is `std::future::Ready` or an `async fn`
+        // awaiting only those.
+        Poll::Pending => unreachable!("a blocking step returned a pending future"),
+    }
+}
 
 /// Reads a row: from Redis when cached, else from the database, filling the cache.
 pub fn find<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
@@ -45,28 +48,21 @@ where
     M: DieselOps<C::Backend>,
 {
     let _span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME).entered();
-    let inner = cache.inner();
-    let key = key_of::<M>(inner, id);
-    if !key::fits(&key) {
-        return load_without_fill(conn, inner, id);
-    }
-    let raw = inner.store.get(&key);
-    let state = interpret_counted::<M>(inner, &raw);
-    match protocol::plan_read(state, inside_transaction(conn)) {
-        ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
-        ReadPlan::LoadWithoutFill => load_without_fill(conn, inner, id),
-        ReadPlan::AwaitFill => match await_fill::<M>(inner, &key) {
-            Some(answer) => Ok(answered::<M>(inner, answer)),
-            None => load_without_fill(conn, inner, id),
-        },
-        ReadPlan::LeaseAndLoad { unreadable } => {
-            if let (true, Ok(Some(bytes))) = (unreadable, &raw) {
-                // Only these bytes: a writer may have locked the key since we looked.
-                let _ = inner.store.delete_if(&key, bytes);
-            }
-            lease_and_load(conn, cache, &key, id)
-        }
-    }
+    let redis = Blocking(&cache.inner().store);
+    ready(drive::find::<M, _, _>(&redis, &mut Diesel(conn), cache, id))
+}
+
+/// Reads many rows; results are in the order of `ids`, duplicates included.
+pub fn find_many<'a, M, C, I>(conn: &mut C, cache: &Cache, ids: I) -> Result<Vec<Option<M>>, Error>
+where
+    C: Connection + LoadConnection,
+    M: DieselOps<C::Backend>,
+    I: IntoIterator<Item = M::Id<'a>>,
+{
+    let _span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
+    let redis = Blocking(&cache.inner().store);
+    let ids = ids.into_iter().collect();
+    ready(drive::batch::find_many::<M, _, _>(&redis, &mut Diesel(conn), cache, ids))
 }
 
 /// Inserts or updates a row, then publishes the row as the database stored it, which it
@@ -77,41 +73,8 @@ where
     M: DieselOps<C::Backend>,
 {
     let _span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME).entered();
-    // An unencodable row fails before anything changes.
-    codec::encode_row(row)?;
-    let inner = cache.inner();
-    let key = key_of::<M>(inner, row.id());
-    let mut canonical: Option<Vec<u8>> = None;
-    let stored = write::<M, C, _>(conn, cache, "save", key.clone(), |conn| {
-        let stored = row.upsert(conn)?;
-        let change = match &stored {
-            // The database matched our key to a row under another spelling (a case- or
-            // pad-insensitive collation): cache neither key, invalidate both.
-            Some(stored) if key_of::<M>(inner, stored.id()) != key => {
-                canonical = Some(key_of::<M>(inner, stored.id()));
-                None
-            }
-            Some(stored) => encoded_change(inner, stored),
-            None => None,
-        };
-        Ok((stored, change))
-    })?;
-    if let Some(canonical) = canonical {
-        tracing::warn!(
-            model = M::MODEL_NAME,
-            "the database stored this row under another spelling of its key; give key columns a binary collation"
-        );
-        let conn_key = transaction::conn_id(conn);
-        match transaction::open_lock(cache, conn, "save", M::MODEL_NAME)? {
-            // Not committed yet: lock the stored key too, and delete it at the commit.
-            Some(lock) => {
-                lock_in_transaction(cache, M::MODEL_NAME, conn_key, &canonical, &lock)?;
-                transaction::record_change(cache, conn_key, canonical, None);
-            }
-            None => invalidate_or_owe(inner, canonical),
-        }
-    }
-    Ok(stored)
+    let redis = Blocking(&cache.inner().store);
+    ready(drive::save::<M, _, _>(&redis, &mut Diesel(conn), cache, row))
 }
 
 /// Deletes a row, then its cached value. `true` when a row was deleted.
@@ -121,20 +84,8 @@ where
     M: DieselOps<C::Backend>,
 {
     let _span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME).entered();
-    let key = key_of::<M>(cache.inner(), id);
-    let deleted = write::<M, C, _>(conn, cache, "delete", key, |conn| {
-        let deleted = M::remove(conn, id)?;
-        Ok((
-            deleted,
-            M::NEGATIVE_TTL.map(|ttl| {
-                (
-                    ABSENT.to_vec(),
-                    crate::jitter::jittered(ttl, cache.inner().ttl_jitter),
-                )
-            }),
-        ))
-    })?;
-    Ok(deleted > 0)
+    let redis = Blocking(&cache.inner().store);
+    ready(drive::delete::<M, _, _>(&redis, &mut Diesel(conn), cache, id))
 }
 
 /// Inserts a row whose primary key the database generates, caches it and returns it.
@@ -147,54 +98,8 @@ where
     M: DieselCreate<C::Backend, C, N>,
 {
     let _span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME).entered();
-    let inner = cache.inner();
-    let conn_key = transaction::conn_id(conn);
-    if let Some(lock) = transaction::open_lock(cache, conn, "create", M::MODEL_NAME)? {
-        let row =
-            M::insert_returning(conn, new).inspect_err(|_| transaction::taint(cache, conn_key))?;
-        let key = key_of::<M>(inner, row.id());
-        if !key::fits(&key) {
-            return Ok(row);
-        }
-        if let Err(error) = lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock) {
-            // The row is inserted: should the caller swallow this and commit, the commit must
-            // still delete whatever the key held (a cached absence, say).
-            transaction::taint(cache, conn_key);
-            transaction::record_lock(cache, conn_key, key.clone(), None);
-            transaction::record_change(cache, conn_key, key, None);
-            return Err(error);
-        }
-        let change = encoded_change(inner, &row);
-        transaction::record_change(cache, conn_key, key, change);
-        return Ok(row);
-    }
-    refuse_inside_transaction::<M, C>(conn, "create")?;
-    let lock = envelope::token_value(false, Token::new().as_bytes());
-    let mut locked = None;
-    let inserted = conn.transaction(|conn| {
-        let row = M::insert_returning(conn, new)?;
-        let key = key_of::<M>(inner, row.id());
-        if key::fits(&key) {
-            let write = Write::new(inner.write_policy, vec![key.clone()]);
-            locked = Some((key, lock_all(inner, M::MODEL_NAME, write, &lock)?));
-        }
-        Ok::<_, Error>(row)
-    });
-    match (inserted, locked) {
-        (Ok(row), Some((key, write))) => {
-            pause::reach(pause::WRITE_COMMITTED, &key);
-            let change = encoded_change(inner, &row);
-            let steps = write.on_outcome(DbOutcome::Committed(vec![change]));
-            perform(inner, M::MODEL_NAME, &lock, steps);
-            Ok(row)
-        }
-        (Err(error), Some((_, write))) => {
-            let steps = write.on_outcome(DbOutcome::of_error(&error));
-            perform(inner, M::MODEL_NAME, &lock, steps);
-            Err(error)
-        }
-        (result, None) => result,
-    }
+    let redis = Blocking(&cache.inner().store);
+    ready(drive::create::<M, N, _, _>(&redis, &mut Diesel(conn), cache, new))
 }
 
 /// `create` inserts exactly one row; anything else is refused (and, inside `create`'s
@@ -208,233 +113,178 @@ pub fn expect_one_row(rows: usize, model: &'static str) -> Result<(), Error> {
     }
 }
 
-/// The full Redis key of the row with primary key `id`.
-fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {
-    crate::core::key::key_of::<M>(&inner.namespace, id)
-}
-
-/// Lock, write the database, publish; or, inside `Cache::transaction`, lock, write, and leave
-/// publishing to the commit.
-fn write<M, C, R>(
-    conn: &mut C,
-    cache: &Cache,
-    operation: &'static str,
-    key: Vec<u8>,
-    db_write: impl FnOnce(&mut C) -> Result<(R, Change), Error>,
-) -> Result<R, Error>
-where
-    M: Cached,
-    C: Connection,
-{
-    let inner = cache.inner();
-    let conn_key = transaction::conn_id(conn);
-    if !key::fits(&key) {
-        // Never cached, so nothing to lock or publish; the transaction rules still apply.
-        if transaction::open_lock(cache, conn, operation, M::MODEL_NAME)?.is_none() {
-            refuse_inside_transaction::<M, C>(conn, operation)?;
-        }
-        return db_write(conn).map(|(written, _)| written);
-    }
-    if let Some(lock) = transaction::open_lock(cache, conn, operation, M::MODEL_NAME)? {
-        lock_in_transaction(cache, M::MODEL_NAME, conn_key, &key, &lock)?;
-        let (written, change) =
-            db_write(conn).inspect_err(|_| transaction::taint(cache, conn_key))?;
-        transaction::record_change(cache, conn_key, key, change);
-        return Ok(written);
-    }
-    refuse_inside_transaction::<M, C>(conn, operation)?;
-    let lock = envelope::token_value(false, Token::new().as_bytes());
-    let write = Write::new(inner.write_policy, vec![key.clone()]);
-    let write = lock_all(inner, M::MODEL_NAME, write, &lock)?;
-    pause::reach(pause::WRITE_LOCKED, &key);
-    match db_write(conn) {
-        Ok((written, change)) => {
-            pause::reach(pause::WRITE_COMMITTED, &key);
-            let steps = write.on_outcome(DbOutcome::Committed(vec![change]));
-            perform(inner, M::MODEL_NAME, &lock, steps);
-            Ok(written)
-        }
-        Err(error) => {
-            // Put back what the locks replaced when the database certainly did not commit;
-            // otherwise (a lost connection, a read-back that failed after the commit) the row
-            // may have changed, and only a deletion is safe.
-            let steps = write.on_outcome(DbOutcome::of_error(&error));
-            perform(inner, M::MODEL_NAME, &lock, steps);
-            Err(error)
-        }
-    }
-}
-
-/// Invalidates a key this writer did not lock; owed when Redis cannot be reached.
-fn invalidate_or_owe(inner: &Inner, key: Vec<u8>) {
-    if inner.store.invalidate(&key).is_err() {
-        inner.store.owe_invalidation(key);
-    }
-}
-
-/// Locks `key` for the open transaction unless it already holds it.
-fn lock_in_transaction(
-    cache: &Cache,
-    model: &'static str,
-    conn: usize,
-    key: &[u8],
-    lock: &[u8],
-) -> Result<(), Error> {
-    if !transaction::is_locked(cache, conn, key) {
-        let inner = cache.inner();
-        let write = Write::new(inner.write_policy, vec![key.to_vec()]);
-        for (key, replaced) in lock_all(inner, model, write, lock)?.into_locks() {
-            transaction::record_lock(cache, conn, key, replaced);
-        }
-    }
-    Ok(())
-}
-
-fn encoded_change<M: Cached>(inner: &Inner, row: &M) -> Change {
-    protocol::row_value(row, inner.value_rules(), &inner.store.counters)
-}
-
-/// A reply to `GET key`, interpreted and counted.
-fn interpret_counted<M: Cached>(
-    inner: &Inner,
-    raw: &Result<Option<Vec<u8>>, crate::error::CacheError>,
-) -> CachedState<M> {
-    let state = match raw {
-        Ok(value) => protocol::interpret::<M>(value.as_deref(), inner.max_value_bytes),
-        Err(_) => CachedState::Unavailable,
-    };
-    if let CachedState::Unreadable(reason) = &state {
-        inner
-            .store
-            .counters
-            .record(Event::UnreadableValue, M::MODEL_NAME);
-        tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
-    }
-    state
-}
-
-/// `GET key`, interpreted and counted.
-fn look<M: Cached>(inner: &Inner, key: &[u8]) -> CachedState<M> {
-    interpret_counted::<M>(inner, &inner.store.get(key))
-}
-
-fn answered<M: Cached>(inner: &Inner, answer: Option<M>) -> Option<M> {
-    let event = if answer.is_some() {
-        Event::Hit
-    } else {
-        Event::NegativeHit
-    };
-    inner.store.counters.record(event, M::MODEL_NAME);
-    answer
-}
-
-fn load_without_fill<M, C>(conn: &mut C, inner: &Inner, id: M::Id<'_>) -> Result<Option<M>, Error>
-where
-    C: Connection + LoadConnection,
-    M: DieselOps<C::Backend>,
-{
-    inner.store.counters.record(Event::Miss, M::MODEL_NAME);
-    Ok(M::load(conn, id)?)
-}
-
-/// A miss: one reader per process leads; it leases the key, loads, and fills while its lease
-/// holds. The others wait for it and read what it filled.
-fn lease_and_load<M, C>(
-    conn: &mut C,
-    cache: &Cache,
-    key: &[u8],
-    id: M::Id<'_>,
-) -> Result<Option<M>, Error>
-where
-    C: Connection + LoadConnection,
-    M: DieselOps<C::Backend>,
-{
-    let inner = cache.inner();
-    let _leader = match inner.flights.join(key) {
-        Role::Leader(leader) => leader,
-        Role::Follower(follower) => {
-            follower.wait(inner.lease_ttl);
-            return match protocol::answer(look::<M>(inner, key)) {
-                Some(answer) => Ok(answered::<M>(inner, answer)),
-                None => load_without_fill(conn, inner, id),
-            };
-        }
-    };
-    let lease = envelope::token_value(true, Token::new().as_bytes());
-    if !matches!(inner.store.lease(key, &lease, inner.lease_ttl), Ok(true)) {
-        // Someone filled, locked or leased the key since we looked.
-        return match protocol::plan_read(look::<M>(inner, key), false) {
-            ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
-            ReadPlan::AwaitFill => match await_fill::<M>(inner, key) {
-                Some(answer) => Ok(answered::<M>(inner, answer)),
-                None => load_without_fill(conn, inner, id),
-            },
-            _ => load_without_fill(conn, inner, id),
-        };
-    }
-    let loaded = match load_without_fill(conn, inner, id) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            let _ = inner.store.delete_if(key, &lease);
-            return Err(error);
-        }
-    };
-    pause::reach(pause::FIND_LOADED, key);
-    if loaded
-        .as_ref()
-        .is_some_and(|row: &M| key_of::<M>(inner, row.id()) != key)
+/// `find`, `find_many`, `delete` and `create` on every model, blocking. In scope through
+/// `write_through::prelude`.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user: Option<User> = User::find(&mut conn, &cache, &42)?;
+/// let users: Vec<Option<User>> = User::find_many(&mut conn, &cache, [&1, &2, &3])?;
+/// let existed: bool = User::delete(&mut conn, &cache, &42)?;
+/// # Ok(()) }
+/// ```
+pub trait ModelOps: Cached {
+    /// Finds the row with primary key `id`: from the cache when it is there, else from the
+    /// database, filling the cache.
+    fn find<C>(conn: &mut C, cache: &Cache, id: Self::Id<'_>) -> Result<Option<Self>, Error>
+    where
+        C: Connection + LoadConnection,
+        Self: DieselOps<C::Backend>,
     {
-        // Found under another spelling of the key (a case-insensitive collation): the row
-        // belongs to its own key, which writes invalidate; this one must stay uncached.
-        let _ = inner.store.delete_if(key, &lease);
-        return Ok(loaded);
+        find::<Self, C>(conn, cache, id)
     }
-    match protocol::fill_for(loaded.as_ref(), inner.value_rules(), &inner.store.counters) {
-        Some((value, ttl)) => match inner.store.fill(key, &lease, &value, ttl) {
-            Ok(true) => inner.store.counters.record(Event::Fill, M::MODEL_NAME),
-            Ok(false) => inner
-                .store
-                .counters
-                .record(Event::FillRefused, M::MODEL_NAME),
-            Err(_) => {}
-        },
-        // Nothing to cache: free the key now rather than make others wait for the lease.
-        None => {
-            let _ = inner.store.delete_if(key, &lease);
-        }
+
+    /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis round
+    /// trip for all of them, one database query for those Redis did not hold, one more Redis
+    /// round trip to cache them.
+    fn find_many<'a, C, I>(conn: &mut C, cache: &Cache, ids: I) -> Result<Vec<Option<Self>>, Error>
+    where
+        C: Connection + LoadConnection,
+        Self: DieselOps<C::Backend>,
+        I: IntoIterator<Item = Self::Id<'a>>,
+    {
+        find_many::<Self, C, I>(conn, cache, ids)
     }
-    Ok(loaded)
+
+    /// Deletes the row with primary key `id` from the database, then from the cache. Returns
+    /// `true` when a row was deleted.
+    fn delete<C>(conn: &mut C, cache: &Cache, id: Self::Id<'_>) -> Result<bool, Error>
+    where
+        C: Connection,
+        Self: DieselOps<C::Backend>,
+    {
+        delete::<Self, C>(conn, cache, id)
+    }
+
+    /// Inserts `new` (any `Insertable` for this table, typically without the primary key,
+    /// which the database generates), caches the stored row and returns it.
+    fn create<C, N>(conn: &mut C, cache: &Cache, new: N) -> Result<Self, Error>
+    where
+        C: Connection,
+        Self: DieselCreate<C::Backend, C, N>,
+    {
+        create::<Self, C, N>(conn, cache, new)
+    }
 }
 
-/// Another reader holds the lease: poll briefly for its fill. `None` when it did not come.
-fn await_fill<M: Cached>(inner: &Inner, key: &[u8]) -> Option<Option<M>> {
-    let deadline = std::time::Instant::now() + inner.lease_wait;
-    let mut pause = Duration::from_millis(1);
-    while std::time::Instant::now() < deadline {
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(16));
-        match look::<M>(inner, key) {
-            CachedState::Held { lease: true } => continue,
-            state => return protocol::answer(state),
-        }
-    }
-    None
+impl<M: Cached> ModelOps for M {}
+
+/// `save` on every model, blocking: `row.save(&mut conn, &cache)`. It takes `&self`, or
+/// `&mut self` for a model with a `#[write_through(version)]` field (whose version it
+/// updates). In scope through `write_through::prelude`.
+///
+/// It inserts or updates the row in the database, then publishes the row as stored to the
+/// cache.
+pub trait SaveOps {
+    /// The model saved.
+    type Model: Cached;
+
+    /// Inserts or updates this row in the database, then publishes the row as stored to the
+    /// cache.
+    fn save<C>(self, conn: &mut C, cache: &Cache) -> Result<(), Error>
+    where
+        C: Connection + LoadConnection,
+        Self::Model: DieselOps<C::Backend>;
 }
 
-fn refuse_inside_transaction<M: Cached, C: Connection>(
-    conn: &mut C,
-    operation: &'static str,
-) -> Result<(), Error> {
-    let status = C::TransactionManager::transaction_manager_status_mut(conn);
-    match status.transaction_depth() {
-        Ok(None) => Ok(()),
-        Ok(Some(_)) => Err(UsageError::InsideTransaction {
-            operation,
-            model: M::MODEL_NAME,
+impl<M: SavesByRef> SaveOps for &M {
+    type Model = M;
+
+    fn save<C>(self, conn: &mut C, cache: &Cache) -> Result<(), Error>
+    where
+        C: Connection + LoadConnection,
+        M: DieselOps<C::Backend>,
+    {
+        save(self, conn, cache).map(drop)
+    }
+}
+
+impl<M: SavesInPlace> SaveOps for &mut M {
+    type Model = M;
+
+    fn save<C>(self, conn: &mut C, cache: &Cache) -> Result<(), Error>
+    where
+        C: Connection + LoadConnection,
+        M: DieselOps<C::Backend>,
+    {
+        if let Some(stored) = save(&*self, conn, cache)? {
+            self.adopt_version(&stored);
         }
-        .into()),
-        // A connection whose transaction state broke (it lost its server mid-transaction)
-        // cannot write; that is a database error, not a misuse.
-        Err(error) => Err(Error::Database(error)),
+        Ok(())
+    }
+}
+
+/// `cache.transaction(&mut conn, |conn| ...)`, blocking. In scope through
+/// `write_through::prelude`.
+pub trait TransactionOps {
+    /// Runs `body` in a Diesel transaction on `conn`; the cache writes made inside it are
+    /// published after the commit and undone if it rolls back. Nested calls become savepoints.
+    ///
+    /// Refused with [`UsageError::TransactionInsideForeignTransaction`] when `conn` is already
+    /// inside a transaction that this cache does not manage (its commit cannot be observed).
+    ///
+    /// ```no_run
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough, Debug, Clone, PartialEq)]
+    /// # #[diesel(table_name = users)]
+    /// # #[write_through(key = "user:{id}", ttl = "1h")]
+    /// # pub struct User { pub id: i64, pub email: String, pub name: String }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+    /// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// # let (mut alice, mut bob) = (User::find(&mut conn, &cache, &1)?.unwrap(), User::find(&mut conn, &cache, &2)?.unwrap());
+    /// // Alice gives her email to Bob: both rows change in one database transaction, and
+    /// // both cached rows are published only after the commit.
+    /// bob.email = std::mem::replace(&mut alice.email, "alice@example.org".into());
+    /// cache.transaction(&mut conn, |conn| {
+    ///     alice.save(conn, &cache)?;
+    ///     bob.save(conn, &cache)?;
+    ///     Ok::<_, write_through::Error>(())
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    fn transaction<C, T, E, F>(&self, conn: &mut C, body: F) -> Result<T, E>
+    where
+        C: Connection,
+        F: FnOnce(&mut C) -> Result<T, E>,
+        E: From<diesel::result::Error> + From<Error>;
+}
+
+impl TransactionOps for Cache {
+    fn transaction<C, T, E, F>(&self, conn: &mut C, body: F) -> Result<T, E>
+    where
+        C: Connection,
+        F: FnOnce(&mut C) -> Result<T, E>,
+        E: From<diesel::result::Error> + From<Error>,
+    {
+        let guard = transaction::begin(self, &mut Diesel(conn), true).map_err(E::from)?;
+        let mut reached_commit = false;
+        let result = conn.transaction(|conn| {
+            guard.began(&mut Diesel(conn));
+            let value = body(conn)?;
+            // An aborted transaction (a statement error the body swallowed) fails here, so
+            // that Diesel rolls back instead of committing nothing in silence.
+            conn.batch_execute("SELECT 1")?;
+            reached_commit = true;
+            Ok(value)
+        });
+        let ending = guard.finish(result.is_ok(), reached_commit);
+        ready(ending.settle(&Blocking(&self.inner().store), self.inner()));
+        result
     }
 }

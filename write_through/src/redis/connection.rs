@@ -1,17 +1,9 @@
-//! One Redis, or a Redis Cluster: the two kinds of client and connection behind one interface,
-//! and how a batch of script calls travels over each.
-//!
-//! Standalone, a batch is one pipeline: one round trip. On a cluster, a batch is one cluster
-//! pipeline, which redis-rs splits by node: one round trip per node. (redis-rs before 1.x
-//! refused `EVALSHA` in cluster pipelines; 1.8's list of commands a cluster pipeline refuses no
-//! longer has it, though its doc comment still says so.) The callers group keys by hash slot so
-//! that each multi-key script call stays within one slot and is routed by its first key.
+//! One Redis, or a Redis Cluster: the two kinds of client, and of connection for each front,
+//! behind one interface (how a request travels over each is in `request.rs`).
 
 use std::time::Duration;
 
-use redis::{Cmd, ConnectionLike, FromRedisValue, RedisResult, Value};
-
-use crate::redis::scripts;
+use redis::{Cmd, ConnectionLike, RedisResult, Value};
 
 pub(crate) enum RedisClient {
     Single(redis::Client),
@@ -108,89 +100,79 @@ impl ConnectionLike for RedisConn {
     }
 }
 
-impl RedisConn {
-    /// Plain commands (no scripts) in one round trip per node: a pipeline, or on a cluster a
-    /// cluster pipeline, which redis-rs splits by node.
-    pub(crate) fn pipelined<T: FromRedisValue>(&mut self, commands: &[Cmd]) -> RedisResult<Vec<T>> {
-        match self {
-            RedisConn::Single(conn) => {
-                let mut pipeline = redis::pipe();
-                for cmd in commands {
-                    pipeline.add_command(cmd.clone());
+#[cfg(feature = "async")]
+pub(crate) use nonblocking::AsyncConn;
+
+#[cfg(feature = "async")]
+mod nonblocking {
+    use std::time::Duration;
+
+    use redis::{Cmd, Pipeline, RedisFuture, RedisResult, Value};
+
+    use super::RedisClient;
+
+    /// A multiplexed connection: cheap to clone, shared by every task of one `Cache`.
+    #[derive(Clone)]
+    pub(crate) enum AsyncConn {
+        Single(redis::aio::MultiplexedConnection),
+        #[cfg(feature = "cluster")]
+        Cluster(redis::cluster_async::ClusterConnection),
+    }
+
+    impl RedisClient {
+        /// A new multiplexed connection whose every command is bounded by the timeouts.
+        pub(crate) async fn connect_async(
+            &self,
+            connect_timeout: Duration,
+            io_timeout: Duration,
+        ) -> RedisResult<AsyncConn> {
+            match self {
+                RedisClient::Single(client) => {
+                    let config = redis::AsyncConnectionConfig::new()
+                        .set_connection_timeout(Some(connect_timeout))
+                        .set_response_timeout(Some(io_timeout));
+                    Ok(AsyncConn::Single(
+                        client
+                            .get_multiplexed_async_connection_with_config(&config)
+                            .await?,
+                    ))
                 }
-                pipeline.query(conn)
-            }
-            #[cfg(feature = "cluster")]
-            RedisConn::Cluster(conn) => {
-                let mut pipeline = redis::cluster::cluster_pipe();
-                for cmd in commands {
-                    pipeline.add_command(cmd.clone());
+                // The cluster client carries its timeouts (set when it was built).
+                #[cfg(feature = "cluster")]
+                RedisClient::Cluster(client) => {
+                    Ok(AsyncConn::Cluster(client.get_async_connection().await?))
                 }
-                pipeline.query(conn.as_mut())
             }
         }
     }
-}
 
-/// Script calls (or plain commands) sent together; the replies of the ones not ignored come
-/// back in order.
-#[derive(Default)]
-pub(crate) struct Batch {
-    calls: Vec<(Cmd, bool)>,
-}
-
-impl Batch {
-    pub(crate) fn add(&mut self, cmd: Cmd) {
-        self.calls.push((cmd, false));
-    }
-
-    pub(crate) fn add_ignored(&mut self, cmd: Cmd) {
-        self.calls.push((cmd, true));
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.calls.is_empty()
-    }
-
-    /// Runs the batch. After a restarted Redis answers `NOSCRIPT`, the scripts are loaded and
-    /// the batch runs once more (every script compares before it writes, so running one twice
-    /// is harmless).
-    pub(crate) fn query<T: FromRedisValue>(&self, conn: &mut RedisConn) -> RedisResult<Vec<T>> {
-        match self.query_once(conn) {
-            Err(error)
-                if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
-            {
-                for script in scripts::all() {
-                    script.load(conn)?;
-                }
-                self.query_once(conn)
+    impl redis::aio::ConnectionLike for AsyncConn {
+        fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+            match self {
+                AsyncConn::Single(conn) => conn.req_packed_command(cmd),
+                #[cfg(feature = "cluster")]
+                AsyncConn::Cluster(conn) => conn.req_packed_command(cmd),
             }
-            result => result,
         }
-    }
 
-    fn query_once<T: FromRedisValue>(&self, conn: &mut RedisConn) -> RedisResult<Vec<T>> {
-        match conn {
-            RedisConn::Single(single) => {
-                let mut pipeline = redis::pipe();
-                for (cmd, ignored) in &self.calls {
-                    pipeline.add_command(cmd.clone());
-                    if *ignored {
-                        pipeline.ignore();
-                    }
-                }
-                pipeline.query(single)
+        fn req_packed_commands<'a>(
+            &'a mut self,
+            pipeline: &'a Pipeline,
+            offset: usize,
+            count: usize,
+        ) -> RedisFuture<'a, Vec<Value>> {
+            match self {
+                AsyncConn::Single(conn) => conn.req_packed_commands(pipeline, offset, count),
+                #[cfg(feature = "cluster")]
+                AsyncConn::Cluster(conn) => conn.req_packed_commands(pipeline, offset, count),
             }
-            #[cfg(feature = "cluster")]
-            RedisConn::Cluster(cluster) => {
-                let mut pipeline = redis::cluster::cluster_pipe();
-                for (cmd, ignored) in &self.calls {
-                    pipeline.add_command(cmd.clone());
-                    if *ignored {
-                        pipeline.ignore();
-                    }
-                }
-                pipeline.query(cluster.as_mut())
+        }
+
+        fn get_db(&self) -> i64 {
+            match self {
+                AsyncConn::Single(conn) => conn.get_db(),
+                #[cfg(feature = "cluster")]
+                AsyncConn::Cluster(conn) => conn.get_db(),
             }
         }
     }

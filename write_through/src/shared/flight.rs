@@ -16,7 +16,11 @@ pub(crate) struct Flights {
 #[derive(Default)]
 struct Flight {
     landed: Mutex<bool>,
+    /// Wakes blocking followers.
     changed: Condvar,
+    /// Wakes async followers.
+    #[cfg(feature = "async")]
+    landed_async: tokio::sync::Notify,
 }
 
 /// A reader's part in a load.
@@ -64,6 +68,8 @@ impl Drop for Leader<'_> {
             .remove(&self.key);
         *self.flight.landed.lock().unwrap_or_else(|p| p.into_inner()) = true;
         self.flight.changed.notify_all();
+        #[cfg(feature = "async")]
+        self.flight.landed_async.notify_waiters();
     }
 }
 
@@ -75,6 +81,19 @@ impl Follower {
             .flight
             .changed
             .wait_timeout_while(landed, patience, |landed| !*landed);
+    }
+
+    /// Waits, without blocking the thread, until the leader is done or `patience` has passed.
+    #[cfg(feature = "async")]
+    pub(crate) async fn wait_async(self, patience: Duration) {
+        let notified = self.flight.landed_async.notified();
+        let mut notified = std::pin::pin!(notified);
+        // Registered before the check, so that a leader landing in between still wakes us.
+        notified.as_mut().enable();
+        if *self.flight.landed.lock().unwrap_or_else(|p| p.into_inner()) {
+            return;
+        }
+        let _ = tokio::time::timeout(patience, notified).await;
     }
 }
 

@@ -1,6 +1,9 @@
-//! State a `Cache` holds for every front: the circuit breaker in front of Redis and the single
-//! flight that lets concurrent misses of one key share one database load. (The owed
-//! invalidations and the counters still live in `redis/store.rs` and `stats.rs`.)
+//! State a `Cache` holds for every front: the circuit breaker in front of Redis, the
+//! invalidations owed to it, the transactions open on each connection, and the single flight
+//! that lets concurrent misses of one key share one database load. (The counters live in
+//! `stats.rs`.)
 
 pub(crate) mod breaker;
 pub(crate) mod flight;
+pub(crate) mod frames;
+pub(crate) mod owed;

@@ -138,7 +138,9 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            let mut rows = __wt::diesel::insert_into(documents::table)
+            let mut rows: ::std::vec::Vec<Document> = __wt::diesel::insert_into(
+                    documents::table,
+                )
                 .values(new)
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
@@ -148,6 +150,184 @@ const _: () = {
                 .get_results(conn)?;
             __wt::blocking::expect_one_row(rows.len(), "Document")?;
             ::core::result::Result::Ok(rows.remove(0))
+        }
+    }
+    #[automatically_derived]
+    impl __wt::AsyncDieselOps<__wt::diesel::pg::Pg> for Document {
+        fn load<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                documents::table
+                    .filter(documents::id.eq(id))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_select(),
+                    )
+                    .first(conn)
+                    .await
+                    .optional()
+            }
+        }
+        fn load_many<__C>(
+            conn: &mut __C,
+            ids: &[Self::Id<'_>],
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_select(),
+                    )
+                    .load(conn)
+                    .await
+            }
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                if let ::core::option::Option::Some(updated) = __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    )
+                    .get_result(conn)
+                    .await
+                    .optional()?
+                {
+                    return ::core::result::Result::Ok(
+                        ::core::option::Option::Some(updated),
+                    );
+                }
+                match __wt::diesel::insert_into(documents::table)
+                    .values(self)
+                    .on_conflict(documents::id)
+                    .do_nothing()
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    )
+                    .get_result(conn)
+                    .await
+                    .optional()?
+                {
+                    ::core::option::Option::Some(inserted) => {
+                        ::core::result::Result::Ok(
+                            ::core::option::Option::Some(inserted),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                        )
+                    }
+                }
+            }
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<usize>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+                    .execute(conn)
+                    .await
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::pg::Pg, __C, __N>
+    for Document
+    where
+        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg> + '__q,
+        __N: __wt::diesel::Insertable<documents::table> + ::core::marker::Send + '__q,
+        __wt::diesel::dsl::Returning<
+            __wt::diesel::dsl::Values<
+                __wt::diesel::dsl::insert_into<documents::table>,
+                __N,
+            >,
+            __wt::diesel::dsl::AsSelect<Document, __wt::diesel::pg::Pg>,
+        >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Document> + '__q,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<Self, __wt::Error>,
+        > + ::core::marker::Send {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                let mut rows: ::std::vec::Vec<Document> = __wt::diesel::insert_into(
+                        documents::table,
+                    )
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    )
+                    .get_results(conn)
+                    .await?;
+                __wt::blocking::expect_one_row(rows.len(), "Document")?;
+                ::core::result::Result::Ok(rows.remove(0))
+            }
         }
     }
     #[automatically_derived]
@@ -299,6 +479,211 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl __wt::AsyncDieselOps<__wt::diesel::mysql::Mysql> for Document {
+        fn load<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<
+                Backend = __wt::diesel::mysql::Mysql,
+            >,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                documents::table
+                    .filter(documents::id.eq(id))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    )
+                    .first(conn)
+                    .await
+                    .optional()
+            }
+        }
+        fn load_many<__C>(
+            conn: &mut __C,
+            ids: &[Self::Id<'_>],
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<
+                Backend = __wt::diesel::mysql::Mysql,
+            >,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    )
+                    .load(conn)
+                    .await
+            }
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<
+                Backend = __wt::diesel::mysql::Mysql,
+            >,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                let written_version = if __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
+                    .execute(conn)
+                    .await? == 1
+                {
+                    self.version + 1
+                } else {
+                    if <Self as __wt::AsyncDieselOps<
+                        __wt::diesel::mysql::Mysql,
+                    >>::load(conn, <Self as __wt::Cached>::id(self))
+                        .await
+                        .map_err(__wt::Error::from)?
+                        .is_some()
+                    {
+                        return ::core::result::Result::Err(
+                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                        );
+                    }
+                    match __wt::diesel::insert_into(documents::table)
+                        .values(self)
+                        .execute(conn)
+                        .await
+                    {
+                        ::core::result::Result::Ok(_) => {}
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::DatabaseError(
+                                __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
+                                _,
+                            ),
+                        ) if <Self as __wt::AsyncDieselOps<
+                            __wt::diesel::mysql::Mysql,
+                        >>::load(conn, <Self as __wt::Cached>::id(self))
+                            .await
+                            .map_err(__wt::Error::from)?
+                            .is_some() => {
+                            return ::core::result::Result::Err(
+                                __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                            );
+                        }
+                        ::core::result::Result::Err(error) => {
+                            return ::core::result::Result::Err(error.into());
+                        }
+                    }
+                    self.version
+                };
+                <Self as __wt::AsyncDieselOps<
+                    __wt::diesel::mysql::Mysql,
+                >>::load(conn, <Self as __wt::Cached>::id(self))
+                    .await
+                    .map_err(__wt::Error::from)
+                    .map(|row| {
+                        row
+                            .map(|mut row| {
+                                row.version = written_version;
+                                row
+                            })
+                    })
+            }
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<usize>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<
+                Backend = __wt::diesel::mysql::Mysql,
+            >,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+                    .execute(conn)
+                    .await
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::mysql::Mysql, __C, __N>
+    for Document
+    where
+        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::mysql::Mysql>
+            + '__q,
+        __N: __wt::diesel::Insertable<documents::table> + ::core::marker::Send + '__q,
+        __wt::diesel::dsl::Values<
+            __wt::diesel::dsl::insert_into<documents::table>,
+            __N,
+        >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<Self, __wt::Error>,
+        > + ::core::marker::Send {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                __wt::mysql::reset_last_insert_id_async(conn).await?;
+                let inserted = __wt::diesel::insert_into(documents::table)
+                    .values(new)
+                    .execute(conn)
+                    .await?;
+                __wt::blocking::expect_one_row(inserted, "Document")?;
+                let id: i64 = __wt::mysql::last_insert_id_async(conn, "Document").await?;
+                <Self as __wt::AsyncDieselOps<
+                    __wt::diesel::mysql::Mysql,
+                >>::load(conn, &id)
+                    .await?
+                    .ok_or(
+                        __wt::Error::Usage(__wt::UsageError::CreatedRowVanished {
+                            model: "Document",
+                        }),
+                    )
+            }
+        }
+    }
+    #[automatically_derived]
     impl __wt::DieselOps<__wt::diesel::sqlite::Sqlite> for Document {
         fn load<__C>(
             conn: &mut __C,
@@ -416,7 +801,9 @@ const _: () = {
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
             use __wt::diesel::prelude::*;
-            let mut rows = __wt::diesel::insert_into(documents::table)
+            let mut rows: ::std::vec::Vec<Document> = __wt::diesel::insert_into(
+                    documents::table,
+                )
                 .values(new)
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
@@ -429,91 +816,196 @@ const _: () = {
         }
     }
     #[automatically_derived]
-    impl Document {
-        /// Inserts or updates this row in the database, then publishes the row as stored to
-        /// the cache.
-        ///
-        /// Optimistic locking: the database row is changed only if its `version` is still this row's; then `version` becomes `version + 1`, here and in the database. Otherwise nothing changes and the error is [`Error::Conflict`](::write_through::Error::Conflict).
-        ///
-        /// Cached under `{namespace}:doc:{id}` for 10m.
-        pub fn save<__C>(
-            &mut self,
+    impl __wt::AsyncDieselOps<__wt::diesel::sqlite::Sqlite> for Document {
+        fn load<__C>(
             conn: &mut __C,
-            cache: &__wt::Cache,
-        ) -> ::core::result::Result<(), __wt::Error>
+            id: Self::Id<'_>,
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
+        > + ::core::marker::Send
         where
-            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
-            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
-        {
-            if let ::core::option::Option::Some(stored) = __wt::blocking::save(
-                &*self,
-                conn,
-                cache,
-            )? {
-                self.version = stored.version;
-            }
-            ::core::result::Result::Ok(())
-        }
-        /// Finds the row with primary key `id`: from the cache when it is there, else from the
-        /// database, filling the cache.
-        pub fn find<__C>(
-            conn: &mut __C,
-            cache: &__wt::Cache,
-            id: &i64,
-        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-        where
-            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
-            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
-        {
-            __wt::blocking::find::<Self, __C>(conn, cache, id)
-        }
-        /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis
-        /// round trip for all of them, one database query for those Redis did not hold,
-        /// one more Redis round trip to cache them.
-        pub fn find_many<'__a, __C, __I>(
-            conn: &mut __C,
-            cache: &__wt::Cache,
-            ids: __I,
-        ) -> ::core::result::Result<
-            ::std::vec::Vec<::core::option::Option<Self>>,
-            __wt::Error,
-        >
-        where
-            __C: __wt::diesel::Connection + __wt::diesel::connection::LoadConnection,
-            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
-            __I: ::core::iter::IntoIterator<Item = &'__a i64>,
-        {
-            __wt::blocking::find_many::<Self, __C, __I>(conn, cache, ids)
-        }
-        /// Deletes the row with primary key `id` from the database, then from the cache.
-        /// Returns `true` when a row was deleted.
-        pub fn delete<__C>(
-            conn: &mut __C,
-            cache: &__wt::Cache,
-            id: &i64,
-        ) -> ::core::result::Result<bool, __wt::Error>
-        where
-            __C: __wt::diesel::Connection,
-            Self: __wt::DieselOps<<__C as __wt::diesel::Connection>::Backend>,
-        {
-            __wt::blocking::delete::<Self, __C>(conn, cache, id)
-        }
-        /// Inserts `new` (any `Insertable` for this table, typically without the primary
-        /// key, which the database generates), caches the stored row and returns it.
-        pub fn create<__C, __N>(
-            conn: &mut __C,
-            cache: &__wt::Cache,
-            new: __N,
-        ) -> ::core::result::Result<Self, __wt::Error>
-        where
-            __C: __wt::diesel::Connection,
-            Self: __wt::DieselCreate<
-                <__C as __wt::diesel::Connection>::Backend,
-                __C,
-                __N,
+            __C: __wt::diesel_async::AsyncConnection<
+                Backend = __wt::diesel::sqlite::Sqlite,
             >,
         {
-            __wt::blocking::create::<Self, __C, __N>(conn, cache, new)
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                documents::table
+                    .filter(documents::id.eq(id))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_select(),
+                    )
+                    .first(conn)
+                    .await
+                    .optional()
+            }
+        }
+        fn load_many<__C>(
+            conn: &mut __C,
+            ids: &[Self::Id<'_>],
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<
+                Backend = __wt::diesel::sqlite::Sqlite,
+            >,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_select(),
+                    )
+                    .load(conn)
+                    .await
+            }
+        }
+        fn upsert<__C>(
+            &self,
+            conn: &mut __C,
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<
+                Backend = __wt::diesel::sqlite::Sqlite,
+            >,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                if let ::core::option::Option::Some(updated) = __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    )
+                    .get_result(conn)
+                    .await
+                    .optional()?
+                {
+                    return ::core::result::Result::Ok(
+                        ::core::option::Option::Some(updated),
+                    );
+                }
+                match __wt::diesel::insert_into(documents::table)
+                    .values(self)
+                    .on_conflict(documents::id)
+                    .do_nothing()
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    )
+                    .get_result(conn)
+                    .await
+                    .optional()?
+                {
+                    ::core::option::Option::Some(inserted) => {
+                        ::core::result::Result::Ok(
+                            ::core::option::Option::Some(inserted),
+                        )
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
+                        )
+                    }
+                }
+            }
+        }
+        fn remove<__C>(
+            conn: &mut __C,
+            id: Self::Id<'_>,
+        ) -> impl ::core::future::Future<
+            Output = __wt::diesel::QueryResult<usize>,
+        > + ::core::marker::Send
+        where
+            __C: __wt::diesel_async::AsyncConnection<
+                Backend = __wt::diesel::sqlite::Sqlite,
+            >,
+        {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+                    .execute(conn)
+                    .await
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::sqlite::Sqlite, __C, __N>
+    for Document
+    where
+        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::sqlite::Sqlite>
+            + '__q,
+        __N: __wt::diesel::Insertable<documents::table> + ::core::marker::Send + '__q,
+        __wt::diesel::dsl::Returning<
+            __wt::diesel::dsl::Values<
+                __wt::diesel::dsl::insert_into<documents::table>,
+                __N,
+            >,
+            __wt::diesel::dsl::AsSelect<Document, __wt::diesel::sqlite::Sqlite>,
+        >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Document> + '__q,
+    {
+        fn insert_returning(
+            conn: &mut __C,
+            new: __N,
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<Self, __wt::Error>,
+        > + ::core::marker::Send {
+            async move {
+                use __wt::diesel::prelude::{
+                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
+                    QueryDsl, SelectableHelper,
+                };
+                use __wt::diesel_async::RunQueryDsl;
+                let mut rows: ::std::vec::Vec<Document> = __wt::diesel::insert_into(
+                        documents::table,
+                    )
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    )
+                    .get_results(conn)
+                    .await?;
+                __wt::blocking::expect_one_row(rows.len(), "Document")?;
+                ::core::result::Result::Ok(rows.remove(0))
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __wt::SavesInPlace for Document {
+        fn adopt_version(&mut self, stored: &Self) {
+            self.version = stored.version;
         }
     }
 };

@@ -11,24 +11,23 @@
 
 use std::collections::HashMap;
 
-use diesel::connection::{Connection, LoadConnection};
-
 use crate::cache::{Cache, Inner};
 use crate::core::batch::{self as plan, Copy, Looked, Seen, Settle};
 use crate::core::read::{self as protocol, CachedState};
 use crate::envelope;
 use crate::error::Error;
 use crate::key;
-use crate::model::DieselOps;
-
-use super::key_of;
-use super::steps::inside_transaction;
+use crate::model::Cached;
+use crate::redis::commands::{self as redis, Exec};
 use crate::stats::Event;
 use crate::token::Token;
 
+use super::db::Load;
+use super::key_of;
+
 /// The most primary keys one `load_many` query carries (bind parameters are limited: 65 535 on
 /// PostgreSQL, 32 766 on older SQLite).
-pub const LOAD_MANY_CHUNK: usize = 500;
+pub(crate) const LOAD_MANY_CHUNK: usize = 500;
 
 /// How one distinct key was resolved, and how to answer it again for a duplicate id.
 struct Slot<M> {
@@ -37,15 +36,18 @@ struct Slot<M> {
 }
 
 /// Reads many rows; results are in the order of `ids`, duplicates included.
-pub fn find_many<'a, M, C, I>(conn: &mut C, cache: &Cache, ids: I) -> Result<Vec<Option<M>>, Error>
+pub(crate) async fn find_many<'a, M, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    ids: Vec<M::Id<'a>>,
+) -> Result<Vec<Option<M>>, Error>
 where
-    C: Connection + LoadConnection,
-    M: DieselOps<C::Backend>,
-    I: IntoIterator<Item = M::Id<'a>>,
+    M: Cached,
+    D: Load<M>,
+    E: Exec,
 {
-    let _span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
     let inner = cache.inner();
-    let ids: Vec<M::Id<'a>> = ids.into_iter().collect();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -53,7 +55,7 @@ where
     let plan::Grouping { slot_of, firsts } = plan::group(&keys);
     let distinct_keys: Vec<&[u8]> = firsts.iter().map(|&p| keys[p].as_slice()).collect();
 
-    let fill = !inside_transaction(conn);
+    let fill = !db.inside_transaction();
     let lease = envelope::token_value(true, Token::new().as_bytes());
     // Over-long keys are never cached: they skip Redis and are read from the database.
     let cacheable: Vec<&[u8]> = distinct_keys
@@ -61,8 +63,9 @@ where
         .copied()
         .filter(|k| key::fits(k))
         .collect();
-    let mut seen_cacheable =
-        look_many(inner, &cacheable, fill.then_some(lease.as_slice())).into_iter();
+    let mut seen_cacheable = look_many(e, inner, &cacheable, fill.then_some(lease.as_slice()))
+        .await
+        .into_iter();
     let seen: Vec<Seen> = distinct_keys
         .iter()
         .map(|k| {
@@ -116,10 +119,10 @@ where
     let mut loaded: HashMap<Vec<u8>, M> = HashMap::with_capacity(to_load.len());
     for chunk in to_load.chunks(LOAD_MANY_CHUNK) {
         let chunk_ids: Vec<M::Id<'a>> = chunk.iter().map(|&slot| ids[firsts[slot]]).collect();
-        let rows = match M::load_many(conn, &chunk_ids) {
+        let rows = match db.load_many(&chunk_ids).await {
             Ok(rows) => rows,
             Err(error) => {
-                release_all(inner, &lease, &distinct_keys, &leased);
+                release_all(e, &lease, &distinct_keys, &leased).await;
                 return Err(error.into());
             }
         };
@@ -149,21 +152,15 @@ where
         .collect();
     if M::KEY_CAN_ALIAS && !aliased && matched > 0 && !absent.is_empty() {
         for chunk in absent.chunks(LOAD_MANY_CHUNK) {
-            match M::load_many(conn, chunk) {
+            match db.load_many(chunk).await {
                 Ok(rows) => aliased |= !rows.is_empty(),
                 Err(error) => {
-                    release_all(inner, &lease, &distinct_keys, &leased);
+                    release_all(e, &lease, &distinct_keys, &leased).await;
                     return Err(error.into());
                 }
             }
         }
     }
-    let load_one = |conn: &mut C, id: M::Id<'a>| {
-        M::load(conn, id).map_err(|error| {
-            release_all(inner, &lease, &distinct_keys, &leased);
-            Error::from(error)
-        })
-    };
     for &slot in &to_load {
         let key = distinct_keys[slot];
         let row = loaded.remove(key);
@@ -171,7 +168,13 @@ where
             if leased[slot] {
                 releases.push(key);
             }
-            let row = load_one(conn, ids[firsts[slot]])?;
+            let row = match db.load(ids[firsts[slot]]).await {
+                Ok(row) => row,
+                Err(error) => {
+                    release_all(e, &lease, &distinct_keys, &leased).await;
+                    return Err(error.into());
+                }
+            };
             slots[slot] = Some(Slot {
                 answer: Some(row),
                 copy: Copy::Reload,
@@ -195,10 +198,7 @@ where
         .map(|(key, bytes)| (*key, bytes.as_slice()))
         .collect();
     if !(fills.is_empty() && releases.is_empty() && unusable.is_empty()) {
-        if let Ok(filled) = inner
-            .store
-            .settle_many(&lease, &fills, &releases, &unusable)
-        {
+        if let Ok(filled) = redis::settle_many(e, &lease, &fills, &releases, &unusable).await {
             for filled in filled {
                 let event = if filled {
                     Event::Fill
@@ -222,9 +222,9 @@ where
                 Copy::Absent => None,
                 Copy::Encoded(bytes) => match protocol::interpret::<M>(Some(bytes), usize::MAX) {
                     CachedState::Row(row) => Some(row),
-                    _ => load_one(conn, ids[position])?,
+                    _ => db.load(ids[position]).await?,
                 },
-                Copy::Reload => load_one(conn, ids[position])?,
+                Copy::Reload => db.load(ids[position]).await?,
             },
         };
         results.push(answer);
@@ -233,7 +233,7 @@ where
 }
 
 /// Frees every lease taken in step 1 (after a database error).
-fn release_all(inner: &Inner, lease: &[u8], keys: &[&[u8]], leased: &[bool]) {
+async fn release_all(e: &impl Exec, lease: &[u8], keys: &[&[u8]], leased: &[bool]) {
     let releases: Vec<&[u8]> = keys
         .iter()
         .zip(leased)
@@ -241,27 +241,26 @@ fn release_all(inner: &Inner, lease: &[u8], keys: &[&[u8]], leased: &[bool]) {
         .map(|(key, _)| *key)
         .collect();
     if !releases.is_empty() {
-        let _ = inner.store.settle_many(lease, &[], &releases, &[]);
+        let _ = redis::settle_many(e, lease, &[], &releases, &[]).await;
     }
 }
 
 /// Step 1: per distinct key, its value, or (when `lease` is given and the key was empty) our
 /// lease. When Redis cannot be reached every key is `Unknown` and is read from the database.
-fn look_many(inner: &Inner, keys: &[&[u8]], lease: Option<&[u8]>) -> Vec<Seen> {
+async fn look_many(e: &impl Exec, inner: &Inner, keys: &[&[u8]], lease: Option<&[u8]>) -> Vec<Seen> {
     if keys.is_empty() {
         return Vec::new();
     }
     let replies = match lease {
-        Some(lease) => inner
-            .store
-            .get_or_lease_many(keys, lease, inner.lease_ttl)
+        Some(lease) => redis::get_or_lease_many(e, keys, lease, inner.lease_ttl)
+            .await
             .map(|values| {
                 values
                     .into_iter()
                     .map(|v| v.map_or(Seen::Leased, Seen::Value))
                     .collect::<Vec<_>>()
             }),
-        None => inner.store.get_many(keys).map(|values| {
+        None => redis::get_many(e, keys).await.map(|values| {
             values
                 .into_iter()
                 .map(|v| v.map_or(Seen::Unknown, Seen::Value))

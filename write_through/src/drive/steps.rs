@@ -1,26 +1,25 @@
-//! Performing the core's steps against Redis, blocking: locks fed back to a
-//! [`Write`], and the publishes, restores and owed invalidations that follow. Nothing is decided
-//! here but what a Redis error means (the breaker and the timeouts live in `redis/store.rs` and `shared/`).
-
-use diesel::connection::{Connection, TransactionManager};
+//! Performing the core's steps against Redis: locks fed back to a [`Write`], and the
+//! publishes, restores and owed invalidations that follow. Nothing is decided here but what a
+//! Redis error means (the breaker and the timeouts live in `redis/store.rs` and `shared/`).
 
 use crate::cache::Inner;
 use crate::core::write::{AfterLock, AfterPublish, Change, DELETION_TTL, LockReply, Step, Write};
 use crate::error::Error;
-use crate::redis::store::Replaced;
+use crate::redis::commands::{self as redis, Exec, Replaced};
 use crate::stats::Event;
 
 /// Takes every lock `write` asks for, feeding each reply back. `Err` when the write is refused
 /// (Redis unreachable under `WritePolicy::Strict`): the locks taken before are put back, and
 /// the database must not be touched.
-pub(crate) fn lock_all(
+pub(crate) async fn lock_all(
+    e: &impl Exec,
     inner: &Inner,
     model: &'static str,
     mut write: Write<Replaced>,
     lock: &[u8],
 ) -> Result<Write<Replaced>, Error> {
     while let Some(key) = write.next_lock() {
-        let (reply, error) = match inner.store.lock(key, lock, inner.lock_ttl) {
+        let (reply, error) = match redis::lock(e, key, lock, inner.lock_ttl).await {
             Ok(replaced) => {
                 inner.store.counters.record(Event::Lock, model);
                 (LockReply::Locked(replaced), None)
@@ -29,7 +28,7 @@ pub(crate) fn lock_all(
         };
         match (write.on_lock(reply), error) {
             (AfterLock::Refuse, Some(error)) => {
-                perform(inner, model, lock, write.refused());
+                perform(e, inner, model, lock, write.refused()).await;
                 return Err(error.into());
             }
             (AfterLock::Refuse, None) => unreachable!("only an unreachable lock refuses"),
@@ -41,19 +40,21 @@ pub(crate) fn lock_all(
 
 /// Performs the steps the core decided, in order. Never fails: what cannot be delivered is
 /// owed (a publish) or left to expire (a restore).
-pub(crate) fn perform(
+pub(crate) async fn perform(
+    e: &impl Exec,
     inner: &Inner,
     model: &'static str,
     lock: &[u8],
     steps: Vec<(Vec<u8>, Step<Replaced>)>,
 ) {
     for (key, step) in steps {
-        perform_one(inner, model, lock, key, step);
+        perform_one(e, inner, model, lock, key, step).await;
     }
 }
 
 /// Performs one step.
-pub(crate) fn perform_one(
+pub(crate) async fn perform_one(
+    e: &impl Exec,
     inner: &Inner,
     model: &'static str,
     lock: &[u8],
@@ -61,22 +62,29 @@ pub(crate) fn perform_one(
     step: Step<Replaced>,
 ) {
     match step {
-        Step::Publish(change) => publish(inner, model, key, lock, change),
+        Step::Publish(change) => publish(e, inner, model, key, lock, change).await,
         // When the restore cannot reach Redis the lock stays and expires into a miss.
         Step::Restore(replaced) => {
-            let _ = inner.store.restore(&key, lock, &replaced);
+            let _ = redis::restore(e, &key, lock, &replaced).await;
         }
         Step::Nothing => {}
     }
 }
 
 /// Publishes a committed change by compare-and-set on `lock`.
-fn publish(inner: &Inner, model: &'static str, key: Vec<u8>, lock: &[u8], change: Change) {
+async fn publish(
+    e: &impl Exec,
+    inner: &Inner,
+    model: &'static str,
+    key: Vec<u8>,
+    lock: &[u8],
+    change: Change,
+) {
     let (value, ttl) = match &change {
         Some((value, ttl)) => (Some(value.as_slice()), *ttl),
         None => (None, DELETION_TTL),
     };
-    let reply = inner.store.publish(&key, lock, value, ttl).ok();
+    let reply = redis::publish(e, &key, lock, value, ttl).await.ok();
     match crate::core::write::after_publish(reply) {
         AfterPublish::Count(event) => inner.store.counters.record(event, model),
         AfterPublish::OweInvalidation => {
@@ -84,10 +92,4 @@ fn publish(inner: &Inner, model: &'static str, key: Vec<u8>, lock: &[u8], change
             inner.store.owe_invalidation(key);
         }
     }
-}
-
-/// Whether the connection is inside a transaction (or in a broken transaction state).
-pub(crate) fn inside_transaction<C: Connection>(conn: &mut C) -> bool {
-    let status = C::TransactionManager::transaction_manager_status_mut(conn);
-    !matches!(status.transaction_depth(), Ok(None))
 }

@@ -1,0 +1,357 @@
+//! The async front (feature `async`): `find`, `find_many`, `save`, `delete`, `create` and
+//! `transaction` over a diesel-async connection and a [`Cache`], on tokio. The same method
+//! names as the blocking front, chosen by import, as `diesel_async::RunQueryDsl` stands beside
+//! `diesel::RunQueryDsl`:
+//!
+//! ```no_run
+//! # use diesel::prelude::*;
+//! # use serde::{Deserialize, Serialize};
+//! use write_through::asynch::prelude::*;   // instead of write_through::prelude
+//! # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+//! # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+//! #          Serialize, Deserialize, WriteThrough)]
+//! # #[diesel(table_name = users)]
+//! # #[write_through(key = "user:{id}", ttl = "1h")]
+//! # pub struct User { pub id: i64, pub email: String }
+//! # async fn run(mut conn: diesel_async::sync_connection_wrapper::SyncConnectionWrapper<SqliteConnection>) -> Result<(), write_through::Error> {
+//! let cache = Cache::open("redis://127.0.0.1:6379")?;
+//! let user: Option<User> = User::find(&mut conn, &cache, &42).await?;
+//! if let Some(mut user) = user {
+//!     user.email = "new@example.com".into();
+//!     user.save(&mut conn, &cache).await?;
+//! }
+//! cache
+//!     .transaction(&mut conn, async |conn| {
+//!         User { id: 1, email: "a@example.com".into() }.save(conn, &cache).await?;
+//!         User { id: 2, email: "b@example.com".into() }.save(conn, &cache).await
+//!     })
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Connections: any `diesel_async::AsyncConnection`: `AsyncPgConnection`,
+//! `AsyncMysqlConnection`, `SyncConnectionWrapper<SqliteConnection>`, and the pooled
+//! connections of deadpool and bb8 (`&mut *pooled` or the pooled object itself). Redis: one
+//! multiplexed connection per `Cache` (or the async cluster client), opened on first use and
+//! again after a failure, with the builder's timeouts, breaker, TLS and namespace.
+//!
+//! **What runs where.** Every operation runs on the task that awaits it; nothing is spawned and
+//! no thread is blocked: Redis and the database are awaited, waits for another reader's fill
+//! are `tokio::time::sleep` and a `tokio::sync::Notify`, and the only locks are short
+//! `std::sync::Mutex` sections that never span an `.await`. It needs a tokio runtime with time
+//! and I/O enabled (`#[tokio::main]` does). A `SyncConnectionWrapper` runs SQLite's blocking
+//! calls through `spawn_blocking`, as diesel-async does.
+//!
+//! **Cancellation.** A future dropped at any `.await` (a timeout, a client that went away)
+//! ends as a crashed process would at that point: a lock it took expires after `lock_ttl` into
+//! a miss, a fill lease after `lease_ttl`, and an invalidation it owed stays owed (it is
+//! recorded before the `.await` that could fail to deliver it). No stale value can result,
+//! because every publish and fill compares first. A dropped `cache.transaction` leaves its
+//! connection inside an open database transaction, as diesel-async's own `transaction` does:
+//! a pool discards such a connection; used directly, drop it.
+
+use std::future::Future;
+
+use diesel_async::{AsyncConnection, TransactionManager};
+use tracing::Instrument;
+
+use crate::cache::Cache;
+use crate::drive::{self, transaction};
+use crate::error::Error;
+use crate::model::{AsyncDieselCreate, AsyncDieselOps, Cached, SavesByRef, SavesInPlace};
+use crate::redis::store::Async;
+
+mod db;
+
+use db::Diesel;
+
+/// Everything a model file of an async service needs: the derive, the cache handle, the error
+/// type, and the async front's operations. Import it instead of `write_through::prelude`
+/// (both at once make `User::find` ambiguous).
+pub mod prelude {
+    pub use crate::asynch::{ModelOps as _, SaveOps as _, TransactionOps as _};
+    pub use crate::{Cache, Cached, Error, WriteThrough};
+}
+
+/// Reads a row: from Redis when cached, else from the database, filling the cache.
+pub async fn find<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
+where
+    C: AsyncConnection,
+    M: AsyncDieselOps<C::Backend>,
+{
+    let span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME);
+    let redis = Async(&cache.inner().store);
+    drive::find::<M, _, _>(&redis, &mut Diesel(conn), cache, id)
+        .instrument(span)
+        .await
+}
+
+/// Reads many rows; results are in the order of `ids`, duplicates included.
+pub async fn find_many<'a, M, C, I>(
+    conn: &mut C,
+    cache: &Cache,
+    ids: I,
+) -> Result<Vec<Option<M>>, Error>
+where
+    C: AsyncConnection,
+    M: AsyncDieselOps<C::Backend>,
+    I: IntoIterator<Item = M::Id<'a>>,
+{
+    let span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME);
+    let redis = Async(&cache.inner().store);
+    let ids: Vec<M::Id<'a>> = ids.into_iter().collect();
+    drive::batch::find_many::<M, _, _>(&redis, &mut Diesel(conn), cache, ids)
+        .instrument(span)
+        .await
+}
+
+/// Inserts or updates a row, then publishes the row as the database stored it, which it
+/// returns (`None` only when a concurrent delete removed it before it could be read back).
+pub async fn save<M, C>(row: &M, conn: &mut C, cache: &Cache) -> Result<Option<M>, Error>
+where
+    C: AsyncConnection,
+    M: AsyncDieselOps<C::Backend>,
+{
+    let span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME);
+    let redis = Async(&cache.inner().store);
+    drive::save::<M, _, _>(&redis, &mut Diesel(conn), cache, row)
+        .instrument(span)
+        .await
+}
+
+/// Deletes a row, then its cached value. `true` when a row was deleted.
+pub async fn delete<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<bool, Error>
+where
+    C: AsyncConnection,
+    M: AsyncDieselOps<C::Backend>,
+{
+    let span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME);
+    let redis = Async(&cache.inner().store);
+    drive::delete::<M, _, _>(&redis, &mut Diesel(conn), cache, id)
+        .instrument(span)
+        .await
+}
+
+/// Inserts a row whose primary key the database generates, caches it and returns it.
+pub async fn create<M, C, N>(conn: &mut C, cache: &Cache, new: N) -> Result<M, Error>
+where
+    C: AsyncConnection,
+    M: AsyncDieselCreate<C::Backend, C, N>,
+{
+    let span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME);
+    let redis = Async(&cache.inner().store);
+    drive::create::<M, N, _, _>(&redis, &mut Diesel(conn), cache, new)
+        .instrument(span)
+        .await
+}
+
+/// `find`, `find_many`, `delete` and `create` on every model, async. In scope through
+/// `write_through::asynch::prelude`.
+///
+/// Their futures are `Send` for every concrete model and connection (what `tokio::spawn` and
+/// axum need; `tests/tests/async_front.rs` spawns them). The signatures of `find`, `find_many`
+/// and `delete` cannot say so: proving it for a generic model trips a known limitation of the
+/// compiler (rust-lang/rust#100013) on the id's lifetime.
+pub trait ModelOps: Cached + Send + Sync {
+    /// Finds the row with primary key `id`: from the cache when it is there, else from the
+    /// database, filling the cache.
+    fn find<'a, C>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        id: Self::Id<'a>,
+    ) -> impl Future<Output = Result<Option<Self>, Error>> + 'a
+    where
+        C: AsyncConnection,
+        Self: AsyncDieselOps<C::Backend>,
+    {
+        find::<Self, C>(conn, cache, id)
+    }
+
+    /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis round
+    /// trip for all of them, one database query for those Redis did not hold, one more Redis
+    /// round trip to cache them.
+    fn find_many<'a, C, I>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        ids: I,
+    ) -> impl Future<Output = Result<Vec<Option<Self>>, Error>> + 'a
+    where
+        C: AsyncConnection,
+        Self: AsyncDieselOps<C::Backend>,
+        I: IntoIterator<Item = Self::Id<'a>> + Send + 'a,
+    {
+        find_many::<Self, C, I>(conn, cache, ids)
+    }
+
+    /// Deletes the row with primary key `id` from the database, then from the cache. Returns
+    /// `true` when a row was deleted.
+    fn delete<'a, C>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        id: Self::Id<'a>,
+    ) -> impl Future<Output = Result<bool, Error>> + 'a
+    where
+        C: AsyncConnection,
+        Self: AsyncDieselOps<C::Backend>,
+    {
+        delete::<Self, C>(conn, cache, id)
+    }
+
+    /// Inserts `new` (any `Insertable` for this table, typically without the primary key,
+    /// which the database generates), caches the stored row and returns it.
+    fn create<'a, C, N>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        new: N,
+    ) -> impl Future<Output = Result<Self, Error>> + Send + 'a
+    where
+        C: AsyncConnection,
+        N: Send + 'a,
+        Self: AsyncDieselCreate<C::Backend, C, N>,
+    {
+        create::<Self, C, N>(conn, cache, new)
+    }
+}
+
+impl<M: Cached + Send + Sync> ModelOps for M {}
+
+/// `save` on every model, async: `row.save(&mut conn, &cache).await`. It takes `&self`, or
+/// `&mut self` for a model with a `#[write_through(version)]` field (whose version it
+/// updates). In scope through `write_through::asynch::prelude`.
+pub trait SaveOps {
+    /// The model saved.
+    type Model: Cached;
+
+    /// Inserts or updates this row in the database, then publishes the row as stored to the
+    /// cache.
+    fn save<'a, C>(
+        self,
+        conn: &'a mut C,
+        cache: &'a Cache,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'a
+    where
+        Self: 'a,
+        C: AsyncConnection,
+        Self::Model: AsyncDieselOps<C::Backend>;
+}
+
+impl<M: SavesByRef> SaveOps for &M {
+    type Model = M;
+
+    fn save<'a, C>(
+        self,
+        conn: &'a mut C,
+        cache: &'a Cache,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'a
+    where
+        Self: 'a,
+        C: AsyncConnection,
+        M: AsyncDieselOps<C::Backend>,
+    {
+        async move { save(self, conn, cache).await.map(drop) }
+    }
+}
+
+impl<M: SavesInPlace> SaveOps for &mut M {
+    type Model = M;
+
+    fn save<'a, C>(
+        self,
+        conn: &'a mut C,
+        cache: &'a Cache,
+    ) -> impl Future<Output = Result<(), Error>> + Send + 'a
+    where
+        Self: 'a,
+        C: AsyncConnection,
+        M: AsyncDieselOps<C::Backend>,
+    {
+        async move {
+            if let Some(stored) = save(&*self, conn, cache).await? {
+                self.adopt_version(&stored);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The body of an async `cache.transaction`: an async closure taking the connection, whose
+/// future is `Send` (as diesel-async's `AsyncConnection::transaction` asks).
+pub trait TransactionBody<T, R>: AsyncFnOnce(T) -> R + FnOnce(T) -> <Self as TransactionBody<T, R>>::Fut {
+    /// The future a call returns.
+    type Fut: Future<Output = R>;
+}
+
+impl<F, T, Fut, R> TransactionBody<T, R> for F
+where
+    F: AsyncFnOnce(T) -> R + FnOnce(T) -> Fut,
+    Fut: Future<Output = R>,
+{
+    type Fut = Fut;
+}
+
+/// `cache.transaction(&mut conn, async |conn| ...)`, async. In scope through
+/// `write_through::asynch::prelude`.
+pub trait TransactionOps {
+    /// Runs `body` in a database transaction on `conn`; the cache writes made inside it are
+    /// published after the commit and undone if it rolls back. Nested calls become savepoints.
+    /// The same rules as the blocking `cache.transaction` (see
+    /// [`blocking::TransactionOps`](crate::blocking::TransactionOps)).
+    fn transaction<'a, C, T, E, F>(
+        &'a self,
+        conn: &'a mut C,
+        body: F,
+    ) -> impl Future<Output = Result<T, E>> + Send + 'a
+    where
+        C: AsyncConnection,
+        F: for<'r> TransactionBody<&'r mut C, Result<T, E>, Fut: Send> + Send + 'a,
+        T: Send + 'a,
+        E: From<diesel::result::Error> + From<Error> + Send + 'a;
+}
+
+impl TransactionOps for Cache {
+    fn transaction<'a, C, T, E, F>(
+        &'a self,
+        conn: &'a mut C,
+        body: F,
+    ) -> impl Future<Output = Result<T, E>> + Send + 'a
+    where
+        C: AsyncConnection,
+        F: for<'r> TransactionBody<&'r mut C, Result<T, E>, Fut: Send> + Send + 'a,
+        T: Send + 'a,
+        E: From<diesel::result::Error> + From<Error> + Send + 'a,
+    {
+        async move {
+            let guard = transaction::begin(self, &mut Diesel(&mut *conn), false).map_err(E::from)?;
+            C::TransactionManager::begin_transaction(conn).await?;
+            guard.began(&mut Diesel(&mut *conn));
+            let mut reached_commit = false;
+            let result: Result<T, E> = match body(&mut *conn).await {
+                // An aborted transaction (a statement error the body swallowed) fails the
+                // probe, so that it rolls back instead of committing nothing in silence.
+                Ok(value) => match conn.batch_execute("SELECT 1").await {
+                    Ok(()) => {
+                        reached_commit = true;
+                        C::TransactionManager::commit_transaction(conn)
+                            .await
+                            .map(|()| value)
+                            .map_err(E::from)
+                    }
+                    Err(error) => Err(rolled_back::<C, E>(conn, error.into()).await),
+                },
+                Err(error) => Err(rolled_back::<C, E>(conn, error).await),
+            };
+            let ending = guard.finish(result.is_ok(), reached_commit);
+            ending.settle(&Async(&self.inner().store), self.inner()).await;
+            result
+        }
+    }
+}
+
+/// Rolls the transaction back after `error`, returning the error to report (the rollback's
+/// own, when it failed otherwise than on a broken connection, as diesel-async does).
+async fn rolled_back<C: AsyncConnection, E: From<diesel::result::Error>>(conn: &mut C, error: E) -> E {
+    match C::TransactionManager::rollback_transaction(conn).await {
+        Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => error,
+        Err(rollback) => rollback.into(),
+    }
+}

@@ -1,0 +1,84 @@
+//! A Diesel connection as the one sequence of steps sees it (`drive/db.rs`): every future is
+//! ready at once, because Diesel has answered before it is made.
+
+use std::future::{Future, ready};
+use std::num::NonZeroU32;
+
+use diesel::QueryResult;
+use diesel::connection::{Connection, LoadConnection, TransactionManager};
+
+use crate::drive::db::{self, Conn, Create, Load, Remove, Upsert};
+use crate::error::Error;
+use crate::model::{DieselCreate, DieselOps};
+
+pub(crate) struct Diesel<'c, C>(pub(crate) &'c mut C);
+
+impl<C: Connection> Conn for Diesel<'_, C> {
+    fn id(&mut self) -> usize {
+        crate::shared::frames::conn_id(self.0)
+    }
+
+    fn depth(&mut self) -> Result<Option<NonZeroU32>, diesel::result::Error> {
+        C::TransactionManager::transaction_manager_status_mut(self.0).transaction_depth()
+    }
+
+    fn commit_trusted(&self) -> bool {
+        db::commit_trusted::<C::Backend>()
+    }
+}
+
+impl<C, M> Load<M> for Diesel<'_, C>
+where
+    C: Connection + LoadConnection,
+    M: DieselOps<C::Backend>,
+{
+    fn load(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<Option<M>>> + Send {
+        ready(M::load(self.0, id))
+    }
+
+    fn load_many(&mut self, ids: &[M::Id<'_>]) -> impl Future<Output = QueryResult<Vec<M>>> + Send {
+        ready(M::load_many(self.0, ids))
+    }
+}
+
+impl<C, M> Upsert<M> for Diesel<'_, C>
+where
+    C: Connection + LoadConnection,
+    M: DieselOps<C::Backend>,
+{
+    fn upsert(&mut self, row: &M) -> impl Future<Output = Result<Option<M>, Error>> + Send {
+        ready(row.upsert(self.0))
+    }
+}
+
+impl<C, M> Remove<M> for Diesel<'_, C>
+where
+    C: Connection,
+    M: DieselOps<C::Backend>,
+{
+    fn remove(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<usize>> + Send {
+        ready(M::remove(self.0, id))
+    }
+}
+
+impl<C, M, N> Create<M, N> for Diesel<'_, C>
+where
+    C: Connection,
+    M: DieselCreate<C::Backend, C, N>,
+{
+    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(C::TransactionManager::begin_transaction(self.0))
+    }
+
+    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(C::TransactionManager::commit_transaction(self.0))
+    }
+
+    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(C::TransactionManager::rollback_transaction(self.0))
+    }
+
+    fn insert_returning(&mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send {
+        ready(M::insert_returning(self.0, new))
+    }
+}

@@ -1,0 +1,68 @@
+//! What the one sequence of steps needs from a database connection, whichever front drives it
+//! (its futures are `Send`, so that the async front's are):
+//! the blocking front's futures are ready at once (Diesel answers before they are made), the
+//! async front's are diesel-async's. Errors are Diesel's own, which the core maps to outcomes.
+
+use std::future::Future;
+use std::num::NonZeroU32;
+
+use diesel::QueryResult;
+
+use crate::error::Error;
+use crate::model::Cached;
+
+/// The connection itself: its identity and transaction state.
+pub(crate) trait Conn {
+    /// Identifies the connection (by address: see `shared/frames.rs`).
+    fn id(&mut self) -> usize;
+
+    /// The connection's transaction depth: `Ok(None)` outside a transaction, `Err` when its
+    /// transaction state broke (it lost its server mid-transaction).
+    fn depth(&mut self) -> Result<Option<NonZeroU32>, diesel::result::Error>;
+
+    /// Whether a commit on this backend proves that the transaction's writes are in the
+    /// database (false on MySQL: see the README).
+    fn commit_trusted(&self) -> bool;
+
+    fn inside_transaction(&mut self) -> bool {
+        !matches!(self.depth(), Ok(None))
+    }
+}
+
+/// Reading rows of `M`.
+pub(crate) trait Load<M: Cached>: Conn {
+    fn load(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<Option<M>>> + Send;
+    fn load_many(&mut self, ids: &[M::Id<'_>]) -> impl Future<Output = QueryResult<Vec<M>>> + Send;
+}
+
+/// Writing a row of `M`, returning it as stored.
+pub(crate) trait Upsert<M: Cached>: Conn {
+    fn upsert(&mut self, row: &M) -> impl Future<Output = Result<Option<M>, Error>> + Send;
+}
+
+/// Deleting a row of `M`.
+pub(crate) trait Remove<M: Cached>: Conn {
+    fn remove(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<usize>> + Send;
+}
+
+/// Inserting a new row `N` in a transaction of its own.
+pub(crate) trait Create<M: Cached, N>: Conn {
+    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
+    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
+    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
+    fn insert_returning(&mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send;
+}
+
+/// Whether a commit on backend `B` proves that the transaction's writes are in the database.
+pub(crate) fn commit_trusted<B>() -> bool {
+    #[cfg(feature = "mysql")]
+    {
+        // `TypeId` would need `B: 'static` in every caller's bounds; the type's name
+        // identifies it as well within one build.
+        std::any::type_name::<B>() != std::any::type_name::<diesel::mysql::Mysql>()
+    }
+    #[cfg(not(feature = "mysql"))]
+    {
+        true
+    }
+}

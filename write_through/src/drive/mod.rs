@@ -1,0 +1,457 @@
+//! The one sequence of steps behind `find`, `save`, `delete`, `create` and `find_many`, written
+//! once for both fronts: `async fn`s generic over how I/O is done (an [`Exec`] for Redis and
+//! waiting, the traits of [`db`] for the database). The blocking front runs them with futures
+//! that are ready at once (`blocking::ready`); the async front awaits them.
+//!
+//! A write locks its key, writes the database, and after the commit publishes with a
+//! compare-and-set on its lock: set the new value if the lock is still its own; if another
+//! writer locked the key too, the lock is contended and nobody sets a value (see
+//! `redis/scripts.rs`); anything else is deleted. A database write that certainly did not commit
+//! puts back what the lock replaced. A read that misses takes a lease, reads the database, and
+//! fills only while its lease is still there. So no interleaving of writers and fills can leave
+//! an older value behind (see the README's guarantees and `tests/tests/races.rs`).
+//!
+//! What follows each reply is decided in `crate::core` (`read`, `write`, `txn`, `batch`); this
+//! module only sends what the core asks for, keeps the pause points of `tests/tests/races.rs`
+//! at the same protocol points, and maps errors to the core's outcomes
+//! (`core::write::DbOutcome::of_error`).
+//!
+//! A future of the async front dropped at an `.await` stops where a crashed process would: a
+//! lock it took expires after `lock_ttl` into a miss, a lease after `lease_ttl`; nothing it
+//! owed is lost, because a debt is recorded before the `.await` that could fail.
+
+use std::time::Duration;
+
+use crate::cache::{Cache, Inner};
+use crate::codec;
+use crate::core::read::{self as protocol, CachedState, ReadPlan};
+use crate::core::write::{Change, DbOutcome, Write};
+use crate::envelope::{self, ABSENT};
+use crate::error::{CacheError, Error, UsageError};
+use crate::key;
+use crate::model::Cached;
+use crate::pause;
+use crate::redis::commands::{self as redis, Exec};
+use crate::shared::flight::Role;
+use crate::stats::Event;
+use crate::token::Token;
+
+pub(crate) mod batch;
+pub(crate) mod db;
+pub(crate) mod steps;
+pub(crate) mod transaction;
+
+use db::{Conn, Create, Load, Remove, Upsert};
+use steps::{lock_all, perform};
+
+/// Reads a row: from Redis when cached, else from the database, filling the cache.
+pub(crate) async fn find<M, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+) -> Result<Option<M>, Error>
+where
+    M: Cached,
+    D: Load<M>,
+    E: Exec,
+{
+    let inner = cache.inner();
+    let key = key_of::<M>(inner, id);
+    if !key::fits(&key) {
+        return load_without_fill(db, inner, id).await;
+    }
+    let raw = redis::get(e, &key).await;
+    let state = interpret_counted::<M>(inner, &raw);
+    match protocol::plan_read(state, db.inside_transaction()) {
+        ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
+        ReadPlan::LoadWithoutFill => load_without_fill(db, inner, id).await,
+        ReadPlan::AwaitFill => match await_fill::<M, E>(e, inner, &key).await {
+            Some(answer) => Ok(answered::<M>(inner, answer)),
+            None => load_without_fill(db, inner, id).await,
+        },
+        ReadPlan::LeaseAndLoad { unreadable } => {
+            if let (true, Ok(Some(bytes))) = (unreadable, &raw) {
+                // Only these bytes: a writer may have locked the key since we looked.
+                let _ = redis::delete_if(e, &key, bytes).await;
+            }
+            lease_and_load(e, db, cache, &key, id).await
+        }
+    }
+}
+
+/// Inserts or updates a row, then publishes the row as the database stored it, which it
+/// returns (`None` only when a concurrent delete removed it before it could be read back).
+pub(crate) async fn save<M, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    row: &M,
+) -> Result<Option<M>, Error>
+where
+    M: Cached,
+    D: Upsert<M>,
+    E: Exec,
+{
+    // An unencodable row fails before anything changes.
+    codec::encode_row(row)?;
+    let inner = cache.inner();
+    let key = key_of::<M>(inner, row.id());
+    let (stored, canonical) = write::<M, D, E, _>(e, db, cache, "save", key.clone(), async |db| {
+        let stored = db.upsert(row).await?;
+        let (change, canonical) = match &stored {
+            // The database matched our key to a row under another spelling (a case- or
+            // pad-insensitive collation): cache neither key, invalidate both.
+            Some(stored) if key_of::<M>(inner, stored.id()) != key => {
+                (None, Some(key_of::<M>(inner, stored.id())))
+            }
+            Some(stored) => (encoded_change(inner, stored), None),
+            None => (None, None),
+        };
+        Ok(((stored, canonical), change))
+    })
+    .await?;
+    if let Some(canonical) = canonical {
+        tracing::warn!(
+            model = M::MODEL_NAME,
+            "the database stored this row under another spelling of its key; give key columns a binary collation"
+        );
+        let conn = db.id();
+        match transaction::open_lock(cache, db, "save", M::MODEL_NAME)? {
+            // Not committed yet: lock the stored key too, and delete it at the commit.
+            Some(lock) => {
+                transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, &canonical, &lock)
+                    .await?;
+                inner.frames.record_change(conn, canonical, None);
+            }
+            None => invalidate_or_owe(e, inner, canonical).await,
+        }
+    }
+    Ok(stored)
+}
+
+/// Deletes a row, then its cached value. `true` when a row was deleted.
+pub(crate) async fn delete<M, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+) -> Result<bool, Error>
+where
+    M: Cached,
+    D: Remove<M>,
+    E: Exec,
+{
+    let inner = cache.inner();
+    let key = key_of::<M>(inner, id);
+    let deleted = write::<M, D, E, _>(e, db, cache, "delete", key, async |db| {
+        let deleted = db.remove(id).await?;
+        Ok((
+            deleted,
+            M::NEGATIVE_TTL
+                .map(|ttl| (ABSENT.to_vec(), crate::jitter::jittered(ttl, inner.ttl_jitter))),
+        ))
+    })
+    .await?;
+    Ok(deleted > 0)
+}
+
+/// Inserts a row whose primary key the database generates, caches it and returns it.
+///
+/// The key is known only after the insert, so the insert runs in a transaction and the key is
+/// locked before the commit: no write to the new row can be published out of order with it.
+pub(crate) async fn create<M, N, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    new: N,
+) -> Result<M, Error>
+where
+    M: Cached,
+    D: Create<M, N>,
+    E: Exec,
+{
+    let inner = cache.inner();
+    let conn = db.id();
+    if let Some(lock) = transaction::open_lock(cache, db, "create", M::MODEL_NAME)? {
+        let row = db
+            .insert_returning(new)
+            .await
+            .inspect_err(|_| inner.frames.taint(conn))?;
+        let key = key_of::<M>(inner, row.id());
+        if !key::fits(&key) {
+            return Ok(row);
+        }
+        if let Err(error) =
+            transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, &key, &lock).await
+        {
+            // The row is inserted: should the caller swallow this and commit, the commit must
+            // still delete whatever the key held (a cached absence, say).
+            inner.frames.taint(conn);
+            inner.frames.record_lock(conn, key.clone(), None);
+            inner.frames.record_change(conn, key, None);
+            return Err(error);
+        }
+        let change = encoded_change(inner, &row);
+        inner.frames.record_change(conn, key, change);
+        return Ok(row);
+    }
+    refuse_inside_transaction::<M, D>(db, "create")?;
+    let lock = envelope::token_value(false, Token::new().as_bytes());
+    db.begin().await?;
+    // Inside the transaction: insert, then lock the new key before the commit.
+    let inserted: Result<(M, Option<(Vec<u8>, Write<_>)>), Error> = async {
+        let row = db.insert_returning(new).await?;
+        let key = key_of::<M>(inner, row.id());
+        let mut locked = None;
+        if key::fits(&key) {
+            let write = Write::new(inner.write_policy, vec![key.clone()]);
+            locked = Some((key, lock_all(e, inner, M::MODEL_NAME, write, &lock).await?));
+        }
+        Ok((row, locked))
+    }
+    .await;
+    let (row, locked) = match inserted {
+        Ok(inserted) => inserted,
+        Err(error) => {
+            let _ = db.rollback().await;
+            return Err(error);
+        }
+    };
+    let committed = db.commit().await;
+    match (committed, locked) {
+        (Ok(()), Some((key, write))) => {
+            pause::reach(pause::WRITE_COMMITTED, &key);
+            let change = encoded_change(inner, &row);
+            let steps = write.on_outcome(DbOutcome::Committed(vec![change]));
+            perform(e, inner, M::MODEL_NAME, &lock, steps).await;
+            Ok(row)
+        }
+        (Err(error), Some((_, write))) => {
+            let error = Error::from(error);
+            let steps = write.on_outcome(DbOutcome::of_error(&error));
+            perform(e, inner, M::MODEL_NAME, &lock, steps).await;
+            Err(error)
+        }
+        (Ok(()), None) => Ok(row),
+        (Err(error), None) => Err(error.into()),
+    }
+}
+
+/// The full Redis key of the row with primary key `id`.
+pub(crate) fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {
+    crate::core::key::key_of::<M>(&inner.namespace, id)
+}
+
+/// Lock, write the database, publish; or, inside `Cache::transaction`, lock, write, and leave
+/// publishing to the commit.
+async fn write<M, D, E, R>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    operation: &'static str,
+    key: Vec<u8>,
+    db_write: impl AsyncFnOnce(&mut D) -> Result<(R, Change), Error>,
+) -> Result<R, Error>
+where
+    M: Cached,
+    D: Conn,
+    E: Exec,
+{
+    let inner = cache.inner();
+    let conn = db.id();
+    if !key::fits(&key) {
+        // Never cached, so nothing to lock or publish; the transaction rules still apply.
+        if transaction::open_lock(cache, db, operation, M::MODEL_NAME)?.is_none() {
+            refuse_inside_transaction::<M, D>(db, operation)?;
+        }
+        return db_write(db).await.map(|(written, _)| written);
+    }
+    if let Some(lock) = transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
+        transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, &key, &lock).await?;
+        let (written, change) = db_write(db)
+            .await
+            .inspect_err(|_| inner.frames.taint(conn))?;
+        inner.frames.record_change(conn, key, change);
+        return Ok(written);
+    }
+    refuse_inside_transaction::<M, D>(db, operation)?;
+    let lock = envelope::token_value(false, Token::new().as_bytes());
+    let write = Write::new(inner.write_policy, vec![key.clone()]);
+    let write = lock_all(e, inner, M::MODEL_NAME, write, &lock).await?;
+    pause::reach(pause::WRITE_LOCKED, &key);
+    match db_write(db).await {
+        Ok((written, change)) => {
+            pause::reach(pause::WRITE_COMMITTED, &key);
+            let steps = write.on_outcome(DbOutcome::Committed(vec![change]));
+            perform(e, inner, M::MODEL_NAME, &lock, steps).await;
+            Ok(written)
+        }
+        Err(error) => {
+            // Put back what the locks replaced when the database certainly did not commit;
+            // otherwise (a lost connection, a read-back that failed after the commit) the row
+            // may have changed, and only a deletion is safe.
+            let steps = write.on_outcome(DbOutcome::of_error(&error));
+            perform(e, inner, M::MODEL_NAME, &lock, steps).await;
+            Err(error)
+        }
+    }
+}
+
+/// Invalidates a key this writer did not lock; owed when Redis cannot be reached.
+async fn invalidate_or_owe(e: &impl Exec, inner: &Inner, key: Vec<u8>) {
+    if redis::invalidate(e, &key).await.is_err() {
+        inner.store.owe_invalidation(key);
+    }
+}
+
+fn encoded_change<M: Cached>(inner: &Inner, row: &M) -> Change {
+    protocol::row_value(row, inner.value_rules(), &inner.store.counters)
+}
+
+/// A reply to `GET key`, interpreted and counted.
+fn interpret_counted<M: Cached>(
+    inner: &Inner,
+    raw: &Result<Option<Vec<u8>>, CacheError>,
+) -> CachedState<M> {
+    let state = match raw {
+        Ok(value) => protocol::interpret::<M>(value.as_deref(), inner.max_value_bytes),
+        Err(_) => CachedState::Unavailable,
+    };
+    if let CachedState::Unreadable(reason) = &state {
+        inner
+            .store
+            .counters
+            .record(Event::UnreadableValue, M::MODEL_NAME);
+        tracing::warn!(model = M::MODEL_NAME, %reason, "unusable cached value; reloading");
+    }
+    state
+}
+
+/// `GET key`, interpreted and counted.
+async fn look<M: Cached>(e: &impl Exec, inner: &Inner, key: &[u8]) -> CachedState<M> {
+    interpret_counted::<M>(inner, &redis::get(e, key).await)
+}
+
+fn answered<M: Cached>(inner: &Inner, answer: Option<M>) -> Option<M> {
+    let event = if answer.is_some() {
+        Event::Hit
+    } else {
+        Event::NegativeHit
+    };
+    inner.store.counters.record(event, M::MODEL_NAME);
+    answer
+}
+
+async fn load_without_fill<M: Cached, D: Load<M>>(
+    db: &mut D,
+    inner: &Inner,
+    id: M::Id<'_>,
+) -> Result<Option<M>, Error> {
+    inner.store.counters.record(Event::Miss, M::MODEL_NAME);
+    Ok(db.load(id).await?)
+}
+
+/// A miss: one reader per process leads; it leases the key, loads, and fills while its lease
+/// holds. The others wait for it and read what it filled.
+async fn lease_and_load<M, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    key: &[u8],
+    id: M::Id<'_>,
+) -> Result<Option<M>, Error>
+where
+    M: Cached,
+    D: Load<M>,
+    E: Exec,
+{
+    let inner = cache.inner();
+    let _leader = match inner.flights.join(key) {
+        Role::Leader(leader) => leader,
+        Role::Follower(follower) => {
+            e.follow(follower, inner.lease_ttl).await;
+            return match protocol::answer(look::<M>(e, inner, key).await) {
+                Some(answer) => Ok(answered::<M>(inner, answer)),
+                None => load_without_fill(db, inner, id).await,
+            };
+        }
+    };
+    let lease = envelope::token_value(true, Token::new().as_bytes());
+    if !matches!(redis::lease(e, key, &lease, inner.lease_ttl).await, Ok(true)) {
+        // Someone filled, locked or leased the key since we looked.
+        return match protocol::plan_read(look::<M>(e, inner, key).await, false) {
+            ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
+            ReadPlan::AwaitFill => match await_fill::<M, E>(e, inner, key).await {
+                Some(answer) => Ok(answered::<M>(inner, answer)),
+                None => load_without_fill(db, inner, id).await,
+            },
+            _ => load_without_fill(db, inner, id).await,
+        };
+    }
+    let loaded = match load_without_fill(db, inner, id).await {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            let _ = redis::delete_if(e, key, &lease).await;
+            return Err(error);
+        }
+    };
+    pause::reach(pause::FIND_LOADED, key);
+    if loaded
+        .as_ref()
+        .is_some_and(|row: &M| key_of::<M>(inner, row.id()) != key)
+    {
+        // Found under another spelling of the key (a case-insensitive collation): the row
+        // belongs to its own key, which writes invalidate; this one must stay uncached.
+        let _ = redis::delete_if(e, key, &lease).await;
+        return Ok(loaded);
+    }
+    match protocol::fill_for(loaded.as_ref(), inner.value_rules(), &inner.store.counters) {
+        Some((value, ttl)) => match redis::fill(e, key, &lease, &value, ttl).await {
+            Ok(true) => inner.store.counters.record(Event::Fill, M::MODEL_NAME),
+            Ok(false) => inner
+                .store
+                .counters
+                .record(Event::FillRefused, M::MODEL_NAME),
+            Err(_) => {}
+        },
+        // Nothing to cache: free the key now rather than make others wait for the lease.
+        None => {
+            let _ = redis::delete_if(e, key, &lease).await;
+        }
+    }
+    Ok(loaded)
+}
+
+/// Another reader holds the lease: poll briefly for its fill. `None` when it did not come.
+async fn await_fill<M: Cached, E: Exec>(e: &E, inner: &Inner, key: &[u8]) -> Option<Option<M>> {
+    let deadline = std::time::Instant::now() + inner.lease_wait;
+    let mut pause = Duration::from_millis(1);
+    while std::time::Instant::now() < deadline {
+        e.sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(16));
+        match look::<M>(e, inner, key).await {
+            CachedState::Held { lease: true } => continue,
+            state => return protocol::answer(state),
+        }
+    }
+    None
+}
+
+/// Refuses a write on a connection inside a transaction the library does not manage.
+fn refuse_inside_transaction<M: Cached, D: Conn>(
+    db: &mut D,
+    operation: &'static str,
+) -> Result<(), Error> {
+    match db.depth() {
+        Ok(None) => Ok(()),
+        Ok(Some(_)) => Err(UsageError::InsideTransaction {
+            operation,
+            model: M::MODEL_NAME,
+        }
+        .into()),
+        // A connection whose transaction state broke (it lost its server mid-transaction)
+        // cannot write; that is a database error, not a misuse.
+        Err(error) => Err(Error::Database(error)),
+    }
+}
