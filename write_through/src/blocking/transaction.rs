@@ -297,6 +297,8 @@ impl Cache {
 }
 
 /// Whether a commit on this backend proves that the transaction's writes are in the database.
+/// (`C` names the backend only when MySQL is built in.)
+#[cfg_attr(not(feature = "mysql"), allow(clippy::extra_unused_type_parameters))]
 fn commit_is_trusted<C: Connection>() -> bool {
     #[cfg(feature = "mysql")]
     {
