@@ -4,6 +4,8 @@
 
 pub mod blocking;
 mod cache;
+#[cfg(test)]
+mod checker;
 mod codec;
 mod core;
 mod envelope;
