@@ -49,9 +49,11 @@ pub(crate) enum Spec {
     /// `find` of one key.
     Reader { key: usize },
     /// `cache.transaction`: its writes, then its end.
+    /// `trusted`: whether a commit on the backend proves the writes (false on MySQL).
     Transaction {
         ops: Vec<TxnOp>,
         outcomes: Vec<Outcome>,
+        trusted: bool,
     },
     /// The hand-written pattern's write: the database, then `SET` (or `DEL`).
     NaiveWriter { key: usize, version: u8 },
@@ -307,7 +309,11 @@ impl Actor {
                 policy,
             } => self.writer(me, keys, versions, outcomes, *policy, choice, ctx),
             Spec::Reader { key } => self.reader(me, *key, ctx),
-            Spec::Transaction { ops, outcomes } => self.transaction(me, ops, outcomes, choice, ctx),
+            Spec::Transaction {
+                ops,
+                outcomes,
+                trusted,
+            } => self.transaction(me, ops, outcomes, *trusted, choice, ctx),
             Spec::NaiveWriter { key, version } => self.naive_writer(*key, *version, ctx),
             Spec::NaiveReader { key } => self.naive_reader(*key, ctx),
             Spec::Invalidator { key, version } => self.invalidator(*key, *version, ctx),
@@ -417,6 +423,7 @@ impl Actor {
                     ),
                     Outcome::NotCommitted => DbOutcome::NotCommitted,
                     Outcome::UnknownCommitted | Outcome::UnknownNotCommitted => DbOutcome::Unknown,
+                    Outcome::SessionWentOn => unreachable!("only for transactions"),
                 };
                 *phase = WriterPhase::Steps {
                     steps: pending(write.on_outcome(db_outcome), world),
@@ -563,6 +570,7 @@ impl Actor {
         me: usize,
         ops: &[TxnOp],
         outcomes: &[Outcome],
+        trusted: bool,
         choice: usize,
         ctx: &mut Ctx<'_>,
     ) -> Result<String, String> {
@@ -647,10 +655,10 @@ impl Actor {
                 }
                 let db_outcome = match outcome {
                     Outcome::Commit => DbOutcome::Committed(()),
-                    Outcome::NotCommitted => DbOutcome::NotCommitted,
-                    _ => DbOutcome::Unknown,
+                    Outcome::NotCommitted | Outcome::SessionWentOn => DbOutcome::NotCommitted,
+                    Outcome::UnknownCommitted | Outcome::UnknownNotCommitted => DbOutcome::Unknown,
                 };
-                let (steps, what) = match frame.end(db_outcome, true) {
+                let (steps, what) = match frame.end(db_outcome, trusted) {
                     End::Settle(steps) => (steps, "settle"),
                     End::Undo(steps) => (steps, "undo"),
                     End::Merged => unreachable!("the outermost frame"),

@@ -42,11 +42,18 @@ pub(crate) enum Outcome {
     UnknownCommitted,
     /// Not committed, and the client saw an error that proves nothing.
     UnknownNotCommitted,
+    /// MySQL after a deadlock inside a transaction: the transaction rolled back, the session
+    /// went on outside it (its later statements autocommitted), and the client saw the end
+    /// of the transaction succeed or fail as if nothing had committed. Only for transactions.
+    SessionWentOn,
 }
 
 impl Outcome {
     pub(crate) fn commits(self) -> bool {
-        matches!(self, Outcome::Commit | Outcome::UnknownCommitted)
+        matches!(
+            self,
+            Outcome::Commit | Outcome::UnknownCommitted | Outcome::SessionWentOn
+        )
     }
 }
 

@@ -203,3 +203,74 @@ pub(crate) fn check_unchanged(initial: &Redis, now: &Redis) -> Result<(), String
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// v0 the initial row, v1 a save, v2 a delete, all of key 0.
+    fn table() -> Vec<VersionInfo> {
+        [true, true, false]
+            .into_iter()
+            .map(|row| VersionInfo { key: 0, row })
+            .collect()
+    }
+
+    fn db(ever: &[u8], row: u8) -> Db {
+        let mut db = Db::new(&[0]);
+        for &v in ever {
+            db.commit(0, v);
+        }
+        db.rows[0] = row;
+        db
+    }
+
+    fn item(version: u8) -> Option<Item> {
+        Some(Item { id: 1, version })
+    }
+
+    #[test]
+    fn a_read_of_a_version_superseded_before_it_started_is_stale() {
+        let db = db(&[1], 1);
+        assert!(check_read(&table(), &db, 0, bit(0), item(0)).is_err());
+        assert!(
+            check_read(&table(), &db, 0, 0, item(0)).is_ok(),
+            "concurrent"
+        );
+        assert!(check_read(&table(), &db, 0, bit(0), item(1)).is_ok());
+    }
+
+    #[test]
+    fn a_read_of_no_row_needs_a_delete_not_superseded() {
+        let db = db(&[1], 1);
+        assert!(
+            check_read(&table(), &db, 0, bit(0), None).is_err(),
+            "no delete"
+        );
+        let db = self::db(&[1, 2], 2);
+        assert!(check_read(&table(), &db, 0, bit(0), None).is_ok());
+        assert!(check_read(&table(), &db, 0, bit(0) | bit(2), None).is_err());
+    }
+
+    #[test]
+    fn a_read_of_a_version_that_never_committed_breaks_c() {
+        let db = db(&[], 0);
+        let broken = check_read(&table(), &db, 0, 0, item(1)).unwrap_err();
+        assert!(broken.starts_with("(c)"), "{broken}");
+    }
+
+    #[test]
+    fn the_history_supersedes_what_returned_before_a_write_started() {
+        let mut history = History::new(bit(0));
+        let before = history.write_started(bit(0) | bit(1));
+        history.write_returned(bit(1), true, before);
+        assert_eq!(history.superseded, bit(0));
+        let before = history.write_started(bit(0) | bit(1) | bit(2));
+        history.write_returned(bit(2), false, before);
+        assert_eq!(
+            history.superseded,
+            bit(0),
+            "a failed write supersedes nothing"
+        );
+    }
+}

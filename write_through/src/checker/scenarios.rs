@@ -14,7 +14,7 @@ use super::state::{Scenario, State};
 use crate::cache::WritePolicy;
 use crate::stats::Counters;
 
-use Outcome::{Commit, NotCommitted, UnknownCommitted, UnknownNotCommitted};
+use Outcome::{Commit, NotCommitted, SessionWentOn, UnknownCommitted, UnknownNotCommitted};
 
 /// Builds a scenario: versions first (each a row or a delete of one key), then actors.
 struct Build {
@@ -165,6 +165,14 @@ fn two_writers_and_two_readers_of_one_key() {
             .readers(2)
             .scenario(),
     );
+    // Every outcome, a tick and a restart.
+    let mut build = Build::new("2 writers, 2 readers, tick, restart", 1, true)
+        .save(&[Commit, NotCommitted, UnknownCommitted])
+        .delete(&[Commit, UnknownNotCommitted])
+        .readers(2);
+    build.ticks = 1;
+    build.restarts = 1;
+    holds(build.scenario());
 }
 
 #[test]
@@ -208,6 +216,7 @@ fn a_transaction_that_rolls_back_changes_nothing() {
             },
         ],
         outcomes: vec![NotCommitted],
+        trusted: true,
     });
     build.unchanged = true;
     holds(build.readers(2).scenario());
@@ -231,6 +240,7 @@ fn a_transaction_that_commits_or_not_alongside_a_writer_and_readers() {
             },
         ],
         outcomes: vec![Commit, NotCommitted, UnknownCommitted],
+        trusted: true,
     });
     build.ticks = 1;
     holds(build.save(&[Commit]).readers(1).scenario());
@@ -244,9 +254,42 @@ fn a_transaction_that_commits_or_not_alongside_a_writer_and_readers() {
             released: false,
         }],
         outcomes: vec![Commit],
+        trusted: true,
     });
     build.unchanged = true;
     holds(build.readers(1).scenario());
+}
+
+/// A transaction on a backend whose commit proves nothing (MySQL) deletes every key it
+/// locked, so that a session that went on after a deadlock's rollback cannot leave the old
+/// value behind; trusting that commit is caught.
+fn mysql_transaction(trusted: bool) -> Scenario {
+    let name = if trusted {
+        "MUTATION: MySQL's commit trusted"
+    } else {
+        "transaction on MySQL (commit proves nothing)"
+    };
+    let mut build = Build::new(name, 1, true);
+    let v1 = build.version(0, true);
+    build.specs.push(Spec::Transaction {
+        ops: vec![TxnOp::Write {
+            key: 0,
+            version: v1,
+        }],
+        outcomes: vec![Commit, NotCommitted, SessionWentOn],
+        trusted,
+    });
+    build.readers(2).scenario()
+}
+
+#[test]
+fn a_transaction_on_mysql_deletes_what_it_locked() {
+    holds(mysql_transaction(false));
+}
+
+#[test]
+fn mutation_trusting_a_mysql_commit_is_caught() {
+    breaks(mysql_transaction(true));
 }
 
 #[test]
