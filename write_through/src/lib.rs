@@ -7,6 +7,8 @@
 pub mod asynch;
 pub mod blocking;
 mod cache;
+#[cfg(test)]
+mod checker;
 mod codec;
 mod core;
 mod drive;

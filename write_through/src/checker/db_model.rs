@@ -1,0 +1,80 @@
+//! The database: the committed version of each row (or none), and every version that ever
+//! committed. A write's database action is one atomic step whose outcome the scenario lets
+//! vary: it commits, it does not commit (a rollback, a refused statement, a conflict), or its
+//! outcome is unknown to the client (it committed, or not, but the client saw an error).
+//! A transaction's writes are buffered by its actor and become visible at its commit step.
+
+use std::fmt;
+
+/// Versions are small integers; sets of them are bit masks.
+pub(crate) type Versions = u32;
+
+pub(crate) fn bit(version: u8) -> Versions {
+    1 << version
+}
+
+/// What a version leaves in the database: a row, or no row (a delete).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct VersionInfo {
+    /// The index of the row's key in the scenario's keys (row id = index + 1).
+    pub(crate) key: usize,
+    /// Whether the version is a row (a save) or its absence (a delete, or no initial row).
+    pub(crate) row: bool,
+}
+
+/// The committed state.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Db {
+    /// Per key, the committed version.
+    pub(crate) rows: Vec<u8>,
+    /// Every version that ever committed, the initial ones included.
+    pub(crate) ever: Versions,
+}
+
+/// How a database write ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Outcome {
+    /// Committed, and the client knows it.
+    Commit,
+    /// Certainly not committed (rollback, refused statement, conflict).
+    NotCommitted,
+    /// Committed, but the client saw an error (a lost connection at `COMMIT`).
+    UnknownCommitted,
+    /// Not committed, and the client saw an error that proves nothing.
+    UnknownNotCommitted,
+    /// MySQL after a deadlock inside a transaction: the transaction rolled back, the session
+    /// went on outside it (its later statements autocommitted), and the client saw the end
+    /// of the transaction succeed or fail as if nothing had committed. Only for transactions.
+    SessionWentOn,
+}
+
+impl Outcome {
+    pub(crate) fn commits(self) -> bool {
+        matches!(
+            self,
+            Outcome::Commit | Outcome::UnknownCommitted | Outcome::SessionWentOn
+        )
+    }
+}
+
+impl Db {
+    pub(crate) fn new(initial: &[u8]) -> Self {
+        Self {
+            rows: initial.to_vec(),
+            ever: initial.iter().fold(0, |m, &v| m | bit(v)),
+        }
+    }
+
+    /// Commits `version` to its key.
+    pub(crate) fn commit(&mut self, key: usize, version: u8) {
+        self.rows[key] = version;
+        self.ever |= bit(version);
+    }
+}
+
+impl fmt::Display for Db {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows: Vec<String> = self.rows.iter().map(|v| format!("v{v}")).collect();
+        write!(f, "[{}]", rows.join(", "))
+    }
+}

@@ -1,0 +1,152 @@
+//! One state of the system (Redis, the database, every actor, the history, what is left of
+//! the environment's budget) and its transitions: an actor's next step (each way it can go),
+//! a tick of the clock, Redis restarting empty.
+
+use super::actors::{Actor, Ctx, Spec, World};
+use super::db_model::{Db, VersionInfo, bit};
+use super::properties::{self, History};
+use super::redis_model::Redis;
+
+/// A scenario: its keys, versions, starting point, actors and environment.
+#[derive(Debug)]
+pub(crate) struct Scenario {
+    pub(crate) name: &'static str,
+    pub(crate) world: World,
+    pub(crate) specs: Vec<Spec>,
+    pub(crate) start: State,
+    /// How many ticks the clock may advance, and how many times Redis may restart.
+    pub(crate) ticks: u8,
+    pub(crate) restarts: u8,
+    /// Property (d): the cache must end as it started.
+    pub(crate) unchanged: bool,
+    /// Whether the clock ticks only once a process has died (so that its lock was intact at
+    /// its commit, and expires after).
+    pub(crate) ticks_after_a_crash: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct State {
+    pub(crate) redis: Redis,
+    pub(crate) db: Db,
+    pub(crate) actors: Vec<Actor>,
+    pub(crate) history: History,
+    pub(crate) ticks: u8,
+    pub(crate) restarts: u8,
+}
+
+/// Who moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Move {
+    Actor { who: usize, choice: usize },
+    Tick,
+    Restart,
+}
+
+impl State {
+    /// The start: `rows` per key (a version), the cache holding `cached` (key, version), no
+    /// actor started.
+    pub(crate) fn start(
+        world: &World,
+        specs: &[Spec],
+        rows: &[u8],
+        cached: &[(usize, u8)],
+    ) -> Self {
+        let mut redis = Redis::default();
+        for &(k, version) in cached {
+            let info: VersionInfo = world.table[usize::from(version)];
+            let value = if info.row {
+                crate::core::read::row_value(
+                    &super::item::Item {
+                        id: k as i64 + 1,
+                        version,
+                    },
+                    super::item::RULES,
+                    &world.counters,
+                )
+            } else {
+                crate::core::read::fill_for::<super::item::Item>(
+                    None,
+                    super::item::RULES,
+                    &world.counters,
+                )
+            };
+            let (value, ttl) = value.expect("cacheable");
+            redis.set_px(&world.keys[k], value, ttl.as_millis() as i64);
+        }
+        let db = Db::new(rows);
+        let initial = rows.iter().fold(0, |m, &v| m | bit(v));
+        Self {
+            redis,
+            db,
+            actors: specs.iter().map(Actor::new).collect(),
+            history: History::new(initial),
+            ticks: 0,
+            restarts: 0,
+        }
+    }
+
+    pub(crate) fn all_done(&self) -> bool {
+        self.actors.iter().all(Actor::is_done)
+    }
+
+    /// Every move possible from here.
+    pub(crate) fn moves(&self, scenario: &Scenario) -> Vec<Move> {
+        let mut moves = Vec::new();
+        for (who, actor) in self.actors.iter().enumerate() {
+            for choice in 0..actor.choices(&scenario.specs[who]) {
+                moves.push(Move::Actor { who, choice });
+            }
+        }
+        if !self.all_done() {
+            let crashed = self.actors.iter().any(|a| matches!(a, Actor::Crashed));
+            if self.ticks < scenario.ticks && (crashed || !scenario.ticks_after_a_crash) {
+                moves.push(Move::Tick);
+            }
+            if self.restarts < scenario.restarts {
+                moves.push(Move::Restart);
+            }
+        }
+        moves
+    }
+
+    /// Makes `m`; returns what happened, or the property broken on the way (a read's).
+    pub(crate) fn apply(&mut self, scenario: &Scenario, m: Move) -> Result<String, String> {
+        match m {
+            Move::Tick => {
+                self.ticks += 1;
+                self.redis.tick();
+                Ok("the clock ticks".into())
+            }
+            Move::Restart => {
+                self.restarts += 1;
+                self.redis.restart();
+                Ok("Redis restarts empty".into())
+            }
+            Move::Actor { who, choice } => {
+                let mut actor = std::mem::replace(&mut self.actors[who], Actor::Done);
+                let mut ctx = Ctx {
+                    world: &scenario.world,
+                    redis: &mut self.redis,
+                    db: &mut self.db,
+                    history: &mut self.history,
+                };
+                let result = actor.step(who, &scenario.specs[who], choice, &mut ctx);
+                self.actors[who] = actor;
+                result
+            }
+        }
+    }
+
+    /// The properties of every state, and of the end.
+    pub(crate) fn check(&self, scenario: &Scenario) -> Result<(), String> {
+        let world = &scenario.world;
+        properties::check_state(&world.keys, &world.table, &self.redis, &self.db)?;
+        if self.all_done() {
+            properties::check_final(&world.keys, &world.table, &self.redis, &self.db)?;
+            if scenario.unchanged {
+                properties::check_unchanged(&scenario.start.redis, &self.redis)?;
+            }
+        }
+        Ok(())
+    }
+}
