@@ -38,7 +38,7 @@ pub use codec::Codec;
 pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Result, UsageError};
 pub use key::{KeyPart, KeyPartWriter, KeyWriter};
 #[cfg(feature = "async")]
-pub use model::{AsyncDieselCreate, AsyncDieselOps};
+pub use model::{AsyncDieselCreate, AsyncDieselOps, BoxFuture};
 pub use model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
 pub use stats::Stats;
 #[doc = include_str!("derive.md")]
@@ -61,7 +61,7 @@ pub mod __private {
     pub use crate::key::{KeyPart, KeyWriter};
     pub use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
     #[cfg(feature = "async")]
-    pub use crate::model::{AsyncDieselCreate, AsyncDieselOps};
+    pub use crate::model::{AsyncDieselCreate, AsyncDieselOps, BoxFuture};
     #[cfg(feature = "async")]
     pub use diesel_async;
     pub use crate::{Cache, Codec, Error, blocking};

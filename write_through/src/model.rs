@@ -115,11 +115,14 @@ pub trait SavesInPlace: Cached {
 }
 
 #[cfg(feature = "async")]
-pub use nonblocking::{AsyncDieselCreate, AsyncDieselOps};
+pub use nonblocking::{AsyncDieselCreate, AsyncDieselOps, BoxFuture};
 
 #[cfg(feature = "async")]
 mod nonblocking {
     use std::future::Future;
+
+    /// A boxed, `Send` future, as [`AsyncDieselCreate`] returns.
+    pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
     use diesel::QueryResult;
     use diesel::backend::Backend;
@@ -166,12 +169,19 @@ mod nonblocking {
 
     /// Inserting a new row `N` whose primary key the database generates, through diesel-async
     /// (see [`DieselCreate`](super::DieselCreate)).
+    ///
+    /// The future is boxed: its query borrows `new` for a lifetime the impl names (as the
+    /// blocking trait's impl does, so that a borrowed `&NewUser` is accepted), and an unboxed
+    /// `impl Future` would have to capture that lifetime, which an impl cannot leave
+    /// unconstrained. One allocation per `create`, beside a database round trip.
     #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
     pub trait AsyncDieselCreate<B: Backend, C, N>: Cached
     where
         C: AsyncConnection<Backend = B>,
     {
         /// Inserts `new` and returns the stored row.
-        fn insert_returning(conn: &mut C, new: N) -> impl Future<Output = Result<Self, Error>> + Send;
+        fn insert_returning<'f>(conn: &'f mut C, new: N) -> crate::BoxFuture<'f, Result<Self, Error>>
+        where
+            N: 'f;
     }
 }

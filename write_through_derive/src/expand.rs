@@ -125,16 +125,22 @@ impl Flavor {
         }
     }
 
-    /// The `use` lines a query body needs.
+    /// The `use` lines a query body needs: the query builder's traits, but not `RunQueryDsl`,
+    /// whose methods are called by path ([`Flavor::run`]) so that a user's own import of the
+    /// other flavour's `RunQueryDsl` cannot make them ambiguous.
     fn uses(self) -> TokenStream {
+        quote! {
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _, OptionalExtension as _, QueryDsl as _,
+            };
+        }
+    }
+
+    /// The trait whose methods run a query.
+    fn run(self) -> TokenStream {
         match self {
-            Flavor::Blocking => quote!(use __wt::diesel::prelude::*;),
-            Flavor::Async => quote! {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper,
-                };
-                use __wt::diesel_async::RunQueryDsl;
-            },
+            Flavor::Blocking => quote!(__wt::diesel::RunQueryDsl),
+            Flavor::Async => quote!(__wt::diesel_async::RunQueryDsl),
         }
     }
 
@@ -203,7 +209,7 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
         Backend::Mysql => quote!(__wt::diesel::mysql::Mysql),
         Backend::Sqlite => quote!(__wt::diesel::sqlite::Sqlite),
     };
-    let (aw, uses, ops, conn) = (flavor.aw(), flavor.uses(), flavor.ops(), flavor.conn(&db));
+    let (aw, uses, ops, conn, run) = (flavor.aw(), flavor.uses(), flavor.ops(), flavor.conn(&db), flavor.run());
     let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
         let column = &field.column;
         let id_part = id_part(model, index);
@@ -223,11 +229,13 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
         [single] => {
             let column = &single.column;
             quote! {
-                #table::table
-                    .filter(#table::#column.eq_any(ids.iter().copied()))
-                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
-                    .load(conn)
-                    #aw
+                #run::load(
+                    #table::table
+                        .filter(#table::#column.eq_any(ids.iter().copied()))
+                        .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
+                    conn,
+                )
+                #aw
             }
         }
         fields => {
@@ -248,7 +256,7 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
                 for id in ids {
                     query = query.or_filter(#first #(.and(#rest))*);
                 }
-                query.load(conn) #aw
+                #run::load(query, conn) #aw
             }
         }
     };
@@ -256,12 +264,14 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
     let load_returns = flavor.returns(quote!(__wt::diesel::QueryResult<::core::option::Option<Self>>));
     let load_body = flavor.body(quote! {
         #uses
-        #table::table
-            #filters
-            .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
-            .first(conn)
-            #aw
-            .optional()
+        #run::first(
+            #table::table
+                #filters
+                .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
+            conn,
+        )
+        #aw
+        .optional()
     });
     let load_many_returns = flavor.returns(quote!(__wt::diesel::QueryResult<::std::vec::Vec<Self>>));
     let load_many_body = flavor.body(quote! {
@@ -276,7 +286,7 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
     let remove_returns = flavor.returns(quote!(__wt::diesel::QueryResult<usize>));
     let remove_body = flavor.body(quote! {
         #uses
-        __wt::diesel::delete(#table::table #filters).execute(conn) #aw
+        #run::execute(__wt::diesel::delete(#table::table #filters), conn) #aw
     });
     // `remove` needs no `LoadConnection` on the blocking flavour.
     let remove_conn = match flavor {
@@ -329,8 +339,7 @@ fn upsert_body(
     conflict_target: &TokenStream,
     flavor: Flavor,
 ) -> TokenStream {
-    let aw = flavor.aw();
-    let ops = flavor.ops();
+    let (aw, ops, run) = (flavor.aw(), flavor.ops(), flavor.run());
     let table = &model.table;
     let name = model.ident.to_string();
     let returning = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning());
@@ -365,8 +374,8 @@ fn upsert_body(
                 // Bounded: under churn (the row deleted and created again between our
                 // statements) a few rounds settle it; after that the error is returned.
                 let mut rounds = 0;
-                while __wt::diesel::update(#table::table #(#key_filters)*).set(self).execute(conn) #aw ? == 0 {
-                    match __wt::diesel::insert_into(#table::table).values(self).execute(conn) #aw {
+                while #run::execute(__wt::diesel::update(#table::table #(#key_filters)*).set(self), conn) #aw ? == 0 {
+                    match #run::execute(__wt::diesel::insert_into(#table::table).values(self), conn) #aw {
                         ::core::result::Result::Ok(_) => break,
                         ::core::result::Result::Err(#unique_violation) if rounds < 3 => rounds += 1,
                         ::core::result::Result::Err(error) => return ::core::result::Result::Err(error.into()),
@@ -376,14 +385,16 @@ fn upsert_body(
             },
             _ => quote! {
                 ::core::result::Result::Ok(::core::option::Option::Some(
-                    __wt::diesel::insert_into(#table::table)
-                        .values(self)
-                        .on_conflict(#conflict_target)
-                        .do_update()
-                        .set(self)
-                        .returning(#returning)
-                        .get_result(conn)
-                        #aw ?,
+                    #run::get_result(
+                        __wt::diesel::insert_into(#table::table)
+                            .values(self)
+                            .on_conflict(#conflict_target)
+                            .do_update()
+                            .set(self)
+                            .returning(#returning),
+                        conn,
+                    )
+                    #aw ?,
                 ))
             },
         };
@@ -398,13 +409,13 @@ fn upsert_body(
         // the read-back (which may already see a newer writer's row): the caller's plus one
         // after an update, the caller's after an insert.
         Backend::Mysql => quote! {
-            let written_version = if #update.execute(conn) #aw ? == 1 {
+            let written_version = if #run::execute(#update, conn) #aw ? == 1 {
                 self.#vfield + 1
             } else {
                 if #read_back?.is_some() {
                     return ::core::result::Result::Err(#conflict);
                 }
-                match __wt::diesel::insert_into(#table::table).values(self).execute(conn) #aw {
+                match #run::execute(__wt::diesel::insert_into(#table::table).values(self), conn) #aw {
                     ::core::result::Result::Ok(_) => {}
                     // Someone created the row first: its version is theirs, not the caller's.
                     ::core::result::Result::Err(#unique_violation) if #read_back?.is_some() => {
@@ -421,18 +432,20 @@ fn upsert_body(
         },
         _ => quote! {
             if let ::core::option::Option::Some(updated) =
-                #update.returning(#returning).get_result(conn) #aw .optional()?
+                #run::get_result(#update.returning(#returning), conn) #aw .optional()?
             {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            match __wt::diesel::insert_into(#table::table)
-                .values(self)
-                .on_conflict(#conflict_target)
-                .do_nothing()
-                .returning(#returning)
-                .get_result(conn)
-                #aw
-                .optional()?
+            match #run::get_result(
+                __wt::diesel::insert_into(#table::table)
+                    .values(self)
+                    .on_conflict(#conflict_target)
+                    .do_nothing()
+                    .returning(#returning),
+                conn,
+            )
+            #aw
+            .optional()?
             {
                 ::core::option::Option::Some(inserted) => ::core::result::Result::Ok(::core::option::Option::Some(inserted)),
                 ::core::option::Option::None => ::core::result::Result::Err(#conflict),
@@ -445,7 +458,7 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor
     let ident = &model.ident;
     let table = &model.table;
     let name = ident.to_string();
-    let (aw, uses, ops) = (flavor.aw(), flavor.uses(), flavor.ops());
+    let (aw, uses, ops, run) = (flavor.aw(), flavor.uses(), flavor.ops(), flavor.run());
     let insert =
         quote!(__wt::diesel::dsl::Values<__wt::diesel::dsl::insert_into<#table::table>, __N>);
     let (bound, body) = match backend {
@@ -462,7 +475,7 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor
                         // Reset first: an insert that sets the key itself leaves
                         // LAST_INSERT_ID() alone, and must not be taken for another row.
                         #reset(conn) #aw ?;
-                        let inserted = __wt::diesel::insert_into(#table::table).values(new).execute(conn) #aw ?;
+                        let inserted = #run::execute(__wt::diesel::insert_into(#table::table).values(new), conn) #aw ?;
                         __wt::blocking::expect_one_row(inserted, #name)?;
                         let id: #ty = #last(conn, #name) #aw ?;
                         <Self as #ops<#db>>::load(conn, &id) #aw ?.ok_or(
@@ -495,11 +508,13 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor
             };
             let body = quote! {
                 #uses
-                let mut rows: ::std::vec::Vec<#ident> = __wt::diesel::insert_into(#table::table)
-                    .values(new)
-                    .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())
-                    .get_results(conn)
-                    #aw ?;
+                let mut rows: ::std::vec::Vec<#ident> = #run::get_results(
+                    __wt::diesel::insert_into(#table::table)
+                        .values(new)
+                        .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning()),
+                    conn,
+                )
+                #aw ?;
                 __wt::blocking::expect_one_row(rows.len(), #name)?;
                 ::core::result::Result::Ok(rows.remove(0))
             };
@@ -528,8 +543,11 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor
                 __N: __wt::diesel::Insertable<#table::table> + ::core::marker::Send + '__q,
                 #bound,
             {
-                fn insert_returning(conn: &mut __C, new: __N) -> impl ::core::future::Future<Output = ::core::result::Result<Self, __wt::Error>> + ::core::marker::Send {
-                    async move { #body }
+                fn insert_returning<'__f>(conn: &'__f mut __C, new: __N) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+                where
+                    __N: '__f,
+                {
+                    ::std::boxed::Box::pin(async move { #body })
                 }
             }
         },

@@ -80,7 +80,10 @@ where
         C::TransactionManager::rollback_transaction(self.0)
     }
 
-    fn insert_returning(&mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send {
+    fn insert_returning<'s>(&'s mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send
+    where
+        N: 's,
+    {
         M::insert_returning(self.0, new)
     }
 }

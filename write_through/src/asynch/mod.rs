@@ -203,7 +203,7 @@ pub trait ModelOps: Cached + Send + Sync {
         conn: &'a mut C,
         cache: &'a Cache,
         new: N,
-    ) -> impl Future<Output = Result<Self, Error>> + Send + 'a
+    ) -> impl Future<Output = Result<Self, Error>> + 'a
     where
         C: AsyncConnection,
         N: Send + 'a,

@@ -78,7 +78,10 @@ where
         ready(C::TransactionManager::rollback_transaction(self.0))
     }
 
-    fn insert_returning(&mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send {
+    fn insert_returning<'s>(&'s mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send
+    where
+        N: 's,
+    {
         ready(M::insert_returning(self.0, new))
     }
 }

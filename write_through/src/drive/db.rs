@@ -50,10 +50,13 @@ pub(crate) trait Create<M: Cached, N>: Conn {
     fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
-    fn insert_returning(&mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send;
+    fn insert_returning<'s>(&'s mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send
+    where
+        N: 's;
 }
 
 /// Whether a commit on backend `B` proves that the transaction's writes are in the database.
+#[cfg_attr(not(feature = "mysql"), allow(clippy::extra_unused_type_parameters))]
 pub(crate) fn commit_trusted<B>() -> bool {
     #[cfg(feature = "mysql")]
     {
