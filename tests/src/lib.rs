@@ -6,6 +6,7 @@
 //! skipped, except under CI (`CI=true`), where it fails.
 
 pub mod column_types;
+pub mod fronts;
 pub mod history;
 pub mod models;
 pub mod private_cluster;

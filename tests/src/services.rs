@@ -53,9 +53,19 @@ fn unavailable(service: &str, url: &str, error: &dyn std::fmt::Display) {
 
 /// A PostgreSQL connection with the test tables, or `None` (after a loud message) when
 /// PostgreSQL is down outside CI.
+/// The suites' PostgreSQL URL.
+pub fn postgres_url() -> String {
+    std::env::var("DATABASE_URL_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// The suites' MySQL URL.
+pub fn mysql_url() -> String {
+    std::env::var("DATABASE_URL_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+}
+
 pub fn postgres() -> Option<PgConnection> {
-    let url = std::env::var("DATABASE_URL_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let url = postgres_url();
     match PgConnection::establish(&url) {
         Ok(mut conn) => {
             create_tables(&mut conn, POSTGRES_DDL);
@@ -70,8 +80,7 @@ pub fn postgres() -> Option<PgConnection> {
 
 /// A MySQL/MariaDB connection with the test tables, or `None` as for [`postgres`].
 pub fn mysql() -> Option<MysqlConnection> {
-    let url = std::env::var("DATABASE_URL_MYSQL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    let url = mysql_url();
     match MysqlConnection::establish(&url) {
         Ok(mut conn) => {
             create_tables(&mut conn, MYSQL_DDL);

@@ -15,6 +15,28 @@ use crate::model::{AsyncDieselCreate, AsyncDieselOps};
 
 pub(crate) struct Diesel<'c, C>(pub(crate) &'c mut C);
 
+/// `Diesel(conn)` as an opaque type: the sequence then sees only the traits' `Send` futures.
+/// Seen as `Diesel`, the compiler would normalize its query futures to the boxed types below
+/// and fail to prove their lifetime bounds under `Send`'s higher-ranked check
+/// (rust-lang/rust#100013).
+pub(crate) fn hidden<'c, M, C>(conn: &'c mut C) -> impl Load<M> + Upsert<M> + Remove<M> + Send + 'c
+where
+    C: AsyncConnection,
+    M: AsyncDieselOps<C::Backend>,
+{
+    Diesel(conn)
+}
+
+/// `Diesel(conn)` as an opaque type for `create` (see [`hidden`]).
+pub(crate) fn hidden_create<'c, M, N, C>(conn: &'c mut C) -> impl Create<M, N> + Send + 'c
+where
+    C: AsyncConnection,
+    M: AsyncDieselCreate<C::Backend, C, N>,
+{
+    Diesel(conn)
+}
+
+
 impl<C: AsyncConnection> Conn for Diesel<'_, C> {
     fn id(&mut self) -> usize {
         crate::shared::frames::conn_id(self.0)
@@ -34,11 +56,17 @@ where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
 {
-    fn load(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<Option<M>>> + Send {
+    fn load<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's {
         M::load(self.0, id)
     }
 
-    fn load_many(&mut self, ids: &[M::Id<'_>]) -> impl Future<Output = QueryResult<Vec<M>>> + Send {
+    fn load_many<'s, 'i: 's>(
+        &'s mut self,
+        ids: &'s [M::Id<'i>],
+    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
         M::load_many(self.0, ids)
     }
 }
@@ -48,7 +76,10 @@ where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
 {
-    fn upsert(&mut self, row: &M) -> impl Future<Output = Result<Option<M>, Error>> + Send {
+    fn upsert<'s>(
+        &'s mut self,
+        row: &'s M,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
         row.upsert(self.0)
     }
 }
@@ -58,7 +89,10 @@ where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
 {
-    fn remove(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<usize>> + Send {
+    fn remove<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = QueryResult<usize>> + Send + 's {
         M::remove(self.0, id)
     }
 }

@@ -81,7 +81,7 @@ where
 {
     let span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME);
     let redis = Async(&cache.inner().store);
-    drive::find::<M, _, _>(&redis, &mut Diesel(conn), cache, id)
+    drive::find::<M, _, _>(&redis, &mut db::hidden::<M, C>(conn), cache, id)
         .instrument(span)
         .await
 }
@@ -100,7 +100,7 @@ where
     let span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME);
     let redis = Async(&cache.inner().store);
     let ids: Vec<M::Id<'a>> = ids.into_iter().collect();
-    drive::batch::find_many::<M, _, _>(&redis, &mut Diesel(conn), cache, ids)
+    drive::batch::find_many::<M, _, _>(&redis, &mut db::hidden::<M, C>(conn), cache, ids)
         .instrument(span)
         .await
 }
@@ -114,7 +114,7 @@ where
 {
     let span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME);
     let redis = Async(&cache.inner().store);
-    drive::save::<M, _, _>(&redis, &mut Diesel(conn), cache, row)
+    drive::save::<M, _, _>(&redis, &mut db::hidden::<M, C>(conn), cache, row)
         .instrument(span)
         .await
 }
@@ -127,7 +127,7 @@ where
 {
     let span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME);
     let redis = Async(&cache.inner().store);
-    drive::delete::<M, _, _>(&redis, &mut Diesel(conn), cache, id)
+    drive::delete::<M, _, _>(&redis, &mut db::hidden::<M, C>(conn), cache, id)
         .instrument(span)
         .await
 }
@@ -140,7 +140,7 @@ where
 {
     let span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME);
     let redis = Async(&cache.inner().store);
-    drive::create::<M, N, _, _>(&redis, &mut Diesel(conn), cache, new)
+    drive::create::<M, N, _, _>(&redis, &mut db::hidden_create::<M, N, C>(conn), cache, new)
         .instrument(span)
         .await
 }
@@ -159,7 +159,7 @@ pub trait ModelOps: Cached + Send + Sync {
         conn: &'a mut C,
         cache: &'a Cache,
         id: Self::Id<'a>,
-    ) -> impl Future<Output = Result<Option<Self>, Error>> + 'a
+    ) -> impl Future<Output = Result<Option<Self>, Error>> + Send + 'a
     where
         C: AsyncConnection,
         Self: AsyncDieselOps<C::Backend>,
@@ -174,7 +174,7 @@ pub trait ModelOps: Cached + Send + Sync {
         conn: &'a mut C,
         cache: &'a Cache,
         ids: I,
-    ) -> impl Future<Output = Result<Vec<Option<Self>>, Error>> + 'a
+    ) -> impl Future<Output = Result<Vec<Option<Self>>, Error>> + Send + 'a
     where
         C: AsyncConnection,
         Self: AsyncDieselOps<C::Backend>,
@@ -189,7 +189,7 @@ pub trait ModelOps: Cached + Send + Sync {
         conn: &'a mut C,
         cache: &'a Cache,
         id: Self::Id<'a>,
-    ) -> impl Future<Output = Result<bool, Error>> + 'a
+    ) -> impl Future<Output = Result<bool, Error>> + Send + 'a
     where
         C: AsyncConnection,
         Self: AsyncDieselOps<C::Backend>,
@@ -203,7 +203,7 @@ pub trait ModelOps: Cached + Send + Sync {
         conn: &'a mut C,
         cache: &'a Cache,
         new: N,
-    ) -> impl Future<Output = Result<Self, Error>> + 'a
+    ) -> impl Future<Output = Result<Self, Error>> + Send + 'a
     where
         C: AsyncConnection,
         N: Send + 'a,
@@ -355,3 +355,4 @@ async fn rolled_back<C: AsyncConnection, E: From<diesel::result::Error>>(conn: &
         Err(rollback) => rollback.into(),
     }
 }
+

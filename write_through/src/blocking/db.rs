@@ -32,11 +32,17 @@ where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
 {
-    fn load(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<Option<M>>> + Send {
+    fn load<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's {
         ready(M::load(self.0, id))
     }
 
-    fn load_many(&mut self, ids: &[M::Id<'_>]) -> impl Future<Output = QueryResult<Vec<M>>> + Send {
+    fn load_many<'s, 'i: 's>(
+        &'s mut self,
+        ids: &'s [M::Id<'i>],
+    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
         ready(M::load_many(self.0, ids))
     }
 }
@@ -46,7 +52,10 @@ where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
 {
-    fn upsert(&mut self, row: &M) -> impl Future<Output = Result<Option<M>, Error>> + Send {
+    fn upsert<'s>(
+        &'s mut self,
+        row: &'s M,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
         ready(row.upsert(self.0))
     }
 }
@@ -56,7 +65,10 @@ where
     C: Connection,
     M: DieselOps<C::Backend>,
 {
-    fn remove(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<usize>> + Send {
+    fn remove<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = QueryResult<usize>> + Send + 's {
         ready(M::remove(self.0, id))
     }
 }

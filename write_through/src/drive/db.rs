@@ -31,18 +31,28 @@ pub(crate) trait Conn {
 
 /// Reading rows of `M`.
 pub(crate) trait Load<M: Cached>: Conn {
-    fn load(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<Option<M>>> + Send;
-    fn load_many(&mut self, ids: &[M::Id<'_>]) -> impl Future<Output = QueryResult<Vec<M>>> + Send;
+    fn load<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's;
+    fn load_many<'s, 'i: 's>(
+        &'s mut self,
+        ids: &'s [M::Id<'i>],
+    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's;
 }
 
 /// Writing a row of `M`, returning it as stored.
 pub(crate) trait Upsert<M: Cached>: Conn {
-    fn upsert(&mut self, row: &M) -> impl Future<Output = Result<Option<M>, Error>> + Send;
+    fn upsert<'s>(&'s mut self, row: &'s M)
+    -> impl Future<Output = Result<Option<M>, Error>> + Send + 's;
 }
 
 /// Deleting a row of `M`.
 pub(crate) trait Remove<M: Cached>: Conn {
-    fn remove(&mut self, id: M::Id<'_>) -> impl Future<Output = QueryResult<usize>> + Send;
+    fn remove<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = QueryResult<usize>> + Send + 's;
 }
 
 /// Inserting a new row `N` in a transaction of its own.

@@ -455,3 +455,4 @@ fn refuse_inside_transaction<M: Cached, D: Conn>(
         Err(error) => Err(Error::Database(error)),
     }
 }
+

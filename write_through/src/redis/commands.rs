@@ -35,7 +35,7 @@ pub(crate) trait Exec: Sync {
     ) -> impl Future<Output = ()> + Send;
 
     /// Sends `request`, decoding the reply as `T`.
-    fn run<T: FromRedisValue + Send>(
+    fn run<T: FromRedisValue + Send + 'static>(
         &self,
         operation: &'static str,
         request: Request,

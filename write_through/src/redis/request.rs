@@ -93,7 +93,7 @@ impl Request {
 
 #[cfg(feature = "async")]
 mod nonblocking {
-    use redis::{FromRedisValue, RedisResult, Value};
+    use redis::{FromRedisValue, RedisResult};
 
     use super::{Request, no_script};
     use crate::redis::connection::AsyncConn;
@@ -124,6 +124,7 @@ mod nonblocking {
                 }
                 #[cfg(feature = "cluster")]
                 (Request::Many(batch), AsyncConn::Cluster(cluster)) => {
+                    use redis::Value;
                     // Concurrent on one multiplexed cluster connection: the client pipelines
                     // what goes to one node, and the nodes answer in parallel.
                     let sends = batch.calls.iter().map(|(cmd, _)| {

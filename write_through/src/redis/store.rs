@@ -201,7 +201,7 @@ impl Exec for Blocking<'_> {
         std::future::ready(())
     }
 
-    fn run<T: FromRedisValue + Send>(
+    fn run<T: FromRedisValue + Send + 'static>(
         &self,
         operation: &'static str,
         request: Request,
@@ -221,6 +221,7 @@ mod nonblocking {
 
     use super::Store;
     use crate::error::CacheError;
+    use crate::model::BoxFuture;
     use crate::redis::commands::{self, Exec};
     use crate::redis::connection::AsyncConn;
     use crate::redis::request::Request;
@@ -281,12 +282,15 @@ mod nonblocking {
         }
     }
 
+    // `sleep` and `follow` name their futures (refining the trait's `impl Future`), which
+    // captures nothing of `&self`.
+    #[allow(refining_impl_trait)]
     impl Exec for Async<'_> {
         fn is_cluster(&self) -> bool {
             self.0.client.is_cluster()
         }
 
-        fn sleep(&self, pause: Duration) -> impl std::future::Future<Output = ()> + Send {
+        fn sleep(&self, pause: Duration) -> tokio::time::Sleep {
             tokio::time::sleep(pause)
         }
 
@@ -294,11 +298,11 @@ mod nonblocking {
             &self,
             follower: crate::shared::flight::Follower,
             patience: Duration,
-        ) -> impl std::future::Future<Output = ()> + Send {
-            follower.wait_async(patience)
+        ) -> BoxFuture<'static, ()> {
+            Box::pin(follower.wait_async(patience))
         }
 
-        fn run<T: FromRedisValue + Send>(
+        fn run<T: FromRedisValue + Send + 'static>(
             &self,
             operation: &'static str,
             request: Request,

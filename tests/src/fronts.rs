@@ -1,0 +1,385 @@
+//! The two fronts of the library behind one interface, so that a specification is written
+//! once and run against both (`on_every_front!`): the blocking front on Diesel's connections,
+//! and the async front on diesel-async's, each awaited to completion on a runtime of its own.
+//!
+//! Transaction bodies are data ([`TxStep`]), since a blocking closure and an async one cannot
+//! be the same code.
+
+use std::future::Future;
+
+use diesel::connection::{Connection, LoadConnection};
+use diesel_async::AsyncConnection;
+use write_through::{
+    AsyncDieselCreate, AsyncDieselOps, Cache, DieselCreate, DieselOps, Error,
+};
+
+use crate::models::{Document, NewUser, Tag, User};
+
+/// One step of a transaction's body.
+#[derive(Debug, Clone)]
+pub enum TxStep {
+    SaveUser(User),
+    DeleteUser(i64),
+    /// Reads a user inside the transaction (which must never fill the cache).
+    FindUser(i64),
+    /// Fails the body, so that it rolls back.
+    Fail,
+    /// A nested `cache.transaction` (a savepoint) running these flat steps; rolled back when
+    /// they fail.
+    Savepoint(Vec<TxStep>),
+}
+
+/// What a specification needs from a front.
+pub trait Front {
+    /// `"blocking"` or `"async"`.
+    fn name(&self) -> &'static str;
+    fn find_user(&mut self, cache: &Cache, id: i64) -> Result<Option<User>, Error>;
+    fn find_many_users(&mut self, cache: &Cache, ids: &[i64]) -> Result<Vec<Option<User>>, Error>;
+    fn save_user(&mut self, cache: &Cache, user: &User) -> Result<(), Error>;
+    fn delete_user(&mut self, cache: &Cache, id: i64) -> Result<bool, Error>;
+    fn create_user(&mut self, cache: &Cache, new: &NewUser) -> Result<User, Error>;
+    fn find_tag(&mut self, cache: &Cache, name: &str) -> Result<Option<Tag>, Error>;
+    fn save_tag(&mut self, cache: &Cache, tag: &Tag) -> Result<(), Error>;
+    fn find_document(&mut self, cache: &Cache, id: i64) -> Result<Option<Document>, Error>;
+    fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error>;
+    /// Runs `steps` in `cache.transaction`.
+    fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error>;
+    /// Runs SQL behind the cache's back, as another service would.
+    fn execute(&mut self, sql: &str);
+}
+
+/// The error a failing step returns.
+fn failed_step() -> Error {
+    Error::Database(diesel::result::Error::RollbackTransaction)
+}
+
+/// The blocking front on a Diesel connection.
+pub struct Blocking<C>(pub C);
+
+impl<C> Blocking<C>
+where
+    C: Connection + LoadConnection,
+    User: DieselOps<C::Backend>,
+{
+    fn flat_steps(conn: &mut C, cache: &Cache, steps: &[TxStep]) -> Result<(), Error> {
+        use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
+        for step in steps {
+            match step {
+                TxStep::SaveUser(user) => user.save(conn, cache)?,
+                TxStep::DeleteUser(id) => {
+                    User::delete(conn, cache, id)?;
+                }
+                TxStep::FindUser(id) => {
+                    User::find(conn, cache, id)?;
+                }
+                TxStep::Fail => return Err(failed_step()),
+                TxStep::Savepoint(inner) => {
+                    // A failed savepoint rolls back and the outer body goes on.
+                    let _ = cache.transaction(conn, |conn| Self::flat_steps(conn, cache, inner));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<C> Front for Blocking<C>
+where
+    C: Connection + LoadConnection,
+    User: DieselOps<C::Backend>,
+    for<'a> User: DieselCreate<C::Backend, C, &'a NewUser>,
+    Tag: DieselOps<C::Backend>,
+    Document: DieselOps<C::Backend>,
+{
+    fn name(&self) -> &'static str {
+        "blocking"
+    }
+    fn find_user(&mut self, cache: &Cache, id: i64) -> Result<Option<User>, Error> {
+        use write_through::blocking::ModelOps as _;
+        User::find(&mut self.0, cache, &id)
+    }
+    fn find_many_users(&mut self, cache: &Cache, ids: &[i64]) -> Result<Vec<Option<User>>, Error> {
+        use write_through::blocking::ModelOps as _;
+        User::find_many(&mut self.0, cache, ids)
+    }
+    fn save_user(&mut self, cache: &Cache, user: &User) -> Result<(), Error> {
+        use write_through::blocking::SaveOps as _;
+        user.save(&mut self.0, cache)
+    }
+    fn delete_user(&mut self, cache: &Cache, id: i64) -> Result<bool, Error> {
+        use write_through::blocking::ModelOps as _;
+        User::delete(&mut self.0, cache, &id)
+    }
+    fn create_user(&mut self, cache: &Cache, new: &NewUser) -> Result<User, Error> {
+        use write_through::blocking::ModelOps as _;
+        User::create(&mut self.0, cache, new)
+    }
+    fn find_tag(&mut self, cache: &Cache, name: &str) -> Result<Option<Tag>, Error> {
+        use write_through::blocking::ModelOps as _;
+        Tag::find(&mut self.0, cache, &name.to_owned())
+    }
+    fn save_tag(&mut self, cache: &Cache, tag: &Tag) -> Result<(), Error> {
+        use write_through::blocking::SaveOps as _;
+        tag.save(&mut self.0, cache)
+    }
+    fn find_document(&mut self, cache: &Cache, id: i64) -> Result<Option<Document>, Error> {
+        use write_through::blocking::ModelOps as _;
+        Document::find(&mut self.0, cache, &id)
+    }
+    fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error> {
+        use write_through::blocking::SaveOps as _;
+        document.save(&mut self.0, cache)
+    }
+    fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error> {
+        use write_through::blocking::TransactionOps as _;
+        cache.transaction(&mut self.0, |conn| Self::flat_steps(conn, cache, &steps))
+    }
+    fn execute(&mut self, sql: &str) {
+        self.0.batch_execute(sql).expect("raw SQL");
+    }
+}
+
+/// The async front on a diesel-async connection, on a current-thread runtime of its own.
+pub struct Async<C> {
+    pub conn: C,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+/// A current-thread runtime with time and I/O, as the async front needs.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+impl<C> Async<C> {
+    /// Connects with `connect` on a new runtime.
+    pub fn connect<F, Fut>(connect: F) -> Self
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = C>,
+    {
+        let runtime = runtime();
+        let conn = runtime.block_on(connect());
+        Self { conn, runtime }
+    }
+}
+
+/// A savepoint's steps (flat: a savepoint inside a savepoint is not needed by the suites).
+async fn savepoint_steps_async<C>(conn: &mut C, cache: &Cache, steps: &[TxStep]) -> Result<(), Error>
+where
+    C: AsyncConnection,
+    User: AsyncDieselOps<C::Backend>,
+{
+    use write_through::asynch::{ModelOps as _, SaveOps as _};
+    for step in steps {
+        match step {
+            TxStep::SaveUser(user) => user.save(conn, cache).await?,
+            TxStep::DeleteUser(id) => {
+                User::delete(conn, cache, id).await?;
+            }
+            TxStep::FindUser(id) => {
+                User::find(conn, cache, id).await?;
+            }
+            TxStep::Fail => return Err(failed_step()),
+            TxStep::Savepoint(_) => panic!("savepoints nest one level in these suites"),
+        }
+    }
+    Ok(())
+}
+
+async fn flat_steps_async<C>(conn: &mut C, cache: &Cache, steps: &[TxStep]) -> Result<(), Error>
+where
+    C: AsyncConnection,
+    User: AsyncDieselOps<C::Backend>,
+{
+    use write_through::asynch::{ModelOps as _, SaveOps as _, TransactionOps as _};
+    for step in steps {
+        match step {
+            TxStep::SaveUser(user) => user.save(conn, cache).await?,
+            TxStep::DeleteUser(id) => {
+                User::delete(conn, cache, id).await?;
+            }
+            TxStep::FindUser(id) => {
+                User::find(conn, cache, id).await?;
+            }
+            TxStep::Fail => return Err(failed_step()),
+            TxStep::Savepoint(inner) => {
+                let savepoint: Result<(), Error> = cache
+                    .transaction(conn, async |conn| {
+                        savepoint_steps_async(conn, cache, inner).await
+                    })
+                    .await;
+                let _ = savepoint;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl<C> Front for Async<C>
+where
+    C: AsyncConnection + 'static,
+    User: AsyncDieselOps<C::Backend>,
+    for<'a> User: AsyncDieselCreate<C::Backend, C, &'a NewUser>,
+    Tag: AsyncDieselOps<C::Backend>,
+    Document: AsyncDieselOps<C::Backend>,
+{
+    fn name(&self) -> &'static str {
+        "async"
+    }
+    fn find_user(&mut self, cache: &Cache, id: i64) -> Result<Option<User>, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime.block_on(User::find(&mut self.conn, cache, &id))
+    }
+    fn find_many_users(&mut self, cache: &Cache, ids: &[i64]) -> Result<Vec<Option<User>>, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime
+            .block_on(User::find_many(&mut self.conn, cache, ids.iter()))
+    }
+    fn save_user(&mut self, cache: &Cache, user: &User) -> Result<(), Error> {
+        use write_through::asynch::SaveOps as _;
+        self.runtime.block_on(user.save(&mut self.conn, cache))
+    }
+    fn delete_user(&mut self, cache: &Cache, id: i64) -> Result<bool, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime.block_on(User::delete(&mut self.conn, cache, &id))
+    }
+    fn create_user(&mut self, cache: &Cache, new: &NewUser) -> Result<User, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime.block_on(User::create(&mut self.conn, cache, new))
+    }
+    fn find_tag(&mut self, cache: &Cache, name: &str) -> Result<Option<Tag>, Error> {
+        use write_through::asynch::ModelOps as _;
+        let name = name.to_owned();
+        self.runtime.block_on(Tag::find(&mut self.conn, cache, &name))
+    }
+    fn save_tag(&mut self, cache: &Cache, tag: &Tag) -> Result<(), Error> {
+        use write_through::asynch::SaveOps as _;
+        self.runtime.block_on(tag.save(&mut self.conn, cache))
+    }
+    fn find_document(&mut self, cache: &Cache, id: i64) -> Result<Option<Document>, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime.block_on(Document::find(&mut self.conn, cache, &id))
+    }
+    fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error> {
+        use write_through::asynch::SaveOps as _;
+        self.runtime.block_on(document.save(&mut self.conn, cache))
+    }
+    fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error> {
+        use write_through::asynch::TransactionOps as _;
+        self.runtime.block_on(cache.transaction(&mut self.conn, async |conn| {
+            flat_steps_async(conn, cache, &steps).await
+        }))
+    }
+    fn execute(&mut self, sql: &str) {
+        self.runtime
+            .block_on(self.conn.batch_execute(sql))
+            .expect("raw SQL");
+    }
+}
+
+/// The async PostgreSQL connection of the suites (the tables made by [`crate::postgres`]).
+pub fn async_postgres() -> Option<Async<diesel_async::AsyncPgConnection>> {
+    crate::postgres()?;
+    let url = crate::services::postgres_url();
+    Some(Async::connect(|| async move {
+        diesel_async::AsyncPgConnection::establish(&url)
+            .await
+            .expect("PostgreSQL answered a moment ago")
+    }))
+}
+
+/// The async MySQL connection of the suites (the tables made by [`crate::mysql`]).
+pub fn async_mysql() -> Option<Async<diesel_async::AsyncMysqlConnection>> {
+    crate::mysql()?;
+    let url = crate::services::mysql_url();
+    Some(Async::connect(|| async move {
+        diesel_async::AsyncMysqlConnection::establish(&url)
+            .await
+            .expect("MySQL answered a moment ago")
+    }))
+}
+
+/// SQLite through diesel-async's wrapper, in a temporary file.
+pub type AsyncSqlite =
+    diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
+
+/// The async SQLite connection of the suites, and the folder of its file.
+pub fn async_sqlite() -> (Async<AsyncSqlite>, tempfile::TempDir) {
+    let (conn, dir) = crate::sqlite();
+    let runtime = runtime();
+    (
+        Async {
+            conn: AsyncSqlite::new(conn),
+            runtime,
+        },
+        dir,
+    )
+}
+
+/// Runs specifications written once over [`Front`] on both fronts and every backend: for each
+/// name, tests `blocking_postgres::name`, `async_postgres::name`, `blocking_mysql::name`, ...
+/// calling `super::name(&mut front, &mut test_cache)`.
+#[macro_export]
+macro_rules! on_every_front {
+    ($($behaviour:ident),* $(,)?) => {
+        mod blocking_postgres {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let (Some(conn), Some(mut tc)) = ($crate::postgres(), $crate::TestCache::new()) else { return };
+                    super::$behaviour(&mut $crate::fronts::Blocking(conn), &mut tc);
+                }
+            )*
+        }
+        mod async_postgres {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let (Some(mut front), Some(mut tc)) = ($crate::fronts::async_postgres(), $crate::TestCache::new()) else { return };
+                    super::$behaviour(&mut front, &mut tc);
+                }
+            )*
+        }
+        mod blocking_mysql {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let (Some(conn), Some(mut tc)) = ($crate::mysql(), $crate::TestCache::new()) else { return };
+                    super::$behaviour(&mut $crate::fronts::Blocking(conn), &mut tc);
+                }
+            )*
+        }
+        mod async_mysql {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let (Some(mut front), Some(mut tc)) = ($crate::fronts::async_mysql(), $crate::TestCache::new()) else { return };
+                    super::$behaviour(&mut front, &mut tc);
+                }
+            )*
+        }
+        mod blocking_sqlite {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let Some(mut tc) = $crate::TestCache::new() else { return };
+                    let (conn, _dir) = $crate::sqlite();
+                    super::$behaviour(&mut $crate::fronts::Blocking(conn), &mut tc);
+                }
+            )*
+        }
+        mod async_sqlite {
+            $(
+                #[test]
+                fn $behaviour() {
+                    let Some(mut tc) = $crate::TestCache::new() else { return };
+                    let (mut front, _dir) = $crate::fronts::async_sqlite();
+                    super::$behaviour(&mut front, &mut tc);
+                }
+            )*
+        }
+    };
+}
