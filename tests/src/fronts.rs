@@ -40,6 +40,7 @@ pub trait Front {
     fn create_user(&mut self, cache: &Cache, new: &NewUser) -> Result<User, Error>;
     fn find_tag(&mut self, cache: &Cache, name: &str) -> Result<Option<Tag>, Error>;
     fn save_tag(&mut self, cache: &Cache, tag: &Tag) -> Result<(), Error>;
+    fn delete_tag(&mut self, cache: &Cache, name: &str) -> Result<bool, Error>;
     fn find_document(&mut self, cache: &Cache, id: i64) -> Result<Option<Document>, Error>;
     fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error>;
     /// Runs `steps` in `cache.transaction`.
@@ -121,6 +122,10 @@ where
     fn save_tag(&mut self, cache: &Cache, tag: &Tag) -> Result<(), Error> {
         use write_through::blocking::SaveOps as _;
         tag.save(&mut self.0, cache)
+    }
+    fn delete_tag(&mut self, cache: &Cache, name: &str) -> Result<bool, Error> {
+        use write_through::blocking::ModelOps as _;
+        Tag::delete(&mut self.0, cache, &name.to_owned())
     }
     fn find_document(&mut self, cache: &Cache, id: i64) -> Result<Option<Document>, Error> {
         use write_through::blocking::ModelOps as _;
@@ -258,6 +263,11 @@ where
     fn save_tag(&mut self, cache: &Cache, tag: &Tag) -> Result<(), Error> {
         use write_through::asynch::SaveOps as _;
         self.runtime.block_on(tag.save(&mut self.conn, cache))
+    }
+    fn delete_tag(&mut self, cache: &Cache, name: &str) -> Result<bool, Error> {
+        use write_through::asynch::ModelOps as _;
+        let name = name.to_owned();
+        self.runtime.block_on(Tag::delete(&mut self.conn, cache, &name))
     }
     fn find_document(&mut self, cache: &Cache, id: i64) -> Result<Option<Document>, Error> {
         use write_through::asynch::ModelOps as _;

@@ -7,7 +7,6 @@
 //! order consistent with real time, that write came between. A read that returned nothing is
 //! stale when some save returned before the read started and no delete could have come between.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
@@ -15,6 +14,7 @@ use std::time::{Duration, Instant};
 use diesel::connection::{Connection, LoadConnection};
 use write_through::{Cache, DieselOps};
 
+use crate::fronts::{Blocking, Front};
 use crate::models::Tag;
 
 /// What one operation did.
@@ -34,10 +34,15 @@ pub struct Event {
     pub returned: Duration,
 }
 
-/// The implementation under test: the library, or the hand-written pattern it replaces.
+/// The implementation under test: the library (through either front), or the hand-written
+/// pattern it replaces.
 #[derive(Clone)]
 pub enum Subject {
+    /// The blocking front, on the connections `run` is given.
     Library(Cache),
+    /// The async front, each thread on a diesel-async connection to `backend` and a runtime of
+    /// its own (the blocking connections `run` is given then serve only to set up tables).
+    AsyncLibrary { cache: Cache, backend: AsyncBackend },
     /// "Write the database, then SET; GET, on a miss load and SET", on keys `{prefix}:{name}`.
     Naive {
         redis_url: String,
@@ -48,6 +53,22 @@ pub enum Subject {
         /// deterministically rather than by the luck of scheduling.
         fill_delay: Duration,
     },
+}
+
+/// The database of [`Subject::AsyncLibrary`].
+#[derive(Debug, Clone, Copy)]
+pub enum AsyncBackend {
+    Postgres,
+    Mysql,
+}
+
+impl AsyncBackend {
+    fn connect(self) -> Box<dyn Front> {
+        match self {
+            AsyncBackend::Postgres => Box::new(crate::fronts::async_postgres().expect("PostgreSQL")),
+            AsyncBackend::Mysql => Box::new(crate::fronts::async_mysql().expect("MySQL")),
+        }
+    }
 }
 
 /// The workload's shape.
@@ -164,8 +185,9 @@ pub fn run<C>(
     connect: impl Fn() -> C + Sync,
 ) -> Outcome
 where
-    C: Connection + LoadConnection,
+    C: Connection + LoadConnection + 'static,
     Tag: DieselOps<C::Backend>,
+    Blocking<C>: Front,
 {
     let next_value = AtomicI32::new(workload.first_value);
     let start = Instant::now();
@@ -174,14 +196,19 @@ where
             .map(|thread| {
                 let (connect, next_value) = (&connect, &next_value);
                 scope.spawn(move || {
-                    let mut conn = connect();
                     let mut naive_redis = match subject {
                         Subject::Naive { redis_url, .. } => Some(
                             redis::Client::open(redis_url.as_str())
                                 .and_then(|c| c.get_connection())
                                 .expect("Redis"),
                         ),
-                        Subject::Library(_) => None,
+                        Subject::Library(_) | Subject::AsyncLibrary { .. } => None,
+                    };
+                    // The library through its front; the hand-written pattern on a bare connection.
+                    let (mut conn, mut front): (Option<C>, Option<Box<dyn Front>>) = match subject {
+                        Subject::Library(_) => (None, Some(Box::new(Blocking(connect())))),
+                        Subject::AsyncLibrary { backend, .. } => (None, Some(backend.connect())),
+                        Subject::Naive { .. } => (Some(connect()), None),
                     };
                     let mut rng =
                         Rng(workload.seed ^ (thread as u64).wrapping_mul(0x51_7CC1_B727_220A));
@@ -193,17 +220,19 @@ where
                         let name = format!("{names}-{key}");
                         let roll = rng.below(100);
                         let invoked = wall_clock();
-                        let op = match (subject, naive_redis.as_mut()) {
-                            (Subject::Library(cache), _) => {
-                                library_op(&mut conn, cache, &name, roll, next_value)
+                        let op = match (subject, naive_redis.as_mut(), front.as_mut()) {
+                            (Subject::Library(cache), _, Some(front))
+                            | (Subject::AsyncLibrary { cache, .. }, _, Some(front)) => {
+                                library_op(front.as_mut(), cache, &name, roll, next_value)
                             }
                             (
                                 Subject::Naive {
                                     prefix, fill_delay, ..
                                 },
                                 Some(redis),
+                                _,
                             ) => naive_op(
-                                &mut conn,
+                                conn.as_mut().expect("the hand-written pattern's connection"),
                                 redis,
                                 &format!("{prefix}:{name}"),
                                 &name,
@@ -211,7 +240,7 @@ where
                                 next_value,
                                 *fill_delay,
                             ),
-                            (Subject::Naive { .. }, None) => unreachable!(),
+                            _ => unreachable!("each subject has its connections"),
                         };
                         let returned = wall_clock();
                         match op {
@@ -241,31 +270,28 @@ where
     all
 }
 
-/// 50% finds, 35% saves, 15% deletes.
-fn library_op<C>(
-    conn: &mut C,
+/// 50% finds, 35% saves, 15% deletes, through either front.
+fn library_op(
+    front: &mut dyn Front,
     cache: &Cache,
     name: &str,
     roll: usize,
     next: &AtomicI32,
-) -> Option<Op>
-where
-    C: Connection + LoadConnection,
-    Tag: DieselOps<C::Backend>,
-{
-    let name = name.to_owned();
+) -> Option<Op> {
     match roll {
-        0..50 => Tag::find(conn, cache, &name)
+        0..50 => front
+            .find_tag(cache, name)
             .ok()
             .map(|t| Op::Find(t.map(|t| t.uses))),
         50..85 => {
             let value = next.fetch_add(1, Ordering::Relaxed);
-            Tag { name, uses: value }
-                .save(conn, cache)
-                .ok()
-                .map(|()| Op::Save(value))
+            let tag = Tag {
+                name: name.to_owned(),
+                uses: value,
+            };
+            front.save_tag(cache, &tag).ok().map(|()| Op::Save(value))
         }
-        _ => Tag::delete(conn, cache, &name).ok().map(|_| Op::Delete),
+        _ => front.delete_tag(cache, name).ok().map(|_| Op::Delete),
     }
 }
 
@@ -331,7 +357,8 @@ where
         let name = format!("{names}-{key}");
         let row = Tag::load(conn, &name).expect("the row");
         for read in ["first", "second"] {
-            let cached = Tag::find(conn, cache, &name).expect("a read through the cache");
+            let cached = write_through::blocking::find::<Tag, C>(conn, cache, &name)
+                .expect("a read through the cache");
             assert_eq!(
                 cached, row,
                 "{name}: the {read} read after the writes stopped"

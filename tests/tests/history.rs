@@ -16,14 +16,16 @@ use diesel::connection::{Connection, LoadConnection};
 use std::time::Duration;
 use write_through::DieselOps;
 
-use write_through_tests::history::{self, Event, Op, Subject, Workload};
+use write_through_tests::fronts::{self, Blocking};
+use write_through_tests::history::{self, AsyncBackend, Event, Op, Subject, Workload};
 use write_through_tests::models::Tag;
 use write_through_tests::{TestCache, redis_url, unique};
 
-fn check<C>(backend: &str, connect: impl Fn() -> Option<C> + Sync)
+fn check<C>(backend: &str, connect: impl Fn() -> Option<C> + Sync, front: Front)
 where
-    C: Connection + LoadConnection,
+    C: Connection + LoadConnection + 'static,
     Tag: DieselOps<C::Backend>,
+    Blocking<C>: fronts::Front,
 {
     let (Some(mut conn), Some(tc)) = (connect(), TestCache::new()) else {
         return;
@@ -41,7 +43,13 @@ where
     // Printed for the long runs' figures; whether the checker catches it is asserted below.
     let naive_stale = history::stale_reads(&naive_run.events).len();
 
-    let ours = Subject::Library(tc.cache.clone());
+    let ours = match front {
+        Front::Blocking => Subject::Library(tc.cache.clone()),
+        Front::Async(backend) => Subject::AsyncLibrary {
+            cache: tc.cache.clone(),
+            backend,
+        },
+    };
     let run = history::run(workload, &ours, &names, connect);
     let stale = history::stale_reads(&run.events);
     let reads = run
@@ -50,7 +58,7 @@ where
         .filter(|e| matches!(e.op, history::Op::Find(_)))
         .count();
     println!(
-        "{backend}: {workload:?}: {} operations ({reads} reads, {} failed); stale reads: naive {naive_stale}, write_through {}",
+        "{backend} ({front:?} front): {workload:?}: {} operations ({reads} reads, {} failed); stale reads: naive {naive_stale}, write_through {}",
         run.events.len(),
         run.failed,
         stale.len()
@@ -70,14 +78,39 @@ where
     history::assert_cache_matches_database(&mut conn, &tc.cache, &names, workload.keys);
 }
 
+/// Which front the library is driven through.
+#[derive(Debug, Clone, Copy)]
+enum Front {
+    Blocking,
+    Async(AsyncBackend),
+}
+
 #[test]
 fn no_stale_reads_under_random_concurrency_on_postgres() {
-    check("PostgreSQL", write_through_tests::postgres);
+    check("PostgreSQL", write_through_tests::postgres, Front::Blocking);
 }
 
 #[test]
 fn no_stale_reads_under_random_concurrency_on_mariadb() {
-    check("MariaDB", write_through_tests::mysql);
+    check("MariaDB", write_through_tests::mysql, Front::Blocking);
+}
+
+#[test]
+fn no_stale_reads_under_random_concurrency_on_postgres_through_the_async_front() {
+    check(
+        "PostgreSQL",
+        write_through_tests::postgres,
+        Front::Async(AsyncBackend::Postgres),
+    );
+}
+
+#[test]
+fn no_stale_reads_under_random_concurrency_on_mariadb_through_the_async_front() {
+    check(
+        "MariaDB",
+        write_through_tests::mysql,
+        Front::Async(AsyncBackend::Mysql),
+    );
 }
 
 /// Runs the hand-written pattern until the checker catches a stale read, for a bounded number
