@@ -9,9 +9,7 @@ use std::future::Future;
 
 use diesel::connection::{Connection, LoadConnection};
 use diesel_async::AsyncConnection;
-use write_through::{
-    AsyncDieselCreate, AsyncDieselOps, Cache, DieselCreate, DieselOps, Error,
-};
+use write_through::{AsyncDieselCreate, AsyncDieselOps, Cache, DieselCreate, DieselOps, Error};
 
 use crate::models::{Document, NewUser, Tag, User};
 
@@ -33,6 +31,9 @@ pub enum TxStep {
 pub trait Front {
     /// `"blocking"` or `"async"`.
     fn name(&self) -> &'static str;
+    /// Whether a commit on this backend proves its writes (not on MySQL, where every
+    /// transaction publishes deletions instead of rows: see the README).
+    fn trusts_commits(&self) -> bool;
     fn find_user(&mut self, cache: &Cache, id: i64) -> Result<Option<User>, Error>;
     fn find_many_users(&mut self, cache: &Cache, ids: &[i64]) -> Result<Vec<Option<User>>, Error>;
     fn save_user(&mut self, cache: &Cache, user: &User) -> Result<(), Error>;
@@ -47,6 +48,10 @@ pub trait Front {
     fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error>;
     /// Runs SQL behind the cache's back, as another service would.
     fn execute(&mut self, sql: &str);
+}
+
+fn is_mysql<B>() -> bool {
+    std::any::type_name::<B>() == std::any::type_name::<diesel::mysql::Mysql>()
 }
 
 /// The error a failing step returns.
@@ -94,6 +99,9 @@ where
 {
     fn name(&self) -> &'static str {
         "blocking"
+    }
+    fn trusts_commits(&self) -> bool {
+        !is_mysql::<C::Backend>()
     }
     fn find_user(&mut self, cache: &Cache, id: i64) -> Result<Option<User>, Error> {
         use write_through::blocking::ModelOps as _;
@@ -172,7 +180,11 @@ impl<C> Async<C> {
 }
 
 /// A savepoint's steps (flat: a savepoint inside a savepoint is not needed by the suites).
-async fn savepoint_steps_async<C>(conn: &mut C, cache: &Cache, steps: &[TxStep]) -> Result<(), Error>
+async fn savepoint_steps_async<C>(
+    conn: &mut C,
+    cache: &Cache,
+    steps: &[TxStep],
+) -> Result<(), Error>
 where
     C: AsyncConnection,
     User: AsyncDieselOps<C::Backend>,
@@ -234,9 +246,13 @@ where
     fn name(&self) -> &'static str {
         "async"
     }
+    fn trusts_commits(&self) -> bool {
+        !is_mysql::<C::Backend>()
+    }
     fn find_user(&mut self, cache: &Cache, id: i64) -> Result<Option<User>, Error> {
         use write_through::asynch::ModelOps as _;
-        self.runtime.block_on(User::find(&mut self.conn, cache, &id))
+        self.runtime
+            .block_on(User::find(&mut self.conn, cache, &id))
     }
     fn find_many_users(&mut self, cache: &Cache, ids: &[i64]) -> Result<Vec<Option<User>>, Error> {
         use write_through::asynch::ModelOps as _;
@@ -249,16 +265,19 @@ where
     }
     fn delete_user(&mut self, cache: &Cache, id: i64) -> Result<bool, Error> {
         use write_through::asynch::ModelOps as _;
-        self.runtime.block_on(User::delete(&mut self.conn, cache, &id))
+        self.runtime
+            .block_on(User::delete(&mut self.conn, cache, &id))
     }
     fn create_user(&mut self, cache: &Cache, new: &NewUser) -> Result<User, Error> {
         use write_through::asynch::ModelOps as _;
-        self.runtime.block_on(User::create(&mut self.conn, cache, new))
+        self.runtime
+            .block_on(User::create(&mut self.conn, cache, new))
     }
     fn find_tag(&mut self, cache: &Cache, name: &str) -> Result<Option<Tag>, Error> {
         use write_through::asynch::ModelOps as _;
         let name = name.to_owned();
-        self.runtime.block_on(Tag::find(&mut self.conn, cache, &name))
+        self.runtime
+            .block_on(Tag::find(&mut self.conn, cache, &name))
     }
     fn save_tag(&mut self, cache: &Cache, tag: &Tag) -> Result<(), Error> {
         use write_through::asynch::SaveOps as _;
@@ -267,11 +286,13 @@ where
     fn delete_tag(&mut self, cache: &Cache, name: &str) -> Result<bool, Error> {
         use write_through::asynch::ModelOps as _;
         let name = name.to_owned();
-        self.runtime.block_on(Tag::delete(&mut self.conn, cache, &name))
+        self.runtime
+            .block_on(Tag::delete(&mut self.conn, cache, &name))
     }
     fn find_document(&mut self, cache: &Cache, id: i64) -> Result<Option<Document>, Error> {
         use write_through::asynch::ModelOps as _;
-        self.runtime.block_on(Document::find(&mut self.conn, cache, &id))
+        self.runtime
+            .block_on(Document::find(&mut self.conn, cache, &id))
     }
     fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error> {
         use write_through::asynch::SaveOps as _;
@@ -279,9 +300,10 @@ where
     }
     fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error> {
         use write_through::asynch::TransactionOps as _;
-        self.runtime.block_on(cache.transaction(&mut self.conn, async |conn| {
-            flat_steps_async(conn, cache, &steps).await
-        }))
+        self.runtime
+            .block_on(cache.transaction(&mut self.conn, async |conn| {
+                flat_steps_async(conn, cache, &steps).await
+            }))
     }
     fn execute(&mut self, sql: &str) {
         self.runtime

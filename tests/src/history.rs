@@ -65,7 +65,9 @@ pub enum AsyncBackend {
 impl AsyncBackend {
     fn connect(self) -> Box<dyn Front> {
         match self {
-            AsyncBackend::Postgres => Box::new(crate::fronts::async_postgres().expect("PostgreSQL")),
+            AsyncBackend::Postgres => {
+                Box::new(crate::fronts::async_postgres().expect("PostgreSQL"))
+            }
             AsyncBackend::Mysql => Box::new(crate::fronts::async_mysql().expect("MySQL")),
         }
     }
@@ -232,7 +234,8 @@ where
                                 Some(redis),
                                 _,
                             ) => naive_op(
-                                conn.as_mut().expect("the hand-written pattern's connection"),
+                                conn.as_mut()
+                                    .expect("the hand-written pattern's connection"),
                                 redis,
                                 &format!("{prefix}:{name}"),
                                 &name,

@@ -61,7 +61,8 @@ pub fn postgres_url() -> String {
 
 /// The suites' MySQL URL.
 pub fn mysql_url() -> String {
-    std::env::var("DATABASE_URL_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+    std::env::var("DATABASE_URL_MYSQL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
 }
 
 pub fn postgres() -> Option<PgConnection> {

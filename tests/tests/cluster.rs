@@ -2,9 +2,9 @@
 //! every operation, batches split by slot, hash tags, a race, the randomized history, several
 //! processes, and a failover under load.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::thread;
 use std::time::Duration;
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use diesel::prelude::*;
 use write_through::Cache;

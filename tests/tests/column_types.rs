@@ -4,8 +4,8 @@
 //! version 1) is either read or a clean miss that refills. A model whose type its codec cannot
 //! carry is never cached, and says so.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::fmt::Debug;
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use chrono::{DateTime, NaiveDateTime};
 use diesel::connection::LoadConnection;

@@ -3,9 +3,9 @@
 //! Every behaviour is written once, generic over the Diesel connection, and run on each backend
 //! by `on_every_backend!` (test names read `postgres::find_after_save_is_served_by_redis`).
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use diesel::connection::LoadConnection;
 use diesel::prelude::*;
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 use write_through::{DieselCreate, DieselOps, Error};
 use write_through_tests::models::{Membership, NewUser, Tag, User};
 use write_through_tests::{TestCache, unique, unique_i32};

@@ -2,10 +2,10 @@
 //! threads write and read. Every failure is a typed error, no lock is left behind in Redis, and
 //! once the database is back every cached key equals its row.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

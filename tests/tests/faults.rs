@@ -2,9 +2,9 @@
 //! PostgreSQL. For each: no operation fails, each stays within a generous time bound, no read is
 //! stale, and once Redis is back every cached key equals its row.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::thread;
 use std::time::Duration;
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use write_through::Cache;
 use write_through_tests::history::{self, Subject, Workload};

@@ -1,9 +1,9 @@
 //! `find_many`: results in the order of the ids, duplicates and missing rows included, in two
 //! Redis round trips and one database query, on every backend.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use diesel::connection::LoadConnection;
 use diesel::prelude::*;
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 use write_through::{DieselCreate, DieselOps};
 use write_through_tests::models::{Membership, NewUser, Tag, User};
 use write_through_tests::queries::QueryCount;

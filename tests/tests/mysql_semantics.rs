@@ -1,8 +1,8 @@
 //! Where the databases differ: MySQL's upsert, auto-increment ids and collations, PostgreSQL's
 //! multi-row inserts. Each test states the behaviour the library guarantees on that backend.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
 use diesel::prelude::*;
+use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
 use write_through::{Error, UsageError};
 use write_through_tests::models::{Document, NewUser, Tag, User};
 use write_through_tests::schema::{wt_documents, wt_users};

@@ -1,8 +1,8 @@
 //! Connections from Diesel's r2d2 pool work like plain ones, and one `Cache` serves many threads.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use diesel::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 use write_through_tests::models::{Membership, Tag};
 use write_through_tests::{TestCache, unique, unique_i32};
 

@@ -12,9 +12,9 @@
 //! or the database misbehave): it is the evidence that the interleaving forced on the library is
 //! a real hazard, i.e. that the library half is not testing a harmless schedule.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
 use std::thread;
 use std::time::Duration;
+use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
 
 use diesel::PgConnection;
 use diesel::prelude::*;

@@ -4,8 +4,8 @@
 //! Each test uses a Redis of its own (`PrivateRedis`) or a port where nothing listens, and
 //! SQLite in a temporary file: the behaviour under test is the cache's, not the database's.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::time::{Duration, Instant};
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use write_through::{Cache, Error, WritePolicy};
 use write_through_tests::models::Tag;

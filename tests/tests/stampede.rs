@@ -3,8 +3,8 @@
 //! Its own test binary: it opens 64 PostgreSQL connections, more than the other suites should
 //! compete with.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::sync::{Arc, Barrier};
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use diesel::prelude::*;
 use write_through_tests::models::Tag;

@@ -2,11 +2,11 @@
 //! made in the test, trusted with `CacheBuilder::tls_root_certificate`; and a refusal when the
 //! CA is not trusted.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use write_through::Cache;
 use write_through_tests::models::Tag;

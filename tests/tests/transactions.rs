@@ -1,8 +1,8 @@
 //! `Cache::transaction`: cache writes are published after the commit and undone on rollback,
 //! savepoints included; a foreign transaction is refused with what to do instead.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
 use diesel::prelude::*;
+use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
 use write_through::{Error, UsageError};
 use write_through_tests::models::{NewUser, Tag, User};
 use write_through_tests::{TestCache, postgres, unique};

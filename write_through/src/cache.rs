@@ -143,9 +143,9 @@ impl Cache {
     /// }
     /// ```
     pub fn ping(&self) -> Result<(), CacheError> {
-        crate::blocking::ready(crate::redis::commands::ping(&crate::redis::store::Blocking(
-            &self.inner.store,
-        )))
+        crate::blocking::ready(crate::redis::commands::ping(
+            &crate::redis::store::Blocking(&self.inner.store),
+        ))
     }
 
     /// The prefix of every key this cache writes.

@@ -59,12 +59,12 @@ pub mod __private {
 
     pub use crate::error::{ConflictError, UsageError};
     pub use crate::key::{KeyPart, KeyWriter};
-    pub use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
     #[cfg(feature = "async")]
     pub use crate::model::{AsyncDieselCreate, AsyncDieselOps, BoxFuture};
+    pub use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
+    pub use crate::{Cache, Codec, Error, blocking};
     #[cfg(feature = "async")]
     pub use diesel_async;
-    pub use crate::{Cache, Codec, Error, blocking};
 
     #[cfg(feature = "mysql")]
     pub use crate::mysql;

@@ -162,7 +162,10 @@ mod nonblocking {
             C: AsyncConnection<Backend = B>;
 
         /// `DELETE ... WHERE pk = id`, returning the number of rows deleted.
-        fn remove<C>(conn: &mut C, id: Self::Id<'_>) -> impl Future<Output = QueryResult<usize>> + Send
+        fn remove<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+        ) -> impl Future<Output = QueryResult<usize>> + Send
         where
             C: AsyncConnection<Backend = B>;
     }
@@ -180,7 +183,10 @@ mod nonblocking {
         C: AsyncConnection<Backend = B>,
     {
         /// Inserts `new` and returns the stored row.
-        fn insert_returning<'f>(conn: &'f mut C, new: N) -> crate::BoxFuture<'f, Result<Self, Error>>
+        fn insert_returning<'f>(
+            conn: &'f mut C,
+            new: N,
+        ) -> crate::BoxFuture<'f, Result<Self, Error>>
         where
             N: 'f;
     }

@@ -155,7 +155,9 @@ impl Flavor {
     /// The connection bound of a query.
     fn conn(self, db: &TokenStream) -> TokenStream {
         match self {
-            Flavor::Blocking => quote!(__wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection),
+            Flavor::Blocking => {
+                quote!(__wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection)
+            }
             Flavor::Async => quote!(__wt::diesel_async::AsyncConnection<Backend = #db>),
         }
     }
@@ -164,7 +166,9 @@ impl Flavor {
     fn returns(self, output: TokenStream) -> TokenStream {
         match self {
             Flavor::Blocking => output,
-            Flavor::Async => quote!(impl ::core::future::Future<Output = #output> + ::core::marker::Send),
+            Flavor::Async => {
+                quote!(impl ::core::future::Future<Output = #output> + ::core::marker::Send)
+            }
         }
     }
 
@@ -209,7 +213,13 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
         Backend::Mysql => quote!(__wt::diesel::mysql::Mysql),
         Backend::Sqlite => quote!(__wt::diesel::sqlite::Sqlite),
     };
-    let (aw, uses, ops, conn, run) = (flavor.aw(), flavor.uses(), flavor.ops(), flavor.conn(&db), flavor.run());
+    let (aw, uses, ops, conn, run) = (
+        flavor.aw(),
+        flavor.uses(),
+        flavor.ops(),
+        flavor.conn(&db),
+        flavor.run(),
+    );
     let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
         let column = &field.column;
         let id_part = id_part(model, index);
@@ -261,7 +271,9 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
         }
     };
     let create = create_impl(model, backend, &db, flavor);
-    let load_returns = flavor.returns(quote!(__wt::diesel::QueryResult<::core::option::Option<Self>>));
+    let load_returns = flavor.returns(quote!(
+        __wt::diesel::QueryResult<::core::option::Option<Self>>
+    ));
     let load_body = flavor.body(quote! {
         #uses
         #run::first(
@@ -273,12 +285,15 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
         #aw
         .optional()
     });
-    let load_many_returns = flavor.returns(quote!(__wt::diesel::QueryResult<::std::vec::Vec<Self>>));
+    let load_many_returns =
+        flavor.returns(quote!(__wt::diesel::QueryResult<::std::vec::Vec<Self>>));
     let load_many_body = flavor.body(quote! {
         #uses
         #load_many_body
     });
-    let upsert_returns = flavor.returns(quote!(::core::result::Result<::core::option::Option<Self>, __wt::Error>));
+    let upsert_returns = flavor.returns(quote!(
+        ::core::result::Result<::core::option::Option<Self>, __wt::Error>
+    ));
     let upsert_body = flavor.body(quote! {
         #uses
         #upsert_body
@@ -464,8 +479,14 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor
     let (bound, body) = match backend {
         Backend::Mysql => {
             let (reset, last) = match flavor {
-                Flavor::Blocking => (quote!(__wt::mysql::reset_last_insert_id), quote!(__wt::mysql::last_insert_id)),
-                Flavor::Async => (quote!(__wt::mysql::reset_last_insert_id_async), quote!(__wt::mysql::last_insert_id_async)),
+                Flavor::Blocking => (
+                    quote!(__wt::mysql::reset_last_insert_id),
+                    quote!(__wt::mysql::last_insert_id),
+                ),
+                Flavor::Async => (
+                    quote!(__wt::mysql::reset_last_insert_id_async),
+                    quote!(__wt::mysql::last_insert_id_async),
+                ),
             };
             let body = match model.key_fields.as_slice() {
                 [single] => {
@@ -491,8 +512,12 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor
                 },
             };
             let bound = match flavor {
-                Flavor::Blocking => quote!(#insert: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>),
-                Flavor::Async => quote!(#insert: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q),
+                Flavor::Blocking => {
+                    quote!(#insert: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>)
+                }
+                Flavor::Async => {
+                    quote!(#insert: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q)
+                }
             };
             (bound, body)
         }
@@ -503,8 +528,12 @@ fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor
             // A named lifetime, not `for<'q>`: a higher-ranked bound would demand a `'static`
             // statement and so refuse borrowed rows such as `&NewUser`.
             let bound = match flavor {
-                Flavor::Blocking => quote!(#returning: __wt::diesel::query_dsl::LoadQuery<'__q, __C, #ident>),
-                Flavor::Async => quote!(#returning: __wt::diesel_async::methods::LoadQuery<'__q, __C, #ident> + '__q),
+                Flavor::Blocking => {
+                    quote!(#returning: __wt::diesel::query_dsl::LoadQuery<'__q, __C, #ident>)
+                }
+                Flavor::Async => {
+                    quote!(#returning: __wt::diesel_async::methods::LoadQuery<'__q, __C, #ident> + '__q)
+                }
             };
             let body = quote! {
                 #uses

@@ -36,7 +36,6 @@ where
     Diesel(conn)
 }
 
-
 impl<C: AsyncConnection> Conn for Diesel<'_, C> {
     fn id(&mut self) -> usize {
         crate::shared::frames::conn_id(self.0)

@@ -276,7 +276,9 @@ impl<M: SavesInPlace> SaveOps for &mut M {
 
 /// The body of an async `cache.transaction`: an async closure taking the connection, whose
 /// future is `Send` (as diesel-async's `AsyncConnection::transaction` asks).
-pub trait TransactionBody<T, R>: AsyncFnOnce(T) -> R + FnOnce(T) -> <Self as TransactionBody<T, R>>::Fut {
+pub trait TransactionBody<T, R>:
+    AsyncFnOnce(T) -> R + FnOnce(T) -> <Self as TransactionBody<T, R>>::Fut
+{
     /// The future a call returns.
     type Fut: Future<Output = R>;
 }
@@ -321,7 +323,8 @@ impl TransactionOps for Cache {
         E: From<diesel::result::Error> + From<Error> + Send + 'a,
     {
         async move {
-            let guard = transaction::begin(self, &mut Diesel(&mut *conn), false).map_err(E::from)?;
+            let guard =
+                transaction::begin(self, &mut Diesel(&mut *conn), false).map_err(E::from)?;
             C::TransactionManager::begin_transaction(conn).await?;
             guard.began(&mut Diesel(&mut *conn));
             let mut reached_commit = false;
@@ -341,7 +344,9 @@ impl TransactionOps for Cache {
                 Err(error) => Err(rolled_back::<C, E>(conn, error).await),
             };
             let ending = guard.finish(result.is_ok(), reached_commit);
-            ending.settle(&Async(&self.inner().store), self.inner()).await;
+            ending
+                .settle(&Async(&self.inner().store), self.inner())
+                .await;
             result
         }
     }
@@ -349,10 +354,12 @@ impl TransactionOps for Cache {
 
 /// Rolls the transaction back after `error`, returning the error to report (the rollback's
 /// own, when it failed otherwise than on a broken connection, as diesel-async does).
-async fn rolled_back<C: AsyncConnection, E: From<diesel::result::Error>>(conn: &mut C, error: E) -> E {
+async fn rolled_back<C: AsyncConnection, E: From<diesel::result::Error>>(
+    conn: &mut C,
+    error: E,
+) -> E {
     match C::TransactionManager::rollback_transaction(conn).await {
         Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => error,
         Err(rollback) => rollback.into(),
     }
 }
-

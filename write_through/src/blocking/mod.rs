@@ -62,7 +62,12 @@ where
     let _span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
     let redis = Blocking(&cache.inner().store);
     let ids = ids.into_iter().collect();
-    ready(drive::batch::find_many::<M, _, _>(&redis, &mut Diesel(conn), cache, ids))
+    ready(drive::batch::find_many::<M, _, _>(
+        &redis,
+        &mut Diesel(conn),
+        cache,
+        ids,
+    ))
 }
 
 /// Inserts or updates a row, then publishes the row as the database stored it, which it
@@ -74,7 +79,12 @@ where
 {
     let _span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME).entered();
     let redis = Blocking(&cache.inner().store);
-    ready(drive::save::<M, _, _>(&redis, &mut Diesel(conn), cache, row))
+    ready(drive::save::<M, _, _>(
+        &redis,
+        &mut Diesel(conn),
+        cache,
+        row,
+    ))
 }
 
 /// Deletes a row, then its cached value. `true` when a row was deleted.
@@ -85,7 +95,12 @@ where
 {
     let _span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME).entered();
     let redis = Blocking(&cache.inner().store);
-    ready(drive::delete::<M, _, _>(&redis, &mut Diesel(conn), cache, id))
+    ready(drive::delete::<M, _, _>(
+        &redis,
+        &mut Diesel(conn),
+        cache,
+        id,
+    ))
 }
 
 /// Inserts a row whose primary key the database generates, caches it and returns it.
@@ -99,7 +114,12 @@ where
 {
     let _span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME).entered();
     let redis = Blocking(&cache.inner().store);
-    ready(drive::create::<M, N, _, _>(&redis, &mut Diesel(conn), cache, new))
+    ready(drive::create::<M, N, _, _>(
+        &redis,
+        &mut Diesel(conn),
+        cache,
+        new,
+    ))
 }
 
 /// `create` inserts exactly one row; anything else is refused (and, inside `create`'s

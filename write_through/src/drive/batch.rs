@@ -247,7 +247,12 @@ async fn release_all(e: &impl Exec, lease: &[u8], keys: &[&[u8]], leased: &[bool
 
 /// Step 1: per distinct key, its value, or (when `lease` is given and the key was empty) our
 /// lease. When Redis cannot be reached every key is `Unknown` and is read from the database.
-async fn look_many(e: &impl Exec, inner: &Inner, keys: &[&[u8]], lease: Option<&[u8]>) -> Vec<Seen> {
+async fn look_many(
+    e: &impl Exec,
+    inner: &Inner,
+    keys: &[&[u8]],
+    lease: Option<&[u8]>,
+) -> Vec<Seen> {
     if keys.is_empty() {
         return Vec::new();
     }

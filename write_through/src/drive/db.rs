@@ -43,8 +43,10 @@ pub(crate) trait Load<M: Cached>: Conn {
 
 /// Writing a row of `M`, returning it as stored.
 pub(crate) trait Upsert<M: Cached>: Conn {
-    fn upsert<'s>(&'s mut self, row: &'s M)
-    -> impl Future<Output = Result<Option<M>, Error>> + Send + 's;
+    fn upsert<'s>(
+        &'s mut self,
+        row: &'s M,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's;
 }
 
 /// Deleting a row of `M`.

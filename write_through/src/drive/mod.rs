@@ -148,8 +148,12 @@ where
         let deleted = db.remove(id).await?;
         Ok((
             deleted,
-            M::NEGATIVE_TTL
-                .map(|ttl| (ABSENT.to_vec(), crate::jitter::jittered(ttl, inner.ttl_jitter))),
+            M::NEGATIVE_TTL.map(|ttl| {
+                (
+                    ABSENT.to_vec(),
+                    crate::jitter::jittered(ttl, inner.ttl_jitter),
+                )
+            }),
         ))
     })
     .await?;
@@ -160,12 +164,7 @@ where
 ///
 /// The key is known only after the insert, so the insert runs in a transaction and the key is
 /// locked before the commit: no write to the new row can be published out of order with it.
-pub(crate) async fn create<M, N, D, E>(
-    e: &E,
-    db: &mut D,
-    cache: &Cache,
-    new: N,
-) -> Result<M, Error>
+pub(crate) async fn create<M, N, D, E>(e: &E, db: &mut D, cache: &Cache, new: N) -> Result<M, Error>
 where
     M: Cached,
     D: Create<M, N>,
@@ -378,7 +377,10 @@ where
         }
     };
     let lease = envelope::token_value(true, Token::new().as_bytes());
-    if !matches!(redis::lease(e, key, &lease, inner.lease_ttl).await, Ok(true)) {
+    if !matches!(
+        redis::lease(e, key, &lease, inner.lease_ttl).await,
+        Ok(true)
+    ) {
         // Someone filled, locked or leased the key since we looked.
         return match protocol::plan_read(look::<M>(e, inner, key).await, false) {
             ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
@@ -455,4 +457,3 @@ fn refuse_inside_transaction<M: Cached, D: Conn>(
         Err(error) => Err(Error::Database(error)),
     }
 }
-

@@ -133,7 +133,11 @@ impl FrameGuard<'_> {
             (false, true) => DbOutcome::Unknown,
             (false, false) => DbOutcome::NotCommitted,
         };
-        Ending(self.inner.frames.end(self.conn, outcome, self.commit_trusted))
+        Ending(
+            self.inner
+                .frames
+                .end(self.conn, outcome, self.commit_trusted),
+        )
     }
 }
 

@@ -95,7 +95,9 @@ pub(crate) async fn lock(
 ) -> Result<Replaced, CacheError> {
     // The third element says whether the lock became contended; RESTORE and PUBLISH find that
     // out for themselves by comparing.
-    let request = one(evalsha_keys(&scripts::LOCK, &[key]).arg(lock).arg(millis(ttl)));
+    let request = one(evalsha_keys(&scripts::LOCK, &[key])
+        .arg(lock)
+        .arg(millis(ttl)));
     let (value, pttl, _contended): (Option<Vec<u8>>, i64, i64) = e.run("LOCK", request).await?;
     Ok(Replaced {
         value,
@@ -246,8 +248,7 @@ pub(crate) async fn get_or_lease_many(
         let mut cmd = evalsha_keys(&scripts::GET_OR_LEASE_MANY, &group_keys);
         batch.add(cmd.arg(lease).arg(millis(ttl)).clone());
     }
-    let replies: Vec<Vec<Option<Vec<u8>>>> =
-        e.run("GET_OR_LEASE", Request::Many(batch)).await?;
+    let replies: Vec<Vec<Option<Vec<u8>>>> = e.run("GET_OR_LEASE", Request::Many(batch)).await?;
     let mut values: Vec<Option<Vec<u8>>> = vec![None; keys.len()];
     for (group, reply) in groups.iter().zip(replies) {
         for (&position, value) in group.iter().zip(reply) {

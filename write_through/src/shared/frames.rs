@@ -34,12 +34,18 @@ pub(crate) fn conn_id<C>(conn: &mut C) -> usize {
 
 impl Frames {
     fn open(&self) -> MutexGuard<'_, Vec<Open>> {
-        self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The lock value of the innermost frame open on `conn`, and whether it admits a write at
     /// the connection's `depth` (not inside a savepoint the library did not open).
-    pub(crate) fn innermost(&self, conn: usize, depth: Option<NonZeroU32>) -> Option<(Vec<u8>, bool)> {
+    pub(crate) fn innermost(
+        &self,
+        conn: usize,
+        depth: Option<NonZeroU32>,
+    ) -> Option<(Vec<u8>, bool)> {
         self.open()
             .iter()
             .rev()

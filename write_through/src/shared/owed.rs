@@ -33,7 +33,9 @@ impl Snapshot {
 
 impl Owed {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, u64>> {
-        self.keys.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Remembers a key that must be invalidated before Redis serves anything else.
