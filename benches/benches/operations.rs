@@ -9,7 +9,7 @@
 //! depend on the machine and its load.
 
 use std::time::{Duration, Instant};
-use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use diesel::connection::LoadConnection;

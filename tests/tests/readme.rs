@@ -41,6 +41,26 @@ fn the_readme_example_is_the_compiled_example_of_the_api_docs() {
     );
 }
 
+/// The lines of the first `rust` block after the line `heading`.
+fn rust_block_after<'a>(markdown: &'a str, heading: &str) -> Vec<&'a str> {
+    let (_, after) = markdown
+        .split_once(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("no heading {heading:?}"));
+    first_rust_block(after)
+}
+
+#[test]
+fn the_readme_async_example_is_the_compiled_example_of_the_async_front() {
+    let readme = read("README.md");
+    let guide = read("write_through/src/asynch/guide.md");
+    assert_eq!(
+        rust_block_after(&readme, "### The async front"),
+        visible(first_rust_block(&guide)),
+        "README.md's async example must be the visible lines of write_through/src/asynch/guide.md's \
+         (which `cargo test --doc` compiles)"
+    );
+}
+
 #[test]
 fn every_public_cargo_feature_is_described_in_the_readme_and_the_api_docs() {
     let manifest = read("write_through/Cargo.toml");

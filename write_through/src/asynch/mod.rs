@@ -1,54 +1,4 @@
-//! The async front (feature `async`): `find`, `find_many`, `save`, `delete`, `create` and
-//! `transaction` over a diesel-async connection and a [`Cache`], on tokio. The same method
-//! names as the blocking front, chosen by import, as `diesel_async::RunQueryDsl` stands beside
-//! `diesel::RunQueryDsl`:
-//!
-//! ```no_run
-//! # use diesel::prelude::*;
-//! # use serde::{Deserialize, Serialize};
-//! use write_through::asynch::prelude::*;   // instead of write_through::prelude
-//! # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
-//! # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
-//! #          Serialize, Deserialize, WriteThrough)]
-//! # #[diesel(table_name = users)]
-//! # #[write_through(key = "user:{id}", ttl = "1h")]
-//! # pub struct User { pub id: i64, pub email: String }
-//! # async fn run(mut conn: diesel_async::sync_connection_wrapper::SyncConnectionWrapper<SqliteConnection>) -> Result<(), write_through::Error> {
-//! let cache = Cache::open("redis://127.0.0.1:6379")?;
-//! let user: Option<User> = User::find(&mut conn, &cache, &42).await?;
-//! if let Some(mut user) = user {
-//!     user.email = "new@example.com".into();
-//!     user.save(&mut conn, &cache).await?;
-//! }
-//! cache
-//!     .transaction(&mut conn, async |conn| {
-//!         User { id: 1, email: "a@example.com".into() }.save(conn, &cache).await?;
-//!         User { id: 2, email: "b@example.com".into() }.save(conn, &cache).await
-//!     })
-//!     .await?;
-//! # Ok(()) }
-//! ```
-//!
-//! Connections: any `diesel_async::AsyncConnection`: `AsyncPgConnection`,
-//! `AsyncMysqlConnection`, `SyncConnectionWrapper<SqliteConnection>`, and the pooled
-//! connections of deadpool and bb8 (`&mut *pooled` or the pooled object itself). Redis: one
-//! multiplexed connection per `Cache` (or the async cluster client), opened on first use and
-//! again after a failure, with the builder's timeouts, breaker, TLS and namespace.
-//!
-//! **What runs where.** Every operation runs on the task that awaits it; nothing is spawned and
-//! no thread is blocked: Redis and the database are awaited, waits for another reader's fill
-//! are `tokio::time::sleep` and a `tokio::sync::Notify`, and the only locks are short
-//! `std::sync::Mutex` sections that never span an `.await`. It needs a tokio runtime with time
-//! and I/O enabled (`#[tokio::main]` does). A `SyncConnectionWrapper` runs SQLite's blocking
-//! calls through `spawn_blocking`, as diesel-async does.
-//!
-//! **Cancellation.** A future dropped at any `.await` (a timeout, a client that went away)
-//! ends as a crashed process would at that point: a lock it took expires after `lock_ttl` into
-//! a miss, a fill lease after `lease_ttl`, and an invalidation it owed stays owed (it is
-//! recorded before the `.await` that could fail to deliver it). No stale value can result,
-//! because every publish and fill compares first. A dropped `cache.transaction` leaves its
-//! connection inside an open database transaction, as diesel-async's own `transaction` does:
-//! a pool discards such a connection; used directly, drop it.
+#![doc = include_str!("guide.md")]
 
 use std::future::Future;
 
@@ -238,39 +188,29 @@ pub trait SaveOps {
 impl<M: SavesByRef> SaveOps for &M {
     type Model = M;
 
-    fn save<'a, C>(
-        self,
-        conn: &'a mut C,
-        cache: &'a Cache,
-    ) -> impl Future<Output = Result<(), Error>> + Send + 'a
+    async fn save<'a, C>(self, conn: &'a mut C, cache: &'a Cache) -> Result<(), Error>
     where
         Self: 'a,
         C: AsyncConnection,
         M: AsyncDieselOps<C::Backend>,
     {
-        async move { save(self, conn, cache).await.map(drop) }
+        save(self, conn, cache).await.map(drop)
     }
 }
 
 impl<M: SavesInPlace> SaveOps for &mut M {
     type Model = M;
 
-    fn save<'a, C>(
-        self,
-        conn: &'a mut C,
-        cache: &'a Cache,
-    ) -> impl Future<Output = Result<(), Error>> + Send + 'a
+    async fn save<'a, C>(self, conn: &'a mut C, cache: &'a Cache) -> Result<(), Error>
     where
         Self: 'a,
         C: AsyncConnection,
         M: AsyncDieselOps<C::Backend>,
     {
-        async move {
-            if let Some(stored) = save(&*self, conn, cache).await? {
-                self.adopt_version(&stored);
-            }
-            Ok(())
+        if let Some(stored) = save(&*self, conn, cache).await? {
+            self.adopt_version(&stored);
         }
+        Ok(())
     }
 }
 
@@ -311,44 +251,37 @@ pub trait TransactionOps {
 }
 
 impl TransactionOps for Cache {
-    fn transaction<'a, C, T, E, F>(
-        &'a self,
-        conn: &'a mut C,
-        body: F,
-    ) -> impl Future<Output = Result<T, E>> + Send + 'a
+    async fn transaction<'a, C, T, E, F>(&'a self, conn: &'a mut C, body: F) -> Result<T, E>
     where
         C: AsyncConnection,
         F: for<'r> TransactionBody<&'r mut C, Result<T, E>, Fut: Send> + Send + 'a,
         T: Send + 'a,
         E: From<diesel::result::Error> + From<Error> + Send + 'a,
     {
-        async move {
-            let guard =
-                transaction::begin(self, &mut Diesel(&mut *conn), false).map_err(E::from)?;
-            C::TransactionManager::begin_transaction(conn).await?;
-            guard.began(&mut Diesel(&mut *conn));
-            let mut reached_commit = false;
-            let result: Result<T, E> = match body(&mut *conn).await {
-                // An aborted transaction (a statement error the body swallowed) fails the
-                // probe, so that it rolls back instead of committing nothing in silence.
-                Ok(value) => match conn.batch_execute("SELECT 1").await {
-                    Ok(()) => {
-                        reached_commit = true;
-                        C::TransactionManager::commit_transaction(conn)
-                            .await
-                            .map(|()| value)
-                            .map_err(E::from)
-                    }
-                    Err(error) => Err(rolled_back::<C, E>(conn, error.into()).await),
-                },
-                Err(error) => Err(rolled_back::<C, E>(conn, error).await),
-            };
-            let ending = guard.finish(result.is_ok(), reached_commit);
-            ending
-                .settle(&Async(&self.inner().store), self.inner())
-                .await;
-            result
-        }
+        let guard = transaction::begin(self, &mut Diesel(&mut *conn), false).map_err(E::from)?;
+        C::TransactionManager::begin_transaction(conn).await?;
+        guard.began(&mut Diesel(&mut *conn));
+        let mut reached_commit = false;
+        let result: Result<T, E> = match body(&mut *conn).await {
+            // An aborted transaction (a statement error the body swallowed) fails the
+            // probe, so that it rolls back instead of committing nothing in silence.
+            Ok(value) => match conn.batch_execute("SELECT 1").await {
+                Ok(()) => {
+                    reached_commit = true;
+                    C::TransactionManager::commit_transaction(conn)
+                        .await
+                        .map(|()| value)
+                        .map_err(E::from)
+                }
+                Err(error) => Err(rolled_back::<C, E>(conn, error.into()).await),
+            },
+            Err(error) => Err(rolled_back::<C, E>(conn, error).await),
+        };
+        let ending = guard.finish(result.is_ok(), reached_commit);
+        ending
+            .settle(&Async(&self.inner().store), self.inner())
+            .await;
+        result
     }
 }
 

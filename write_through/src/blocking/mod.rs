@@ -4,7 +4,7 @@
 //!
 //! Every operation is the one sequence of steps both fronts share (`drive/`), run with I/O
 //! that answers before it returns: Diesel's blocking calls and pooled Redis connections. So the
-//! futures it is written as are ready at once, and [`ready`] takes their output without an
+//! futures it is written as are ready at once, and `ready` takes their output without an
 //! executor. The async front (`write_through::asynch`, feature `async`) awaits the same
 //! sequence with diesel-async and a multiplexed Redis connection.
 

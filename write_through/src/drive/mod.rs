@@ -199,7 +199,7 @@ where
     let lock = envelope::token_value(false, Token::new().as_bytes());
     db.begin().await?;
     // Inside the transaction: insert, then lock the new key before the commit.
-    let inserted: Result<(M, Option<(Vec<u8>, Write<_>)>), Error> = async {
+    let inserted: Result<(M, Locked), Error> = async {
         let row = db.insert_returning(new).await?;
         let key = key_of::<M>(inner, row.id());
         let mut locked = None;
@@ -236,6 +236,10 @@ where
         (Err(error), None) => Err(error.into()),
     }
 }
+
+/// The key a `create` locked inside its transaction, with its write; `None` for a key too long
+/// to cache.
+type Locked = Option<(Vec<u8>, Write<crate::redis::commands::Replaced>)>;
 
 /// The full Redis key of the row with primary key `id`.
 pub(crate) fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {

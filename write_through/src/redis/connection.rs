@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use redis::{Cmd, ConnectionLike, RedisResult, Value};
 
+// One client per `Cache`: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum RedisClient {
     Single(redis::Client),
     #[cfg(feature = "cluster")]
