@@ -17,11 +17,13 @@ use axum::routing::{get, post};
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
 use diesel_async::pooled_connection::deadpool::{Pool, PoolError};
-use tokio_util::task::LocalPoolHandle;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use tokio_util::task::LocalPoolHandle;
 use write_through::asynch::prelude::*;
 
 diesel::table! {
@@ -339,7 +341,10 @@ impl From<PathRejection> for ApiError {
 
 impl From<PoolError> for ApiError {
     fn from(error: PoolError) -> Self {
-        eprintln!("axum_service: no database connection: {}", describe_pool(&error));
+        eprintln!(
+            "axum_service: no database connection: {}",
+            describe_pool(&error)
+        );
         Self::Unavailable("database unavailable")
     }
 }
@@ -350,7 +355,8 @@ impl From<diesel::result::Error> for ApiError {
         match error {
             E::NotFound => Self::NotFound,
             E::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict,
-            E::DatabaseError(DatabaseErrorKind::ClosedConnection, _) | E::BrokenTransactionManager => {
+            E::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+            | E::BrokenTransactionManager => {
                 eprintln!("axum_service: database connection lost: {error}");
                 Self::Unavailable("database unavailable")
             }

@@ -67,7 +67,9 @@ async fn main() -> ExitCode {
     };
     eprintln!(
         "axum_service: listening on http://{} ({}, {pool_size} database connections)",
-        listener.local_addr().map_or(bind.clone(), |a| a.to_string()),
+        listener
+            .local_addr()
+            .map_or(bind.clone(), |a| a.to_string()),
         if no_cache {
             "NO_CACHE: database only"
         } else {
