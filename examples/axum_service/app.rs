@@ -1,0 +1,411 @@
+//! The axum service's model, state and router, shared by `main.rs` and the end-to-end test
+//! (`examples/tests/axum_service.rs`, which compiles this file in and serves it on a free port).
+//!
+//! `GET /users/{id}` (200, 404), `PUT /users/{id}` (upsert, 200 with the row as stored),
+//! `DELETE /users/{id}` (204, 404), `POST /users` (create, 201 with the row), `GET /stats`
+//! (the cache's counters and the number of database statements sent).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::prelude::*;
+use diesel_async::pooled_connection::deadpool::{Pool, PoolError};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tokio_util::task::LocalPoolHandle;
+use write_through::asynch::prelude::*;
+
+diesel::table! {
+    axum_users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+    }
+}
+
+/// The table, created when missing.
+pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS axum_users (
+    id BIGSERIAL PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL
+)";
+
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = axum_users)]
+#[write_through(key = "axum_user:{id}", ttl = "1h")]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+/// The body of `POST /users` and `PUT /users/{id}`: a user without its id.
+#[derive(Insertable, Deserialize, Serialize, Debug, Clone)]
+#[diesel(table_name = axum_users)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+}
+
+/// What the handlers share: the pool, the cache (`None` in `NO_CACHE=1` mode, where every
+/// request goes to the database), a count of the statements sent to the database, and the
+/// worker threads that run the cache's operations (see [`AppState::through_cache`]).
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool<AsyncPgConnection>,
+    pub cache: Option<Cache>,
+    pub db_statements: Arc<AtomicU64>,
+    workers: LocalPoolHandle,
+}
+
+/// Counts every statement a pooled connection sends (queries, `BEGIN`, `COMMIT`, ...).
+struct StatementCounter(Arc<AtomicU64>);
+
+impl Instrumentation for StatementCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl AppState {
+    /// A pool of `pool_size` connections to `database_url` (each counting its statements),
+    /// with the table created if missing.
+    pub async fn connect(
+        database_url: &str,
+        pool_size: usize,
+        cache: Option<Cache>,
+    ) -> Result<Self, String> {
+        let db_statements = Arc::new(AtomicU64::new(0));
+        let counter = db_statements.clone();
+        let mut config = ManagerConfig::<AsyncPgConnection>::default();
+        // `Verified` (the default) sends a `SELECT 1` at every checkout: one more statement
+        // per request, hit or miss. A broken connection is discarded at its next error anyway.
+        config.recycling_method = RecyclingMethod::Fast;
+        config.custom_setup = Box::new(move |url| {
+            let counter = counter.clone();
+            Box::pin(async move {
+                let mut conn = AsyncPgConnection::establish(url).await?;
+                conn.set_instrumentation(StatementCounter(counter));
+                Ok(conn)
+            })
+        });
+        let manager = AsyncDieselConnectionManager::new_with_config(database_url, config);
+        let pool = Pool::builder(manager)
+            .max_size(pool_size)
+            .build()
+            .map_err(|error| format!("cannot build the connection pool: {error}"))?;
+        let mut conn = pool
+            .get()
+            .await
+            .map_err(|error| format!("PostgreSQL is not reachable: {}", describe_pool(&error)))?;
+        if let Err(error) = conn.batch_execute(CREATE_TABLE).await {
+            // Two processes creating the table at once: the loser's error is harmless.
+            let text = error.to_string();
+            if !text.contains("already exists") && !text.contains("duplicate key") {
+                return Err(format!("cannot create the table axum_users: {text}"));
+            }
+        }
+        drop(conn);
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Self {
+            pool,
+            cache,
+            db_statements,
+            workers: LocalPoolHandle::new(workers),
+        })
+    }
+
+    /// Runs `job` (given a pooled connection and the cache) on one of the worker threads.
+    ///
+    /// Why not on the request's own task: the futures of write_through's async `find`,
+    /// `find_many`, `delete` and `create` are `Send`, but the compiler cannot prove it inside
+    /// an axum handler (rust-lang/rust#100013: "implementation of `Send` is not general
+    /// enough", "lifetime bound not satisfied"), and axum needs handlers whose futures are
+    /// `Send`. A `LocalPoolHandle` runs a future that need not be `Send` on a single-threaded
+    /// runtime of its own, and hands back its result: one hop between threads per request.
+    async fn through_cache<T, F>(&self, job: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: AsyncFnOnce(&mut PooledConnection, &Cache) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let cache = self.cache.clone().ok_or(ApiError::Internal("no cache"))?;
+        self.workers
+            .spawn_pinned(move || async move {
+                let mut conn = pool.get().await?;
+                job(&mut conn, &cache).await
+            })
+            .await
+            .map_err(|error| {
+                eprintln!("axum_service: a request's task failed: {error}");
+                ApiError::Internal("internal error")
+            })?
+    }
+}
+
+/// A connection checked out of the pool.
+pub type PooledConnection = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+/// The routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/users", post(create_user))
+        .route(
+            "/users/{id}",
+            get(get_user).put(put_user).delete(delete_user),
+        )
+        .route("/stats", get(stats))
+        .with_state(state)
+}
+
+async fn get_user(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id?;
+    let user: Option<User> = if state.cache.is_some() {
+        state
+            .through_cache(async move |conn, cache| Ok(User::find(conn, cache, &id).await?))
+            .await?
+    } else {
+        let mut conn = state.pool.get().await?;
+        axum_users::table
+            .find(id)
+            .select(User::as_select())
+            .first(&mut conn)
+            .await
+            .optional()?
+    };
+    match user {
+        Some(user) => Ok(axum::Json(user).into_response()),
+        None => Err(ApiError::NotFound),
+    }
+}
+
+async fn put_user(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<axum::Json<NewUser>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id?;
+    let axum::Json(body) = body?;
+    let user = User {
+        id,
+        email: body.email,
+        name: body.name,
+    };
+    let mut conn = state.pool.get().await?;
+    let stored: Option<User> = match &state.cache {
+        // The free function, not the method: it returns the row as the database stored it.
+        // (`save`'s future is proven `Send`: it runs on the request's task.)
+        Some(cache) => write_through::asynch::save(&user, &mut conn, cache).await?,
+        None => Some(
+            diesel::insert_into(axum_users::table)
+                .values(&user)
+                .on_conflict(axum_users::id)
+                .do_update()
+                .set(&user)
+                .returning(User::as_returning())
+                .get_result(&mut conn)
+                .await?,
+        ),
+    };
+    // `None` only when a concurrent DELETE removed the row before it was read back.
+    let stored = stored.ok_or(ApiError::NotFound)?;
+    Ok(axum::Json(stored).into_response())
+}
+
+async fn delete_user(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id?;
+    let existed = if state.cache.is_some() {
+        state
+            .through_cache(async move |conn, cache| Ok(User::delete(conn, cache, &id).await?))
+            .await?
+    } else {
+        let mut conn = state.pool.get().await?;
+        diesel::delete(axum_users::table.find(id))
+            .execute(&mut conn)
+            .await?
+            > 0
+    };
+    if existed {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    body: Result<axum::Json<NewUser>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let axum::Json(new) = body?;
+    let created: User = if state.cache.is_some() {
+        state
+            .through_cache(async move |conn, cache| Ok(User::create(conn, cache, new).await?))
+            .await?
+    } else {
+        let mut conn = state.pool.get().await?;
+        diesel::insert_into(axum_users::table)
+            .values(&new)
+            .returning(User::as_returning())
+            .get_result(&mut conn)
+            .await?
+    };
+    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
+}
+
+async fn stats(State(state): State<AppState>) -> Response {
+    let db_statements = AtomicU64::load(&state.db_statements, Ordering::Relaxed);
+    let body = match &state.cache {
+        Some(cache) => {
+            let s = cache.stats();
+            json!({
+                "mode": "cache",
+                "db_statements": db_statements,
+                "hits": s.hits,
+                "negative_hits": s.negative_hits,
+                "misses": s.misses,
+                "fills": s.fills,
+                "fills_refused": s.fills_refused,
+                "locks": s.locks,
+                "publishes": s.publishes,
+                "invalidations": s.invalidations,
+                "cache_errors": s.cache_errors,
+                "unreadable_values": s.unreadable_values,
+                "pending_invalidations": s.pending_invalidations,
+            })
+        }
+        None => json!({ "mode": "direct", "db_statements": db_statements }),
+    };
+    axum::Json(body).into_response()
+}
+
+/// What a request can fail with, as an HTTP status and a JSON body `{"error": "..."}`. The
+/// body names the kind of failure only: never a URL, a password or a server's message, which
+/// go to the service's log instead.
+#[derive(Debug)]
+pub enum ApiError {
+    NotFound,
+    /// A bad path or body: 400 (malformed), 415 (not JSON) or 422 (JSON of the wrong shape).
+    BadRequest(StatusCode, String),
+    /// A duplicate key, or a version conflict.
+    Conflict,
+    /// The database or the cache cannot be reached now: 503, worth a retry.
+    Unavailable(&'static str),
+    /// Anything else: 500.
+    Internal(&'static str),
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        // serde's message names the field and the position, nothing of the server's.
+        Self::BadRequest(rejection.status(), rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::BadRequest(StatusCode::BAD_REQUEST, rejection.body_text())
+    }
+}
+
+impl From<PoolError> for ApiError {
+    fn from(error: PoolError) -> Self {
+        eprintln!(
+            "axum_service: no database connection: {}",
+            describe_pool(&error)
+        );
+        Self::Unavailable("database unavailable")
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error as E};
+        match error {
+            E::NotFound => Self::NotFound,
+            E::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict,
+            E::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+            | E::BrokenTransactionManager => {
+                eprintln!("axum_service: database connection lost: {error}");
+                Self::Unavailable("database unavailable")
+            }
+            error => {
+                eprintln!("axum_service: database error: {error}");
+                Self::Internal("database error")
+            }
+        }
+    }
+}
+
+impl From<write_through::Error> for ApiError {
+    fn from(error: write_through::Error) -> Self {
+        match error {
+            write_through::Error::Database(error) => error.into(),
+            write_through::Error::Cache(error) => {
+                // The write was not made (or was undone); the client may retry.
+                eprintln!("axum_service: {error}");
+                Self::Unavailable("cache unavailable")
+            }
+            write_through::Error::Conflict(_) => Self::Conflict,
+            error => {
+                eprintln!("axum_service: {error}");
+                Self::Internal("internal error")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            Self::NotFound => (StatusCode::NOT_FOUND, "not found".to_owned()),
+            Self::BadRequest(status, message) => (status, message),
+            Self::Conflict => (StatusCode::CONFLICT, "conflict".to_owned()),
+            Self::Unavailable(what) => (StatusCode::SERVICE_UNAVAILABLE, what.to_owned()),
+            Self::Internal(what) => (StatusCode::INTERNAL_SERVER_ERROR, what.to_owned()),
+        };
+        (status, axum::Json(json!({ "error": message }))).into_response()
+    }
+}
+
+/// A pool error without the URL (deadpool's own messages do not carry it; this keeps it so).
+fn describe_pool(error: &PoolError) -> String {
+    match error {
+        PoolError::Timeout(_) => "timed out waiting for a connection".to_owned(),
+        PoolError::Backend(error) => error.to_string(),
+        PoolError::Closed => "the pool is closed".to_owned(),
+        PoolError::NoRuntimeSpecified => "no runtime for the pool's timeouts".to_owned(),
+        PoolError::PostCreateHook(error) => error.to_string(),
+    }
+}
