@@ -23,7 +23,6 @@ use diesel_async::pooled_connection::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use tokio_util::task::LocalPoolHandle;
 use write_through::asynch::prelude::*;
 
 diesel::table! {
@@ -72,14 +71,12 @@ pub struct NewUser {
 }
 
 /// What the handlers share: the pool, the cache (`None` in `NO_CACHE=1` mode, where every
-/// request goes to the database), a count of the statements sent to the database, and the
-/// worker threads that run the cache's operations (see [`AppState::through_cache`]).
+/// request goes to the database), and a count of the statements sent to the database.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool<AsyncPgConnection>,
     pub cache: Option<Cache>,
     pub db_statements: Arc<AtomicU64>,
-    workers: LocalPoolHandle,
 }
 
 /// Counts every statement a pooled connection sends (queries, `BEGIN`, `COMMIT`, ...).
@@ -132,45 +129,13 @@ impl AppState {
             }
         }
         drop(conn);
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Self {
             pool,
             cache,
             db_statements,
-            workers: LocalPoolHandle::new(workers),
         })
     }
-
-    /// Runs `job` (given a pooled connection and the cache) on one of the worker threads.
-    ///
-    /// Why not on the request's own task: the futures of write_through's async `find`,
-    /// `find_many`, `delete` and `create` are `Send`, but the compiler cannot prove it inside
-    /// an axum handler (rust-lang/rust#100013: "implementation of `Send` is not general
-    /// enough", "lifetime bound not satisfied"), and axum needs handlers whose futures are
-    /// `Send`. A `LocalPoolHandle` runs a future that need not be `Send` on a single-threaded
-    /// runtime of its own, and hands back its result: one hop between threads per request.
-    async fn through_cache<T, F>(&self, job: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: AsyncFnOnce(&mut PooledConnection, &Cache) -> Result<T, ApiError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        let cache = self.cache.clone().ok_or(ApiError::Internal("no cache"))?;
-        self.workers
-            .spawn_pinned(move || async move {
-                let mut conn = pool.get().await?;
-                job(&mut conn, &cache).await
-            })
-            .await
-            .map_err(|error| {
-                eprintln!("axum_service: a request's task failed: {error}");
-                ApiError::Internal("internal error")
-            })?
-    }
 }
-
-/// A connection checked out of the pool.
-pub type PooledConnection = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
 
 /// The routes.
 pub fn router(state: AppState) -> Router {
@@ -189,12 +154,10 @@ async fn get_user(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = id?;
-    let user: Option<User> = if state.cache.is_some() {
-        state
-            .through_cache(async move |conn, cache| Ok(User::find(conn, cache, &id).await?))
-            .await?
+    let mut conn = state.pool.get().await?;
+    let user: Option<User> = if let Some(cache) = &state.cache {
+        User::find(&mut conn, cache, &id).await?
     } else {
-        let mut conn = state.pool.get().await?;
         axum_users::table
             .find(id)
             .select(User::as_select())
@@ -223,7 +186,6 @@ async fn put_user(
     let mut conn = state.pool.get().await?;
     let stored: Option<User> = match &state.cache {
         // The free function, not the method: it returns the row as the database stored it.
-        // (`save`'s future is proven `Send`: it runs on the request's task.)
         Some(cache) => write_through::asynch::save(&user, &mut conn, cache).await?,
         None => Some(
             diesel::insert_into(axum_users::table)
@@ -246,12 +208,10 @@ async fn delete_user(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = id?;
-    let existed = if state.cache.is_some() {
-        state
-            .through_cache(async move |conn, cache| Ok(User::delete(conn, cache, &id).await?))
-            .await?
+    let mut conn = state.pool.get().await?;
+    let existed = if let Some(cache) = &state.cache {
+        User::delete(&mut conn, cache, &id).await?
     } else {
-        let mut conn = state.pool.get().await?;
         diesel::delete(axum_users::table.find(id))
             .execute(&mut conn)
             .await?
@@ -269,12 +229,10 @@ async fn create_user(
     body: Result<axum::Json<NewUser>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let axum::Json(new) = body?;
-    let created: User = if state.cache.is_some() {
-        state
-            .through_cache(async move |conn, cache| Ok(User::create(conn, cache, new).await?))
-            .await?
+    let mut conn = state.pool.get().await?;
+    let created: User = if let Some(cache) = &state.cache {
+        User::create(&mut conn, cache, new).await?
     } else {
-        let mut conn = state.pool.get().await?;
         diesel::insert_into(axum_users::table)
             .values(&new)
             .returning(User::as_returning())

@@ -290,3 +290,43 @@ fn an_owed_invalidation_goes_out_before_any_task_on_the_multiplexed_connection_i
     assert_eq!(stats.pending_invalidations, 0, "{stats:?}");
     assert!(stats.recovered_invalidations >= 1, "{stats:?}");
 }
+
+/// `asynch::invalidate` drops a cached row without blocking, and owes it while Redis is away.
+#[test]
+fn an_async_invalidation_drops_the_row_or_is_owed() {
+    let Some(mut tc) = TestCache::new() else {
+        return;
+    };
+    let (mut front, _dir) = write_through_tests::fronts::async_sqlite();
+    let row = Tag {
+        name: format!("invalidate-{}", unique()),
+        uses: 1,
+    };
+    {
+        use write_through_tests::fronts::Front;
+        front.save_tag(&tc.cache, &row).unwrap();
+    }
+    let rendered = format!("tag:{}", row.name);
+    assert!(tc.raw(&rendered).is_some());
+    front
+        .runtime
+        .block_on(write_through::asynch::invalidate::<Tag>(
+            &tc.cache, &row.name,
+        ))
+        .unwrap();
+    assert_eq!(tc.raw(&rendered), None);
+    front
+        .runtime
+        .block_on(write_through::asynch::ping(&tc.cache))
+        .unwrap();
+
+    let dead = Cache::builder(&write_through_tests::private_redis::dead_redis_url())
+        .connect_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let owed = front
+        .runtime
+        .block_on(write_through::asynch::invalidate::<Tag>(&dead, &row.name));
+    assert!(owed.is_err());
+    assert_eq!(dead.stats().pending_invalidations, 1);
+}

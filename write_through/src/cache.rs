@@ -134,7 +134,8 @@ impl Cache {
     }
 
     /// Sends `PING`: `Ok` when Redis answers within the timeouts. Nothing else needs it (the
-    /// cache works, uncached, while Redis is down); it is a health check.
+    /// cache works, uncached, while Redis is down); it is a health check. It blocks its thread;
+    /// an async service awaits `write_through::asynch::ping` instead.
     ///
     /// ```no_run
     /// # let cache = write_through::Cache::open("redis://127.0.0.1:6379").unwrap();
@@ -175,7 +176,8 @@ impl Cache {
     /// another service, `psql`). If a writer of this library holds the key, its lock becomes
     /// contended instead, so that it cannot publish a row older than the bypassing write. When
     /// Redis cannot be reached the invalidation is owed and delivered before this cache sends
-    /// anything else to Redis, and the error is returned for information.
+    /// anything else to Redis, and the error is returned for information. It blocks its thread
+    /// for the round trip; an async service awaits `write_through::asynch::invalidate`.
     ///
     /// ```no_run
     /// # use diesel::prelude::*;

@@ -7,7 +7,7 @@ use tracing::Instrument;
 
 use crate::cache::Cache;
 use crate::drive::{self, transaction};
-use crate::error::Error;
+use crate::error::{CacheError, Error};
 use crate::model::{AsyncDieselCreate, AsyncDieselOps, Cached, SavesByRef, SavesInPlace};
 use crate::redis::store::Async;
 
@@ -93,6 +93,22 @@ where
     drive::create::<M, N, _, _>(&redis, &mut db::hidden_create::<M, N, C>(conn), cache, new)
         .instrument(span)
         .await
+}
+
+/// Deletes the cached value of one row, for writes that bypassed the library: the async form
+/// of [`Cache::invalidate`] (which blocks its thread for the Redis round trip). When Redis
+/// cannot be reached the invalidation is owed, as there.
+pub async fn invalidate<M: Cached>(cache: &Cache, id: M::Id<'_>) -> Result<(), CacheError> {
+    let key = cache.key::<M>(id);
+    let redis = Async(&cache.inner().store);
+    crate::redis::commands::invalidate(&redis, &key)
+        .await
+        .inspect_err(|_| cache.inner().store.owe_invalidation(key))
+}
+
+/// Sends `PING`: the async form of [`Cache::ping`], a health check.
+pub async fn ping(cache: &Cache) -> Result<(), CacheError> {
+    crate::redis::commands::ping(&Async(&cache.inner().store)).await
 }
 
 /// `find`, `find_many`, `delete` and `create` on every model, async. In scope through
