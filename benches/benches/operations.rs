@@ -8,8 +8,8 @@
 //! Ratios between functions of one group are what matter (BENCHMARKS.md); absolute times
 //! depend on the machine and its load.
 
-use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
 use std::time::{Duration, Instant};
+use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use diesel::connection::LoadConnection;
