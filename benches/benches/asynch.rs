@@ -25,8 +25,10 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use diesel::SqliteConnection;
 use diesel::prelude::*;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use tokio::runtime::Runtime;
@@ -212,36 +214,44 @@ fn concurrent_hits(c: &mut Criterion) {
     });
 
     // The same 256 futures drawing a connection from a deadpool of 16 PostgreSQL connections
-    // for each find, as a web handler would: at most 16 finds in flight.
-    let pool: Pool<AsyncPgConnection> = Pool::builder(AsyncDieselConnectionManager::<
-        AsyncPgConnection,
-    >::new(pg_url()))
-    .max_size(16)
-    .build()
-    .expect("deadpool");
-    group.bench_function("async_256_futures_deadpool_16", |b| {
-        b.iter_custom(|n| {
-            let started = Instant::now();
-            std::thread::scope(|scope| {
-                for lane in 0..lanes {
-                    let (handle, cache, pool) = (&handle, &cache, &pool);
-                    scope.spawn(move || {
-                        use write_through::asynch::prelude::*;
-                        let finds = (0..CONCURRENT / lanes).map(|i| async move {
-                            let id = per_task(lane * CONCURRENT + i);
-                            for _ in 0..n {
-                                let mut conn = pool.get().await.expect("pooled connection");
-                                let user = User::find(&mut *conn, cache, &id).await.unwrap();
-                                assert!(user.is_some());
-                            }
+    // for each find, as a web handler would: at most 16 finds in flight. With diesel-async's
+    // default recycling (`Verified`: a test query on every checkout) and with `Fast`.
+    for (recycling, method) in [
+        ("verified", RecyclingMethod::Verified),
+        ("fast", RecyclingMethod::Fast),
+    ] {
+        let mut config = ManagerConfig::default();
+        config.recycling_method = method;
+        let manager =
+            AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(pg_url(), config);
+        let pool: Pool<AsyncPgConnection> = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .expect("deadpool");
+        group.bench_function(format!("async_256_futures_deadpool_16_{recycling}"), |b| {
+            b.iter_custom(|n| {
+                let started = Instant::now();
+                std::thread::scope(|scope| {
+                    for lane in 0..lanes {
+                        let (handle, cache, pool) = (&handle, &cache, &pool);
+                        scope.spawn(move || {
+                            use write_through::asynch::prelude::*;
+                            let finds = (0..CONCURRENT / lanes).map(|i| async move {
+                                let id = per_task(lane * CONCURRENT + i);
+                                for _ in 0..n {
+                                    let mut conn = pool.get().await.expect("pooled connection");
+                                    let user = User::find(&mut *conn, cache, &id).await.unwrap();
+                                    assert!(user.is_some());
+                                }
+                            });
+                            handle.block_on(futures_util::future::join_all(finds));
                         });
-                        handle.block_on(futures_util::future::join_all(finds));
-                    });
-                }
-            });
-            started.elapsed()
-        })
-    });
+                    }
+                });
+                started.elapsed()
+            })
+        });
+    }
 
     // The blocking front: N threads, each with its own PostgreSQL connection, sharing one
     // `Cache`; 256 finds per iteration spread evenly over them.
