@@ -9,11 +9,14 @@
 //!
 //! Groups:
 //! - `async_find_hit`: the library's async hit beside `GET` + decode of the same bytes on a
-//!   redis-rs `MultiplexedConnection` (the async twin of `HandWritten::find`).
-//! - `concurrent_hits_256`: 256 finds in flight, as 256 tasks on one multi-thread runtime
-//!   sharing one `Cache` (one multiplexed connection), beside the blocking front with N threads
-//!   each owning a PostgreSQL connection and sharing one `Cache` (pooled Redis connections).
-//!   Criterion's throughput is finds per second.
+//!   redis-rs `MultiplexedConnection` (the async twin of `HandWritten::find`), one after the
+//!   other and paired in one loop (the paired ratio is printed to stderr after the group).
+//! - `concurrent_hits_256`: 256 finds in flight on one multi-thread runtime sharing one
+//!   `Cache` (one multiplexed connection), beside the blocking front with 8 or 16 threads each
+//!   owning a PostgreSQL connection and sharing one `Cache` (pooled Redis connections).
+//!   The async finds are 256 futures joined on one OS thread per core, not 256 spawned tasks:
+//!   `tokio::spawn` cannot prove a `find` future `Send` (rust-lang/rust#100013). Criterion's
+//!   throughput is finds per second.
 //! - `async_topology/{standalone,cluster}`: find_many(100) cold and warm, async and blocking,
 //!   on one Redis and on a cluster (only with `WT_BENCH_CLUSTER_URLS`).
 //!
