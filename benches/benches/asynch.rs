@@ -14,8 +14,7 @@
 //! - `concurrent_hits_256`: 256 finds in flight on one multi-thread runtime sharing one
 //!   `Cache` (one multiplexed connection), beside the blocking front with 8 or 16 threads each
 //!   owning a PostgreSQL connection and sharing one `Cache` (pooled Redis connections).
-//!   The async finds are 256 futures joined on one OS thread per core, not 256 spawned tasks:
-//!   `tokio::spawn` cannot prove a `find` future `Send` (rust-lang/rust#100013). Criterion's
+//!   The async finds are 256 tasks (`tokio::spawn`) on a multi-thread runtime. Criterion's
 //!   throughput is finds per second.
 //! - `async_topology/{standalone,cluster}`: find_many(100) cold and warm, async and blocking,
 //!   on one Redis and on a cluster (only with `WT_BENCH_CLUSTER_URLS`).
@@ -219,45 +218,44 @@ fn concurrent_hits(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("concurrent_hits_{CONCURRENT}"));
     group.throughput(Throughput::Elements(CONCURRENT as u64));
 
-    // The futures of `find` cannot be spawned (`tokio::spawn` fails to prove them `Send`:
-    // rust-lang/rust#100013, see the report of issue #9), so the 256 finds are 256 futures
-    // joined on as many OS threads as the machine has cores (128 each on two cores), each
-    // thread in `block_on` of the same multi-thread runtime, whose workers drive the cache's
-    // one multiplexed connection.
-    let lanes = std::thread::available_parallelism().map_or(2, usize::from);
-    let handle = rt.handle().clone();
-
-    // Each future with a connection of its own (an in-memory SQLite connection, which a hit
+    // Each task with a connection of its own (an in-memory SQLite connection, which a hit
     // never touches: the database is out of the picture), each doing `n` finds in a row: 256
     // finds in flight all the time on the one multiplexed connection.
     let mut own: Vec<SyncConnectionWrapper<SqliteConnection>> = (0..CONCURRENT)
         .map(|_| SyncConnectionWrapper::new(SqliteConnection::establish(":memory:").unwrap()))
         .collect();
-    group.bench_function("async_256_futures_own_connection", |b| {
+    group.bench_function("async_256_tasks_own_connection", |b| {
         b.iter_custom(|n| {
+            let conns = std::mem::take(&mut own);
             let started = Instant::now();
-            std::thread::scope(|scope| {
-                for (lane, conns) in own.chunks_mut(CONCURRENT.div_ceil(lanes)).enumerate() {
-                    let (handle, cache) = (&handle, &cache);
-                    scope.spawn(move || {
-                        use write_through::asynch::prelude::*;
-                        let finds = conns.iter_mut().enumerate().map(|(i, conn)| async move {
-                            let id = per_task(lane * CONCURRENT + i);
+            own = rt.block_on(async {
+                let tasks: Vec<_> = conns
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, mut conn)| {
+                        let (cache, id) = (cache.clone(), per_task(i));
+                        tokio::spawn(async move {
+                            use write_through::asynch::prelude::*;
                             for _ in 0..n {
-                                let user = User::find(conn, cache, &id).await.unwrap();
+                                let user = User::find(&mut conn, &cache, &id).await.unwrap();
                                 assert!(user.is_some());
                             }
-                        });
-                        handle.block_on(futures_util::future::join_all(finds));
-                    });
+                            conn
+                        })
+                    })
+                    .collect();
+                let mut back = Vec::with_capacity(tasks.len());
+                for task in tasks {
+                    back.push(task.await.expect("a find task"));
                 }
+                back
             });
             started.elapsed()
         })
     });
 
-    // The same 256 futures drawing a connection from a deadpool of 16 PostgreSQL connections
-    // for each find, as a web handler would: at most 16 finds in flight. With diesel-async's
+    // The same 256 tasks drawing a connection from a deadpool of 16 PostgreSQL connections for
+    // each find, as a web handler would: at most 16 finds in flight. With diesel-async's
     // default recycling (`Verified`: a test query on every checkout) and with `Fast`.
     for (recycling, method) in [
         ("verified", RecyclingMethod::Verified),
@@ -271,24 +269,25 @@ fn concurrent_hits(c: &mut Criterion) {
             .max_size(16)
             .build()
             .expect("deadpool");
-        group.bench_function(format!("async_256_futures_deadpool_16_{recycling}"), |b| {
+        group.bench_function(format!("async_256_tasks_deadpool_16_{recycling}"), |b| {
             b.iter_custom(|n| {
                 let started = Instant::now();
-                std::thread::scope(|scope| {
-                    for lane in 0..lanes {
-                        let (handle, cache, pool) = (&handle, &cache, &pool);
-                        scope.spawn(move || {
-                            use write_through::asynch::prelude::*;
-                            let finds = (0..CONCURRENT / lanes).map(|i| async move {
-                                let id = per_task(lane * CONCURRENT + i);
+                rt.block_on(async {
+                    let tasks: Vec<_> = (0..CONCURRENT)
+                        .map(|i| {
+                            let (cache, pool, id) = (cache.clone(), pool.clone(), per_task(i));
+                            tokio::spawn(async move {
+                                use write_through::asynch::prelude::*;
                                 for _ in 0..n {
                                     let mut conn = pool.get().await.expect("pooled connection");
-                                    let user = User::find(&mut *conn, cache, &id).await.unwrap();
+                                    let user = User::find(&mut conn, &cache, &id).await.unwrap();
                                     assert!(user.is_some());
                                 }
-                            });
-                            handle.block_on(futures_util::future::join_all(finds));
-                        });
+                            })
+                        })
+                        .collect();
+                    for task in tasks {
+                        task.await.expect("a find task");
                     }
                 });
                 started.elapsed()
