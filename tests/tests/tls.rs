@@ -146,6 +146,16 @@ fn servers_can_be_made() -> bool {
     skipped::program_on_path("openssl") && skipped::program_on_path("redis-server")
 }
 
+/// Both fronts' ways of sending `PING`.
+fn pings() -> [(&'static str, fn(&Cache) -> Result<(), CacheError>); 2] {
+    [
+        ("blocking", |cache: &Cache| cache.ping()),
+        ("async", |cache: &Cache| {
+            write_through_tests::fronts::runtime().block_on(write_through::asynch::ping(cache))
+        }),
+    ]
+}
+
 #[test]
 fn rediss_with_a_trusted_ca_caches_rows() {
     if !servers_can_be_made() {
@@ -155,21 +165,23 @@ fn rediss_with_a_trusted_ca_caches_rows() {
     certificates(dir.path());
     let redis = tls_redis(dir.path());
     let ca = std::fs::read(dir.path().join("ca.pem")).unwrap();
-    let cache = Cache::builder(&format!("rediss://127.0.0.1:{}", redis.port))
-        .tls_root_certificate(&ca)
-        .build()
-        .unwrap();
-    cache
-        .ping()
-        .expect("a TLS connection verified against the test CA");
-    let (mut conn, _db) = sqlite();
-    let row = Tag {
-        name: format!("tls-{}", unique()),
-        uses: 1,
-    };
-    row.save(&mut conn, &cache).unwrap();
-    assert_eq!(Tag::find(&mut conn, &cache, &row.name).unwrap(), Some(row));
-    assert_eq!(cache.stats().hits, 1);
+    let (blocking, _db) = sqlite();
+    let (nonblocking, _async_db) = write_through_tests::fronts::async_sqlite();
+    let fronts: [Box<dyn Front>; 2] = [Box::new(Blocking(blocking)), Box::new(nonblocking)];
+    for (mut front, (name, ping)) in fronts.into_iter().zip(pings()) {
+        let cache = Cache::builder(&format!("rediss://127.0.0.1:{}", redis.port))
+            .tls_root_certificate(&ca)
+            .build()
+            .unwrap();
+        ping(&cache).unwrap_or_else(|e| panic!("{name}: a TLS connection verified against the test CA: {e}"));
+        let row = Tag {
+            name: format!("tls-{}", unique()),
+            uses: 1,
+        };
+        front.save_tag(&cache, &row).unwrap();
+        assert_eq!(front.find_tag(&cache, &row.name).unwrap(), Some(row), "{name}");
+        assert_eq!(cache.stats().hits, 1, "{name}");
+    }
 }
 
 #[test]
@@ -180,8 +192,10 @@ fn rediss_refuses_a_server_whose_certificate_is_not_trusted() {
     let dir = tempfile::tempdir().unwrap();
     certificates(dir.path());
     let redis = tls_redis(dir.path());
-    // The system's roots do not include the test CA.
-    let cache = Cache::open(&format!("rediss://127.0.0.1:{}", redis.port)).unwrap();
-    let error = cache.ping().unwrap_err();
-    assert_eq!(error.operation(), "connect", "{error}");
+    for (name, ping) in pings() {
+        // The system's roots do not include the test CA.
+        let cache = Cache::open(&format!("rediss://127.0.0.1:{}", redis.port)).unwrap();
+        let error = ping(&cache).unwrap_err();
+        assert_eq!(error.operation(), "connect", "{name}: {error}");
+    }
 }
