@@ -7,6 +7,7 @@ use redis::{Cmd, ConnectionLike, RedisResult, Value};
 
 // One client per `Cache`: the size of its variants does not matter.
 #[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
 pub(crate) enum RedisClient {
     Single(redis::Client),
     #[cfg(feature = "cluster")]

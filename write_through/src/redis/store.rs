@@ -38,6 +38,9 @@ pub(crate) struct Store {
     io_timeout: Duration,
     #[cfg(feature = "async")]
     multiplexed: Mutex<Option<crate::redis::connection::AsyncConn>>,
+    /// The runtime that drives the multiplexed connection (see `nonblocking`).
+    #[cfg(feature = "async")]
+    driver: Mutex<Option<nonblocking::Driver>>,
     owed: Owed,
     breaker: Breaker,
     pub(crate) counters: Counters,
@@ -62,6 +65,8 @@ impl Store {
             io_timeout,
             #[cfg(feature = "async")]
             multiplexed: Mutex::new(None),
+            #[cfg(feature = "async")]
+            driver: Mutex::new(None),
             owed: Owed::default(),
             breaker: Breaker::new(breaker_cooldown),
             counters: Counters::default(),
@@ -230,7 +235,49 @@ mod nonblocking {
     /// and again after it failed.
     pub(crate) struct Async<'a>(pub(crate) &'a Store);
 
+    /// A current-thread runtime on a thread of the cache's own, on which the multiplexed
+    /// connection is opened. redis-rs spawns a connection's I/O task on the runtime that opens
+    /// it, and a `Cache` is shared by whatever runtimes its clones are used from: opened on a
+    /// caller's runtime, the connection would stall while that runtime is not polled (another
+    /// thread's current-thread runtime between two `block_on`s) and die with it. Requests from
+    /// any runtime go through the connection's channel and await their replies there. The
+    /// thread ends when the cache is dropped.
+    pub(crate) struct Driver {
+        handle: tokio::runtime::Handle,
+        _stop: tokio::sync::oneshot::Sender<()>,
+    }
+
     impl Store {
+        /// The driver's runtime, started on first use.
+        fn driver(&self) -> std::io::Result<tokio::runtime::Handle> {
+            let mut driver = self
+                .driver
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(driver) = driver.as_ref() {
+                return Ok(driver.handle.clone());
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let handle = runtime.handle().clone();
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            std::thread::Builder::new()
+                .name("write_through-redis".into())
+                .spawn(move || {
+                    // Until the cache (the sender) is dropped; then the runtime ends here, on
+                    // its own thread, never inside a caller's async context.
+                    runtime.block_on(async move {
+                        let _ = stopped.await;
+                    });
+                })?;
+            *driver = Some(Driver {
+                handle: handle.clone(),
+                _stop: stop,
+            });
+            Ok(handle)
+        }
+
         async fn multiplexed(&self) -> redis::RedisResult<AsyncConn> {
             let open = self
                 .multiplexed
@@ -242,10 +289,17 @@ mod nonblocking {
             }
             // Two tasks may connect at once; the last one's connection is kept, and the other
             // is dropped after its request.
-            let conn = self
-                .client
-                .connect_async(self.connect_timeout, self.io_timeout)
-                .await?;
+            let driver = self.driver()?;
+            let (client, connect_timeout, io_timeout) =
+                (self.client.clone(), self.connect_timeout, self.io_timeout);
+            let conn = driver
+                .spawn(async move { client.connect_async(connect_timeout, io_timeout).await })
+                .await
+                .map_err(|stopped| {
+                    redis::RedisError::from(std::io::Error::other(format!(
+                        "the Redis driver thread stopped: {stopped}"
+                    )))
+                })??;
             *self
                 .multiplexed
                 .lock()
