@@ -1,6 +1,7 @@
 //! The same library on a Redis Cluster (three masters, three replicas, started by the test):
 //! every operation, batches split by slot, hash tags, a race, the randomized history, several
-//! processes, and a failover under load.
+//! processes, and a failover under load. The race, the history, the processes and the
+//! failover run through both fronts (the blocking one, and the async one on diesel-async).
 
 use std::thread;
 use std::time::Duration;
@@ -9,7 +10,8 @@ use write_through::blocking::{ModelOps as _, SaveOps as _};
 use diesel::prelude::*;
 use write_through::Cache;
 use write_through::pause::{self, FIND_LOADED};
-use write_through_tests::history::{self, Subject, Workload};
+use write_through_tests::fronts::{self, Blocking, Front};
+use write_through_tests::history::{self, AsyncBackend, LibraryFront, Subject, Workload};
 use write_through_tests::models::{NewUser, Tag, TaggedSession, User};
 use write_through_tests::private_cluster::PrivateCluster;
 use write_through_tests::{postgres, unique};
@@ -49,9 +51,25 @@ fn on_a_cluster_every_operation_keeps_its_guarantees() {
     single_rows_round_trip(&mut conn, &cache);
     batches_split_by_slot_and_cost_one_query(&mut conn, &cache);
     hash_tags_keep_keys_together_and_user_data_cannot_form_one(&cluster, &cache);
-    a_fill_that_read_before_an_update_cannot_overwrite_it(&mut conn, &cache);
-    the_randomized_history_has_no_stale_read(&cache);
-    three_processes_share_the_cluster_without_stale_reads(&cluster, &cache);
+    for front in FRONTS {
+        a_fill_that_read_before_an_update_cannot_overwrite_it(front, &cache);
+        the_randomized_history_has_no_stale_read(front, &cache);
+        three_processes_share_the_cluster_without_stale_reads(front, &cluster, &cache);
+    }
+}
+
+/// The fronts the consistency checks run through.
+const FRONTS: [LibraryFront; 2] = [
+    LibraryFront::Blocking,
+    LibraryFront::Async(AsyncBackend::Postgres),
+];
+
+/// A front of the library on PostgreSQL.
+fn front_on_postgres(front: LibraryFront) -> Box<dyn Front + Send> {
+    match front {
+        LibraryFront::Blocking => Box::new(Blocking(postgres().unwrap())),
+        LibraryFront::Async(_) => Box::new(fronts::async_postgres().unwrap()),
+    }
 }
 
 fn single_rows_round_trip(conn: &mut PgConnection, cache: &Cache) {
@@ -133,45 +151,54 @@ fn hash_tags_keep_keys_together_and_user_data_cannot_form_one(
     );
 }
 
-fn a_fill_that_read_before_an_update_cannot_overwrite_it(conn: &mut PgConnection, cache: &Cache) {
+fn a_fill_that_read_before_an_update_cannot_overwrite_it(front: LibraryFront, cache: &Cache) {
+    let mut writer = front_on_postgres(front);
     let name = format!("cr-{}", unique());
-    Tag {
-        name: name.clone(),
-        uses: 1,
-    }
-    .save(conn, cache)
-    .unwrap();
+    writer
+        .save_tag(
+            cache,
+            &Tag {
+                name: name.clone(),
+                uses: 1,
+            },
+        )
+        .unwrap();
     cache.invalidate::<Tag>(&name).unwrap();
     let gate = pause::arm(FIND_LOADED, &cache.key::<Tag>(&name));
     let (reader_cache, reader_name) = (cache.clone(), name.clone());
-    let reader = thread::spawn(move || {
-        let mut conn = postgres().unwrap();
-        Tag::find(&mut conn, &reader_cache, &reader_name).unwrap()
-    });
+    let mut reader = front_on_postgres(front);
+    let reader = thread::spawn(move || reader.find_tag(&reader_cache, &reader_name).unwrap());
     gate.wait_until_reached();
-    Tag {
-        name: name.clone(),
-        uses: 2,
-    }
-    .save(conn, cache)
-    .unwrap();
+    writer
+        .save_tag(
+            cache,
+            &Tag {
+                name: name.clone(),
+                uses: 2,
+            },
+        )
+        .unwrap();
     gate.release();
-    assert_eq!(reader.join().unwrap().map(|t| t.uses), Some(1));
     assert_eq!(
-        Tag::find(conn, cache, &name).unwrap().map(|t| t.uses),
-        Some(2)
+        reader.join().unwrap().map(|t| t.uses),
+        Some(1),
+        "{front:?} front"
+    );
+    assert_eq!(
+        writer.find_tag(cache, &name).unwrap().map(|t| t.uses),
+        Some(2),
+        "{front:?} front"
     );
 }
 
-fn the_randomized_history_has_no_stale_read(cache: &Cache) {
+fn the_randomized_history_has_no_stale_read(front: LibraryFront, cache: &Cache) {
     let workload = Workload::from_env(4, 250, 3);
     let names = format!("ch-{}", unique());
-    let outcome = history::run(workload, &Subject::Library(cache.clone()), &names, || {
-        postgres().unwrap()
-    });
+    let subject = Subject::library(cache.clone(), front);
+    let outcome = history::run(workload, &subject, &names, || postgres().unwrap());
     let stale = history::stale_reads(&outcome.events);
     println!(
-        "cluster history: {} operations, {} failed, {} stale",
+        "cluster history ({front:?} front): {} operations, {} failed, {} stale",
         outcome.events.len(),
         outcome.failed,
         stale.len()
@@ -180,7 +207,15 @@ fn the_randomized_history_has_no_stale_read(cache: &Cache) {
     assert!(stale.is_empty(), "seed {}: {stale:#?}", workload.seed);
 }
 
-fn three_processes_share_the_cluster_without_stale_reads(cluster: &PrivateCluster, cache: &Cache) {
+fn three_processes_share_the_cluster_without_stale_reads(
+    front: LibraryFront,
+    cluster: &PrivateCluster,
+    cache: &Cache,
+) {
+    let front_arg = match front {
+        LibraryFront::Blocking => "blocking",
+        LibraryFront::Async(_) => "async",
+    };
     let names = format!("cp-{}", unique());
     let seed = unique();
     let children: Vec<_> = (0..3)
@@ -194,6 +229,7 @@ fn three_processes_share_the_cluster_without_stale_reads(cluster: &PrivateCluste
                     "2",
                     "200",
                     "3",
+                    front_arg,
                 ])
                 .env("WT_CLUSTER_URLS", cluster.urls().join(","))
                 .stdout(std::process::Stdio::piped())
@@ -218,7 +254,7 @@ fn three_processes_share_the_cluster_without_stale_reads(cluster: &PrivateCluste
     }
     let stale = history::stale_reads(&events);
     println!(
-        "cluster, 3 processes: {} operations merged, {} stale",
+        "cluster, 3 processes ({front_arg} front): {} operations merged, {} stale",
         events.len(),
         stale.len()
     );
@@ -228,6 +264,15 @@ fn three_processes_share_the_cluster_without_stale_reads(cluster: &PrivateCluste
 
 #[test]
 fn a_master_killed_under_load_fails_over_without_stale_reads() {
+    fails_over(LibraryFront::Blocking);
+}
+
+#[test]
+fn a_master_killed_under_load_fails_over_without_stale_reads_through_the_async_front() {
+    fails_over(LibraryFront::Async(AsyncBackend::Postgres));
+}
+
+fn fails_over(front: LibraryFront) {
     let Some(mut conn) = postgres() else { return };
     let Some(mut cluster) = PrivateCluster::start() else {
         return;
@@ -245,9 +290,12 @@ fn a_master_killed_under_load_fails_over_without_stale_reads() {
             thread::sleep(Duration::from_millis(800));
             cluster.kill(master);
         });
-        history::run(workload, &Subject::Library(cache.clone()), &names, || {
-            postgres().unwrap()
-        })
+        history::run(
+            workload,
+            &Subject::library(cache.clone(), front),
+            &names,
+            || postgres().unwrap(),
+        )
     });
     cluster.wait_until_healthy();
     let slowest = outcome
@@ -258,7 +306,7 @@ fn a_master_killed_under_load_fails_over_without_stale_reads() {
         .unwrap_or_default();
     let stale = history::stale_reads(&outcome.events);
     println!(
-        "failover: {} operations, {} failed, slowest {slowest:?}, {} stale, cache errors {}",
+        "failover ({front:?} front): {} operations, {} failed, slowest {slowest:?}, {} stale, cache errors {}",
         outcome.events.len(),
         outcome.failed,
         stale.len(),
@@ -276,13 +324,14 @@ fn a_master_killed_under_load_fails_over_without_stale_reads() {
     history::assert_cache_matches_database(&mut conn, &cache, &names, workload.keys);
     // The healed cluster caches again (the breaker's probe found the promoted replica).
     thread::sleep(Duration::from_millis(1200));
+    let mut after = front_on_postgres(front);
     let row = Tag {
         name: format!("{names}-after"),
         uses: 1,
     };
-    row.save(&mut conn, &cache).unwrap();
+    after.save_tag(&cache, &row).unwrap();
     let hits = cache.stats().hits;
-    assert_eq!(Tag::find(&mut conn, &cache, &row.name).unwrap(), Some(row));
+    assert_eq!(after.find_tag(&cache, &row.name).unwrap(), Some(row));
     assert_eq!(
         cache.stats().hits,
         hits + 1,

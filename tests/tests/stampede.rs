@@ -1,18 +1,69 @@
-//! Concurrent finds of one cold key in one process cause one database load.
+//! Concurrent finds of one cold key in one process cause one database load, on either front:
+//! `blocking::name` and `asynch::name` run the same specification, written once over
+//! `fronts::Front`.
+//!
+//! The async front's readers are threads, each with an async front of its own (a diesel-async
+//! connection and a current-thread runtime), not tasks on one runtime: so that the specification
+//! is the same code on both fronts, and because a follower on one runtime woken by a leader on
+//! another is the case a runtime-bound wake-up would get wrong. Readers as tasks of one
+//! current-thread runtime are `async_front.rs`'s
+//! `a_follower_waits_for_the_leaders_fill_without_blocking_the_thread`.
 //!
 //! Its own test binary: it opens 64 PostgreSQL connections, more than the other suites should
 //! compete with.
 
 use std::sync::{Arc, Barrier};
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use diesel::prelude::*;
+use write_through_tests::fronts::{self, Blocking, Front};
 use write_through_tests::models::Tag;
 use write_through_tests::queries::QueryCount;
 use write_through_tests::{TestCache, postgres, unique};
 
-#[test]
-fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
+/// A front of the library on a connection of its own.
+type AnyFront = Box<dyn Front + Send>;
+
+/// Makes a front (a new database connection each call).
+type MakeFront = fn() -> AnyFront;
+
+fn blocking_front() -> AnyFront {
+    Box::new(Blocking(postgres().expect("PostgreSQL")))
+}
+
+fn async_front() -> AnyFront {
+    Box::new(fronts::async_postgres().expect("PostgreSQL"))
+}
+
+/// For each specification `name(make: MakeFront)`, the tests `blocking::name` and
+/// `asynch::name`.
+macro_rules! on_both_fronts {
+    ($($behaviour:ident),* $(,)?) => {
+        mod blocking {
+            $(
+                #[test]
+                fn $behaviour() {
+                    super::$behaviour(super::blocking_front);
+                }
+            )*
+        }
+        mod asynch {
+            $(
+                #[test]
+                fn $behaviour() {
+                    super::$behaviour(super::async_front);
+                }
+            )*
+        }
+    };
+}
+
+on_both_fronts!(
+    sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query,
+    a_reader_that_finds_another_process_filling_waits_for_its_value,
+    a_reader_does_not_wait_long_for_a_fill_that_never_comes,
+);
+
+fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query(make: MakeFront) {
     const READERS: usize = 64;
     let (Some(mut setup), Some(tc)) = (postgres(), TestCache::new()) else {
         return;
@@ -27,21 +78,19 @@ fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
         .unwrap();
 
     let queries = QueryCount::default();
-    let mut connections: Vec<_> = (0..READERS)
-        .map(|_| postgres().expect("PostgreSQL"))
-        .collect();
-    for conn in &mut connections {
-        queries.install(conn);
+    let mut readers: Vec<AnyFront> = (0..READERS).map(|_| make()).collect();
+    for reader in &mut readers {
+        reader.count_queries(&queries);
     }
     let start = Arc::new(Barrier::new(READERS));
     let found: Vec<Option<Tag>> = std::thread::scope(|scope| {
-        let readers: Vec<_> = connections
+        let readers: Vec<_> = readers
             .iter_mut()
-            .map(|conn| {
+            .map(|reader| {
                 let (start, cache, name) = (start.clone(), &tc.cache, &row.name);
                 scope.spawn(move || {
                     start.wait();
-                    Tag::find(conn, cache, name).unwrap()
+                    reader.find_tag(cache, name).unwrap()
                 })
             })
             .collect();
@@ -63,22 +112,22 @@ fn foreign_lease() -> Vec<u8> {
     lease
 }
 
-#[test]
-fn a_reader_that_finds_another_process_filling_waits_for_its_value() {
-    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+fn a_reader_that_finds_another_process_filling_waits_for_its_value(make: MakeFront) {
+    let (Some(_), Some(mut tc)) = (postgres(), TestCache::new()) else {
         return;
     };
+    let mut front = make();
     let row = Tag {
         name: format!("filling-{}", unique()),
         uses: 3,
     };
-    row.save(&mut conn, &tc.cache).unwrap();
+    front.save_tag(&tc.cache, &row).unwrap();
     let key = format!("tag:{}", row.name);
     let filled = tc.raw(&key).unwrap();
     tc.put_raw(&key, &foreign_lease());
 
     let queries = QueryCount::default();
-    queries.install(&mut conn);
+    front.count_queries(&queries);
     let mut filler = write_through_tests::any_redis_connection().unwrap();
     let full_key = tc.key(&key);
     let other_process = std::thread::spawn(move || {
@@ -89,32 +138,26 @@ fn a_reader_that_finds_another_process_filling_waits_for_its_value() {
             .query::<()>(&mut *filler)
             .unwrap();
     });
-    assert_eq!(
-        Tag::find(&mut conn, &tc.cache, &row.name).unwrap(),
-        Some(row)
-    );
+    assert_eq!(front.find_tag(&tc.cache, &row.name).unwrap(), Some(row));
     other_process.join().unwrap();
     assert_eq!(queries.get(), 0, "answered by the other process's fill");
 }
 
-#[test]
-fn a_reader_does_not_wait_long_for_a_fill_that_never_comes() {
-    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+fn a_reader_does_not_wait_long_for_a_fill_that_never_comes(make: MakeFront) {
+    let (Some(_), Some(mut tc)) = (postgres(), TestCache::new()) else {
         return;
     };
+    let mut front = make();
     let row = Tag {
         name: format!("abandoned-{}", unique()),
         uses: 4,
     };
-    row.save(&mut conn, &tc.cache).unwrap();
+    front.save_tag(&tc.cache, &row).unwrap();
     let key = format!("tag:{}", row.name);
     tc.put_raw(&key, &foreign_lease());
     let queries = QueryCount::default();
-    queries.install(&mut conn);
-    assert_eq!(
-        Tag::find(&mut conn, &tc.cache, &row.name).unwrap(),
-        Some(row)
-    );
+    front.count_queries(&queries);
+    assert_eq!(front.find_tag(&tc.cache, &row.name).unwrap(), Some(row));
     assert_eq!(queries.get(), 1, "read from the database after the wait");
     assert_eq!(
         tc.raw(&key),
