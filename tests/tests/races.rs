@@ -34,28 +34,55 @@ use write_through_tests::{TestCache, postgres, unique};
 /// A front of the library on a connection of its own.
 type AnyFront = Box<dyn Front + Send>;
 
-/// Makes a front (a new database connection each call).
-type MakeFront = fn() -> AnyFront;
-
-fn blocking_front() -> AnyFront {
-    Box::new(Blocking(
-        postgres().expect("PostgreSQL answered a moment ago"),
-    ))
+/// How a test gets its fronts: `make` opens one (a new database connection each call), and
+/// `prepare` readies each cache the test uses before any front touches it.
+#[derive(Clone, Copy)]
+struct Fronts {
+    make: fn() -> AnyFront,
+    prepare: fn(&Cache),
 }
+
+const BLOCKING: Fronts = Fronts {
+    make: || {
+        Box::new(Blocking(
+            postgres().expect("PostgreSQL answered a moment ago"),
+        ))
+    },
+    prepare: |_| {},
+};
+
+/// The async front, its cache's Redis connection driven by a runtime no front holds
+/// (`fronts::drive_redis_in_background`).
+const ASYNC: Fronts = Fronts {
+    make: async_front,
+    prepare: fronts::drive_redis_in_background,
+};
+
+/// The async front, its cache's Redis connection opened by whichever front comes first.
+const ASYNC_UNPINNED: Fronts = Fronts {
+    make: async_front,
+    prepare: |_| {},
+};
 
 fn async_front() -> AnyFront {
     Box::new(fronts::async_postgres().expect("PostgreSQL answered a moment ago"))
 }
 
-/// For each specification `name(make: MakeFront)`, the tests `blocking::name` and
-/// `asynch::name`.
+/// For each specification `name(fronts: Fronts)`, the tests `blocking::name`, `asynch::name`
+/// and the ignored `asynch_unpinned::name`.
+///
+/// `asynch_unpinned` shows a defect of the async front: its cache's one multiplexed Redis
+/// connection is driven by the runtime that opened it (redis-rs spawns the driver there), so
+/// while that front's thread is held at a pause point every other front's Redis request
+/// times out (`cache_errors` > 0, and the fill the test wants refused is never tried), and a
+/// held reader fails to reach its pause point at all. Run them with `--ignored`.
 macro_rules! on_both_fronts {
     ($($race:ident),* $(,)?) => {
         mod blocking {
             $(
                 #[test]
                 fn $race() {
-                    super::$race(super::blocking_front);
+                    super::$race(super::BLOCKING);
                 }
             )*
         }
@@ -63,7 +90,16 @@ macro_rules! on_both_fronts {
             $(
                 #[test]
                 fn $race() {
-                    super::$race(super::async_front);
+                    super::$race(super::ASYNC);
+                }
+            )*
+        }
+        mod asynch_unpinned {
+            $(
+                #[test]
+                #[ignore = "fails: the async cache's Redis connection is driven by the runtime of the front that opened it (see on_both_fronts!)"]
+                fn $race() {
+                    super::$race(super::ASYNC_UNPINNED);
                 }
             )*
         }
@@ -168,26 +204,29 @@ struct Setup {
     name: String,
 }
 
-fn setup(make: MakeFront) -> Option<Setup> {
+fn setup(fronts: Fronts) -> Option<Setup> {
     let (Some(conn), Some(tc)) = (postgres(), TestCache::new()) else {
         return None;
     };
+    (fronts.prepare)(&tc.cache);
     Some(Setup {
         tc,
         conn,
-        a: make(),
-        b: make(),
+        a: (fronts.make)(),
+        b: (fronts.make)(),
         name: format!("race-{}", unique()),
     })
 }
 
 /// The test's cache with a short lock TTL, for the tests in which a lock expires.
-fn with_lock_ttl(tc: &TestCache, ttl: Duration) -> Cache {
-    write_through_tests::cache_builder()
+fn with_lock_ttl(fronts: Fronts, tc: &TestCache, ttl: Duration) -> Cache {
+    let cache = write_through_tests::cache_builder()
         .namespace(tc.cache.namespace())
         .lock_ttl(ttl)
         .build()
-        .unwrap()
+        .unwrap();
+    (fronts.prepare)(&cache);
+    cache
 }
 
 /// Runs `find` on its own thread and front, paused at `FIND_LOADED`.
@@ -206,14 +245,14 @@ fn paused_reader(
     (gate, reader)
 }
 
-fn a_fill_that_read_before_an_update_cannot_overwrite_it(make: MakeFront) {
+fn a_fill_that_read_before_an_update_cannot_overwrite_it(fronts: Fronts) {
     let Some(Setup {
         mut tc,
         mut conn,
         mut a,
         b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
@@ -240,17 +279,18 @@ fn a_fill_that_read_before_an_update_cannot_overwrite_it(make: MakeFront) {
     let (seen_by_reader, _) = reader.join().unwrap();
     assert_eq!(seen_by_reader, Some(1), "the reader began before the write");
     assert_eq!(read(a.as_mut(), &tc.cache, &name), Some(2));
-    assert_eq!(tc.cache.stats().fills_refused, 1);
+    let stats = tc.cache.stats();
+    assert_eq!(stats.fills_refused, 1, "{stats:?}");
 }
 
-fn a_fill_that_read_before_a_delete_cannot_resurrect_the_row(make: MakeFront) {
+fn a_fill_that_read_before_a_delete_cannot_resurrect_the_row(fronts: Fronts) {
     let Some(Setup {
         mut tc,
         mut conn,
         mut a,
         b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
@@ -276,17 +316,18 @@ fn a_fill_that_read_before_a_delete_cannot_resurrect_the_row(make: MakeFront) {
     gate.release();
     reader.join().unwrap();
     assert_eq!(read(a.as_mut(), &tc.cache, &name), None);
-    assert!(tc.cache.stats().fills_refused >= 1);
+    let stats = tc.cache.stats();
+    assert!(stats.fills_refused >= 1, "{stats:?}");
 }
 
-fn two_writers_publishing_out_of_order_leave_what_the_database_kept(make: MakeFront) {
+fn two_writers_publishing_out_of_order_leave_what_the_database_kept(fronts: Fronts) {
     let Some(Setup {
         mut tc,
         mut conn,
         a,
         mut b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
@@ -320,14 +361,14 @@ fn two_writers_publishing_out_of_order_leave_what_the_database_kept(make: MakeFr
     assert_eq!(read(a.as_mut(), &tc.cache, &name), Some(2));
 }
 
-fn a_rolled_back_transaction_changes_nothing_in_the_cache(make: MakeFront) {
+fn a_rolled_back_transaction_changes_nothing_in_the_cache(fronts: Fronts) {
     let Some(Setup {
         mut tc,
         mut conn,
         mut a,
         b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
@@ -373,18 +414,18 @@ fn a_rolled_back_transaction_changes_nothing_in_the_cache(make: MakeFront) {
     assert_eq!(read(a.as_mut(), &tc.cache, &name), Some(1));
 }
 
-fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value(make: MakeFront) {
+fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value(fronts: Fronts) {
     let Some(Setup {
         mut tc,
         mut conn,
         mut a,
         b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
-    let cache = with_lock_ttl(&tc, Duration::from_millis(500));
+    let cache = with_lock_ttl(fronts, &tc, Duration::from_millis(500));
     a.save_tag(&cache, &tag(&name, 1)).unwrap();
 
     // Naive: the process dies after the commit, before its SET.
@@ -423,18 +464,18 @@ fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value(make: Mak
     assert!(cache.stats().hits >= 1);
 }
 
-fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value(make: MakeFront) {
+fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value(fronts: Fronts) {
     let Some(Setup {
         mut tc,
         mut conn,
         mut a,
         b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
-    let cache = with_lock_ttl(&tc, Duration::from_millis(200));
+    let cache = with_lock_ttl(fronts, &tc, Duration::from_millis(200));
     db_set(&mut conn, &name, 1);
 
     // Naive: a reader loads 1 during the transaction; its SET lands after the writer's.
@@ -476,14 +517,14 @@ fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value(mak
     assert_eq!(read(a.as_mut(), &cache, &name), Some(2));
 }
 
-fn a_cached_absence_cannot_hide_a_concurrent_insert(make: MakeFront) {
+fn a_cached_absence_cannot_hide_a_concurrent_insert(fronts: Fronts) {
     let Some(Setup {
         mut tc,
         mut conn,
         mut a,
         b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
@@ -515,18 +556,18 @@ fn a_cached_absence_cannot_hide_a_concurrent_insert(make: MakeFront) {
 /// A race of the protocol itself rather than of the naive pattern: the writer that locked first
 /// commits last and dies before its publish. The later writer must not have published its older
 /// row in the meantime (its lock was contended), so the key ends empty, never stale.
-fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value(make: MakeFront) {
+fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value(fronts: Fronts) {
     let Some(Setup {
         tc,
         mut conn,
         mut a,
         b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
-    let cache = with_lock_ttl(&tc, Duration::from_millis(600));
+    let cache = with_lock_ttl(fronts, &tc, Duration::from_millis(600));
     a.save_tag(&cache, &tag(&name, 0)).unwrap();
     let key = cache.key::<Tag>(&name);
 
@@ -563,14 +604,14 @@ fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value(make: 
 
 /// Two writers that finish normally after contending leave the key empty, not stale: the last
 /// holder's publish deletes the contended lock.
-fn contending_writers_leave_the_key_empty_when_both_finish(make: MakeFront) {
+fn contending_writers_leave_the_key_empty_when_both_finish(fronts: Fronts) {
     let Some(Setup {
         mut tc,
         conn: _,
         mut a,
         b,
         name,
-    }) = setup(make)
+    }) = setup(fronts)
     else {
         return;
     };
