@@ -95,8 +95,14 @@ on_both_fronts!(
     a_reader_does_not_wait_long_for_a_fill_that_never_comes,
 );
 
+/// One 64-connection test at a time: two would pass PostgreSQL's default of 100 connections.
+static SIXTY_FOUR_CONNECTIONS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query(fronts: Fronts) {
     const READERS: usize = 64;
+    let _alone = SIXTY_FOUR_CONNECTIONS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (Some(mut setup), Some(tc)) = (postgres(), TestCache::new()) else {
         return;
     };
