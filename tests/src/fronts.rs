@@ -6,12 +6,14 @@
 //! be the same code.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use diesel::connection::{Connection, LoadConnection};
 use diesel_async::AsyncConnection;
 use write_through::{AsyncDieselCreate, AsyncDieselOps, Cache, DieselCreate, DieselOps, Error};
 
 use crate::models::{Document, NewUser, Tag, User};
+use crate::queries::QueryCount;
 
 /// One step of a transaction's body.
 #[derive(Debug, Clone)]
@@ -25,6 +27,37 @@ pub enum TxStep {
     /// A nested `cache.transaction` (a savepoint) running these flat steps; rolled back when
     /// they fail.
     Savepoint(Vec<TxStep>),
+    SaveTag(Tag),
+    DeleteTag(String),
+    /// Runs the test's code in the middle of the body (another reader, a sleep), on a thread of
+    /// its own: the async front's body runs inside its runtime, where another front could not
+    /// `block_on`. A panic there (a failed assertion) is the transaction's.
+    Hook(Hook),
+}
+
+/// The test's code in a transaction's body ([`TxStep::Hook`]).
+#[derive(Clone)]
+pub struct Hook(pub Arc<dyn Fn() + Send + Sync>);
+
+impl Hook {
+    pub fn new(hook: impl Fn() + Send + Sync + 'static) -> Self {
+        Self(Arc::new(hook))
+    }
+
+    /// Runs the hook on a thread of its own, waiting for it; its panic goes on here.
+    fn run(&self) {
+        let hook = &self.0;
+        let outcome = std::thread::scope(|scope| scope.spawn(|| hook()).join());
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+impl std::fmt::Debug for Hook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hook(..)")
+    }
 }
 
 /// What a specification needs from a front.
@@ -48,6 +81,8 @@ pub trait Front {
     fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error>;
     /// Runs SQL behind the cache's back, as another service would.
     fn execute(&mut self, sql: &str);
+    /// Counts the queries this front's connection sends from now on.
+    fn count_queries(&mut self, count: &QueryCount);
 }
 
 fn is_mysql<B>() -> bool {
@@ -66,6 +101,7 @@ impl<C> Blocking<C>
 where
     C: Connection + LoadConnection,
     User: DieselOps<C::Backend>,
+    Tag: DieselOps<C::Backend>,
 {
     fn flat_steps(conn: &mut C, cache: &Cache, steps: &[TxStep]) -> Result<(), Error> {
         use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
@@ -78,6 +114,11 @@ where
                 TxStep::FindUser(id) => {
                     User::find(conn, cache, id)?;
                 }
+                TxStep::SaveTag(tag) => tag.save(conn, cache)?,
+                TxStep::DeleteTag(name) => {
+                    Tag::delete(conn, cache, name)?;
+                }
+                TxStep::Hook(hook) => hook.run(),
                 TxStep::Fail => return Err(failed_step()),
                 TxStep::Savepoint(inner) => {
                     // A failed savepoint rolls back and the outer body goes on.
@@ -150,6 +191,9 @@ where
     fn execute(&mut self, sql: &str) {
         self.0.batch_execute(sql).expect("raw SQL");
     }
+    fn count_queries(&mut self, count: &QueryCount) {
+        count.install(&mut self.0);
+    }
 }
 
 /// The async front on a diesel-async connection, on a current-thread runtime of its own.
@@ -188,6 +232,7 @@ async fn savepoint_steps_async<C>(
 where
     C: AsyncConnection,
     User: AsyncDieselOps<C::Backend>,
+    Tag: AsyncDieselOps<C::Backend>,
 {
     use write_through::asynch::{ModelOps as _, SaveOps as _};
     for step in steps {
@@ -199,6 +244,11 @@ where
             TxStep::FindUser(id) => {
                 User::find(conn, cache, id).await?;
             }
+            TxStep::SaveTag(tag) => tag.save(conn, cache).await?,
+            TxStep::DeleteTag(name) => {
+                Tag::delete(conn, cache, name).await?;
+            }
+            TxStep::Hook(hook) => hook.run(),
             TxStep::Fail => return Err(failed_step()),
             TxStep::Savepoint(_) => panic!("savepoints nest one level in these suites"),
         }
@@ -210,6 +260,7 @@ async fn flat_steps_async<C>(conn: &mut C, cache: &Cache, steps: &[TxStep]) -> R
 where
     C: AsyncConnection,
     User: AsyncDieselOps<C::Backend>,
+    Tag: AsyncDieselOps<C::Backend>,
 {
     use write_through::asynch::{ModelOps as _, SaveOps as _, TransactionOps as _};
     for step in steps {
@@ -221,6 +272,11 @@ where
             TxStep::FindUser(id) => {
                 User::find(conn, cache, id).await?;
             }
+            TxStep::SaveTag(tag) => tag.save(conn, cache).await?,
+            TxStep::DeleteTag(name) => {
+                Tag::delete(conn, cache, name).await?;
+            }
+            TxStep::Hook(hook) => hook.run(),
             TxStep::Fail => return Err(failed_step()),
             TxStep::Savepoint(inner) => {
                 let savepoint: Result<(), Error> = cache
@@ -310,6 +366,46 @@ where
             .block_on(self.conn.batch_execute(sql))
             .expect("raw SQL");
     }
+    fn count_queries(&mut self, count: &QueryCount) {
+        count.install_async(&mut self.conn);
+    }
+}
+
+/// Opens `cache`'s async Redis connection (one multiplexed connection per `Cache`, opened on
+/// first use) from a multi-thread runtime that lives as long as the process, so that the
+/// connection's I/O is driven by that runtime's worker.
+///
+/// redis-rs spawns a multiplexed connection's driver task on the runtime that opens it, and
+/// that task carries every request of every runtime sharing the `Cache`. When the opener is an
+/// async front's current-thread runtime, its Redis traffic stops whenever that thread is not
+/// polling: held at a pause point, busy in a blocking call, or gone (its runtime dropped);
+/// the other fronts' requests then time out into cache errors, which the blocking front never
+/// has (see `races.rs`'s `asynch_unpinned` tests, ignored for that reason). Suites whose
+/// assertions need Redis to answer while one async front is held call this first; it holds
+/// until the connection fails (a failed connection is reopened by whichever runtime uses it
+/// next).
+pub fn drive_redis_in_background(cache: &Cache) {
+    use write_through::asynch::ModelOps as _;
+    static DRIVER: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("wt-redis-driver")
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    });
+    crate::postgres().expect("PostgreSQL");
+    let url = crate::services::postgres_url();
+    // Any async operation opens the connection: a find of a row that does not exist (which
+    // caches its absence under a key of the test's namespace).
+    let name = format!("wt-open-redis-{}", crate::unique());
+    let found = DRIVER.block_on(async {
+        let mut conn = diesel_async::AsyncPgConnection::establish(&url)
+            .await
+            .expect("PostgreSQL answered a moment ago");
+        Tag::find(&mut conn, cache, &name).await
+    });
+    assert_eq!(found.expect("Redis"), None);
 }
 
 /// The async PostgreSQL connection of the suites (the tables made by [`crate::postgres`]).

@@ -55,6 +55,25 @@ pub enum Subject {
     },
 }
 
+impl Subject {
+    /// The library on `cache` through `front`.
+    pub fn library(cache: Cache, front: LibraryFront) -> Self {
+        match front {
+            LibraryFront::Blocking => Subject::Library(cache),
+            LibraryFront::Async(backend) => Subject::AsyncLibrary { cache, backend },
+        }
+    }
+}
+
+/// The front a suite drives the library through, for suites written once and run on both.
+#[derive(Debug, Clone, Copy)]
+pub enum LibraryFront {
+    /// The blocking front, on the connections `run` is given.
+    Blocking,
+    /// The async front, on diesel-async connections to this database.
+    Async(AsyncBackend),
+}
+
 /// The database of [`Subject::AsyncLibrary`].
 #[derive(Debug, Clone, Copy)]
 pub enum AsyncBackend {

@@ -15,6 +15,12 @@ impl QueryCount {
         conn.set_instrumentation(Counter(self.0.clone()));
     }
 
+    /// Starts counting the queries of a diesel-async connection (replacing its
+    /// instrumentation).
+    pub fn install_async<C: diesel_async::AsyncConnection>(&self, conn: &mut C) {
+        conn.set_instrumentation(Counter(self.0.clone()));
+    }
+
     /// A fresh count installed on `conn`.
     pub fn on<C: Connection>(conn: &mut C) -> Self {
         let count = Self::default();

@@ -1,13 +1,14 @@
 //! Redis dies, hangs or refuses writes in the middle of a multi-threaded load against
 //! PostgreSQL. For each: no operation fails, each stays within a generous time bound, no read is
-//! stale, and once Redis is back every cached key equals its row.
+//! stale, and once Redis is back every cached key equals its row. Each load runs through both
+//! fronts, as one specification: `blocking::name` and `asynch::name`.
 
 use std::thread;
 use std::time::Duration;
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use write_through::Cache;
-use write_through_tests::history::{self, Subject, Workload};
+use write_through_tests::fronts::{self, Blocking, Front};
+use write_through_tests::history::{self, AsyncBackend, LibraryFront, Subject, Workload};
 use write_through_tests::models::Tag;
 use write_through_tests::private_redis::PrivateRedis;
 use write_through_tests::{postgres, unique};
@@ -24,7 +25,12 @@ fn cache_on(redis: &PrivateRedis) -> Cache {
 
 /// Runs the random workload while `fault` acts on Redis, then checks the history and the end
 /// state, and prints what happened.
-fn survive(name: &str, redis: Option<PrivateRedis>, fault: impl FnOnce(&mut PrivateRedis) + Send) {
+fn survive(
+    front: LibraryFront,
+    name: &str,
+    redis: Option<PrivateRedis>,
+    fault: impl FnOnce(&mut PrivateRedis) + Send,
+) {
     let (Some(redis), Some(mut conn)) = (redis, postgres()) else {
         return;
     };
@@ -38,7 +44,8 @@ fn survive(name: &str, redis: Option<PrivateRedis>, fault: impl FnOnce(&mut Priv
     let started = std::time::Instant::now();
     let outcome = thread::scope(|scope| {
         let injector = scope.spawn(|| fault(&mut redis));
-        let outcome = history::run(workload, &Subject::Library(cache.clone()), &names, || {
+        let subject = Subject::library(cache.clone(), front);
+        let outcome = history::run(workload, &subject, &names, || {
             postgres().expect("PostgreSQL")
         });
         injector.join().expect("fault injector");
@@ -53,7 +60,7 @@ fn survive(name: &str, redis: Option<PrivateRedis>, fault: impl FnOnce(&mut Priv
     let stale = history::stale_reads(&outcome.events);
     let stats = cache.stats();
     println!(
-        "{name}: {} operations in {:?}, {} failed, slowest {slowest:?}, stale reads {}; cache errors {}, recovered invalidations {}, pending {}",
+        "{name} ({front:?} front): {} operations in {:?}, {} failed, slowest {slowest:?}, stale reads {}; cache errors {}, recovered invalidations {}, pending {}",
         outcome.events.len(),
         started.elapsed(),
         outcome.failed,
@@ -80,29 +87,66 @@ fn survive(name: &str, redis: Option<PrivateRedis>, fault: impl FnOnce(&mut Priv
     history::assert_cache_matches_database(&mut conn, &cache, &names, workload.keys);
 }
 
-#[test]
-fn redis_killed_and_restarted_empty_mid_load() {
-    survive("SIGKILL, restart empty", PrivateRedis::start(), |redis| {
-        thread::sleep(Duration::from_millis(300));
-        redis.kill();
-        thread::sleep(Duration::from_millis(500));
-        redis.restart();
-    });
+/// For each load `name(front)`, the tests `blocking::name` and `asynch::name`.
+macro_rules! on_both_fronts {
+    ($($load:ident),* $(,)?) => {
+        mod blocking {
+            $(
+                #[test]
+                fn $load() {
+                    super::$load(super::LibraryFront::Blocking);
+                }
+            )*
+        }
+        mod asynch {
+            $(
+                #[test]
+                fn $load() {
+                    super::$load(super::LibraryFront::Async(super::AsyncBackend::Postgres));
+                }
+            )*
+        }
+    };
 }
 
-#[test]
-fn redis_paused_and_resumed_mid_load() {
-    survive("SIGSTOP for 1 s, SIGCONT", PrivateRedis::start(), |redis| {
-        thread::sleep(Duration::from_millis(300));
-        redis.pause();
-        thread::sleep(Duration::from_millis(1000));
-        redis.resume();
-    });
-}
+on_both_fronts!(
+    redis_killed_and_restarted_empty_mid_load,
+    redis_paused_and_resumed_mid_load,
+    redis_out_of_memory_refusing_writes_mid_load,
+    a_dead_redis_is_not_waited_for_on_every_call,
+);
 
-#[test]
-fn redis_out_of_memory_refusing_writes_mid_load() {
+fn redis_killed_and_restarted_empty_mid_load(front: LibraryFront) {
     survive(
+        front,
+        "SIGKILL, restart empty",
+        PrivateRedis::start(),
+        |redis| {
+            thread::sleep(Duration::from_millis(300));
+            redis.kill();
+            thread::sleep(Duration::from_millis(500));
+            redis.restart();
+        },
+    );
+}
+
+fn redis_paused_and_resumed_mid_load(front: LibraryFront) {
+    survive(
+        front,
+        "SIGSTOP for 1 s, SIGCONT",
+        PrivateRedis::start(),
+        |redis| {
+            thread::sleep(Duration::from_millis(300));
+            redis.pause();
+            thread::sleep(Duration::from_millis(1000));
+            redis.resume();
+        },
+    );
+}
+
+fn redis_out_of_memory_refusing_writes_mid_load(front: LibraryFront) {
+    survive(
+        front,
         "maxmemory with noeviction",
         PrivateRedis::start(),
         |redis| {
@@ -115,9 +159,18 @@ fn redis_out_of_memory_refusing_writes_mid_load() {
     );
 }
 
-#[test]
-fn a_dead_redis_is_not_waited_for_on_every_call() {
-    let Some(mut conn) = postgres() else { return };
+/// A front of the library on PostgreSQL.
+fn front_on_postgres(front: LibraryFront) -> Option<Box<dyn Front>> {
+    Some(match front {
+        LibraryFront::Blocking => Box::new(Blocking(postgres()?)),
+        LibraryFront::Async(_) => Box::new(fronts::async_postgres()?),
+    })
+}
+
+fn a_dead_redis_is_not_waited_for_on_every_call(front: LibraryFront) {
+    let Some(mut front) = front_on_postgres(front) else {
+        return;
+    };
     let Some(redis) = PrivateRedis::start() else {
         return;
     };
@@ -131,12 +184,12 @@ fn a_dead_redis_is_not_waited_for_on_every_call() {
         name: format!("breaker-{}", unique()),
         uses: 1,
     };
-    row.save(&mut conn, &cache).unwrap();
+    front.save_tag(&cache, &row).unwrap();
     redis.pause();
     let started = std::time::Instant::now();
     for _ in 0..50 {
         assert_eq!(
-            Tag::find(&mut conn, &cache, &row.name).unwrap(),
+            front.find_tag(&cache, &row.name).unwrap(),
             Some(row.clone())
         );
     }

@@ -58,10 +58,11 @@ where
         .filter(|e| matches!(e.op, history::Op::Find(_)))
         .count();
     println!(
-        "{backend} ({front:?} front): {workload:?}: {} operations ({reads} reads, {} failed); stale reads: naive {naive_stale}, write_through {}",
+        "{backend} ({front:?} front): {workload:?}: {} operations ({reads} reads, {} failed); stale reads: naive {naive_stale}, write_through {}; {:?}",
         run.events.len(),
         run.failed,
-        stale.len()
+        stale.len(),
+        tc.cache.stats()
     );
     assert!(
         stale.is_empty(),

@@ -1,7 +1,8 @@
 //! Several OS processes share one PostgreSQL and one Redis: locks, leases and fills live in
 //! Redis, so the guarantees hold across processes. Each process runs the random workload on the
 //! same hot keys and prints its history; the merged history must have no stale read, and after
-//! the processes exit every cached key equals its row.
+//! the processes exit every cached key equals its row. Once with processes on the blocking
+//! front, once on the async front (`history_worker ... async`).
 
 use std::process::{Command, Stdio};
 
@@ -13,6 +14,16 @@ const KEYS: usize = 3;
 
 #[test]
 fn the_merged_history_of_three_processes_has_no_stale_read() {
+    three_processes("blocking");
+}
+
+#[test]
+fn the_merged_history_of_three_processes_has_no_stale_read_through_the_async_front() {
+    three_processes("async");
+}
+
+/// Three `history_worker` processes driving the library through `front`.
+fn three_processes(front: &str) {
     let (Some(mut conn), Some(tc)) = (postgres(), TestCache::new()) else {
         return;
     };
@@ -30,6 +41,7 @@ fn the_merged_history_of_three_processes_has_no_stale_read() {
                     "3",
                     "300",
                     &KEYS.to_string(),
+                    front,
                 ])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -57,7 +69,7 @@ fn the_merged_history_of_three_processes_has_no_stale_read() {
     }
     let stale = history::stale_reads(&events);
     println!(
-        "{PROCESSES} processes, {} operations merged, seed {seed}: {} stale reads",
+        "{PROCESSES} processes ({front} front), {} operations merged, seed {seed}: {} stale reads",
         events.len(),
         stale.len()
     );

@@ -1,4 +1,9 @@
-//! One deterministic test per race of hand-written caching, on PostgreSQL and Redis.
+//! One deterministic test per race of hand-written caching, on PostgreSQL and Redis, with the
+//! library driven through each front: `blocking::name` and `asynch::name` run the same
+//! specification (written once over `fronts::Front`) on the blocking front's `PgConnection`s and
+//! on the async front's `AsyncPgConnection`s, each on a current-thread runtime of its own thread.
+//! A pause point blocks the thread it is reached on, which for the async front is the thread
+//! whose runtime is polling the paused operation; the test goes on from its own thread.
 //!
 //! Each test forces one interleaving on the library with pause points (a reader held after its
 //! database load, a writer held after its commit) and asserts that nothing stale survives; that
@@ -10,19 +15,108 @@
 //! one thread, and asserts the stale end state. That half is not a test of anything that could
 //! regress (the hand-written pattern has no way to stop the replay, so it can only fail if Redis
 //! or the database misbehave): it is the evidence that the interleaving forced on the library is
-//! a real hazard, i.e. that the library half is not testing a harmless schedule.
+//! a real hazard, i.e. that the library half is not testing a harmless schedule. It runs on a
+//! blocking `PgConnection`, whichever front the library half uses.
 
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
-use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
 
 use diesel::PgConnection;
 use diesel::prelude::*;
+use write_through::Cache;
 use write_through::pause::{self, FIND_LOADED, WRITE_COMMITTED, WRITE_LOCKED};
-use write_through::{Cache, Error};
+use write_through_tests::fronts::{self, Blocking, Front, Hook, TxStep};
 use write_through_tests::models::Tag;
 use write_through_tests::schema::wt_tags;
 use write_through_tests::{TestCache, postgres, unique};
+
+/// A front of the library on a connection of its own.
+type AnyFront = Box<dyn Front + Send>;
+
+/// How a test gets its fronts: `make` opens one (a new database connection each call), and
+/// `prepare` readies each cache the test uses before any front touches it.
+#[derive(Clone, Copy)]
+struct Fronts {
+    make: fn() -> AnyFront,
+    prepare: fn(&Cache),
+}
+
+const BLOCKING: Fronts = Fronts {
+    make: || {
+        Box::new(Blocking(
+            postgres().expect("PostgreSQL answered a moment ago"),
+        ))
+    },
+    prepare: |_| {},
+};
+
+/// The async front, its cache's Redis connection driven by a runtime no front holds
+/// (`fronts::drive_redis_in_background`).
+const ASYNC: Fronts = Fronts {
+    make: async_front,
+    prepare: fronts::drive_redis_in_background,
+};
+
+/// The async front, its cache's Redis connection opened by whichever front comes first.
+const ASYNC_UNPINNED: Fronts = Fronts {
+    make: async_front,
+    prepare: |_| {},
+};
+
+fn async_front() -> AnyFront {
+    Box::new(fronts::async_postgres().expect("PostgreSQL answered a moment ago"))
+}
+
+/// For each specification `name(fronts: Fronts)`, the tests `blocking::name`, `asynch::name`
+/// and the ignored `asynch_unpinned::name`.
+///
+/// `asynch_unpinned` shows a defect of the async front: its cache's one multiplexed Redis
+/// connection is driven by the runtime that opened it (redis-rs spawns the driver there), so
+/// while that front's thread is held at a pause point every other front's Redis request
+/// times out (`cache_errors` > 0, and the fill the test wants refused is never tried), and a
+/// held reader fails to reach its pause point at all. Run them with `--ignored`.
+macro_rules! on_both_fronts {
+    ($($race:ident),* $(,)?) => {
+        mod blocking {
+            $(
+                #[test]
+                fn $race() {
+                    super::$race(super::BLOCKING);
+                }
+            )*
+        }
+        mod asynch {
+            $(
+                #[test]
+                fn $race() {
+                    super::$race(super::ASYNC);
+                }
+            )*
+        }
+        mod asynch_unpinned {
+            $(
+                #[test]
+                #[ignore = "fails: the async cache's Redis connection is driven by the runtime of the front that opened it (see on_both_fronts!)"]
+                fn $race() {
+                    super::$race(super::ASYNC_UNPINNED);
+                }
+            )*
+        }
+    };
+}
+
+on_both_fronts!(
+    a_fill_that_read_before_an_update_cannot_overwrite_it,
+    a_fill_that_read_before_a_delete_cannot_resurrect_the_row,
+    two_writers_publishing_out_of_order_leave_what_the_database_kept,
+    a_rolled_back_transaction_changes_nothing_in_the_cache,
+    a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value,
+    a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value,
+    a_cached_absence_cannot_hide_a_concurrent_insert,
+    a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value,
+    contending_writers_leave_the_key_empty_when_both_finish,
+);
 
 /// The hand-written pattern, on a key space of its own. The cached value is the `uses` column.
 struct Naive<'a> {
@@ -89,155 +183,164 @@ fn db_set(conn: &mut PgConnection, name: &str, uses: i32) {
 }
 
 /// What a fresh reader gets from the library: the cache, or the database behind it.
-fn read(conn: &mut PgConnection, cache: &Cache, name: &str) -> Option<i32> {
-    Tag::find(conn, cache, &name.to_owned())
-        .unwrap()
-        .map(|t| t.uses)
+fn read(front: &mut dyn Front, cache: &Cache, name: &str) -> Option<i32> {
+    front.find_tag(cache, name).unwrap().map(|t| t.uses)
 }
 
+fn tag(name: &str, uses: i32) -> Tag {
+    Tag {
+        name: name.to_owned(),
+        uses,
+    }
+}
+
+/// A test's cache, its blocking connection for the naive half and for looking at the database,
+/// and two fronts of the library.
 struct Setup {
     tc: TestCache,
-    a: PgConnection,
-    b: PgConnection,
+    conn: PgConnection,
+    a: AnyFront,
+    b: AnyFront,
     name: String,
 }
 
-fn setup() -> Option<Setup> {
-    let (Some(a), Some(b), Some(tc)) = (postgres(), postgres(), TestCache::new()) else {
+fn setup(fronts: Fronts) -> Option<Setup> {
+    let (Some(conn), Some(tc)) = (postgres(), TestCache::new()) else {
         return None;
     };
+    (fronts.prepare)(&tc.cache);
     Some(Setup {
         tc,
-        a,
-        b,
+        conn,
+        a: (fronts.make)(),
+        b: (fronts.make)(),
         name: format!("race-{}", unique()),
     })
 }
 
 /// The test's cache with a short lock TTL, for the tests in which a lock expires.
-fn with_lock_ttl(tc: &TestCache, ttl: Duration) -> Cache {
-    write_through_tests::cache_builder()
+fn with_lock_ttl(fronts: Fronts, tc: &TestCache, ttl: Duration) -> Cache {
+    let cache = write_through_tests::cache_builder()
         .namespace(tc.cache.namespace())
         .lock_ttl(ttl)
         .build()
-        .unwrap()
+        .unwrap();
+    (fronts.prepare)(&cache);
+    cache
 }
 
-/// Runs `find` on its own thread and connection, paused at `FIND_LOADED`.
+/// Runs `find` on its own thread and front, paused at `FIND_LOADED`.
 fn paused_reader(
     cache: &Cache,
-    mut conn: PgConnection,
+    mut front: AnyFront,
     name: &str,
-) -> (pause::Gate, thread::JoinHandle<(Option<i32>, PgConnection)>) {
+) -> (pause::Gate, thread::JoinHandle<(Option<i32>, AnyFront)>) {
     let gate = pause::arm(FIND_LOADED, &cache.key::<Tag>(&name.to_owned()));
     let (cache, name) = (cache.clone(), name.to_owned());
     let reader = thread::spawn(move || {
-        let found = read(&mut conn, &cache, &name);
-        (found, conn)
+        let found = read(front.as_mut(), &cache, &name);
+        (found, front)
     });
     gate.wait_until_reached();
     (gate, reader)
 }
 
-#[test]
-fn a_fill_that_read_before_an_update_cannot_overwrite_it() {
+fn a_fill_that_read_before_an_update_cannot_overwrite_it(fronts: Fronts) {
     let Some(Setup {
         mut tc,
+        mut conn,
         mut a,
         b,
         name,
-    }) = setup()
+    }) = setup(fronts)
     else {
         return;
     };
-    db_set(&mut a, &name, 1);
+    db_set(&mut conn, &name, 1);
 
     // Naive: the reader loads 1, the writer writes 2 and SETs it, the reader SETs 1.
     let mut n = naive(&mut tc, &name);
     assert_eq!(n.get(), None);
-    let loaded = db_uses(&mut a, &name);
-    db_set(&mut a, &name, 2);
+    let loaded = db_uses(&mut conn, &name);
+    db_set(&mut conn, &name, 2);
     n.set(Some(2));
     n.set(loaded);
     assert_eq!(
-        (n.get(), db_uses(&mut a, &name)),
+        (n.get(), db_uses(&mut conn, &name)),
         (Some(1), Some(2)),
         "naive goes stale"
     );
     drop(n);
-    db_set(&mut a, &name, 1);
+    db_set(&mut conn, &name, 1);
 
     let (gate, reader) = paused_reader(&tc.cache, b, &name);
-    Tag {
-        name: name.clone(),
-        uses: 2,
-    }
-    .save(&mut a, &tc.cache)
-    .unwrap();
+    a.save_tag(&tc.cache, &tag(&name, 2)).unwrap();
     gate.release();
     let (seen_by_reader, _) = reader.join().unwrap();
     assert_eq!(seen_by_reader, Some(1), "the reader began before the write");
-    assert_eq!(read(&mut a, &tc.cache, &name), Some(2));
-    assert_eq!(tc.cache.stats().fills_refused, 1);
+    assert_eq!(read(a.as_mut(), &tc.cache, &name), Some(2));
+    let stats = tc.cache.stats();
+    assert_eq!(stats.fills_refused, 1, "{stats:?}");
 }
 
-#[test]
-fn a_fill_that_read_before_a_delete_cannot_resurrect_the_row() {
+fn a_fill_that_read_before_a_delete_cannot_resurrect_the_row(fronts: Fronts) {
     let Some(Setup {
         mut tc,
+        mut conn,
         mut a,
         b,
         name,
-    }) = setup()
+    }) = setup(fronts)
     else {
         return;
     };
-    db_set(&mut a, &name, 1);
+    db_set(&mut conn, &name, 1);
 
     let mut n = naive(&mut tc, &name);
-    let loaded = db_uses(&mut a, &name);
+    let loaded = db_uses(&mut conn, &name);
     diesel::delete(wt_tags::table.find(&name))
-        .execute(&mut a)
+        .execute(&mut conn)
         .unwrap();
     n.del();
     n.set(loaded);
     assert_eq!(
-        (n.get(), db_uses(&mut a, &name)),
+        (n.get(), db_uses(&mut conn, &name)),
         (Some(1), None),
         "naive resurrects"
     );
     drop(n);
-    db_set(&mut a, &name, 1);
+    db_set(&mut conn, &name, 1);
 
     let (gate, reader) = paused_reader(&tc.cache, b, &name);
-    assert!(Tag::delete(&mut a, &tc.cache, &name).unwrap());
+    assert!(a.delete_tag(&tc.cache, &name).unwrap());
     gate.release();
     reader.join().unwrap();
-    assert_eq!(read(&mut a, &tc.cache, &name), None);
-    assert!(tc.cache.stats().fills_refused >= 1);
+    assert_eq!(read(a.as_mut(), &tc.cache, &name), None);
+    let stats = tc.cache.stats();
+    assert!(stats.fills_refused >= 1, "{stats:?}");
 }
 
-#[test]
-fn two_writers_publishing_out_of_order_leave_what_the_database_kept() {
+fn two_writers_publishing_out_of_order_leave_what_the_database_kept(fronts: Fronts) {
     let Some(Setup {
         mut tc,
-        mut a,
+        mut conn,
+        a,
         mut b,
         name,
-    }) = setup()
+    }) = setup(fronts)
     else {
         return;
     };
-    db_set(&mut a, &name, 0);
+    db_set(&mut conn, &name, 0);
 
     // Naive: A commits 1, B commits 2 and SETs 2, A's SET of 1 lands last.
     let mut n = naive(&mut tc, &name);
-    db_set(&mut a, &name, 1);
-    db_set(&mut b, &name, 2);
+    db_set(&mut conn, &name, 1);
+    db_set(&mut conn, &name, 2);
     n.set(Some(2));
     n.set(Some(1));
     assert_eq!(
-        (n.get(), db_uses(&mut a, &name)),
+        (n.get(), db_uses(&mut conn, &name)),
         (Some(1), Some(2)),
         "naive reorders"
     );
@@ -246,157 +349,139 @@ fn two_writers_publishing_out_of_order_leave_what_the_database_kept() {
     let gate = pause::arm(WRITE_COMMITTED, &tc.cache.key::<Tag>(&name));
     let (cache, writer_name) = (tc.cache.clone(), name.clone());
     let writer_a = thread::spawn(move || {
-        Tag {
-            name: writer_name,
-            uses: 1,
-        }
-        .save(&mut a, &cache)
-        .unwrap();
+        let mut a = a;
+        a.save_tag(&cache, &tag(&writer_name, 1)).unwrap();
         a
     });
     gate.wait_until_reached();
-    Tag {
-        name: name.clone(),
-        uses: 2,
-    }
-    .save(&mut b, &tc.cache)
-    .unwrap();
+    b.save_tag(&tc.cache, &tag(&name, 2)).unwrap();
     gate.release();
     let mut a = writer_a.join().unwrap();
-    assert_eq!(db_uses(&mut a, &name), Some(2));
-    assert_eq!(read(&mut a, &tc.cache, &name), Some(2));
+    assert_eq!(db_uses(&mut conn, &name), Some(2));
+    assert_eq!(read(a.as_mut(), &tc.cache, &name), Some(2));
 }
 
-#[test]
-fn a_rolled_back_transaction_changes_nothing_in_the_cache() {
+fn a_rolled_back_transaction_changes_nothing_in_the_cache(fronts: Fronts) {
     let Some(Setup {
         mut tc,
+        mut conn,
         mut a,
-        mut b,
+        b,
         name,
-    }) = setup()
+    }) = setup(fronts)
     else {
         return;
     };
-    Tag {
-        name: name.clone(),
-        uses: 1,
-    }
-    .save(&mut a, &tc.cache)
-    .unwrap();
+    a.save_tag(&tc.cache, &tag(&name, 1)).unwrap();
     let cached_before = tc.raw(&format!("tag:{name}"));
 
     // Naive: the write and its SET happen inside the transaction, which then rolls back.
     let mut n = naive(&mut tc, &name);
     n.set(Some(1));
-    let _ = a.transaction::<(), _, _>(|conn| {
+    let _ = conn.transaction::<(), _, _>(|conn| {
         db_set(conn, &name, 2);
         n.set(Some(2));
         Err(diesel::result::Error::RollbackTransaction)
     });
     assert_eq!(
-        (n.get(), db_uses(&mut a, &name)),
+        (n.get(), db_uses(&mut conn, &name)),
         (Some(2), Some(1)),
         "naive keeps the rollback"
     );
     drop(n);
 
-    let result = tc.cache.transaction(&mut a, |conn| {
-        Tag {
-            name: name.clone(),
-            uses: 2,
-        }
-        .save(conn, &tc.cache)?;
-        // Meanwhile another reader sees the lock and reads the committed row.
-        assert_eq!(read(&mut b, &tc.cache, &name), Some(1));
-        Err::<(), _>(Error::Database(diesel::result::Error::RollbackTransaction))
+    // Meanwhile another reader sees the lock and reads the committed row.
+    let reader = Arc::new(Mutex::new(b));
+    let (reader_cache, reader_name, other) = (tc.cache.clone(), name.clone(), reader.clone());
+    let meanwhile = Hook::new(move || {
+        let mut b = other.lock().unwrap();
+        assert_eq!(read(b.as_mut(), &reader_cache, &reader_name), Some(1));
     });
+    let result = a.transaction(
+        &tc.cache,
+        vec![
+            TxStep::SaveTag(tag(&name, 2)),
+            TxStep::Hook(meanwhile),
+            TxStep::Fail,
+        ],
+    );
     assert!(result.is_err());
     assert_eq!(
         tc.raw(&format!("tag:{name}")),
         cached_before,
         "the cached value is back"
     );
-    assert_eq!(read(&mut a, &tc.cache, &name), Some(1));
+    assert_eq!(read(a.as_mut(), &tc.cache, &name), Some(1));
 }
 
-#[test]
-fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value() {
+fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value(fronts: Fronts) {
     let Some(Setup {
         mut tc,
+        mut conn,
         mut a,
         b,
         name,
-    }) = setup()
+    }) = setup(fronts)
     else {
         return;
     };
-    let cache = with_lock_ttl(&tc, Duration::from_millis(500));
-    Tag {
-        name: name.clone(),
-        uses: 1,
-    }
-    .save(&mut a, &cache)
-    .unwrap();
+    let cache = with_lock_ttl(fronts, &tc, Duration::from_millis(500));
+    a.save_tag(&cache, &tag(&name, 1)).unwrap();
 
     // Naive: the process dies after the commit, before its SET.
     let mut n = naive(&mut tc, &name);
     n.set(Some(1));
-    db_set(&mut a, &name, 2);
+    db_set(&mut conn, &name, 2);
     assert_eq!(
-        (n.get(), db_uses(&mut a, &name)),
+        (n.get(), db_uses(&mut conn, &name)),
         (Some(1), Some(2)),
         "naive keeps the old value"
     );
     drop(n);
-    db_set(&mut a, &name, 1);
+    db_set(&mut conn, &name, 1);
 
     let gate = pause::arm(WRITE_COMMITTED, &cache.key::<Tag>(&name));
     let (dying_cache, dying_name) = (cache.clone(), name.clone());
     let writer = thread::spawn(move || {
         let mut b = b;
-        Tag {
-            name: dying_name,
-            uses: 2,
-        }
-        .save(&mut b, &dying_cache)
+        b.save_tag(&dying_cache, &tag(&dying_name, 2))
     });
     gate.wait_until_reached();
     gate.die();
     assert!(writer.join().is_err(), "the writer died");
     assert_eq!(
-        read(&mut a, &cache, &name),
+        read(a.as_mut(), &cache, &name),
         Some(2),
         "the lock sends readers to the database"
     );
     thread::sleep(Duration::from_millis(700));
     assert_eq!(
-        read(&mut a, &cache, &name),
+        read(a.as_mut(), &cache, &name),
         Some(2),
         "after the lock expired: a fill"
     );
-    assert_eq!(read(&mut a, &cache, &name), Some(2), "and a hit");
+    assert_eq!(read(a.as_mut(), &cache, &name), Some(2), "and a hit");
     assert!(cache.stats().hits >= 1);
 }
 
-#[test]
-fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value() {
+fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value(fronts: Fronts) {
     let Some(Setup {
         mut tc,
+        mut conn,
         mut a,
         b,
         name,
-    }) = setup()
+    }) = setup(fronts)
     else {
         return;
     };
-    let cache = with_lock_ttl(&tc, Duration::from_millis(200));
-    db_set(&mut a, &name, 1);
+    let cache = with_lock_ttl(fronts, &tc, Duration::from_millis(200));
+    db_set(&mut conn, &name, 1);
 
     // Naive: a reader loads 1 during the transaction; its SET lands after the writer's.
     let mut n = naive(&mut tc, &name);
-    let loaded = db_uses(&mut a, &name);
-    a.transaction::<_, diesel::result::Error, _>(|conn| {
+    let loaded = db_uses(&mut conn, &name);
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
         db_set(conn, &name, 2);
         Ok(())
     })
@@ -404,109 +489,96 @@ fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value() {
     n.set(Some(2));
     n.set(loaded);
     assert_eq!(
-        (n.get(), db_uses(&mut a, &name)),
+        (n.get(), db_uses(&mut conn, &name)),
         (Some(1), Some(2)),
         "naive goes stale"
     );
     drop(n);
-    db_set(&mut a, &name, 1);
+    db_set(&mut conn, &name, 1);
 
-    let mut reader = None;
-    cache
-        .transaction(&mut a, |conn| {
-            Tag {
-                name: name.clone(),
-                uses: 2,
-            }
-            .save(conn, &cache)?;
-            thread::sleep(Duration::from_millis(400)); // longer than the lock TTL
-            let (gate, handle) = paused_reader(&cache, b, &name);
-            reader = Some((gate, handle));
-            Ok::<_, Error>(())
-        })
-        .unwrap();
-    let (gate, handle) = reader.unwrap();
+    type Paused = (pause::Gate, thread::JoinHandle<(Option<i32>, AnyFront)>);
+    let reader: Arc<Mutex<Option<Paused>>> = Arc::default();
+    let waiting = Arc::new(Mutex::new(Some(b)));
+    let (reader_cache, reader_name, started) = (cache.clone(), name.clone(), reader.clone());
+    let long = Hook::new(move || {
+        thread::sleep(Duration::from_millis(400)); // longer than the lock TTL
+        let b = waiting.lock().unwrap().take().expect("one reader");
+        *started.lock().unwrap() = Some(paused_reader(&reader_cache, b, &reader_name));
+    });
+    a.transaction(
+        &cache,
+        vec![TxStep::SaveTag(tag(&name, 2)), TxStep::Hook(long)],
+    )
+    .unwrap();
+    let (gate, handle) = reader.lock().unwrap().take().unwrap();
     gate.release();
     let (seen_by_reader, _) = handle.join().unwrap();
     assert_eq!(seen_by_reader, Some(1), "it read before the commit");
-    assert_eq!(read(&mut a, &cache, &name), Some(2));
+    assert_eq!(read(a.as_mut(), &cache, &name), Some(2));
 }
 
-#[test]
-fn a_cached_absence_cannot_hide_a_concurrent_insert() {
+fn a_cached_absence_cannot_hide_a_concurrent_insert(fronts: Fronts) {
     let Some(Setup {
         mut tc,
+        mut conn,
         mut a,
         b,
         name,
-    }) = setup()
+    }) = setup(fronts)
     else {
         return;
     };
 
     // Naive: the reader finds no row, the writer inserts and SETs, the reader caches "absent".
     let mut n = naive(&mut tc, &name);
-    let loaded = db_uses(&mut a, &name);
-    db_set(&mut a, &name, 7);
+    let loaded = db_uses(&mut conn, &name);
+    db_set(&mut conn, &name, 7);
     n.set(Some(7));
     n.set(loaded);
     assert_eq!(
-        (n.get(), db_uses(&mut a, &name)),
+        (n.get(), db_uses(&mut conn, &name)),
         (Some(-1), Some(7)),
         "naive hides the row"
     );
     drop(n);
     diesel::delete(wt_tags::table.find(&name))
-        .execute(&mut a)
+        .execute(&mut conn)
         .unwrap();
 
     let (gate, reader) = paused_reader(&tc.cache, b, &name);
-    Tag {
-        name: name.clone(),
-        uses: 7,
-    }
-    .save(&mut a, &tc.cache)
-    .unwrap();
+    a.save_tag(&tc.cache, &tag(&name, 7)).unwrap();
     gate.release();
     let (seen_by_reader, _) = reader.join().unwrap();
     assert_eq!(seen_by_reader, None, "it read before the insert");
-    assert_eq!(read(&mut a, &tc.cache, &name), Some(7));
+    assert_eq!(read(a.as_mut(), &tc.cache, &name), Some(7));
 }
 
 /// A race of the protocol itself rather than of the naive pattern: the writer that locked first
 /// commits last and dies before its publish. The later writer must not have published its older
 /// row in the meantime (its lock was contended), so the key ends empty, never stale.
-#[test]
-fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value() {
-    let Some(Setup { tc, mut a, b, name }) = setup() else {
+fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value(fronts: Fronts) {
+    let Some(Setup {
+        tc,
+        mut conn,
+        mut a,
+        b,
+        name,
+    }) = setup(fronts)
+    else {
         return;
     };
-    let cache = with_lock_ttl(&tc, Duration::from_millis(600));
-    Tag {
-        name: name.clone(),
-        uses: 0,
-    }
-    .save(&mut a, &cache)
-    .unwrap();
+    let cache = with_lock_ttl(fronts, &tc, Duration::from_millis(600));
+    a.save_tag(&cache, &tag(&name, 0)).unwrap();
     let key = cache.key::<Tag>(&name);
 
     let locked = pause::arm(WRITE_LOCKED, &key);
     let (first_cache, first_name) = (cache.clone(), name.clone());
     let first = thread::spawn(move || {
         let mut b = b;
-        Tag {
-            name: first_name,
-            uses: 3,
-        }
-        .save(&mut b, &first_cache)
+        b.save_tag(&first_cache, &tag(&first_name, 3))
     });
     locked.wait_until_reached();
-    Tag {
-        name: name.clone(),
-        uses: 1,
-    }
-    .save(&mut a, &cache)
-    .unwrap();
+    a.save_tag(&cache, &tag(&name, 1)).unwrap();
     let committed = pause::arm(WRITE_COMMITTED, &key);
     locked.release();
     committed.wait_until_reached();
@@ -516,15 +588,15 @@ fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value() {
         "the first writer died after its commit"
     );
 
-    assert_eq!(db_uses(&mut a, &name), Some(3));
+    assert_eq!(db_uses(&mut conn, &name), Some(3));
     assert_eq!(
-        read(&mut a, &cache, &name),
+        read(a.as_mut(), &cache, &name),
         Some(3),
         "the contended lock sends reads to the database"
     );
     thread::sleep(Duration::from_millis(800));
     assert_eq!(
-        read(&mut a, &cache, &name),
+        read(a.as_mut(), &cache, &name),
         Some(3),
         "after it expired: a fill of the row the database kept"
     );
@@ -532,14 +604,14 @@ fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value() {
 
 /// Two writers that finish normally after contending leave the key empty, not stale: the last
 /// holder's publish deletes the contended lock.
-#[test]
-fn contending_writers_leave_the_key_empty_when_both_finish() {
+fn contending_writers_leave_the_key_empty_when_both_finish(fronts: Fronts) {
     let Some(Setup {
         mut tc,
+        conn: _,
         mut a,
         b,
         name,
-    }) = setup()
+    }) = setup(fronts)
     else {
         return;
     };
@@ -548,20 +620,10 @@ fn contending_writers_leave_the_key_empty_when_both_finish() {
     let (first_cache, first_name) = (tc.cache.clone(), name.clone());
     let first = thread::spawn(move || {
         let mut b = b;
-        Tag {
-            name: first_name,
-            uses: 3,
-        }
-        .save(&mut b, &first_cache)
-        .unwrap();
+        b.save_tag(&first_cache, &tag(&first_name, 3)).unwrap();
     });
     locked.wait_until_reached();
-    Tag {
-        name: name.clone(),
-        uses: 1,
-    }
-    .save(&mut a, &tc.cache)
-    .unwrap();
+    a.save_tag(&tc.cache, &tag(&name, 1)).unwrap();
     // The first writer is still in flight and may commit last: the second must not have
     // published its row, only contended the lock (envelope kind 5).
     let while_in_flight = tc.raw(&format!("tag:{name}"));
@@ -577,5 +639,5 @@ fn contending_writers_leave_the_key_empty_when_both_finish() {
         None,
         "neither writer may publish"
     );
-    assert_eq!(read(&mut a, &tc.cache, &name), Some(3));
+    assert_eq!(read(a.as_mut(), &tc.cache, &name), Some(3));
 }

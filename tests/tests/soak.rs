@@ -1,5 +1,6 @@
 //! A bounded soak: mixed load on a few hot keys for a while, with Redis killed and restarted
 //! empty twice. Nothing fails, nothing is stale, owed invalidations drain, memory stays bounded.
+//! Once through each front (the async one on diesel-async connections).
 //!
 //! Short in CI (6 s). The long run, five minutes:
 //!
@@ -11,7 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use write_through::Cache;
-use write_through_tests::history::{self, Subject, Workload};
+use write_through_tests::history::{self, AsyncBackend, LibraryFront, Subject, Workload};
 use write_through_tests::private_redis::PrivateRedis;
 use write_through_tests::{postgres, unique};
 
@@ -27,6 +28,15 @@ fn resident_bytes() -> u64 {
 
 #[test]
 fn mixed_load_with_two_redis_restarts() {
+    soak(LibraryFront::Blocking);
+}
+
+#[test]
+fn mixed_load_with_two_redis_restarts_through_the_async_front() {
+    soak(LibraryFront::Async(AsyncBackend::Postgres));
+}
+
+fn soak(front: LibraryFront) {
     let Some(mut conn) = postgres() else { return };
     let seconds: u64 = std::env::var("WT_SOAK_SECONDS")
         .ok()
@@ -58,9 +68,12 @@ fn mixed_load_with_two_redis_restarts() {
                 redis.restart();
             }
         });
-        history::run(workload, &Subject::Library(cache.clone()), &names, || {
-            postgres().expect("PostgreSQL")
-        })
+        history::run(
+            workload,
+            &Subject::library(cache.clone(), front),
+            &names,
+            || postgres().expect("PostgreSQL"),
+        )
     });
     let memory_growth = resident_bytes().saturating_sub(memory_before);
     let stale = history::stale_reads(&outcome.events);
@@ -68,7 +81,7 @@ fn mixed_load_with_two_redis_restarts() {
     history::assert_cache_matches_database(&mut conn, &cache, &names, workload.keys);
     let stats = cache.stats();
     println!(
-        "soak {seconds} s: {} operations, {} failed, {} stale; cache errors {}, recovered invalidations {}, pending {}; memory +{} KiB",
+        "soak {seconds} s ({front:?} front): {} operations, {} failed, {} stale; cache errors {}, recovered invalidations {}, pending {}; memory +{} KiB",
         outcome.events.len(),
         outcome.failed,
         stale.len(),

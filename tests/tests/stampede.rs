@@ -1,19 +1,108 @@
-//! Concurrent finds of one cold key in one process cause one database load.
+//! Concurrent finds of one cold key in one process cause one database load, on either front:
+//! `blocking::name` and `asynch::name` run the same specification, written once over
+//! `fronts::Front`.
+//!
+//! The async front's readers are threads, each with an async front of its own (a diesel-async
+//! connection and a current-thread runtime), not tasks on one runtime: so that the specification
+//! is the same code on both fronts, and because a follower on one runtime woken by a leader on
+//! another is the case a runtime-bound wake-up would get wrong. Readers as tasks of one
+//! current-thread runtime are `async_front.rs`'s
+//! `a_follower_waits_for_the_leaders_fill_without_blocking_the_thread`.
 //!
 //! Its own test binary: it opens 64 PostgreSQL connections, more than the other suites should
 //! compete with.
 
 use std::sync::{Arc, Barrier};
-use write_through::blocking::{ModelOps as _, SaveOps as _};
 
 use diesel::prelude::*;
+use write_through::Cache;
+use write_through_tests::fronts::{self, Blocking, Front};
 use write_through_tests::models::Tag;
 use write_through_tests::queries::QueryCount;
 use write_through_tests::{TestCache, postgres, unique};
 
-#[test]
-fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
+/// A front of the library on a connection of its own.
+type AnyFront = Box<dyn Front + Send>;
+
+/// How a test gets its fronts: `make` opens one (a new database connection each call), and
+/// `prepare` readies the test's cache before any front touches it.
+#[derive(Clone, Copy)]
+struct Fronts {
+    make: fn() -> AnyFront,
+    prepare: fn(&Cache),
+}
+
+const BLOCKING: Fronts = Fronts {
+    make: || Box::new(Blocking(postgres().expect("PostgreSQL"))),
+    prepare: |_| {},
+};
+
+/// The async front, its cache's Redis connection driven by a runtime no reader holds
+/// (`fronts::drive_redis_in_background`).
+const ASYNC: Fronts = Fronts {
+    make: async_front,
+    prepare: fronts::drive_redis_in_background,
+};
+
+/// The async front, its cache's Redis connection opened by whichever reader comes first.
+const ASYNC_UNPINNED: Fronts = Fronts {
+    make: async_front,
+    prepare: |_| {},
+};
+
+fn async_front() -> AnyFront {
+    Box::new(fronts::async_postgres().expect("PostgreSQL"))
+}
+
+/// For each specification `name(fronts: Fronts)`, the tests `blocking::name`, `asynch::name`
+/// and the ignored `asynch_unpinned::name`, which shows a defect of the async front (see
+/// `fronts::drive_redis_in_background`): with the cache's Redis connection driven by one
+/// reader's current-thread runtime, the other readers' Redis requests wait for that thread,
+/// give up on the leader's fill, and load the database themselves. Run them with `--ignored`.
+macro_rules! on_both_fronts {
+    ($($behaviour:ident),* $(,)?) => {
+        mod blocking {
+            $(
+                #[test]
+                fn $behaviour() {
+                    super::$behaviour(super::BLOCKING);
+                }
+            )*
+        }
+        mod asynch {
+            $(
+                #[test]
+                fn $behaviour() {
+                    super::$behaviour(super::ASYNC);
+                }
+            )*
+        }
+        mod asynch_unpinned {
+            $(
+                #[test]
+                #[ignore = "fails: the async cache's Redis connection is driven by the runtime of the front that opened it (see on_both_fronts!)"]
+                fn $behaviour() {
+                    super::$behaviour(super::ASYNC_UNPINNED);
+                }
+            )*
+        }
+    };
+}
+
+on_both_fronts!(
+    sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query,
+    a_reader_that_finds_another_process_filling_waits_for_its_value,
+    a_reader_does_not_wait_long_for_a_fill_that_never_comes,
+);
+
+/// One 64-connection test at a time: two would pass PostgreSQL's default of 100 connections.
+static SIXTY_FOUR_CONNECTIONS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query(fronts: Fronts) {
     const READERS: usize = 64;
+    let _alone = SIXTY_FOUR_CONNECTIONS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (Some(mut setup), Some(tc)) = (postgres(), TestCache::new()) else {
         return;
     };
@@ -26,22 +115,22 @@ fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
         .execute(&mut setup)
         .unwrap();
 
+    (fronts.prepare)(&tc.cache);
+    let fills = tc.cache.stats().fills;
     let queries = QueryCount::default();
-    let mut connections: Vec<_> = (0..READERS)
-        .map(|_| postgres().expect("PostgreSQL"))
-        .collect();
-    for conn in &mut connections {
-        queries.install(conn);
+    let mut readers: Vec<AnyFront> = (0..READERS).map(|_| (fronts.make)()).collect();
+    for reader in &mut readers {
+        reader.count_queries(&queries);
     }
     let start = Arc::new(Barrier::new(READERS));
     let found: Vec<Option<Tag>> = std::thread::scope(|scope| {
-        let readers: Vec<_> = connections
+        let readers: Vec<_> = readers
             .iter_mut()
-            .map(|conn| {
+            .map(|reader| {
                 let (start, cache, name) = (start.clone(), &tc.cache, &row.name);
                 scope.spawn(move || {
                     start.wait();
-                    Tag::find(conn, cache, name).unwrap()
+                    reader.find_tag(cache, name).unwrap()
                 })
             })
             .collect();
@@ -52,8 +141,13 @@ fn sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query() {
         found.iter().all(|f| f.as_ref() == Some(&row)),
         "every reader got the row"
     );
-    assert_eq!(queries.get(), 1, "one database query for {READERS} readers");
-    assert_eq!(tc.cache.stats().fills, 1);
+    assert_eq!(
+        queries.get(),
+        1,
+        "one database query for {READERS} readers: {:?}",
+        tc.cache.stats()
+    );
+    assert_eq!(tc.cache.stats().fills - fills, 1);
 }
 
 /// A lease as another process would leave it while it fills the key.
@@ -63,22 +157,23 @@ fn foreign_lease() -> Vec<u8> {
     lease
 }
 
-#[test]
-fn a_reader_that_finds_another_process_filling_waits_for_its_value() {
-    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+fn a_reader_that_finds_another_process_filling_waits_for_its_value(fronts: Fronts) {
+    let (Some(_), Some(mut tc)) = (postgres(), TestCache::new()) else {
         return;
     };
+    (fronts.prepare)(&tc.cache);
+    let mut front = (fronts.make)();
     let row = Tag {
         name: format!("filling-{}", unique()),
         uses: 3,
     };
-    row.save(&mut conn, &tc.cache).unwrap();
+    front.save_tag(&tc.cache, &row).unwrap();
     let key = format!("tag:{}", row.name);
     let filled = tc.raw(&key).unwrap();
     tc.put_raw(&key, &foreign_lease());
 
     let queries = QueryCount::default();
-    queries.install(&mut conn);
+    front.count_queries(&queries);
     let mut filler = write_through_tests::any_redis_connection().unwrap();
     let full_key = tc.key(&key);
     let other_process = std::thread::spawn(move || {
@@ -89,32 +184,27 @@ fn a_reader_that_finds_another_process_filling_waits_for_its_value() {
             .query::<()>(&mut *filler)
             .unwrap();
     });
-    assert_eq!(
-        Tag::find(&mut conn, &tc.cache, &row.name).unwrap(),
-        Some(row)
-    );
+    assert_eq!(front.find_tag(&tc.cache, &row.name).unwrap(), Some(row));
     other_process.join().unwrap();
     assert_eq!(queries.get(), 0, "answered by the other process's fill");
 }
 
-#[test]
-fn a_reader_does_not_wait_long_for_a_fill_that_never_comes() {
-    let (Some(mut conn), Some(mut tc)) = (postgres(), TestCache::new()) else {
+fn a_reader_does_not_wait_long_for_a_fill_that_never_comes(fronts: Fronts) {
+    let (Some(_), Some(mut tc)) = (postgres(), TestCache::new()) else {
         return;
     };
+    (fronts.prepare)(&tc.cache);
+    let mut front = (fronts.make)();
     let row = Tag {
         name: format!("abandoned-{}", unique()),
         uses: 4,
     };
-    row.save(&mut conn, &tc.cache).unwrap();
+    front.save_tag(&tc.cache, &row).unwrap();
     let key = format!("tag:{}", row.name);
     tc.put_raw(&key, &foreign_lease());
     let queries = QueryCount::default();
-    queries.install(&mut conn);
-    assert_eq!(
-        Tag::find(&mut conn, &tc.cache, &row.name).unwrap(),
-        Some(row)
-    );
+    front.count_queries(&queries);
+    assert_eq!(front.find_tag(&tc.cache, &row.name).unwrap(), Some(row));
     assert_eq!(queries.get(), 1, "read from the database after the wait");
     assert_eq!(
         tc.raw(&key),
