@@ -371,43 +371,6 @@ where
     }
 }
 
-/// Opens `cache`'s async Redis connection (one multiplexed connection per `Cache`, opened on
-/// first use) from a multi-thread runtime that lives as long as the process, so that the
-/// connection's I/O is driven by that runtime's worker.
-///
-/// redis-rs spawns a multiplexed connection's driver task on the runtime that opens it, and
-/// that task carries every request of every runtime sharing the `Cache`. When the opener is an
-/// async front's current-thread runtime, its Redis traffic stops whenever that thread is not
-/// polling: held at a pause point, busy in a blocking call, or gone (its runtime dropped);
-/// the other fronts' requests then time out into cache errors, which the blocking front never
-/// has (see `races.rs`'s `asynch_unpinned` tests, ignored for that reason). Suites whose
-/// assertions need Redis to answer while one async front is held call this first; it holds
-/// until the connection fails (a failed connection is reopened by whichever runtime uses it
-/// next).
-pub fn drive_redis_in_background(cache: &Cache) {
-    use write_through::asynch::ModelOps as _;
-    static DRIVER: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("wt-redis-driver")
-            .enable_all()
-            .build()
-            .expect("a tokio runtime")
-    });
-    crate::postgres().expect("PostgreSQL");
-    let url = crate::services::postgres_url();
-    // Any async operation opens the connection: a find of a row that does not exist (which
-    // caches its absence under a key of the test's namespace).
-    let name = format!("wt-open-redis-{}", crate::unique());
-    let found = DRIVER.block_on(async {
-        let mut conn = diesel_async::AsyncPgConnection::establish(&url)
-            .await
-            .expect("PostgreSQL answered a moment ago");
-        Tag::find(&mut conn, cache, &name).await
-    });
-    assert_eq!(found.expect("Redis"), None);
-}
-
 /// The async PostgreSQL connection of the suites (the tables made by [`crate::postgres`]).
 pub fn async_postgres() -> Option<Async<diesel_async::AsyncPgConnection>> {
     crate::postgres()?;

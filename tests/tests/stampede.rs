@@ -37,15 +37,10 @@ const BLOCKING: Fronts = Fronts {
     prepare: |_| {},
 };
 
-/// The async front, its cache's Redis connection driven by a runtime no reader holds
-/// (`fronts::drive_redis_in_background`).
+/// The async front. Its cache's Redis connection runs on the cache's own driver thread (driven
+/// by one reader's current-thread runtime, it once made the other readers give up on the
+/// leader's fill and load the database themselves).
 const ASYNC: Fronts = Fronts {
-    make: async_front,
-    prepare: fronts::drive_redis_in_background,
-};
-
-/// The async front, its cache's Redis connection opened by whichever reader comes first.
-const ASYNC_UNPINNED: Fronts = Fronts {
     make: async_front,
     prepare: |_| {},
 };
@@ -54,11 +49,8 @@ fn async_front() -> AnyFront {
     Box::new(fronts::async_postgres().expect("PostgreSQL"))
 }
 
-/// For each specification `name(fronts: Fronts)`, the tests `blocking::name`, `asynch::name`
-/// and the ignored `asynch_unpinned::name`, which shows a defect of the async front (see
-/// `fronts::drive_redis_in_background`): with the cache's Redis connection driven by one
-/// reader's current-thread runtime, the other readers' Redis requests wait for that thread,
-/// give up on the leader's fill, and load the database themselves. Run them with `--ignored`.
+/// For each specification `name(fronts: Fronts)`, the tests `blocking::name` and
+/// `asynch::name`.
 macro_rules! on_both_fronts {
     ($($behaviour:ident),* $(,)?) => {
         mod blocking {
@@ -74,15 +66,6 @@ macro_rules! on_both_fronts {
                 #[test]
                 fn $behaviour() {
                     super::$behaviour(super::ASYNC);
-                }
-            )*
-        }
-        mod asynch_unpinned {
-            $(
-                #[test]
-                #[ignore = "fails: the async cache's Redis connection is driven by the runtime of the front that opened it (see on_both_fronts!)"]
-                fn $behaviour() {
-                    super::$behaviour(super::ASYNC_UNPINNED);
                 }
             )*
         }

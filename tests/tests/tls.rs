@@ -6,9 +6,8 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use write_through::blocking::{ModelOps as _, SaveOps as _};
-
-use write_through::Cache;
+use write_through::{Cache, CacheError};
+use write_through_tests::fronts::{Blocking, Front};
 use write_through_tests::models::Tag;
 use write_through_tests::{skipped, sqlite, unique};
 
@@ -173,13 +172,19 @@ fn rediss_with_a_trusted_ca_caches_rows() {
             .tls_root_certificate(&ca)
             .build()
             .unwrap();
-        ping(&cache).unwrap_or_else(|e| panic!("{name}: a TLS connection verified against the test CA: {e}"));
+        ping(&cache).unwrap_or_else(|e| {
+            panic!("{name}: a TLS connection verified against the test CA: {e}")
+        });
         let row = Tag {
             name: format!("tls-{}", unique()),
             uses: 1,
         };
         front.save_tag(&cache, &row).unwrap();
-        assert_eq!(front.find_tag(&cache, &row.name).unwrap(), Some(row), "{name}");
+        assert_eq!(
+            front.find_tag(&cache, &row.name).unwrap(),
+            Some(row),
+            "{name}"
+        );
         assert_eq!(cache.stats().hits, 1, "{name}");
     }
 }
