@@ -145,8 +145,11 @@ fn servers_can_be_made() -> bool {
     skipped::program_on_path("openssl") && skipped::program_on_path("redis-server")
 }
 
+/// One front's way of sending `PING`.
+type Ping = fn(&Cache) -> Result<(), CacheError>;
+
 /// Both fronts' ways of sending `PING`.
-fn pings() -> [(&'static str, fn(&Cache) -> Result<(), CacheError>); 2] {
+fn pings() -> [(&'static str, Ping); 2] {
     [
         ("blocking", |cache: &Cache| cache.ping()),
         ("async", |cache: &Cache| {
