@@ -35,16 +35,21 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            memberships::table
-                .filter(memberships::org_id.eq(id.0))
-                .filter(memberships::user_id.eq(id.1))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    memberships::table
+                        .filter(memberships::org_id.eq(id.0))
+                        .filter(memberships::user_id.eq(id.1))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -55,7 +60,10 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             let mut query = memberships::table
                 .select(
                     <Self as __wt::diesel::SelectableHelper<
@@ -69,7 +77,7 @@ const _: () = {
                         memberships::org_id.eq(id.0).and(memberships::user_id.eq(id.1)),
                     );
             }
-            query.load(conn)
+            __wt::diesel::RunQueryDsl::load(query, conn)
         }
         fn upsert<__C>(
             &self,
@@ -79,20 +87,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(memberships::table)
-                        .values(self)
-                        .on_conflict((memberships::org_id, memberships::user_id))
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(memberships::table)
+                            .values(self)
+                            .on_conflict((memberships::org_id, memberships::user_id))
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -103,13 +116,18 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(
                     memberships::table
                         .filter(memberships::org_id.eq(id.0))
                         .filter(memberships::user_id.eq(id.1)),
-                )
-                .execute(conn)
+                ),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -131,17 +149,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<Membership> = __wt::diesel::insert_into(
-                    memberships::table,
-                )
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<Membership> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(memberships::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "Membership")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -159,19 +180,20 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                memberships::table
-                    .filter(memberships::org_id.eq(id.0))
-                    .filter(memberships::user_id.eq(id.1))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        memberships::table
+                            .filter(memberships::org_id.eq(id.0))
+                            .filter(memberships::user_id.eq(id.1))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -187,10 +209,9 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 let mut query = memberships::table
                     .select(
                         <Self as __wt::diesel::SelectableHelper<
@@ -206,7 +227,7 @@ const _: () = {
                                 .and(memberships::user_id.eq(id.1)),
                         );
                 }
-                query.load(conn).await
+                __wt::diesel_async::RunQueryDsl::load(query, conn).await
             }
         }
         fn upsert<__C>(
@@ -220,23 +241,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(memberships::table)
-                            .values(self)
-                            .on_conflict((memberships::org_id, memberships::user_id))
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(memberships::table)
+                                    .values(self)
+                                    .on_conflict((memberships::org_id, memberships::user_id))
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::pg::Pg,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -253,16 +275,17 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(
-                        memberships::table
-                            .filter(memberships::org_id.eq(id.0))
-                            .filter(memberships::user_id.eq(id.1)),
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            memberships::table
+                                .filter(memberships::org_id.eq(id.0))
+                                .filter(memberships::user_id.eq(id.1)),
+                        ),
+                        conn,
                     )
-                    .execute(conn)
                     .await
             }
         }
@@ -281,32 +304,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<Membership, __wt::diesel::pg::Pg>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Membership> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<Membership> = __wt::diesel::insert_into(
-                        memberships::table,
+                let mut rows: ::std::vec::Vec<Membership> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(memberships::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "Membership")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -319,16 +342,21 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            memberships::table
-                .filter(memberships::org_id.eq(id.0))
-                .filter(memberships::user_id.eq(id.1))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    memberships::table
+                        .filter(memberships::org_id.eq(id.0))
+                        .filter(memberships::user_id.eq(id.1))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::mysql::Mysql,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -339,7 +367,10 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             let mut query = memberships::table
                 .select(
                     <Self as __wt::diesel::SelectableHelper<
@@ -353,7 +384,7 @@ const _: () = {
                         memberships::org_id.eq(id.0).and(memberships::user_id.eq(id.1)),
                     );
             }
-            query.load(conn)
+            __wt::diesel::RunQueryDsl::load(query, conn)
         }
         fn upsert<__C>(
             &self,
@@ -363,20 +394,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             let mut rounds = 0;
-            while __wt::diesel::update(
-                    memberships::table
-                        .filter(memberships::org_id.eq(&self.org_id))
-                        .filter(memberships::user_id.eq(&self.user_id)),
-                )
-                .set(self)
-                .execute(conn)? == 0
+            while __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::update(
+                        memberships::table
+                            .filter(memberships::org_id.eq(&self.org_id))
+                            .filter(memberships::user_id.eq(&self.user_id)),
+                    )
+                    .set(self),
+                conn,
+            )? == 0
             {
-                match __wt::diesel::insert_into(memberships::table)
-                    .values(self)
-                    .execute(conn)
-                {
+                match __wt::diesel::RunQueryDsl::execute(
+                    __wt::diesel::insert_into(memberships::table).values(self),
+                    conn,
+                ) {
                     ::core::result::Result::Ok(_) => break,
                     ::core::result::Result::Err(
                         __wt::diesel::result::Error::DatabaseError(
@@ -401,13 +437,18 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(
                     memberships::table
                         .filter(memberships::org_id.eq(id.0))
                         .filter(memberships::user_id.eq(id.1)),
-                )
-                .execute(conn)
+                ),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -449,19 +490,20 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                memberships::table
-                    .filter(memberships::org_id.eq(id.0))
-                    .filter(memberships::user_id.eq(id.1))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        memberships::table
+                            .filter(memberships::org_id.eq(id.0))
+                            .filter(memberships::user_id.eq(id.1))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -479,10 +521,9 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 let mut query = memberships::table
                     .select(
                         <Self as __wt::diesel::SelectableHelper<
@@ -498,7 +539,7 @@ const _: () = {
                                 .and(memberships::user_id.eq(id.1)),
                         );
                 }
-                query.load(conn).await
+                __wt::diesel_async::RunQueryDsl::load(query, conn).await
             }
         }
         fn upsert<__C>(
@@ -514,23 +555,25 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 let mut rounds = 0;
-                while __wt::diesel::update(
-                        memberships::table
-                            .filter(memberships::org_id.eq(&self.org_id))
-                            .filter(memberships::user_id.eq(&self.user_id)),
+                while __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::update(
+                                memberships::table
+                                    .filter(memberships::org_id.eq(&self.org_id))
+                                    .filter(memberships::user_id.eq(&self.user_id)),
+                            )
+                            .set(self),
+                        conn,
                     )
-                    .set(self)
-                    .execute(conn)
                     .await? == 0
                 {
-                    match __wt::diesel::insert_into(memberships::table)
-                        .values(self)
-                        .execute(conn)
+                    match __wt::diesel_async::RunQueryDsl::execute(
+                            __wt::diesel::insert_into(memberships::table).values(self),
+                            conn,
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(_) => break,
@@ -565,16 +608,17 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(
-                        memberships::table
-                            .filter(memberships::org_id.eq(id.0))
-                            .filter(memberships::user_id.eq(id.1)),
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            memberships::table
+                                .filter(memberships::org_id.eq(id.0))
+                                .filter(memberships::user_id.eq(id.1)),
+                        ),
+                        conn,
                     )
-                    .execute(conn)
                     .await
             }
         }
@@ -591,20 +635,21 @@ const _: () = {
             __N,
         >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 let _ = (conn, new);
                 ::core::result::Result::Err(
                     __wt::Error::Usage(__wt::UsageError::CreateNeedsAutoIncrementKey {
                         model: "Membership",
                     }),
                 )
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -617,16 +662,21 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            memberships::table
-                .filter(memberships::org_id.eq(id.0))
-                .filter(memberships::user_id.eq(id.1))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    memberships::table
+                        .filter(memberships::org_id.eq(id.0))
+                        .filter(memberships::user_id.eq(id.1))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -637,7 +687,10 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             let mut query = memberships::table
                 .select(
                     <Self as __wt::diesel::SelectableHelper<
@@ -651,7 +704,7 @@ const _: () = {
                         memberships::org_id.eq(id.0).and(memberships::user_id.eq(id.1)),
                     );
             }
-            query.load(conn)
+            __wt::diesel::RunQueryDsl::load(query, conn)
         }
         fn upsert<__C>(
             &self,
@@ -661,20 +714,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(memberships::table)
-                        .values(self)
-                        .on_conflict((memberships::org_id, memberships::user_id))
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(memberships::table)
+                            .values(self)
+                            .on_conflict((memberships::org_id, memberships::user_id))
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -685,13 +743,18 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(
                     memberships::table
                         .filter(memberships::org_id.eq(id.0))
                         .filter(memberships::user_id.eq(id.1)),
-                )
-                .execute(conn)
+                ),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -713,17 +776,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<Membership> = __wt::diesel::insert_into(
-                    memberships::table,
-                )
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<Membership> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(memberships::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "Membership")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -743,19 +809,20 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                memberships::table
-                    .filter(memberships::org_id.eq(id.0))
-                    .filter(memberships::user_id.eq(id.1))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        memberships::table
+                            .filter(memberships::org_id.eq(id.0))
+                            .filter(memberships::user_id.eq(id.1))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -773,10 +840,9 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 let mut query = memberships::table
                     .select(
                         <Self as __wt::diesel::SelectableHelper<
@@ -792,7 +858,7 @@ const _: () = {
                                 .and(memberships::user_id.eq(id.1)),
                         );
                 }
-                query.load(conn).await
+                __wt::diesel_async::RunQueryDsl::load(query, conn).await
             }
         }
         fn upsert<__C>(
@@ -808,23 +874,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(memberships::table)
-                            .values(self)
-                            .on_conflict((memberships::org_id, memberships::user_id))
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(memberships::table)
+                                    .values(self)
+                                    .on_conflict((memberships::org_id, memberships::user_id))
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::sqlite::Sqlite,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -843,16 +910,17 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(
-                        memberships::table
-                            .filter(memberships::org_id.eq(id.0))
-                            .filter(memberships::user_id.eq(id.1)),
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            memberships::table
+                                .filter(memberships::org_id.eq(id.0))
+                                .filter(memberships::user_id.eq(id.1)),
+                        ),
+                        conn,
                     )
-                    .execute(conn)
                     .await
             }
         }
@@ -872,32 +940,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<Membership, __wt::diesel::sqlite::Sqlite>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Membership> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<Membership> = __wt::diesel::insert_into(
-                        memberships::table,
+                let mut rows: ::std::vec::Vec<Membership> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(memberships::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "Membership")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]

@@ -31,15 +31,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            user_accounts::table
-                .filter(user_accounts::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    user_accounts::table
+                        .filter(user_accounts::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -50,15 +55,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            user_accounts::table
-                .filter(user_accounts::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                user_accounts::table
+                    .filter(user_accounts::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -68,20 +78,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(user_accounts::table)
-                        .values(self)
-                        .on_conflict(user_accounts::id)
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(user_accounts::table)
+                            .values(self)
+                            .on_conflict(user_accounts::id)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -92,9 +107,16 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(user_accounts::table.filter(user_accounts::id.eq(id)))
-                .execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(
+                    user_accounts::table.filter(user_accounts::id.eq(id)),
+                ),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -116,17 +138,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<UserAccount> = __wt::diesel::insert_into(
-                    user_accounts::table,
-                )
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<UserAccount> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(user_accounts::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "UserAccount")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -144,18 +169,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                user_accounts::table
-                    .filter(user_accounts::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        user_accounts::table
+                            .filter(user_accounts::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -171,18 +197,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                user_accounts::table
-                    .filter(user_accounts::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        user_accounts::table
+                            .filter(user_accounts::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -197,23 +224,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(user_accounts::table)
-                            .values(self)
-                            .on_conflict(user_accounts::id)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(user_accounts::table)
+                                    .values(self)
+                                    .on_conflict(user_accounts::id)
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::pg::Pg,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -230,14 +258,15 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(
-                        user_accounts::table.filter(user_accounts::id.eq(id)),
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            user_accounts::table.filter(user_accounts::id.eq(id)),
+                        ),
+                        conn,
                     )
-                    .execute(conn)
                     .await
             }
         }
@@ -257,32 +286,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<UserAccount, __wt::diesel::pg::Pg>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, UserAccount> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<UserAccount> = __wt::diesel::insert_into(
-                        user_accounts::table,
+                let mut rows: ::std::vec::Vec<UserAccount> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(user_accounts::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "UserAccount")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -295,15 +324,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            user_accounts::table
-                .filter(user_accounts::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    user_accounts::table
+                        .filter(user_accounts::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::mysql::Mysql,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -314,15 +348,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            user_accounts::table
-                .filter(user_accounts::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                user_accounts::table
+                    .filter(user_accounts::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -332,18 +371,23 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             let mut rounds = 0;
-            while __wt::diesel::update(
-                    user_accounts::table.filter(user_accounts::id.eq(&self.id)),
-                )
-                .set(self)
-                .execute(conn)? == 0
+            while __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::update(
+                        user_accounts::table.filter(user_accounts::id.eq(&self.id)),
+                    )
+                    .set(self),
+                conn,
+            )? == 0
             {
-                match __wt::diesel::insert_into(user_accounts::table)
-                    .values(self)
-                    .execute(conn)
-                {
+                match __wt::diesel::RunQueryDsl::execute(
+                    __wt::diesel::insert_into(user_accounts::table).values(self),
+                    conn,
+                ) {
                     ::core::result::Result::Ok(_) => break,
                     ::core::result::Result::Err(
                         __wt::diesel::result::Error::DatabaseError(
@@ -368,9 +412,16 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(user_accounts::table.filter(user_accounts::id.eq(id)))
-                .execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(
+                    user_accounts::table.filter(user_accounts::id.eq(id)),
+                ),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -389,11 +440,15 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             __wt::mysql::reset_last_insert_id(conn)?;
-            let inserted = __wt::diesel::insert_into(user_accounts::table)
-                .values(new)
-                .execute(conn)?;
+            let inserted = __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::insert_into(user_accounts::table).values(new),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(inserted, "UserAccount")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "UserAccount")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
@@ -419,18 +474,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                user_accounts::table
-                    .filter(user_accounts::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        user_accounts::table
+                            .filter(user_accounts::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -448,18 +504,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                user_accounts::table
-                    .filter(user_accounts::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        user_accounts::table
+                            .filter(user_accounts::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -476,21 +533,23 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 let mut rounds = 0;
-                while __wt::diesel::update(
-                        user_accounts::table.filter(user_accounts::id.eq(&self.id)),
+                while __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::update(
+                                user_accounts::table.filter(user_accounts::id.eq(&self.id)),
+                            )
+                            .set(self),
+                        conn,
                     )
-                    .set(self)
-                    .execute(conn)
                     .await? == 0
                 {
-                    match __wt::diesel::insert_into(user_accounts::table)
-                        .values(self)
-                        .execute(conn)
+                    match __wt::diesel_async::RunQueryDsl::execute(
+                            __wt::diesel::insert_into(user_accounts::table).values(self),
+                            conn,
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(_) => break,
@@ -525,14 +584,15 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(
-                        user_accounts::table.filter(user_accounts::id.eq(id)),
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            user_accounts::table.filter(user_accounts::id.eq(id)),
+                        ),
+                        conn,
                     )
-                    .execute(conn)
                     .await
             }
         }
@@ -550,22 +610,23 @@ const _: () = {
             __N,
         >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 __wt::mysql::reset_last_insert_id_async(conn).await?;
-                let inserted = __wt::diesel::insert_into(user_accounts::table)
-                    .values(new)
-                    .execute(conn)
+                let inserted = __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::insert_into(user_accounts::table).values(new),
+                        conn,
+                    )
                     .await?;
                 __wt::blocking::expect_one_row(inserted, "UserAccount")?;
                 let id: i64 = __wt::mysql::last_insert_id_async(conn, "UserAccount")
@@ -579,7 +640,7 @@ const _: () = {
                             model: "UserAccount",
                         }),
                     )
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -592,15 +653,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            user_accounts::table
-                .filter(user_accounts::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    user_accounts::table
+                        .filter(user_accounts::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -611,15 +677,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            user_accounts::table
-                .filter(user_accounts::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                user_accounts::table
+                    .filter(user_accounts::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -629,20 +700,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(user_accounts::table)
-                        .values(self)
-                        .on_conflict(user_accounts::id)
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(user_accounts::table)
+                            .values(self)
+                            .on_conflict(user_accounts::id)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -653,9 +729,16 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(user_accounts::table.filter(user_accounts::id.eq(id)))
-                .execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(
+                    user_accounts::table.filter(user_accounts::id.eq(id)),
+                ),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -677,17 +760,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<UserAccount> = __wt::diesel::insert_into(
-                    user_accounts::table,
-                )
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<UserAccount> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(user_accounts::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "UserAccount")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -707,18 +793,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                user_accounts::table
-                    .filter(user_accounts::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        user_accounts::table
+                            .filter(user_accounts::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -736,18 +823,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                user_accounts::table
-                    .filter(user_accounts::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        user_accounts::table
+                            .filter(user_accounts::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -764,23 +852,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(user_accounts::table)
-                            .values(self)
-                            .on_conflict(user_accounts::id)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(user_accounts::table)
+                                    .values(self)
+                                    .on_conflict(user_accounts::id)
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::sqlite::Sqlite,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -799,14 +888,15 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(
-                        user_accounts::table.filter(user_accounts::id.eq(id)),
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            user_accounts::table.filter(user_accounts::id.eq(id)),
+                        ),
+                        conn,
                     )
-                    .execute(conn)
                     .await
             }
         }
@@ -827,32 +917,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<UserAccount, __wt::diesel::sqlite::Sqlite>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, UserAccount> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<UserAccount> = __wt::diesel::insert_into(
-                        user_accounts::table,
+                let mut rows: ::std::vec::Vec<UserAccount> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(user_accounts::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "UserAccount")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]

@@ -31,15 +31,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            events::table
-                .filter(events::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    events::table
+                        .filter(events::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -50,15 +55,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            events::table
-                .filter(events::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                events::table
+                    .filter(events::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -68,20 +78,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(events::table)
-                        .values(self)
-                        .on_conflict(events::id)
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(events::table)
+                            .values(self)
+                            .on_conflict(events::id)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -92,8 +107,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(events::table.filter(events::id.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(events::table.filter(events::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -114,17 +135,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<Event> = __wt::diesel::insert_into(
-                    events::table,
-                )
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<Event> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(events::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "Event")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -142,18 +166,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                events::table
-                    .filter(events::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        events::table
+                            .filter(events::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -169,18 +194,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                events::table
-                    .filter(events::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        events::table
+                            .filter(events::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -195,23 +221,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(events::table)
-                            .values(self)
-                            .on_conflict(events::id)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(events::table)
+                                    .values(self)
+                                    .on_conflict(events::id)
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::pg::Pg,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -228,12 +255,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(events::table.filter(events::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(events::table.filter(events::id.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -252,32 +280,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<Event, __wt::diesel::pg::Pg>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Event> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<Event> = __wt::diesel::insert_into(
-                        events::table,
+                let mut rows: ::std::vec::Vec<Event> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(events::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "Event")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -290,15 +318,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            events::table
-                .filter(events::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    events::table
+                        .filter(events::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::mysql::Mysql,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -309,15 +342,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            events::table
-                .filter(events::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                events::table
+                    .filter(events::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -327,14 +365,21 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             let mut rounds = 0;
-            while __wt::diesel::update(events::table.filter(events::id.eq(&self.id)))
-                .set(self)
-                .execute(conn)? == 0
+            while __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::update(events::table.filter(events::id.eq(&self.id)))
+                    .set(self),
+                conn,
+            )? == 0
             {
-                match __wt::diesel::insert_into(events::table).values(self).execute(conn)
-                {
+                match __wt::diesel::RunQueryDsl::execute(
+                    __wt::diesel::insert_into(events::table).values(self),
+                    conn,
+                ) {
                     ::core::result::Result::Ok(_) => break,
                     ::core::result::Result::Err(
                         __wt::diesel::result::Error::DatabaseError(
@@ -359,8 +404,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(events::table.filter(events::id.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(events::table.filter(events::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -379,11 +430,15 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             __wt::mysql::reset_last_insert_id(conn)?;
-            let inserted = __wt::diesel::insert_into(events::table)
-                .values(new)
-                .execute(conn)?;
+            let inserted = __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::insert_into(events::table).values(new),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(inserted, "Event")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "Event")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
@@ -409,18 +464,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                events::table
-                    .filter(events::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        events::table
+                            .filter(events::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -438,18 +494,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                events::table
-                    .filter(events::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        events::table
+                            .filter(events::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -466,19 +523,23 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 let mut rounds = 0;
-                while __wt::diesel::update(events::table.filter(events::id.eq(&self.id)))
-                    .set(self)
-                    .execute(conn)
+                while __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::update(
+                                events::table.filter(events::id.eq(&self.id)),
+                            )
+                            .set(self),
+                        conn,
+                    )
                     .await? == 0
                 {
-                    match __wt::diesel::insert_into(events::table)
-                        .values(self)
-                        .execute(conn)
+                    match __wt::diesel_async::RunQueryDsl::execute(
+                            __wt::diesel::insert_into(events::table).values(self),
+                            conn,
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(_) => break,
@@ -513,12 +574,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(events::table.filter(events::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(events::table.filter(events::id.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -535,22 +597,23 @@ const _: () = {
             __N,
         >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 __wt::mysql::reset_last_insert_id_async(conn).await?;
-                let inserted = __wt::diesel::insert_into(events::table)
-                    .values(new)
-                    .execute(conn)
+                let inserted = __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::insert_into(events::table).values(new),
+                        conn,
+                    )
                     .await?;
                 __wt::blocking::expect_one_row(inserted, "Event")?;
                 let id: i64 = __wt::mysql::last_insert_id_async(conn, "Event").await?;
@@ -563,7 +626,7 @@ const _: () = {
                             model: "Event",
                         }),
                     )
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -576,15 +639,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            events::table
-                .filter(events::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    events::table
+                        .filter(events::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -595,15 +663,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            events::table
-                .filter(events::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                events::table
+                    .filter(events::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -613,20 +686,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(events::table)
-                        .values(self)
-                        .on_conflict(events::id)
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(events::table)
+                            .values(self)
+                            .on_conflict(events::id)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -637,8 +715,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(events::table.filter(events::id.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(events::table.filter(events::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -660,17 +744,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<Event> = __wt::diesel::insert_into(
-                    events::table,
-                )
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<Event> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(events::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "Event")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -690,18 +777,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                events::table
-                    .filter(events::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        events::table
+                            .filter(events::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -719,18 +807,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                events::table
-                    .filter(events::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        events::table
+                            .filter(events::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -747,23 +836,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(events::table)
-                            .values(self)
-                            .on_conflict(events::id)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(events::table)
+                                    .values(self)
+                                    .on_conflict(events::id)
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::sqlite::Sqlite,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -782,12 +872,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(events::table.filter(events::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(events::table.filter(events::id.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -807,32 +898,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<Event, __wt::diesel::sqlite::Sqlite>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Event> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<Event> = __wt::diesel::insert_into(
-                        events::table,
+                let mut rows: ::std::vec::Vec<Event> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(events::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "Event")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]

@@ -31,15 +31,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            users::table
-                .filter(users::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    users::table
+                        .filter(users::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -50,15 +55,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            users::table
-                .filter(users::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                users::table
+                    .filter(users::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -68,20 +78,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(users::table)
-                        .values(self)
-                        .on_conflict(users::id)
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(users::table)
+                            .values(self)
+                            .on_conflict(users::id)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -92,8 +107,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(users::table.filter(users::id.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(users::table.filter(users::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -111,15 +132,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<User> = __wt::diesel::insert_into(users::table)
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<User> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(users::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "User")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -137,18 +163,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                users::table
-                    .filter(users::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        users::table
+                            .filter(users::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -164,18 +191,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                users::table
-                    .filter(users::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        users::table
+                            .filter(users::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -190,23 +218,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(users::table)
-                            .values(self)
-                            .on_conflict(users::id)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(users::table)
+                                    .values(self)
+                                    .on_conflict(users::id)
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::pg::Pg,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -223,12 +252,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(users::table.filter(users::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(users::table.filter(users::id.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -243,32 +273,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<User, __wt::diesel::pg::Pg>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, User> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<User> = __wt::diesel::insert_into(
-                        users::table,
+                let mut rows: ::std::vec::Vec<User> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(users::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "User")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -281,15 +311,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            users::table
-                .filter(users::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    users::table
+                        .filter(users::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::mysql::Mysql,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -300,15 +335,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            users::table
-                .filter(users::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                users::table
+                    .filter(users::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -318,14 +358,21 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             let mut rounds = 0;
-            while __wt::diesel::update(users::table.filter(users::id.eq(&self.id)))
-                .set(self)
-                .execute(conn)? == 0
+            while __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::update(users::table.filter(users::id.eq(&self.id)))
+                    .set(self),
+                conn,
+            )? == 0
             {
-                match __wt::diesel::insert_into(users::table).values(self).execute(conn)
-                {
+                match __wt::diesel::RunQueryDsl::execute(
+                    __wt::diesel::insert_into(users::table).values(self),
+                    conn,
+                ) {
                     ::core::result::Result::Ok(_) => break,
                     ::core::result::Result::Err(
                         __wt::diesel::result::Error::DatabaseError(
@@ -350,8 +397,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(users::table.filter(users::id.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(users::table.filter(users::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -370,11 +423,15 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             __wt::mysql::reset_last_insert_id(conn)?;
-            let inserted = __wt::diesel::insert_into(users::table)
-                .values(new)
-                .execute(conn)?;
+            let inserted = __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::insert_into(users::table).values(new),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(inserted, "User")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "User")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
@@ -400,18 +457,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                users::table
-                    .filter(users::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        users::table
+                            .filter(users::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -429,18 +487,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                users::table
-                    .filter(users::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        users::table
+                            .filter(users::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -457,19 +516,21 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 let mut rounds = 0;
-                while __wt::diesel::update(users::table.filter(users::id.eq(&self.id)))
-                    .set(self)
-                    .execute(conn)
+                while __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::update(users::table.filter(users::id.eq(&self.id)))
+                            .set(self),
+                        conn,
+                    )
                     .await? == 0
                 {
-                    match __wt::diesel::insert_into(users::table)
-                        .values(self)
-                        .execute(conn)
+                    match __wt::diesel_async::RunQueryDsl::execute(
+                            __wt::diesel::insert_into(users::table).values(self),
+                            conn,
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(_) => break,
@@ -504,12 +565,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(users::table.filter(users::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(users::table.filter(users::id.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -526,22 +588,23 @@ const _: () = {
             __N,
         >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 __wt::mysql::reset_last_insert_id_async(conn).await?;
-                let inserted = __wt::diesel::insert_into(users::table)
-                    .values(new)
-                    .execute(conn)
+                let inserted = __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::insert_into(users::table).values(new),
+                        conn,
+                    )
                     .await?;
                 __wt::blocking::expect_one_row(inserted, "User")?;
                 let id: i64 = __wt::mysql::last_insert_id_async(conn, "User").await?;
@@ -554,7 +617,7 @@ const _: () = {
                             model: "User",
                         }),
                     )
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -567,15 +630,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            users::table
-                .filter(users::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    users::table
+                        .filter(users::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -586,15 +654,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            users::table
-                .filter(users::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                users::table
+                    .filter(users::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -604,20 +677,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(users::table)
-                        .values(self)
-                        .on_conflict(users::id)
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(users::table)
+                            .values(self)
+                            .on_conflict(users::id)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -628,8 +706,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(users::table.filter(users::id.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(users::table.filter(users::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -648,15 +732,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<User> = __wt::diesel::insert_into(users::table)
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<User> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(users::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "User")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -676,18 +765,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                users::table
-                    .filter(users::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        users::table
+                            .filter(users::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -705,18 +795,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                users::table
-                    .filter(users::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        users::table
+                            .filter(users::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -733,23 +824,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(users::table)
-                            .values(self)
-                            .on_conflict(users::id)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(users::table)
+                                    .values(self)
+                                    .on_conflict(users::id)
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::sqlite::Sqlite,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -768,12 +860,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(users::table.filter(users::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(users::table.filter(users::id.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -790,32 +883,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<User, __wt::diesel::sqlite::Sqlite>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, User> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<User> = __wt::diesel::insert_into(
-                        users::table,
+                let mut rows: ::std::vec::Vec<User> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(users::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "User")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]

@@ -33,15 +33,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            tags::table
-                .filter(tags::name.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    tags::table
+                        .filter(tags::name.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -52,15 +57,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            tags::table
-                .filter(tags::name.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                tags::table
+                    .filter(tags::name.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -70,20 +80,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(tags::table)
-                        .values(self)
-                        .on_conflict(tags::name)
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(tags::table)
+                            .values(self)
+                            .on_conflict(tags::name)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -94,8 +109,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(tags::table.filter(tags::name.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(tags::table.filter(tags::name.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -113,15 +134,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<Tag> = __wt::diesel::insert_into(tags::table)
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<Tag> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(tags::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "Tag")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -139,18 +165,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                tags::table
-                    .filter(tags::name.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        tags::table
+                            .filter(tags::name.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -166,18 +193,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                tags::table
-                    .filter(tags::name.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        tags::table
+                            .filter(tags::name.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -192,23 +220,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(tags::table)
-                            .values(self)
-                            .on_conflict(tags::name)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(tags::table)
+                                    .values(self)
+                                    .on_conflict(tags::name)
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::pg::Pg,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -225,12 +254,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(tags::table.filter(tags::name.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -245,32 +275,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<Tag, __wt::diesel::pg::Pg>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Tag> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<Tag> = __wt::diesel::insert_into(
-                        tags::table,
+                let mut rows: ::std::vec::Vec<Tag> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(tags::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "Tag")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -283,15 +313,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            tags::table
-                .filter(tags::name.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    tags::table
+                        .filter(tags::name.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::mysql::Mysql,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -302,15 +337,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            tags::table
-                .filter(tags::name.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                tags::table
+                    .filter(tags::name.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -320,13 +360,21 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             let mut rounds = 0;
-            while __wt::diesel::update(tags::table.filter(tags::name.eq(&self.name)))
-                .set(self)
-                .execute(conn)? == 0
+            while __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::update(tags::table.filter(tags::name.eq(&self.name)))
+                    .set(self),
+                conn,
+            )? == 0
             {
-                match __wt::diesel::insert_into(tags::table).values(self).execute(conn) {
+                match __wt::diesel::RunQueryDsl::execute(
+                    __wt::diesel::insert_into(tags::table).values(self),
+                    conn,
+                ) {
                     ::core::result::Result::Ok(_) => break,
                     ::core::result::Result::Err(
                         __wt::diesel::result::Error::DatabaseError(
@@ -351,8 +399,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(tags::table.filter(tags::name.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(tags::table.filter(tags::name.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -370,11 +424,15 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             __wt::mysql::reset_last_insert_id(conn)?;
-            let inserted = __wt::diesel::insert_into(tags::table)
-                .values(new)
-                .execute(conn)?;
+            let inserted = __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::insert_into(tags::table).values(new),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(inserted, "Tag")?;
             let id: String = __wt::mysql::last_insert_id(conn, "Tag")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
@@ -400,18 +458,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                tags::table
-                    .filter(tags::name.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        tags::table
+                            .filter(tags::name.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -429,18 +488,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                tags::table
-                    .filter(tags::name.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        tags::table
+                            .filter(tags::name.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -457,19 +517,23 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 let mut rounds = 0;
-                while __wt::diesel::update(tags::table.filter(tags::name.eq(&self.name)))
-                    .set(self)
-                    .execute(conn)
+                while __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::update(
+                                tags::table.filter(tags::name.eq(&self.name)),
+                            )
+                            .set(self),
+                        conn,
+                    )
                     .await? == 0
                 {
-                    match __wt::diesel::insert_into(tags::table)
-                        .values(self)
-                        .execute(conn)
+                    match __wt::diesel_async::RunQueryDsl::execute(
+                            __wt::diesel::insert_into(tags::table).values(self),
+                            conn,
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(_) => break,
@@ -504,12 +568,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(tags::table.filter(tags::name.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -526,22 +591,23 @@ const _: () = {
             __N,
         >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 __wt::mysql::reset_last_insert_id_async(conn).await?;
-                let inserted = __wt::diesel::insert_into(tags::table)
-                    .values(new)
-                    .execute(conn)
+                let inserted = __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::insert_into(tags::table).values(new),
+                        conn,
+                    )
                     .await?;
                 __wt::blocking::expect_one_row(inserted, "Tag")?;
                 let id: String = __wt::mysql::last_insert_id_async(conn, "Tag").await?;
@@ -554,7 +620,7 @@ const _: () = {
                             model: "Tag",
                         }),
                     )
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -567,15 +633,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            tags::table
-                .filter(tags::name.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    tags::table
+                        .filter(tags::name.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -586,15 +657,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            tags::table
-                .filter(tags::name.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                tags::table
+                    .filter(tags::name.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -604,20 +680,25 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             ::core::result::Result::Ok(
                 ::core::option::Option::Some(
-                    __wt::diesel::insert_into(tags::table)
-                        .values(self)
-                        .on_conflict(tags::name)
-                        .do_update()
-                        .set(self)
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_returning(),
-                        )
-                        .get_result(conn)?,
+                    __wt::diesel::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(tags::table)
+                            .values(self)
+                            .on_conflict(tags::name)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )?,
                 ),
             )
         }
@@ -628,8 +709,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(tags::table.filter(tags::name.eq(id))).execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(tags::table.filter(tags::name.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -648,15 +735,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<Tag> = __wt::diesel::insert_into(tags::table)
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<Tag> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(tags::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "Tag")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -676,18 +768,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                tags::table
-                    .filter(tags::name.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        tags::table
+                            .filter(tags::name.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -705,18 +798,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                tags::table
-                    .filter(tags::name.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        tags::table
+                            .filter(tags::name.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -733,23 +827,24 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 ::core::result::Result::Ok(
                     ::core::option::Option::Some(
-                        __wt::diesel::insert_into(tags::table)
-                            .values(self)
-                            .on_conflict(tags::name)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
+                        __wt::diesel_async::RunQueryDsl::get_result(
+                                __wt::diesel::insert_into(tags::table)
+                                    .values(self)
+                                    .on_conflict(tags::name)
+                                    .do_update()
+                                    .set(self)
+                                    .returning(
+                                        <Self as __wt::diesel::SelectableHelper<
+                                            __wt::diesel::sqlite::Sqlite,
+                                        >>::as_returning(),
+                                    ),
+                                conn,
                             )
-                            .get_result(conn)
                             .await?,
                     ),
                 )
@@ -768,12 +863,13 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(tags::table.filter(tags::name.eq(id))),
+                        conn,
+                    )
                     .await
             }
         }
@@ -790,32 +886,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<Tag, __wt::diesel::sqlite::Sqlite>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Tag> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<Tag> = __wt::diesel::insert_into(
-                        tags::table,
+                let mut rows: ::std::vec::Vec<Tag> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(tags::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "Tag")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]

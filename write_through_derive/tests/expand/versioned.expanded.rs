@@ -31,15 +31,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            documents::table
-                .filter(documents::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    documents::table
+                        .filter(documents::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -50,15 +55,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            documents::table
-                .filter(documents::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -68,33 +78,40 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            if let ::core::option::Option::Some(updated) = __wt::diesel::update(
-                    documents::table
-                        .filter(documents::id.eq(&self.id))
-                        .filter(documents::version.eq(&self.version)),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            if let ::core::option::Option::Some(updated) = __wt::diesel::RunQueryDsl::get_result(
+                    __wt::diesel::update(
+                            documents::table
+                                .filter(documents::id.eq(&self.id))
+                                .filter(documents::version.eq(&self.version)),
+                        )
+                        .set((self, documents::version.eq(documents::version + 1)))
+                        .returning(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_returning(),
+                        ),
+                    conn,
                 )
-                .set((self, documents::version.eq(documents::version + 1)))
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-                .get_result(conn)
                 .optional()?
             {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            match __wt::diesel::insert_into(documents::table)
-                .values(self)
-                .on_conflict(documents::id)
-                .do_nothing()
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
+            match __wt::diesel::RunQueryDsl::get_result(
+                    __wt::diesel::insert_into(documents::table)
+                        .values(self)
+                        .on_conflict(documents::id)
+                        .do_nothing()
+                        .returning(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::pg::Pg,
+                            >>::as_returning(),
+                        ),
+                    conn,
                 )
-                .get_result(conn)
                 .optional()?
             {
                 ::core::option::Option::Some(inserted) => {
@@ -114,9 +131,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
-                .execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -137,17 +159,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<Document> = __wt::diesel::insert_into(
-                    documents::table,
-                )
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<Document> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(documents::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "Document")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -165,18 +190,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                documents::table
-                    .filter(documents::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        documents::table
+                            .filter(documents::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -192,18 +218,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                documents::table
-                    .filter(documents::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        documents::table
+                            .filter(documents::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -218,22 +245,23 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                if let ::core::option::Option::Some(updated) = __wt::diesel::update(
-                        documents::table
-                            .filter(documents::id.eq(&self.id))
-                            .filter(documents::version.eq(&self.version)),
+                if let ::core::option::Option::Some(updated) = __wt::diesel_async::RunQueryDsl::get_result(
+                        __wt::diesel::update(
+                                documents::table
+                                    .filter(documents::id.eq(&self.id))
+                                    .filter(documents::version.eq(&self.version)),
+                            )
+                            .set((self, documents::version.eq(documents::version + 1)))
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .set((self, documents::version.eq(documents::version + 1)))
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)
                     .await
                     .optional()?
                 {
@@ -241,16 +269,18 @@ const _: () = {
                         ::core::option::Option::Some(updated),
                     );
                 }
-                match __wt::diesel::insert_into(documents::table)
-                    .values(self)
-                    .on_conflict(documents::id)
-                    .do_nothing()
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
+                match __wt::diesel_async::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(documents::table)
+                            .values(self)
+                            .on_conflict(documents::id)
+                            .do_nothing()
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .get_result(conn)
                     .await
                     .optional()?
                 {
@@ -278,12 +308,15 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            documents::table.filter(documents::id.eq(id)),
+                        ),
+                        conn,
+                    )
                     .await
             }
         }
@@ -302,32 +335,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<Document, __wt::diesel::pg::Pg>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Document> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<Document> = __wt::diesel::insert_into(
-                        documents::table,
+                let mut rows: ::std::vec::Vec<Document> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(documents::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "Document")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -340,15 +373,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            documents::table
-                .filter(documents::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    documents::table
+                        .filter(documents::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::mysql::Mysql,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -359,15 +397,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            documents::table
-                .filter(documents::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -377,14 +420,19 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            let written_version = if __wt::diesel::update(
-                    documents::table
-                        .filter(documents::id.eq(&self.id))
-                        .filter(documents::version.eq(&self.version)),
-                )
-                .set((self, documents::version.eq(documents::version + 1)))
-                .execute(conn)? == 1
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let written_version = if __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1))),
+                conn,
+            )? == 1
             {
                 self.version + 1
             } else {
@@ -398,10 +446,10 @@ const _: () = {
                         __wt::Error::Conflict(__wt::ConflictError::new("Document")),
                     );
                 }
-                match __wt::diesel::insert_into(documents::table)
-                    .values(self)
-                    .execute(conn)
-                {
+                match __wt::diesel::RunQueryDsl::execute(
+                    __wt::diesel::insert_into(documents::table).values(self),
+                    conn,
+                ) {
                     ::core::result::Result::Ok(_) => {}
                     ::core::result::Result::Err(
                         __wt::diesel::result::Error::DatabaseError(
@@ -442,9 +490,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
-                .execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -463,11 +516,15 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
             __wt::mysql::reset_last_insert_id(conn)?;
-            let inserted = __wt::diesel::insert_into(documents::table)
-                .values(new)
-                .execute(conn)?;
+            let inserted = __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::insert_into(documents::table).values(new),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(inserted, "Document")?;
             let id: i64 = __wt::mysql::last_insert_id(conn, "Document")?;
             <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
@@ -493,18 +550,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                documents::table
-                    .filter(documents::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        documents::table
+                            .filter(documents::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -522,18 +580,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                documents::table
-                    .filter(documents::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        documents::table
+                            .filter(documents::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::mysql::Mysql,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -550,17 +609,18 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let written_version = if __wt::diesel::update(
-                        documents::table
-                            .filter(documents::id.eq(&self.id))
-                            .filter(documents::version.eq(&self.version)),
+                let written_version = if __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::update(
+                                documents::table
+                                    .filter(documents::id.eq(&self.id))
+                                    .filter(documents::version.eq(&self.version)),
+                            )
+                            .set((self, documents::version.eq(documents::version + 1))),
+                        conn,
                     )
-                    .set((self, documents::version.eq(documents::version + 1)))
-                    .execute(conn)
                     .await? == 1
                 {
                     self.version + 1
@@ -576,9 +636,10 @@ const _: () = {
                             __wt::Error::Conflict(__wt::ConflictError::new("Document")),
                         );
                     }
-                    match __wt::diesel::insert_into(documents::table)
-                        .values(self)
-                        .execute(conn)
+                    match __wt::diesel_async::RunQueryDsl::execute(
+                            __wt::diesel::insert_into(documents::table).values(self),
+                            conn,
+                        )
                         .await
                     {
                         ::core::result::Result::Ok(_) => {}
@@ -630,12 +691,15 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            documents::table.filter(documents::id.eq(id)),
+                        ),
+                        conn,
+                    )
                     .await
             }
         }
@@ -652,22 +716,23 @@ const _: () = {
             __N,
         >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
                 __wt::mysql::reset_last_insert_id_async(conn).await?;
-                let inserted = __wt::diesel::insert_into(documents::table)
-                    .values(new)
-                    .execute(conn)
+                let inserted = __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::insert_into(documents::table).values(new),
+                        conn,
+                    )
                     .await?;
                 __wt::blocking::expect_one_row(inserted, "Document")?;
                 let id: i64 = __wt::mysql::last_insert_id_async(conn, "Document").await?;
@@ -680,7 +745,7 @@ const _: () = {
                             model: "Document",
                         }),
                     )
-            }
+            })
         }
     }
     #[automatically_derived]
@@ -693,15 +758,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            documents::table
-                .filter(documents::id.eq(id))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::first(
+                    documents::table
+                        .filter(documents::id.eq(id))
+                        .select(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_select(),
+                        ),
+                    conn,
                 )
-                .first(conn)
                 .optional()
         }
         fn load_many<__C>(
@@ -712,15 +782,20 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            documents::table
-                .filter(documents::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-                .load(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::load(
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_select(),
+                    ),
+                conn,
+            )
         }
         fn upsert<__C>(
             &self,
@@ -730,33 +805,40 @@ const _: () = {
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
                 + __wt::diesel::connection::LoadConnection,
         {
-            use __wt::diesel::prelude::*;
-            if let ::core::option::Option::Some(updated) = __wt::diesel::update(
-                    documents::table
-                        .filter(documents::id.eq(&self.id))
-                        .filter(documents::version.eq(&self.version)),
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            if let ::core::option::Option::Some(updated) = __wt::diesel::RunQueryDsl::get_result(
+                    __wt::diesel::update(
+                            documents::table
+                                .filter(documents::id.eq(&self.id))
+                                .filter(documents::version.eq(&self.version)),
+                        )
+                        .set((self, documents::version.eq(documents::version + 1)))
+                        .returning(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_returning(),
+                        ),
+                    conn,
                 )
-                .set((self, documents::version.eq(documents::version + 1)))
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-                .get_result(conn)
                 .optional()?
             {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            match __wt::diesel::insert_into(documents::table)
-                .values(self)
-                .on_conflict(documents::id)
-                .do_nothing()
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
+            match __wt::diesel::RunQueryDsl::get_result(
+                    __wt::diesel::insert_into(documents::table)
+                        .values(self)
+                        .on_conflict(documents::id)
+                        .do_nothing()
+                        .returning(
+                            <Self as __wt::diesel::SelectableHelper<
+                                __wt::diesel::sqlite::Sqlite,
+                            >>::as_returning(),
+                        ),
+                    conn,
                 )
-                .get_result(conn)
                 .optional()?
             {
                 ::core::option::Option::Some(inserted) => {
@@ -776,9 +858,14 @@ const _: () = {
         where
             __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
         {
-            use __wt::diesel::prelude::*;
-            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
-                .execute(conn)
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            __wt::diesel::RunQueryDsl::execute(
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id))),
+                conn,
+            )
         }
     }
     #[automatically_derived]
@@ -800,17 +887,20 @@ const _: () = {
             conn: &mut __C,
             new: __N,
         ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::*;
-            let mut rows: ::std::vec::Vec<Document> = __wt::diesel::insert_into(
-                    documents::table,
-                )
-                .values(new)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-                .get_results(conn)?;
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _,
+                OptionalExtension as _, QueryDsl as _,
+            };
+            let mut rows: ::std::vec::Vec<Document> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(documents::table)
+                    .values(new)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             __wt::blocking::expect_one_row(rows.len(), "Document")?;
             ::core::result::Result::Ok(rows.remove(0))
         }
@@ -830,18 +920,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                documents::table
-                    .filter(documents::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::first(
+                        documents::table
+                            .filter(documents::id.eq(id))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .first(conn)
                     .await
                     .optional()
             }
@@ -859,18 +950,19 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                documents::table
-                    .filter(documents::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
+                __wt::diesel_async::RunQueryDsl::load(
+                        documents::table
+                            .filter(documents::id.eq_any(ids.iter().copied()))
+                            .select(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_select(),
+                            ),
+                        conn,
                     )
-                    .load(conn)
                     .await
             }
         }
@@ -887,22 +979,23 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                if let ::core::option::Option::Some(updated) = __wt::diesel::update(
-                        documents::table
-                            .filter(documents::id.eq(&self.id))
-                            .filter(documents::version.eq(&self.version)),
+                if let ::core::option::Option::Some(updated) = __wt::diesel_async::RunQueryDsl::get_result(
+                        __wt::diesel::update(
+                                documents::table
+                                    .filter(documents::id.eq(&self.id))
+                                    .filter(documents::version.eq(&self.version)),
+                            )
+                            .set((self, documents::version.eq(documents::version + 1)))
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .set((self, documents::version.eq(documents::version + 1)))
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_result(conn)
                     .await
                     .optional()?
                 {
@@ -910,16 +1003,18 @@ const _: () = {
                         ::core::option::Option::Some(updated),
                     );
                 }
-                match __wt::diesel::insert_into(documents::table)
-                    .values(self)
-                    .on_conflict(documents::id)
-                    .do_nothing()
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
+                match __wt::diesel_async::RunQueryDsl::get_result(
+                        __wt::diesel::insert_into(documents::table)
+                            .values(self)
+                            .on_conflict(documents::id)
+                            .do_nothing()
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .get_result(conn)
                     .await
                     .optional()?
                 {
@@ -949,12 +1044,15 @@ const _: () = {
         {
             async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
-                    .execute(conn)
+                __wt::diesel_async::RunQueryDsl::execute(
+                        __wt::diesel::delete(
+                            documents::table.filter(documents::id.eq(id)),
+                        ),
+                        conn,
+                    )
                     .await
             }
         }
@@ -974,32 +1072,32 @@ const _: () = {
             __wt::diesel::dsl::AsSelect<Document, __wt::diesel::sqlite::Sqlite>,
         >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Document> + '__q,
     {
-        fn insert_returning(
-            conn: &mut __C,
+        fn insert_returning<'__f>(
+            conn: &'__f mut __C,
             new: __N,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<Self, __wt::Error>,
-        > + ::core::marker::Send {
-            async move {
+        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
+        where
+            __N: '__f,
+        {
+            ::std::boxed::Box::pin(async move {
                 use __wt::diesel::prelude::{
-                    BoolExpressionMethods, ExpressionMethods, OptionalExtension,
-                    QueryDsl, SelectableHelper,
+                    BoolExpressionMethods as _, ExpressionMethods as _,
+                    OptionalExtension as _, QueryDsl as _,
                 };
-                use __wt::diesel_async::RunQueryDsl;
-                let mut rows: ::std::vec::Vec<Document> = __wt::diesel::insert_into(
-                        documents::table,
+                let mut rows: ::std::vec::Vec<Document> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(documents::table)
+                            .values(new)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
                     )
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    )
-                    .get_results(conn)
                     .await?;
                 __wt::blocking::expect_one_row(rows.len(), "Document")?;
                 ::core::result::Result::Ok(rows.remove(0))
-            }
+            })
         }
     }
     #[automatically_derived]
