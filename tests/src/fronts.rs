@@ -223,69 +223,55 @@ impl<C> Async<C> {
     }
 }
 
-/// A savepoint's steps (flat: a savepoint inside a savepoint is not needed by the suites).
-async fn savepoint_steps_async<C>(
-    conn: &mut C,
-    cache: &Cache,
-    steps: &[TxStep],
-) -> Result<(), Error>
+/// One step that is not a savepoint.
+async fn step_async<C>(conn: &mut C, cache: &Cache, step: &TxStep) -> Result<(), Error>
 where
     C: AsyncConnection,
     User: AsyncDieselOps<C::Backend>,
     Tag: AsyncDieselOps<C::Backend>,
 {
     use write_through::asynch::{ModelOps as _, SaveOps as _};
-    for step in steps {
-        match step {
-            TxStep::SaveUser(user) => user.save(conn, cache).await?,
-            TxStep::DeleteUser(id) => {
-                User::delete(conn, cache, id).await?;
-            }
-            TxStep::FindUser(id) => {
-                User::find(conn, cache, id).await?;
-            }
-            TxStep::SaveTag(tag) => tag.save(conn, cache).await?,
-            TxStep::DeleteTag(name) => {
-                Tag::delete(conn, cache, name).await?;
-            }
-            TxStep::Hook(hook) => hook.run(),
-            TxStep::Fail => return Err(failed_step()),
-            TxStep::Savepoint(_) => panic!("savepoints nest one level in these suites"),
+    match step {
+        TxStep::SaveUser(user) => user.save(conn, cache).await?,
+        TxStep::DeleteUser(id) => {
+            User::delete(conn, cache, id).await?;
         }
+        TxStep::FindUser(id) => {
+            User::find(conn, cache, id).await?;
+        }
+        TxStep::SaveTag(tag) => tag.save(conn, cache).await?,
+        TxStep::DeleteTag(name) => {
+            Tag::delete(conn, cache, name).await?;
+        }
+        TxStep::Hook(hook) => hook.run(),
+        TxStep::Fail => return Err(failed_step()),
+        TxStep::Savepoint(_) => panic!("savepoints nest one level in these suites"),
     }
     Ok(())
 }
 
+/// A transaction's steps, savepoints one level deep. (Not recursive, unlike the blocking
+/// front's: the compiler cannot prove a recursive async body's future `Send`.)
 async fn flat_steps_async<C>(conn: &mut C, cache: &Cache, steps: &[TxStep]) -> Result<(), Error>
 where
     C: AsyncConnection,
     User: AsyncDieselOps<C::Backend>,
     Tag: AsyncDieselOps<C::Backend>,
 {
-    use write_through::asynch::{ModelOps as _, SaveOps as _, TransactionOps as _};
+    use write_through::asynch::TransactionOps as _;
     for step in steps {
-        match step {
-            TxStep::SaveUser(user) => user.save(conn, cache).await?,
-            TxStep::DeleteUser(id) => {
-                User::delete(conn, cache, id).await?;
-            }
-            TxStep::FindUser(id) => {
-                User::find(conn, cache, id).await?;
-            }
-            TxStep::SaveTag(tag) => tag.save(conn, cache).await?,
-            TxStep::DeleteTag(name) => {
-                Tag::delete(conn, cache, name).await?;
-            }
-            TxStep::Hook(hook) => hook.run(),
-            TxStep::Fail => return Err(failed_step()),
-            TxStep::Savepoint(inner) => {
-                let savepoint: Result<(), Error> = cache
-                    .transaction(conn, async |conn| {
-                        savepoint_steps_async(conn, cache, inner).await
-                    })
-                    .await;
-                let _ = savepoint;
-            }
+        if let TxStep::Savepoint(inner) = step {
+            // A failed savepoint rolls back and the outer body goes on.
+            let _: Result<(), Error> = cache
+                .transaction(conn, async |conn| {
+                    for step in inner {
+                        step_async(conn, cache, step).await?;
+                    }
+                    Ok(())
+                })
+                .await;
+        } else {
+            step_async(conn, cache, step).await?;
         }
     }
     Ok(())

@@ -148,9 +148,12 @@ fn a_follower_waits_for_the_leaders_fill_without_blocking_the_thread() {
     );
 }
 
-/// A reader that finds another reader's lease polls for its fill with `tokio::time::sleep`:
-/// on a current-thread runtime the filler runs during those waits. A blocking sleep would
-/// starve it, and the reader would give up and load the database itself.
+/// A reader that finds another reader's lease awaits its fill, and the filler, a task on the
+/// same current-thread runtime, runs meanwhile: the reader is answered by the fill, not by the
+/// database. (That the waits between its looks do not block the thread is by type: the async
+/// executor's `sleep` is `tokio::time::Sleep`. A blocking sleep would still let the filler run
+/// during the reader's Redis round trips, so this test cannot tell; the follower test above
+/// can, and does, for the single flight's wait.)
 #[test]
 fn a_reader_awaiting_a_fill_lets_the_filler_run_on_the_same_thread() {
     let Some(mut tc) = TestCache::with(|builder| {
