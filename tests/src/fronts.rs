@@ -10,9 +10,12 @@ use std::sync::Arc;
 
 use diesel::connection::{Connection, LoadConnection};
 use diesel_async::AsyncConnection;
-use write_through::{AsyncDieselCreate, AsyncDieselOps, Cache, DieselCreate, DieselOps, Error};
+use write_through::{
+    AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, Cache, DieselCreate, DieselIndex,
+    DieselOps, Error,
+};
 
-use crate::models::{Document, NewUser, Tag, User};
+use crate::models::{Account, Document, NewAccount, NewUser, Tag, User};
 use crate::queries::QueryCount;
 
 /// One step of a transaction's body.
@@ -29,6 +32,8 @@ pub enum TxStep {
     Savepoint(Vec<TxStep>),
     SaveTag(Tag),
     DeleteTag(String),
+    SaveAccount(Account),
+    DeleteAccount(i64),
     /// Runs the test's code in the middle of the body (another reader, a sleep), on a thread of
     /// its own: the async front's body runs inside its runtime, where another front could not
     /// `block_on`. A panic there (a failed assertion) is the transaction's.
@@ -76,6 +81,33 @@ pub trait Front {
     fn save_tag(&mut self, cache: &Cache, tag: &Tag) -> Result<(), Error>;
     fn delete_tag(&mut self, cache: &Cache, name: &str) -> Result<bool, Error>;
     fn find_document(&mut self, cache: &Cache, id: i64) -> Result<Option<Document>, Error>;
+    fn find_account(&mut self, cache: &Cache, id: i64) -> Result<Option<Account>, Error>;
+    fn save_account(&mut self, cache: &Cache, account: &Account) -> Result<(), Error>;
+    fn delete_account(&mut self, cache: &Cache, id: i64) -> Result<bool, Error>;
+    fn create_account(&mut self, cache: &Cache, new: &NewAccount) -> Result<Account, Error>;
+    /// `Account::find_by_email`.
+    fn account_by_email(&mut self, cache: &Cache, email: &str) -> Result<Option<Account>, Error>;
+    /// `Account::find_many_by_email`.
+    fn accounts_by_email(
+        &mut self,
+        cache: &Cache,
+        emails: &[&str],
+    ) -> Result<Vec<Option<Account>>, Error>;
+    /// `Account::find_by_login` (a nullable column).
+    fn account_by_login(&mut self, cache: &Cache, login: &str) -> Result<Option<Account>, Error>;
+    /// `Account::find_by_org_id_and_handle` (a composite index).
+    fn account_by_handle(
+        &mut self,
+        cache: &Cache,
+        org_id: i32,
+        handle: &str,
+    ) -> Result<Option<Account>, Error>;
+    /// `Account::find_many_by_org_id_and_handle`.
+    fn accounts_by_handle(
+        &mut self,
+        cache: &Cache,
+        handles: &[(i32, &str)],
+    ) -> Result<Vec<Option<Account>>, Error>;
     fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error>;
     /// Runs `steps` in `cache.transaction`.
     fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error>;
@@ -102,6 +134,7 @@ where
     C: Connection + LoadConnection,
     User: DieselOps<C::Backend>,
     Tag: DieselOps<C::Backend>,
+    Account: DieselOps<C::Backend>,
 {
     fn flat_steps(conn: &mut C, cache: &Cache, steps: &[TxStep]) -> Result<(), Error> {
         use write_through::blocking::{ModelOps as _, SaveOps as _, TransactionOps as _};
@@ -117,6 +150,10 @@ where
                 TxStep::SaveTag(tag) => tag.save(conn, cache)?,
                 TxStep::DeleteTag(name) => {
                     Tag::delete(conn, cache, name)?;
+                }
+                TxStep::SaveAccount(account) => account.save(conn, cache)?,
+                TxStep::DeleteAccount(id) => {
+                    Account::delete(conn, cache, id)?;
                 }
                 TxStep::Hook(hook) => hook.run(),
                 TxStep::Fail => return Err(failed_step()),
@@ -137,9 +174,59 @@ where
     for<'a> User: DieselCreate<C::Backend, C, &'a NewUser>,
     Tag: DieselOps<C::Backend>,
     Document: DieselOps<C::Backend>,
+    Account: DieselIndex<C::Backend, 0> + DieselIndex<C::Backend, 1> + DieselIndex<C::Backend, 2>,
+    for<'a> Account: DieselCreate<C::Backend, C, &'a NewAccount>,
 {
     fn name(&self) -> &'static str {
         "blocking"
+    }
+    fn find_account(&mut self, cache: &Cache, id: i64) -> Result<Option<Account>, Error> {
+        use write_through::blocking::ModelOps as _;
+        Account::find(&mut self.0, cache, &id)
+    }
+    fn save_account(&mut self, cache: &Cache, account: &Account) -> Result<(), Error> {
+        use write_through::blocking::SaveOps as _;
+        account.save(&mut self.0, cache)
+    }
+    fn delete_account(&mut self, cache: &Cache, id: i64) -> Result<bool, Error> {
+        use write_through::blocking::ModelOps as _;
+        Account::delete(&mut self.0, cache, &id)
+    }
+    fn create_account(&mut self, cache: &Cache, new: &NewAccount) -> Result<Account, Error> {
+        use write_through::blocking::ModelOps as _;
+        Account::create(&mut self.0, cache, new)
+    }
+    fn account_by_email(&mut self, cache: &Cache, email: &str) -> Result<Option<Account>, Error> {
+        Account::find_by_email(&mut self.0, cache, email)
+    }
+    fn accounts_by_email(
+        &mut self,
+        cache: &Cache,
+        emails: &[&str],
+    ) -> Result<Vec<Option<Account>>, Error> {
+        Account::find_many_by_email(&mut self.0, cache, emails.iter().copied())
+    }
+    fn account_by_login(&mut self, cache: &Cache, login: &str) -> Result<Option<Account>, Error> {
+        Account::find_by_login(&mut self.0, cache, login)
+    }
+    fn account_by_handle(
+        &mut self,
+        cache: &Cache,
+        org_id: i32,
+        handle: &str,
+    ) -> Result<Option<Account>, Error> {
+        Account::find_by_org_id_and_handle(&mut self.0, cache, (&org_id, handle))
+    }
+    fn accounts_by_handle(
+        &mut self,
+        cache: &Cache,
+        handles: &[(i32, &str)],
+    ) -> Result<Vec<Option<Account>>, Error> {
+        Account::find_many_by_org_id_and_handle(
+            &mut self.0,
+            cache,
+            handles.iter().map(|(org, handle)| (org, *handle)),
+        )
     }
     fn trusts_commits(&self) -> bool {
         !is_mysql::<C::Backend>()
@@ -229,6 +316,7 @@ where
     C: AsyncConnection,
     User: AsyncDieselOps<C::Backend>,
     Tag: AsyncDieselOps<C::Backend>,
+    Account: AsyncDieselOps<C::Backend>,
 {
     use write_through::asynch::{ModelOps as _, SaveOps as _};
     match step {
@@ -242,6 +330,10 @@ where
         TxStep::SaveTag(tag) => tag.save(conn, cache).await?,
         TxStep::DeleteTag(name) => {
             Tag::delete(conn, cache, name).await?;
+        }
+        TxStep::SaveAccount(account) => account.save(conn, cache).await?,
+        TxStep::DeleteAccount(id) => {
+            Account::delete(conn, cache, id).await?;
         }
         TxStep::Hook(hook) => hook.run(),
         TxStep::Fail => return Err(failed_step()),
@@ -257,6 +349,7 @@ where
     C: AsyncConnection,
     User: AsyncDieselOps<C::Backend>,
     Tag: AsyncDieselOps<C::Backend>,
+    Account: AsyncDieselOps<C::Backend>,
 {
     use write_through::asynch::TransactionOps as _;
     for step in steps {
@@ -284,9 +377,75 @@ where
     for<'a> User: AsyncDieselCreate<C::Backend, C, &'a NewUser>,
     Tag: AsyncDieselOps<C::Backend>,
     Document: AsyncDieselOps<C::Backend>,
+    Account: AsyncDieselIndex<C::Backend, 0>
+        + AsyncDieselIndex<C::Backend, 1>
+        + AsyncDieselIndex<C::Backend, 2>,
+    for<'a> Account: AsyncDieselCreate<C::Backend, C, &'a NewAccount>,
 {
     fn name(&self) -> &'static str {
         "async"
+    }
+    fn find_account(&mut self, cache: &Cache, id: i64) -> Result<Option<Account>, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime
+            .block_on(Account::find(&mut self.conn, cache, &id))
+    }
+    fn save_account(&mut self, cache: &Cache, account: &Account) -> Result<(), Error> {
+        use write_through::asynch::SaveOps as _;
+        self.runtime.block_on(account.save(&mut self.conn, cache))
+    }
+    fn delete_account(&mut self, cache: &Cache, id: i64) -> Result<bool, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime
+            .block_on(Account::delete(&mut self.conn, cache, &id))
+    }
+    fn create_account(&mut self, cache: &Cache, new: &NewAccount) -> Result<Account, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime
+            .block_on(Account::create(&mut self.conn, cache, new))
+    }
+    fn account_by_email(&mut self, cache: &Cache, email: &str) -> Result<Option<Account>, Error> {
+        self.runtime
+            .block_on(Account::find_by_email(&mut self.conn, cache, email))
+    }
+    fn accounts_by_email(
+        &mut self,
+        cache: &Cache,
+        emails: &[&str],
+    ) -> Result<Vec<Option<Account>>, Error> {
+        self.runtime.block_on(Account::find_many_by_email(
+            &mut self.conn,
+            cache,
+            emails.iter().copied(),
+        ))
+    }
+    fn account_by_login(&mut self, cache: &Cache, login: &str) -> Result<Option<Account>, Error> {
+        self.runtime
+            .block_on(Account::find_by_login(&mut self.conn, cache, login))
+    }
+    fn account_by_handle(
+        &mut self,
+        cache: &Cache,
+        org_id: i32,
+        handle: &str,
+    ) -> Result<Option<Account>, Error> {
+        self.runtime.block_on(Account::find_by_org_id_and_handle(
+            &mut self.conn,
+            cache,
+            (&org_id, handle),
+        ))
+    }
+    fn accounts_by_handle(
+        &mut self,
+        cache: &Cache,
+        handles: &[(i32, &str)],
+    ) -> Result<Vec<Option<Account>>, Error> {
+        self.runtime
+            .block_on(Account::find_many_by_org_id_and_handle(
+                &mut self.conn,
+                cache,
+                handles.iter().map(|(org, handle)| (org, *handle)),
+            ))
     }
     fn trusts_commits(&self) -> bool {
         !is_mysql::<C::Backend>()

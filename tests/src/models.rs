@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use write_through::prelude::*;
 
-use crate::schema::{wt_memberships, wt_tags, wt_users};
+use crate::schema::{wt_accounts, wt_memberships, wt_tags, wt_users};
 
 /// A row with a database-generated key and a unique column.
 #[derive(
@@ -145,4 +145,49 @@ pub struct Document {
 pub struct TaggedSession {
     pub name: String,
     pub uses: i32,
+}
+
+/// Unique indexes: one on a column, one on a nullable column, and a composite one.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+// `treat_none_as_null`: saving `login: None` clears the column (Diesel's `AsChangeset` would
+// otherwise leave it as it is).
+#[diesel(table_name = wt_accounts, treat_none_as_null = true)]
+#[write_through(
+    key = "account:{id}",
+    ttl = "1h",
+    negative_ttl = "1m",
+    unique(org_id, handle)
+)]
+pub struct Account {
+    pub id: i64,
+    #[write_through(unique)]
+    pub email: String,
+    pub org_id: i32,
+    pub handle: String,
+    #[write_through(unique)]
+    pub login: Option<String>,
+    pub name: String,
+}
+
+/// An account before the database gave it an id.
+#[derive(Insertable, Debug, Clone)]
+#[diesel(table_name = wt_accounts)]
+pub struct NewAccount {
+    pub email: String,
+    pub org_id: i32,
+    pub handle: String,
+    pub login: Option<String>,
+    pub name: String,
 }

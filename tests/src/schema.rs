@@ -31,12 +31,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wt_accounts (id) {
+        id -> BigInt,
+        email -> Text,
+        org_id -> Integer,
+        handle -> Text,
+        login -> Nullable<Text>,
+        name -> Text,
+    }
+}
+
 /// PostgreSQL DDL, idempotent.
 pub const POSTGRES_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_users (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
     "CREATE TABLE IF NOT EXISTS wt_tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_documents (id BIGINT PRIMARY KEY, title TEXT NOT NULL, version INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_accounts (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle TEXT NOT NULL, login TEXT UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
 ];
 
 /// MySQL/MariaDB DDL, idempotent.
@@ -45,6 +57,9 @@ pub const MYSQL_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
     "CREATE TABLE IF NOT EXISTS wt_tags (name VARCHAR(191) PRIMARY KEY, uses INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_documents (id BIGINT PRIMARY KEY, title TEXT NOT NULL, version INTEGER NOT NULL)",
+    // MariaDB's default collation is case-insensitive: the email column keeps it, so that the
+    // suites meet aliases ("ADA@..." finds "ada@...").
+    "CREATE TABLE IF NOT EXISTS wt_accounts (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle VARCHAR(100) NOT NULL, login VARCHAR(191) NULL UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
 ];
 
 /// SQLite DDL, idempotent.
@@ -53,6 +68,7 @@ pub const SQLITE_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_memberships (org_id INTEGER NOT NULL, user_id INTEGER NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org_id, user_id))",
     "CREATE TABLE IF NOT EXISTS wt_tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_documents (id BIGINT PRIMARY KEY, title TEXT NOT NULL, version INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle TEXT NOT NULL, login TEXT UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
 ];
 
 diesel::table! {

@@ -5,7 +5,8 @@
 //! 0       2     magic "WT"
 //! 2       1     format version (1 or 2)
 //! 3       1     kind: 1 row, 2 absent (negative cache), 3 write lock, 4 fill lease,
-//!               5 contended write lock (followed by its holders' 16-byte tokens)
+//!               5 contended write lock (followed by its holders' 16-byte tokens),
+//!               6 index pointer (a unique index's entry, followed by the row's full key)
 //! version 1, row:   4   8   schema fingerprint, little endian
 //!                   12  ..  bincode payload (standard config, serde mode)
 //! version 2, row:   4   1   codec: 1 bincode, 2 MessagePack
@@ -42,6 +43,7 @@ mod kind {
     pub(super) const LOCK: u8 = 3;
     pub(super) const LEASE: u8 = 4;
     pub(super) const CONTENDED: u8 = 5;
+    pub(super) const POINTER: u8 = 6;
 }
 
 /// The codec tags of a version 2 row.
@@ -73,6 +75,12 @@ pub(crate) enum Envelope<'a> {
     Lease {
         /// The reader's token.
         token: &'a [u8],
+    },
+    /// A unique index's entry: the key of the row that had the indexed value when the entry
+    /// was written. A hint, verified against the row on every read (see `core/index.rs`).
+    Pointer {
+        /// The row's full Redis key.
+        row_key: &'a [u8],
     },
 }
 
@@ -121,6 +129,8 @@ impl<'a> Envelope<'a> {
             (VERSION, kind::ABSENT) => Err(Unreadable::Corrupt),
             (VERSION, kind::LOCK | kind::CONTENDED) => Ok(Envelope::Lock { token: body }),
             (VERSION, kind::LEASE) => Ok(Envelope::Lease { token: body }),
+            (VERSION, kind::POINTER) if !body.is_empty() => Ok(Envelope::Pointer { row_key: body }),
+            (VERSION, kind::POINTER) => Err(Unreadable::Corrupt),
             (VERSION, _) => Err(Unreadable::UnknownKind),
             (VERSION_WITH_CODEC, kind::ROW) => match body.split_first() {
                 Some((&codec_tag::BINCODE, rest)) => row(Codec::Bincode, rest),
@@ -185,9 +195,36 @@ pub(crate) fn token_value(lease: bool, token: &[u8]) -> Vec<u8> {
     value
 }
 
+/// The row key a pointer names, if `value` is a pointer.
+pub(crate) fn pointed_row(value: &[u8]) -> Option<&[u8]> {
+    match Envelope::parse(value) {
+        Ok(Envelope::Pointer { row_key }) => Some(row_key),
+        _ => None,
+    }
+}
+
+/// A unique index's entry pointing at the row under `row_key`.
+pub(crate) fn pointer_value(row_key: &[u8]) -> Vec<u8> {
+    let mut value = Vec::with_capacity(HEADER_LEN + row_key.len());
+    value.extend_from_slice(&[MAGIC[0], MAGIC[1], VERSION, kind::POINTER]);
+    value.extend_from_slice(row_key);
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pointer_carries_the_row_key_and_is_never_empty() {
+        assert_eq!(
+            Envelope::parse(&pointer_value(b"wt:user:7")),
+            Ok(Envelope::Pointer {
+                row_key: b"wt:user:7"
+            })
+        );
+        assert_eq!(Envelope::parse(b"WT\x01\x06"), Err(Unreadable::Corrupt));
+    }
 
     #[test]
     fn the_header_length_is_what_the_header_writer_writes() {

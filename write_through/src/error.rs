@@ -61,6 +61,17 @@ impl CacheError {
         Self { operation, source }
     }
 
+    /// A reply whose shape is not what the command returns.
+    pub(crate) fn unexpected_reply(operation: &'static str) -> Self {
+        Self::new(
+            operation,
+            redis::RedisError::from((
+                redis::ErrorKind::UnexpectedReturnType,
+                "reply of an unexpected shape",
+            )),
+        )
+    }
+
     /// What the library was doing when Redis failed (`"GET"`, `"connect"`, ...).
     pub fn operation(&self) -> &'static str {
         self.operation

@@ -53,6 +53,34 @@ impl KeyWriter {
     }
 }
 
+/// The keys of a row's unique-index entries, as [`Cached::write_index_keys`] adds them.
+///
+/// [`Cached::write_index_keys`]: crate::Cached::write_index_keys
+#[derive(Debug)]
+pub struct IndexKeys<'n> {
+    namespace: &'n str,
+    keys: Vec<Vec<u8>>,
+}
+
+impl<'n> IndexKeys<'n> {
+    pub(crate) fn new(namespace: &'n str) -> Self {
+        Self {
+            namespace,
+            keys: Vec::new(),
+        }
+    }
+
+    /// Adds the entry of `value` in unique index `N` of `M`.
+    pub fn add<M: crate::UniqueIndex<N>, const N: usize>(&mut self, value: M::Value<'_>) {
+        self.keys
+            .push(crate::core::index::entry_key::<M, N>(self.namespace, value));
+    }
+
+    pub(crate) fn into_keys(self) -> Vec<Vec<u8>> {
+        self.keys
+    }
+}
+
 /// Where a [`KeyPart`] writes itself; everything written here is escaped.
 #[derive(Debug)]
 pub struct KeyPartWriter<'a> {

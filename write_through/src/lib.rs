@@ -14,6 +14,7 @@ mod core;
 mod drive;
 mod envelope;
 mod error;
+pub mod index;
 mod jitter;
 pub mod key;
 mod model;
@@ -36,10 +37,12 @@ pub mod fuzzing;
 pub use cache::{Cache, CacheBuilder, WritePolicy};
 pub use codec::Codec;
 pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Result, UsageError};
-pub use key::{KeyPart, KeyPartWriter, KeyWriter};
+pub use key::{IndexKeys, KeyPart, KeyPartWriter, KeyWriter};
 #[cfg(feature = "async")]
-pub use model::{AsyncDieselCreate, AsyncDieselOps, BoxFuture};
-pub use model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
+pub use model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
+pub use model::{
+    Cached, DieselCreate, DieselIndex, DieselOps, SavesByRef, SavesInPlace, UniqueIndex,
+};
 pub use stats::Stats;
 #[doc = include_str!("derive.md")]
 pub use write_through_derive::WriteThrough;
@@ -58,10 +61,14 @@ pub mod __private {
     pub use diesel;
 
     pub use crate::error::{ConflictError, UsageError};
-    pub use crate::key::{KeyPart, KeyWriter};
     #[cfg(feature = "async")]
-    pub use crate::model::{AsyncDieselCreate, AsyncDieselOps, BoxFuture};
-    pub use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
+    pub use crate::index::IndexLookup;
+    pub use crate::key::IndexKeys;
+    pub use crate::key::{KeyPart, KeyWriter};
+    pub use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
+    pub use crate::model::{
+        Cached, DieselCreate, DieselIndex, DieselOps, SavesByRef, SavesInPlace, UniqueIndex,
+    };
     pub use crate::{Cache, Codec, Error, blocking};
     #[cfg(feature = "async")]
     pub use diesel_async;

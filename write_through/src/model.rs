@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 
 use crate::codec::Codec;
 use crate::error::Error;
-use crate::key::KeyWriter;
+use crate::key::{IndexKeys, KeyWriter};
 
 /// A model whose rows are cached in Redis.
 pub trait Cached: Serialize + DeserializeOwned + Sized + Send + Sync + 'static {
@@ -50,8 +50,52 @@ pub trait Cached: Serialize + DeserializeOwned + Sized + Send + Sync + 'static {
     /// This row's primary key.
     fn id(&self) -> Self::Id<'_>;
 
-    /// Writes the rendered key template for `id` (the namespace is already written).
+    /// Writes the rendered key template for `id` (the namespace is already written). The
+    /// rendering must not start with `#`, which begins the keys of unique indexes.
     fn write_key(id: Self::Id<'_>, key: &mut KeyWriter);
+
+    /// Adds the key of every unique-index entry this row belongs to ([`UniqueIndex`]): a write
+    /// locks them with the row's key. None by default.
+    fn write_index_keys(&self, keys: &mut IndexKeys<'_>) {
+        let _ = keys;
+    }
+}
+
+/// A unique index of a model: the `N`-th (from 0, in declaration order) of its
+/// `#[write_through(unique)]` fields and `#[write_through(unique(a, b))]` groups. The derive
+/// implements it, with `find_by_<name>` and `find_many_by_<name>`.
+pub trait UniqueIndex<const N: usize>: Cached {
+    /// The value looked up, borrowed: `&'a str` for a `String` column, `&'a T` for another
+    /// type, a tuple of those for a composite index.
+    type Value<'a>: Copy + Send + Sync;
+
+    /// The index's name, as in `find_by_<name>` (`email`, `owner_id_and_name`).
+    const INDEX_NAME: &'static str;
+
+    /// This row's value; `None` when a nullable column is `NULL` (such a row is in no entry).
+    fn index_value(&self) -> Option<Self::Value<'_>>;
+
+    /// Whether this row's value is `value`, compared in Rust (byte for byte for text, whatever
+    /// the database's collation says).
+    fn has_index_value(&self, value: Self::Value<'_>) -> bool;
+
+    /// Writes `value` as key parts (the rest of the entry's key is already written).
+    fn write_index_value(value: Self::Value<'_>, key: &mut KeyWriter);
+}
+
+/// The queries of unique index `N` on backend `B`, written by the derive for each enabled
+/// backend.
+pub trait DieselIndex<B: Backend, const N: usize>: UniqueIndex<N> + DieselOps<B> {
+    /// `SELECT ... WHERE column = value LIMIT 1`.
+    fn load_by<C>(conn: &mut C, value: Self::Value<'_>) -> QueryResult<Option<Self>>
+    where
+        C: Connection<Backend = B> + LoadConnection;
+
+    /// `SELECT ... WHERE column IN (values)` (or `(a = ? AND b = ?) OR ...`), in any order. The
+    /// runtime calls it with at most [`crate::blocking::LOAD_MANY_CHUNK`] values.
+    fn load_many_by<C>(conn: &mut C, values: &[Self::Value<'_>]) -> QueryResult<Vec<Self>>
+    where
+        C: Connection<Backend = B> + LoadConnection;
 }
 
 /// The queries the cache needs on backend `B`, written by the derive for each enabled backend.
@@ -115,7 +159,7 @@ pub trait SavesInPlace: Cached {
 }
 
 #[cfg(feature = "async")]
-pub use nonblocking::{AsyncDieselCreate, AsyncDieselOps, BoxFuture};
+pub use nonblocking::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
 
 #[cfg(feature = "async")]
 mod nonblocking {
@@ -128,8 +172,31 @@ mod nonblocking {
     use diesel::backend::Backend;
     use diesel_async::AsyncConnection;
 
-    use super::Cached;
+    use super::{Cached, UniqueIndex};
     use crate::error::Error;
+
+    /// The queries of unique index `N` on backend `B` through diesel-async (see
+    /// [`DieselIndex`](super::DieselIndex)).
+    #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+    pub trait AsyncDieselIndex<B: Backend, const N: usize>:
+        UniqueIndex<N> + AsyncDieselOps<B>
+    {
+        /// `SELECT ... WHERE column = value LIMIT 1`.
+        fn load_by<C>(
+            conn: &mut C,
+            value: Self::Value<'_>,
+        ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
+        where
+            C: AsyncConnection<Backend = B>;
+
+        /// `SELECT ... WHERE column IN (values)`, in any order.
+        fn load_many_by<C>(
+            conn: &mut C,
+            values: &[Self::Value<'_>],
+        ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
+        where
+            C: AsyncConnection<Backend = B>;
+    }
 
     /// The queries the cache needs on backend `B` through diesel-async: the same as
     /// [`DieselOps`](super::DieselOps), written by the derive for each enabled backend when

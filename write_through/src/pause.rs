@@ -17,7 +17,8 @@
 pub const WRITE_LOCKED: &str = "write:locked";
 /// After the database committed a write, before it is published to Redis.
 pub const WRITE_COMMITTED: &str = "write:committed";
-/// After a reader read the database, before it fills the cache.
+/// After a reader read the database, before it fills the cache (`find_by_<field>`: keyed by
+/// the index entry's key).
 pub const FIND_LOADED: &str = "find:loaded";
 /// Inside `Cache::transaction`, after the commit, before publishing.
 pub const TRANSACTION_COMMITTED: &str = "transaction:committed";

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
+use crate::expand_index;
 use crate::internals::codec::Codec;
 use crate::model::{Backend, KeyPart, Model};
 
@@ -16,6 +17,7 @@ pub fn expand(model: &Model) -> TokenStream {
         .iter()
         .map(|&backend| backend_impls(model, backend));
     let methods = save_impl(model);
+    let indexes = expand_index::index_items(model);
     quote! {
         #[doc(hidden)]
         const _: () = {
@@ -23,6 +25,7 @@ pub fn expand(model: &Model) -> TokenStream {
             #cached
             #(#backends)*
             #methods
+            #indexes
         };
     }
 }
@@ -63,6 +66,7 @@ fn cached_impl(model: &Model) -> TokenStream {
             quote!(key.part(#id_part);)
         }
     });
+    let write_index_keys = expand_index::write_index_keys(model);
     quote! {
         #[automatically_derived]
         impl __wt::Cached for #ident {
@@ -82,6 +86,8 @@ fn cached_impl(model: &Model) -> TokenStream {
             fn write_key(id: Self::Id<'_>, key: &mut __wt::KeyWriter) {
                 #(#writes)*
             }
+
+            #write_index_keys
         }
     }
 }
@@ -111,14 +117,14 @@ fn id_part(model: &Model, index: usize) -> TokenStream {
 /// The blocking or the async flavour of a backend's queries: the same statements, awaited or
 /// not, through Diesel's or diesel-async's `RunQueryDsl`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Flavor {
+pub enum Flavor {
     Blocking,
     Async,
 }
 
 impl Flavor {
     /// What follows a call that runs a query.
-    fn aw(self) -> TokenStream {
+    pub fn aw(self) -> TokenStream {
         match self {
             Flavor::Blocking => quote!(),
             Flavor::Async => quote!(.await),
@@ -128,7 +134,7 @@ impl Flavor {
     /// The `use` lines a query body needs: the query builder's traits, but not `RunQueryDsl`,
     /// whose methods are called by path ([`Flavor::run`]) so that a user's own import of the
     /// other flavour's `RunQueryDsl` cannot make them ambiguous.
-    fn uses(self) -> TokenStream {
+    pub fn uses(self) -> TokenStream {
         quote! {
             use __wt::diesel::prelude::{
                 BoolExpressionMethods as _, ExpressionMethods as _, OptionalExtension as _, QueryDsl as _,
@@ -137,7 +143,7 @@ impl Flavor {
     }
 
     /// The trait whose methods run a query.
-    fn run(self) -> TokenStream {
+    pub fn run(self) -> TokenStream {
         match self {
             Flavor::Blocking => quote!(__wt::diesel::RunQueryDsl),
             Flavor::Async => quote!(__wt::diesel_async::RunQueryDsl),
@@ -153,7 +159,7 @@ impl Flavor {
     }
 
     /// The connection bound of a query.
-    fn conn(self, db: &TokenStream) -> TokenStream {
+    pub fn conn(self, db: &TokenStream) -> TokenStream {
         match self {
             Flavor::Blocking => {
                 quote!(__wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection)
@@ -163,7 +169,7 @@ impl Flavor {
     }
 
     /// The return type of a query yielding `output`.
-    fn returns(self, output: TokenStream) -> TokenStream {
+    pub fn returns(self, output: TokenStream) -> TokenStream {
         match self {
             Flavor::Blocking => output,
             Flavor::Async => {
@@ -173,7 +179,7 @@ impl Flavor {
     }
 
     /// A query body yielding the return type above.
-    fn body(self, body: TokenStream) -> TokenStream {
+    pub fn body(self, body: TokenStream) -> TokenStream {
         match self {
             Flavor::Blocking => body,
             Flavor::Async => quote!(async move { #body }),
@@ -271,6 +277,7 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
         }
     };
     let create = create_impl(model, backend, &db, flavor);
+    let index_queries = expand_index::index_queries(model, &db, flavor);
     let load_returns = flavor.returns(quote!(
         __wt::diesel::QueryResult<::core::option::Option<Self>>
     ));
@@ -341,6 +348,7 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
         }
 
         #create
+        #index_queries
     }
 }
 

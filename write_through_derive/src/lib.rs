@@ -4,11 +4,13 @@
 #![deny(missing_docs)]
 
 mod expand;
+mod expand_index;
 #[cfg(test)]
 mod expand_snapshots;
 mod fingerprint;
 mod internals;
 mod model;
+mod unique;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};

@@ -8,6 +8,7 @@ use crate::internals::attr::{self, DieselAttrs, DieselFieldAttrs, Given};
 use crate::internals::codec::{self, Codec};
 use crate::internals::ctxt::Ctxt;
 use crate::internals::template::{Segment, parse_template};
+use crate::unique::{self, Candidate, Index};
 
 /// Everything code generation needs about one cached model.
 pub struct Model {
@@ -25,6 +26,8 @@ pub struct Model {
     pub backends: Vec<Backend>,
     pub fingerprint: u64,
     pub codec: Codec,
+    /// The unique indexes, numbered by position (`UniqueIndex<N>`).
+    pub indexes: Vec<Index>,
 }
 
 pub struct KeyField {
@@ -114,6 +117,22 @@ impl Model {
             );
         }
         let version = version_field(cx, &columns, key_fields.as_deref().unwrap_or_default());
+        let candidates: Vec<Candidate<'_>> = columns
+            .iter()
+            .map(|c| Candidate {
+                ident: &c.ident,
+                column: &c.column,
+                ty: &c.field.ty,
+                unique: c.unique.as_ref(),
+                plain_column: !c.diesel.not_a_plain_column,
+            })
+            .collect();
+        let indexes = unique::indexes(
+            cx,
+            &candidates,
+            &own.unique,
+            key_fields.as_deref().unwrap_or_default(),
+        );
         let backends = backends(cx, &diesel);
         Some(Model {
             ident: input.ident.clone(),
@@ -134,6 +153,7 @@ impl Model {
             backends: backends?,
             fingerprint: fingerprint(&input.ident.to_string(), fields),
             codec,
+            indexes: indexes?,
         })
     }
 }
@@ -146,6 +166,8 @@ struct Column<'a> {
     column: Ident,
     diesel: DieselFieldAttrs,
     is_version: bool,
+    /// `#[write_through(unique)]`.
+    unique: Option<syn::Path>,
 }
 
 impl<'a> Column<'a> {
@@ -153,11 +175,13 @@ impl<'a> Column<'a> {
         attr::check_serde(cx, &field.attrs, true, codec);
         let ident = field.ident.clone().expect("named field");
         let diesel = attr::diesel_field_attrs(cx, &field.attrs);
+        let own = attr::field_attrs(cx, &field.attrs);
         Column {
             field,
             column: diesel.column_name.clone().unwrap_or_else(|| ident.clone()),
             ident,
-            is_version: attr::field_is_version(cx, &field.attrs),
+            is_version: own.version,
+            unique: own.unique,
             diesel,
         }
     }

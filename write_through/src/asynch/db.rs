@@ -9,9 +9,9 @@ use std::num::NonZeroU32;
 use diesel::QueryResult;
 use diesel_async::{AsyncConnection, TransactionManager};
 
-use crate::drive::db::{self, Conn, Create, Load, Remove, Upsert};
+use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Upsert};
 use crate::error::Error;
-use crate::model::{AsyncDieselCreate, AsyncDieselOps};
+use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps};
 
 pub(crate) struct Diesel<'c, C>(pub(crate) &'c mut C);
 
@@ -32,6 +32,17 @@ pub(crate) fn hidden_create<'c, M, N, C>(conn: &'c mut C) -> impl Create<M, N> +
 where
     C: AsyncConnection,
     M: AsyncDieselCreate<C::Backend, C, N>,
+{
+    Diesel(conn)
+}
+
+/// `Diesel(conn)` as an opaque type for the lookups of unique index `N` (see [`hidden`]).
+pub(crate) fn hidden_index<'c, M, C, const N: usize>(
+    conn: &'c mut C,
+) -> impl LoadBy<M, N> + Send + 'c
+where
+    C: AsyncConnection,
+    M: AsyncDieselIndex<C::Backend, N>,
 {
     Diesel(conn)
 }
@@ -67,6 +78,26 @@ where
         ids: &'s [M::Id<'i>],
     ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
         M::load_many(self.0, ids)
+    }
+}
+
+impl<C, M, const N: usize> LoadBy<M, N> for Diesel<'_, C>
+where
+    C: AsyncConnection,
+    M: AsyncDieselIndex<C::Backend, N>,
+{
+    fn load_by<'s, 'i: 's>(
+        &'s mut self,
+        value: M::Value<'i>,
+    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's {
+        M::load_by(self.0, value)
+    }
+
+    fn load_many_by<'s, 'i: 's>(
+        &'s mut self,
+        values: &'s [M::Value<'i>],
+    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
+        M::load_many_by(self.0, values)
     }
 }
 

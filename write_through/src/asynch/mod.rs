@@ -12,6 +12,9 @@ use crate::model::{AsyncDieselCreate, AsyncDieselOps, Cached, SavesByRef, SavesI
 use crate::redis::store::Async;
 
 mod db;
+mod index;
+
+pub use index::{find_by, find_many_by};
 
 use db::Diesel;
 

@@ -7,9 +7,9 @@ use std::num::NonZeroU32;
 use diesel::QueryResult;
 use diesel::connection::{Connection, LoadConnection, TransactionManager};
 
-use crate::drive::db::{self, Conn, Create, Load, Remove, Upsert};
+use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Upsert};
 use crate::error::Error;
-use crate::model::{DieselCreate, DieselOps};
+use crate::model::{DieselCreate, DieselIndex, DieselOps};
 
 pub(crate) struct Diesel<'c, C>(pub(crate) &'c mut C);
 
@@ -44,6 +44,26 @@ where
         ids: &'s [M::Id<'i>],
     ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
         ready(M::load_many(self.0, ids))
+    }
+}
+
+impl<C, M, const N: usize> LoadBy<M, N> for Diesel<'_, C>
+where
+    C: Connection + LoadConnection,
+    M: DieselIndex<C::Backend, N>,
+{
+    fn load_by<'s, 'i: 's>(
+        &'s mut self,
+        value: M::Value<'i>,
+    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's {
+        ready(M::load_by(self.0, value))
+    }
+
+    fn load_many_by<'s, 'i: 's>(
+        &'s mut self,
+        values: &'s [M::Value<'i>],
+    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
+        ready(M::load_many_by(self.0, values))
     }
 }
 

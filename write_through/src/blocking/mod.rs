@@ -20,6 +20,9 @@ use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
 use crate::redis::store::Blocking;
 
 mod db;
+mod index;
+
+pub use index::{find_by, find_many_by};
 
 use db::Diesel;
 

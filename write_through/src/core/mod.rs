@@ -16,6 +16,7 @@
 //! test code; `cargo test -p write_through` runs it.
 
 pub(crate) mod batch;
+pub(crate) mod index;
 pub(crate) mod key;
 pub(crate) mod read;
 pub(crate) mod txn;

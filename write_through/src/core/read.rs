@@ -52,6 +52,8 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
         Ok(Envelope::Absent) => CachedState::Absent,
         Ok(Envelope::Lock { .. }) => CachedState::Held { lease: false },
         Ok(Envelope::Lease { .. }) => CachedState::Held { lease: true },
+        // An index entry under a row's key: not ours to read as a row.
+        Ok(Envelope::Pointer { .. }) => CachedState::Unreadable(Unreadable::UnknownKind),
         // A newer deploy's format (a rolling upgrade): it may be that deploy's lock, so it is
         // read around, never deleted.
         Err(Unreadable::UnknownVersion) => CachedState::Held { lease: false },

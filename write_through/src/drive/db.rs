@@ -9,7 +9,7 @@ use std::num::NonZeroU32;
 use diesel::QueryResult;
 
 use crate::error::Error;
-use crate::model::Cached;
+use crate::model::{Cached, UniqueIndex};
 
 /// The connection itself: its identity and transaction state.
 pub(crate) trait Conn {
@@ -38,6 +38,18 @@ pub(crate) trait Load<M: Cached>: Conn {
     fn load_many<'s, 'i: 's>(
         &'s mut self,
         ids: &'s [M::Id<'i>],
+    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's;
+}
+
+/// Reading rows of `M` by its unique index `N`.
+pub(crate) trait LoadBy<M: UniqueIndex<N>, const N: usize>: Conn {
+    fn load_by<'s, 'i: 's>(
+        &'s mut self,
+        value: M::Value<'i>,
+    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's;
+    fn load_many_by<'s, 'i: 's>(
+        &'s mut self,
+        values: &'s [M::Value<'i>],
     ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's;
 }
 

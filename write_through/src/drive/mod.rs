@@ -38,6 +38,7 @@ use crate::token::Token;
 
 pub(crate) mod batch;
 pub(crate) mod db;
+pub(crate) mod index;
 pub(crate) mod steps;
 pub(crate) mod transaction;
 
@@ -97,34 +98,81 @@ where
     codec::encode_row(row)?;
     let inner = cache.inner();
     let key = key_of::<M>(inner, row.id());
-    let (stored, canonical) = write::<M, D, E, _>(e, db, cache, "save", key.clone(), async |db| {
+    // The entries of the values this row will have are locked with it: a reader's cached
+    // "no row has this value" loaded before the commit must not be filled after it.
+    let entries = index_keys_of(inner, row);
+    // A key too long to cache is neither locked nor published (its row is never cached).
+    let row_cached = key::fits(&key);
+    let mut keys = Vec::with_capacity(1 + entries.len());
+    if row_cached {
+        keys.push(key.clone());
+    }
+    keys.extend(entries.iter().cloned());
+    let (stored, aliased, unlocked) = write::<M, D, E, _>(e, db, cache, "save", keys, async |db| {
         let stored = db.upsert(row).await?;
-        let (change, canonical) = match &stored {
+        let (changes, aliased, unlocked) = match &stored {
             // The database matched our key to a row under another spelling (a case- or
             // pad-insensitive collation): cache neither key, invalidate both.
             Some(stored) if key_of::<M>(inner, stored.id()) != key => {
-                (None, Some(key_of::<M>(inner, stored.id())))
+                let mut unlocked = vec![key_of::<M>(inner, stored.id())];
+                unlocked.extend(index_keys_of(inner, stored));
+                (Vec::new(), true, unlocked)
             }
-            Some(stored) => (encoded_change(inner, stored), None),
-            None => (None, None),
+            Some(stored) => {
+                let change = if row_cached {
+                    encoded_change(inner, stored)
+                } else {
+                    None
+                };
+                // The row as stored may have other values than the row saved (a trigger that
+                // normalizes an email): their entries were not locked, so they are
+                // invalidated after the commit, and the locked ones point at the row only
+                // where it still has their value.
+                let stored_entries = index_keys_of(inner, stored);
+                let mut changes = Vec::with_capacity(1 + entries.len());
+                if row_cached {
+                    changes.push(change.clone());
+                }
+                for entry in &entries {
+                    changes.push(if stored_entries.contains(entry) {
+                        crate::core::index::published_pointer(&key, &change)
+                    } else {
+                        None
+                    });
+                }
+                let unlocked = stored_entries
+                    .into_iter()
+                    .filter(|entry| !entries.contains(entry))
+                    .collect();
+                (changes, false, unlocked)
+            }
+            None => (Vec::new(), false, Vec::new()),
         };
-        Ok(((stored, canonical), change))
+        Ok(((stored, aliased, unlocked), changes))
     })
     .await?;
-    if let Some(canonical) = canonical {
+    if aliased {
         tracing::warn!(
             model = M::MODEL_NAME,
             "the database stored this row under another spelling of its key; give key columns a binary collation"
         );
+    }
+    if !unlocked.is_empty() {
         let conn = db.id();
         match transaction::open_lock(cache, db, "save", M::MODEL_NAME)? {
-            // Not committed yet: lock the stored key too, and delete it at the commit.
+            // Not committed yet: lock those keys too, and delete them at the commit.
             Some(lock) => {
-                transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, &canonical, &lock)
-                    .await?;
-                inner.frames.record_change(conn, canonical, None);
+                for extra in unlocked {
+                    transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, &extra, &lock)
+                        .await?;
+                    inner.frames.record_change(conn, extra, None);
+                }
             }
-            None => invalidate_or_owe(e, inner, canonical).await,
+            None => {
+                for extra in unlocked {
+                    invalidate_or_owe(e, inner, extra).await;
+                }
+            }
         }
     }
     Ok(stored)
@@ -144,16 +192,23 @@ where
 {
     let inner = cache.inner();
     let key = key_of::<M>(inner, id);
-    let deleted = write::<M, D, E, _>(e, db, cache, "delete", key, async |db| {
+    // A deletion takes no value away from an index entry that a reader could then miss: an
+    // entry pointing at the deleted row is stale, and a reader finds that out from the row.
+    let keys = if key::fits(&key) {
+        vec![key]
+    } else {
+        Vec::new()
+    };
+    let deleted = write::<M, D, E, _>(e, db, cache, "delete", keys, async |db| {
         let deleted = db.remove(id).await?;
         Ok((
             deleted,
-            M::NEGATIVE_TTL.map(|ttl| {
+            vec![M::NEGATIVE_TTL.map(|ttl| {
                 (
                     ABSENT.to_vec(),
                     crate::jitter::jittered(ttl, inner.ttl_jitter),
                 )
-            }),
+            })],
         ))
     })
     .await?;
@@ -177,35 +232,44 @@ where
             .insert_returning(new)
             .await
             .inspect_err(|_| inner.frames.taint(conn))?;
-        let key = key_of::<M>(inner, row.id());
-        if !key::fits(&key) {
-            return Ok(row);
+        // The new row's key and the entries of its values, locked until the commit.
+        let keys = created_keys(inner, &row);
+        for key in &keys {
+            if let Err(error) =
+                transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, key, &lock).await
+            {
+                // The row is inserted: should the caller swallow this and commit, the commit
+                // must still delete whatever the keys held (a cached absence, say).
+                inner.frames.taint(conn);
+                for key in keys {
+                    if !inner.frames.is_locked(conn, &key) {
+                        inner.frames.record_lock(conn, key.clone(), None);
+                    }
+                    inner.frames.record_change(conn, key, None);
+                }
+                return Err(error);
+            }
         }
-        if let Err(error) =
-            transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, &key, &lock).await
+        for (key, change) in keys
+            .iter()
+            .cloned()
+            .zip(created_changes(inner, &row, &keys))
         {
-            // The row is inserted: should the caller swallow this and commit, the commit must
-            // still delete whatever the key held (a cached absence, say).
-            inner.frames.taint(conn);
-            inner.frames.record_lock(conn, key.clone(), None);
-            inner.frames.record_change(conn, key, None);
-            return Err(error);
+            inner.frames.record_change(conn, key, change);
         }
-        let change = encoded_change(inner, &row);
-        inner.frames.record_change(conn, key, change);
         return Ok(row);
     }
     refuse_inside_transaction::<M, D>(db, "create")?;
     let lock = envelope::token_value(false, Token::new().as_bytes());
     db.begin().await?;
-    // Inside the transaction: insert, then lock the new key before the commit.
+    // Inside the transaction: insert, then lock the new keys before the commit.
     let inserted: Result<(M, Locked), Error> = async {
         let row = db.insert_returning(new).await?;
-        let key = key_of::<M>(inner, row.id());
+        let keys = created_keys(inner, &row);
         let mut locked = None;
-        if key::fits(&key) {
-            let write = Write::new(inner.write_policy, vec![key.clone()]);
-            locked = Some((key, lock_all(e, inner, M::MODEL_NAME, write, &lock).await?));
+        if !keys.is_empty() {
+            let write = Write::new(inner.write_policy, keys.clone());
+            locked = Some((keys, lock_all(e, inner, M::MODEL_NAME, write, &lock).await?));
         }
         Ok((row, locked))
     }
@@ -219,10 +283,10 @@ where
     };
     let committed = db.commit().await;
     match (committed, locked) {
-        (Ok(()), Some((key, write))) => {
-            pause::reach(pause::WRITE_COMMITTED, &key);
-            let change = encoded_change(inner, &row);
-            let steps = write.on_outcome(DbOutcome::Committed(vec![change]));
+        (Ok(()), Some((keys, write))) => {
+            pause::reach(pause::WRITE_COMMITTED, &keys[0]);
+            let changes = created_changes(inner, &row, &keys);
+            let steps = write.on_outcome(DbOutcome::Committed(changes));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
             Ok(row)
         }
@@ -237,24 +301,57 @@ where
     }
 }
 
-/// The key a `create` locked inside its transaction, with its write; `None` for a key too long
-/// to cache.
-type Locked = Option<(Vec<u8>, Write<crate::redis::commands::Replaced>)>;
+/// The keys a `create` locks for its new row: the row's (when it fits) and its entries'.
+fn created_keys<M: Cached>(inner: &Inner, row: &M) -> Vec<Vec<u8>> {
+    let key = key_of::<M>(inner, row.id());
+    let mut keys = Vec::new();
+    if key::fits(&key) {
+        keys.push(key);
+    }
+    keys.extend(index_keys_of(inner, row));
+    keys
+}
+
+/// What a committed `create` publishes under [`created_keys`]: the row, and a pointer to it in
+/// each entry.
+fn created_changes<M: Cached>(inner: &Inner, row: &M, keys: &[Vec<u8>]) -> Vec<Change> {
+    let key = key_of::<M>(inner, row.id());
+    let change = if key::fits(&key) {
+        encoded_change(inner, row)
+    } else {
+        None
+    };
+    keys.iter()
+        .map(|locked| {
+            if *locked == key {
+                change.clone()
+            } else {
+                crate::core::index::published_pointer(&key, &change)
+            }
+        })
+        .collect()
+}
+
+/// The keys a `create` locked inside its transaction, with its write; `None` when none is short
+/// enough to cache.
+type Locked = Option<(Vec<Vec<u8>>, Write<crate::redis::commands::Replaced>)>;
 
 /// The full Redis key of the row with primary key `id`.
 pub(crate) fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {
     crate::core::key::key_of::<M>(&inner.namespace, id)
 }
 
-/// Lock, write the database, publish; or, inside `Cache::transaction`, lock, write, and leave
-/// publishing to the commit.
+/// Lock `keys`, write the database, publish; or, inside `Cache::transaction`, lock, write, and
+/// leave publishing to the commit. `db_write` returns one change per key, in order (a key
+/// without one is deleted). `keys` holds only keys that fit ([`key::fits`]); with none, the
+/// write goes to the database alone.
 async fn write<M, D, E, R>(
     e: &E,
     db: &mut D,
     cache: &Cache,
     operation: &'static str,
-    key: Vec<u8>,
-    db_write: impl AsyncFnOnce(&mut D) -> Result<(R, Change), Error>,
+    keys: Vec<Vec<u8>>,
+    db_write: impl AsyncFnOnce(&mut D) -> Result<(R, Vec<Change>), Error>,
 ) -> Result<R, Error>
 where
     M: Cached,
@@ -263,30 +360,37 @@ where
 {
     let inner = cache.inner();
     let conn = db.id();
-    if !key::fits(&key) {
+    let Some(first) = keys.first().cloned() else {
         // Never cached, so nothing to lock or publish; the transaction rules still apply.
         if transaction::open_lock(cache, db, operation, M::MODEL_NAME)?.is_none() {
             refuse_inside_transaction::<M, D>(db, operation)?;
         }
         return db_write(db).await.map(|(written, _)| written);
-    }
+    };
     if let Some(lock) = transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
-        transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, &key, &lock).await?;
-        let (written, change) = db_write(db)
+        for key in &keys {
+            transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, key, &lock).await?;
+        }
+        let (written, changes) = db_write(db)
             .await
             .inspect_err(|_| inner.frames.taint(conn))?;
-        inner.frames.record_change(conn, key, change);
+        let mut changes = changes.into_iter();
+        for key in keys {
+            inner
+                .frames
+                .record_change(conn, key, changes.next().flatten());
+        }
         return Ok(written);
     }
     refuse_inside_transaction::<M, D>(db, operation)?;
     let lock = envelope::token_value(false, Token::new().as_bytes());
-    let write = Write::new(inner.write_policy, vec![key.clone()]);
+    let write = Write::new(inner.write_policy, keys);
     let write = lock_all(e, inner, M::MODEL_NAME, write, &lock).await?;
-    pause::reach(pause::WRITE_LOCKED, &key);
+    pause::reach(pause::WRITE_LOCKED, &first);
     match db_write(db).await {
-        Ok((written, change)) => {
-            pause::reach(pause::WRITE_COMMITTED, &key);
-            let steps = write.on_outcome(DbOutcome::Committed(vec![change]));
+        Ok((written, changes)) => {
+            pause::reach(pause::WRITE_COMMITTED, &first);
+            let steps = write.on_outcome(DbOutcome::Committed(changes));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
             Ok(written)
         }
@@ -299,6 +403,15 @@ where
             Err(error)
         }
     }
+}
+
+/// The keys of the unique-index entries `row` belongs to (those short enough to cache).
+fn index_keys_of<M: Cached>(inner: &Inner, row: &M) -> Vec<Vec<u8>> {
+    let mut keys = crate::key::IndexKeys::new(&inner.namespace);
+    row.write_index_keys(&mut keys);
+    let mut keys = keys.into_keys();
+    keys.retain(|key| key::fits(key));
+    keys
 }
 
 /// Invalidates a key this writer did not lock; owed when Redis cannot be reached.

@@ -295,6 +295,81 @@ async fn get_or_lease_many_on_a_cluster(
     Ok(values)
 }
 
+/// An index entry's value and, when it is a pointer, the value of the row it names.
+pub(crate) type EntryAndRow = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// A unique index's entries and, for each pointer, the row it names. Standalone: one round trip
+/// (the script reads the row its pointer names). On a cluster the two live in different slots:
+/// a batch of entry reads, then one of row reads.
+pub(crate) async fn read_entries(
+    e: &impl Exec,
+    keys: &[&[u8]],
+) -> Result<Vec<EntryAndRow>, CacheError> {
+    if e.is_cluster() {
+        let entries = get_many(e, keys).await?;
+        let pointed: Vec<(usize, Vec<u8>)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, entry)| {
+                Some((i, crate::envelope::pointed_row(entry.as_deref()?)?.to_vec()))
+            })
+            .collect();
+        let rows = if pointed.is_empty() {
+            Vec::new()
+        } else {
+            let row_keys: Vec<&[u8]> = pointed.iter().map(|(_, key)| key.as_slice()).collect();
+            get_many(e, &row_keys).await?
+        };
+        let mut out: Vec<EntryAndRow> = entries.into_iter().map(|entry| (entry, None)).collect();
+        for ((i, _), row) in pointed.into_iter().zip(rows) {
+            out[i].1 = row;
+        }
+        return Ok(out);
+    }
+    let mut batch = Batch::default();
+    for chunk in keys.chunks(BATCH_CHUNK) {
+        batch.add(evalsha_keys(&scripts::READ_ENTRIES, chunk));
+    }
+    let replies: Vec<Vec<Option<Vec<u8>>>> = e.run("READ_ENTRIES", Request::Many(batch)).await?;
+    let mut out = Vec::with_capacity(keys.len());
+    for reply in replies {
+        let mut values = reply.into_iter();
+        while let (Some(entry), Some(row)) = (values.next(), values.next()) {
+            out.push((entry, row));
+        }
+    }
+    if out.len() != keys.len() {
+        return Err(CacheError::unexpected_reply("READ_ENTRIES"));
+    }
+    Ok(out)
+}
+
+/// One round trip of leases (see [`scripts::LEASE_IF`]): per `(key, expected)`, whether this
+/// reader now holds the lease on the key, taken only if it held exactly `expected` (or nothing,
+/// when `expected` is `None`).
+pub(crate) async fn lease_each(
+    e: &impl Exec,
+    keys: &[(&[u8], Option<&[u8]>)],
+    lease: &[u8],
+    ttl: Duration,
+) -> Result<Vec<bool>, CacheError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut batch = Batch::default();
+    for (key, expected) in keys {
+        batch.add(
+            evalsha_keys(&scripts::LEASE_IF, &[key])
+                .arg(lease)
+                .arg(millis(ttl))
+                .arg(expected.unwrap_or_default())
+                .clone(),
+        );
+    }
+    let taken: Vec<i64> = e.run("LEASE", Request::Many(batch)).await?;
+    Ok(taken.into_iter().map(|taken| taken == 1).collect())
+}
+
 /// One round trip after a batch read (one per node on a cluster): fill what we leased, release
 /// leases with nothing to fill, and delete unusable values that are still exactly what was
 /// read. Returns, per fill, whether it was filled.

@@ -245,8 +245,57 @@ return filled
     )
 });
 
+/// A unique index's read (`find_by_<field>`, standalone Redis only): for each entry key, its
+/// value and, when it is a pointer (kind 6, followed by the row's key), the value of the row it
+/// names: one round trip for entry and row. The row's key is read from the entry rather than
+/// declared, which a cluster forbids (there the two are read one after the other). Returns the
+/// pairs flattened, `false` for nothing (or another type under the key).
+pub(crate) static READ_ENTRIES: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local function get(key)
+  local value = redis.pcall('GET', key)
+  if type(value) == 'table' then
+    return false
+  end
+  return value
+end
+local out = {}
+for i, key in ipairs(KEYS) do
+  local entry = get(key)
+  out[2 * i - 1] = entry
+  out[2 * i] = false
+  if entry and #entry > 4 and string.sub(entry, 1, 4) == 'WT' then
+    out[2 * i] = get(string.sub(entry, 5))
+  end
+end
+return out
+",
+    )
+});
+
+/// A reader's lease on a unique index's entry or on a row's key: taken only when the key holds
+/// exactly `ARGV[3]` (a stale pointer seen by the reader), or nothing when `ARGV[3]` is empty.
+/// A writer's lock taken since wins. `ARGV[1]` lease value, `ARGV[2]` lease TTL (ms). Returns
+/// 1 when leased.
+pub(crate) static LEASE_IF: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local current = redis.pcall('GET', KEYS[1])
+if type(current) == 'table' then
+  return 0
+end
+if (ARGV[3] == '' and not current) or (ARGV[3] ~= '' and current == ARGV[3]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+",
+    )
+});
+
 /// Every script, for loading them after a `NOSCRIPT` reply to a pipeline.
-pub(crate) fn all() -> [&'static Script; 8] {
+pub(crate) fn all() -> [&'static Script; 10] {
     [
         &LOCK,
         &PUBLISH,
@@ -256,5 +305,7 @@ pub(crate) fn all() -> [&'static Script; 8] {
         &FILL,
         &GET_OR_LEASE_MANY,
         &SETTLE_MANY,
+        &READ_ENTRIES,
+        &LEASE_IF,
     ]
 }

@@ -45,6 +45,8 @@ pub struct WriteThroughAttrs {
     pub negative_ttl: Given<u64>,
     /// `codec = "bincode"` or `"msgpack"`: overrides the derive's choice.
     pub codec: Given<Codec>,
+    /// `unique(a, b)`, once per composite unique index: the fields, in order.
+    pub unique: Vec<Vec<Ident>>,
 }
 
 pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs {
@@ -70,12 +72,29 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                     );
                 }
                 set_once(cx, &meta, &mut out.codec, codec);
+            } else if meta.path.is_ident("unique") {
+                let mut fields = Vec::new();
+                if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "name the fields of a composite unique index: unique(owner_id, name); for one field, put #[write_through(unique)] on the field",
+                    );
+                    return Ok(());
+                }
+                meta.parse_nested_meta(|field| {
+                    match field.path.get_ident() {
+                        Some(ident) => fields.push(ident.clone()),
+                        None => cx.error_spanned_by(&field.path, "expected a field name"),
+                    }
+                    Ok(())
+                })?;
+                out.unique.push(fields);
             } else {
                 let name = meta.path.to_token_stream_string();
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl` or `codec`"
+                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `codec` or `unique(...)`"
                     ),
                 );
                 skip_value(&meta)?;
@@ -89,21 +108,35 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
     out
 }
 
-/// `#[write_through(version)]` on a field.
-pub fn field_is_version(cx: &Ctxt, attrs: &[Attribute]) -> bool {
-    let mut version = false;
+/// `#[write_through(version)]` and `#[write_through(unique)]` on a field.
+#[derive(Default)]
+pub struct FieldAttrs {
+    pub version: bool,
+    /// `unique`, with the path for error spans.
+    pub unique: Option<syn::Path>,
+}
+
+pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("write_through")) {
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("version") {
-                if version {
+                if out.version {
                     cx.error_spanned_by(&meta.path, "duplicate write_through attribute `version`");
                 }
-                version = true;
+                out.version = true;
+            } else if meta.path.is_ident("unique") {
+                if out.unique.is_some() {
+                    cx.error_spanned_by(&meta.path, "duplicate write_through attribute `unique`");
+                }
+                out.unique = Some(meta.path.clone());
             } else {
                 let name = meta.path.to_token_stream_string();
                 cx.error_spanned_by(
                     &meta.path,
-                    format!("unknown write_through field attribute `{name}`; expected `version`"),
+                    format!(
+                        "unknown write_through field attribute `{name}`; expected `version` or `unique`"
+                    ),
                 );
                 skip_value(&meta)?;
             }
@@ -113,7 +146,7 @@ pub fn field_is_version(cx: &Ctxt, attrs: &[Attribute]) -> bool {
             cx.syn_error(error);
         }
     }
-    version
+    out
 }
 
 /// Records an option; a second occurrence is an error, whether or not the first was valid.

@@ -66,6 +66,12 @@ pub fn parse_template(template: &str) -> Result<Vec<Segment>, String> {
     if !literal.is_empty() {
         segments.push(Segment::Literal(literal));
     }
+    if matches!(segments.first(), Some(Segment::Literal(text)) if text.starts_with('#')) {
+        return Err(
+            "the key template cannot start with `#`, which begins the keys of unique indexes"
+                .into(),
+        );
+    }
     if !matches!(segments.first(), Some(Segment::Literal(_))) {
         return Err(
             "the key template must start with fixed text that names the model, e.g. \"user:{id}\", so that two models never share keys".into(),

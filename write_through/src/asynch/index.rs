@@ -1,0 +1,97 @@
+//! The async front's unique-index lookups (`find_by_<name>`, see [`crate::index`]).
+
+use diesel_async::AsyncConnection;
+use tracing::Instrument;
+
+use crate::cache::Cache;
+use crate::drive;
+use crate::error::Error;
+use crate::index::{Async as Front, IndexLookup};
+use crate::model::{AsyncDieselIndex, BoxFuture};
+use crate::redis::store::Async;
+
+use super::db;
+
+/// Reads the row whose unique index `N` has `value`: from Redis when cached, else from the
+/// database, filling the cache. `Model::find_by_<name>` calls it.
+pub async fn find_by<M, const N: usize, C>(
+    conn: &mut C,
+    cache: &Cache,
+    value: M::Value<'_>,
+) -> Result<Option<M>, Error>
+where
+    C: AsyncConnection,
+    M: AsyncDieselIndex<C::Backend, N>,
+{
+    let span = tracing::debug_span!(
+        "write_through.find_by",
+        model = M::MODEL_NAME,
+        index = M::INDEX_NAME
+    );
+    let redis = Async(&cache.inner().store);
+    let mut rows = drive::index::find_many_by::<M, N, _, _>(
+        &redis,
+        &mut db::hidden_index::<M, C, N>(conn),
+        cache,
+        vec![value],
+    )
+    .instrument(span)
+    .await?;
+    Ok(rows.pop().flatten())
+}
+
+/// Reads the rows whose unique index `N` has `values`, in their order (duplicates allowed):
+/// one Redis round trip when all are cached.
+pub async fn find_many_by<'a, M, const N: usize, C, I>(
+    conn: &mut C,
+    cache: &Cache,
+    values: I,
+) -> Result<Vec<Option<M>>, Error>
+where
+    C: AsyncConnection,
+    M: AsyncDieselIndex<C::Backend, N>,
+    I: IntoIterator<Item = M::Value<'a>>,
+{
+    let span = tracing::debug_span!(
+        "write_through.find_many_by",
+        model = M::MODEL_NAME,
+        index = M::INDEX_NAME
+    );
+    let redis = Async(&cache.inner().store);
+    let values: Vec<M::Value<'a>> = values.into_iter().collect();
+    drive::index::find_many_by::<M, N, _, _>(
+        &redis,
+        &mut db::hidden_index::<M, C, N>(conn),
+        cache,
+        values,
+    )
+    .instrument(span)
+    .await
+}
+
+impl<C, M, const N: usize> IndexLookup<M, N, Front> for C
+where
+    C: AsyncConnection,
+    M: AsyncDieselIndex<C::Backend, N>,
+{
+    type Output<'a, T: 'a>
+        = BoxFuture<'a, Result<T, Error>>
+    where
+        Self: 'a;
+
+    fn find_by<'a>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        value: M::Value<'a>,
+    ) -> BoxFuture<'a, Result<Option<M>, Error>> {
+        Box::pin(find_by::<M, N, C>(conn, cache, value))
+    }
+
+    fn find_many_by<'a>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        values: Vec<M::Value<'a>>,
+    ) -> BoxFuture<'a, Result<Vec<Option<M>>, Error>> {
+        Box::pin(find_many_by::<M, N, C, _>(conn, cache, values))
+    }
+}

@@ -1,0 +1,94 @@
+//! The blocking front's unique-index lookups (`find_by_<name>`, see [`crate::index`]).
+
+use diesel::connection::{Connection, LoadConnection};
+
+use crate::cache::Cache;
+use crate::drive;
+use crate::error::Error;
+use crate::index::{Blocking as Front, IndexLookup};
+use crate::model::DieselIndex;
+use crate::redis::store::Blocking;
+
+use super::db::Diesel;
+use super::ready;
+
+/// Reads the row whose unique index `N` has `value`: from Redis when cached, else from the
+/// database, filling the cache. `Model::find_by_<name>` calls it.
+pub fn find_by<M, const N: usize, C>(
+    conn: &mut C,
+    cache: &Cache,
+    value: M::Value<'_>,
+) -> Result<Option<M>, Error>
+where
+    C: Connection + LoadConnection,
+    M: DieselIndex<C::Backend, N>,
+{
+    let _span = tracing::debug_span!(
+        "write_through.find_by",
+        model = M::MODEL_NAME,
+        index = M::INDEX_NAME
+    )
+    .entered();
+    let redis = Blocking(&cache.inner().store);
+    let mut rows = ready(drive::index::find_many_by::<M, N, _, _>(
+        &redis,
+        &mut Diesel(conn),
+        cache,
+        vec![value],
+    ))?;
+    Ok(rows.pop().flatten())
+}
+
+/// Reads the rows whose unique index `N` has `values`, in their order (duplicates allowed):
+/// one Redis round trip when all are cached.
+pub fn find_many_by<'a, M, const N: usize, C, I>(
+    conn: &mut C,
+    cache: &Cache,
+    values: I,
+) -> Result<Vec<Option<M>>, Error>
+where
+    C: Connection + LoadConnection,
+    M: DieselIndex<C::Backend, N>,
+    I: IntoIterator<Item = M::Value<'a>>,
+{
+    let _span = tracing::debug_span!(
+        "write_through.find_many_by",
+        model = M::MODEL_NAME,
+        index = M::INDEX_NAME
+    )
+    .entered();
+    let redis = Blocking(&cache.inner().store);
+    ready(drive::index::find_many_by::<M, N, _, _>(
+        &redis,
+        &mut Diesel(conn),
+        cache,
+        values.into_iter().collect(),
+    ))
+}
+
+impl<C, M, const N: usize> IndexLookup<M, N, Front> for C
+where
+    C: Connection + LoadConnection,
+    M: DieselIndex<C::Backend, N>,
+{
+    type Output<'a, T: 'a>
+        = Result<T, Error>
+    where
+        Self: 'a;
+
+    fn find_by<'a>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        value: M::Value<'a>,
+    ) -> Result<Option<M>, Error> {
+        find_by::<M, N, C>(conn, cache, value)
+    }
+
+    fn find_many_by<'a>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        values: Vec<M::Value<'a>>,
+    ) -> Result<Vec<Option<M>>, Error> {
+        find_many_by::<M, N, C, _>(conn, cache, values)
+    }
+}

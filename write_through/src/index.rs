@@ -1,0 +1,84 @@
+//! Unique indexes: rows looked up by a unique column other than the primary key, with the
+//! guarantees of `find`.
+//!
+//! `#[write_through(unique)]` on a field (or `#[write_through(unique(a, b))]` on the struct, for
+//! a composite unique key) makes the derive implement [`UniqueIndex`] and generate
+//! `Model::find_by_<name>(&mut conn, &cache, value)` and
+//! `Model::find_many_by_<name>(&mut conn, &cache, values)`. One method serves both fronts: on a
+//! Diesel `Connection` it blocks and returns a `Result`, on a diesel-async `AsyncConnection`
+//! it returns a `Send` future of one (the connection's type picks the [`IndexLookup`] impl).
+//!
+//! ```no_run
+//! use diesel::prelude::*;
+//! use serde::{Deserialize, Serialize};
+//! use write_through::prelude::*;
+//!
+//! diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Text, } }
+//!
+//! #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+//!          Serialize, Deserialize, WriteThrough)]
+//! #[diesel(table_name = users)]
+//! #[write_through(key = "user:{id}", ttl = "1h")]
+//! pub struct User {
+//!     pub id: i64,
+//!     #[write_through(unique)]
+//!     pub email: String,
+//!     pub name: String,
+//! }
+//!
+//! # fn main() -> Result<(), write_through::Error> {
+//! # let mut conn = SqliteConnection::establish("app.sqlite").unwrap();
+//! let cache = Cache::open("redis://127.0.0.1:6379")?;
+//! let alice: Option<User> = User::find_by_email(&mut conn, &cache, "alice@example.com")?;
+//! let many: Vec<Option<User>> =
+//!     User::find_many_by_email(&mut conn, &cache, ["alice@example.com", "bob@example.com"])?;
+//! # Ok(()) }
+//! ```
+//!
+//! How it stays coherent is in `core/index.rs` and the README ("Unique indexes"): an entry
+//! points at the row's key and is verified against the row on every read, and every write
+//! locks the entries of the values it writes, as it locks the row.
+
+pub use crate::model::UniqueIndex;
+
+use crate::cache::Cache;
+
+/// The blocking front's marker for [`IndexLookup`]: a Diesel `Connection`.
+#[derive(Debug)]
+pub enum Blocking {}
+
+/// The async front's marker for [`IndexLookup`]: a diesel-async `AsyncConnection`.
+#[cfg(feature = "async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+#[derive(Debug)]
+pub enum Async {}
+
+/// How a connection type runs the lookups of unique index `N` of `M`; `F` is [`Blocking`] for
+/// a Diesel `Connection` and `Async` for a diesel-async `AsyncConnection`, and is inferred
+/// from the connection at the call of a generated `find_by_<name>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a connection that can look up `{M}` by this index",
+    note = "use a Diesel connection (blocking) or a diesel-async connection (feature `async`) of a backend the model supports"
+)]
+pub trait IndexLookup<M: UniqueIndex<N>, const N: usize, F> {
+    /// What a lookup returns: `Result<T, Error>` on the blocking front; on the async front, a
+    /// `Send` future of one.
+    type Output<'a, T: 'a>
+    where
+        Self: 'a;
+
+    /// The row whose index value is `value`: from Redis when cached, else from the database,
+    /// filling the cache.
+    fn find_by<'a>(
+        conn: &'a mut Self,
+        cache: &'a Cache,
+        value: M::Value<'a>,
+    ) -> Self::Output<'a, Option<M>>;
+
+    /// The rows of many values, in their order (duplicates allowed).
+    fn find_many_by<'a>(
+        conn: &'a mut Self,
+        cache: &'a Cache,
+        values: Vec<M::Value<'a>>,
+    ) -> Self::Output<'a, Vec<Option<M>>>;
+}

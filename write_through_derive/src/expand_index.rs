@@ -1,0 +1,262 @@
+//! Code generation for unique indexes: `UniqueIndex<N>`, the queries by value on each backend
+//! and flavour, `Cached::write_index_keys`, and the `find_by_<name>` / `find_many_by_<name>`
+//! methods, which dispatch on the connection (`IndexLookup`) so one name serves both fronts.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::expand::Flavor;
+use crate::model::Model;
+use crate::unique::Index;
+
+/// The value type of an index, borrowed for `lifetime`.
+fn value_type(index: &Index, lifetime: &TokenStream) -> TokenStream {
+    let parts: Vec<TokenStream> = index
+        .fields
+        .iter()
+        .map(|field| {
+            if field.string {
+                quote!(&#lifetime str)
+            } else {
+                let ty = &field.ty;
+                quote!(&#lifetime #ty)
+            }
+        })
+        .collect();
+    match parts.as_slice() {
+        [single] => single.clone(),
+        many => quote!((#(#many),*)),
+    }
+}
+
+/// The expression for part `i` of a value named `value`.
+fn value_part(index: &Index, i: usize) -> TokenStream {
+    if index.fields.len() == 1 {
+        quote!(value)
+    } else {
+        let i = syn::Index::from(i);
+        quote!(value.#i)
+    }
+}
+
+/// The `UniqueIndex` impls and the lookup methods.
+pub fn index_items(model: &Model) -> TokenStream {
+    let ident = &model.ident;
+    let lt = quote!('__wt_v);
+    let impls = model.indexes.iter().enumerate().map(|(n, index)| {
+        let value_type = value_type(index, &lt);
+        let name = &index.name;
+        // `Some(value)` of this row, `None` when a nullable part is NULL.
+        let parts = index.fields.iter().map(|field| {
+            let f = &field.ident;
+            match (field.nullable, field.string) {
+                (false, false) => quote!(&self.#f),
+                (false, true) => quote!(self.#f.as_str()),
+                (true, false) => quote!(self.#f.as_ref()?),
+                (true, true) => quote!(self.#f.as_deref()?),
+            }
+        });
+        let value_of_self = match index.fields.len() {
+            1 => quote!(#(#parts)*),
+            _ => quote!((#(#parts),*)),
+        };
+        let writes = (0..index.fields.len()).map(|i| {
+            let part = value_part(index, i);
+            if i == 0 {
+                quote!(key.part(#part);)
+            } else {
+                quote!(key.literal(":"); key.part(#part);)
+            }
+        });
+        quote! {
+            #[automatically_derived]
+            impl __wt::UniqueIndex<#n> for #ident {
+                type Value<#lt> = #value_type;
+                const INDEX_NAME: &'static str = #name;
+
+                fn index_value(&self) -> ::core::option::Option<Self::Value<'_>> {
+                    (|| ::core::option::Option::Some(#value_of_self))()
+                }
+
+                fn has_index_value(&self, value: Self::Value<'_>) -> bool {
+                    <Self as __wt::UniqueIndex<#n>>::index_value(self) == ::core::option::Option::Some(value)
+                }
+
+                fn write_index_value(value: Self::Value<'_>, key: &mut __wt::KeyWriter) {
+                    #(#writes)*
+                }
+            }
+        }
+    });
+    let methods = model.indexes.iter().enumerate().map(|(n, index)| {
+        let lt = quote!('__wt_a);
+        let value_type = value_type(index, &lt);
+        let find = format_ident!("find_by_{}", index.name);
+        let find_many = format_ident!("find_many_by_{}", index.name);
+        let columns = index
+            .fields
+            .iter()
+            .map(|f| format!("`{}`", f.ident))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let find_doc = format!(
+            "The row whose {columns} is `value`: from Redis when cached (one round trip), else from the database, filling the cache. Blocking on a Diesel connection; a `Send` future on a diesel-async connection."
+        );
+        let find_many_doc = format!(
+            "The rows whose {columns} are `values`, in their order (duplicates allowed): one Redis round trip when all are cached, one query for the rest."
+        );
+        quote! {
+            #[doc = #find_doc]
+            pub fn #find<#lt, __C, __F>(
+                conn: &#lt mut __C,
+                cache: &#lt __wt::Cache,
+                value: #value_type,
+            ) -> <__C as __wt::IndexLookup<Self, #n, __F>>::Output<#lt, ::core::option::Option<Self>>
+            where
+                __C: __wt::IndexLookup<Self, #n, __F>,
+            {
+                <__C as __wt::IndexLookup<Self, #n, __F>>::find_by(conn, cache, value)
+            }
+
+            #[doc = #find_many_doc]
+            pub fn #find_many<#lt, __C, __F, __I>(
+                conn: &#lt mut __C,
+                cache: &#lt __wt::Cache,
+                values: __I,
+            ) -> <__C as __wt::IndexLookup<Self, #n, __F>>::Output<#lt, ::std::vec::Vec<::core::option::Option<Self>>>
+            where
+                __C: __wt::IndexLookup<Self, #n, __F>,
+                __I: ::core::iter::IntoIterator<Item = #value_type>,
+            {
+                <__C as __wt::IndexLookup<Self, #n, __F>>::find_many_by(
+                    conn,
+                    cache,
+                    ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(values)),
+                )
+            }
+        }
+    });
+    if model.indexes.is_empty() {
+        return quote!();
+    }
+    quote! {
+        #(#impls)*
+
+        #[automatically_derived]
+        impl #ident {
+            #(#methods)*
+        }
+    }
+}
+
+/// `Cached::write_index_keys`, when the model has indexes.
+pub fn write_index_keys(model: &Model) -> TokenStream {
+    if model.indexes.is_empty() {
+        return quote!();
+    }
+    let adds = (0..model.indexes.len()).map(|n| {
+        quote! {
+            if let ::core::option::Option::Some(value) = <Self as __wt::UniqueIndex<#n>>::index_value(self) {
+                keys.add::<Self, #n>(value);
+            }
+        }
+    });
+    quote! {
+        fn write_index_keys(&self, keys: &mut __wt::IndexKeys<'_>) {
+            #(#adds)*
+        }
+    }
+}
+
+/// The queries by value of every index, on backend `db`, in `flavor`.
+pub fn index_queries(model: &Model, db: &TokenStream, flavor: Flavor) -> TokenStream {
+    let ident = &model.ident;
+    let table = &model.table;
+    let (aw, uses, run, conn) = (flavor.aw(), flavor.uses(), flavor.run(), flavor.conn(db));
+    let trait_path = match flavor {
+        Flavor::Blocking => quote!(__wt::DieselIndex),
+        Flavor::Async => quote!(__wt::AsyncDieselIndex),
+    };
+    let impls = model.indexes.iter().enumerate().map(|(n, index)| {
+        let filters = index.fields.iter().enumerate().map(|(i, field)| {
+            let column = &field.column;
+            let part = value_part(index, i);
+            quote!(.filter(#table::#column.eq(#part)))
+        });
+        let filters = quote!(#(#filters)*);
+        let load_many = match index.fields.as_slice() {
+            [single] => {
+                let column = &single.column;
+                quote! {
+                    #run::load(
+                        #table::table
+                            .filter(#table::#column.eq_any(values.iter().copied()))
+                            .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
+                        conn,
+                    )
+                    #aw
+                }
+            }
+            fields => {
+                let matches: Vec<TokenStream> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, field)| {
+                        let column = &field.column;
+                        let i = syn::Index::from(i);
+                        quote!(#table::#column.eq(value.#i))
+                    })
+                    .collect();
+                let (first, rest) = (&matches[0], &matches[1..]);
+                quote! {
+                    let mut query = #table::table
+                        .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
+                        .into_boxed();
+                    for value in values {
+                        query = query.or_filter(#first #(.and(#rest))*);
+                    }
+                    #run::load(query, conn) #aw
+                }
+            }
+        };
+        let load_returns = flavor.returns(quote!(
+            __wt::diesel::QueryResult<::core::option::Option<Self>>
+        ));
+        let load_body = flavor.body(quote! {
+            #uses
+            #run::first(
+                #table::table
+                    #filters
+                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
+                conn,
+            )
+            #aw
+            .optional()
+        });
+        let load_many_returns =
+            flavor.returns(quote!(__wt::diesel::QueryResult<::std::vec::Vec<Self>>));
+        let load_many_body = flavor.body(quote! {
+            #uses
+            #load_many
+        });
+        quote! {
+            #[automatically_derived]
+            impl #trait_path<#db, #n> for #ident {
+                fn load_by<__C>(conn: &mut __C, value: Self::Value<'_>) -> #load_returns
+                where
+                    __C: #conn,
+                {
+                    #load_body
+                }
+
+                fn load_many_by<__C>(conn: &mut __C, values: &[Self::Value<'_>]) -> #load_many_returns
+                where
+                    __C: #conn,
+                {
+                    #load_many_body
+                }
+            }
+        }
+    });
+    quote!(#(#impls)*)
+}
