@@ -15,7 +15,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use diesel::connection::LoadConnection;
 use diesel::prelude::*;
 use write_through::{Cache, DieselOps};
-use write_through_benches::{HandWritten, User, postgres, redis_url, sqlite};
+use write_through_benches::{HandWritten, Member, User, postgres, redis_url, sqlite};
 
 const HOT: i64 = 1;
 const MANY: i64 = 100;
@@ -176,6 +176,51 @@ fn with_setup<S>(
 fn on_postgres(c: &mut Criterion) {
     let mut conn = postgres();
     suite(c, "postgres", &mut conn);
+    unique_index(c, &mut conn);
+}
+
+/// `find_by_email` hit beside `find` hit and Diesel's `filter(email.eq(..)).first()`, and
+/// what one unique index adds to `save`.
+fn unique_index(c: &mut Criterion, conn: &mut PgConnection) {
+    use write_through_benches::wt_bench_members::dsl as members;
+    let cache = cache();
+    let (user, member) = (User::sample(HOT), Member::sample(HOT));
+    user.save(conn, &cache).expect("seed");
+    member.save(conn, &cache).expect("seed");
+    // Warm the entry and the row it points at.
+    Member::find_by_email(conn, &cache, &member.email).expect("warm");
+
+    let mut group = c.benchmark_group("unique_index/postgres");
+    group.bench_function("find_by_email_hit", |b| {
+        b.iter(|| Member::find_by_email(conn, &cache, &member.email).unwrap())
+    });
+    group.bench_function("find_hit", |b| {
+        b.iter(|| User::find(conn, &cache, &HOT).unwrap())
+    });
+    group.bench_function("diesel_filter_email_first", |b| {
+        b.iter(|| {
+            members::wt_bench_members
+                .filter(members::email.eq(&member.email))
+                .select(Member::as_select())
+                .first(conn)
+                .unwrap()
+        })
+    });
+    group.bench_function("save_with_one_unique_index", |b| {
+        b.iter(|| member.save(conn, &cache).unwrap())
+    });
+    group.bench_function("save_without_index", |b| {
+        b.iter(|| user.save(conn, &cache).unwrap())
+    });
+    group.finish();
+    cache.invalidate::<Member>(&HOT).unwrap();
+    cache
+        .invalidate_index::<Member, 0>(member.email.as_str())
+        .unwrap();
+    cache.invalidate::<User>(&HOT).unwrap();
+    diesel::sql_query("DROP TABLE IF EXISTS wt_bench_members")
+        .execute(conn)
+        .unwrap();
 }
 
 /// With `WT_BENCH_CLUSTER_URLS` (e.g. from `scripts/local-cluster.sh start`): find hit and

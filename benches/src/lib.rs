@@ -16,6 +16,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wt_bench_members (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+    }
+}
+
+/// The row of [`User`] with a unique index on its email (`find_by_email`).
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_bench_members)]
+#[write_through(key = "member:{id}", ttl = "1h")]
+pub struct Member {
+    pub id: i64,
+    #[write_through(unique)]
+    pub email: String,
+    pub name: String,
+}
+
+impl Member {
+    pub fn sample(id: i64) -> Self {
+        Member {
+            id,
+            email: format!("member{id}@example.com"),
+            name: format!("Member number {id}"),
+        }
+    }
+}
+
 /// A typical small row.
 #[derive(
     Queryable,
@@ -54,6 +95,8 @@ pub fn postgres() -> PgConnection {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let mut conn = PgConnection::establish(&url).expect("PostgreSQL for the benchmarks");
     conn.batch_execute("CREATE TABLE IF NOT EXISTS wt_bench_users (id BIGINT PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL)")
+        .expect("bench table");
+    conn.batch_execute("CREATE TABLE IF NOT EXISTS wt_bench_members (id BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)")
         .expect("bench table");
     conn
 }

@@ -15,7 +15,7 @@ use diesel::connection::{Connection, LoadConnection};
 use write_through::{Cache, DieselOps};
 
 use crate::fronts::{Blocking, Front};
-use crate::models::Tag;
+use crate::models::{Account, Tag};
 
 /// What one operation did.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +105,9 @@ pub struct Workload {
     /// The first value saves write; processes sharing keys use disjoint ranges, so that every
     /// value names one write.
     pub first_value: i32,
+    /// Whether the library's operations go through a unique index ([`by_email_op`]) instead of
+    /// the primary key (the hand-written pattern always uses the primary key).
+    pub by_email: bool,
 }
 
 impl Workload {
@@ -124,6 +127,7 @@ impl Workload {
             keys: var("WT_HISTORY_KEYS", keys as u64) as usize,
             at_least: Duration::ZERO,
             first_value: 1,
+            by_email: false,
         }
     }
 }
@@ -243,6 +247,13 @@ where
                         let invoked = wall_clock();
                         let op = match (subject, naive_redis.as_mut(), front.as_mut()) {
                             (Subject::Library(cache), _, Some(front))
+                            | (Subject::AsyncLibrary { cache, .. }, _, Some(front))
+                                if workload.by_email =>
+                            {
+                                let id = account_id(names, key);
+                                by_email_op(front.as_mut(), cache, &name, id, roll, next_value)
+                            }
+                            (Subject::Library(cache), _, Some(front))
                             | (Subject::AsyncLibrary { cache, .. }, _, Some(front)) => {
                                 library_op(front.as_mut(), cache, &name, roll, next_value)
                             }
@@ -314,6 +325,62 @@ fn library_op(
             front.save_tag(cache, &tag).ok().map(|()| Op::Save(value))
         }
         _ => front.delete_tag(cache, name).ok().map(|_| Op::Delete),
+    }
+}
+
+/// The id of the account of key `key` in a by-email workload on `names`: large, so that no
+/// database-generated id of the other suites meets it.
+pub fn account_id(names: &str, key: usize) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    names.hash(&mut hasher);
+    1_000_000_000_000 + (hasher.finish() % 1_000_000_000) as i64 * 1_000 + key as i64
+}
+
+/// The email of key `name` in a by-email workload.
+pub fn account_email(name: &str) -> String {
+    format!("{name}@history.test")
+}
+
+/// The workload on a unique index: key `name` is the email [`account_email`] of the account
+/// `id`; a find is `find_by_email`, a save gives the row the email and a fresh value (its
+/// name), a delete removes the row, and a rename moves the row's email away (for the checker, a
+/// delete of the key: no row has its email after it). A renamed row's value is -1, which no
+/// save writes, so a lookup that returned a renamed row is a stale read.
+/// 50% finds, 30% saves, 10% deletes, 10% renames.
+fn by_email_op(
+    front: &mut dyn Front,
+    cache: &Cache,
+    name: &str,
+    id: i64,
+    roll: usize,
+    next: &AtomicI32,
+) -> Option<Op> {
+    let account = |email: String, value: i32| Account {
+        id,
+        email,
+        org_id: 1,
+        handle: name.to_owned(),
+        login: None,
+        name: value.to_string(),
+    };
+    match roll {
+        0..50 => front
+            .account_by_email(cache, &account_email(name))
+            .ok()
+            .map(|found| Op::Find(found.map(|a| a.name.parse().unwrap_or(i32::MIN)))),
+        50..80 => {
+            let value = next.fetch_add(1, Ordering::Relaxed);
+            front
+                .save_account(cache, &account(account_email(name), value))
+                .ok()
+                .map(|()| Op::Save(value))
+        }
+        80..90 => front.delete_account(cache, id).ok().map(|_| Op::Delete),
+        _ => front
+            .save_account(cache, &account(format!("{name}-moved@history.test"), -1))
+            .ok()
+            .map(|()| Op::Delete),
     }
 }
 

@@ -79,6 +79,88 @@ where
     history::assert_cache_matches_database(&mut conn, &tc.cache, &names, workload.keys);
 }
 
+/// The same randomized workload through a unique index (`find_by_email`, saves that give a row
+/// the email, deletes, and renames that move it away), checked the same way, then every key's
+/// lookup (a fill, then a hit) against the database.
+fn check_by_email<C>(backend: &str, connect: impl Fn() -> Option<C> + Sync, front: Front)
+where
+    C: Connection + LoadConnection + 'static,
+    Tag: DieselOps<C::Backend>,
+    Blocking<C>: fronts::Front,
+{
+    let (Some(conn), Some(tc)) = (connect(), TestCache::new()) else {
+        return;
+    };
+    let workload = Workload {
+        by_email: true,
+        ..Workload::from_env(6, 250, 3)
+    };
+    let names = format!("hist-email-{}", unique());
+    let connect = || connect().expect("database");
+    let ours = match front {
+        Front::Blocking => Subject::Library(tc.cache.clone()),
+        Front::Async(backend) => Subject::AsyncLibrary {
+            cache: tc.cache.clone(),
+            backend,
+        },
+    };
+    let run = history::run(workload, &ours, &names, connect);
+    let stale = history::stale_reads(&run.events);
+    println!(
+        "{backend} ({front:?} front), by email: {workload:?}: {} operations ({} failed); stale reads: {}; {:?}",
+        run.events.len(),
+        run.failed,
+        stale.len(),
+        tc.cache.stats()
+    );
+    assert!(
+        stale.is_empty(),
+        "stale reads with seed {}: {stale:#?}",
+        workload.seed
+    );
+    assert!(
+        run.failed * 10 <= run.events.len(),
+        "too many failed operations with seed {}",
+        workload.seed
+    );
+
+    // Writes have stopped: every key's lookup, a fill and then a hit, is the database's row.
+    let mut front: Box<dyn fronts::Front> = Box::new(Blocking(conn));
+    for key in 0..workload.keys {
+        let name = format!("{names}-{key}");
+        let email = history::account_email(&name);
+        let id = history::account_id(&names, key);
+        let in_database = front
+            .find_account(&tc.cache, id)
+            .unwrap()
+            .filter(|account| account.email == email);
+        for round in ["fill", "hit"] {
+            let found = front.account_by_email(&tc.cache, &email).unwrap();
+            assert_eq!(found, in_database, "{name} ({round})");
+        }
+        front.delete_account(&tc.cache, id).unwrap();
+    }
+}
+
+#[test]
+fn no_stale_lookups_by_a_unique_index_on_postgres() {
+    check_by_email("PostgreSQL", write_through_tests::postgres, Front::Blocking);
+}
+
+#[test]
+fn no_stale_lookups_by_a_unique_index_on_mariadb() {
+    check_by_email("MariaDB", write_through_tests::mysql, Front::Blocking);
+}
+
+#[test]
+fn no_stale_lookups_by_a_unique_index_on_postgres_through_the_async_front() {
+    check_by_email(
+        "PostgreSQL",
+        write_through_tests::postgres,
+        Front::Async(AsyncBackend::Postgres),
+    );
+}
+
 /// Which front the library is driven through.
 #[derive(Debug, Clone, Copy)]
 enum Front {

@@ -86,3 +86,30 @@ fn every_public_cargo_feature_is_described_in_the_readme_and_the_api_docs() {
         assert!(guide.contains(&named), "guide.md does not describe {named}");
     }
 }
+
+#[test]
+fn the_readme_unique_index_example_is_the_compiled_example_of_the_index_module() {
+    let readme = read("README.md");
+    let module = read("write_through/src/index.rs");
+    // The module's documentation, without its `//! ` prefixes.
+    let docs: String = module
+        .lines()
+        .filter_map(|line| line.strip_prefix("//!"))
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let example: Vec<&str> = {
+        let mut lines = docs.lines();
+        lines
+            .by_ref()
+            .find(|line| line.starts_with("```"))
+            .expect("an example in write_through/src/index.rs");
+        lines.take_while(|line| !line.starts_with("```")).collect()
+    };
+    assert_eq!(
+        rust_block_after(&readme, "### Unique indexes"),
+        visible(example),
+        "README.md's unique-index example must be the visible lines of write_through/src/index.rs's \
+         (which `cargo test --doc` compiles)"
+    );
+}

@@ -205,6 +205,31 @@ impl Cache {
             .inspect_err(|_| self.inner.store.owe_invalidation(key))
     }
 
+    /// The full Redis key of the entry of `value` in unique index `N` of `M`
+    /// (`#[write_through(unique)]`).
+    pub fn index_key<M: crate::UniqueIndex<N>, const N: usize>(
+        &self,
+        value: M::Value<'_>,
+    ) -> Vec<u8> {
+        crate::core::index::entry_key::<M, N>(&self.inner.namespace, value)
+    }
+
+    /// Deletes the cached entry of `value` in unique index `N` of `M`, for writes that
+    /// bypassed the library and gave a row a value that may be cached as absent (a changed
+    /// or deleted row needs only [`Cache::invalidate`]: an entry pointing at it is verified
+    /// against the row). Owed when Redis cannot be reached, as for [`Cache::invalidate`]. `N`
+    /// is the index's position among the model's indexes: its `unique` fields in order, then
+    /// its `unique(...)` groups.
+    pub fn invalidate_index<M: crate::UniqueIndex<N>, const N: usize>(
+        &self,
+        value: M::Value<'_>,
+    ) -> Result<(), CacheError> {
+        let key = self.index_key::<M, N>(value);
+        let redis = crate::redis::store::Blocking(&self.inner.store);
+        crate::blocking::ready(crate::redis::commands::invalidate(&redis, &key))
+            .inspect_err(|_| self.inner.store.owe_invalidation(key))
+    }
+
     pub(crate) fn inner(&self) -> &Inner {
         &self.inner
     }

@@ -9,12 +9,10 @@
 //! it returns a `Send` future of one (the connection's type picks the [`IndexLookup`] impl).
 //!
 //! ```no_run
-//! use diesel::prelude::*;
-//! use serde::{Deserialize, Serialize};
-//! use write_through::prelude::*;
-//!
-//! diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Text, } }
-//!
+//! # use diesel::prelude::*;
+//! # use serde::{Deserialize, Serialize};
+//! # use write_through::prelude::*;
+//! # diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Text, } }
 //! #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
 //!          Serialize, Deserialize, WriteThrough)]
 //! #[diesel(table_name = users)]

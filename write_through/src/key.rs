@@ -144,6 +144,10 @@ fn needs_escape(byte: u8) -> bool {
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written into a Redis key: it is not a `KeyPart`",
+    note = "primary-key and unique-index columns need a key form: integers, `bool`, `char`, `String`, `uuid::Uuid` (feature `uuid`), or your own type implementing `write_through::KeyPart`"
+)]
 pub trait KeyPart {
     /// Writes this value into a key.
     fn write_key_part(&self, out: &mut KeyPartWriter<'_>);

@@ -68,13 +68,13 @@ pub fn indexes(
                 }
             }
         }
-        if members.len() == 1 {
+        if group.len() == 1 {
             cx.error_spanned_by(
                 &group[0],
                 "a unique index of one field is written #[write_through(unique)] on the field",
             );
             ok = false;
-        } else if !members.is_empty() {
+        } else if members.len() == group.len() {
             requested.push((members, &group[0]));
         }
     }

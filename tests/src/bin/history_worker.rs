@@ -38,6 +38,7 @@ fn main() {
         keys: number(keys) as usize,
         at_least: std::time::Duration::ZERO,
         first_value: 1 + 10_000_000 * process as i32,
+        by_email: false,
     };
     // WT_CLUSTER_URLS (comma-separated) points the worker at a Redis Cluster.
     let builder = match std::env::var("WT_CLUSTER_URLS") {

@@ -109,6 +109,19 @@ pub async fn invalidate<M: Cached>(cache: &Cache, id: M::Id<'_>) -> Result<(), C
         .inspect_err(|_| cache.inner().store.owe_invalidation(key))
 }
 
+/// Deletes the cached entry of `value` in unique index `N` of `M`: the async form of
+/// [`Cache::invalidate_index`].
+pub async fn invalidate_index<M: crate::UniqueIndex<N>, const N: usize>(
+    cache: &Cache,
+    value: M::Value<'_>,
+) -> Result<(), CacheError> {
+    let key = cache.index_key::<M, N>(value);
+    let redis = Async(&cache.inner().store);
+    crate::redis::commands::invalidate(&redis, &key)
+        .await
+        .inspect_err(|_| cache.inner().store.owe_invalidation(key))
+}
+
 /// Sends `PING`: the async form of [`Cache::ping`], a health check.
 pub async fn ping(cache: &Cache) -> Result<(), CacheError> {
     crate::redis::commands::ping(&Async(&cache.inner().store)).await
