@@ -324,3 +324,57 @@ write_through_tests::on_every_front!(
     find_many_by_answers_in_order_with_duplicates_and_misses,
     reads_inside_a_transaction_never_fill_an_entry,
 );
+
+/// MariaDB's default collation is case-insensitive: `"ADA-...@EXAMPLE.TEST"` finds ada's row.
+/// The lookup returns it (the database says it matches) and caches nothing under that spelling,
+/// as `find` does with an aliased key; ada's own spelling stays cached.
+fn another_spelling_under_a_case_insensitive_collation_is_answered_and_never_cached(
+    f: &mut impl Front,
+    tc: &mut TestCache,
+) {
+    let ada = f.create_account(&tc.cache, &new_account("ada")).unwrap();
+    let shouted = ada.email.to_uppercase();
+    for _ in 0..2 {
+        assert_eq!(
+            f.account_by_email(&tc.cache, &shouted).unwrap().as_ref(),
+            Some(&ada)
+        );
+        assert_eq!(
+            kind(tc, &email_entry(&shouted)),
+            None,
+            "nothing cached for the alias"
+        );
+    }
+    let both = f
+        .accounts_by_email(&tc.cache, &[&ada.email, &shouted])
+        .unwrap();
+    assert_eq!(both, vec![Some(ada.clone()), Some(ada.clone())]);
+    assert_eq!(kind(tc, &email_entry(&shouted)), None);
+    assert_eq!(kind(tc, &email_entry(&ada.email)), Some(6));
+}
+
+mod collation {
+    use write_through_tests::fronts::{self, Blocking};
+    use write_through_tests::{TestCache, mysql};
+
+    #[test]
+    fn blocking_mysql_another_spelling_is_answered_and_never_cached() {
+        let (Some(conn), Some(mut tc)) = (mysql(), TestCache::new()) else {
+            return;
+        };
+        super::another_spelling_under_a_case_insensitive_collation_is_answered_and_never_cached(
+            &mut Blocking(conn),
+            &mut tc,
+        );
+    }
+
+    #[test]
+    fn async_mysql_another_spelling_is_answered_and_never_cached() {
+        let (Some(mut front), Some(mut tc)) = (fronts::async_mysql(), TestCache::new()) else {
+            return;
+        };
+        super::another_spelling_under_a_case_insensitive_collation_is_answered_and_never_cached(
+            &mut front, &mut tc,
+        );
+    }
+}
