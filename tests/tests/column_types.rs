@@ -3,6 +3,10 @@
 //! again, served by `find_many`, and a value left by an earlier deploy (bincode, envelope
 //! version 1) is either read or a clean miss that refills. A model whose type its codec cannot
 //! carry is never cached, and says so.
+//!
+//! The scalar models (`*Scalars`) carry an `i32` key, `i16`, `i32`, `f32`, `f64` and `bool`
+//! columns, and an enum mapped to a custom SQL type (a PostgreSQL enum type, a MySQL `ENUM`
+//! column; text on SQLite), plain and nullable.
 
 use std::fmt::Debug;
 use write_through::blocking::{ModelOps as _, SaveOps as _};
@@ -14,10 +18,10 @@ use serde_json::json;
 use uuid::Uuid;
 use write_through::{Cached, Codec, DieselOps, blocking};
 use write_through_tests::column_types::{
-    LiteForced, LiteVersion, MYSQL_DDL, MyVersion, POSTGRES_DDL, PgAccount, PgVersion, SQLITE_DDL,
-    create_tables,
+    LiteForced, LiteScalars, LiteVersion, MYSQL_DDL, MyScalars, MyVersion, POSTGRES_DDL, PgAccount,
+    PgScalars, PgVersion, SQLITE_DDL, Status, create_tables,
 };
-use write_through_tests::{TestCache, unique};
+use write_through_tests::{TestCache, unique, unique_i32};
 
 fn postgres() -> Option<(PgConnection, TestCache)> {
     let mut conn = write_through_tests::postgres()?;
@@ -88,6 +92,58 @@ fn lite_version() -> LiteVersion {
             .unwrap()
             .naive_utc(),
         meta: Some(json!([{"k": "v"}, 3])),
+    }
+}
+
+/// The scalar columns' values: extremes of the integers, floats that are not short decimals,
+/// both enum columns set or the nullable one empty.
+macro_rules! scalars {
+    ($model:ident, $previous:expr) => {
+        $model {
+            id: unique_i32(),
+            small: i16::MIN,
+            stars: i32::MAX,
+            ratio: 0.1,
+            score: -12_345.678_901_234_567,
+            active: true,
+            status: Status::Published,
+            previous: $previous,
+        }
+    };
+}
+
+/// SQL that changes every scalar column of a `*_scalars` row (its enum to `'archived'`).
+fn scalars_changed_behind(table: &str, id: i32) -> String {
+    format!(
+        "UPDATE {table} SET small = 1, stars = -1, ratio = 2, score = 3, active = NOT active, \
+         status = 'archived', previous = NULL WHERE id = {id}"
+    )
+}
+
+fn pg_scalars_fixture(previous: Option<Status>) -> Fixture<PgScalars> {
+    let row = scalars!(PgScalars, previous);
+    Fixture {
+        key: format!("pg_scalars:{}", row.id),
+        change_behind: scalars_changed_behind("wt_pg_scalars", row.id),
+        row,
+    }
+}
+
+fn my_scalars_fixture(previous: Option<Status>) -> Fixture<MyScalars> {
+    let row = scalars!(MyScalars, previous);
+    Fixture {
+        key: format!("my_scalars:{}", row.id),
+        change_behind: scalars_changed_behind("wt_my_scalars", row.id),
+        row,
+    }
+}
+
+fn lite_scalars_fixture(previous: Option<Status>) -> Fixture<LiteScalars> {
+    let row = scalars!(LiteScalars, previous);
+    Fixture {
+        key: format!("lite_scalars:{}", row.id),
+        change_behind: scalars_changed_behind("wt_lite_scalars", row.id),
+        row,
     }
 }
 
@@ -241,6 +297,28 @@ fn an_earlier_deploys_value_is_a_miss_that_refills<C, M>(
     assert_eq!(&refilled[..5], b"WT\x02\x01\x02", "a MessagePack row now");
 }
 
+/// For a model whose rows bincode decodes (whatever codec the derive chose for it): an earlier
+/// deploy's value is read, not refilled. The earlier value differs from the row in the
+/// database, so finding it proves it came from Redis.
+fn an_earlier_deploys_value_is_read<C, M>(
+    conn: &mut C,
+    tc: &mut TestCache,
+    fixture: Fixture<M>,
+    earlier: M,
+) where
+    C: Connection + LoadConnection,
+    M: DieselOps<C::Backend> + PartialEq + Debug,
+{
+    assert_ne!(earlier, fixture.row);
+    blocking::save(&fixture.row, conn, &tc.cache).unwrap();
+    tc.put_raw(&fixture.key, &earlier_deploys_value(&earlier));
+    let (hits, unreadable) = (tc.cache.stats().hits, tc.cache.stats().unreadable_values);
+    let found: Option<M> = blocking::find(conn, &tc.cache, fixture.row.id()).unwrap();
+    assert_eq!(found.as_ref(), Some(&earlier), "the earlier deploy's value");
+    assert_eq!(tc.cache.stats().hits, hits + 1);
+    assert_eq!(tc.cache.stats().unreadable_values, unreadable);
+}
+
 mod postgres {
     use super::*;
 
@@ -341,6 +419,55 @@ mod postgres {
     }
 
     #[test]
+    fn a_scalars_row_with_floats_bool_small_ints_and_an_enum_type_is_served_from_redis_after_save()
+    {
+        let Some((mut conn, mut tc)) = postgres() else {
+            return;
+        };
+        served_from_redis_after_save(&mut conn, &mut tc, pg_scalars_fixture(Some(Status::Draft)));
+    }
+
+    #[test]
+    fn a_scalars_row_is_filled_after_a_miss_and_served_again() {
+        let Some((mut conn, mut tc)) = postgres() else {
+            return;
+        };
+        filled_after_a_miss_and_served_again(&mut conn, &mut tc, pg_scalars_fixture(None));
+    }
+
+    #[test]
+    fn scalars_rows_are_served_by_find_many() {
+        let Some((mut conn, mut tc)) = postgres() else {
+            return;
+        };
+        served_by_find_many(
+            &mut conn,
+            &mut tc,
+            pg_scalars_fixture(Some(Status::Archived)),
+            pg_scalars_fixture(None),
+        );
+    }
+
+    #[test]
+    fn an_earlier_deploys_bincode_value_of_a_scalars_row_is_read() {
+        let Some((mut conn, mut tc)) = postgres() else {
+            return;
+        };
+        assert_eq!(
+            PgScalars::CODEC,
+            Codec::MessagePack,
+            "an enum is not provably bincode-safe"
+        );
+        let fixture = pg_scalars_fixture(Some(Status::Draft));
+        let earlier = PgScalars {
+            stars: 7,
+            status: Status::Archived,
+            ..fixture.row.clone()
+        };
+        an_earlier_deploys_value_is_read(&mut conn, &mut tc, fixture, earlier);
+    }
+
+    #[test]
     fn a_uuid_key_renders_hyphenated_and_lowercase() {
         let Some((_conn, tc)) = postgres() else {
             return;
@@ -396,6 +523,55 @@ mod mysql {
         };
         an_earlier_deploys_value_is_a_miss_that_refills(&mut conn, &mut tc, my_version_fixture());
     }
+
+    #[test]
+    fn a_scalars_row_with_floats_bool_small_ints_and_an_enum_column_is_served_from_redis_after_save()
+     {
+        let Some((mut conn, mut tc)) = mysql() else {
+            return;
+        };
+        served_from_redis_after_save(&mut conn, &mut tc, my_scalars_fixture(Some(Status::Draft)));
+    }
+
+    #[test]
+    fn a_scalars_row_is_filled_after_a_miss_and_served_again() {
+        let Some((mut conn, mut tc)) = mysql() else {
+            return;
+        };
+        filled_after_a_miss_and_served_again(&mut conn, &mut tc, my_scalars_fixture(None));
+    }
+
+    #[test]
+    fn scalars_rows_are_served_by_find_many() {
+        let Some((mut conn, mut tc)) = mysql() else {
+            return;
+        };
+        served_by_find_many(
+            &mut conn,
+            &mut tc,
+            my_scalars_fixture(Some(Status::Archived)),
+            my_scalars_fixture(None),
+        );
+    }
+
+    #[test]
+    fn an_earlier_deploys_bincode_value_of_a_scalars_row_is_read() {
+        let Some((mut conn, mut tc)) = mysql() else {
+            return;
+        };
+        assert_eq!(
+            MyScalars::CODEC,
+            Codec::MessagePack,
+            "an enum is not provably bincode-safe"
+        );
+        let fixture = my_scalars_fixture(Some(Status::Draft));
+        let earlier = MyScalars {
+            stars: 7,
+            status: Status::Archived,
+            ..fixture.row.clone()
+        };
+        an_earlier_deploys_value_is_read(&mut conn, &mut tc, fixture, earlier);
+    }
 }
 
 mod sqlite {
@@ -436,6 +612,58 @@ mod sqlite {
             return;
         };
         an_earlier_deploys_value_is_a_miss_that_refills(&mut conn, &mut tc, lite_version_fixture());
+    }
+
+    #[test]
+    fn a_scalars_row_with_floats_bool_small_ints_and_a_text_enum_is_served_from_redis_after_save() {
+        let Some((mut conn, _dir, mut tc)) = sqlite() else {
+            return;
+        };
+        served_from_redis_after_save(
+            &mut conn,
+            &mut tc,
+            lite_scalars_fixture(Some(Status::Draft)),
+        );
+    }
+
+    #[test]
+    fn a_scalars_row_is_filled_after_a_miss_and_served_again() {
+        let Some((mut conn, _dir, mut tc)) = sqlite() else {
+            return;
+        };
+        filled_after_a_miss_and_served_again(&mut conn, &mut tc, lite_scalars_fixture(None));
+    }
+
+    #[test]
+    fn scalars_rows_are_served_by_find_many() {
+        let Some((mut conn, _dir, mut tc)) = sqlite() else {
+            return;
+        };
+        served_by_find_many(
+            &mut conn,
+            &mut tc,
+            lite_scalars_fixture(Some(Status::Archived)),
+            lite_scalars_fixture(None),
+        );
+    }
+
+    #[test]
+    fn an_earlier_deploys_bincode_value_of_a_scalars_row_is_read() {
+        let Some((mut conn, _dir, mut tc)) = sqlite() else {
+            return;
+        };
+        assert_eq!(
+            LiteScalars::CODEC,
+            Codec::MessagePack,
+            "an enum is not provably bincode-safe"
+        );
+        let fixture = lite_scalars_fixture(Some(Status::Draft));
+        let earlier = LiteScalars {
+            stars: 7,
+            status: Status::Archived,
+            ..fixture.row.clone()
+        };
+        an_earlier_deploys_value_is_read(&mut conn, &mut tc, fixture, earlier);
     }
 
     #[test]

@@ -73,6 +73,20 @@ impl Inner {
 impl Cache {
     /// Opens a cache on the Redis at `url` with default settings. No connection is made until
     /// the first command, so an application can start while Redis is down.
+    ///
+    /// The URL is a redis-rs URL: `redis://[user:password@]host[:port][/db]`, or `rediss://` for
+    /// TLS (feature `tls`). One that cannot be parsed is an [`Error::Config`] (whose message
+    /// leaves the password out).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use write_through::{Cache, Error};
+    ///
+    /// let cache = Cache::open("redis://127.0.0.1:6379")?; // no connection yet: Redis may be down
+    /// assert_eq!(cache.namespace(), "wt");
+    /// assert!(matches!(Cache::open("not a url"), Err(Error::Config(_))));
+    /// # Ok(()) }
+    /// ```
     pub fn open(url: &str) -> Result<Self, Error> {
         Self::builder(url).build()
     }
@@ -112,7 +126,20 @@ impl Cache {
         builder
     }
 
-    /// Starts configuring a cache on the Redis at `url`.
+    /// Starts configuring a cache on the Redis at `url`; [`CacheBuilder`] lists every setting
+    /// and its default.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use std::time::Duration;
+    ///
+    /// let cache = write_through::Cache::builder("redis://127.0.0.1:6379")
+    ///     .namespace("billing")
+    ///     .io_timeout(Duration::from_millis(200))
+    ///     .build()?;
+    /// assert_eq!(cache.namespace(), "billing");
+    /// # Ok(()) }
+    /// ```
     pub fn builder(url: &str) -> CacheBuilder {
         CacheBuilder {
             url: RedisUrl::new(url),
@@ -149,7 +176,15 @@ impl Cache {
         ))
     }
 
-    /// The prefix of every key this cache writes.
+    /// The prefix of every key this cache writes: `"wt"` unless
+    /// [`CacheBuilder::namespace`] set another.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = write_through::Cache::builder("redis://127.0.0.1:6379").namespace("app").build()?;
+    /// assert_eq!(cache.namespace(), "app");
+    /// # Ok(()) }
+    /// ```
     pub fn namespace(&self) -> &str {
         &self.inner.namespace
     }
@@ -167,7 +202,25 @@ impl Cache {
         store.counters.snapshot(store.owed_invalidations() as u64)
     }
 
-    /// The full Redis key of the `M` row with primary key `id`.
+    /// The full Redis key of the `M` row with primary key `id`: the namespace, then the model's
+    /// key template filled in. For looking at a row with `redis-cli`, or in tests.
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { memberships (org_id, user_id) { org_id -> BigInt, user_id -> BigInt, role -> Text, } }
+    /// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    ///          Serialize, Deserialize, WriteThrough)]
+    /// #[diesel(table_name = memberships, primary_key(org_id, user_id))]
+    /// #[write_through(key = "org:{org_id}:member:{user_id}", ttl = "1h")]
+    /// pub struct Membership { pub org_id: i64, pub user_id: i64, pub role: String }
+    ///
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = Cache::builder("redis://127.0.0.1:6379").namespace("app").build()?;
+    /// assert_eq!(cache.key::<Membership>((&7, &42)), b"app:org:7:member:42");
+    /// # Ok(()) }
+    /// ```
     pub fn key<M: Cached>(&self, id: M::Id<'_>) -> Vec<u8> {
         crate::core::key::key_of::<M>(&self.inner.namespace, id)
     }

@@ -48,6 +48,21 @@ pub enum Error {
 }
 
 /// A failed conversation with Redis.
+///
+/// Returned by the health checks ([`Cache::ping`](crate::Cache::ping),
+/// [`Cache::invalidate`](crate::Cache::invalidate) and their async forms), and inside
+/// [`Error::Cache`] by writes under [`WritePolicy::Strict`](crate::WritePolicy::Strict); other
+/// operations absorb Redis failures. Its message names the operation, never the URL.
+///
+/// ```
+/// # fn main() -> Result<(), write_through::Error> {
+/// // Nothing listens on port 1: the check fails, and says what it was doing.
+/// let cache = write_through::Cache::open("redis://127.0.0.1:1")?;
+/// let error: write_through::CacheError = cache.ping().unwrap_err();
+/// eprintln!("Redis {} failed (timeout: {}): {error}", error.operation(), error.is_timeout());
+/// assert!(!error.to_string().contains("127.0.0.1"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("Redis {operation} failed: {source}")]
 pub struct CacheError {
@@ -73,11 +88,28 @@ impl CacheError {
     }
 
     /// What the library was doing when Redis failed (`"GET"`, `"connect"`, ...).
+    ///
+    /// ```
+    /// fn log(error: &write_through::CacheError) {
+    ///     eprintln!("Redis failed during {}: {error}", error.operation());
+    /// }
+    /// ```
     pub fn operation(&self) -> &'static str {
         self.operation
     }
 
     /// True when Redis did not answer in time.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// # let cache = write_through::Cache::open("redis://127.0.0.1:6379")?;
+    /// match cache.ping() {
+    ///     Ok(()) => {}
+    ///     Err(error) if error.is_timeout() => eprintln!("Redis is slow: {error}"),
+    ///     Err(error) => eprintln!("Redis is down: {error}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn is_timeout(&self) -> bool {
         self.source.is_timeout()
     }
@@ -85,6 +117,44 @@ impl CacheError {
 
 /// A row that its codec could not encode (a type whose `Serialize` impl fails, a map with
 /// non-string keys where the codec needs them), or could encode but not decode again.
+///
+/// `save` encodes the row before it writes anything, so a row that does not encode is
+/// refused with [`Error::Codec`] and the database is unchanged. A row that encodes but does not
+/// decode again is not returned as an error: it is left uncached, counted
+/// ([`Stats::undecodable_rows`](crate::Stats::undecodable_rows)) and warned about once per model.
+///
+/// ```
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+///          Serialize, Deserialize, WriteThrough, Debug)]
+/// #[diesel(table_name = users)]
+/// #[write_through(key = "user:{id}", ttl = "1h")]
+/// pub struct User {
+///     pub id: i64,
+///     #[serde(serialize_with = "refuse")] // a Serialize that fails
+///     pub email: String,
+/// }
+///
+/// fn refuse<S: serde::Serializer>(_: &str, _: S) -> Result<S::Ok, S::Error> {
+///     Err(serde::ser::Error::custom("this field is not for caching"))
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish(":memory:")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user = User { id: 1, email: "ada@example.com".into() };
+/// match user.save(&mut conn, &cache) {
+///     Err(Error::Codec(error)) => {
+///         assert_eq!(error.model(), "User");
+///         assert!(!error.is_undecodable());
+///     }
+///     other => panic!("expected a codec error, got {other:?}"),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("cannot encode {model} for the cache: {message}")]
 pub struct CodecError {
@@ -95,12 +165,28 @@ pub struct CodecError {
 
 impl CodecError {
     /// The model's struct name.
+    ///
+    /// ```
+    /// fn log(error: &write_through::CodecError) {
+    ///     eprintln!("a {} row cannot be cached: {error}", error.model());
+    /// }
+    /// ```
     pub fn model(&self) -> &'static str {
         self.model
     }
 
     /// True when the row encoded but did not decode again: a field type the model's codec
     /// cannot carry (see [`Codec`](crate::Codec)).
+    ///
+    /// ```
+    /// fn advice(error: &write_through::CodecError) -> &'static str {
+    ///     if error.is_undecodable() {
+    ///         "a field type the codec cannot carry: let the derive choose the codec"
+    ///     } else {
+    ///         "a field whose Serialize fails"
+    ///     }
+    /// }
+    /// ```
     pub fn is_undecodable(&self) -> bool {
         self.undecodable
     }
@@ -153,7 +239,21 @@ impl ConflictError {
     }
 }
 
-/// A configuration value that the cache cannot work with.
+/// A configuration value that the cache cannot work with, returned inside [`Error::Config`] by
+/// [`CacheBuilder::build`](crate::CacheBuilder::build) (and so by `Cache::open`). Its message
+/// says which setting is wrong, without the URL's password.
+///
+/// ```
+/// let error = write_through::Cache::builder("redis://127.0.0.1:6379")
+///     .ttl_jitter(1.5)
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(error, write_through::Error::Config(_)));
+/// assert_eq!(
+///     error.to_string(),
+///     "invalid cache configuration: ttl_jitter must be at least 0.0 and below 1.0"
+/// );
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("invalid cache configuration: {0}")]
 pub struct ConfigError(pub(crate) String);
@@ -244,10 +344,32 @@ pub enum UsageError {
 }
 
 /// A short name for results of this crate.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// fn email_of(conn: &mut SqliteConnection, cache: &Cache, id: i64) -> write_through::Result<Option<String>> {
+///     Ok(User::find(conn, cache, &id)?.map(|user| user.email))
+/// }
+/// # fn main() {}
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// True when the error came from the database (including constraint violations).
+    ///
+    /// ```
+    /// use write_through::Error;
+    ///
+    /// assert!(Error::Database(diesel::result::Error::NotFound).is_database());
+    /// ```
     pub fn is_database(&self) -> bool {
         matches!(self, Error::Database(_))
     }

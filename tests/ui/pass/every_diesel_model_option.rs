@@ -2,6 +2,12 @@
 //! (`table_name`, `primary_key`, `column_name`, `check_for_backend`, `skip_update`) with
 //! Diesel's grammar and ignores the others.
 //!
+//! `embed` is on `Release::notes` (selected, loaded, inserted and updated as a struct of its
+//! own). `base_query` and `base_query_type` are on `ListedKrate`, which derives `HasQuery` (the
+//! derive that reads them, and that implements `Selectable` and `Queryable` itself) in place of
+//! `Queryable` and `Selectable`; the cache's own queries (`find`, `find_many`) still select by key
+//! from the table, not through the base query.
+//!
 //! `check_for_backend(disable = true)` is not here: diesel_derives 2.3.10 itself refuses it
 //! ("expected `,`": it parses the option on a fork and never advances past it). The derive
 //! accepts it (`internals::attr` tests, the `json_field_is_message_pack` expansion snapshot).
@@ -28,6 +34,14 @@ diesel::table! {
         yanked -> Bool,
         license -> Nullable<Text>,
         edition -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    releases (id) {
+        id -> Integer,
+        title -> Text,
+        notes -> Nullable<Text>,
     }
 }
 
@@ -70,6 +84,51 @@ pub struct Version {
     pub edition: Option<String>,
     #[diesel(select_expression = versions::yanked.eq(true), select_expression_type = diesel::dsl::Eq<versions::yanked, bool>)]
     pub yanked: bool,
+}
+
+/// Columns of `releases` grouped in a struct of their own, for `#[diesel(embed)]`.
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Serialize, Deserialize)]
+#[diesel(table_name = releases)]
+pub struct ReleaseNotes {
+    pub title: String,
+    pub notes: Option<String>,
+}
+
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+)]
+#[diesel(table_name = releases)]
+#[write_through(key = "release:{id}", ttl = "1h")]
+pub struct Release {
+    pub id: i32,
+    #[diesel(embed)]
+    pub text: ReleaseNotes,
+}
+
+/// A model with a base query of its own (`HasQuery`), its type given.
+#[derive(
+    HasQuery,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+)]
+#[diesel(table_name = crates)]
+#[diesel(base_query = crates::table.filter(crates::id.gt(0)))]
+#[diesel(base_query_type = diesel::dsl::Filter<crates::table, diesel::dsl::Gt<crates::id, i32>>)]
+#[write_through(key = "listed_crate:{id}", ttl = "1h")]
+pub struct ListedKrate {
+    pub id: i32,
+    pub name: String,
 }
 
 /// A column read through another type, as `deserialize_as` allows.
@@ -118,4 +177,20 @@ fn main() {
         Ok(())
     }
     let _ = uses_the_model;
+
+    fn uses_the_embedding_model(conn: &mut diesel::PgConnection, cache: &Cache, release: &Release) -> Result<(), Error> {
+        release.save(conn, cache)?;
+        let _found: Option<Release> = Release::find(conn, cache, &release.id)?;
+        let _many: Vec<Option<Release>> = Release::find_many(conn, cache, [&release.id])?;
+        Ok(())
+    }
+    let _ = uses_the_embedding_model;
+
+    fn uses_the_base_query_model(conn: &mut diesel::PgConnection, cache: &Cache, krate: &ListedKrate) -> Result<(), Error> {
+        krate.save(conn, cache)?;
+        let _found: Option<ListedKrate> = ListedKrate::find(conn, cache, &krate.id)?;
+        let _listed: QueryResult<Vec<ListedKrate>> = ListedKrate::query().load(conn);
+        Ok(())
+    }
+    let _ = uses_the_base_query_model;
 }

@@ -26,7 +26,28 @@ pub mod prelude {
     pub use crate::{Cache, Cached, Error, WriteThrough};
 }
 
-/// Reads a row: from Redis when cached, else from the database, filling the cache.
+/// Reads a row: from Redis when cached, else from the database, filling the cache. What
+/// [`ModelOps::find`] (`User::find(...).await`) calls; generic code over models calls it
+/// directly.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user: Option<User> = write_through::asynch::find::<User, _>(&mut conn, &cache, &42).await?;
+/// # Ok(()) }
+/// ```
 pub async fn find<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
 where
     C: AsyncConnection,
@@ -39,7 +60,30 @@ where
         .await
 }
 
-/// Reads many rows; results are in the order of `ids`, duplicates included.
+/// Reads many rows; results are in the order of `ids`, duplicates included. What
+/// [`ModelOps::find_many`] calls.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let users: Vec<Option<User>> =
+///     write_through::asynch::find_many::<User, _, _>(&mut conn, &cache, [&1, &2, &1]).await?;
+/// // One entry per id asked for: `None` where no row has that key.
+/// assert_eq!(users.len(), 3);
+/// # Ok(()) }
+/// ```
 pub async fn find_many<'a, M, C, I>(
     conn: &mut C,
     cache: &Cache,
@@ -60,6 +104,27 @@ where
 
 /// Inserts or updates a row, then publishes the row as the database stored it, which it
 /// returns (`None` only when a concurrent delete removed it before it could be read back).
+/// What [`SaveOps::save`] (`row.save(...).await`) calls, without the returned row.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user = User { id: 42, email: "ada@example.com".into() };
+/// let stored: Option<User> = write_through::asynch::save(&user, &mut conn, &cache).await?;
+/// # Ok(()) }
+/// ```
 pub async fn save<M, C>(row: &M, conn: &mut C, cache: &Cache) -> Result<Option<M>, Error>
 where
     C: AsyncConnection,
@@ -72,7 +137,27 @@ where
         .await
 }
 
-/// Deletes a row, then its cached value. `true` when a row was deleted.
+/// Deletes a row, then its cached value. `true` when a row was deleted. What
+/// [`ModelOps::delete`] calls.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let existed: bool = write_through::asynch::delete::<User, _>(&mut conn, &cache, &42).await?;
+/// # Ok(()) }
+/// ```
 pub async fn delete<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<bool, Error>
 where
     C: AsyncConnection,
@@ -85,7 +170,34 @@ where
         .await
 }
 
-/// Inserts a row whose primary key the database generates, caches it and returns it.
+/// Inserts a row whose primary key the database generates, caches it and returns it. What
+/// [`ModelOps::create`] calls.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// #[derive(Insertable)]
+/// #[diesel(table_name = users)]
+/// pub struct NewUser<'a> { pub email: &'a str }
+///
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user: User =
+///     write_through::asynch::create(&mut conn, &cache, NewUser { email: "ada@example.com" }).await?;
+/// // The key the database chose, and the row as stored, now cached.
+/// println!("user {} created", user.id);
+/// # Ok(()) }
+/// ```
 pub async fn create<M, C, N>(conn: &mut C, cache: &Cache, new: N) -> Result<M, Error>
 where
     C: AsyncConnection,
@@ -101,6 +213,30 @@ where
 /// Deletes the cached value of one row, for writes that bypassed the library: the async form
 /// of [`Cache::invalidate`] (which blocks its thread for the Redis round trip). When Redis
 /// cannot be reached the invalidation is owed, as there.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # use diesel_async::RunQueryDsl;
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// // An update that bypasses the library: drop the cached copy afterwards.
+/// diesel::sql_query("UPDATE users SET email = lower(email) WHERE id = 42")
+///     .execute(&mut conn)
+///     .await?;
+/// write_through::asynch::invalidate::<User>(&cache, &42).await?;
+/// # Ok(()) }
+/// ```
 pub async fn invalidate<M: Cached>(cache: &Cache, id: M::Id<'_>) -> Result<(), CacheError> {
     let key = cache.key::<M>(id);
     let redis = Async(&cache.inner().store);
@@ -123,6 +259,18 @@ pub async fn invalidate_index<M: crate::UniqueIndex<N>, const N: usize>(
 }
 
 /// Sends `PING`: the async form of [`Cache::ping`], a health check.
+///
+/// ```no_run
+/// # #[tokio::main]
+/// # async fn main() {
+/// # let cache = write_through::Cache::open("redis://127.0.0.1:6379").unwrap();
+/// // A readiness probe: Redis answers, or the reason it does not.
+/// match write_through::asynch::ping(&cache).await {
+///     Ok(()) => println!("ready"),
+///     Err(error) => eprintln!("not ready: {error}"),
+/// }
+/// # }
+/// ```
 pub async fn ping(cache: &Cache) -> Result<(), CacheError> {
     crate::redis::commands::ping(&Async(&cache.inner().store)).await
 }
@@ -134,6 +282,41 @@ pub async fn ping(cache: &Cache) -> Result<(), CacheError> {
 /// axum need; `tests/tests/async_front.rs` spawns them). The signatures of `find`, `find_many`
 /// and `delete` cannot say so: proving it for a generic model trips a known limitation of the
 /// compiler (rust-lang/rust#100013) on the id's lifetime.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// #[derive(Insertable)]
+/// #[diesel(table_name = users)]
+/// pub struct NewUser<'a> { pub email: &'a str }
+///
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let ada: User = User::create(&mut conn, &cache, NewUser { email: "ada@example.com" }).await?;
+/// let user: Option<User> = User::find(&mut conn, &cache, &ada.id).await?;
+/// let users: Vec<Option<User>> = User::find_many(&mut conn, &cache, [&ada.id, &7]).await?;
+/// let existed: bool = User::delete(&mut conn, &cache, &ada.id).await?;
+///
+/// // The futures are `Send`, so a spawned task runs them.
+/// let task_cache = cache.clone();
+/// let task = tokio::spawn(async move {
+///     let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await.ok()?;
+///     User::find(&mut conn, &task_cache, &1).await.ok()?
+/// });
+/// let _found: Option<User> = task.await?;
+/// # let _ = (user, users, existed);
+/// # Ok(()) }
+/// ```
 pub trait ModelOps: Cached + Send + Sync {
     /// Finds the row with primary key `id`: from the cache when it is there, else from the
     /// database, filling the cache.
@@ -200,6 +383,42 @@ impl<M: Cached + Send + Sync> ModelOps for M {}
 /// `save` on every model, async: `row.save(&mut conn, &cache).await`. It takes `&self`, or
 /// `&mut self` for a model with a `#[write_through(version)]` field (whose version it
 /// updates). In scope through `write_through::asynch::prelude`.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # diesel::table! { documents (id) { id -> BigInt, body -> Text, version -> Integer, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = documents)]
+/// # #[write_through(key = "document:{id}", ttl = "1h")]
+/// # pub struct Document {
+/// #     pub id: i64,
+/// #     pub body: String,
+/// #     #[write_through(version)]
+/// #     #[diesel(skip_update)]
+/// #     pub version: i32,
+/// # }
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user = User { id: 42, email: "ada@example.com".into() };
+/// user.save(&mut conn, &cache).await?;            // &self
+///
+/// let mut document = Document::find(&mut conn, &cache, &7).await?.ok_or("no document 7")?;
+/// document.body.push_str(" (edited)");
+/// document.save(&mut conn, &cache).await?;        // &mut self: the version is checked and bumped
+/// # Ok(()) }
+/// ```
 pub trait SaveOps {
     /// The model saved.
     type Model: Cached;
@@ -247,7 +466,32 @@ impl<M: SavesInPlace> SaveOps for &mut M {
 }
 
 /// The body of an async `cache.transaction`: an async closure taking the connection, whose
-/// future is `Send` (as diesel-async's `AsyncConnection::transaction` asks).
+/// future is `Send` (as diesel-async's `AsyncConnection::transaction` asks). Implemented for
+/// every such closure: an `async |conn| { ... }` passed to `cache.transaction` is one.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// // A body written once and passed by name: any `async` closure over the connection.
+/// let body = async |conn: &mut AsyncPgConnection| -> Result<(), write_through::Error> {
+///     User { id: 1, email: "a@example.com".into() }.save(conn, &cache).await?;
+///     User { id: 2, email: "b@example.com".into() }.save(conn, &cache).await
+/// };
+/// cache.transaction(&mut conn, body).await?;
+/// # Ok(()) }
+/// ```
 pub trait TransactionBody<T, R>:
     AsyncFnOnce(T) -> R + FnOnce(T) -> <Self as TransactionBody<T, R>>::Fut
 {
@@ -265,6 +509,33 @@ where
 
 /// `cache.transaction(&mut conn, async |conn| ...)`, async. In scope through
 /// `write_through::asynch::prelude`.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// # let (mut alice, mut bob) = (User::find(&mut conn, &cache, &1).await?.unwrap(), User::find(&mut conn, &cache, &2).await?.unwrap());
+/// // Alice gives her email to Bob: both rows change in one database transaction, and both
+/// // cached rows are published only after the commit.
+/// bob.email = std::mem::replace(&mut alice.email, "alice@example.org".into());
+/// cache.transaction(&mut conn, async |conn| {
+///     alice.save(conn, &cache).await?;
+///     bob.save(conn, &cache).await?;
+///     Ok::<_, write_through::Error>(())
+/// }).await?;
+/// # Ok(()) }
+/// ```
 pub trait TransactionOps {
     /// Runs `body` in a database transaction on `conn`; the cache writes made inside it are
     /// published after the commit and undone if it rolls back. Nested calls become savepoints.

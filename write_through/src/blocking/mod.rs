@@ -27,7 +27,15 @@ pub use index::{find_by, find_many_by};
 use db::Diesel;
 
 /// The most primary keys one `load_many` query carries (bind parameters are limited: 65 535 on
-/// PostgreSQL, 32 766 on older SQLite).
+/// PostgreSQL, 32 766 on older SQLite). `find_many` with more ids than this queries the
+/// database in chunks of this size, for the ids Redis did not hold.
+///
+/// ```
+/// use write_through::blocking::LOAD_MANY_CHUNK;
+///
+/// let ids: Vec<i64> = (1..=25_000).collect();
+/// println!("at most {} database queries", ids.len().div_ceil(LOAD_MANY_CHUNK));
+/// ```
 pub const LOAD_MANY_CHUNK: usize = drive::batch::LOAD_MANY_CHUNK;
 
 /// The output of a future whose I/O is all blocking, so that it is ready at its first poll.
@@ -44,7 +52,25 @@ pub(crate) fn ready<F: Future>(future: F) -> F::Output {
     }
 }
 
-/// Reads a row: from Redis when cached, else from the database, filling the cache.
+/// Reads a row: from Redis when cached, else from the database, filling the cache. What
+/// [`ModelOps::find`] (`User::find`) calls; generic code over models calls it directly.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user: Option<User> = write_through::blocking::find::<User, _>(&mut conn, &cache, &42)?;
+/// # Ok(()) }
+/// ```
 pub fn find<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
 where
     C: Connection + LoadConnection,
@@ -55,7 +81,28 @@ where
     ready(drive::find::<M, _, _>(&redis, &mut Diesel(conn), cache, id))
 }
 
-/// Reads many rows; results are in the order of `ids`, duplicates included.
+/// Reads many rows; results are in the order of `ids`, duplicates included. What
+/// [`ModelOps::find_many`] calls.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let users: Vec<Option<User>> =
+///     write_through::blocking::find_many::<User, _, _>(&mut conn, &cache, [&1, &2, &1])?;
+/// // One entry per id asked for: `None` where no row has that key.
+/// assert_eq!(users.len(), 3);
+/// # Ok(()) }
+/// ```
 pub fn find_many<'a, M, C, I>(conn: &mut C, cache: &Cache, ids: I) -> Result<Vec<Option<M>>, Error>
 where
     C: Connection + LoadConnection,
@@ -75,6 +122,25 @@ where
 
 /// Inserts or updates a row, then publishes the row as the database stored it, which it
 /// returns (`None` only when a concurrent delete removed it before it could be read back).
+/// What [`SaveOps::save`] (`row.save(...)`) calls, without the returned row.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user = User { id: 42, email: "ada@example.com".into() };
+/// let stored: Option<User> = write_through::blocking::save(&user, &mut conn, &cache)?;
+/// # Ok(()) }
+/// ```
 pub fn save<M, C>(row: &M, conn: &mut C, cache: &Cache) -> Result<Option<M>, Error>
 where
     C: Connection + LoadConnection,
@@ -90,7 +156,25 @@ where
     ))
 }
 
-/// Deletes a row, then its cached value. `true` when a row was deleted.
+/// Deletes a row, then its cached value. `true` when a row was deleted. What
+/// [`ModelOps::delete`] calls.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let existed: bool = write_through::blocking::delete::<User, _>(&mut conn, &cache, &42)?;
+/// # Ok(()) }
+/// ```
 pub fn delete<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<bool, Error>
 where
     C: Connection,
@@ -110,6 +194,31 @@ where
 ///
 /// The key is known only after the insert, so the insert runs in a transaction and the key is
 /// locked before the commit: no write to the new row can be published out of order with it.
+/// What [`ModelOps::create`] calls.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// #[derive(Insertable)]
+/// #[diesel(table_name = users)]
+/// pub struct NewUser<'a> { pub email: &'a str }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user: User =
+///     write_through::blocking::create(&mut conn, &cache, NewUser { email: "ada@example.com" })?;
+/// // The key the database chose, and the row as stored, now cached.
+/// println!("user {} created", user.id);
+/// # Ok(()) }
+/// ```
 pub fn create<M, C, N>(conn: &mut C, cache: &Cache, new: N) -> Result<M, Error>
 where
     C: Connection,
@@ -209,6 +318,40 @@ impl<M: Cached> ModelOps for M {}
 ///
 /// It inserts or updates the row in the database, then publishes the row as stored to the
 /// cache.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String }
+/// # diesel::table! { documents (id) { id -> BigInt, body -> Text, version -> Integer, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = documents)]
+/// # #[write_through(key = "document:{id}", ttl = "1h")]
+/// # pub struct Document {
+/// #     pub id: i64,
+/// #     pub body: String,
+/// #     #[write_through(version)]
+/// #     #[diesel(skip_update)]
+/// #     pub version: i32,
+/// # }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let user = User { id: 42, email: "ada@example.com".into() };
+/// user.save(&mut conn, &cache)?;            // &self
+///
+/// let mut document = Document::find(&mut conn, &cache, &7)?.ok_or("no document 7")?;
+/// document.body.push_str(" (edited)");
+/// document.save(&mut conn, &cache)?;        // &mut self: the version is checked and bumped
+/// # Ok(()) }
+/// ```
 pub trait SaveOps {
     /// The model saved.
     type Model: Cached;
