@@ -241,41 +241,8 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
         },
     };
     let upsert_body = upsert_body(model, backend, &db, &conflict_target, flavor);
-    let load_many_body = match model.key_fields.as_slice() {
-        [single] => {
-            let column = &single.column;
-            quote! {
-                #run::load(
-                    #table::table
-                        .filter(#table::#column.eq_any(ids.iter().copied()))
-                        .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
-                    conn,
-                )
-                #aw
-            }
-        }
-        fields => {
-            let matches: Vec<TokenStream> = fields
-                .iter()
-                .enumerate()
-                .map(|(index, field)| {
-                    let column = &field.column;
-                    let index = syn::Index::from(index);
-                    quote!(#table::#column.eq(id.#index))
-                })
-                .collect();
-            let (first, rest) = (&matches[0], &matches[1..]);
-            quote! {
-                let mut query = #table::table
-                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
-                    .into_boxed();
-                for id in ids {
-                    query = query.or_filter(#first #(.and(#rest))*);
-                }
-                #run::load(query, conn) #aw
-            }
-        }
-    };
+    let key_columns: Vec<&Ident> = model.key_fields.iter().map(|f| &f.column).collect();
+    let load_many_body = load_many_query(table, &key_columns, &quote!(ids), &db, flavor);
     let create = create_impl(model, backend, &db, flavor);
     let index_queries = expand_index::index_queries(model, &db, flavor);
     let load_returns = flavor.returns(quote!(
@@ -349,6 +316,50 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
 
         #create
         #index_queries
+    }
+}
+
+/// `SELECT ... WHERE column IN (slice)` for one column, `(a = ? AND b = ?) OR ...` for several,
+/// over the slice named `slice` (of single values, or of tuples in the columns' order): the
+/// body of `load_many` by primary key and of `load_many_by` by a unique index.
+pub fn load_many_query(
+    table: &syn::Path,
+    columns: &[&Ident],
+    slice: &TokenStream,
+    db: &TokenStream,
+    flavor: Flavor,
+) -> TokenStream {
+    let (run, aw) = (flavor.run(), flavor.aw());
+    match columns {
+        [single] => quote! {
+            #run::load(
+                #table::table
+                    .filter(#table::#single.eq_any(#slice.iter().copied()))
+                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
+                conn,
+            )
+            #aw
+        },
+        many => {
+            let matches: Vec<TokenStream> = many
+                .iter()
+                .enumerate()
+                .map(|(index, column)| {
+                    let index = syn::Index::from(index);
+                    quote!(#table::#column.eq(one.#index))
+                })
+                .collect();
+            let (first, rest) = (&matches[0], &matches[1..]);
+            quote! {
+                let mut query = #table::table
+                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
+                    .into_boxed();
+                for one in #slice {
+                    query = query.or_filter(#first #(.and(#rest))*);
+                }
+                #run::load(query, conn) #aw
+            }
+        }
     }
 }
 

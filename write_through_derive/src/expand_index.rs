@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::expand::Flavor;
+use crate::expand::{Flavor, load_many_query};
 use crate::model::Model;
 use crate::unique::Index;
 
@@ -184,41 +184,8 @@ pub fn index_queries(model: &Model, db: &TokenStream, flavor: Flavor) -> TokenSt
             quote!(.filter(#table::#column.eq(#part)))
         });
         let filters = quote!(#(#filters)*);
-        let load_many = match index.fields.as_slice() {
-            [single] => {
-                let column = &single.column;
-                quote! {
-                    #run::load(
-                        #table::table
-                            .filter(#table::#column.eq_any(values.iter().copied()))
-                            .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
-                        conn,
-                    )
-                    #aw
-                }
-            }
-            fields => {
-                let matches: Vec<TokenStream> = fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, field)| {
-                        let column = &field.column;
-                        let i = syn::Index::from(i);
-                        quote!(#table::#column.eq(value.#i))
-                    })
-                    .collect();
-                let (first, rest) = (&matches[0], &matches[1..]);
-                quote! {
-                    let mut query = #table::table
-                        .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
-                        .into_boxed();
-                    for value in values {
-                        query = query.or_filter(#first #(.and(#rest))*);
-                    }
-                    #run::load(query, conn) #aw
-                }
-            }
-        };
+        let columns: Vec<&syn::Ident> = index.fields.iter().map(|f| &f.column).collect();
+        let load_many = load_many_query(table, &columns, &quote!(values), db, flavor);
         let load_returns = flavor.returns(quote!(
             __wt::diesel::QueryResult<::core::option::Option<Self>>
         ));

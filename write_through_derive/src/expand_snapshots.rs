@@ -37,6 +37,7 @@ snapshots! {
     failed_derive_emits_stand_ins,
     versioned,
     json_field_is_message_pack,
+    unique_indexes,
 }
 
 #[test]

@@ -71,10 +71,10 @@ const _: () = {
                     >>::as_select(),
                 )
                 .into_boxed();
-            for id in ids {
+            for one in ids {
                 query = query
                     .or_filter(
-                        memberships::org_id.eq(id.0).and(memberships::user_id.eq(id.1)),
+                        memberships::org_id.eq(one.0).and(memberships::user_id.eq(one.1)),
                     );
             }
             __wt::diesel::RunQueryDsl::load(query, conn)
@@ -219,12 +219,12 @@ const _: () = {
                         >>::as_select(),
                     )
                     .into_boxed();
-                for id in ids {
+                for one in ids {
                     query = query
                         .or_filter(
                             memberships::org_id
-                                .eq(id.0)
-                                .and(memberships::user_id.eq(id.1)),
+                                .eq(one.0)
+                                .and(memberships::user_id.eq(one.1)),
                         );
                 }
                 __wt::diesel_async::RunQueryDsl::load(query, conn).await
@@ -378,10 +378,10 @@ const _: () = {
                     >>::as_select(),
                 )
                 .into_boxed();
-            for id in ids {
+            for one in ids {
                 query = query
                     .or_filter(
-                        memberships::org_id.eq(id.0).and(memberships::user_id.eq(id.1)),
+                        memberships::org_id.eq(one.0).and(memberships::user_id.eq(one.1)),
                     );
             }
             __wt::diesel::RunQueryDsl::load(query, conn)
@@ -531,12 +531,12 @@ const _: () = {
                         >>::as_select(),
                     )
                     .into_boxed();
-                for id in ids {
+                for one in ids {
                     query = query
                         .or_filter(
                             memberships::org_id
-                                .eq(id.0)
-                                .and(memberships::user_id.eq(id.1)),
+                                .eq(one.0)
+                                .and(memberships::user_id.eq(one.1)),
                         );
                 }
                 __wt::diesel_async::RunQueryDsl::load(query, conn).await
@@ -698,10 +698,10 @@ const _: () = {
                     >>::as_select(),
                 )
                 .into_boxed();
-            for id in ids {
+            for one in ids {
                 query = query
                     .or_filter(
-                        memberships::org_id.eq(id.0).and(memberships::user_id.eq(id.1)),
+                        memberships::org_id.eq(one.0).and(memberships::user_id.eq(one.1)),
                     );
             }
             __wt::diesel::RunQueryDsl::load(query, conn)
@@ -850,12 +850,12 @@ const _: () = {
                         >>::as_select(),
                     )
                     .into_boxed();
-                for id in ids {
+                for one in ids {
                     query = query
                         .or_filter(
                             memberships::org_id
-                                .eq(id.0)
-                                .and(memberships::user_id.eq(id.1)),
+                                .eq(one.0)
+                                .and(memberships::user_id.eq(one.1)),
                         );
                 }
                 __wt::diesel_async::RunQueryDsl::load(query, conn).await
