@@ -46,19 +46,44 @@ pub fn index_items(model: &Model) -> TokenStream {
     let impls = model.indexes.iter().enumerate().map(|(n, index)| {
         let value_type = value_type(index, &lt);
         let name = &index.name;
-        // `Some(value)` of this row, `None` when a nullable part is NULL.
-        let parts = index.fields.iter().map(|field| {
+        // `Some(value)` of this row, `None` when a nullable part is NULL (written without
+        // closures or `?`, which lints in the user's crate would flag).
+        let borrowed = |field: &crate::unique::IndexField| {
             let f = &field.ident;
             match (field.nullable, field.string) {
                 (false, false) => quote!(&self.#f),
                 (false, true) => quote!(self.#f.as_str()),
-                (true, false) => quote!(self.#f.as_ref()?),
-                (true, true) => quote!(self.#f.as_deref()?),
+                (true, false) => quote!(self.#f.as_ref()),
+                (true, true) => quote!(self.#f.as_deref()),
             }
-        });
-        let value_of_self = match index.fields.len() {
-            1 => quote!(#(#parts)*),
-            _ => quote!((#(#parts),*)),
+        };
+        let value_of_self = match index.fields.as_slice() {
+            [single] if single.nullable => borrowed(single),
+            [single] => {
+                let part = borrowed(single);
+                quote!(::core::option::Option::Some(#part))
+            }
+            fields if fields.iter().all(|f| !f.nullable) => {
+                let parts = fields.iter().map(borrowed);
+                quote!(::core::option::Option::Some((#(#parts),*)))
+            }
+            fields => {
+                let parts = fields.iter().map(|field| {
+                    let part = borrowed(field);
+                    if field.nullable {
+                        part
+                    } else {
+                        quote!(::core::option::Option::Some(#part))
+                    }
+                });
+                let names: Vec<_> = (0..fields.len()).map(|i| format_ident!("__wt_{}", i)).collect();
+                quote! {
+                    match (#(#parts,)*) {
+                        (#(::core::option::Option::Some(#names),)*) => ::core::option::Option::Some((#(#names),*)),
+                        _ => ::core::option::Option::None,
+                    }
+                }
+            }
         };
         let writes = (0..index.fields.len()).map(|i| {
             let part = value_part(index, i);
@@ -75,7 +100,7 @@ pub fn index_items(model: &Model) -> TokenStream {
                 const INDEX_NAME: &'static str = #name;
 
                 fn index_value(&self) -> ::core::option::Option<Self::Value<'_>> {
-                    (|| ::core::option::Option::Some(#value_of_self))()
+                    #value_of_self
                 }
 
                 fn has_index_value(&self, value: Self::Value<'_>) -> bool {

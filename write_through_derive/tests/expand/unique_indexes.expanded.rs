@@ -1979,7 +1979,7 @@ const _: () = {
         type Value<'__wt_v> = &'__wt_v str;
         const INDEX_NAME: &'static str = "email";
         fn index_value(&self) -> ::core::option::Option<Self::Value<'_>> {
-            (|| ::core::option::Option::Some(self.email.as_str()))()
+            ::core::option::Option::Some(self.email.as_str())
         }
         fn has_index_value(&self, value: Self::Value<'_>) -> bool {
             <Self as __wt::UniqueIndex<0usize>>::index_value(self)
@@ -1994,7 +1994,7 @@ const _: () = {
         type Value<'__wt_v> = &'__wt_v str;
         const INDEX_NAME: &'static str = "login";
         fn index_value(&self) -> ::core::option::Option<Self::Value<'_>> {
-            (|| ::core::option::Option::Some(self.login.as_deref()?))()
+            self.login.as_deref()
         }
         fn has_index_value(&self, value: Self::Value<'_>) -> bool {
             <Self as __wt::UniqueIndex<1usize>>::index_value(self)
@@ -2009,7 +2009,7 @@ const _: () = {
         type Value<'__wt_v> = (&'__wt_v i32, &'__wt_v str);
         const INDEX_NAME: &'static str = "org_id_and_handle";
         fn index_value(&self) -> ::core::option::Option<Self::Value<'_>> {
-            (|| ::core::option::Option::Some((&self.org_id, self.handle.as_str())))()
+            ::core::option::Option::Some((&self.org_id, self.handle.as_str()))
         }
         fn has_index_value(&self, value: Self::Value<'_>) -> bool {
             <Self as __wt::UniqueIndex<2usize>>::index_value(self)
