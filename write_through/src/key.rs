@@ -127,7 +127,8 @@ fn needs_escape(byte: u8) -> bool {
 
 /// A type that can be a primary-key field of a cached model.
 ///
-/// Implemented for the integers, `bool`, `char`, `String` and `str`, and with the `uuid`
+/// Implemented for the integers, `bool`, `char`, `String`, `str`, bytes (`Vec<u8>`, `[u8]`), with
+/// the `chrono` feature for `NaiveDate`, `NaiveDateTime` and `DateTime<Utc>`, and with the `uuid`
 /// feature for `uuid::Uuid` (its hyphenated lowercase form). Implement it for your own
 /// key types by writing a representation that is injective (two different values never write
 /// the same text); the writer escapes whatever you write.
@@ -146,7 +147,7 @@ fn needs_escape(byte: u8) -> bool {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be written into a Redis key: it is not a `KeyPart`",
-    note = "primary-key and unique-index columns need a key form: integers, `bool`, `char`, `String`, `uuid::Uuid` (feature `uuid`), or your own type implementing `write_through::KeyPart`"
+    note = "primary-key and unique-index columns need a key form: integers, `bool`, `char`, `String`, bytes, chrono dates and times (feature `chrono`), `uuid::Uuid` (feature `uuid`), or your own type implementing `write_through::KeyPart`"
 )]
 pub trait KeyPart {
     /// Writes this value into a key.
@@ -221,6 +222,52 @@ impl KeyPart for uuid::Uuid {
     }
 }
 
+/// Bytes (a `BYTEA`/`BLOB` key), escaped like text: two different byte strings never write the
+/// same key.
+impl KeyPart for [u8] {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        out.push_bytes(self);
+    }
+}
+
+impl KeyPart for Vec<u8> {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        out.push_bytes(self);
+    }
+}
+
+/// `2024-01-31`. Needs the `chrono` feature.
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+impl KeyPart for chrono::NaiveDate {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        // Display is ISO 8601: `2024-01-31`.
+        out.push_display(self);
+    }
+}
+
+/// `2024-01-31 10:00:00` (escaped), with the fraction of a second when there is one
+/// (`10:00:00.500`): chrono's one spelling per value. Needs the `chrono` feature.
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+impl KeyPart for chrono::NaiveDateTime {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        out.push_display(self);
+    }
+}
+
+/// The instant in UTC, as [`chrono::NaiveDateTime`] writes it, then `Z`. Only `Utc`: the same
+/// instant in two offsets is one `TIMESTAMPTZ` value, and must be one key. Needs the `chrono`
+/// feature.
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+impl KeyPart for chrono::DateTime<chrono::Utc> {
+    fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+        self.naive_utc().write_key_part(out);
+        out.push_str("Z");
+    }
+}
+
 impl<T: KeyPart + ?Sized> KeyPart for &T {
     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
         (**self).write_key_part(out);
@@ -260,6 +307,37 @@ mod tests {
     #[test]
     fn the_escape_character_itself_is_escaped() {
         assert_eq!(render(&["%3A"]), "ns:t:%253A");
+    }
+
+    fn one_part<P: KeyPart + ?Sized>(part: &P) -> String {
+        let mut key = KeyWriter::new("ns");
+        key.part(part);
+        String::from_utf8_lossy(&key.into_bytes()).into_owned()
+    }
+
+    #[test]
+    fn bytes_are_escaped_like_text() {
+        assert_eq!(one_part(&b"a:b\x00"[..]), "ns:a%3Ab%00");
+        assert_eq!(one_part(&b"a:b".to_vec()), one_part(&b"a:b"[..]));
+        assert_ne!(one_part(&b"a%3A".to_vec()), one_part(&b"a:".to_vec()));
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn a_date_or_time_has_one_spelling_and_an_instant_is_written_in_utc() {
+        use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
+        let day = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
+        assert_eq!(one_part(&day), "ns:2024-01-31");
+        let at = day.and_hms_milli_opt(10, 0, 0, 500).unwrap();
+        assert_eq!(one_part(&at), "ns:2024-01-31%2010%3A00%3A00.500");
+        assert_eq!(
+            one_part(&day.and_hms_opt(10, 0, 0).unwrap()),
+            "ns:2024-01-31%2010%3A00%3A00"
+        );
+        let instant = Utc.from_utc_datetime(&at);
+        let elsewhere = FixedOffset::east_opt(3600).unwrap().from_utc_datetime(&at);
+        assert_eq!(one_part(&instant), "ns:2024-01-31%2010%3A00%3A00.500Z");
+        assert_eq!(one_part(&elsewhere.with_timezone(&Utc)), one_part(&instant));
     }
 
     #[test]
