@@ -297,7 +297,17 @@ pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
                 "skip_update" => out.skip_update = true,
                 "skip_insertion" => {}
                 "embed" => out.not_a_plain_column = true,
-                "serialize_as" | "deserialize_as" | "select_expression_type" => {
+                "serialize_as" => {
+                    // Diesel then implements `Insertable` and `AsChangeset` for the owned struct
+                    // only; `save` writes a borrowed row, so the model could never be saved.
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "`serialize_as` cannot be used with WriteThrough: Diesel then implements Insertable and AsChangeset only for the owned struct, and `save` writes a borrowed row; convert the value in its type's ToSql instead",
+                    );
+                    out.not_a_plain_column = true;
+                    meta.value()?.parse::<Type>()?;
+                }
+                "deserialize_as" | "select_expression_type" => {
                     out.not_a_plain_column |= name != "select_expression_type";
                     meta.value()?.parse::<Type>()?;
                 }
@@ -433,7 +443,7 @@ mod tests {
                 kind: Option<String>,
                 #[diesel(skip_insertion, skip_update, treat_none_as_null = true, treat_none_as_default_value = false)]
                 updated_at: Option<i64>,
-                #[diesel(serialize_as = crate::Wrapped<i64, i32>, deserialize_as = Wrapped<i64, i32>)]
+                #[diesel(deserialize_as = Wrapped<i64, i32>)]
                 downloads: i64,
                 #[diesel(embed)]
                 links: Links,
@@ -441,6 +451,22 @@ mod tests {
                 label: String,
             }
         }
+    }
+
+    #[test]
+    fn serialize_as_is_refused_with_its_reason() {
+        let field: syn::Field = parse_quote! {
+            #[diesel(serialize_as = crate::Wrapped<i64, i32>)]
+            downloads: i64
+        };
+        let cx = Ctxt::new();
+        let read = diesel_field_attrs(&cx, &field.attrs);
+        assert!(read.not_a_plain_column);
+        let errors = cx.check().expect_err("refused");
+        assert!(
+            errors.to_string().contains("`save` writes a borrowed row"),
+            "{errors}"
+        );
     }
 
     #[test]
