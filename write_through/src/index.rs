@@ -148,6 +148,34 @@ pub enum Async {}
 pub trait IndexLookup<M: UniqueIndex<N>, const N: usize, F> {
     /// What a lookup returns: `Result<T, Error>` on the blocking front; on the async front, a
     /// `Send` future of one.
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = users)]
+    /// # #[write_through(key = "user:{id}", ttl = "1h")]
+    /// # pub struct User { pub id: i64, #[write_through(unique)] pub email: String }
+    /// use diesel_async::AsyncPgConnection;
+    /// use write_through::index::{Async, Blocking, IndexLookup};
+    /// use write_through::{BoxFuture, Error};
+    ///
+    /// fn blocking<'a>(
+    ///     found: <SqliteConnection as IndexLookup<User, 0, Blocking>>::Output<'a, Option<User>>,
+    /// ) -> Result<Option<User>, Error> {
+    ///     found
+    /// }
+    ///
+    /// fn non_blocking<'a>(
+    ///     found: <AsyncPgConnection as IndexLookup<User, 0, Async>>::Output<'a, Option<User>>,
+    /// ) -> BoxFuture<'a, Result<Option<User>, Error>> {
+    ///     found
+    /// }
+    /// # fn main() {}
+    /// ```
     type Output<'a, T: 'a>
     where
         Self: 'a;

@@ -343,11 +343,46 @@ fn needs_escape(byte: u8) -> bool {
 )]
 pub trait KeyPart {
     /// Writes this value into a key.
+    ///
+    /// A newtype can write the form of the type it wraps:
+    ///
+    /// ```
+    /// use write_through::{KeyPart, KeyPartWriter};
+    ///
+    /// pub struct AccountId(pub i64);
+    ///
+    /// impl KeyPart for AccountId {
+    ///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+    ///         self.0.write_key_part(out); // the digits, as for an i64 key
+    ///     }
+    /// }
+    /// ```
     fn write_key_part(&self, out: &mut KeyPartWriter<'_>);
 
     /// Converts MySQL's `LAST_INSERT_ID()` into this type, for `create` on MySQL.
     ///
     /// `None` (the default) means this type cannot be an auto-increment key.
+    ///
+    /// ```
+    /// use write_through::{KeyPart, KeyPartWriter};
+    ///
+    /// /// An order number: an `INT UNSIGNED AUTO_INCREMENT` key on MySQL.
+    /// pub struct OrderNo(pub u32);
+    ///
+    /// impl KeyPart for OrderNo {
+    ///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+    ///         self.0.write_key_part(out);
+    ///     }
+    ///
+    ///     fn from_auto_increment(id: u64) -> Option<Self> {
+    ///         u32::try_from(id).ok().map(OrderNo)
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(OrderNo::from_auto_increment(7).map(|n| n.0), Some(7));
+    /// assert!(OrderNo::from_auto_increment(u64::MAX).is_none()); // does not fit
+    /// assert!(String::from_auto_increment(7).is_none()); // not an auto-increment type
+    /// ```
     fn from_auto_increment(id: u64) -> Option<Self>
     where
         Self: Sized,

@@ -108,8 +108,9 @@ pub trait Cached: Serialize + DeserializeOwned + Sized + Send + Sync + 'static {
     /// assert_eq!(User::KEY_TEMPLATE, "user:{id}");
     /// ```
     const KEY_TEMPLATE: &'static str;
-    /// How long a cached row lives: `#[write_through(ttl = "...")]`. Each write spreads it by
-    /// the cache's TTL jitter, so that rows written together do not all expire together.
+    /// How long a cached row lives: `#[write_through(ttl = "...")]`, shortened for each value
+    /// by a random fraction ([`CacheBuilder::ttl_jitter`](crate::CacheBuilder::ttl_jitter)),
+    /// so that rows cached together do not all expire together.
     ///
     /// ```
     /// # use diesel::prelude::*;
