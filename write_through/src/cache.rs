@@ -259,7 +259,29 @@ impl Cache {
     }
 
     /// The full Redis key of the entry of `value` in unique index `N` of `M`
-    /// (`#[write_through(unique)]`).
+    /// (`#[write_through(unique)]`). `N` is the index's position among the model's indexes:
+    /// its `unique` fields in order, then its `unique(...)` groups. For looking at an entry
+    /// with `redis-cli`, or in tests.
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = users)]
+    /// # #[write_through(key = "user:{id}", ttl = "1h")]
+    /// # pub struct User { pub id: i64, #[write_through(unique)] pub email: String }
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// // `#`, the model's key template, `#`, the index's name, then the value.
+    /// assert_eq!(
+    ///     cache.index_key::<User, 0>("a@b.c"),
+    ///     b"wt:#user%3A%7Bid%7D#email:a@b.c"
+    /// );
+    /// # Ok(()) }
+    /// ```
     pub fn index_key<M: crate::UniqueIndex<N>, const N: usize>(
         &self,
         value: M::Value<'_>,
@@ -273,6 +295,28 @@ impl Cache {
     /// against the row). Owed when Redis cannot be reached, as for [`Cache::invalidate`]. `N`
     /// is the index's position among the model's indexes: its `unique` fields in order, then
     /// its `unique(...)` groups.
+    ///
+    /// ```no_run
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = users)]
+    /// # #[write_through(key = "user:{id}", ttl = "1h")]
+    /// # pub struct User { pub id: i64, #[write_through(unique)] pub email: String }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+    /// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// // A row inserted by hand, outside the library: "new@example.com" may be cached as
+    /// // belonging to no user, so drop that entry afterwards.
+    /// diesel::insert_into(users::table)
+    ///     .values((users::id.eq(43), users::email.eq("new@example.com")))
+    ///     .execute(&mut conn)?;
+    /// cache.invalidate_index::<User, 0>("new@example.com")?;
+    /// # Ok(()) }
+    /// ```
     pub fn invalidate_index<M: crate::UniqueIndex<N>, const N: usize>(
         &self,
         value: M::Value<'_>,

@@ -12,6 +12,30 @@ use std::io::Write as _;
 /// `String` key) is never cached: its reads and writes go to the database alone, counted as
 /// misses. Long keys cost Redis memory on every value and slow every lookup; 1 KiB is far
 /// above any sensible key.
+///
+/// ```
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { tags (slug) { slug -> Text, label -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = tags, primary_key(slug))]
+/// # #[write_through(key = "tag:{slug}", ttl = "1h")]
+/// # pub struct Tag { pub slug: String, pub label: String }
+/// use write_through::key::MAX_KEY_BYTES;
+///
+/// /// Whether a tag would be cached, or served by the database alone.
+/// fn cacheable(cache: &Cache, slug: &String) -> bool {
+///     cache.key::<Tag>(slug).len() <= MAX_KEY_BYTES
+/// }
+///
+/// # fn main() -> Result<(), write_through::Error> {
+/// let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// assert!(cacheable(&cache, &"rust".to_string()));
+/// assert!(!cacheable(&cache, &"x".repeat(MAX_KEY_BYTES))); // "wt:tag:" and 1 KiB
+/// # Ok(()) }
+/// ```
 pub const MAX_KEY_BYTES: usize = 1024;
 
 /// Whether a rendered key may be cached (see [`MAX_KEY_BYTES`]).
@@ -21,6 +45,28 @@ pub(crate) fn fits(key: &[u8]) -> bool {
 
 /// Builds one key. The generated code writes the template's literal text and the key parts in
 /// order; the namespace is already in place.
+///
+/// It is handed to [`Cached::write_key`](crate::Cached::write_key) and
+/// [`UniqueIndex::write_index_value`](crate::UniqueIndex::write_index_value); for
+/// `key = "tag:{slug}"` the derive writes `tag:` and then the slug with [`KeyWriter::part`].
+/// [`Cache::key`](crate::Cache::key) shows what it built:
+///
+/// ```
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { tags (slug) { slug -> Text, label -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = tags, primary_key(slug))]
+/// # #[write_through(key = "tag:{slug}", ttl = "1h")]
+/// # pub struct Tag { pub slug: String, pub label: String }
+/// # fn main() -> Result<(), write_through::Error> {
+/// let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// // The namespace, the template's text, and the key field escaped.
+/// assert_eq!(cache.key::<Tag>(&"50%:{off}".to_string()), b"wt:tag:50%25%3A%7Boff%7D");
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct KeyWriter {
     bytes: Vec<u8>,
@@ -41,7 +87,30 @@ impl KeyWriter {
         self.bytes.extend_from_slice(text.as_bytes());
     }
 
-    /// Appends one primary-key value, escaped.
+    /// Appends one primary-key value, escaped: any [`KeyPart`], the integers, text, `bool`,
+    /// `char` or a type of yours. The derive calls it once for each placeholder of the key
+    /// template; a composite key renders each part on its own, so `:` in one value cannot
+    /// move the boundary between two:
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { memberships (org, user_name) { org -> Text, user_name -> Text, role -> Text, } }
+    /// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    ///          Serialize, Deserialize, WriteThrough)]
+    /// #[diesel(table_name = memberships, primary_key(org, user_name))]
+    /// #[write_through(key = "org:{org}:member:{user_name}", ttl = "1h")]
+    /// pub struct Membership { pub org: String, pub user_name: String, pub role: String }
+    ///
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// let (a, b) = ("acme:member:x".to_string(), "y".to_string());
+    /// let (c, d) = ("acme".to_string(), "x:member:y".to_string());
+    /// assert_eq!(cache.key::<Membership>((&a, &b)), b"wt:org:acme%3Amember%3Ax:member:y");
+    /// assert_ne!(cache.key::<Membership>((&a, &b)), cache.key::<Membership>((&c, &d)));
+    /// # Ok(()) }
+    /// ```
     pub fn part<P: KeyPart + ?Sized>(&mut self, value: &P) {
         value.write_key_part(&mut KeyPartWriter {
             bytes: &mut self.bytes,
@@ -55,7 +124,44 @@ impl KeyWriter {
 
 /// The keys of a row's unique-index entries, as [`Cached::write_index_keys`] adds them.
 ///
+/// A write locks these keys with the row's own. The derive adds one for each index the row
+/// has a value in; [`Cache::index_key`](crate::Cache::index_key) names each:
+///
 /// [`Cached::write_index_keys`]: crate::Cached::write_index_keys
+///
+/// ```
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { repos (id) { id -> BigInt, owner_id -> Integer, name -> Text, token -> Nullable<Text>, } }
+/// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+///          Serialize, Deserialize, WriteThrough)]
+/// #[diesel(table_name = repos)]
+/// #[write_through(key = "repo:{id}", ttl = "1h", unique(owner_id, name))] // index 1
+/// pub struct Repo {
+///     pub id: i64,
+///     pub owner_id: i32,
+///     pub name: String,
+///     #[write_through(unique)] // index 0
+///     pub token: Option<String>,
+/// }
+/// use write_through::UniqueIndex;
+///
+/// # fn main() -> Result<(), write_through::Error> {
+/// let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let repo = Repo { id: 1, owner_id: 7, name: "write_through".into(), token: None };
+/// // What `write_index_keys` adds for this row: no entry for the NULL token (index 0), the
+/// // entry of (7, "write_through") in index 1.
+/// let keys: Vec<Vec<u8>> = [
+///     <Repo as UniqueIndex<0>>::index_value(&repo).map(|v| cache.index_key::<Repo, 0>(v)),
+///     <Repo as UniqueIndex<1>>::index_value(&repo).map(|v| cache.index_key::<Repo, 1>(v)),
+/// ]
+/// .into_iter()
+/// .flatten()
+/// .collect();
+/// assert_eq!(keys, [b"wt:#repo%3A%7Bid%7D#owner_id_and_name:7:write_through".to_vec()]);
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct IndexKeys<'n> {
     namespace: &'n str,
@@ -70,7 +176,37 @@ impl<'n> IndexKeys<'n> {
         }
     }
 
-    /// Adds the entry of `value` in unique index `N` of `M`.
+    /// Adds the entry of `value` in unique index `N` of `M`: the key
+    /// [`Cache::index_key::<M, N>(value)`](crate::Cache::index_key) names. The derive's
+    /// `write_index_keys` calls it for each index, as
+    /// `keys.add::<Self, 0>(value)`, when the row's value is not `NULL`:
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { repos (id) { id -> BigInt, owner_id -> Integer, name -> Text, token -> Nullable<Text>, } }
+    /// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    ///          Serialize, Deserialize, WriteThrough)]
+    /// #[diesel(table_name = repos)]
+    /// #[write_through(key = "repo:{id}", ttl = "1h", unique(owner_id, name))] // index 1
+    /// pub struct Repo {
+    ///     pub id: i64,
+    ///     pub owner_id: i32,
+    ///     pub name: String,
+    ///     #[write_through(unique)] // index 0
+    ///     pub token: Option<String>,
+    /// }
+    /// use write_through::UniqueIndex;
+    ///
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// let repo = Repo { id: 1, owner_id: 7, name: "wt".into(), token: Some("t0k3n".into()) };
+    /// let token = <Repo as UniqueIndex<0>>::index_value(&repo).unwrap();
+    /// // The key `keys.add::<Repo, 0>(token)` adds, locked by every save of this row:
+    /// assert_eq!(cache.index_key::<Repo, 0>(token), b"wt:#repo%3A%7Bid%7D#token:t0k3n");
+    /// # Ok(()) }
+    /// ```
     pub fn add<M: crate::UniqueIndex<N>, const N: usize>(&mut self, value: M::Value<'_>) {
         self.keys
             .push(crate::core::index::entry_key::<M, N>(self.namespace, value));
@@ -82,6 +218,22 @@ impl<'n> IndexKeys<'n> {
 }
 
 /// Where a [`KeyPart`] writes itself; everything written here is escaped.
+///
+/// A hand [`KeyPart`] impl writes its value with one of the `push_` methods; the form must be
+/// injective (two values, two forms), the escaping is the writer's:
+///
+/// ```
+/// use write_through::{KeyPart, KeyPartWriter};
+///
+/// /// A release, keyed as `1.4`.
+/// pub struct Release { pub major: u16, pub minor: u16 }
+///
+/// impl KeyPart for Release {
+///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+///         out.push_display(&format_args!("{}.{}", self.major, self.minor));
+///     }
+/// }
+/// ```
 #[derive(Debug)]
 pub struct KeyPartWriter<'a> {
     bytes: &'a mut Vec<u8>,
@@ -89,11 +241,38 @@ pub struct KeyPartWriter<'a> {
 
 impl KeyPartWriter<'_> {
     /// Appends text, escaping the bytes that could make two keys collide.
+    ///
+    /// ```
+    /// use write_through::{KeyPart, KeyPartWriter};
+    ///
+    /// /// A key column stored as the region's code.
+    /// pub enum Region { Eu, Us }
+    ///
+    /// impl KeyPart for Region {
+    ///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+    ///         out.push_str(match self { Region::Eu => "eu", Region::Us => "us" });
+    ///     }
+    /// }
+    /// ```
     pub fn push_str(&mut self, text: &str) {
         self.push_bytes(text.as_bytes());
     }
 
     /// Appends bytes, escaping the bytes that could make two keys collide.
+    ///
+    /// ```
+    /// use write_through::{KeyPart, KeyPartWriter};
+    ///
+    /// /// A content hash used as a key (a `BYTEA`/`BLOB` column): raw bytes, escaped where
+    /// /// they could collide.
+    /// pub struct Digest(pub [u8; 32]);
+    ///
+    /// impl KeyPart for Digest {
+    ///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+    ///         out.push_bytes(&self.0);
+    ///     }
+    /// }
+    /// ```
     pub fn push_bytes(&mut self, bytes: &[u8]) {
         for &byte in bytes {
             if needs_escape(byte) {
@@ -110,6 +289,20 @@ impl KeyPartWriter<'_> {
     }
 
     /// Appends a value's `Display` form, escaped.
+    ///
+    /// ```
+    /// use std::net::IpAddr;
+    /// use write_through::{KeyPart, KeyPartWriter};
+    ///
+    /// /// An address key: `10.0.0.1`, or `::1` with its colons escaped.
+    /// pub struct Peer(pub IpAddr);
+    ///
+    /// impl KeyPart for Peer {
+    ///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+    ///         out.push_display(&self.0);
+    ///     }
+    /// }
+    /// ```
     pub fn push_display(&mut self, value: &dyn std::fmt::Display) {
         let start = self.bytes.len();
         // Writing to a Vec cannot fail.
@@ -151,11 +344,46 @@ fn needs_escape(byte: u8) -> bool {
 )]
 pub trait KeyPart {
     /// Writes this value into a key.
+    ///
+    /// A newtype can write the form of the type it wraps:
+    ///
+    /// ```
+    /// use write_through::{KeyPart, KeyPartWriter};
+    ///
+    /// pub struct AccountId(pub i64);
+    ///
+    /// impl KeyPart for AccountId {
+    ///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+    ///         self.0.write_key_part(out); // the digits, as for an i64 key
+    ///     }
+    /// }
+    /// ```
     fn write_key_part(&self, out: &mut KeyPartWriter<'_>);
 
     /// Converts MySQL's `LAST_INSERT_ID()` into this type, for `create` on MySQL.
     ///
     /// `None` (the default) means this type cannot be an auto-increment key.
+    ///
+    /// ```
+    /// use write_through::{KeyPart, KeyPartWriter};
+    ///
+    /// /// An order number: an `INT UNSIGNED AUTO_INCREMENT` key on MySQL.
+    /// pub struct OrderNo(pub u32);
+    ///
+    /// impl KeyPart for OrderNo {
+    ///     fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
+    ///         self.0.write_key_part(out);
+    ///     }
+    ///
+    ///     fn from_auto_increment(id: u64) -> Option<Self> {
+    ///         u32::try_from(id).ok().map(OrderNo)
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(OrderNo::from_auto_increment(7).map(|n| n.0), Some(7));
+    /// assert!(OrderNo::from_auto_increment(u64::MAX).is_none()); // does not fit
+    /// assert!(String::from_auto_increment(7).is_none()); // not an auto-increment type
+    /// ```
     fn from_auto_increment(id: u64) -> Option<Self>
     where
         Self: Sized,
@@ -208,7 +436,8 @@ impl KeyPart for char {
 }
 
 /// The hyphenated lowercase form, `67e55044-10b1-426f-9247-bb680e5fe0c8`: what PostgreSQL
-/// prints, one spelling per value.
+/// prints, one spelling per value. Needs the `uuid` feature (and Diesel's `uuid` feature for
+/// the column).
 #[cfg(feature = "uuid")]
 #[cfg_attr(docsrs, doc(cfg(feature = "uuid")))]
 impl KeyPart for uuid::Uuid {

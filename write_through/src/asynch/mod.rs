@@ -246,7 +246,33 @@ pub async fn invalidate<M: Cached>(cache: &Cache, id: M::Id<'_>) -> Result<(), C
 }
 
 /// Deletes the cached entry of `value` in unique index `N` of `M`: the async form of
-/// [`Cache::invalidate_index`].
+/// [`Cache::invalidate_index`] (which blocks its thread for the Redis round trip). When Redis
+/// cannot be reached the invalidation is owed, as there.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, #[write_through(unique)] pub email: String }
+/// # use diesel_async::RunQueryDsl;
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// // A row inserted by hand, outside the library: "new@example.com" may be cached as
+/// // belonging to no user, so drop that entry afterwards.
+/// diesel::sql_query("INSERT INTO users (id, email) VALUES (43, 'new@example.com')")
+///     .execute(&mut conn)
+///     .await?;
+/// write_through::asynch::invalidate_index::<User, 0>(&cache, "new@example.com").await?;
+/// # Ok(()) }
+/// ```
 pub async fn invalidate_index<M: crate::UniqueIndex<N>, const N: usize>(
     cache: &Cache,
     value: M::Value<'_>,

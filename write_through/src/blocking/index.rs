@@ -13,7 +13,26 @@ use super::db::Diesel;
 use super::ready;
 
 /// Reads the row whose unique index `N` has `value`: from Redis when cached, else from the
-/// database, filling the cache. `Model::find_by_<name>` calls it.
+/// database, filling the cache. `Model::find_by_<name>` calls it; generic code over models
+/// calls it directly, naming the index by its position ([`UniqueIndex`](crate::UniqueIndex)).
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, #[write_through(unique)] pub email: String }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let ada: Option<User> =
+///     write_through::blocking::find_by::<User, 0, _>(&mut conn, &cache, "ada@example.com")?;
+/// # Ok(()) }
+/// ```
 pub fn find_by<M, const N: usize, C>(
     conn: &mut C,
     cache: &Cache,
@@ -40,7 +59,30 @@ where
 }
 
 /// Reads the rows whose unique index `N` has `values`, in their order (duplicates allowed):
-/// one Redis round trip when all are cached.
+/// one Redis round trip when all are cached. `Model::find_many_by_<name>` calls it.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, #[write_through(unique)] pub email: String }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let users: Vec<Option<User>> = write_through::blocking::find_many_by::<User, 0, _, _>(
+///     &mut conn,
+///     &cache,
+///     ["ada@example.com", "bob@example.com", "ada@example.com"],
+/// )?;
+/// // One entry per value asked for: `None` where no row has it.
+/// assert_eq!(users.len(), 3);
+/// # Ok(()) }
+/// ```
 pub fn find_many_by<'a, M, const N: usize, C, I>(
     conn: &mut C,
     cache: &Cache,
