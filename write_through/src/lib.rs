@@ -16,6 +16,7 @@ mod envelope;
 mod error;
 mod jitter;
 pub mod key;
+mod local;
 mod model;
 #[doc(hidden)] // test support: pause points in the protocol, not an API
 pub mod pause;
