@@ -64,7 +64,11 @@ fn cached_locally(f: &mut impl Front, cache: &Cache, name: &str, uses: i32) {
     assert_eq!(f.find_tag(cache, name).unwrap(), Some(tag(name, uses)));
     let before = cache.stats().local_hits;
     assert_eq!(f.find_tag(cache, name).unwrap(), Some(tag(name, uses)));
-    assert_eq!(cache.stats().local_hits, before + 1, "{name} is in the tier");
+    assert_eq!(
+        cache.stats().local_hits,
+        before + 1,
+        "{name} is in the tier"
+    );
 }
 
 /// Deletes a key in Redis behind the library's back: nothing is announced.
@@ -318,7 +322,11 @@ fn a_value_read_before_another_process_writes_is_never_installed_after_its_messa
     held_reader_overtaken_by_a_write(Blocking(conn), reader, &tc.cache);
 }
 
-fn held_reader_overtaken_by_a_write(mut f: Blocking<diesel::PgConnection>, reader: Cache, writer: &Cache) {
+fn held_reader_overtaken_by_a_write(
+    mut f: Blocking<diesel::PgConnection>,
+    reader: Cache,
+    writer: &Cache,
+) {
     go_live(&mut f, &reader);
     let name = format!("local-race-{}", unique());
     f.save_tag(&reader, &tag(&name, 1)).unwrap();
@@ -337,7 +345,11 @@ fn held_reader_overtaken_by_a_write(mut f: Blocking<diesel::PgConnection>, reade
     thread::sleep(Duration::from_millis(100));
     gate.release();
     let read = held.join().unwrap().unwrap();
-    assert_eq!(read, Some(tag(&name, 1)), "concurrent with the write: the old row");
+    assert_eq!(
+        read,
+        Some(tag(&name, 1)),
+        "concurrent with the write: the old row"
+    );
     for _ in 0..3 {
         assert_eq!(f.find_tag(&reader, &name).unwrap(), Some(tag(&name, 2)));
     }
@@ -363,7 +375,10 @@ fn the_derive_attribute_puts_a_model_in_the_tier() {
     });
     HotTag::find(&mut conn, &tc.cache, &name).unwrap();
     let before = tc.cache.stats().local_hits;
-    assert_eq!(HotTag::find(&mut conn, &tc.cache, &name).unwrap(), Some(row));
+    assert_eq!(
+        HotTag::find(&mut conn, &tc.cache, &name).unwrap(),
+        Some(row)
+    );
     assert_eq!(tc.cache.stats().local_hits, before + 1);
 }
 
@@ -435,7 +450,11 @@ fn history_with_the_tier(subject: impl Fn(Cache) -> Subject) {
         run.failed,
         stale.len()
     );
-    assert!(stale.is_empty(), "stale reads with seed {}: {stale:#?}", workload.seed);
+    assert!(
+        stale.is_empty(),
+        "stale reads with seed {}: {stale:#?}",
+        workload.seed
+    );
     assert!(stats.local_hits > 0, "the tier answered some reads");
     assert!(run.failed * 10 <= run.events.len());
     history::assert_cache_matches_database(&mut conn, &tc.cache, &names, workload.keys);

@@ -476,7 +476,9 @@ impl CacheBuilder {
                 // itself: other processes' tiers depend on it.
                 let origin = crate::token::Token::new();
                 store.announce = [origin.as_bytes(), channel.as_slice()].concat();
-                let capacity = self.local_capacity.unwrap_or(crate::local::DEFAULT_CAPACITY);
+                let capacity = self
+                    .local_capacity
+                    .unwrap_or(crate::local::DEFAULT_CAPACITY);
                 (capacity > 0).then(|| {
                     crate::local::LocalTier::new(
                         capacity,

@@ -152,10 +152,7 @@ impl LocalTier {
         if self.ttls.is_empty() {
             return M::LOCAL_TTL;
         }
-        self.ttls
-            .get(&TypeId::of::<M>())
-            .copied()
-            .or(M::LOCAL_TTL)
+        self.ttls.get(&TypeId::of::<M>()).copied().or(M::LOCAL_TTL)
     }
 
     /// The tier as `M` may use it now: `None` when `M` does not use it, or when the
