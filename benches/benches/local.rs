@@ -113,7 +113,7 @@ fn on_postgres(c: &mut Criterion) {
 
 fn on_the_async_front(c: &mut Criterion) {
     use diesel_async::{AsyncConnection, AsyncPgConnection};
-    use write_through::asynch::ModelOps as _;
+    use write_through::asynch::ModelOps;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -131,14 +131,14 @@ fn on_the_async_front(c: &mut Criterion) {
     group.bench_function("local_tier", |b| {
         b.iter(|| {
             runtime
-                .block_on(User::find(&mut conn, &local, black_box(&HOT)))
+                .block_on(<User as ModelOps>::find(&mut conn, &local, black_box(&HOT)))
                 .unwrap()
         })
     });
     group.bench_function("redis_hit", |b| {
         b.iter(|| {
             runtime
-                .block_on(User::find(&mut conn, &plain, black_box(&HOT)))
+                .block_on(<User as ModelOps>::find(&mut conn, &plain, black_box(&HOT)))
                 .unwrap()
         })
     });

@@ -53,8 +53,9 @@ pub(crate) fn channel(namespace: &str) -> Vec<u8> {
 /// The in-process tier of one `Cache` (shared by its clones).
 pub(crate) struct LocalTier {
     shared: Arc<Shared>,
-    /// Per-model TTLs given to the builder, overriding the models' own.
-    ttls: HashMap<TypeId, Duration>,
+    /// Per-model TTLs given to the builder, overriding the models' own: a few, so a scan is
+    /// quicker than hashing a `TypeId` on every hit.
+    ttls: Vec<(TypeId, Duration)>,
     /// Where the subscriber connects; started on the first read of a local model.
     client: redis::Client,
     connect_timeout: Duration,
@@ -140,7 +141,7 @@ impl LocalTier {
                 origin,
                 counters,
             }),
-            ttls,
+            ttls: ttls.into_iter().collect(),
             client,
             connect_timeout,
             started: OnceLock::new(),
@@ -152,7 +153,12 @@ impl LocalTier {
         if self.ttls.is_empty() {
             return M::LOCAL_TTL;
         }
-        self.ttls.get(&TypeId::of::<M>()).copied().or(M::LOCAL_TTL)
+        let model = TypeId::of::<M>();
+        self.ttls
+            .iter()
+            .find(|(of, _)| *of == model)
+            .map(|(_, ttl)| *ttl)
+            .or(M::LOCAL_TTL)
     }
 
     /// The tier as `M` may use it now: `None` when `M` does not use it, or when the
