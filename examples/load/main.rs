@@ -1,6 +1,7 @@
-//! A load program: N threads, a read/write mix over Zipf-distributed keys, run once through the
-//! cache and once against the database alone. Prints throughput, p50/p99 latency and database
-//! queries per second for each, and the reduction in database queries.
+//! A load program: N threads, a read/write mix over Zipf-distributed keys, run against the
+//! database alone, through the cache, and through the cache with its in-process tier on
+//! (`CacheBuilder::local`). Prints throughput, p50/p99 latency and database queries per second
+//! for each, and the reduction in database queries.
 //!
 //! ```text
 //! cargo run --release --bin load --features postgres -- --threads 4 --seconds 10 --keys 10000 --writes 5 --zipf 1.0
@@ -243,6 +244,20 @@ fn seed(url: &str, keys: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// Waits until `cache`'s in-process tier is live (its subscriber starts on the first find).
+fn live(url: &str, cache: &Cache) -> Result<(), String> {
+    let mut conn = PgConnection::establish(url).map_err(|e| e.to_string())?;
+    Item::find(&mut conn, cache, &1).map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    while !cache.local_tier_is_live() {
+        if start.elapsed() > Duration::from_secs(5) {
+            return Err("the in-process tier did not go live".into());
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Ok(())
+}
+
 /// Deletes what the run cached, so that the shared Redis is left as it was.
 fn remove_keys(redis_url: &str, namespace: &str) -> Result<(), String> {
     let mut conn = redis::Client::open(redis_url)
@@ -291,14 +306,28 @@ fn main() -> ExitCode {
         );
         let without = run(settings, &url, None)?;
         let with = run(settings, &url, Some(&cache))?;
+        remove_keys(&redis_url, cache.namespace())?;
+        // The same, with the rows in the in-process tier for up to 5 s (coherent with the
+        // writes of every thread: they share the cache).
+        let local = Cache::builder(&redis_url)
+            .namespace("wt-load")
+            .local::<Item>(Duration::from_secs(5))
+            .build()
+            .map_err(|e| e.to_string())?;
+        live(&url, &local)?;
+        let with_local = run(settings, &url, Some(&local))?;
         println!(
-            "{:<16}{:>12}{:>10}{:>10}{:>16}",
+            "{:<22}{:>12}{:>10}{:>10}{:>16}",
             "", "ops/s", "p50 µs", "p99 µs", "db queries/s"
         );
-        for (name, report) in [("database alone", &without), ("write_through", &with)] {
+        for (name, report) in [
+            ("database alone", &without),
+            ("write_through", &with),
+            ("write_through + local", &with_local),
+        ] {
             let seconds = report.elapsed.as_secs_f64();
             println!(
-                "{:<16}{:>12.0}{:>10}{:>10}{:>16.0}",
+                "{:<22}{:>12.0}{:>10}{:>10}{:>16.0}",
                 name,
                 report.operations as f64 / seconds,
                 percentile(&report.latencies_us, 0.50),
@@ -314,6 +343,11 @@ fn main() -> ExitCode {
             per_op(&with),
             100.0 * (1.0 - per_op(&with) / per_op(&without)),
             cache.stats()
+        );
+        println!(
+            "with the in-process tier: {:.3} database queries per operation; cache stats: {:?}",
+            per_op(&with_local),
+            local.stats()
         );
         Ok(())
     })();

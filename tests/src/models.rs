@@ -79,6 +79,27 @@ pub struct Tag {
     pub uses: i32,
 }
 
+/// The tags again, served from the in-process tier for up to 5 s (`local`).
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    Serialize,
+    Deserialize,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_tags, primary_key(name))]
+#[write_through(key = "hot:{name}", ttl = "5m", negative_ttl = "1m", local = "5s")]
+pub struct HotTag {
+    pub name: String,
+    pub uses: i32,
+}
+
 /// A composite key of two strings: the hardest case for key escaping.
 #[derive(
     Queryable,

@@ -58,6 +58,8 @@ pub(crate) struct Inner {
     pub(crate) store: Store,
     pub(crate) flights: Flights,
     pub(crate) frames: Frames,
+    /// The in-process tier; `None` on a cluster or with `local_capacity(0)`.
+    pub(crate) local: Option<crate::local::LocalTier>,
     url: RedisUrl,
 }
 
@@ -155,6 +157,8 @@ impl Cache {
             lease_ttl: Duration::from_secs(2),
             lease_wait: Duration::from_millis(50),
             breaker_cooldown: Duration::from_secs(1),
+            local_capacity: None,
+            local_ttls: std::collections::HashMap::new(),
             #[cfg(feature = "tls")]
             tls_root_certificate: None,
         }
@@ -254,8 +258,17 @@ impl Cache {
     pub fn invalidate<M: Cached>(&self, id: M::Id<'_>) -> Result<(), CacheError> {
         let key = self.key::<M>(id);
         let redis = crate::redis::store::Blocking(&self.inner.store);
-        crate::blocking::ready(crate::redis::commands::invalidate(&redis, &key))
-            .inspect_err(|_| self.inner.store.owe_invalidation(key))
+        let invalidated = crate::blocking::ready(crate::redis::commands::invalidate(&redis, &key));
+        self.inner.evict_local(&key);
+        invalidated.inspect_err(|_| self.inner.store.owe_invalidation(key))
+    }
+
+    /// Whether the in-process tier is in use now: its invalidation channel is subscribed and
+    /// keeping up. While it is not (at start-up, after a disconnection), finds go to Redis. Always
+    /// `false` when no model uses the tier yet (its subscriber starts on the first find of one),
+    /// on a cluster, and with `local_capacity(0)`.
+    pub fn local_tier_is_live(&self) -> bool {
+        self.inner.local.as_ref().is_some_and(|l| l.is_live())
     }
 
     /// The full Redis key of the entry of `value` in unique index `N` of `M`
@@ -395,6 +408,11 @@ pub struct CacheBuilder {
     lease_ttl: Duration,
     lease_wait: Duration,
     breaker_cooldown: Duration,
+    /// Entries of the in-process tier; `None` until set (the default capacity, and no error
+    /// on a cluster).
+    local_capacity: Option<u64>,
+    /// Local TTLs set with [`CacheBuilder::local`].
+    local_ttls: std::collections::HashMap<std::any::TypeId, Duration>,
     /// PEM root certificate(s) to trust for `rediss://` instead of the system's.
     #[cfg(feature = "tls")]
     tls_root_certificate: Option<Vec<u8>>,
@@ -478,6 +496,41 @@ impl CacheBuilder {
         self
     }
 
+    /// How many rows the in-process tier holds at most (default 10 000), over all the models that
+    /// use it; the least useful go first (TinyLFU). `0` turns the tier off in this process (it
+    /// still announces its writes to the tiers of other processes). Refused on a cluster.
+    pub fn local_capacity(mut self, entries: u64) -> Self {
+        self.local_capacity = Some(entries);
+        self
+    }
+
+    /// Serves `M` from the in-process tier for up to `ttl` per entry, as
+    /// `#[write_through(local = "...")]` on the model would (this overrides it; a zero `ttl`
+    /// keeps `M` out of the tier). Refused on a cluster.
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { flags (id) { id -> BigInt, on -> Bool, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = flags)]
+    /// # #[write_through(key = "flag:{id}", ttl = "1h")]
+    /// # pub struct Flag { pub id: i64, pub on: bool }
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = Cache::builder("redis://127.0.0.1:6379")
+    ///     .local::<Flag>(Duration::from_secs(5))
+    ///     .local_capacity(50_000)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn local<M: Cached>(mut self, ttl: Duration) -> Self {
+        self.local_ttls.insert(std::any::TypeId::of::<M>(), ttl);
+        self
+    }
+
     /// Trusts these PEM root certificates for a `rediss://` URL (a private CA or a self-signed
     /// server certificate) instead of the system's. Needs the `tls` feature.
     #[cfg(feature = "tls")]
@@ -520,13 +573,48 @@ impl CacheBuilder {
                 e.kind()
             ))
         })?;
-        let store = Store::new(
+        let single = match &client {
+            RedisClient::Single(client) => Some(client.clone()),
+            #[cfg(feature = "cluster")]
+            RedisClient::Cluster(_) => None,
+        };
+        if single.is_none() && (self.local_capacity.is_some() || !self.local_ttls.is_empty()) {
+            return Err(ConfigError(
+                "the in-process tier does not work on a Redis Cluster (its invalidations would be broadcast to every node): remove local_capacity and local".into(),
+            )
+            .into());
+        }
+        let mut store = Store::new(
             client,
             self.max_idle_connections,
             self.connect_timeout,
             self.io_timeout,
             self.breaker_cooldown,
         );
+        let channel = crate::local::channel(&self.namespace);
+        let local = match single {
+            Some(client) => {
+                // Every cache on one Redis announces its writes, whether or not it uses the tier
+                // itself: other processes' tiers depend on it.
+                let origin = crate::token::Token::new();
+                store.announce = [origin.as_bytes(), channel.as_slice()].concat();
+                let capacity = self
+                    .local_capacity
+                    .unwrap_or(crate::local::DEFAULT_CAPACITY);
+                (capacity > 0).then(|| {
+                    crate::local::LocalTier::new(
+                        capacity,
+                        self.local_ttls,
+                        client,
+                        self.connect_timeout,
+                        channel,
+                        origin,
+                        store.counters.clone(),
+                    )
+                })
+            }
+            None => None,
+        };
         Ok(Cache {
             inner: Arc::new(Inner {
                 namespace: self.namespace,
@@ -539,6 +627,7 @@ impl CacheBuilder {
                 store,
                 flights: Flights::default(),
                 frames: Frames::default(),
+                local,
                 url: self.url,
             }),
         })

@@ -17,6 +17,7 @@ mod error;
 pub mod index;
 mod jitter;
 pub mod key;
+mod local;
 mod model;
 #[doc(hidden)] // test support: pause points in the protocol, not an API
 pub mod pause;

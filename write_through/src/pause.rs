@@ -20,6 +20,8 @@ pub const WRITE_COMMITTED: &str = "write:committed";
 /// After a reader read the database, before it fills the cache (`find_by_<field>`: keyed by
 /// the index entry's key).
 pub const FIND_LOADED: &str = "find:loaded";
+/// After a reader read a value from Redis, before it installs it in the in-process tier.
+pub const FIND_READ: &str = "find:read";
 /// Inside `Cache::transaction`, after the commit, before publishing.
 pub const TRANSACTION_COMMITTED: &str = "transaction:committed";
 

@@ -48,6 +48,14 @@ pub struct Stats {
     pub pending_invalidations: u64,
     /// Pending invalidations delivered after Redis came back.
     pub recovered_invalidations: u64,
+    /// Finds answered from the in-process tier, without a Redis round trip.
+    pub local_hits: u64,
+    /// Entries of the in-process tier retired by a write of this process or by an invalidation
+    /// message from another.
+    pub local_evictions: u64,
+    /// Times the in-process tier was emptied because its invalidation channel was (re)connected,
+    /// dropped or lagging.
+    pub local_clears: u64,
 }
 
 /// One countable event.
@@ -65,6 +73,9 @@ pub(crate) enum Event {
     UnreadableValue,
     UndecodableRow,
     RecoveredInvalidation,
+    LocalHit,
+    LocalEviction,
+    LocalClear,
 }
 
 impl Event {
@@ -82,6 +93,9 @@ impl Event {
             Event::UnreadableValue => "write_through_unreadable_values_total",
             Event::UndecodableRow => "write_through_undecodable_rows_total",
             Event::RecoveredInvalidation => "write_through_recovered_invalidations_total",
+            Event::LocalHit => "write_through_local_hits_total",
+            Event::LocalEviction => "write_through_local_evictions_total",
+            Event::LocalClear => "write_through_local_clears_total",
         }
     }
 }
@@ -100,6 +114,9 @@ pub(crate) struct Counters {
     unreadable_values: AtomicU64,
     undecodable_rows: AtomicU64,
     recovered_invalidations: AtomicU64,
+    local_hits: AtomicU64,
+    local_evictions: AtomicU64,
+    local_clears: AtomicU64,
 }
 
 impl Counters {
@@ -121,6 +138,9 @@ impl Counters {
             Event::UnreadableValue => &self.unreadable_values,
             Event::UndecodableRow => &self.undecodable_rows,
             Event::RecoveredInvalidation => &self.recovered_invalidations,
+            Event::LocalHit => &self.local_hits,
+            Event::LocalEviction => &self.local_evictions,
+            Event::LocalClear => &self.local_clears,
         };
         counter.fetch_add(n, Relaxed);
         metrics::counter!(event.metric_name(), "model" => model).increment(n);
@@ -141,6 +161,9 @@ impl Counters {
             undecodable_rows: self.undecodable_rows.load(Relaxed),
             pending_invalidations,
             recovered_invalidations: self.recovered_invalidations.load(Relaxed),
+            local_hits: self.local_hits.load(Relaxed),
+            local_evictions: self.local_evictions.load(Relaxed),
+            local_clears: self.local_clears.load(Relaxed),
         }
     }
 }

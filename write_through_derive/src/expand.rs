@@ -41,6 +41,11 @@ fn cached_impl(model: &Model) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
+    // Only when given, so that the models without it expand as before.
+    let local_ttl = model.local_ttl_millis.map(|millis| {
+        quote!(const LOCAL_TTL: ::core::option::Option<::core::time::Duration> =
+            ::core::option::Option::Some(::core::time::Duration::from_millis(#millis));)
+    });
     let fingerprint = model.fingerprint;
     let codec = match model.codec {
         Codec::Bincode => quote!(__wt::Codec::Bincode),
@@ -78,6 +83,7 @@ fn cached_impl(model: &Model) -> TokenStream {
             const SCHEMA_FINGERPRINT: u64 = #fingerprint;
             const KEY_CAN_ALIAS: bool = #key_can_alias;
             const CODEC: __wt::Codec = #codec;
+            #local_ttl
 
             fn id(&self) -> Self::Id<'_> {
                 #id_of_self

@@ -22,6 +22,8 @@ pub struct Model {
     pub key_parts: Vec<KeyPart>,
     pub ttl_millis: u64,
     pub negative_ttl_millis: Option<u64>,
+    /// `local = "..."`: the in-process tier's TTL.
+    pub local_ttl_millis: Option<u64>,
     pub version: Option<VersionField>,
     pub backends: Vec<Backend>,
     pub fingerprint: u64,
@@ -145,6 +147,11 @@ impl Model {
             key_parts: key_parts?,
             ttl_millis: *own.ttl.valid()?,
             negative_ttl_millis: match own.negative_ttl {
+                Given::Absent => None,
+                Given::Invalid => return None,
+                Given::Valid(millis) => Some(millis),
+            },
+            local_ttl_millis: match own.local {
                 Given::Absent => None,
                 Given::Invalid => return None,
                 Given::Valid(millis) => Some(millis),

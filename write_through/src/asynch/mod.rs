@@ -240,9 +240,9 @@ where
 pub async fn invalidate<M: Cached>(cache: &Cache, id: M::Id<'_>) -> Result<(), CacheError> {
     let key = cache.key::<M>(id);
     let redis = Async(&cache.inner().store);
-    crate::redis::commands::invalidate(&redis, &key)
-        .await
-        .inspect_err(|_| cache.inner().store.owe_invalidation(key))
+    let invalidated = crate::redis::commands::invalidate(&redis, &key).await;
+    cache.inner().evict_local(&key);
+    invalidated.inspect_err(|_| cache.inner().store.owe_invalidation(key))
 }
 
 /// Deletes the cached entry of `value` in unique index `N` of `M`: the async form of

@@ -57,19 +57,28 @@ where
 
     let fill = !db.inside_transaction();
     let lease = envelope::token_value(true, Token::new().as_bytes());
+    // What the in-process tier answers skips Redis; the other keys carry the ticket their value
+    // may be installed under (see `local/`).
+    let local = inner.local_for::<M>();
+    let (mut local_hits, tickets) = crate::local::look_many(local.as_ref(), &distinct_keys);
+    let is_local_hit: Vec<bool> = local_hits.iter().map(Option::is_some).collect();
     // Over-long keys are never cached: they skip Redis and are read from the database.
     let cacheable: Vec<&[u8]> = distinct_keys
         .iter()
-        .copied()
-        .filter(|k| key::fits(k))
+        .zip(&is_local_hit)
+        .filter(|(k, hit)| key::fits(k) && !**hit)
+        .map(|(k, _)| *k)
         .collect();
     let mut seen_cacheable = look_many(e, inner, &cacheable, fill.then_some(lease.as_slice()))
         .await
         .into_iter();
     let seen: Vec<Seen> = distinct_keys
         .iter()
-        .map(|k| {
-            if key::fits(k) {
+        .zip(&mut local_hits)
+        .map(|(k, local_hit)| {
+            if let Some(value) = local_hit.take() {
+                Seen::Value(value)
+            } else if key::fits(k) {
                 seen_cacheable.next().unwrap_or(Seen::Unknown)
             } else {
                 Seen::Unknown
@@ -85,14 +94,24 @@ where
     for (slot, seen) in seen.into_iter().enumerate() {
         match plan::look::<M>(seen, inner.max_value_bytes) {
             Looked::Hit(row, bytes) => {
-                counters.record(Event::Hit, M::MODEL_NAME);
+                if !is_local_hit[slot] {
+                    counters.record(Event::Hit, M::MODEL_NAME);
+                    if let (Some(local), Some(ticket)) = (&local, tickets[slot]) {
+                        local.install(distinct_keys[slot], &bytes, ticket);
+                    }
+                }
                 slots.push(Some(Slot {
                     answer: Some(Some(row)),
                     copy: Copy::Encoded(bytes),
                 }));
             }
             Looked::Absent => {
-                counters.record(Event::NegativeHit, M::MODEL_NAME);
+                if !is_local_hit[slot] {
+                    counters.record(Event::NegativeHit, M::MODEL_NAME);
+                    if let (Some(local), Some(ticket)) = (&local, tickets[slot]) {
+                        local.install(distinct_keys[slot], &envelope::ABSENT, ticket);
+                    }
+                }
                 slots.push(Some(Slot {
                     answer: Some(None),
                     copy: Copy::Absent,
@@ -133,6 +152,7 @@ where
 
     // Step 3: fill what we leased, release the rest, delete what was unusable.
     let mut fills: Vec<(&[u8], Vec<u8>, std::time::Duration)> = Vec::new();
+    let mut fill_slots: Vec<usize> = Vec::new();
     let mut releases: Vec<&[u8]> = Vec::new();
     // Rows that match no requested key were found under another spelling of a key (a
     // case-insensitive collation): the ids that found nothing are then read one by one, and
@@ -184,7 +204,10 @@ where
         let (settle, copy) =
             plan::after_load(row.as_ref(), leased[slot], inner.value_rules(), counters);
         match settle {
-            Settle::Fill(value, ttl) => fills.push((key, value, ttl)),
+            Settle::Fill(value, ttl) => {
+                fills.push((key, value, ttl));
+                fill_slots.push(slot);
+            }
             Settle::Release => releases.push(key),
             Settle::Nothing => {}
         }
@@ -199,7 +222,13 @@ where
         .collect();
     if !(fills.is_empty() && releases.is_empty() && unusable.is_empty()) {
         if let Ok(filled) = redis::settle_many(e, &lease, &fills, &releases, &unusable).await {
-            for filled in filled {
+            for (position, filled) in filled.into_iter().enumerate() {
+                if let (true, Some(local), Some(ticket)) =
+                    (filled, &local, tickets[fill_slots[position]])
+                {
+                    let (key, value, _) = &fills[position];
+                    local.install(key, value, ticket);
+                }
                 let event = if filled {
                     Event::Fill
                 } else {

@@ -62,10 +62,21 @@ where
     if !key::fits(&key) {
         return load_without_fill(db, inner, id).await;
     }
+    let local = inner.local_for::<M>();
+    if let Some(answer) = local.as_ref().and_then(|local| local.answer::<M>(&key)) {
+        return Ok(answer);
+    }
+    let ticket = local.as_ref().map(|local| local.ticket(&key));
     let raw = redis::get(e, &key).await;
     let state = interpret_counted::<M>(inner, &raw);
     match protocol::plan_read(state, db.inside_transaction()) {
-        ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
+        ReadPlan::Answer(answer) => {
+            if let (Some(local), Some(ticket), Ok(Some(value))) = (&local, ticket, &raw) {
+                pause::reach(pause::FIND_READ, &key);
+                local.install(&key, value, ticket);
+            }
+            Ok(answered::<M>(inner, answer))
+        }
         ReadPlan::LoadWithoutFill => load_without_fill(db, inner, id).await,
         ReadPlan::AwaitFill => match await_fill::<M, E>(e, inner, &key).await {
             Some(answer) => Ok(answered::<M>(inner, answer)),
@@ -416,7 +427,9 @@ fn index_keys_of<M: Cached>(inner: &Inner, row: &M) -> Vec<Vec<u8>> {
 
 /// Invalidates a key this writer did not lock; owed when Redis cannot be reached.
 async fn invalidate_or_owe(e: &impl Exec, inner: &Inner, key: Vec<u8>) {
-    if redis::invalidate(e, &key).await.is_err() {
+    let invalidated = redis::invalidate(e, &key).await;
+    inner.evict_local(&key);
+    if invalidated.is_err() {
         inner.store.owe_invalidation(key);
     }
 }
@@ -493,6 +506,9 @@ where
             };
         }
     };
+    // Taken before the lease: a write that locks the key after it retires what we install.
+    let local = inner.local_for::<M>();
+    let ticket = local.as_ref().map(|local| local.ticket(key));
     let lease = envelope::token_value(true, Token::new().as_bytes());
     if !matches!(
         redis::lease(e, key, &lease, inner.lease_ttl).await,
@@ -527,7 +543,12 @@ where
     }
     match protocol::fill_for(loaded.as_ref(), inner.value_rules(), &inner.store.counters) {
         Some((value, ttl)) => match redis::fill(e, key, &lease, &value, ttl).await {
-            Ok(true) => inner.store.counters.record(Event::Fill, M::MODEL_NAME),
+            Ok(true) => {
+                if let (Some(local), Some(ticket)) = (&local, ticket) {
+                    local.install(key, &value, ticket);
+                }
+                inner.store.counters.record(Event::Fill, M::MODEL_NAME);
+            }
             Ok(false) => inner
                 .store
                 .counters

@@ -19,7 +19,11 @@ pub(crate) async fn lock_all(
     lock: &[u8],
 ) -> Result<Write<Replaced>, Error> {
     while let Some(key) = write.next_lock() {
-        let (reply, error) = match redis::lock(e, key, lock, inner.lock_ttl).await {
+        let locked = redis::lock(e, key, lock, inner.lock_ttl).await;
+        // After the lock, whatever its reply: a value this process read before it is retired
+        // before the database write begins (see `local/`).
+        inner.evict_local(key);
+        let (reply, error) = match locked {
             Ok(replaced) => {
                 inner.store.counters.record(Event::Lock, model);
                 (LockReply::Locked(replaced), None)
@@ -62,13 +66,14 @@ pub(crate) async fn perform_one(
     step: Step<Replaced>,
 ) {
     match step {
-        Step::Publish(change) => publish(e, inner, model, key, lock, change).await,
+        Step::Publish(change) => publish(e, inner, model, key.clone(), lock, change).await,
         // When the restore cannot reach Redis the lock stays and expires into a miss.
         Step::Restore(replaced) => {
             let _ = redis::restore(e, &key, lock, &replaced).await;
         }
-        Step::Nothing => {}
+        Step::Nothing => return,
     }
+    inner.evict_local(&key);
 }
 
 /// Publishes a committed change by compare-and-set on `lock`.

@@ -24,6 +24,10 @@ pub(crate) trait Exec: Sync {
     /// Whether the cache talks to a Redis Cluster.
     fn is_cluster(&self) -> bool;
 
+    /// Where the lock, publish and invalidate scripts announce their key to the in-process
+    /// tiers (see `local/`): this cache's origin and the channel; empty for nowhere.
+    fn announce(&self) -> &[u8];
+
     /// Waits `pause` (between looks at a key another reader is filling).
     fn sleep(&self, pause: Duration) -> impl Future<Output = ()> + Send;
 
@@ -97,7 +101,8 @@ pub(crate) async fn lock(
     // out for themselves by comparing.
     let request = one(evalsha_keys(&scripts::LOCK, &[key])
         .arg(lock)
-        .arg(millis(ttl)));
+        .arg(millis(ttl))
+        .arg(e.announce()));
     let (value, pttl, _contended): (Option<Vec<u8>>, i64, i64) = e.run("LOCK", request).await?;
     Ok(Replaced {
         value,
@@ -118,7 +123,8 @@ pub(crate) async fn publish(
     let request = one(evalsha_keys(&scripts::PUBLISH, &[key])
         .arg(lock)
         .arg(value)
-        .arg(millis(ttl)));
+        .arg(millis(ttl))
+        .arg(e.announce()));
     let outcome: i64 = e.run("PUBLISH", request).await?;
     Ok(match outcome {
         1 => Published::Set,
@@ -190,7 +196,7 @@ pub(crate) async fn fill(
 
 /// Invalidates a key without holding its lock (see [`scripts::INVALIDATE`]).
 pub(crate) async fn invalidate(e: &impl Exec, key: &[u8]) -> Result<(), CacheError> {
-    let request = one(&mut evalsha_keys(&scripts::INVALIDATE, &[key]));
+    let request = one(evalsha_keys(&scripts::INVALIDATE, &[key]).arg(e.announce()));
     e.run::<i64>("INVALIDATE", request).await.map(drop)
 }
 
@@ -199,13 +205,15 @@ pub(crate) async fn ping(e: &impl Exec) -> Result<(), CacheError> {
     e.run("PING", one(&mut redis::cmd("PING"))).await
 }
 
-/// The owed invalidations of `keys`, as pipelines of at most [`DEL_CHUNK`] script calls.
-pub(crate) fn owed_delivery(keys: &[Vec<u8>]) -> Vec<Request> {
+/// The owed invalidations of `keys`, as pipelines of at most [`DEL_CHUNK`] script calls, each
+/// announced on `announce` (see [`Exec::announce`]).
+pub(crate) fn owed_delivery(keys: &[Vec<u8>], announce: &[u8]) -> Vec<Request> {
     keys.chunks(DEL_CHUNK)
         .map(|chunk| {
             let mut batch = Batch::default();
             for key in chunk {
-                batch.add_ignored(evalsha_keys(&scripts::INVALIDATE, &[key.as_slice()]));
+                let mut cmd = evalsha_keys(&scripts::INVALIDATE, &[key.as_slice()]);
+                batch.add_ignored(cmd.arg(announce).clone());
             }
             Request::Many(batch)
         })

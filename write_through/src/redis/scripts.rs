@@ -35,6 +35,15 @@ end
 local function token(lock)
   return string.sub(lock, 5)
 end
+-- Tells the in-process tiers of every process that the key changes (see `local/`). The
+-- script's last argument is the writer's 16-byte origin followed by the channel; the message is
+-- the origin followed by the key, so that the writer's own subscriber can skip it. An empty
+-- argument announces nothing.
+local function announce(key, origin_and_channel)
+  if origin_and_channel and #origin_and_channel > 16 then
+    redis.call('PUBLISH', string.sub(origin_and_channel, 17), string.sub(origin_and_channel, 1, 16) .. key)
+  end
+end
 local function contend(key, tokens, ttl)
   if ttl < 1 then ttl = 1 end
   redis.call('SET', key, 'WT\1\5' .. tokens, 'PX', ttl)
@@ -65,10 +74,12 @@ fn script(body: &str) -> Script {
 
 /// Locks a key for a writer and returns what it replaced, so that a failed database write can
 /// put it back. Another writer's lock becomes contended instead. `ARGV[1]` lock value,
-/// `ARGV[2]` lock TTL (ms). Returns `{old value or false, old PTTL, 1 if contended}`.
+/// `ARGV[2]` lock TTL (ms), `ARGV[3]` where to announce the key (origin and channel). Returns
+/// `{old value or false, old PTTL, 1 if contended}`.
 pub(crate) static LOCK: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
+announce(KEYS[1], ARGV[3])
 local old = get(KEYS[1])
 local pttl = redis.call('PTTL', KEYS[1])
 local ttl = tonumber(ARGV[2])
@@ -88,11 +99,13 @@ return {old, pttl, 0}
 /// Publishes a committed write. The writer's own lock becomes the new value (or goes, when
 /// `ARGV[2]` is empty). A contended lock loses this writer's token, if it holds one. Another writer's lock becomes contended, so that it cannot publish a
 /// value older than ours. Anything else (an expired lock refilled by a reader) is deleted.
-/// `ARGV[1]` lock value, `ARGV[2]` value, `ARGV[3]` TTL (ms).
+/// `ARGV[1]` lock value, `ARGV[2]` value, `ARGV[3]` TTL (ms), `ARGV[4]` where to
+/// announce the key (origin and channel).
 /// Returns 1 when the value was set, 2 when the writer's own lock was deleted, 0 otherwise.
 pub(crate) static PUBLISH: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
+announce(KEYS[1], ARGV[4])
 local current = get(KEYS[1])
 if current == ARGV[1] then
   if ARGV[2] == '' then
@@ -141,9 +154,11 @@ return 0
 
 /// An invalidation owed since Redis was unreachable: delete the key, unless a writer holds it,
 /// in which case make its lock contended so that it cannot publish a value older than ours.
+/// `ARGV[1]` where to announce the key (origin and channel).
 pub(crate) static INVALIDATE: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
+announce(KEYS[1], ARGV[1])
 local current = get(KEYS[1])
 if is_contended(current) then
   return 0

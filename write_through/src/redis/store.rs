@@ -43,7 +43,11 @@ pub(crate) struct Store {
     driver: Mutex<Option<nonblocking::Driver>>,
     owed: Owed,
     breaker: Breaker,
-    pub(crate) counters: Counters,
+    pub(crate) counters: std::sync::Arc<Counters>,
+    /// Where the scripts announce written keys, for the in-process tiers of every process (see
+    /// `local/`): this cache's 16-byte origin, then the channel; empty on a cluster, where
+    /// nothing is announced.
+    pub(crate) announce: Vec<u8>,
 }
 
 /// The blocking executor: requests on pooled connections, answered before `run` returns.
@@ -69,7 +73,8 @@ impl Store {
             driver: Mutex::new(None),
             owed: Owed::default(),
             breaker: Breaker::new(breaker_cooldown),
-            counters: Counters::default(),
+            counters: std::sync::Arc::default(),
+            announce: Vec::new(),
         }
     }
 
@@ -169,7 +174,7 @@ impl Store {
         self.admit(operation)?;
         let mut conn = self.checkout().map_err(|e| self.failed("connect", e))?;
         if let Some(snapshot) = self.owed.snapshot() {
-            for delivery in commands::owed_delivery(&snapshot.keys()) {
+            for delivery in commands::owed_delivery(&snapshot.keys(), &self.announce) {
                 delivery
                     .send::<redis::Value>(&mut conn)
                     .map_err(|e| self.failed("INVALIDATE", e))?;
@@ -190,6 +195,10 @@ impl Store {
 impl Exec for Blocking<'_> {
     fn is_cluster(&self) -> bool {
         self.0.client.is_cluster()
+    }
+
+    fn announce(&self) -> &[u8] {
+        &self.0.announce
     }
 
     fn sleep(&self, pause: Duration) -> impl std::future::Future<Output = ()> + Send {
@@ -318,7 +327,7 @@ mod nonblocking {
                 .await
                 .map_err(|e| self.failed("connect", e))?;
             if let Some(snapshot) = self.owed.snapshot() {
-                for delivery in commands::owed_delivery(&snapshot.keys()) {
+                for delivery in commands::owed_delivery(&snapshot.keys(), &self.announce) {
                     delivery
                         .send_async::<redis::Value>(&mut conn)
                         .await
@@ -342,6 +351,10 @@ mod nonblocking {
     impl Exec for Async<'_> {
         fn is_cluster(&self) -> bool {
             self.0.client.is_cluster()
+        }
+
+        fn announce(&self) -> &[u8] {
+            &self.0.announce
         }
 
         fn sleep(&self, pause: Duration) -> tokio::time::Sleep {

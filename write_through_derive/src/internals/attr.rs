@@ -43,6 +43,8 @@ pub struct WriteThroughAttrs {
     pub ttl: Given<u64>,
     /// Milliseconds.
     pub negative_ttl: Given<u64>,
+    /// `local = "5s"`: how long the in-process tier may serve a row (milliseconds).
+    pub local: Given<u64>,
     /// `codec = "bincode"` or `"msgpack"`: overrides the derive's choice.
     pub codec: Given<Codec>,
     /// `unique(a, b)`, once per composite unique index: the fields, in order.
@@ -62,6 +64,9 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
             } else if meta.path.is_ident("negative_ttl") {
                 let ttl = ttl_value(cx, &meta)?;
                 set_once(cx, &meta, &mut out.negative_ttl, ttl);
+            } else if meta.path.is_ident("local") {
+                let ttl = ttl_value(cx, &meta)?;
+                set_once(cx, &meta, &mut out.local, ttl);
             } else if meta.path.is_ident("codec") {
                 let name: LitStr = meta.value()?.parse()?;
                 let codec = Codec::from_name(&name.value());
@@ -94,7 +99,7 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `codec` or `unique(...)`"
+                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec` or `unique(...)`"
                     ),
                 );
                 skip_value(&meta)?;
