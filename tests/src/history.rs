@@ -105,7 +105,7 @@ pub struct Workload {
     /// The first value saves write; processes sharing keys use disjoint ranges, so that every
     /// value names one write.
     pub first_value: i32,
-    /// Whether the library's operations go through a unique index ([`by_email_op`]) instead of
+    /// Whether the library's operations go through a unique index (`by_email_op`) instead of
     /// the primary key (the hand-written pattern always uses the primary key).
     pub by_email: bool,
 }
