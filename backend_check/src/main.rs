@@ -14,10 +14,12 @@ diesel::table! {
     accounts (id) {
         id -> Integer,
         owner -> Text,
+        handle -> Text,
     }
 }
 
-/// An account, cached for ten minutes under `acct:{id}`.
+/// An account, cached for ten minutes under `acct:{id}`, with a unique index (whose queries and
+/// lookups are emitted per backend and front, as the others are).
 #[derive(
     Queryable,
     Selectable,
@@ -34,6 +36,8 @@ diesel::table! {
 pub struct Account {
     id: i32,
     owner: String,
+    #[write_through(unique)]
+    handle: String,
 }
 
 fn main() {
@@ -50,5 +54,9 @@ fn main() {
         Account::MODEL_NAME,
         Account::KEY_TEMPLATE,
         Account::TTL
+    );
+    println!(
+        "with the unique index {:?}",
+        <Account as write_through::UniqueIndex<0>>::INDEX_NAME
     );
 }

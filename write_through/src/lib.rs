@@ -62,10 +62,9 @@ pub mod __private {
     pub use diesel;
 
     pub use crate::error::{ConflictError, UsageError};
-    #[cfg(feature = "async")]
     pub use crate::index::IndexLookup;
-    pub use crate::key::IndexKeys;
-    pub use crate::key::{KeyPart, KeyWriter};
+    pub use crate::key::{IndexKeys, KeyPart, KeyWriter};
+    #[cfg(feature = "async")]
     pub use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
     pub use crate::model::{
         Cached, DieselCreate, DieselIndex, DieselOps, SavesByRef, SavesInPlace, UniqueIndex,
