@@ -112,6 +112,7 @@ on_both_fronts!(
     a_write_in_another_process_evicts_within_one_delivery,
     the_local_ttl_caps_what_a_lost_invalidation_leaves,
     a_dropped_channel_clears_the_tier_until_it_is_live_again,
+    a_silent_subscriber_takes_the_tier_out_of_use,
 );
 
 fn a_second_find_is_answered_by_the_tier_without_redis(f: &mut impl Front, tc: &mut TestCache) {
@@ -283,6 +284,47 @@ fn a_dropped_channel_clears_the_tier_until_it_is_live_again(
     assert_eq!(after.hits, before.hits + 1);
 }
 
+/// The subscriber's thread stalls (held before a heartbeat, as a starved or stuck thread would
+/// be) while another process writes: nobody handles that write's message, and nothing but the
+/// silence tells the readers. Within the silence limit (450 ms) they stop using the tier and see
+/// the write; when the thread goes on, the tier starts over empty and serves again.
+fn a_silent_subscriber_takes_the_tier_out_of_use(f: &mut impl Front, tc: &mut TestCache) {
+    go_live(f, &tc.cache);
+    let name = format!("local-silent-{}", unique());
+    cached_locally(f, &tc.cache, &name, 1);
+    let writer = cache_builder()
+        .namespace(tc.cache.namespace())
+        .build()
+        .expect("a cache");
+    let channel = format!("{}:local", tc.cache.namespace());
+    let gate = pause::arm(pause::LOCAL_HEARTBEAT, channel.as_bytes());
+    gate.wait_until_reached();
+    f.save_tag(&writer, &tag(&name, 2)).unwrap();
+    wait_until(
+        "the readers stop trusting a silent channel",
+        Duration::from_secs(2),
+        || !tc.cache.local_tier_is_live(),
+    );
+    assert_eq!(f.find_tag(&tc.cache, &name).unwrap(), Some(tag(&name, 2)));
+    let clears = tc.cache.stats().local_clears;
+    gate.release();
+    wait_until("the channel is heard again", Duration::from_secs(2), || {
+        tc.cache.local_tier_is_live()
+    });
+    assert!(
+        tc.cache.stats().local_clears > clears,
+        "the tier started over"
+    );
+    assert_eq!(f.find_tag(&tc.cache, &name).unwrap(), Some(tag(&name, 2)));
+    let hits = tc.cache.stats().local_hits;
+    assert_eq!(f.find_tag(&tc.cache, &name).unwrap(), Some(tag(&name, 2)));
+    assert_eq!(
+        tc.cache.stats().local_hits,
+        hits + 1,
+        "served by the tier again"
+    );
+}
+
 /// The client id of the test cache's subscriber, found by its name in `CLIENT LIST`.
 fn subscriber_id(tc: &mut TestCache) -> String {
     let list: String = redis::cmd("CLIENT")
@@ -353,6 +395,74 @@ fn held_reader_overtaken_by_a_write(
     for _ in 0..3 {
         assert_eq!(f.find_tag(&reader, &name).unwrap(), Some(tag(&name, 2)));
     }
+}
+
+/// `cache.invalidate` after a write by hand, whose INVALIDATE cannot reach Redis while a find of
+/// the same process can (`CLIENT PAUSE WRITE` holds the script, lets `GET` through): the debt is
+/// recorded before the tier's entry is retired. Held between the two steps, the find it lets
+/// through may see the old row (it is concurrent with the invalidation), but once
+/// `invalidate` has returned no find may: in the other order a find in between would miss the
+/// tier, read the old row from Redis (which never got the invalidation) and install it there for
+/// the local TTL.
+#[test]
+fn an_invalidation_owed_to_redis_is_owed_before_the_tier_lets_go_of_the_key() {
+    use diesel::prelude::*;
+    use write_through_tests::private_redis::PrivateRedis;
+    use write_through_tests::schema::wt_tags;
+    let (Some(conn), Some(redis)) = (postgres(), PrivateRedis::start()) else {
+        return;
+    };
+    let mut f = Blocking(conn);
+    let cache = Cache::builder(&redis.url())
+        .namespace(&format!("wt_owed_{}", unique()))
+        .io_timeout(Duration::from_millis(200))
+        .local::<Tag>(Duration::from_secs(60))
+        .build()
+        .expect("a cache");
+    go_live(&mut f, &cache);
+    let name = format!("owed-{}", unique());
+    cached_locally(&mut f, &cache, &name, 1);
+    diesel::update(wt_tags::table.find(&name))
+        .set(wt_tags::uses.eq(2))
+        .execute(&mut f.0)
+        .unwrap();
+
+    let mut admin = redis.connection();
+    redis::cmd("CLIENT")
+        .arg("PAUSE")
+        .arg(10_000)
+        .arg("WRITE")
+        .query::<()>(&mut admin)
+        .expect("CLIENT PAUSE");
+    let gate = pause::arm(pause::INVALIDATION_OWED, &cache.key::<Tag>(&name));
+    let invalidation = {
+        let (cache, name) = (cache.clone(), name.clone());
+        thread::spawn(move || cache.invalidate::<Tag>(&name))
+    };
+    gate.wait_until_reached();
+    let during = f.find_tag(&cache, &name).unwrap();
+    assert!(
+        during == Some(tag(&name, 1)) || during == Some(tag(&name, 2)),
+        "concurrent with the invalidation: either row, got {during:?}"
+    );
+    redis::cmd("CLIENT")
+        .arg("UNPAUSE")
+        .query::<()>(&mut admin)
+        .expect("CLIENT UNPAUSE");
+    gate.release();
+    assert!(
+        invalidation.join().unwrap().is_err(),
+        "the INVALIDATE timed out behind CLIENT PAUSE"
+    );
+    assert!(cache.local_tier_is_live(), "the channel kept up meanwhile");
+    for _ in 0..3 {
+        assert_eq!(f.find_tag(&cache, &name).unwrap(), Some(tag(&name, 2)));
+    }
+    assert_eq!(
+        cache.stats().pending_invalidations,
+        0,
+        "the debt was delivered"
+    );
 }
 
 #[test]

@@ -24,8 +24,8 @@ use std::time::Duration;
 
 use diesel::PgConnection;
 use diesel::prelude::*;
-use write_through::Cache;
 use write_through::pause::{self, FIND_LOADED, WRITE_COMMITTED, WRITE_LOCKED};
+use write_through::{Cache, CacheBuilder};
 use write_through_tests::fronts::{self, Blocking, Front, Hook, TxStep};
 use write_through_tests::models::Tag;
 use write_through_tests::schema::wt_tags;
@@ -35,21 +35,31 @@ use write_through_tests::{TestCache, postgres, unique};
 type AnyFront = Box<dyn Front + Send>;
 
 /// How a test gets its fronts: `make` opens one (a new database connection each call), and
-/// `prepare` readies each cache the test uses before any front touches it.
+/// `local` says whether every cache the test uses keeps its `Tag`s in the in-process tier too.
 #[derive(Clone, Copy)]
 struct Fronts {
     make: fn() -> AnyFront,
-    prepare: fn(&Cache),
+    local: bool,
 }
 
 const BLOCKING: Fronts = Fronts {
-    make: || {
-        Box::new(Blocking(
-            postgres().expect("PostgreSQL answered a moment ago"),
-        ))
-    },
-    prepare: |_| {},
+    make: blocking_front,
+    local: false,
 };
+
+/// The blocking front with the in-process tier on: every race again, with finds answered from
+/// the process's own map whenever it holds the key (one Redis only: the tier is refused on a
+/// cluster, so `scripts/test` skips these there).
+const BLOCKING_WITH_THE_TIER: Fronts = Fronts {
+    make: blocking_front,
+    local: true,
+};
+
+fn blocking_front() -> AnyFront {
+    Box::new(Blocking(
+        postgres().expect("PostgreSQL answered a moment ago"),
+    ))
+}
 
 /// The async front. Its cache's Redis connection runs on the cache's own driver thread: these
 /// tests, run with the connection driven by the runtime of the front that opened it, found
@@ -57,7 +67,13 @@ const BLOCKING: Fronts = Fronts {
 /// a healthy Redis, and stale reads after a writer that died).
 const ASYNC: Fronts = Fronts {
     make: async_front,
-    prepare: |_| {},
+    local: false,
+};
+
+/// The async front with the in-process tier on.
+const ASYNC_WITH_THE_TIER: Fronts = Fronts {
+    make: async_front,
+    local: true,
 };
 
 fn async_front() -> AnyFront {
@@ -65,7 +81,7 @@ fn async_front() -> AnyFront {
 }
 
 /// For each specification `name(fronts: Fronts)`, the tests `blocking::name` and
-/// `asynch::name`.
+/// `asynch::name`, and both again with the in-process tier on (`with_the_tier::`).
 macro_rules! on_both_fronts {
     ($($race:ident),* $(,)?) => {
         mod blocking {
@@ -83,6 +99,24 @@ macro_rules! on_both_fronts {
                     super::$race(super::ASYNC);
                 }
             )*
+        }
+        mod with_the_tier {
+            mod blocking {
+                $(
+                    #[test]
+                    fn $race() {
+                        super::super::$race(super::super::BLOCKING_WITH_THE_TIER);
+                    }
+                )*
+            }
+            mod asynch {
+                $(
+                    #[test]
+                    fn $race() {
+                        super::super::$race(super::super::ASYNC_WITH_THE_TIER);
+                    }
+                )*
+            }
         }
     };
 }
@@ -186,10 +220,10 @@ struct Setup {
 }
 
 fn setup(fronts: Fronts) -> Option<Setup> {
-    let (Some(conn), Some(tc)) = (postgres(), TestCache::new()) else {
+    let (Some(conn), Some(tc)) = (postgres(), TestCache::with(|b| with_the_tier(fronts, b))) else {
         return None;
     };
-    (fronts.prepare)(&tc.cache);
+    tier_live(fronts, &tc.cache);
     Some(Setup {
         tc,
         conn,
@@ -201,13 +235,36 @@ fn setup(fronts: Fronts) -> Option<Setup> {
 
 /// The test's cache with a short lock TTL, for the tests in which a lock expires.
 fn with_lock_ttl(fronts: Fronts, tc: &TestCache, ttl: Duration) -> Cache {
-    let cache = write_through_tests::cache_builder()
+    let builder = write_through_tests::cache_builder()
         .namespace(tc.cache.namespace())
-        .lock_ttl(ttl)
-        .build()
-        .unwrap();
-    (fronts.prepare)(&cache);
+        .lock_ttl(ttl);
+    let cache = with_the_tier(fronts, builder).build().unwrap();
+    tier_live(fronts, &cache);
     cache
+}
+
+/// `builder` with `Tag`s in the in-process tier when `fronts` asks for it (a minute of local
+/// TTL, so that only the protocol retires entries).
+fn with_the_tier(fronts: Fronts, builder: CacheBuilder) -> CacheBuilder {
+    if fronts.local {
+        builder.local::<Tag>(Duration::from_secs(60))
+    } else {
+        builder
+    }
+}
+
+/// Waits until `cache`'s tier is in use (until then finds bypass it, and the race would run
+/// without it). Its subscriber starts on the first find of a local model.
+fn tier_live(fronts: Fronts, cache: &Cache) {
+    if fronts.local {
+        let mut warm_up = blocking_front();
+        read(warm_up.as_mut(), cache, &format!("warm-up-{}", unique()));
+        write_through_tests::services::wait_until(
+            "the tier is live",
+            Duration::from_secs(5),
+            || cache.local_tier_is_live(),
+        );
+    }
 }
 
 /// Runs `find` on its own thread and front, paused at `FIND_LOADED`.
@@ -442,7 +499,11 @@ fn a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value(fronts: F
         "after the lock expired: a fill"
     );
     assert_eq!(read(a.as_mut(), &cache, &name), Some(2), "and a hit");
-    assert!(cache.stats().hits >= 1);
+    let stats = cache.stats();
+    assert!(
+        stats.hits + stats.local_hits >= 1,
+        "served from Redis, or with the tier from the process"
+    );
 }
 
 fn a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value(fronts: Fronts) {

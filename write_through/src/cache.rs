@@ -256,11 +256,12 @@ impl Cache {
     /// # Ok(()) }
     /// ```
     pub fn invalidate<M: Cached>(&self, id: M::Id<'_>) -> Result<(), CacheError> {
-        let key = self.key::<M>(id);
         let redis = crate::redis::store::Blocking(&self.inner.store);
-        let invalidated = crate::blocking::ready(crate::redis::commands::invalidate(&redis, &key));
-        self.inner.evict_local(&key);
-        invalidated.inspect_err(|_| self.inner.store.owe_invalidation(key))
+        crate::blocking::ready(crate::drive::invalidate(
+            &redis,
+            &self.inner,
+            self.key::<M>(id),
+        ))
     }
 
     /// Whether the in-process tier is in use now: its invalidation channel is subscribed and
@@ -336,8 +337,7 @@ impl Cache {
     ) -> Result<(), CacheError> {
         let key = self.index_key::<M, N>(value);
         let redis = crate::redis::store::Blocking(&self.inner.store);
-        crate::blocking::ready(crate::redis::commands::invalidate(&redis, &key))
-            .inspect_err(|_| self.inner.store.owe_invalidation(key))
+        crate::blocking::ready(crate::drive::invalidate(&redis, &self.inner, key))
     }
 
     pub(crate) fn inner(&self) -> &Inner {

@@ -22,6 +22,12 @@ pub const WRITE_COMMITTED: &str = "write:committed";
 pub const FIND_LOADED: &str = "find:loaded";
 /// After a reader read a value from Redis, before it installs it in the in-process tier.
 pub const FIND_READ: &str = "find:read";
+/// After an invalidation that could not reach Redis was recorded as owed, before its key is
+/// retired from the in-process tier.
+pub const INVALIDATION_OWED: &str = "invalidation:owed";
+/// The in-process tier's subscriber, before each heartbeat (keyed by its channel,
+/// `{namespace}:local`): holding it there stalls the thread as starvation would.
+pub const LOCAL_HEARTBEAT: &str = "local:heartbeat";
 /// Inside `Cache::transaction`, after the commit, before publishing.
 pub const TRANSACTION_COMMITTED: &str = "transaction:committed";
 

@@ -238,11 +238,8 @@ where
 /// # Ok(()) }
 /// ```
 pub async fn invalidate<M: Cached>(cache: &Cache, id: M::Id<'_>) -> Result<(), CacheError> {
-    let key = cache.key::<M>(id);
     let redis = Async(&cache.inner().store);
-    let invalidated = crate::redis::commands::invalidate(&redis, &key).await;
-    cache.inner().evict_local(&key);
-    invalidated.inspect_err(|_| cache.inner().store.owe_invalidation(key))
+    crate::drive::invalidate(&redis, cache.inner(), cache.key::<M>(id)).await
 }
 
 /// Deletes the cached entry of `value` in unique index `N` of `M`: the async form of
@@ -277,11 +274,8 @@ pub async fn invalidate_index<M: crate::UniqueIndex<N>, const N: usize>(
     cache: &Cache,
     value: M::Value<'_>,
 ) -> Result<(), CacheError> {
-    let key = cache.index_key::<M, N>(value);
     let redis = Async(&cache.inner().store);
-    crate::redis::commands::invalidate(&redis, &key)
-        .await
-        .inspect_err(|_| cache.inner().store.owe_invalidation(key))
+    crate::drive::invalidate(&redis, cache.inner(), cache.index_key::<M, N>(value)).await
 }
 
 /// Sends `PING`: the async form of [`Cache::ping`], a health check.

@@ -181,7 +181,8 @@ where
             }
             None => {
                 for extra in unlocked {
-                    invalidate_or_owe(e, inner, extra).await;
+                    // Owed when it fails: the save itself has committed.
+                    let _ = invalidate(e, inner, extra).await;
                 }
             }
         }
@@ -425,13 +426,25 @@ fn index_keys_of<M: Cached>(inner: &Inner, row: &M) -> Vec<Vec<u8>> {
     keys
 }
 
-/// Invalidates a key this writer did not lock; owed when Redis cannot be reached.
-async fn invalidate_or_owe(e: &impl Exec, inner: &Inner, key: Vec<u8>) {
+/// Invalidates `key` (a row's or an index entry's) without a lock: deleted in Redis, or owed
+/// when Redis cannot be reached; then retired from the in-process tier. `Cache::invalidate`,
+/// `invalidate_index`, their async forms and a save's stray keys all come here.
+pub(crate) async fn invalidate(
+    e: &impl Exec,
+    inner: &Inner,
+    key: Vec<u8>,
+) -> Result<(), CacheError> {
     let invalidated = redis::invalidate(e, &key).await;
-    inner.evict_local(&key);
     if invalidated.is_err() {
-        inner.store.owe_invalidation(key);
+        // Owed before the eviction, never after: a find that misses the tier once the key is
+        // evicted sends its GET behind the debt's delivery, so it cannot read the old value.
+        // Evicted first, a find in between could read the old value from Redis (which never
+        // got the invalidation) and install it in the tier until the local TTL.
+        inner.store.owe_invalidation(key.clone());
+        pause::reach(pause::INVALIDATION_OWED, &key);
     }
+    inner.evict_local(&key);
+    invalidated
 }
 
 fn encoded_change<M: Cached>(inner: &Inner, row: &M) -> Change {

@@ -19,8 +19,9 @@
 //!   write. A message overtaking a fill is the race that matters (process B reads V1, A's write
 //!   publishes V2 and its message, B receives it, then B installs V1): B's entry carries the
 //!   generation B read before its Redis read, which the message bumped, so it is never served.
-//! - **When the channel is not live** (not yet subscribed, dropped, or lagging behind a
-//!   heartbeat) the tier is not used: reads bypass it and nothing is installed, and every entry
+//! - **When the channel is not live** (not yet subscribed, dropped, lagging behind a
+//!   heartbeat, or its thread silent for longer than `subscriber::SILENCE_LIMIT`: starved, stuck
+//!   or dead) the tier is not used: reads bypass it and nothing is installed, and every entry
 //!   of the past subscription is retired (an epoch that each entry carries). The local TTL
 //!   bounds what a lost message could leave.
 //!
@@ -68,8 +69,14 @@ pub(crate) struct Shared {
     generations: Generations,
     /// Bumped at every clear: an entry of an earlier epoch is never served.
     epoch: AtomicU64,
-    /// Whether the subscription is live, so that the tier may be used.
+    /// Whether the subscription is live, so that the tier may be used (while `confirmed` is
+    /// recent too).
     live: AtomicBool,
+    /// When the subscriber last confirmed it keeps up (milliseconds since `born`): readers
+    /// trust the tier only within `subscriber::SILENCE_LIMIT` of it, since `live` alone is
+    /// cleared only by the subscriber's own thread, which may be the one that is stuck.
+    confirmed: AtomicU64,
+    born: Instant,
     /// Set when the cache is dropped; the subscriber ends at its next look.
     stop: AtomicBool,
     channel: Vec<u8>,
@@ -136,6 +143,8 @@ impl LocalTier {
                 generations: Generations::default(),
                 epoch: AtomicU64::new(0),
                 live: AtomicBool::new(false),
+                confirmed: AtomicU64::new(0),
+                born: Instant::now(),
                 stop: AtomicBool::new(false),
                 channel,
                 origin,
@@ -166,7 +175,7 @@ impl LocalTier {
     pub(crate) fn for_model<M: Cached>(&self) -> Option<ModelTier<'_>> {
         let ttl = self.ttl_of::<M>().filter(|ttl| !ttl.is_zero())?;
         self.start();
-        self.shared.live.load(SeqCst).then_some(ModelTier {
+        self.shared.is_live().then_some(ModelTier {
             shared: &self.shared,
             ttl,
             model: M::MODEL_NAME,
@@ -175,7 +184,7 @@ impl LocalTier {
 
     /// Whether the subscription is live, so that the tier is in use.
     pub(crate) fn is_live(&self) -> bool {
-        self.shared.live.load(SeqCst)
+        self.shared.is_live()
     }
 
     /// Retires whatever this process holds for `key`: after a write's lock, after its
@@ -202,6 +211,36 @@ impl Drop for LocalTier {
 }
 
 impl Shared {
+    /// Live, and heard from within `SILENCE_LIMIT`.
+    fn is_live(&self) -> bool {
+        self.live.load(SeqCst)
+            && self.millis().saturating_sub(self.confirmed.load(SeqCst))
+                <= subscriber::SILENCE_LIMIT.as_millis() as u64
+    }
+
+    fn millis(&self) -> u64 {
+        u64::try_from(self.born.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// A subscription is confirmed: the tier starts over empty, and in use.
+    fn subscribed(&self) {
+        self.confirmed.store(self.millis(), SeqCst);
+        self.clear(true);
+    }
+
+    /// The subscriber keeps up (its subscription was confirmed, or a heartbeat answered in
+    /// time). After a silence readers stopped trusting, the tier starts over empty: messages
+    /// may have been handled after entries that they retire were served.
+    fn confirm(&self) {
+        if self.millis().saturating_sub(self.confirmed.load(SeqCst))
+            > subscriber::SILENCE_LIMIT.as_millis() as u64
+            && self.live.load(SeqCst)
+        {
+            self.clear(true);
+        }
+        self.confirmed.store(self.millis(), SeqCst);
+    }
+
     fn evict(&self, key: &[u8]) {
         self.generations.bump(key);
         if self.entries.remove(key).is_some() {

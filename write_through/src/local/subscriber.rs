@@ -23,6 +23,11 @@ use super::Shared;
 pub(crate) const HEARTBEAT: Duration = Duration::from_millis(100);
 /// How late a heartbeat's reply may be before the tier is cleared and the connection replaced.
 pub(crate) const LAG_LIMIT: Duration = Duration::from_millis(250);
+/// How long readers trust the tier without hearing from the subscriber: a heartbeat's interval,
+/// its longest wait for a message, and its reply's limit. Longer, and the thread itself is
+/// presumed starved, stuck or dead (nothing else would clear `live`).
+pub(crate) const SILENCE_LIMIT: Duration =
+    Duration::from_millis(2 * HEARTBEAT.as_millis() as u64 + LAG_LIMIT.as_millis() as u64);
 
 pub(super) fn spawn(shared: Arc<Shared>, client: redis::Client, connect_timeout: Duration) {
     let spawned = std::thread::Builder::new()
@@ -35,6 +40,7 @@ pub(super) fn spawn(shared: Arc<Shared>, client: redis::Client, connect_timeout:
 }
 
 fn run(shared: &Shared, client: &redis::Client, connect_timeout: Duration) {
+    let _stops_the_tier_if_this_thread_dies = StopOnUnwind(shared);
     let mut backoff = Duration::from_millis(10);
     while !shared.stop.load(SeqCst) {
         match subscribe(shared, client, connect_timeout) {
@@ -47,6 +53,18 @@ fn run(shared: &Shared, client: &redis::Client, connect_timeout: Duration) {
         }
         if shared.live.load(SeqCst) {
             shared.clear(false);
+        }
+    }
+}
+
+/// Takes the tier out of use when the subscriber's thread unwinds (a panic), rather than leave
+/// readers trusting a channel nobody reads.
+struct StopOnUnwind<'a>(&'a Shared);
+
+impl Drop for StopOnUnwind<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.clear(false);
         }
     }
 }
@@ -69,7 +87,7 @@ fn subscribe(
     pubsub.set_read_timeout(Some(LAG_LIMIT))?;
     pubsub.subscribe(shared.channel.as_slice())?;
     pubsub.set_read_timeout(Some(HEARTBEAT))?;
-    shared.clear(true);
+    shared.subscribed();
     let mut last_beat = Instant::now();
     loop {
         if shared.stop.load(SeqCst) {
@@ -85,7 +103,9 @@ fn subscribe(
             Err(error) => return Err(error),
         }
         if last_beat.elapsed() >= HEARTBEAT {
+            crate::pause::reach(crate::pause::LOCAL_HEARTBEAT, &shared.channel);
             beat(&mut pubsub)?;
+            shared.confirm();
             last_beat = Instant::now();
         }
     }
