@@ -1,8 +1,10 @@
 //! Size and encode/decode time of the row codecs on three typical rows, without any server:
 //! bincode (what `write_through` uses when the derive proves it can decode the model),
-//! MessagePack through rmp-serde (what it uses otherwise), and postcard for comparison.
-//! Each codec is called as the library calls it (bincode `standard()` in serde mode, rmp-serde's
-//! default struct-as-array layout).
+//! MessagePack through rmp-serde (what it uses otherwise), and postcard and wincode for
+//! comparison. Each codec is called as the library calls it (bincode `standard()` in serde mode,
+//! rmp-serde with field names). wincode is not a serde format: it encodes types that implement
+//! its own traits, so it runs on mirrors of the rows (below) whose timestamps are integers, and
+//! it cannot carry the JSON value at all.
 //!
 //! `cargo bench -p write_through_benches --bench codecs` prints the sizes first.
 
@@ -75,6 +77,140 @@ fn rows(c: &mut Criterion) {
     one_row(c, "versions_row", versions_row());
     one_row(c, "versions_row_json_as_text", versions_row_text());
     one_row(c, "wide_row", wide_row());
+    println!("size versions_row/wincode: none (a serde_json::Value has no wincode schema)");
+    one_wincode_row(c, "small_user", mirror::small_user());
+    one_wincode_row(c, "versions_row_json_as_text", mirror::versions_row_text());
+    one_wincode_row(c, "wide_row", mirror::wide_row());
+}
+
+fn one_wincode_row<T>(c: &mut Criterion, name: &str, row: T)
+where
+    T: wincode::SchemaWrite<wincode::config::DefaultConfig, Src = T>
+        + for<'de> wincode::SchemaRead<'de, wincode::config::DefaultConfig, Dst = T>
+        + PartialEq
+        + std::fmt::Debug,
+{
+    let bytes = wincode::serialize(&row).unwrap();
+    assert_eq!(wincode::deserialize::<T>(&bytes).unwrap(), row);
+    println!("size {name}/wincode: {} bytes", bytes.len());
+    c.bench_function(&format!("encode/{name}/wincode"), |b| {
+        b.iter(|| wincode::serialize(black_box(&row)).unwrap())
+    });
+    c.bench_function(&format!("decode/{name}/wincode"), |b| {
+        b.iter(|| wincode::deserialize::<T>(black_box(&bytes)).unwrap())
+    });
+}
+
+/// The rows for wincode: the same values, with chrono's timestamps as microseconds since the
+/// epoch (wincode has no schema for chrono's types; a user would write one, or convert).
+mod mirror {
+    use wincode::{SchemaRead, SchemaWrite};
+    use write_through_benches::rows;
+
+    fn micros(at: chrono::NaiveDateTime) -> i64 {
+        at.and_utc().timestamp_micros()
+    }
+
+    #[derive(SchemaWrite, SchemaRead, PartialEq, Debug)]
+    pub struct SmallUser {
+        id: i64,
+        email: String,
+        name: String,
+    }
+
+    pub fn small_user() -> SmallUser {
+        let row = rows::small_user();
+        SmallUser {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+        }
+    }
+
+    #[derive(SchemaWrite, SchemaRead, PartialEq, Debug)]
+    pub struct WideRow {
+        id: i64,
+        counters: [i64; 12],
+        ratios: [f64; 8],
+        flags: [bool; 8],
+        labels: [String; 8],
+        note: Option<String>,
+        parent: Option<i64>,
+        updated_at: i64,
+    }
+
+    pub fn wide_row() -> WideRow {
+        let row = rows::wide_row();
+        WideRow {
+            id: row.id,
+            counters: row.counters,
+            ratios: row.ratios,
+            flags: row.flags,
+            labels: row.labels,
+            note: row.note,
+            parent: row.parent,
+            updated_at: micros(row.updated_at),
+        }
+    }
+
+    #[derive(SchemaWrite, SchemaRead, PartialEq, Debug)]
+    pub struct VersionsRowText {
+        id: i32,
+        crate_id: i32,
+        num: String,
+        updated_at: i64,
+        created_at: i64,
+        downloads: i32,
+        yanked: bool,
+        license: Option<String>,
+        crate_size: Option<i32>,
+        published_by: Option<i32>,
+        checksum: Vec<u8>,
+        links: Option<String>,
+        rust_version: Option<String>,
+        has_lib: Option<bool>,
+        bin_names: Option<Vec<Option<String>>>,
+        yank_message: Option<String>,
+        edition: Option<String>,
+        description: Option<String>,
+        homepage: Option<String>,
+        documentation: Option<String>,
+        repository: Option<String>,
+        categories: Vec<String>,
+        keywords: Vec<String>,
+        features: String,
+    }
+
+    pub fn versions_row_text() -> VersionsRowText {
+        let text = rows::versions_row_text();
+        let row = text.row;
+        VersionsRowText {
+            id: row.id,
+            crate_id: row.crate_id,
+            num: row.num,
+            updated_at: micros(row.updated_at),
+            created_at: micros(row.created_at),
+            downloads: row.downloads,
+            yanked: row.yanked,
+            license: row.license,
+            crate_size: row.crate_size,
+            published_by: row.published_by,
+            checksum: row.checksum,
+            links: row.links,
+            rust_version: row.rust_version,
+            has_lib: row.has_lib,
+            bin_names: row.bin_names,
+            yank_message: row.yank_message,
+            edition: row.edition,
+            description: row.description,
+            homepage: row.homepage,
+            documentation: row.documentation,
+            repository: row.repository,
+            categories: row.categories,
+            keywords: row.keywords,
+            features: text.features,
+        }
+    }
 }
 
 criterion_group! {

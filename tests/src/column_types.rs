@@ -4,10 +4,14 @@
 //! text), BLOB, TIMESTAMP. On each backend, an `i32` key and `i16`, `i32`, `f32`, `f64` and
 //! `bool` columns beside an enum: a PostgreSQL `CREATE TYPE ... AS ENUM` and a MySQL `ENUM(...)`
 //! column, each mapped with a custom SQL type and hand-written `ToSql`/`FromSql` (as Diesel's
-//! documentation shows), and on SQLite, which has no enum type, a `TEXT` column. The tables are
-//! created by [`create_tables`].
+//! documentation shows), and on SQLite, which has no enum type, a `TEXT` column. On each
+//! backend, money and time (`*Ledger`): `NUMERIC`/`DECIMAL` as `bigdecimal::BigDecimal`, the
+//! `time` crate's `OffsetDateTime`, `PrimitiveDateTime`, `Date` and `Time`, chrono's
+//! `NaiveTime`, under a composite key of a chrono `NaiveDate` and text. The tables are created
+//! by [`create_tables`].
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -124,6 +128,51 @@ pub mod schema {
     }
 
     diesel::table! {
+        /// Money and time, under a date and a code.
+        wt_pg_ledger (day, code) {
+            day -> Date,
+            code -> Text,
+            amount -> Numeric,
+            fee -> Nullable<Numeric>,
+            opens_at -> Time,
+            booked_at -> Timestamptz,
+            settles_on -> Date,
+            cutoff -> Time,
+            recorded_at -> Timestamp,
+        }
+    }
+
+    diesel::table! {
+        wt_my_ledger (day, code) {
+            day -> Date,
+            code -> Varchar,
+            amount -> Numeric,
+            fee -> Nullable<Numeric>,
+            opens_at -> Time,
+            booked_at -> Datetime,
+            settles_on -> Date,
+            cutoff -> Time,
+            recorded_at -> Datetime,
+        }
+    }
+
+    diesel::table! {
+        /// SQLite keeps a `NUMERIC` as a double (Diesel converts through `f64`), and an
+        /// instant with its offset as text.
+        wt_lite_ledger (day, code) {
+            day -> Date,
+            code -> Text,
+            amount -> Numeric,
+            fee -> Nullable<Numeric>,
+            opens_at -> Time,
+            booked_at -> TimestamptzSqlite,
+            settles_on -> Date,
+            cutoff -> Time,
+            recorded_at -> Timestamp,
+        }
+    }
+
+    diesel::table! {
         /// A model that forces bincode on a JSON column, which bincode cannot decode.
         wt_lite_forced (id) {
             id -> BigInt,
@@ -134,8 +183,8 @@ pub mod schema {
 
 use schema::sql_types::{WtMyStatus, WtPgStatus};
 use schema::{
-    wt_lite_forced, wt_lite_scalars, wt_lite_versions, wt_my_scalars, wt_my_versions,
-    wt_pg_accounts, wt_pg_scalars, wt_pg_versions,
+    wt_lite_forced, wt_lite_ledger, wt_lite_scalars, wt_lite_versions, wt_my_ledger, wt_my_scalars,
+    wt_my_versions, wt_pg_accounts, wt_pg_ledger, wt_pg_scalars, wt_pg_versions,
 };
 
 pub const POSTGRES_DDL: &[&str] = &[
@@ -144,17 +193,21 @@ pub const POSTGRES_DDL: &[&str] = &[
     // No IF NOT EXISTS for types: "already exists" is expected after the first run.
     "CREATE TYPE wt_pg_status AS ENUM ('draft', 'published', 'archived')",
     "CREATE TABLE IF NOT EXISTS wt_pg_scalars (id INTEGER PRIMARY KEY, small SMALLINT NOT NULL, stars INTEGER NOT NULL, ratio REAL NOT NULL, score DOUBLE PRECISION NOT NULL, active BOOLEAN NOT NULL, status wt_pg_status NOT NULL, previous wt_pg_status NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_pg_ledger (day DATE NOT NULL, code TEXT NOT NULL, amount NUMERIC NOT NULL, fee NUMERIC NULL, opens_at TIME NOT NULL, booked_at TIMESTAMPTZ NOT NULL, settles_on DATE NOT NULL, cutoff TIME NOT NULL, recorded_at TIMESTAMP NOT NULL, PRIMARY KEY (day, code))",
 ];
 
 pub const MYSQL_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_my_versions (id BIGINT PRIMARY KEY, num VARCHAR(64) NOT NULL, features JSON NOT NULL, checksum BLOB NOT NULL, created_at DATETIME(6) NOT NULL, meta JSON NULL)",
     "CREATE TABLE IF NOT EXISTS wt_my_scalars (id INT PRIMARY KEY, small SMALLINT NOT NULL, stars INT NOT NULL, ratio FLOAT NOT NULL, score DOUBLE NOT NULL, active BOOL NOT NULL, status ENUM('draft', 'published', 'archived') NOT NULL, previous ENUM('draft', 'published', 'archived') NULL)",
+    // A binary collation for the key's text: one spelling, one row (see the README's limits).
+    "CREATE TABLE IF NOT EXISTS wt_my_ledger (day DATE NOT NULL, code VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, amount DECIMAL(38, 12) NOT NULL, fee DECIMAL(38, 12) NULL, opens_at TIME(6) NOT NULL, booked_at DATETIME(6) NOT NULL, settles_on DATE NOT NULL, cutoff TIME(6) NOT NULL, recorded_at DATETIME(6) NOT NULL, PRIMARY KEY (day, code))",
 ];
 
 pub const SQLITE_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_lite_versions (id BIGINT PRIMARY KEY, num TEXT NOT NULL, features TEXT NOT NULL, checksum BLOB NOT NULL, created_at TIMESTAMP NOT NULL, meta TEXT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_lite_forced (id BIGINT PRIMARY KEY, features TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_lite_scalars (id INTEGER PRIMARY KEY, small SMALLINT NOT NULL, stars INTEGER NOT NULL, ratio REAL NOT NULL, score DOUBLE NOT NULL, active BOOLEAN NOT NULL, status TEXT NOT NULL, previous TEXT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_lite_ledger (day DATE NOT NULL, code TEXT NOT NULL, amount NUMERIC NOT NULL, fee NUMERIC NULL, opens_at TIME NOT NULL, booked_at TEXT NOT NULL, settles_on DATE NOT NULL, cutoff TIME NOT NULL, recorded_at TIMESTAMP NOT NULL, PRIMARY KEY (day, code))",
 ];
 
 /// Creates the tables of `ddl`; a table another test thread created first is fine.
@@ -471,3 +524,60 @@ pub struct LiteScalars {
     pub status: Status,
     pub previous: Option<Status>,
 }
+
+/// One ledger model per backend: money and time under a date-and-code key. `BigDecimal` and the
+/// `time` crate's types are not provably bincode-safe, so the derive chooses MessagePack.
+macro_rules! ledger_model {
+    ($(#[$doc:meta])* $model:ident, $table:ident, $backend:path, $key:literal) => {
+        $(#[$doc])*
+        #[derive(
+            Queryable,
+            Selectable,
+            Insertable,
+            AsChangeset,
+            Identifiable,
+            Serialize,
+            Deserialize,
+            WriteThrough,
+            Debug,
+            Clone,
+            PartialEq,
+        )]
+        #[diesel(table_name = $table, primary_key(day, code), check_for_backend($backend))]
+        #[diesel(treat_none_as_null = true)]
+        #[write_through(key = $key, ttl = "1h")]
+        pub struct $model {
+            pub day: NaiveDate,
+            pub code: String,
+            pub amount: BigDecimal,
+            pub fee: Option<BigDecimal>,
+            pub opens_at: NaiveTime,
+            pub booked_at: time::OffsetDateTime,
+            pub settles_on: time::Date,
+            pub cutoff: time::Time,
+            pub recorded_at: time::PrimitiveDateTime,
+        }
+    };
+}
+
+ledger_model!(
+    /// `NUMERIC`, `TIME`, `TIMESTAMPTZ`, `DATE` and `TIMESTAMP` on PostgreSQL.
+    PgLedger,
+    wt_pg_ledger,
+    diesel::pg::Pg,
+    "pg_ledger:{day}:{code}"
+);
+ledger_model!(
+    /// `DECIMAL(38, 12)`, `TIME(6)`, `DATETIME(6)` and `DATE` on MySQL/MariaDB.
+    MyLedger,
+    wt_my_ledger,
+    diesel::mysql::Mysql,
+    "my_ledger:{day}:{code}"
+);
+ledger_model!(
+    /// SQLite's `NUMERIC` (a double), dates and times as text.
+    LiteLedger,
+    wt_lite_ledger,
+    diesel::sqlite::Sqlite,
+    "lite_ledger:{day}:{code}"
+);

@@ -6,7 +6,9 @@
 //!
 //! The scalar models (`*Scalars`) carry an `i32` key, `i16`, `i32`, `f32`, `f64` and `bool`
 //! columns, and an enum mapped to a custom SQL type (a PostgreSQL enum type, a MySQL `ENUM`
-//! column; text on SQLite), plain and nullable.
+//! column; text on SQLite), plain and nullable. The ledger models (`*Ledger`, the
+//! `*_ledger::` tests) carry `NUMERIC`/`DECIMAL` as `BigDecimal`, the `time` crate's four date
+//! and time types and chrono's `NaiveTime`, under a key of a `NaiveDate` and text.
 
 use std::fmt::Debug;
 use write_through::blocking::{ModelOps as _, SaveOps as _};
@@ -18,8 +20,8 @@ use serde_json::json;
 use uuid::Uuid;
 use write_through::{Cached, Codec, DieselOps, blocking};
 use write_through_tests::column_types::{
-    LiteForced, LiteScalars, LiteVersion, MYSQL_DDL, MyScalars, MyVersion, POSTGRES_DDL, PgAccount,
-    PgScalars, PgVersion, SQLITE_DDL, Status, create_tables,
+    LiteForced, LiteLedger, LiteScalars, LiteVersion, MYSQL_DDL, MyLedger, MyScalars, MyVersion,
+    POSTGRES_DDL, PgAccount, PgLedger, PgScalars, PgVersion, SQLITE_DDL, Status, create_tables,
 };
 use write_through_tests::{TestCache, unique, unique_i32};
 
@@ -143,6 +145,75 @@ fn lite_scalars_fixture(previous: Option<Status>) -> Fixture<LiteScalars> {
     Fixture {
         key: format!("lite_scalars:{}", row.id),
         change_behind: scalars_changed_behind("wt_lite_scalars", row.id),
+        row,
+    }
+}
+
+/// A ledger row: `amount` and `fee` (a decimal each, the fee absent when `None`), times with
+/// fractions of a second, an instant in UTC, a leap day.
+macro_rules! ledger {
+    ($model:ident, $amount:expr, $fee:expr) => {
+        $model {
+            day: chrono::NaiveDate::from_num_days_from_ce_opt(730_000 + (unique() % 20_000) as i32)
+                .unwrap(),
+            code: format!("inv-{}", unique()),
+            amount: $amount.parse().unwrap(),
+            fee: $fee.map(|fee: &str| fee.parse().unwrap()),
+            opens_at: chrono::NaiveTime::from_hms_micro_opt(9, 30, 15, 250_000).unwrap(),
+            booked_at: time::macros::datetime!(2024-02-29 23:59:58.5 UTC),
+            settles_on: time::macros::date!(2024-03-04),
+            cutoff: time::macros::time!(17:45:00.125),
+            recorded_at: time::macros::datetime!(2024-02-29 23:59:59.75),
+        }
+    };
+}
+
+/// SQL that changes a ledger row's money and cut-off without telling the cache.
+fn ledger_changed_behind(table: &str, day: chrono::NaiveDate, code: &str) -> String {
+    format!(
+        "UPDATE {table} SET amount = 1, fee = NULL, cutoff = '00:00:01' \
+         WHERE day = '{day}' AND code = '{code}'"
+    )
+}
+
+fn pg_ledger_fixture() -> Fixture<PgLedger> {
+    // Beyond what an f64 carries, in both parts.
+    let row = ledger!(
+        PgLedger,
+        "123456789012345678901234567890.000000000000000000000001",
+        Some("0.1")
+    );
+    Fixture {
+        key: format!("pg_ledger:{}:{}", row.day, row.code),
+        change_behind: ledger_changed_behind("wt_pg_ledger", row.day, &row.code),
+        row,
+    }
+}
+
+fn my_ledger_fixture() -> Fixture<MyLedger> {
+    // The most a DECIMAL(38, 12) holds: 26 digits, then 12.
+    let mut row = ledger!(
+        MyLedger,
+        "12345678901234567890123456.123456789012",
+        None::<&str>
+    );
+    // Diesel 2.3 writes a `time::Time` to a MySQL TIME with no fraction of a second (its
+    // `second_part` is 0; chrono's `NaiveTime` keeps it): the database stores 17:45:00, and so
+    // does the cache, which holds the row as stored. The fixture says what is stored.
+    row.cutoff = time::macros::time!(17:45:00);
+    Fixture {
+        key: format!("my_ledger:{}:{}", row.day, row.code),
+        change_behind: ledger_changed_behind("wt_my_ledger", row.day, &row.code),
+        row,
+    }
+}
+
+fn lite_ledger_fixture() -> Fixture<LiteLedger> {
+    // SQLite's NUMERIC goes through an f64 in Diesel: values it carries exactly.
+    let row = ledger!(LiteLedger, "12345.25", Some("0.125"));
+    Fixture {
+        key: format!("lite_ledger:{}:{}", row.day, row.code),
+        change_behind: ledger_changed_behind("wt_lite_ledger", row.day, &row.code),
         row,
     }
 }
@@ -727,3 +798,58 @@ mod sqlite {
         assert!(ttl > ttl_ms - 5_000 && ttl <= ttl_ms, "{ttl} ms");
     }
 }
+
+/// The ledger model of one backend: served from Redis after `save`, filled after a miss, by
+/// `find_many`, and an earlier deploy's bincode value met.
+macro_rules! ledger_suite {
+    ($module:ident, $open:expr, $fixture:ident) => {
+        mod $module {
+            use super::*;
+
+            #[test]
+            fn a_row_of_decimals_dates_and_times_under_a_date_and_text_key_is_served_from_redis_after_save()
+             {
+                let Some((mut conn, _keep, mut tc)) = $open else {
+                    return;
+                };
+                served_from_redis_after_save(&mut conn, &mut tc, $fixture());
+            }
+
+            #[test]
+            fn a_ledger_row_is_filled_after_a_miss_and_served_again() {
+                let Some((mut conn, _keep, mut tc)) = $open else {
+                    return;
+                };
+                filled_after_a_miss_and_served_again(&mut conn, &mut tc, $fixture());
+            }
+
+            #[test]
+            fn ledger_rows_are_served_by_find_many() {
+                let Some((mut conn, _keep, mut tc)) = $open else {
+                    return;
+                };
+                served_by_find_many(&mut conn, &mut tc, $fixture(), $fixture());
+            }
+
+            #[test]
+            fn an_earlier_deploys_bincode_value_of_a_ledger_row_is_a_miss_that_refills() {
+                let Some((mut conn, _keep, mut tc)) = $open else {
+                    return;
+                };
+                an_earlier_deploys_value_is_a_miss_that_refills(&mut conn, &mut tc, $fixture());
+            }
+        }
+    };
+}
+
+ledger_suite!(
+    postgres_ledger,
+    postgres().map(|(conn, tc)| (conn, (), tc)),
+    pg_ledger_fixture
+);
+ledger_suite!(
+    mysql_ledger,
+    mysql().map(|(conn, tc)| (conn, (), tc)),
+    my_ledger_fixture
+);
+ledger_suite!(sqlite_ledger, sqlite(), lite_ledger_fixture);

@@ -1,8 +1,8 @@
 //! The races of a unique index (`find_by_email`), one deterministic test each, on PostgreSQL
 //! and Redis through both fronts (`blocking::name`, `asynch::name`), as `races.rs` does for
 //! rows: a reader is held after its database load (the pause point `FIND_LOADED` on the
-//! entry's key) while a writer changes the indexed column, moves the value to another row in
-//! one transaction, or gives it to a row while the reader caches its absence.
+//! entry's key) while a writer changes the indexed column, deletes the row, moves the value to
+//! another row in one transaction, or gives it to a row while the reader caches its absence.
 //!
 //! Each test first replays its interleaving with the hand-written pattern (an `email -> id` key
 //! beside the row's key: "GET; on a miss SELECT the id and SET"; writers update the database,
@@ -65,6 +65,7 @@ on_both_fronts!(
     a_cached_absence_of_an_email_cannot_hide_a_row_given_that_email_meanwhile,
     a_fill_that_read_a_row_before_its_email_changed_never_finds_it_by_the_old_email,
     an_email_moved_to_another_row_in_one_transaction_is_found_on_that_row_only,
+    a_fill_that_read_a_row_before_it_was_deleted_never_finds_it_again,
 );
 
 /// The hand-written index: `naive:email:<email>` holds the id (or -1 for "none"), and
@@ -304,6 +305,60 @@ fn a_fill_that_read_a_row_before_its_email_changed_never_finds_it_by_the_old_ema
     assert_eq!(
         a.account_by_email(&tc.cache, &moved.email).unwrap(),
         Some(moved)
+    );
+}
+
+fn a_fill_that_read_a_row_before_it_was_deleted_never_finds_it_again(fronts: Fronts) {
+    let Some(Setup {
+        mut tc,
+        mut conn,
+        mut a,
+        b,
+    }) = setup(fronts)
+    else {
+        return;
+    };
+    // Naive: the reader finds alice's id for X and loads her row; alice is deleted (the writer
+    // DELs her row's key); the reader SETs X -> alice and her row, which no longer exists.
+    let x = email("alice");
+    let alice = db_insert(&mut conn, &x);
+    {
+        let mut n = naive(&mut tc);
+        let loaded = db_id_by_email(&mut conn, &x).unwrap();
+        diesel::delete(wt_accounts::table.find(alice))
+            .execute(&mut conn)
+            .unwrap();
+        redis::cmd("DEL")
+            .arg(format!("{}row:{alice}", n.prefix))
+            .query::<()>(n.redis)
+            .unwrap();
+        n.set(&format!("email:{x}"), &loaded.to_string());
+        n.set(&format!("row:{loaded}"), &x);
+        assert_eq!(
+            (n.lookup(&x), db_id_by_email(&mut conn, &x)),
+            (Some((alice, x.clone())), None),
+            "naive resurrects the deleted row"
+        );
+    }
+
+    let x = email("alice");
+    let alice = a.create_account(&tc.cache, &new_account(&x)).unwrap();
+    // Cold: nothing cached for X or for alice's row.
+    tc.cache.invalidate::<Account>(&alice.id).unwrap();
+    redis::cmd("DEL")
+        .arg(entry_key(&tc, &x))
+        .query::<()>(&mut *tc.redis)
+        .unwrap();
+    let (gate, reader) = paused_lookup(&tc, b, &x);
+    assert!(a.delete_account(&tc.cache, alice.id).unwrap());
+    gate.release();
+    let (seen_by_reader, _) = reader.join().unwrap();
+    assert_eq!(seen_by_reader, Some(alice), "it read before the delete");
+    assert_eq!(a.account_by_email(&tc.cache, &x).unwrap(), None);
+    assert_eq!(
+        a.account_by_email(&tc.cache, &x).unwrap(),
+        None,
+        "and again"
     );
 }
 

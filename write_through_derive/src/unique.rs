@@ -89,7 +89,7 @@ pub fn indexes(
         key.sort();
         if idents == key {
             cx.error_spanned_by(
-                members[0].ident,
+                at,
                 "this unique index is the primary key: look rows up with `find`",
             );
             fields_ok = false;
