@@ -268,6 +268,27 @@ impl Cache {
     /// keeping up. While it is not (at start-up, after a disconnection), finds go to Redis. Always
     /// `false` when no model uses the tier yet (its subscriber starts on the first find of one),
     /// on a cluster, and with `local_capacity(0)`.
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { flags (id) { id -> BigInt, on -> Bool, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = flags)]
+    /// # #[write_through(key = "flag:{id}", ttl = "1h", local = "5s")]
+    /// # pub struct Flag { pub id: i64, pub on: bool }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+    /// let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// assert!(!cache.local_tier_is_live(), "no find of a local model yet");
+    /// Flag::find(&mut conn, &cache, &1)?;   // starts the subscriber; this find goes to Redis
+    /// std::thread::sleep(Duration::from_millis(100));
+    /// println!("served locally from now on: {}", cache.local_tier_is_live());
+    /// # Ok(()) }
+    /// ```
     pub fn local_tier_is_live(&self) -> bool {
         self.inner.local.as_ref().is_some_and(|l| l.is_live())
     }
@@ -423,30 +444,74 @@ impl CacheBuilder {
     ///
     /// ASCII letters, digits, `_`, `-` and `.` only, so that no namespace is a prefix of
     /// another's keys.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use write_through::{Cache, Error};
+    /// let cache = Cache::builder("redis://127.0.0.1:6379").namespace("shop").build()?;
+    /// assert_eq!(cache.namespace(), "shop");
+    /// // "shop:eu" would share a prefix with "shop"'s keys.
+    /// let refused = Cache::builder("redis://127.0.0.1:6379").namespace("shop:eu").build();
+    /// assert!(matches!(refused, Err(Error::Config(_))));
+    /// # Ok(()) }
+    /// ```
     pub fn namespace(mut self, namespace: &str) -> Self {
         namespace.clone_into(&mut self.namespace);
         self
     }
 
     /// How long to wait for a new TCP connection to Redis (default 500 ms).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use std::time::Duration;
+    /// let cache = write_through::Cache::builder("redis://127.0.0.1:6379")
+    ///     .connect_timeout(Duration::from_secs(2))   // a Redis across a datacenter
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
     /// How long to wait for Redis to accept a command or answer it (default 500 ms).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use std::time::Duration;
+    /// use write_through::Cache;
+    /// let cache = Cache::builder("redis://127.0.0.1:6379").io_timeout(Duration::from_millis(100)).build()?;
+    /// assert!(Cache::builder("redis://127.0.0.1:6379").io_timeout(Duration::ZERO).build().is_err());
+    /// # Ok(()) }
+    /// ```
     pub fn io_timeout(mut self, timeout: Duration) -> Self {
         self.io_timeout = timeout;
         self
     }
 
     /// How many idle Redis connections to keep for reuse (default 16).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// // A blocking service with 64 worker threads keeps a connection per thread.
+    /// let cache = write_through::Cache::builder("redis://127.0.0.1:6379").max_idle_connections(64).build()?;
+    /// # Ok(()) }
+    /// ```
     pub fn max_idle_connections(mut self, count: usize) -> Self {
         self.max_idle_connections = count;
         self
     }
 
     /// The largest value the cache will decode (default 16 MiB); larger values are misses.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = write_through::Cache::builder("redis://127.0.0.1:6379")
+    ///     .max_value_bytes(1024 * 1024)   // rows are small here: anything larger is not ours
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
     pub fn max_value_bytes(mut self, bytes: usize) -> Self {
         self.max_value_bytes = bytes;
         self
@@ -456,12 +521,30 @@ impl CacheBuilder {
     /// model's TTL shortened by a random fraction of it up to `fraction`, so rows cached together
     /// (a `find_many`, a bulk save) do not all expire in the same second and stampede the
     /// database. `0.0` turns it off; it must be in `0.0..1.0`. Locks and leases are not spread.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use write_through::Cache;
+    /// // A row of a 1 h model lives between 48 and 60 minutes.
+    /// let cache = Cache::builder("redis://127.0.0.1:6379").ttl_jitter(0.2).build()?;
+    /// let exact = Cache::builder("redis://127.0.0.1:6379").ttl_jitter(0.0).build()?;
+    /// assert!(Cache::builder("redis://127.0.0.1:6379").ttl_jitter(1.0).build().is_err());
+    /// # Ok(()) }
+    /// ```
     pub fn ttl_jitter(mut self, fraction: f64) -> Self {
         self.ttl_jitter = fraction;
         self
     }
 
     /// What a write does when Redis is unreachable (default [`WritePolicy::Available`]).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use write_through::{Cache, WritePolicy};
+    /// // A write Redis cannot see is refused, and the database is left unchanged.
+    /// let cache = Cache::builder("redis://127.0.0.1:6379").write_policy(WritePolicy::Strict).build()?;
+    /// # Ok(()) }
+    /// ```
     pub fn write_policy(mut self, policy: WritePolicy) -> Self {
         self.write_policy = policy;
         self
@@ -471,12 +554,31 @@ impl CacheBuilder {
     /// database; a lock left by a process that died between its commit and its publish
     /// expires after this long. A lock that expires early is safe, only less efficient: the
     /// publish then deletes instead of setting.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use std::time::Duration;
+    /// use write_through::Cache;
+    /// // Statements are cut at 5 s (PostgreSQL's statement_timeout): a lock outlives any write.
+    /// let cache = Cache::builder("redis://127.0.0.1:6379").lock_ttl(Duration::from_secs(6)).build()?;
+    /// assert!(Cache::builder("redis://127.0.0.1:6379").lock_ttl(Duration::from_millis(10)).build().is_err());
+    /// # Ok(()) }
+    /// ```
     pub fn lock_ttl(mut self, ttl: Duration) -> Self {
         self.lock_ttl = ttl;
         self
     }
 
     /// How long a reader's fill lease lives (default 2 s): longer than a database read.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use std::time::Duration;
+    /// let cache = write_through::Cache::builder("redis://127.0.0.1:6379")
+    ///     .lease_ttl(Duration::from_secs(5))   // slow reads: a lease outlives the query
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
     pub fn lease_ttl(mut self, ttl: Duration) -> Self {
         self.lease_ttl = ttl;
         self
@@ -484,6 +586,20 @@ impl CacheBuilder {
 
     /// How long a reader waits for another reader's fill before reading the database itself
     /// (default 50 ms).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use std::time::Duration;
+    /// use write_through::Cache;
+    /// let cache = Cache::builder("redis://127.0.0.1:6379").lease_wait(Duration::from_millis(20)).build()?;
+    /// // A wait longer than the lease it waits on is refused.
+    /// let refused = Cache::builder("redis://127.0.0.1:6379")
+    ///     .lease_ttl(Duration::from_secs(1))
+    ///     .lease_wait(Duration::from_secs(2))
+    ///     .build();
+    /// assert!(refused.is_err());
+    /// # Ok(()) }
+    /// ```
     pub fn lease_wait(mut self, wait: Duration) -> Self {
         self.lease_wait = wait;
         self
@@ -491,6 +607,15 @@ impl CacheBuilder {
 
     /// After three consecutive failures to reach Redis, cache calls fail at once for this long
     /// (default 1 s) instead of each waiting out its timeout; then one call probes Redis again.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use std::time::Duration;
+    /// let cache = write_through::Cache::builder("redis://127.0.0.1:6379")
+    ///     .breaker_cooldown(Duration::from_secs(5))   // probe a dead Redis less often
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
     pub fn breaker_cooldown(mut self, cooldown: Duration) -> Self {
         self.breaker_cooldown = cooldown;
         self
@@ -499,6 +624,15 @@ impl CacheBuilder {
     /// How many rows the in-process tier holds at most (default 10 000), over all the models that
     /// use it; the least useful go first (TinyLFU). `0` turns the tier off in this process (it
     /// still announces its writes to the tiers of other processes). Refused on a cluster.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = write_through::Cache::builder("redis://127.0.0.1:6379")
+    ///     .local_capacity(0)   // this process serves nothing locally
+    ///     .build()?;
+    /// assert!(!cache.local_tier_is_live());
+    /// # Ok(()) }
+    /// ```
     pub fn local_capacity(mut self, entries: u64) -> Self {
         self.local_capacity = Some(entries);
         self
@@ -533,6 +667,16 @@ impl CacheBuilder {
 
     /// Trusts these PEM root certificates for a `rediss://` URL (a private CA or a self-signed
     /// server certificate) instead of the system's. Needs the `tls` feature.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let ca = std::fs::read("/etc/redis/ca.pem")?;
+    /// let cache = write_through::Cache::builder("rediss://cache.internal:6380")
+    ///     .tls_root_certificate(&ca)
+    ///     .build()?;
+    /// cache.ping()?;   // Err when the server's certificate is not signed by that CA
+    /// # Ok(()) }
+    /// ```
     #[cfg(feature = "tls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     pub fn tls_root_certificate(mut self, pem: &[u8]) -> Self {
@@ -540,7 +684,23 @@ impl CacheBuilder {
         self
     }
 
-    /// Checks the settings and creates the cache. Connects lazily.
+    /// Checks the settings and creates the cache. Connects lazily: a Redis that is down is met
+    /// by the first operation (which then goes to the database alone), not here.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use write_through::{Cache, Error};
+    ///
+    /// let refused = Cache::builder("redis://127.0.0.1:6379")
+    ///     .lease_ttl(Duration::from_millis(10))
+    ///     .build();
+    /// match refused {
+    ///     Err(Error::Config(error)) => assert!(error.to_string().contains("lease_ttl")),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// // Nothing listens on port 1, yet the cache is built.
+    /// assert!(Cache::builder("redis://127.0.0.1:1").build().is_ok());
+    /// ```
     pub fn build(self) -> Result<Cache, Error> {
         validate_namespace(&self.namespace)?;
         for (name, timeout) in [

@@ -1,5 +1,10 @@
 //! The derive macro of [`write_through`](https://docs.rs/write_through); use it through that
-//! crate's prelude.
+//! crate's prelude (`use write_through::prelude::*`), which re-exports it.
+//!
+//! Its documentation, with every attribute (`key`, `ttl`, `negative_ttl`, `local`, `codec`,
+//! `unique`, `version`) and an example of each, is on that re-export's page,
+//! [`write_through::WriteThrough`](https://docs.rs/write_through/latest/write_through/derive.WriteThrough.html):
+//! written once, beside the runtime whose behaviour it describes, and compiled there.
 
 #![deny(missing_docs)]
 
@@ -18,9 +23,12 @@ use syn::{DeriveInput, parse_macro_input};
 use crate::internals::ctxt::Ctxt;
 use crate::model::Model;
 
-/// Generates `save`, `find`, `delete` and `create` for a Diesel model cached in Redis.
+/// Generates `save`, `find`, `find_many`, `delete` and `create` (and `find_by_<field>`,
+/// `find_many_by_<field>` for each unique index) for a Diesel model cached in Redis, on both of
+/// `write_through`'s fronts.
 ///
-/// See the `write_through` crate for the attributes and the guarantees.
+/// See `write_through::WriteThrough` for the attributes, each with an example, and the
+/// `write_through` crate for the guarantees.
 #[proc_macro_derive(WriteThrough, attributes(write_through))]
 pub fn derive_write_through(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
