@@ -189,6 +189,15 @@ fn setup(fronts: Fronts) -> Option<Setup> {
     })
 }
 
+/// Cold: nothing cached for `account`'s row nor for its email's entry.
+fn forget(tc: &mut TestCache, account: &Account) {
+    tc.cache.invalidate::<Account>(&account.id).unwrap();
+    redis::cmd("DEL")
+        .arg(entry_key(tc, &account.email))
+        .query::<()>(&mut *tc.redis)
+        .unwrap();
+}
+
 /// `find_by_email(email)` on its own thread and front, held after its database load.
 fn paused_lookup(
     tc: &TestCache,
@@ -283,12 +292,7 @@ fn a_fill_that_read_a_row_before_its_email_changed_never_finds_it_by_the_old_ema
 
     let x = email("alice");
     let alice = a.create_account(&tc.cache, &new_account(&x)).unwrap();
-    // Cold: nothing cached for X.
-    tc.cache.invalidate::<Account>(&alice.id).unwrap();
-    redis::cmd("DEL")
-        .arg(entry_key(&tc, &x))
-        .query::<()>(&mut *tc.redis)
-        .unwrap();
+    forget(&mut tc, &alice);
     let (gate, reader) = paused_lookup(&tc, b, &x);
     let mut moved = alice.clone();
     moved.email = email("alice-new");
@@ -343,12 +347,7 @@ fn a_fill_that_read_a_row_before_it_was_deleted_never_finds_it_again(fronts: Fro
 
     let x = email("alice");
     let alice = a.create_account(&tc.cache, &new_account(&x)).unwrap();
-    // Cold: nothing cached for X or for alice's row.
-    tc.cache.invalidate::<Account>(&alice.id).unwrap();
-    redis::cmd("DEL")
-        .arg(entry_key(&tc, &x))
-        .query::<()>(&mut *tc.redis)
-        .unwrap();
+    forget(&mut tc, &alice);
     let (gate, reader) = paused_lookup(&tc, b, &x);
     assert!(a.delete_account(&tc.cache, alice.id).unwrap());
     gate.release();

@@ -78,11 +78,19 @@ fn subscribe(
     let mut conn = client.get_connection_with_timeout(connect_timeout)?;
     conn.set_write_timeout(Some(LAG_LIMIT))?;
     conn.set_read_timeout(Some(LAG_LIMIT))?;
-    // Named, so that an operator (or a test) can find it in CLIENT LIST.
-    redis::cmd("CLIENT")
+    // Named, so that an operator (or a test) can find it in CLIENT LIST. A server whose ACL
+    // refuses CLIENT SETNAME still delivers the messages: the name is not worth the tier.
+    match redis::cmd("CLIENT")
         .arg("SETNAME")
         .arg(client_name(&shared.channel))
-        .query::<()>(&mut conn)?;
+        .query::<()>(&mut conn)
+    {
+        Ok(()) => {}
+        Err(error) if error.is_io_error() || error.is_timeout() => return Err(error),
+        Err(error) => {
+            tracing::debug!(%error, "in-process tier: the subscriber's connection stays unnamed")
+        }
+    }
     let mut pubsub = conn.as_pubsub();
     pubsub.set_read_timeout(Some(LAG_LIMIT))?;
     pubsub.subscribe(shared.channel.as_slice())?;
