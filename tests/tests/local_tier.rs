@@ -286,7 +286,7 @@ fn a_dropped_channel_clears_the_tier_until_it_is_live_again(
 
 /// The subscriber's thread stalls (held before a heartbeat, as a starved or stuck thread would
 /// be) while another process writes: nobody handles that write's message, and nothing but the
-/// silence tells the readers. Within the silence limit (450 ms) they stop using the tier and see
+/// silence tells the readers. Within the silence limit (550 ms) they stop using the tier and see
 /// the write; when the thread goes on, the tier starts over empty and serves again.
 fn a_silent_subscriber_takes_the_tier_out_of_use(f: &mut impl Front, tc: &mut TestCache) {
     go_live(f, &tc.cache);

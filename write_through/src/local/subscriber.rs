@@ -23,11 +23,13 @@ use super::Shared;
 pub(crate) const HEARTBEAT: Duration = Duration::from_millis(100);
 /// How late a heartbeat's reply may be before the tier is cleared and the connection replaced.
 pub(crate) const LAG_LIMIT: Duration = Duration::from_millis(250);
-/// How long readers trust the tier without hearing from the subscriber: a heartbeat's interval,
-/// its longest wait for a message, and its reply's limit. Longer, and the thread itself is
-/// presumed starved, stuck or dead (nothing else would clear `live`).
+/// How long readers trust the tier without hearing from the subscriber. A healthy thread
+/// confirms at most a heartbeat's interval, a wait for a message and a reply's limit apart
+/// (450 ms); one more heartbeat of slack, so that a merely busy thread does not flap the tier.
+/// Longer, and the thread itself is presumed starved, stuck or dead (nothing else would clear
+/// `live`).
 pub(crate) const SILENCE_LIMIT: Duration =
-    Duration::from_millis(2 * HEARTBEAT.as_millis() as u64 + LAG_LIMIT.as_millis() as u64);
+    Duration::from_millis(3 * HEARTBEAT.as_millis() as u64 + LAG_LIMIT.as_millis() as u64);
 
 pub(super) fn spawn(shared: Arc<Shared>, client: redis::Client, connect_timeout: Duration) {
     let spawned = std::thread::Builder::new()
