@@ -228,17 +228,20 @@ impl Shared {
         self.clear(true);
     }
 
-    /// The subscriber keeps up (its subscription was confirmed, or a heartbeat answered in
-    /// time). After a silence readers stopped trusting, the tier starts over empty: messages
-    /// may have been handled after entries that they retire were served.
-    fn confirm(&self) {
+    /// The subscriber keeps up: a heartbeat sent at `sent` was answered in time, so every
+    /// message published before `sent` has arrived (and is handled next). After a silence
+    /// readers stopped trusting, the tier starts over empty: messages may have been handled
+    /// after entries that they retire were served.
+    fn confirm(&self, sent: Instant) {
         if self.millis().saturating_sub(self.confirmed.load(SeqCst))
             > subscriber::SILENCE_LIMIT.as_millis() as u64
             && self.live.load(SeqCst)
         {
             self.clear(true);
         }
-        self.confirmed.store(self.millis(), SeqCst);
+        let sent = u64::try_from(sent.saturating_duration_since(self.born).as_millis())
+            .unwrap_or(u64::MAX);
+        self.confirmed.fetch_max(sent, SeqCst);
     }
 
     fn evict(&self, key: &[u8]) {

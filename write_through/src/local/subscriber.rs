@@ -23,9 +23,10 @@ use super::Shared;
 pub(crate) const HEARTBEAT: Duration = Duration::from_millis(100);
 /// How late a heartbeat's reply may be before the tier is cleared and the connection replaced.
 pub(crate) const LAG_LIMIT: Duration = Duration::from_millis(250);
-/// How long readers trust the tier without hearing from the subscriber. A healthy thread
-/// confirms at most a heartbeat's interval, a wait for a message and a reply's limit apart
-/// (450 ms); one more heartbeat of slack, so that a merely busy thread does not flap the tier.
+/// How long readers trust the tier after the subscriber's last confirmed PING was sent. A
+/// healthy thread confirms its next one at most a heartbeat's interval, a wait for a message and
+/// a reply's limit later (450 ms); one more heartbeat of slack, so that a merely busy thread does
+/// not flap the tier.
 /// Longer, and the thread itself is presumed starved, stuck or dead (nothing else would clear
 /// `live`).
 pub(crate) const SILENCE_LIMIT: Duration =
@@ -67,6 +68,10 @@ impl Drop for StopOnUnwind<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
             self.0.clear(false);
+            // It is not restarted: this cache serves from Redis from now on.
+            tracing::error!(
+                "in-process tier: its subscriber thread panicked; the tier is off for this cache"
+            );
         }
     }
 }
@@ -114,8 +119,8 @@ fn subscribe(
         }
         if last_beat.elapsed() >= HEARTBEAT {
             crate::pause::reach(crate::pause::LOCAL_HEARTBEAT, &shared.channel);
-            beat(&mut pubsub)?;
-            shared.confirm();
+            let sent = beat(&mut pubsub)?;
+            shared.confirm(sent);
             last_beat = Instant::now();
         }
     }
@@ -128,9 +133,12 @@ fn client_name(channel: &[u8]) -> String {
     format!("write_through-local-{}", String::from_utf8_lossy(namespace))
 }
 
-/// A `PING` whose reply must come within [`LAG_LIMIT`]. The messages received before the reply
-/// are kept by redis-rs and handled next.
-fn beat(pubsub: &mut redis::PubSub<'_>) -> redis::RedisResult<()> {
+/// A `PING` whose reply must come within [`LAG_LIMIT`]; returns when it was sent. The messages
+/// received before the reply are kept by redis-rs and handled next, so the reply proves only
+/// that every message published before the PING has *arrived*: readers are told the time of
+/// the PING, not of its reply, and a thread that stalls before handling them is distrusted
+/// within [`SILENCE_LIMIT`] of their publication.
+fn beat(pubsub: &mut redis::PubSub<'_>) -> redis::RedisResult<Instant> {
     pubsub.set_read_timeout(Some(LAG_LIMIT))?;
     let sent = Instant::now();
     pubsub.ping::<redis::Value>()?;
@@ -141,5 +149,6 @@ fn beat(pubsub: &mut redis::PubSub<'_>) -> redis::RedisResult<()> {
         )
         .into());
     }
-    pubsub.set_read_timeout(Some(HEARTBEAT))
+    pubsub.set_read_timeout(Some(HEARTBEAT))?;
+    Ok(sent)
 }
