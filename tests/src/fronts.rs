@@ -283,6 +283,18 @@ where
     }
 }
 
+/// Starts `cache`'s in-process tier (the first find of a local model starts its subscriber)
+/// and waits until it is live; until then finds bypass the tier.
+pub fn go_live(f: &mut (impl Front + ?Sized), cache: &Cache) {
+    f.find_tag(cache, &format!("warm-up-{}", crate::unique()))
+        .unwrap();
+    crate::services::wait_until(
+        "the tier is live",
+        std::time::Duration::from_secs(5),
+        || cache.local_tier_is_live(),
+    );
+}
+
 /// The async front on a diesel-async connection, on a current-thread runtime of its own.
 pub struct Async<C> {
     pub conn: C,

@@ -82,6 +82,12 @@ impl Naive<'_> {
             .query(self.redis)
             .unwrap()
     }
+    fn del(&mut self, key: &str) {
+        redis::cmd("DEL")
+            .arg(format!("{}{key}", self.prefix))
+            .query::<()>(self.redis)
+            .unwrap();
+    }
     fn set(&mut self, key: &str, value: &str) {
         redis::cmd("SET")
             .arg(format!("{}{key}", self.prefix))
@@ -332,10 +338,7 @@ fn a_fill_that_read_a_row_before_it_was_deleted_never_finds_it_again(fronts: Fro
         diesel::delete(wt_accounts::table.find(alice))
             .execute(&mut conn)
             .unwrap();
-        redis::cmd("DEL")
-            .arg(format!("{}row:{alice}", n.prefix))
-            .query::<()>(n.redis)
-            .unwrap();
+        n.del(&format!("row:{alice}"));
         n.set(&format!("email:{x}"), &loaded.to_string());
         n.set(&format!("row:{loaded}"), &x);
         assert_eq!(

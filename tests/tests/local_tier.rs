@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use write_through::pause::{self, FIND_READ};
 use write_through::{Cache, Error};
-use write_through_tests::fronts::{Blocking, Front, TxStep};
+use write_through_tests::fronts::{Blocking, Front, TxStep, go_live};
 use write_through_tests::history::{self, AsyncBackend, Subject, Workload};
 use write_through_tests::models::{HotTag, NewUser, Tag, User};
 use write_through_tests::services::wait_until;
@@ -40,15 +40,6 @@ fn other_process(tc: &TestCache, local_ttl: Duration) -> Cache {
         .local::<Tag>(local_ttl)
         .build()
         .expect("a cache")
-}
-
-/// Starts the tier's subscriber (the first find of a local model does) and waits until it is
-/// live; until then finds bypass the tier.
-fn go_live(f: &mut impl Front, cache: &Cache) {
-    f.find_tag(cache, &format!("warm-up-{}", unique())).unwrap();
-    wait_until("the tier is live", Duration::from_secs(5), || {
-        cache.local_tier_is_live()
-    });
 }
 
 fn tag(name: &str, uses: i32) -> Tag {

@@ -253,17 +253,11 @@ fn with_the_tier(fronts: Fronts, builder: CacheBuilder) -> CacheBuilder {
     }
 }
 
-/// Waits until `cache`'s tier is in use (until then finds bypass it, and the race would run
-/// without it). Its subscriber starts on the first find of a local model.
+/// Waits until `cache`'s tier is in use when `fronts` asks for it (until then finds bypass it,
+/// and the race would run without it).
 fn tier_live(fronts: Fronts, cache: &Cache) {
     if fronts.local {
-        let mut warm_up = blocking_front();
-        read(warm_up.as_mut(), cache, &format!("warm-up-{}", unique()));
-        write_through_tests::services::wait_until(
-            "the tier is live",
-            Duration::from_secs(5),
-            || cache.local_tier_is_live(),
-        );
+        fronts::go_live(blocking_front().as_mut(), cache);
     }
 }
 

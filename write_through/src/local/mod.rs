@@ -213,18 +213,24 @@ impl Drop for LocalTier {
 impl Shared {
     /// Live, and heard from within `SILENCE_LIMIT`.
     fn is_live(&self) -> bool {
-        self.live.load(SeqCst)
-            && self.millis().saturating_sub(self.confirmed.load(SeqCst))
-                <= subscriber::SILENCE_LIMIT.as_millis() as u64
+        self.live.load(SeqCst) && !self.silent()
     }
 
-    fn millis(&self) -> u64 {
-        u64::try_from(self.born.elapsed().as_millis()).unwrap_or(u64::MAX)
+    /// Whether the subscriber's last confirmation is older than `SILENCE_LIMIT`.
+    fn silent(&self) -> bool {
+        self.millis_at(Instant::now())
+            .saturating_sub(self.confirmed.load(SeqCst))
+            > subscriber::SILENCE_LIMIT.as_millis() as u64
+    }
+
+    /// `at` in milliseconds since `born`, as `confirmed` holds it.
+    fn millis_at(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.born).as_millis()).unwrap_or(u64::MAX)
     }
 
     /// A subscription is confirmed: the tier starts over empty, and in use.
     fn subscribed(&self) {
-        self.confirmed.store(self.millis(), SeqCst);
+        self.confirmed.store(self.millis_at(Instant::now()), SeqCst);
         self.clear(true);
     }
 
@@ -232,16 +238,12 @@ impl Shared {
     /// message published before `sent` has arrived (and is handled next). After a silence
     /// readers stopped trusting, the tier starts over empty: messages may have been handled
     /// after entries that they retire were served.
+    /// Only the subscriber calls it, inside a subscription, where the tier is live.
     fn confirm(&self, sent: Instant) {
-        if self.millis().saturating_sub(self.confirmed.load(SeqCst))
-            > subscriber::SILENCE_LIMIT.as_millis() as u64
-            && self.live.load(SeqCst)
-        {
+        if self.silent() {
             self.clear(true);
         }
-        let sent = u64::try_from(sent.saturating_duration_since(self.born).as_millis())
-            .unwrap_or(u64::MAX);
-        self.confirmed.fetch_max(sent, SeqCst);
+        self.confirmed.fetch_max(self.millis_at(sent), SeqCst);
     }
 
     fn evict(&self, key: &[u8]) {

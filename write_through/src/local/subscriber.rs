@@ -26,9 +26,8 @@ pub(crate) const LAG_LIMIT: Duration = Duration::from_millis(250);
 /// How long readers trust the tier after the subscriber's last confirmed PING was sent. A
 /// healthy thread confirms its next one at most a heartbeat's interval, a wait for a message and
 /// a reply's limit later (450 ms); one more heartbeat of slack, so that a merely busy thread does
-/// not flap the tier.
-/// Longer, and the thread itself is presumed starved, stuck or dead (nothing else would clear
-/// `live`).
+/// not flap the tier. Longer, and the thread itself is presumed starved, stuck or dead (nothing
+/// else would clear `live`).
 pub(crate) const SILENCE_LIMIT: Duration =
     Duration::from_millis(3 * HEARTBEAT.as_millis() as u64 + LAG_LIMIT.as_millis() as u64);
 
