@@ -372,6 +372,13 @@ pub fn load_many_query(
 /// Inserts or updates, returning the row as stored. With a version field: update only where
 /// the stored version is the caller's (bumping it), insert only when there is no row, and
 /// report a conflict otherwise.
+///
+/// Every statement's results are read to the end (`get_results`, `execute`), never only its
+/// first row (`get_result`): outside a transaction the statement commits after it sent its
+/// rows, so a commit that fails (a deferred constraint, a serialization failure, a lost
+/// connection) is reported after them. diesel-async's `get_result` returns at the first row and
+/// Diesel's SQLite connection resets the statement unread, so both would report success for a
+/// row that never committed, and the library would publish it.
 fn upsert_body(
     model: &Model,
     backend: Backend,
@@ -424,18 +431,17 @@ fn upsert_body(
                 #read_back
             },
             _ => quote! {
-                ::core::result::Result::Ok(::core::option::Option::Some(
-                    #run::get_result(
-                        __wt::diesel::insert_into(#table::table)
-                            .values(self)
-                            .on_conflict(#conflict_target)
-                            .do_update()
-                            .set(self)
-                            .returning(#returning),
-                        conn,
-                    )
-                    #aw ?,
-                ))
+                let rows: ::std::vec::Vec<Self> = #run::get_results(
+                    __wt::diesel::insert_into(#table::table)
+                        .values(self)
+                        .on_conflict(#conflict_target)
+                        .do_update()
+                        .set(self)
+                        .returning(#returning),
+                    conn,
+                )
+                #aw ?;
+                ::core::result::Result::Ok(::core::iter::IntoIterator::into_iter(rows).next())
             },
         };
     };
@@ -471,12 +477,12 @@ fn upsert_body(
             }))
         },
         _ => quote! {
-            if let ::core::option::Option::Some(updated) =
-                #run::get_result(#update.returning(#returning), conn) #aw .optional()?
-            {
+            let updated: ::std::vec::Vec<Self> =
+                #run::get_results(#update.returning(#returning), conn) #aw ?;
+            if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(updated).next() {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            match #run::get_result(
+            let inserted: ::std::vec::Vec<Self> = #run::get_results(
                 __wt::diesel::insert_into(#table::table)
                     .values(self)
                     .on_conflict(#conflict_target)
@@ -484,9 +490,8 @@ fn upsert_body(
                     .returning(#returning),
                 conn,
             )
-            #aw
-            .optional()?
-            {
+            #aw ?;
+            match ::core::iter::IntoIterator::into_iter(inserted).next() {
                 ::core::option::Option::Some(inserted) => ::core::result::Result::Ok(::core::option::Option::Some(inserted)),
                 ::core::option::Option::None => ::core::result::Result::Err(#conflict),
             }

@@ -27,6 +27,30 @@ pub(crate) trait Conn {
     fn inside_transaction(&mut self) -> bool {
         !matches!(self.depth(), Ok(None))
     }
+
+    /// [`Conn::depth`], with a broken transaction state reported as what it means.
+    fn usable_depth(&mut self) -> Result<Option<NonZeroU32>, Error> {
+        self.depth()
+            .map_err(|error| Error::Database(unusable(error)))
+    }
+}
+
+/// What a connection's broken transaction state means. Diesel marks the state broken when the
+/// connection lost its server (or a rollback failed), and then answers every use with
+/// `BrokenTransactionManager`, "The transaction manager is broken", which reads as a bug in
+/// whoever called it. It is a connection that is gone: a `ClosedConnection` that says so.
+pub(crate) fn unusable(error: diesel::result::Error) -> diesel::result::Error {
+    use diesel::result::{DatabaseErrorKind, Error as Diesel};
+    match error {
+        Diesel::BrokenTransactionManager => Diesel::DatabaseError(
+            DatabaseErrorKind::ClosedConnection,
+            Box::new(String::from(
+                "this database connection was lost (or a rollback on it failed) in an earlier \
+                 operation and cannot be used again; take a new connection",
+            )),
+        ),
+        other => other,
+    }
 }
 
 /// Reading rows of `M`.

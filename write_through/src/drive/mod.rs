@@ -596,15 +596,12 @@ fn refuse_inside_transaction<M: Cached, D: Conn>(
     db: &mut D,
     operation: &'static str,
 ) -> Result<(), Error> {
-    match db.depth() {
-        Ok(None) => Ok(()),
-        Ok(Some(_)) => Err(UsageError::InsideTransaction {
+    match db.usable_depth()? {
+        None => Ok(()),
+        Some(_) => Err(UsageError::InsideTransaction {
             operation,
             model: M::MODEL_NAME,
         }
         .into()),
-        // A connection whose transaction state broke (it lost its server mid-transaction)
-        // cannot write; that is a database error, not a misuse.
-        Err(error) => Err(Error::Database(error)),
     }
 }

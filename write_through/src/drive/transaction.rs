@@ -83,10 +83,11 @@ pub(crate) fn begin<'c, D: Conn>(
     blocking: bool,
 ) -> Result<FrameGuard<'c>, Error> {
     let conn = db.id();
-    let depth = db.depth().ok().flatten();
+    // A connection whose transaction state broke is gone, not inside someone's transaction.
+    let depth = db.usable_depth()?;
     let frames = &cache.inner().frames;
     let lock = match frames.innermost(conn, depth) {
-        None if db.inside_transaction() => {
+        None if depth.is_some() => {
             return Err(UsageError::TransactionInsideForeignTransaction.into());
         }
         Some((_, false)) => return Err(UsageError::TransactionInsideForeignTransaction.into()),

@@ -82,22 +82,21 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
+            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(users::table)
+                    .values(self)
+                    .on_conflict(users::id)
+                    .do_update()
+                    .set(self)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             ::core::result::Result::Ok(
-                ::core::option::Option::Some(
-                    __wt::diesel::RunQueryDsl::get_result(
-                        __wt::diesel::insert_into(users::table)
-                            .values(self)
-                            .on_conflict(users::id)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )?,
-                ),
+                ::core::iter::IntoIterator::into_iter(rows).next(),
             )
         }
         fn remove<__C>(
@@ -221,23 +220,22 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
+                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(users::table)
+                            .values(self)
+                            .on_conflict(users::id)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )
+                    .await?;
                 ::core::result::Result::Ok(
-                    ::core::option::Option::Some(
-                        __wt::diesel_async::RunQueryDsl::get_result(
-                                __wt::diesel::insert_into(users::table)
-                                    .values(self)
-                                    .on_conflict(users::id)
-                                    .do_update()
-                                    .set(self)
-                                    .returning(
-                                        <Self as __wt::diesel::SelectableHelper<
-                                            __wt::diesel::pg::Pg,
-                                        >>::as_returning(),
-                                    ),
-                                conn,
-                            )
-                            .await?,
-                    ),
+                    ::core::iter::IntoIterator::into_iter(rows).next(),
                 )
             }
         }
@@ -681,22 +679,21 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
+            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(users::table)
+                    .values(self)
+                    .on_conflict(users::id)
+                    .do_update()
+                    .set(self)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             ::core::result::Result::Ok(
-                ::core::option::Option::Some(
-                    __wt::diesel::RunQueryDsl::get_result(
-                        __wt::diesel::insert_into(users::table)
-                            .values(self)
-                            .on_conflict(users::id)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )?,
-                ),
+                ::core::iter::IntoIterator::into_iter(rows).next(),
             )
         }
         fn remove<__C>(
@@ -827,23 +824,22 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
+                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(users::table)
+                            .values(self)
+                            .on_conflict(users::id)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )
+                    .await?;
                 ::core::result::Result::Ok(
-                    ::core::option::Option::Some(
-                        __wt::diesel_async::RunQueryDsl::get_result(
-                                __wt::diesel::insert_into(users::table)
-                                    .values(self)
-                                    .on_conflict(users::id)
-                                    .do_update()
-                                    .set(self)
-                                    .returning(
-                                        <Self as __wt::diesel::SelectableHelper<
-                                            __wt::diesel::sqlite::Sqlite,
-                                        >>::as_returning(),
-                                    ),
-                                conn,
-                            )
-                            .await?,
-                    ),
+                    ::core::iter::IntoIterator::into_iter(rows).next(),
                 )
             }
         }

@@ -84,22 +84,21 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
+            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(tags::table)
+                    .values(self)
+                    .on_conflict(tags::name)
+                    .do_update()
+                    .set(self)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             ::core::result::Result::Ok(
-                ::core::option::Option::Some(
-                    __wt::diesel::RunQueryDsl::get_result(
-                        __wt::diesel::insert_into(tags::table)
-                            .values(self)
-                            .on_conflict(tags::name)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )?,
-                ),
+                ::core::iter::IntoIterator::into_iter(rows).next(),
             )
         }
         fn remove<__C>(
@@ -223,23 +222,22 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
+                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(tags::table)
+                            .values(self)
+                            .on_conflict(tags::name)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::pg::Pg,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )
+                    .await?;
                 ::core::result::Result::Ok(
-                    ::core::option::Option::Some(
-                        __wt::diesel_async::RunQueryDsl::get_result(
-                                __wt::diesel::insert_into(tags::table)
-                                    .values(self)
-                                    .on_conflict(tags::name)
-                                    .do_update()
-                                    .set(self)
-                                    .returning(
-                                        <Self as __wt::diesel::SelectableHelper<
-                                            __wt::diesel::pg::Pg,
-                                        >>::as_returning(),
-                                    ),
-                                conn,
-                            )
-                            .await?,
-                    ),
+                    ::core::iter::IntoIterator::into_iter(rows).next(),
                 )
             }
         }
@@ -684,22 +682,21 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
+            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(tags::table)
+                    .values(self)
+                    .on_conflict(tags::name)
+                    .do_update()
+                    .set(self)
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
             ::core::result::Result::Ok(
-                ::core::option::Option::Some(
-                    __wt::diesel::RunQueryDsl::get_result(
-                        __wt::diesel::insert_into(tags::table)
-                            .values(self)
-                            .on_conflict(tags::name)
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )?,
-                ),
+                ::core::iter::IntoIterator::into_iter(rows).next(),
             )
         }
         fn remove<__C>(
@@ -830,23 +827,22 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
+                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                        __wt::diesel::insert_into(tags::table)
+                            .values(self)
+                            .on_conflict(tags::name)
+                            .do_update()
+                            .set(self)
+                            .returning(
+                                <Self as __wt::diesel::SelectableHelper<
+                                    __wt::diesel::sqlite::Sqlite,
+                                >>::as_returning(),
+                            ),
+                        conn,
+                    )
+                    .await?;
                 ::core::result::Result::Ok(
-                    ::core::option::Option::Some(
-                        __wt::diesel_async::RunQueryDsl::get_result(
-                                __wt::diesel::insert_into(tags::table)
-                                    .values(self)
-                                    .on_conflict(tags::name)
-                                    .do_update()
-                                    .set(self)
-                                    .returning(
-                                        <Self as __wt::diesel::SelectableHelper<
-                                            __wt::diesel::sqlite::Sqlite,
-                                        >>::as_returning(),
-                                    ),
-                                conn,
-                            )
-                            .await?,
-                    ),
+                    ::core::iter::IntoIterator::into_iter(rows).next(),
                 )
             }
         }

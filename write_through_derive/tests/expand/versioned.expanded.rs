@@ -82,38 +82,40 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            if let ::core::option::Option::Some(updated) = __wt::diesel::RunQueryDsl::get_result(
-                    __wt::diesel::update(
-                            documents::table
-                                .filter(documents::id.eq(&self.id))
-                                .filter(documents::version.eq(&self.version)),
-                        )
-                        .set((self, documents::version.eq(documents::version + 1)))
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_returning(),
-                        ),
-                    conn,
+            let updated: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
+            if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(
+                    updated,
                 )
-                .optional()?
+                .next()
             {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            match __wt::diesel::RunQueryDsl::get_result(
-                    __wt::diesel::insert_into(documents::table)
-                        .values(self)
-                        .on_conflict(documents::id)
-                        .do_nothing()
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_returning(),
-                        ),
-                    conn,
-                )
-                .optional()?
-            {
+            let inserted: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(documents::table)
+                    .values(self)
+                    .on_conflict(documents::id)
+                    .do_nothing()
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::pg::Pg,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
+            match ::core::iter::IntoIterator::into_iter(inserted).next() {
                 ::core::option::Option::Some(inserted) => {
                     ::core::result::Result::Ok(::core::option::Option::Some(inserted))
                 }
@@ -248,7 +250,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                if let ::core::option::Option::Some(updated) = __wt::diesel_async::RunQueryDsl::get_result(
+                let updated: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::update(
                                 documents::table
                                     .filter(documents::id.eq(&self.id))
@@ -262,14 +264,17 @@ const _: () = {
                             ),
                         conn,
                     )
-                    .await
-                    .optional()?
+                    .await?;
+                if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(
+                        updated,
+                    )
+                    .next()
                 {
                     return ::core::result::Result::Ok(
                         ::core::option::Option::Some(updated),
                     );
                 }
-                match __wt::diesel_async::RunQueryDsl::get_result(
+                let inserted: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(documents::table)
                             .values(self)
                             .on_conflict(documents::id)
@@ -281,9 +286,8 @@ const _: () = {
                             ),
                         conn,
                     )
-                    .await
-                    .optional()?
-                {
+                    .await?;
+                match ::core::iter::IntoIterator::into_iter(inserted).next() {
                     ::core::option::Option::Some(inserted) => {
                         ::core::result::Result::Ok(
                             ::core::option::Option::Some(inserted),
@@ -809,38 +813,40 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            if let ::core::option::Option::Some(updated) = __wt::diesel::RunQueryDsl::get_result(
-                    __wt::diesel::update(
-                            documents::table
-                                .filter(documents::id.eq(&self.id))
-                                .filter(documents::version.eq(&self.version)),
-                        )
-                        .set((self, documents::version.eq(documents::version + 1)))
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_returning(),
-                        ),
-                    conn,
+            let updated: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
+            if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(
+                    updated,
                 )
-                .optional()?
+                .next()
             {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            match __wt::diesel::RunQueryDsl::get_result(
-                    __wt::diesel::insert_into(documents::table)
-                        .values(self)
-                        .on_conflict(documents::id)
-                        .do_nothing()
-                        .returning(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_returning(),
-                        ),
-                    conn,
-                )
-                .optional()?
-            {
+            let inserted: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+                __wt::diesel::insert_into(documents::table)
+                    .values(self)
+                    .on_conflict(documents::id)
+                    .do_nothing()
+                    .returning(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::sqlite::Sqlite,
+                        >>::as_returning(),
+                    ),
+                conn,
+            )?;
+            match ::core::iter::IntoIterator::into_iter(inserted).next() {
                 ::core::option::Option::Some(inserted) => {
                     ::core::result::Result::Ok(::core::option::Option::Some(inserted))
                 }
@@ -982,7 +988,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                if let ::core::option::Option::Some(updated) = __wt::diesel_async::RunQueryDsl::get_result(
+                let updated: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::update(
                                 documents::table
                                     .filter(documents::id.eq(&self.id))
@@ -996,14 +1002,17 @@ const _: () = {
                             ),
                         conn,
                     )
-                    .await
-                    .optional()?
+                    .await?;
+                if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(
+                        updated,
+                    )
+                    .next()
                 {
                     return ::core::result::Result::Ok(
                         ::core::option::Option::Some(updated),
                     );
                 }
-                match __wt::diesel_async::RunQueryDsl::get_result(
+                let inserted: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(documents::table)
                             .values(self)
                             .on_conflict(documents::id)
@@ -1015,9 +1024,8 @@ const _: () = {
                             ),
                         conn,
                     )
-                    .await
-                    .optional()?
-                {
+                    .await?;
+                match ::core::iter::IntoIterator::into_iter(inserted).next() {
                     ::core::option::Option::Some(inserted) => {
                         ::core::result::Result::Ok(
                             ::core::option::Option::Some(inserted),
