@@ -18,6 +18,8 @@
 //!   throughput is finds per second.
 //! - `async_topology/{standalone,cluster}`: find_many(100) cold and warm, async and blocking,
 //!   on one Redis and on a cluster (only with `WT_BENCH_CLUSTER_URLS`).
+//! - `async_save_statement`: the async `save`, and its upsert read to its end (as `save` reads
+//!   it) paired with the same upsert read to its first row (as it did before issue 19).
 //!
 //! Ratios between functions of one run are what matter (BENCHMARKS.md).
 
@@ -393,6 +395,78 @@ fn topology(c: &mut Criterion) {
     }
 }
 
+/// What reading a write statement to its end costs `save` (issue 19): the upsert that
+/// `save` sends, read to its first row (`get_result`, what the async front did, which missed
+/// a commit refused after the row) and to its end (`get_results`, what it does now), paired
+/// in one loop; beside the library's whole async `save`. The fix costs `save` the difference
+/// of the first two.
+fn save_statement(c: &mut Criterion) {
+    use write_through::asynch::prelude::*;
+    use write_through_benches::wt_bench_users;
+    let cache = cache();
+    seed(&cache);
+    let rt = runtime();
+    let mut conn = rt
+        .block_on(AsyncPgConnection::establish(&pg_url()))
+        .expect("PostgreSQL");
+    let row = User::sample(HOT);
+    let upsert = || {
+        diesel::insert_into(wt_bench_users::table)
+            .values(row.clone())
+            .on_conflict(wt_bench_users::id)
+            .do_update()
+            .set(row.clone())
+            .returning(User::as_returning())
+    };
+    let mut group = c.benchmark_group("async_save_statement");
+    group.bench_function("save", |b| {
+        b.iter_custom(|n| timed(&rt, n, async || row.save(&mut conn, &cache).await.unwrap()))
+    });
+    let mut pairs: Vec<(Duration, Duration)> = Vec::new();
+    group.bench_function("paired/upsert_read_to_its_end", |b| {
+        b.iter_custom(|n| {
+            let (to_end, first_row) = rt.block_on(async {
+                let (mut to_end, mut first_row) = (Duration::ZERO, Duration::ZERO);
+                for _ in 0..n {
+                    let started = Instant::now();
+                    let rows: Vec<User> =
+                        diesel_async::RunQueryDsl::get_results(upsert(), &mut conn)
+                            .await
+                            .unwrap();
+                    to_end += started.elapsed();
+                    let started = Instant::now();
+                    let one: User = diesel_async::RunQueryDsl::get_result(upsert(), &mut conn)
+                        .await
+                        .unwrap();
+                    first_row += started.elapsed();
+                    std::hint::black_box((rows, one));
+                }
+                (to_end, first_row)
+            });
+            pairs.push((to_end, first_row));
+            to_end
+        })
+    });
+    group.finish();
+    let (to_end, first_row) = pairs
+        .iter()
+        .fold((Duration::ZERO, Duration::ZERO), |(e, f), (a, b)| {
+            (e + *a, f + *b)
+        });
+    let mut ratios: Vec<f64> = pairs
+        .iter()
+        .map(|(to_end, first)| to_end.as_secs_f64() / first.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    eprintln!(
+        "async_save_statement/paired: to its end / first row = {:.3} (median of {} samples), {:.3} (all samples)",
+        ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN),
+        ratios.len(),
+        to_end.as_secs_f64() / first_row.as_secs_f64(),
+    );
+    cache.invalidate::<User>(&HOT).expect("invalidate");
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(30)
@@ -403,6 +477,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = find_hit, concurrent_hits, topology
+    targets = find_hit, concurrent_hits, topology, save_statement
 }
 criterion_main!(benches);

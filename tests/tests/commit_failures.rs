@@ -803,7 +803,7 @@ fn a_history_with_refused_commits(asynchronous: bool) {
                         .wrapping_mul(6364136223846793005)
                         .wrapping_add(1442695040888963407);
                     let id = base + (state >> 33) as i64 % KEYS;
-                    let parent = if (state >> 20) % 3 == 0 {
+                    let parent = if (state >> 20).is_multiple_of(3) {
                         NO_PARENT
                     } else {
                         PARENT
@@ -830,10 +830,9 @@ fn a_history_with_refused_commits(asynchronous: bool) {
                 let mut n = reader;
                 while writing.load(Ordering::Relaxed) > 0 {
                     n += 1;
-                    if let Some(row) = front.find(cache, base + n % KEYS).expect("find") {
-                        if row.parent_id != PARENT {
-                            uncommitted.fetch_add(1, Ordering::Relaxed);
-                        }
+                    let read = front.find(cache, base + n % KEYS).expect("find");
+                    if read.is_some_and(|row| row.parent_id != PARENT) {
+                        uncommitted.fetch_add(1, Ordering::Relaxed);
                     }
                     reads.fetch_add(1, Ordering::Relaxed);
                 }

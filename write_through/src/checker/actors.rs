@@ -417,17 +417,23 @@ impl Actor {
                     *self = Actor::Crashed;
                     return Ok(format!("{label}, then the process dies"));
                 }
+                let committed = || {
+                    DbOutcome::Committed(versions.iter().map(|&v| change_of(world, v)).collect())
+                };
+                // The fronts read every statement to its end, so a refusal after the row is
+                // the statement's error; the mutation stops at the row.
+                let first_row_only = world.mutation == Mutation::PublishOnFirstRow;
                 let db_outcome = match outcome {
-                    Outcome::Commit => DbOutcome::Committed(
-                        versions.iter().map(|&v| change_of(world, v)).collect(),
-                    ),
-                    Outcome::NotCommitted => DbOutcome::NotCommitted,
+                    Outcome::Commit => committed(),
+                    Outcome::RefusedAfterRow if first_row_only => committed(),
+                    Outcome::NotCommitted | Outcome::RefusedAfterRow => DbOutcome::NotCommitted,
                     Outcome::UnknownCommitted | Outcome::UnknownNotCommitted => DbOutcome::Unknown,
                     Outcome::SessionWentOn => unreachable!("only for transactions"),
                 };
                 *phase = WriterPhase::Steps {
                     steps: pending(write.on_outcome(db_outcome), world),
-                    ok: outcome == Outcome::Commit,
+                    ok: outcome == Outcome::Commit
+                        || (outcome == Outcome::RefusedAfterRow && first_row_only),
                 };
                 Ok(label)
             }
@@ -656,7 +662,11 @@ impl Actor {
                 let db_outcome = match outcome {
                     Outcome::Commit => DbOutcome::Committed(()),
                     Outcome::NotCommitted | Outcome::SessionWentOn => DbOutcome::NotCommitted,
-                    Outcome::UnknownCommitted | Outcome::UnknownNotCommitted => DbOutcome::Unknown,
+                    // The body returned Ok and its COMMIT failed: `FrameGuard::finish` cannot
+                    // tell a refusal from a lost connection there, and deletes.
+                    Outcome::RefusedAfterRow
+                    | Outcome::UnknownCommitted
+                    | Outcome::UnknownNotCommitted => DbOutcome::Unknown,
                 };
                 let (steps, what) = match frame.end(db_outcome, trusted) {
                     End::Settle(steps) => (steps, "settle"),

@@ -38,6 +38,11 @@ pub(crate) enum Outcome {
     Commit,
     /// Certainly not committed (rollback, refused statement, conflict).
     NotCommitted,
+    /// The statement returned its row, then its commit was refused (a deferred constraint
+    /// checked at `COMMIT`, a serialization failure): nothing committed, and the client learns
+    /// it only by reading the statement's results to the end. In a transaction, the `COMMIT`
+    /// itself fails.
+    RefusedAfterRow,
     /// Committed, but the client saw an error (a lost connection at `COMMIT`).
     UnknownCommitted,
     /// Not committed, and the client saw an error that proves nothing.

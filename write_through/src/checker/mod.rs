@@ -7,8 +7,9 @@
 //! - [`redis_model`]: Redis as a map key -> (bytes, expiry tick) with exactly the semantics
 //!   of the scripts `LOCK`, `PUBLISH`, `RESTORE`, `INVALIDATE`, `DELETE_IF`, `FILL`, the
 //!   lease (`SET NX PX`) and `GET`; keys expire as a logical clock ticks;
-//! - [`db_model`]: the committed version of each row; a write commits, does not, or has an
-//!   unknown outcome (committed or not, the client saw an error);
+//! - [`db_model`]: the committed version of each row; a write commits, does not (also after
+//!   its statement returned the row: a commit refused at `COMMIT`), or has an unknown outcome
+//!   (committed or not, the client saw an error);
 //! - [`actors`]: writers, readers, transactions (with savepoints) and the hand-written
 //!   pattern, as step machines doing one Redis command or one database action per step, in
 //!   the order the blocking front does them;

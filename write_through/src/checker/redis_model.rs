@@ -7,8 +7,8 @@
 //! (60 s) six. `PTTL` answers in milliseconds, as Redis does, so the real
 //! `core::write::restoration` computes what a restore puts back.
 //!
-//! [`Mutation`] breaks one compare on purpose; the mutation tests assert the checker then
-//! finds a counterexample.
+//! [`Mutation`] breaks one compare on purpose (or, for the writer, the reading of its
+//! statement's outcome); the mutation tests assert the checker then finds a counterexample.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,6 +25,10 @@ pub(crate) enum Mutation {
     PublishWithoutCompare,
     /// `FILL` sets the value whether or not the reader's lease is still there.
     FillWithoutLease,
+    /// Not a script's: the writer takes its statement's first row for its outcome, so a
+    /// commit refused after the row ([`Outcome::RefusedAfterRow`](super::db_model::Outcome))
+    /// is published as committed (diesel-async's `get_result` did this; issue 19).
+    PublishOnFirstRow,
 }
 
 /// One key's value and the tick at which it expires (`None`: never).

@@ -14,7 +14,9 @@ use super::state::{Scenario, State};
 use crate::cache::WritePolicy;
 use crate::stats::Counters;
 
-use Outcome::{Commit, NotCommitted, SessionWentOn, UnknownCommitted, UnknownNotCommitted};
+use Outcome::{
+    Commit, NotCommitted, RefusedAfterRow, SessionWentOn, UnknownCommitted, UnknownNotCommitted,
+};
 
 /// Builds a scenario: versions first (each a row or a delete of one key), then actors.
 struct Build {
@@ -239,7 +241,7 @@ fn a_transaction_that_commits_or_not_alongside_a_writer_and_readers() {
                 version: v2,
             },
         ],
-        outcomes: vec![Commit, NotCommitted, UnknownCommitted],
+        outcomes: vec![Commit, NotCommitted, RefusedAfterRow, UnknownCommitted],
         trusted: true,
     });
     build.ticks = 1;
@@ -414,6 +416,32 @@ fn a_write_by_hand_then_invalidate_racing_writers_and_fills() {
 }
 
 #[test]
+fn a_commit_refused_after_the_statement_returned_its_row() {
+    holds(
+        Build::new("refused after the row, 2 writers, 2 readers", 1, true)
+            .save(&[Commit, RefusedAfterRow])
+            .save(&[RefusedAfterRow, UnknownNotCommitted])
+            .readers(2)
+            .scenario(),
+    );
+    let mut build = Build::new("refused after the row, warm, unchanged", 1, true)
+        .save(&[RefusedAfterRow])
+        .readers(2);
+    build.unchanged = true;
+    holds(build.scenario());
+}
+
+/// The bug of issue 19: the write took its statement's first row for a commit.
+#[test]
+fn mutation_publish_on_the_first_row_is_caught() {
+    let mut build = Build::new("MUTATION: a commit read from the first row", 1, true)
+        .save(&[RefusedAfterRow])
+        .readers(1);
+    build.mutation = Mutation::PublishOnFirstRow;
+    breaks(build.scenario());
+}
+
+#[test]
 fn mutation_publish_without_its_compare_is_caught() {
     let mut build = Build::new("MUTATION: PUBLISH sets unconditionally", 1, false)
         .save(&[Commit])
@@ -452,7 +480,7 @@ fn long_exhaustive_configuration() {
     }
     let mut build = Build::new("LONG: 3 writers, 2 readers, tick, restart", 1, true)
         .save(&[Commit, NotCommitted, UnknownCommitted])
-        .save(&[Commit, UnknownNotCommitted])
+        .save(&[Commit, RefusedAfterRow, UnknownNotCommitted])
         .delete(&[Commit, NotCommitted])
         .readers(2);
     build.ticks = 1;
