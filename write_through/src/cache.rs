@@ -4,35 +4,18 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{CacheError, ConfigError, Error};
+pub use crate::core::policy::WritePolicy;
+use crate::core::policy::{Jitter, ValueRules};
+use crate::error::{ConfigError, Error};
+use crate::local::ModelTier;
 use crate::model::Cached;
 use crate::redacted::RedisUrl;
+use crate::redis::commands::Replaced;
 use crate::redis::connection::RedisClient;
 use crate::redis::store::Store;
 use crate::shared::flight::Flights;
 use crate::shared::frames::Frames;
 use crate::stats::Stats;
-
-/// What a write does when Redis cannot be reached before its database write.
-///
-/// ```no_run
-/// use write_through::{Cache, WritePolicy};
-/// # fn main() -> Result<(), write_through::Error> {
-/// // Rows that must never be served stale from another process, even while Redis is away:
-/// let strict = Cache::builder("redis://127.0.0.1:6379").write_policy(WritePolicy::Strict).build()?;
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum WritePolicy {
-    /// The database write goes ahead; keys that could not be invalidated are remembered and
-    /// invalidated as soon as Redis answers again, before any other cache traffic.
-    #[default]
-    Available,
-    /// The key is invalidated in Redis before the database write; when that fails the write
-    /// is refused with [`Error::Cache`] and the database is not touched.
-    Strict,
-}
 
 /// A handle to the Redis cache: cheap to clone, shared by all threads.
 ///
@@ -57,17 +40,33 @@ pub(crate) struct Inner {
     pub(crate) lease_wait: Duration,
     pub(crate) store: Store,
     pub(crate) flights: Flights,
-    pub(crate) frames: Frames,
+    pub(crate) frames: Frames<Replaced>,
     /// The in-process tier; `None` on a cluster or with `local_capacity(0)`.
     pub(crate) local: Option<crate::local::LocalTier>,
     url: RedisUrl,
 }
 
 impl Inner {
-    pub(crate) fn value_rules(&self) -> crate::core::read::ValueRules {
-        crate::core::read::ValueRules {
+    /// The in-process tier as `M`'s read may use it now (see `LocalTier::for_model`).
+    pub(crate) fn local_for<M: Cached>(&self) -> Option<ModelTier<'_>> {
+        self.local.as_ref()?.for_model::<M>()
+    }
+
+    /// Retires this process's entry for `key` (see `LocalTier::evict`).
+    pub(crate) fn evict_local(&self, key: &[u8]) {
+        if let Some(local) = &self.local {
+            local.evict(key);
+        }
+    }
+
+    /// The rules every value is written with (size, TTL spread), as the core takes them.
+    pub(crate) fn value_rules(&self) -> ValueRules {
+        ValueRules {
             max_value_bytes: self.max_value_bytes,
-            ttl_jitter: self.ttl_jitter,
+            jitter: Jitter {
+                fraction: self.ttl_jitter,
+                draw: crate::jitter::unit,
+            },
         }
     }
 }
@@ -164,22 +163,6 @@ impl Cache {
         }
     }
 
-    /// Sends `PING`: `Ok` when Redis answers within the timeouts. Nothing else needs it (the
-    /// cache works, uncached, while Redis is down); it is a health check. It blocks its thread;
-    /// an async service awaits `write_through::asynch::ping` instead.
-    ///
-    /// ```no_run
-    /// # let cache = write_through::Cache::open("redis://127.0.0.1:6379").unwrap();
-    /// if let Err(error) = cache.ping() {
-    ///     eprintln!("Redis is down, serving from the database: {error}");
-    /// }
-    /// ```
-    pub fn ping(&self) -> Result<(), CacheError> {
-        crate::blocking::ready(crate::redis::commands::ping(
-            &crate::redis::store::Blocking(&self.inner.store),
-        ))
-    }
-
     /// The prefix of every key this cache writes: `"wt"` unless
     /// [`CacheBuilder::namespace`] set another.
     ///
@@ -227,41 +210,6 @@ impl Cache {
     /// ```
     pub fn key<M: Cached>(&self, id: M::Id<'_>) -> Vec<u8> {
         crate::core::key::key_of::<M>(&self.inner.namespace, id)
-    }
-
-    /// Deletes the cached value of one row, for writes that bypassed the library (a migration,
-    /// another service, `psql`). If a writer of this library holds the key, its lock becomes
-    /// contended instead, so that it cannot publish a row older than the bypassing write. When
-    /// Redis cannot be reached the invalidation is owed and delivered before this cache sends
-    /// anything else to Redis, and the error is returned for information. It blocks its thread
-    /// for the round trip; an async service awaits `write_through::asynch::invalidate`.
-    ///
-    /// ```no_run
-    /// # use diesel::prelude::*;
-    /// # use serde::{Deserialize, Serialize};
-    /// # use write_through::prelude::*;
-    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
-    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
-    /// #          Serialize, Deserialize, WriteThrough)]
-    /// # #[diesel(table_name = users)]
-    /// # #[write_through(key = "user:{id}", ttl = "1h")]
-    /// # pub struct User { pub id: i64, pub email: String }
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let mut conn = SqliteConnection::establish("app.sqlite")?;
-    /// # let cache = Cache::open("redis://127.0.0.1:6379")?;
-    /// // A fix made by hand, outside the library: drop the cached copy afterwards.
-    /// diesel::update(users::table.find(42)).set(users::email.eq("fixed@example.com")).execute(&mut conn)?;
-    /// cache.invalidate::<User>(&42)?;
-    /// assert_eq!(cache.key::<User>(&42), b"wt:user:42");
-    /// # Ok(()) }
-    /// ```
-    pub fn invalidate<M: Cached>(&self, id: M::Id<'_>) -> Result<(), CacheError> {
-        let redis = crate::redis::store::Blocking(&self.inner.store);
-        crate::blocking::ready(crate::drive::invalidate(
-            &redis,
-            &self.inner,
-            self.key::<M>(id),
-        ))
     }
 
     /// Whether the in-process tier is in use now: its invalidation channel is subscribed and
@@ -317,48 +265,11 @@ impl Cache {
     /// );
     /// # Ok(()) }
     /// ```
-    pub fn index_key<M: crate::UniqueIndex<N>, const N: usize>(
+    pub fn index_key<M: crate::model::UniqueIndex<N>, const N: usize>(
         &self,
         value: M::Value<'_>,
     ) -> Vec<u8> {
-        crate::core::index::entry_key::<M, N>(&self.inner.namespace, value)
-    }
-
-    /// Deletes the cached entry of `value` in unique index `N` of `M`, for writes that
-    /// bypassed the library and gave a row a value that may be cached as absent (a changed
-    /// or deleted row needs only [`Cache::invalidate`]: an entry pointing at it is verified
-    /// against the row). Owed when Redis cannot be reached, as for [`Cache::invalidate`]. `N`
-    /// is the index's position among the model's indexes: its `unique` fields in order, then
-    /// its `unique(...)` groups.
-    ///
-    /// ```no_run
-    /// # use diesel::prelude::*;
-    /// # use serde::{Deserialize, Serialize};
-    /// # use write_through::prelude::*;
-    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
-    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
-    /// #          Serialize, Deserialize, WriteThrough)]
-    /// # #[diesel(table_name = users)]
-    /// # #[write_through(key = "user:{id}", ttl = "1h")]
-    /// # pub struct User { pub id: i64, #[write_through(unique)] pub email: String }
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let mut conn = SqliteConnection::establish("app.sqlite")?;
-    /// # let cache = Cache::open("redis://127.0.0.1:6379")?;
-    /// // A row inserted by hand, outside the library: "new@example.com" may be cached as
-    /// // belonging to no user, so drop that entry afterwards.
-    /// diesel::insert_into(users::table)
-    ///     .values((users::id.eq(43), users::email.eq("new@example.com")))
-    ///     .execute(&mut conn)?;
-    /// cache.invalidate_index::<User, 0>("new@example.com")?;
-    /// # Ok(()) }
-    /// ```
-    pub fn invalidate_index<M: crate::UniqueIndex<N>, const N: usize>(
-        &self,
-        value: M::Value<'_>,
-    ) -> Result<(), CacheError> {
-        let key = self.index_key::<M, N>(value);
-        let redis = crate::redis::store::Blocking(&self.inner.store);
-        crate::blocking::ready(crate::drive::invalidate(&redis, &self.inner, key))
+        crate::model::entry_key::<M, N>(&self.inner.namespace, value)
     }
 
     pub(crate) fn inner(&self) -> &Inner {

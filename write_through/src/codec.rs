@@ -26,37 +26,10 @@ use std::sync::Mutex;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use crate::envelope::Codec;
 use crate::envelope::{MAX_ROW_HEADER_LEN, row_header_len, write_row_header};
 use crate::error::CodecError;
 use crate::model::Cached;
-
-/// How a model's rows are encoded in Redis; the derive chooses it (see the crate's README), and
-/// `#[write_through(codec = "...")]` overrides the choice.
-///
-/// ```
-/// # use diesel::prelude::*;
-/// # use serde::{Deserialize, Serialize};
-/// # use write_through::prelude::*;
-/// use write_through::Codec;
-/// # diesel::table! { crates (id) { id -> BigInt, name -> Text, features -> Text, } }
-/// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
-///          Serialize, Deserialize, WriteThrough)]
-/// #[diesel(table_name = crates)]
-/// #[write_through(key = "crate:{id}", ttl = "1h")]
-/// pub struct Crate { pub id: i64, pub name: String, pub features: String }
-///
-/// assert_eq!(<Crate as Cached>::CODEC, Codec::Bincode); // every field type is bincode-safe
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Codec {
-    /// bincode 2 in serde mode: compact and fast, but not self-describing, so it cannot decode
-    /// types that ask for `deserialize_any` (`serde_json::Value`, untagged or internally
-    /// tagged enums, `#[serde(flatten)]`).
-    Bincode,
-    /// MessagePack through rmp-serde: self-describing, decodes whatever serde can carry.
-    MessagePack,
-}
 
 /// Encodes a row as a complete envelope (header and payload) in one allocation.
 pub(crate) fn encode_row<M: Cached>(row: &M) -> Result<Vec<u8>, CodecError> {

@@ -56,7 +56,7 @@ impl Cached for MessagePackProbe {
     const TTL: Duration = Duration::from_secs(1);
     const NEGATIVE_TTL: Option<Duration> = None;
     const SCHEMA_FINGERPRINT: u64 = 0x5EED_0002;
-    const CODEC: crate::Codec = crate::Codec::MessagePack;
+    const CODEC: crate::envelope::Codec = crate::envelope::Codec::MessagePack;
 
     fn id(&self) -> &i64 {
         &self.id
@@ -73,7 +73,7 @@ pub fn message_pack_probe_header() -> Vec<u8> {
     let mut header = Vec::new();
     crate::envelope::write_row_header(
         &mut header,
-        crate::Codec::MessagePack,
+        crate::envelope::Codec::MessagePack,
         MessagePackProbe::SCHEMA_FINGERPRINT,
     );
     header

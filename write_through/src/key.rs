@@ -164,8 +164,9 @@ impl KeyWriter {
 /// ```
 #[derive(Debug)]
 pub struct IndexKeys<'n> {
-    namespace: &'n str,
-    keys: Vec<Vec<u8>>,
+    // `add`, which names the model's indexes, lives with them in `model.rs`.
+    pub(crate) namespace: &'n str,
+    pub(crate) keys: Vec<Vec<u8>>,
 }
 
 impl<'n> IndexKeys<'n> {
@@ -174,42 +175,6 @@ impl<'n> IndexKeys<'n> {
             namespace,
             keys: Vec::new(),
         }
-    }
-
-    /// Adds the entry of `value` in unique index `N` of `M`: the key
-    /// [`Cache::index_key::<M, N>(value)`](crate::Cache::index_key) names. The derive's
-    /// `write_index_keys` calls it for each index, as
-    /// `keys.add::<Self, 0>(value)`, when the row's value is not `NULL`:
-    ///
-    /// ```
-    /// # use diesel::prelude::*;
-    /// # use serde::{Deserialize, Serialize};
-    /// # use write_through::prelude::*;
-    /// # diesel::table! { repos (id) { id -> BigInt, owner_id -> Integer, name -> Text, token -> Nullable<Text>, } }
-    /// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
-    ///          Serialize, Deserialize, WriteThrough)]
-    /// #[diesel(table_name = repos)]
-    /// #[write_through(key = "repo:{id}", ttl = "1h", unique(owner_id, name))] // index 1
-    /// pub struct Repo {
-    ///     pub id: i64,
-    ///     pub owner_id: i32,
-    ///     pub name: String,
-    ///     #[write_through(unique)] // index 0
-    ///     pub token: Option<String>,
-    /// }
-    /// use write_through::UniqueIndex;
-    ///
-    /// # fn main() -> Result<(), write_through::Error> {
-    /// let cache = Cache::open("redis://127.0.0.1:6379")?;
-    /// let repo = Repo { id: 1, owner_id: 7, name: "wt".into(), token: Some("t0k3n".into()) };
-    /// let token = <Repo as UniqueIndex<0>>::index_value(&repo).unwrap();
-    /// // The key `keys.add::<Repo, 0>(token)` adds, locked by every save of this row:
-    /// assert_eq!(cache.index_key::<Repo, 0>(token), b"wt:#repo%3A%7Bid%7D#token:t0k3n");
-    /// # Ok(()) }
-    /// ```
-    pub fn add<M: crate::UniqueIndex<N>, const N: usize>(&mut self, value: M::Value<'_>) {
-        self.keys
-            .push(crate::core::index::entry_key::<M, N>(self.namespace, value));
     }
 
     pub(crate) fn into_keys(self) -> Vec<Vec<u8>> {

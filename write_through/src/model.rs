@@ -16,7 +16,7 @@ use diesel::connection::{Connection, LoadConnection};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::codec::Codec;
+use crate::envelope::Codec;
 use crate::error::Error;
 use crate::key::{IndexKeys, KeyWriter};
 
@@ -1379,8 +1379,62 @@ mod nonblocking {
         fn insert_returning<'f>(
             conn: &'f mut C,
             new: N,
-        ) -> crate::BoxFuture<'f, Result<Self, Error>>
+        ) -> crate::model::BoxFuture<'f, Result<Self, Error>>
         where
             N: 'f;
     }
+}
+
+impl IndexKeys<'_> {
+    /// Adds the entry of `value` in unique index `N` of `M`: the key
+    /// [`Cache::index_key::<M, N>(value)`](crate::Cache::index_key) names. The derive's
+    /// `write_index_keys` calls it for each index, as
+    /// `keys.add::<Self, 0>(value)`, when the row's value is not `NULL`:
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { repos (id) { id -> BigInt, owner_id -> Integer, name -> Text, token -> Nullable<Text>, } }
+    /// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    ///          Serialize, Deserialize, WriteThrough)]
+    /// #[diesel(table_name = repos)]
+    /// #[write_through(key = "repo:{id}", ttl = "1h", unique(owner_id, name))] // index 1
+    /// pub struct Repo {
+    ///     pub id: i64,
+    ///     pub owner_id: i32,
+    ///     pub name: String,
+    ///     #[write_through(unique)] // index 0
+    ///     pub token: Option<String>,
+    /// }
+    /// use write_through::UniqueIndex;
+    ///
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// let repo = Repo { id: 1, owner_id: 7, name: "wt".into(), token: Some("t0k3n".into()) };
+    /// let token = <Repo as UniqueIndex<0>>::index_value(&repo).unwrap();
+    /// // The key `keys.add::<Repo, 0>(token)` adds, locked by every save of this row:
+    /// assert_eq!(cache.index_key::<Repo, 0>(token), b"wt:#repo%3A%7Bid%7D#token:t0k3n");
+    /// # Ok(()) }
+    /// ```
+    pub fn add<M: UniqueIndex<N>, const N: usize>(&mut self, value: M::Value<'_>) {
+        self.keys.push(entry_key::<M, N>(self.namespace, value));
+    }
+}
+
+/// The Redis key of the entry of `value` in index `N` of `M`. Row keys never start with `#`
+/// after the namespace (the derive refuses such templates), so entries never share a key with
+/// rows; the template, escaped, keeps two models' entries apart.
+pub(crate) fn entry_key<M: UniqueIndex<N>, const N: usize>(
+    namespace: &str,
+    value: M::Value<'_>,
+) -> Vec<u8> {
+    let mut key = KeyWriter::new(namespace);
+    key.literal("#");
+    key.part(M::KEY_TEMPLATE);
+    key.literal("#");
+    key.literal(M::INDEX_NAME);
+    key.literal(":");
+    M::write_index_value(value, &mut key);
+    key.into_bytes()
 }

@@ -5,7 +5,7 @@ use std::future::Future;
 use diesel_async::{AsyncConnection, TransactionManager};
 use tracing::Instrument;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Inner};
 use crate::drive::{self, transaction};
 use crate::error::{CacheError, Error};
 use crate::model::{AsyncDieselCreate, AsyncDieselOps, Cached, SavesByRef, SavesInPlace};
@@ -270,7 +270,7 @@ pub async fn invalidate<M: Cached>(cache: &Cache, id: M::Id<'_>) -> Result<(), C
 /// write_through::asynch::invalidate_index::<User, 0>(&cache, "new@example.com").await?;
 /// # Ok(()) }
 /// ```
-pub async fn invalidate_index<M: crate::UniqueIndex<N>, const N: usize>(
+pub async fn invalidate_index<M: crate::model::UniqueIndex<N>, const N: usize>(
     cache: &Cache,
     value: M::Value<'_>,
 ) -> Result<(), CacheError> {
@@ -581,7 +581,8 @@ impl TransactionOps for Cache {
         T: Send + 'a,
         E: From<diesel::result::Error> + From<Error> + Send + 'a,
     {
-        let guard = transaction::begin(self, &mut Diesel(&mut *conn), false).map_err(E::from)?;
+        let guard =
+            transaction::begin(self, &mut Diesel(&mut *conn), leave_to_expire).map_err(E::from)?;
         C::TransactionManager::begin_transaction(conn).await?;
         guard.began(&mut Diesel(&mut *conn));
         let mut reached_commit = false;
@@ -619,3 +620,7 @@ async fn rolled_back<C: AsyncConnection, E: From<diesel::result::Error>>(
         Err(rollback) => rollback.into(),
     }
 }
+
+/// An abandoned transaction (its future dropped) cannot wait inside `drop`: its locks expire
+/// after `lock_ttl` into a miss, as a crashed process's would.
+fn leave_to_expire(_: &Inner, _: transaction::Ending) {}

@@ -10,7 +10,7 @@ use crate::model::DieselIndex;
 use crate::redis::store::Blocking;
 
 use super::db::Diesel;
-use super::ready;
+use crate::shared::ready::ready;
 
 /// Reads the row whose unique index `N` has `value`: from Redis when cached, else from the
 /// database, filling the cache. `Model::find_by_<name>` calls it; generic code over models

@@ -8,18 +8,17 @@
 //! executor. The async front (`write_through::asynch`, feature `async`) awaits the same
 //! sequence with diesel-async and a multiplexed Redis connection.
 
-use std::future::Future;
-use std::task::{Context, Poll, Waker};
-
 use diesel::connection::{Connection, LoadConnection};
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Inner};
 use crate::drive::{self, transaction};
 use crate::error::{Error, UsageError};
 use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
 use crate::redis::store::Blocking;
+use crate::shared::ready::ready;
 
 mod db;
+mod handle;
 mod index;
 
 pub use index::{find_by, find_many_by};
@@ -37,20 +36,6 @@ use db::Diesel;
 /// println!("at most {} database queries", ids.len().div_ceil(LOAD_MANY_CHUNK));
 /// ```
 pub const LOAD_MANY_CHUNK: usize = drive::batch::LOAD_MANY_CHUNK;
-
-/// The output of a future whose I/O is all blocking, so that it is ready at its first poll.
-pub(crate) fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        // Every future the blocking front makes is `std::future::Ready` or an `async fn`
-        // awaiting only those.
-        Poll::Pending => unreachable!("a blocking step returned a pending future"),
-    }
-}
 
 /// Reads a row: from Redis when cached, else from the database, filling the cache. What
 /// [`ModelOps::find`] (`User::find`) calls; generic code over models calls it directly.
@@ -438,7 +423,7 @@ impl TransactionOps for Cache {
         F: FnOnce(&mut C) -> Result<T, E>,
         E: From<diesel::result::Error> + From<Error>,
     {
-        let guard = transaction::begin(self, &mut Diesel(conn), true).map_err(E::from)?;
+        let guard = transaction::begin(self, &mut Diesel(conn), settle_now).map_err(E::from)?;
         let mut reached_commit = false;
         let result = conn.transaction(|conn| {
             guard.began(&mut Diesel(conn));
@@ -453,4 +438,10 @@ impl TransactionOps for Cache {
         ready(ending.settle(&Blocking(&self.inner().store), self.inner()));
         result
     }
+}
+
+/// An abandoned transaction (its body panicked) puts back its locks at once: this front may
+/// block, also inside `drop`.
+fn settle_now(inner: &Inner, ending: transaction::Ending) {
+    ready(ending.settle(&Blocking(&inner.store), inner));
 }

@@ -1,7 +1,7 @@
 //! The actors: step machines, one Redis command or one database action per step, that perform
-//! what the real core decides. They mirror the blocking front (`blocking/mod.rs` `find`,
-//! `write`, `lease_and_load`; `blocking/steps.rs`; `blocking/transaction.rs`), which decides
-//! nothing itself, and decide nothing either: every decision is a call into `crate::core`.
+//! what the real core decides. They mirror the drivers both fronts run (`drive/mod.rs` `find`,
+//! `write`, `lease_and_load`; `drive/steps.rs`; `drive/transaction.rs`), which decide
+//! nothing themselves, and decide nothing either: every decision is a call into `crate::core`.
 //!
 //! The core's `Write` and `Frame` are neither `Clone` nor `Hash`, and the explorer must copy
 //! and compare states. So an actor keeps what it has fed the core (its lock replies, its
@@ -27,7 +27,6 @@ use crate::core::write::{
     after_publish, restoration,
 };
 use crate::envelope::token_value;
-use crate::stats::Counters;
 
 /// The lock TTL (the library's default) and the lease TTL.
 pub(crate) const LOCK_TTL: Duration = Duration::from_secs(10);
@@ -85,7 +84,6 @@ pub(crate) struct World {
     pub(crate) mutation: Mutation,
     /// Keys whose `LOCK` cannot reach Redis (a fault of the scenario).
     pub(crate) unreachable_locks: Vec<usize>,
-    pub(crate) counters: Counters,
 }
 
 /// What an actor's step may touch.
@@ -96,7 +94,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) history: &'a mut History,
 }
 
-/// What a lock replaced (the blocking front's `store::Replaced`, with a tick for its instant).
+/// What a lock replaced (the drivers' `redis::commands::Replaced`, with a tick for its instant).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Replaced {
     value: Option<Vec<u8>>,
@@ -545,7 +543,7 @@ impl Actor {
                 ("database: load".into(), None)
             }
             ReaderPhase::Fill(loaded) => {
-                let label = match read::fill_for(loaded.as_ref(), RULES, &world.counters) {
+                let label = match cacheable(read::fill_for(loaded.as_ref(), RULES)) {
                     Some((value, ttl)) => {
                         let filled =
                             ctx.redis
@@ -775,8 +773,7 @@ impl Actor {
                 ("database: load".into(), None)
             }
             NaivePhase::Set(loaded) => {
-                if let Some((value, ttl)) = read::fill_for(loaded.as_ref(), RULES, &world.counters)
-                {
+                if let Some((value, ttl)) = cacheable(read::fill_for(loaded.as_ref(), RULES)) {
                     ctx.redis.set_px(&key, value, millis(ttl));
                 }
                 (format!("SET key {k} {}", show(loaded)), Some(loaded))
@@ -879,10 +876,15 @@ fn surviving_or_not(log: &[TxnEvent]) -> Versions {
 fn change_of(world: &World, version: u8) -> Change {
     let info = world.table[usize::from(version)];
     if info.row {
-        read::row_value(&item(info.key, version), RULES, &world.counters)
+        read::row_value(&item(info.key, version), RULES).ok()
     } else {
-        read::fill_for::<Item>(None, RULES, &world.counters)
+        cacheable(read::fill_for::<Item>(None, RULES))
     }
+}
+
+/// What a front sends for a value the core computed (every item is cacheable).
+fn cacheable(value: read::ValueFor) -> Change {
+    value.expect("an item is cacheable")
 }
 
 fn item(k: usize, version: u8) -> Item {
@@ -903,7 +905,7 @@ fn show(answer: Option<Item>) -> String {
     answer.map_or("no row".into(), |i| format!("v{}", i.version))
 }
 
-/// Performs one step the core decided (`blocking/steps.rs::perform_one`).
+/// Performs one step the core decided (`drive/steps.rs::perform_one`).
 fn perform(ctx: &mut Ctx<'_>, lock: &[u8], k: usize, step: Pending) -> String {
     let key = ctx.world.keys[k].clone();
     match step {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::read::ValueRules;
+use crate::core::policy::ValueRules;
 use crate::key::KeyWriter;
 use crate::model::Cached;
 
@@ -39,7 +39,7 @@ impl Cached for Item {
 /// The rules every value is written with: no jitter, so that TTLs (and states) are exact.
 pub(crate) const RULES: ValueRules = ValueRules {
     max_value_bytes: 1 << 20,
-    ttl_jitter: 0.0,
+    jitter: crate::core::policy::Jitter::NONE,
 };
 
 /// The Redis key of row `id`, as the core computes it.

@@ -12,7 +12,6 @@ use super::item::key;
 use super::redis_model::Mutation;
 use super::state::{Scenario, State};
 use crate::cache::WritePolicy;
-use crate::stats::Counters;
 
 use Outcome::{
     Commit, NotCommitted, RefusedAfterRow, SessionWentOn, UnknownCommitted, UnknownNotCommitted,
@@ -98,7 +97,6 @@ impl Build {
             table: self.table,
             mutation: self.mutation,
             unreachable_locks: self.unreachable_locks,
-            counters: Counters::default(),
         };
         let start = State::start(&world, &self.specs, &self.rows, &self.cached);
         Scenario {

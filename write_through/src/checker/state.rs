@@ -61,14 +61,11 @@ impl State {
                         version,
                     },
                     super::item::RULES,
-                    &world.counters,
                 )
+                .ok()
             } else {
-                crate::core::read::fill_for::<super::item::Item>(
-                    None,
-                    super::item::RULES,
-                    &world.counters,
-                )
+                crate::core::read::fill_for::<super::item::Item>(None, super::item::RULES)
+                    .expect("an item is cacheable")
             };
             let (value, ttl) = value.expect("cacheable");
             redis.set_px(&world.keys[k], value, ttl.as_millis() as i64);

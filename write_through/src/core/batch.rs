@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::core::read::{self, CachedState, ValueRules};
+use crate::core::policy::ValueRules;
+use crate::core::read::{self, CachedState, Uncached};
 use crate::envelope::Unreadable;
 use crate::model::Cached;
-use crate::stats::Counters;
 
 /// The ids of a batch grouped by distinct key.
 #[derive(Debug, PartialEq, Eq)]
@@ -113,24 +113,25 @@ pub(crate) enum Settle {
     Nothing,
 }
 
-/// After the load of a key: what to send for it, and how a duplicate gets its copy.
+/// After the load of a key: what to send for it, how a duplicate gets its copy, and why a
+/// loaded row could not be cached (for the drivers to count).
 pub(crate) fn after_load<M: Cached>(
     row: Option<&M>,
     leased: bool,
     rules: ValueRules,
-    counters: &Counters,
-) -> (Settle, Copy) {
+) -> (Settle, Copy, Option<Uncached>) {
     match (row, leased) {
-        (None, true) => match read::fill_for::<M>(None, rules, counters) {
-            Some((value, ttl)) => (Settle::Fill(value, ttl), Copy::Absent),
-            None => (Settle::Release, Copy::Absent),
+        (None, true) => match read::fill_for::<M>(None, rules) {
+            Ok(Some((value, ttl))) => (Settle::Fill(value, ttl), Copy::Absent, None),
+            Ok(None) => (Settle::Release, Copy::Absent, None),
+            Err(uncached) => (Settle::Release, Copy::Absent, Some(uncached)),
         },
-        (None, false) => (Settle::Nothing, Copy::Absent),
-        (Some(row), true) => match read::fill_for(Some(row), rules, counters) {
-            Some((value, ttl)) => (Settle::Fill(value.clone(), ttl), Copy::Encoded(value)),
-            None => (Settle::Release, Copy::Reload),
+        (None, false) => (Settle::Nothing, Copy::Absent, None),
+        (Some(row), true) => match read::row_value(row, rules) {
+            Ok((value, ttl)) => (Settle::Fill(value.clone(), ttl), Copy::Encoded(value), None),
+            Err(uncached) => (Settle::Release, Copy::Reload, Some(uncached)),
         },
-        (Some(_), false) => (Settle::Nothing, Copy::Reload),
+        (Some(_), false) => (Settle::Nothing, Copy::Reload, None),
     }
 }
 
@@ -208,7 +209,7 @@ mod tests {
 
     #[test]
     fn a_row_loaded_under_our_lease_is_filled_and_duplicates_decode_the_filled_bytes() {
-        let (settle, copy) = after_load(Some(&row()), true, RULES, &Counters::default());
+        let (settle, copy, _) = after_load(Some(&row()), true, RULES);
         let Settle::Fill(value, _) = settle else {
             panic!("{settle:?}")
         };
@@ -217,14 +218,14 @@ mod tests {
 
     #[test]
     fn a_missing_row_under_our_lease_fills_the_absent_marker() {
-        let (settle, copy) = after_load::<Row>(None, true, RULES, &Counters::default());
+        let (settle, copy, _) = after_load::<Row>(None, true, RULES);
         assert!(matches!(settle, Settle::Fill(value, _) if value == ABSENT));
         assert_eq!(copy, Copy::Absent);
     }
 
     #[test]
     fn without_our_lease_nothing_is_filled_and_duplicates_reload() {
-        let (settle, copy) = after_load(Some(&row()), false, RULES, &Counters::default());
+        let (settle, copy, _) = after_load(Some(&row()), false, RULES);
         assert_eq!((settle, copy), (Settle::Nothing, Copy::Reload));
     }
 
@@ -232,9 +233,10 @@ mod tests {
     fn a_row_too_large_to_cache_releases_our_lease() {
         let rules = ValueRules {
             max_value_bytes: 1,
-            ttl_jitter: 0.0,
+            ..RULES
         };
-        let (settle, copy) = after_load(Some(&row()), true, rules, &Counters::default());
+        let (settle, copy, uncached) = after_load(Some(&row()), true, rules);
         assert_eq!((settle, copy), (Settle::Release, Copy::Reload));
+        assert!(matches!(uncached, Some(Uncached::TooLarge { .. })));
     }
 }

@@ -1,5 +1,6 @@
-//! Unique indexes (`find_by_<field>`), apart from I/O: the key of an entry, what an entry and
-//! the row it points at mean to a reader, and what a reader fills after the database answered.
+//! Unique indexes (`find_by_<field>`), apart from I/O: what an entry (whose key is
+//! `model::entry_key`) and the row it points at mean to a reader, and what a reader fills after
+//! the database answered.
 //!
 //! An entry (`<namespace>:#<template>#<index>:<value>`) holds a *pointer*, the key of the row
 //! that had the value when the entry was written, or the absent marker: "no row has this
@@ -16,28 +17,10 @@
 
 use std::time::Duration;
 
-use crate::core::read::{self, CachedState, ValueRules};
+use crate::core::policy::ValueRules;
+use crate::core::read::{self, CachedState};
 use crate::envelope::{ABSENT, Envelope, Unreadable, pointer_value};
-use crate::jitter::jittered;
-use crate::key::KeyWriter;
 use crate::model::UniqueIndex;
-
-/// The Redis key of the entry of `value` in index `N` of `M`. Row keys never start with `#`
-/// after the namespace (the derive refuses such templates), so entries never share a key with
-/// rows; the template, escaped, keeps two models' entries apart.
-pub(crate) fn entry_key<M: UniqueIndex<N>, const N: usize>(
-    namespace: &str,
-    value: M::Value<'_>,
-) -> Vec<u8> {
-    let mut key = KeyWriter::new(namespace);
-    key.literal("#");
-    key.part(M::KEY_TEMPLATE);
-    key.literal("#");
-    key.literal(M::INDEX_NAME);
-    key.literal(":");
-    M::write_index_value(value, &mut key);
-    key.into_bytes()
-}
 
 /// What an entry, and the row its pointer names, mean to a reader of `value`.
 #[derive(Debug)]
@@ -194,10 +177,10 @@ pub(crate) fn entry_fill<M: UniqueIndex<N>, const N: usize>(
 ) -> Option<(Vec<u8>, Duration)> {
     match (loaded, row_key) {
         (Some(row), Some(row_key)) if row.has_index_value(value) => {
-            Some((pointer_value(row_key), jittered(M::TTL, rules.ttl_jitter)))
+            Some((pointer_value(row_key), rules.jitter.apply(M::TTL)))
         }
         (Some(_), _) => None,
-        (None, _) => M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), jittered(ttl, rules.ttl_jitter))),
+        (None, _) => M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), rules.jitter.apply(ttl))),
     }
 }
 

@@ -1,14 +1,14 @@
 //! The read decisions, apart from the I/O that carries them: what a value read from Redis
-//! means, and what to write back after the database answered. The blocking front end
-//! ([`crate::blocking`]) runs these; an async front end must reuse them rather than copy them.
+//! means, and what to write back after the database answered. Both fronts run them through
+//! `drive/`. A row that cannot be cached is said ([`Uncached`]); the drivers count and log it.
 
 use std::time::Duration;
 
 use crate::codec;
+use crate::core::policy::ValueRules;
 use crate::envelope::{ABSENT, Envelope, Unreadable};
-use crate::jitter::jittered;
+use crate::error::CodecError;
 use crate::model::Cached;
-use crate::stats::{Counters, Event};
 
 /// What Redis holds under a key, as far as a reader is concerned.
 #[derive(Debug)]
@@ -101,67 +101,59 @@ pub(crate) fn plan_read<M>(state: CachedState<M>, inside_transaction: bool) -> R
     }
 }
 
-/// What the cache applies to every value it writes: the size readers accept and the spread of
-/// TTLs ([`crate::CacheBuilder::ttl_jitter`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ValueRules {
-    pub(crate) max_value_bytes: usize,
-    pub(crate) ttl_jitter: f64,
+/// Why a row is not cached. Its write publishes a deletion instead, its fill releases the lease.
+#[derive(Debug)]
+pub(crate) enum Uncached {
+    /// The row does not encode (its `Serialize` fails).
+    Unencodable(CodecError),
+    /// The row encodes but does not decode again (a field type its codec cannot carry; the
+    /// codec warns once per model).
+    Undecodable,
+    /// The encoded row is larger than any reader accepts.
+    TooLarge {
+        bytes: usize,
+        max_value_bytes: usize,
+    },
 }
 
+/// A value to write with its TTL; `Ok(None)` when there is nothing to cache.
+pub(crate) type ValueFor = Result<Option<(Vec<u8>, Duration)>, Uncached>;
+
 /// The value a lease holder fills after reading the database: the row, or the absent marker
-/// when negative caching is on; `None` when there is nothing to cache.
-pub(crate) fn fill_for<M: Cached>(
-    loaded: Option<&M>,
-    rules: ValueRules,
-    counters: &Counters,
-) -> Option<(Vec<u8>, Duration)> {
+/// when negative caching is on; `Ok(None)` when there is nothing to cache.
+pub(crate) fn fill_for<M: Cached>(loaded: Option<&M>, rules: ValueRules) -> ValueFor {
     match loaded {
-        Some(row) => row_value(row, rules, counters),
-        None => M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), jittered(ttl, rules.ttl_jitter))),
+        Some(row) => row_value(row, rules).map(Some),
+        None => Ok(M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), rules.jitter.apply(ttl)))),
     }
 }
 
-/// A row encoded for the cache with its (spread) TTL, or `None` when it cannot be cached: it
-/// does not encode, does not decode again (counted, and warned about once per model), or is
-/// larger than any reader would accept. A committed write then publishes a deletion instead.
+/// A row encoded for the cache with its (spread) TTL, or why it cannot be cached: it does not
+/// encode, does not decode again, or is larger than any reader would accept.
 pub(crate) fn row_value<M: Cached>(
     row: &M,
     rules: ValueRules,
-    counters: &Counters,
-) -> Option<(Vec<u8>, Duration)> {
+) -> Result<(Vec<u8>, Duration), Uncached> {
     match codec::encode_cacheable(row) {
-        Ok(value) => cacheable(
-            value,
-            jittered(M::TTL, rules.ttl_jitter),
-            rules.max_value_bytes,
-        ),
-        Err(error) => {
-            if error.is_undecodable() {
-                counters.record(Event::UndecodableRow, M::MODEL_NAME);
-            } else {
-                tracing::warn!(model = M::MODEL_NAME, %error, "row does not encode; not cached");
-            }
-            None
-        }
+        Ok(value) => cacheable(value, rules.jitter.apply(M::TTL), rules.max_value_bytes),
+        Err(error) if error.is_undecodable() => Err(Uncached::Undecodable),
+        Err(error) => Err(Uncached::Unencodable(error)),
     }
 }
 
-/// An encoded row with its TTL, or `None` when it is larger than any reader would accept.
+/// An encoded row with its TTL, unless it is larger than any reader would accept.
 pub(crate) fn cacheable(
     value: Vec<u8>,
     ttl: Duration,
     max_value_bytes: usize,
-) -> Option<(Vec<u8>, Duration)> {
+) -> Result<(Vec<u8>, Duration), Uncached> {
     if value.len() <= max_value_bytes {
-        Some((value, ttl))
+        Ok((value, ttl))
     } else {
-        tracing::warn!(
-            bytes = value.len(),
+        Err(Uncached::TooLarge {
+            bytes: value.len(),
             max_value_bytes,
-            "row is larger than max_value_bytes; not cached"
-        );
-        None
+        })
     }
 }
 
@@ -208,7 +200,7 @@ pub(crate) mod tests {
 
     pub(crate) const RULES: ValueRules = ValueRules {
         max_value_bytes: LIMIT,
-        ttl_jitter: 0.0,
+        jitter: crate::core::policy::Jitter::NONE,
     };
 
     pub(crate) fn encoded(row: &Row) -> Vec<u8> {
@@ -287,7 +279,7 @@ pub(crate) mod tests {
     #[test]
     fn a_missing_row_fills_the_absent_marker_for_the_negative_ttl() {
         assert_eq!(
-            fill_for::<Row>(None, RULES, &Counters::default()),
+            fill_for::<Row>(None, RULES).unwrap(),
             Some((ABSENT.to_vec(), Duration::from_secs(5)))
         );
     }
@@ -298,8 +290,15 @@ pub(crate) mod tests {
             max_value_bytes: 4,
             ..RULES
         };
-        assert_eq!(fill_for(Some(&row()), rules, &Counters::default()), None);
-        assert_eq!(cacheable(encoded(&row()), Row::TTL, 4), None);
+        let bytes = encoded(&row()).len();
+        assert!(matches!(
+            fill_for(Some(&row()), rules),
+            Err(Uncached::TooLarge { bytes: b, max_value_bytes: 4 }) if b == bytes
+        ));
+        assert!(matches!(
+            cacheable(encoded(&row()), Row::TTL, 4),
+            Err(Uncached::TooLarge { .. })
+        ));
     }
 
     proptest! {

@@ -13,7 +13,8 @@
 //! - an outermost rollback puts every key back, except under the same distrust: deleted;
 //! - a commit whose outcome is unknown (the `COMMIT` itself failed) deletes every locked key.
 //!
-//! Where frames are kept (the blocking front: a thread-local stack) is the front's business.
+//! Where frames are kept (per connection, in the cache handle: `shared/frames.rs`) is the
+//! drivers' business.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;

@@ -3,7 +3,7 @@
 //!
 //! [`Write`] is fed the reply to each lock it asks for and then the database's outcome
 //! ([`DbOutcome`]); it answers with what to send next. It never sends anything itself. `R` is
-//! whatever the front keeps of what a lock replaced (the blocking front's `store::Replaced`):
+//! whatever the drivers keep of what a lock replaced (`Replaced`, in the Redis layer):
 //! the core only hands it back when that value has to be put back.
 //!
 //! The rules (README, "Guarantees"):
@@ -17,7 +17,7 @@
 
 use std::time::Duration;
 
-use crate::cache::WritePolicy;
+use crate::core::policy::WritePolicy;
 use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::stats::Event;

@@ -201,8 +201,11 @@ where
             });
             continue;
         }
-        let (settle, copy) =
-            plan::after_load(row.as_ref(), leased[slot], inner.value_rules(), counters);
+        let (settle, copy, uncached) =
+            plan::after_load(row.as_ref(), leased[slot], inner.value_rules());
+        if let Some(uncached) = uncached {
+            super::note_uncached(counters, M::MODEL_NAME, uncached);
+        }
         match settle {
             Settle::Fill(value, ttl) => {
                 fills.push((key, value, ttl));

@@ -61,7 +61,7 @@ where
     let counters = &inner.store.counters;
     let keys: Vec<Vec<u8>> = values
         .iter()
-        .map(|&value| plan::entry_key::<M, N>(&inner.namespace, value))
+        .map(|&value| crate::model::entry_key::<M, N>(&inner.namespace, value))
         .collect();
     let grouping::Grouping { slot_of, firsts } = grouping::group(&keys);
     let distinct: Vec<&[u8]> = firsts.iter().map(|&p| keys[p].as_slice()).collect();
@@ -187,7 +187,7 @@ where
         for row in rows {
             match row.index_value() {
                 Some(value) => {
-                    let key = plan::entry_key::<M, N>(&inner.namespace, value);
+                    let key = crate::model::entry_key::<M, N>(&inner.namespace, value);
                     loaded.insert(key, row);
                 }
                 None => strays += 1,
@@ -265,7 +265,7 @@ where
         if let (true, Some(row_key)) = (need.row_leased, &need.row_lease) {
             let fill = match &row {
                 Some(row) if loaded_key.as_deref() == Some(row_key.as_slice()) => {
-                    protocol::row_value(row, rules, counters)
+                    super::noted::<M>(inner, protocol::row_value(row, rules).map(Some))
                 }
                 _ => None,
             };

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use crate::cache::{Cache, Inner};
 use crate::codec;
-use crate::core::read::{self as protocol, CachedState, ReadPlan};
+use crate::core::read::{self as protocol, CachedState, ReadPlan, Uncached};
 use crate::core::write::{Change, DbOutcome, Write};
 use crate::envelope::{self, ABSENT};
 use crate::error::{CacheError, Error, UsageError};
@@ -33,7 +33,7 @@ use crate::model::Cached;
 use crate::pause;
 use crate::redis::commands::{self as redis, Exec};
 use crate::shared::flight::Role;
-use crate::stats::Event;
+use crate::stats::{Counters, Event};
 use crate::token::Token;
 
 pub(crate) mod batch;
@@ -215,12 +215,9 @@ where
         let deleted = db.remove(id).await?;
         Ok((
             deleted,
-            vec![M::NEGATIVE_TTL.map(|ttl| {
-                (
-                    ABSENT.to_vec(),
-                    crate::jitter::jittered(ttl, inner.ttl_jitter),
-                )
-            })],
+            vec![
+                M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), inner.value_rules().jitter.apply(ttl))),
+            ],
         ))
     })
     .await?;
@@ -448,7 +445,39 @@ pub(crate) async fn invalidate(
 }
 
 fn encoded_change<M: Cached>(inner: &Inner, row: &M) -> Change {
-    protocol::row_value(row, inner.value_rules(), &inner.store.counters)
+    noted::<M>(
+        inner,
+        protocol::row_value(row, inner.value_rules()).map(Some),
+    )
+}
+
+/// A value the core computed, or nothing when the row could not be cached, which is counted
+/// and logged here.
+pub(crate) fn noted<M: Cached>(inner: &Inner, value: protocol::ValueFor) -> Change {
+    value.unwrap_or_else(|uncached| {
+        note_uncached(&inner.store.counters, M::MODEL_NAME, uncached);
+        None
+    })
+}
+
+/// Counts and logs a row the core could not cache. (A row that does not decode again is
+/// also warned about once per model, by the codec.)
+pub(crate) fn note_uncached(counters: &Counters, model: &'static str, uncached: Uncached) {
+    match uncached {
+        Uncached::Undecodable => counters.record(Event::UndecodableRow, model),
+        Uncached::Unencodable(error) => {
+            tracing::warn!(model, %error, "row does not encode; not cached");
+        }
+        Uncached::TooLarge {
+            bytes,
+            max_value_bytes,
+        } => tracing::warn!(
+            model,
+            bytes,
+            max_value_bytes,
+            "row is larger than max_value_bytes; not cached"
+        ),
+    }
 }
 
 /// A reply to `GET key`, interpreted and counted.
@@ -554,7 +583,10 @@ where
         let _ = redis::delete_if(e, key, &lease).await;
         return Ok(loaded);
     }
-    match protocol::fill_for(loaded.as_ref(), inner.value_rules(), &inner.store.counters) {
+    match noted::<M>(
+        inner,
+        protocol::fill_for(loaded.as_ref(), inner.value_rules()),
+    ) {
         Some((value, ttl)) => match redis::fill(e, key, &lease, &value, ttl).await {
             Ok(true) => {
                 if let (Some(local), Some(ticket)) = (&local, ticket) {

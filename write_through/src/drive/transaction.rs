@@ -73,14 +73,18 @@ pub(crate) async fn lock_in_transaction(
     Ok(())
 }
 
+/// What a front does with the end of a frame whose `transaction` call was abandoned (a panic,
+/// a dropped future), from inside `drop`: the blocking front settles it at once; the async
+/// front cannot wait there, so it leaves the locks to expire after `lock_ttl` into a miss, as
+/// a crashed process's would.
+pub(crate) type Abandon = fn(&Inner, Ending);
+
 /// Opens a frame for a `transaction` call on `db`: a new one, or a savepoint of the one open.
 /// Refused when `db` is inside a transaction this cache does not manage.
-/// `blocking`: whether a frame that is dropped unfinished may put its locks back with blocking
-/// calls (the blocking front; the async front cannot wait in `drop`).
 pub(crate) fn begin<'c, D: Conn>(
     cache: &'c Cache,
     db: &mut D,
-    blocking: bool,
+    abandon: Abandon,
 ) -> Result<FrameGuard<'c>, Error> {
     let conn = db.id();
     // A connection whose transaction state broke is gone, not inside someone's transaction.
@@ -99,20 +103,18 @@ pub(crate) fn begin<'c, D: Conn>(
         inner: cache.inner(),
         conn,
         commit_trusted: db.commit_trusted(),
-        blocking,
+        abandon,
         finished: false,
     })
 }
 
 /// Ends a frame if its `transaction` call did not (a panic, a dropped future): as not
-/// committed. An outermost frame's locks are put back by a last blocking attempt on the
-/// blocking front; on the async front, which cannot wait in `drop`, they expire after
-/// `lock_ttl` into a miss, as a crashed process's would.
+/// committed, and hands what that end sends to its front's [`Abandon`].
 pub(crate) struct FrameGuard<'a> {
     inner: &'a Inner,
     conn: usize,
     commit_trusted: bool,
-    blocking: bool,
+    abandon: Abandon,
     finished: bool,
 }
 
@@ -150,10 +152,7 @@ impl Drop for FrameGuard<'_> {
                 DbOutcome::NotCommitted,
                 self.commit_trusted,
             ));
-            if self.blocking {
-                let redis = crate::redis::store::Blocking(&self.inner.store);
-                crate::blocking::ready(ending.settle(&redis, self.inner));
-            }
+            (self.abandon)(self.inner, ending);
         }
     }
 }

@@ -352,17 +352,3 @@ pub(crate) fn look_many(
         })
         .unzip()
 }
-
-impl crate::cache::Inner {
-    /// The in-process tier as `M`'s read may use it now (see [`LocalTier::for_model`]).
-    pub(crate) fn local_for<M: Cached>(&self) -> Option<ModelTier<'_>> {
-        self.local.as_ref()?.for_model::<M>()
-    }
-
-    /// Retires this process's entry for `key` (see [`LocalTier::evict`]).
-    pub(crate) fn evict_local(&self, key: &[u8]) {
-        if let Some(local) = &self.local {
-            local.evict(key);
-        }
-    }
-}

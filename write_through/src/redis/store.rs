@@ -90,7 +90,7 @@ impl Store {
     /// Tries once to deliver what is owed (when the cache is dropped).
     pub(crate) fn flush_owed(&self) {
         if self.owed_invalidations() > 0 {
-            let _ = crate::blocking::ready(commands::ping(&Blocking(self)));
+            let _ = crate::shared::ready::ready(commands::ping(&Blocking(self)));
         }
     }
 

@@ -8,23 +8,30 @@
 //! They live in the `Cache` rather than in a thread-local, because a tokio task moves between
 //! threads at each `.await`.
 //!
-//! What a frame records and what its end sends is decided in [`crate::core::txn`].
+//! What a frame records and what its end sends is decided in [`crate::core::txn`]. `R` is what a
+//! lock replaced, as the Redis layer above keeps it (the core hands it back to be put back).
 
 use std::num::NonZeroU32;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::core::txn::{End, Frame};
 use crate::core::write::{Change, DbOutcome};
-use crate::redis::commands::Replaced;
 
-struct Open {
+struct Open<R> {
     conn: usize,
-    frame: Frame<Replaced>,
+    frame: Frame<R>,
 }
 
-#[derive(Default)]
-pub(crate) struct Frames {
-    open: Mutex<Vec<Open>>,
+pub(crate) struct Frames<R> {
+    open: Mutex<Vec<Open<R>>>,
+}
+
+impl<R> Default for Frames<R> {
+    fn default() -> Self {
+        Self {
+            open: Mutex::new(Vec::new()),
+        }
+    }
 }
 
 /// Identifies a connection by address.
@@ -32,8 +39,8 @@ pub(crate) fn conn_id<C>(conn: &mut C) -> usize {
     std::ptr::from_mut(conn) as *const () as usize
 }
 
-impl Frames {
-    fn open(&self) -> MutexGuard<'_, Vec<Open>> {
+impl<R> Frames<R> {
+    fn open(&self) -> MutexGuard<'_, Vec<Open<R>>> {
         self.open
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -84,7 +91,7 @@ impl Frames {
     }
 
     /// Records a lock taken by the transaction open on `conn` (on its outermost frame).
-    pub(crate) fn record_lock(&self, conn: usize, key: Vec<u8>, replaced: Option<Replaced>) {
+    pub(crate) fn record_lock(&self, conn: usize, key: Vec<u8>, replaced: Option<R>) {
         if let Some(root) = self.open().iter_mut().find(|f| f.conn == conn) {
             root.frame.record_lock(key, replaced);
         }
@@ -104,7 +111,7 @@ impl Frames {
         conn: usize,
         outcome: DbOutcome<()>,
         commit_trusted: bool,
-    ) -> Option<(Vec<u8>, End<Replaced>)> {
+    ) -> Option<(Vec<u8>, End<R>)> {
         let mut open = self.open();
         let index = open.iter().rposition(|f| f.conn == conn)?;
         let frame = open.remove(index).frame;
