@@ -952,10 +952,10 @@ pub trait SavesInPlace: Cached {
 }
 
 #[cfg(feature = "async")]
-pub use nonblocking::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
+pub use asynch::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
 
 #[cfg(feature = "async")]
-mod nonblocking {
+mod asynch {
     use std::future::Future;
 
     /// A boxed, `Send` future, as [`AsyncDieselCreate`] returns. Needs the `async` feature.

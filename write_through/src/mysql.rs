@@ -40,10 +40,10 @@ where
 }
 
 #[cfg(feature = "async")]
-pub use nonblocking::{last_insert_id_async, reset_last_insert_id_async};
+pub use asynch::{last_insert_id_async, reset_last_insert_id_async};
 
 #[cfg(feature = "async")]
-mod nonblocking {
+mod asynch {
     use diesel::mysql::Mysql;
     use diesel::sql_types::{BigInt, Unsigned};
     use diesel_async::{AsyncConnection, RunQueryDsl};

@@ -13,9 +13,9 @@ use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Upsert};
 use crate::error::Error;
 use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps};
 
-pub(crate) struct Diesel<'c, C>(pub(crate) &'c mut C);
+pub(crate) struct AsyncDb<'c, C>(pub(crate) &'c mut C);
 
-/// `Diesel(conn)` as an opaque type: the sequence then sees only the traits' `Send` futures.
+/// `AsyncDb(conn)` as an opaque type: the sequence then sees only the traits' `Send` futures.
 /// Seen as `Diesel`, the compiler would normalize its query futures to the boxed types below
 /// and fail to prove their lifetime bounds under `Send`'s higher-ranked check
 /// (rust-lang/rust#100013).
@@ -24,19 +24,19 @@ where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
 {
-    Diesel(conn)
+    AsyncDb(conn)
 }
 
-/// `Diesel(conn)` as an opaque type for `create` (see [`hidden`]).
+/// `AsyncDb(conn)` as an opaque type for `create` (see [`hidden`]).
 pub(crate) fn hidden_create<'c, M, N, C>(conn: &'c mut C) -> impl Create<M, N> + Send + 'c
 where
     C: AsyncConnection,
     M: AsyncDieselCreate<C::Backend, C, N>,
 {
-    Diesel(conn)
+    AsyncDb(conn)
 }
 
-/// `Diesel(conn)` as an opaque type for the lookups of unique index `N` (see [`hidden`]).
+/// `AsyncDb(conn)` as an opaque type for the lookups of unique index `N` (see [`hidden`]).
 pub(crate) fn hidden_index<'c, M, C, const N: usize>(
     conn: &'c mut C,
 ) -> impl LoadBy<M, N> + Send + 'c
@@ -44,10 +44,10 @@ where
     C: AsyncConnection,
     M: AsyncDieselIndex<C::Backend, N>,
 {
-    Diesel(conn)
+    AsyncDb(conn)
 }
 
-impl<C: AsyncConnection> Conn for Diesel<'_, C> {
+impl<C: AsyncConnection> Conn for AsyncDb<'_, C> {
     fn id(&mut self) -> usize {
         crate::shared::frames::conn_id(self.0)
     }
@@ -61,7 +61,7 @@ impl<C: AsyncConnection> Conn for Diesel<'_, C> {
     }
 }
 
-impl<C, M> Load<M> for Diesel<'_, C>
+impl<C, M> Load<M> for AsyncDb<'_, C>
 where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
@@ -81,7 +81,7 @@ where
     }
 }
 
-impl<C, M, const N: usize> LoadBy<M, N> for Diesel<'_, C>
+impl<C, M, const N: usize> LoadBy<M, N> for AsyncDb<'_, C>
 where
     C: AsyncConnection,
     M: AsyncDieselIndex<C::Backend, N>,
@@ -101,7 +101,7 @@ where
     }
 }
 
-impl<C, M> Upsert<M> for Diesel<'_, C>
+impl<C, M> Upsert<M> for AsyncDb<'_, C>
 where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
@@ -114,7 +114,7 @@ where
     }
 }
 
-impl<C, M> Remove<M> for Diesel<'_, C>
+impl<C, M> Remove<M> for AsyncDb<'_, C>
 where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
@@ -127,7 +127,7 @@ where
     }
 }
 
-impl<C, M, N> Create<M, N> for Diesel<'_, C>
+impl<C, M, N> Create<M, N> for AsyncDb<'_, C>
 where
     C: AsyncConnection,
     M: AsyncDieselCreate<C::Backend, C, N>,

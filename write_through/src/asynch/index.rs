@@ -8,7 +8,7 @@ use crate::drive;
 use crate::error::Error;
 use crate::index::{Async as Front, IndexLookup};
 use crate::model::{AsyncDieselIndex, BoxFuture};
-use crate::redis::store::Async;
+use crate::redis::store::AsyncExec;
 
 use super::db;
 
@@ -50,9 +50,9 @@ where
         model = M::MODEL_NAME,
         index = M::INDEX_NAME
     );
-    let redis = Async(&cache.inner().store);
+    let exec = AsyncExec(&cache.inner().store);
     let mut rows = drive::index::find_many_by::<M, N, _, _>(
-        &redis,
+        &exec,
         &mut db::hidden_index::<M, C, N>(conn),
         cache,
         vec![value],
@@ -106,10 +106,10 @@ where
         model = M::MODEL_NAME,
         index = M::INDEX_NAME
     );
-    let redis = Async(&cache.inner().store);
+    let exec = AsyncExec(&cache.inner().store);
     let values: Vec<M::Value<'a>> = values.into_iter().collect();
     drive::index::find_many_by::<M, N, _, _>(
-        &redis,
+        &exec,
         &mut db::hidden_index::<M, C, N>(conn),
         cache,
         values,

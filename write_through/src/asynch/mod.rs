@@ -9,14 +9,14 @@ use crate::cache::{Cache, Inner};
 use crate::drive::{self, transaction};
 use crate::error::{CacheError, Error};
 use crate::model::{AsyncDieselCreate, AsyncDieselOps, Cached, SavesByRef, SavesInPlace};
-use crate::redis::store::Async;
+use crate::redis::store::AsyncExec;
 
 mod db;
 mod index;
 
 pub use index::{find_by, find_many_by};
 
-use db::Diesel;
+use db::AsyncDb;
 
 /// Everything a model file of an async service needs: the derive, the cache handle, the error
 /// type, and the async front's operations. Import it instead of `write_through::prelude`
@@ -54,8 +54,8 @@ where
     M: AsyncDieselOps<C::Backend>,
 {
     let span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME);
-    let redis = Async(&cache.inner().store);
-    drive::find::<M, _, _>(&redis, &mut db::hidden::<M, C>(conn), cache, id)
+    let exec = AsyncExec(&cache.inner().store);
+    drive::find::<M, _, _>(&exec, &mut db::hidden::<M, C>(conn), cache, id)
         .instrument(span)
         .await
 }
@@ -95,9 +95,9 @@ where
     I: IntoIterator<Item = M::Id<'a>>,
 {
     let span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME);
-    let redis = Async(&cache.inner().store);
+    let exec = AsyncExec(&cache.inner().store);
     let ids: Vec<M::Id<'a>> = ids.into_iter().collect();
-    drive::batch::find_many::<M, _, _>(&redis, &mut db::hidden::<M, C>(conn), cache, ids)
+    drive::batch::find_many::<M, _, _>(&exec, &mut db::hidden::<M, C>(conn), cache, ids)
         .instrument(span)
         .await
 }
@@ -131,8 +131,8 @@ where
     M: AsyncDieselOps<C::Backend>,
 {
     let span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME);
-    let redis = Async(&cache.inner().store);
-    drive::save::<M, _, _>(&redis, &mut db::hidden::<M, C>(conn), cache, row)
+    let exec = AsyncExec(&cache.inner().store);
+    drive::save::<M, _, _>(&exec, &mut db::hidden::<M, C>(conn), cache, row)
         .instrument(span)
         .await
 }
@@ -164,8 +164,8 @@ where
     M: AsyncDieselOps<C::Backend>,
 {
     let span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME);
-    let redis = Async(&cache.inner().store);
-    drive::delete::<M, _, _>(&redis, &mut db::hidden::<M, C>(conn), cache, id)
+    let exec = AsyncExec(&cache.inner().store);
+    drive::delete::<M, _, _>(&exec, &mut db::hidden::<M, C>(conn), cache, id)
         .instrument(span)
         .await
 }
@@ -204,8 +204,8 @@ where
     M: AsyncDieselCreate<C::Backend, C, N>,
 {
     let span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME);
-    let redis = Async(&cache.inner().store);
-    drive::create::<M, N, _, _>(&redis, &mut db::hidden_create::<M, N, C>(conn), cache, new)
+    let exec = AsyncExec(&cache.inner().store);
+    drive::create::<M, N, _, _>(&exec, &mut db::hidden_create::<M, N, C>(conn), cache, new)
         .instrument(span)
         .await
 }
@@ -238,8 +238,8 @@ where
 /// # Ok(()) }
 /// ```
 pub async fn invalidate<M: Cached>(cache: &Cache, id: M::Id<'_>) -> Result<(), CacheError> {
-    let redis = Async(&cache.inner().store);
-    crate::drive::invalidate(&redis, cache.inner(), cache.key::<M>(id)).await
+    let exec = AsyncExec(&cache.inner().store);
+    crate::drive::invalidate(&exec, cache.inner(), cache.key::<M>(id)).await
 }
 
 /// Deletes the cached entry of `value` in unique index `N` of `M`: the async form of
@@ -274,8 +274,8 @@ pub async fn invalidate_index<M: crate::model::UniqueIndex<N>, const N: usize>(
     cache: &Cache,
     value: M::Value<'_>,
 ) -> Result<(), CacheError> {
-    let redis = Async(&cache.inner().store);
-    crate::drive::invalidate(&redis, cache.inner(), cache.index_key::<M, N>(value)).await
+    let exec = AsyncExec(&cache.inner().store);
+    crate::drive::invalidate(&exec, cache.inner(), cache.index_key::<M, N>(value)).await
 }
 
 /// Sends `PING`: the async form of [`Cache::ping`], a health check.
@@ -292,7 +292,7 @@ pub async fn invalidate_index<M: crate::model::UniqueIndex<N>, const N: usize>(
 /// # }
 /// ```
 pub async fn ping(cache: &Cache) -> Result<(), CacheError> {
-    crate::redis::commands::ping(&Async(&cache.inner().store)).await
+    crate::redis::commands::ping(&AsyncExec(&cache.inner().store)).await
 }
 
 /// `find`, `find_many`, `delete` and `create` on every model, async. In scope through
@@ -582,9 +582,9 @@ impl TransactionOps for Cache {
         E: From<diesel::result::Error> + From<Error> + Send + 'a,
     {
         let guard =
-            transaction::begin(self, &mut Diesel(&mut *conn), leave_to_expire).map_err(E::from)?;
+            transaction::begin(self, &mut AsyncDb(&mut *conn), leave_to_expire).map_err(E::from)?;
         C::TransactionManager::begin_transaction(conn).await?;
-        guard.began(&mut Diesel(&mut *conn));
+        guard.began(&mut AsyncDb(&mut *conn));
         let mut reached_commit = false;
         let result: Result<T, E> = match body(&mut *conn).await {
             // An aborted transaction (a statement error the body swallowed) fails the
@@ -603,7 +603,7 @@ impl TransactionOps for Cache {
         };
         let ending = guard.finish(result.is_ok(), reached_commit);
         ending
-            .settle(&Async(&self.inner().store), self.inner())
+            .settle(&AsyncExec(&self.inner().store), self.inner())
             .await;
         result
     }

@@ -11,9 +11,9 @@ use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Upsert};
 use crate::error::Error;
 use crate::model::{DieselCreate, DieselIndex, DieselOps};
 
-pub(crate) struct Diesel<'c, C>(pub(crate) &'c mut C);
+pub(crate) struct BlockingDb<'c, C>(pub(crate) &'c mut C);
 
-impl<C: Connection> Conn for Diesel<'_, C> {
+impl<C: Connection> Conn for BlockingDb<'_, C> {
     fn id(&mut self) -> usize {
         crate::shared::frames::conn_id(self.0)
     }
@@ -27,7 +27,7 @@ impl<C: Connection> Conn for Diesel<'_, C> {
     }
 }
 
-impl<C, M> Load<M> for Diesel<'_, C>
+impl<C, M> Load<M> for BlockingDb<'_, C>
 where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
@@ -47,7 +47,7 @@ where
     }
 }
 
-impl<C, M, const N: usize> LoadBy<M, N> for Diesel<'_, C>
+impl<C, M, const N: usize> LoadBy<M, N> for BlockingDb<'_, C>
 where
     C: Connection + LoadConnection,
     M: DieselIndex<C::Backend, N>,
@@ -67,7 +67,7 @@ where
     }
 }
 
-impl<C, M> Upsert<M> for Diesel<'_, C>
+impl<C, M> Upsert<M> for BlockingDb<'_, C>
 where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
@@ -80,7 +80,7 @@ where
     }
 }
 
-impl<C, M> Remove<M> for Diesel<'_, C>
+impl<C, M> Remove<M> for BlockingDb<'_, C>
 where
     C: Connection,
     M: DieselOps<C::Backend>,
@@ -93,7 +93,7 @@ where
     }
 }
 
-impl<C, M, N> Create<M, N> for Diesel<'_, C>
+impl<C, M, N> Create<M, N> for BlockingDb<'_, C>
 where
     C: Connection,
     M: DieselCreate<C::Backend, C, N>,

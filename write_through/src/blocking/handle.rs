@@ -7,7 +7,7 @@ use crate::drive;
 use crate::error::CacheError;
 use crate::model::Cached;
 use crate::redis::commands;
-use crate::redis::store::Blocking;
+use crate::redis::store::BlockingExec;
 use crate::shared::ready::ready;
 
 impl Cache {
@@ -22,7 +22,7 @@ impl Cache {
     /// }
     /// ```
     pub fn ping(&self) -> Result<(), CacheError> {
-        ready(commands::ping(&Blocking(&self.inner().store)))
+        ready(commands::ping(&BlockingExec(&self.inner().store)))
     }
 
     /// Deletes the cached value of one row, for writes that bypassed the library (a migration,
@@ -52,8 +52,8 @@ impl Cache {
     /// # Ok(()) }
     /// ```
     pub fn invalidate<M: Cached>(&self, id: M::Id<'_>) -> Result<(), CacheError> {
-        let redis = Blocking(&self.inner().store);
-        ready(drive::invalidate(&redis, self.inner(), self.key::<M>(id)))
+        let exec = BlockingExec(&self.inner().store);
+        ready(drive::invalidate(&exec, self.inner(), self.key::<M>(id)))
     }
 
     /// Deletes the cached entry of `value` in unique index `N` of `M`, for writes that
@@ -89,7 +89,7 @@ impl Cache {
         value: M::Value<'_>,
     ) -> Result<(), CacheError> {
         let key = self.index_key::<M, N>(value);
-        let redis = Blocking(&self.inner().store);
-        ready(drive::invalidate(&redis, self.inner(), key))
+        let exec = BlockingExec(&self.inner().store);
+        ready(drive::invalidate(&exec, self.inner(), key))
     }
 }

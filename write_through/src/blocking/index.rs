@@ -7,9 +7,9 @@ use crate::drive;
 use crate::error::Error;
 use crate::index::{Blocking as Front, IndexLookup};
 use crate::model::DieselIndex;
-use crate::redis::store::Blocking;
+use crate::redis::store::BlockingExec;
 
-use super::db::Diesel;
+use super::db::BlockingDb;
 use crate::shared::ready::ready;
 
 /// Reads the row whose unique index `N` has `value`: from Redis when cached, else from the
@@ -48,10 +48,10 @@ where
         index = M::INDEX_NAME
     )
     .entered();
-    let redis = Blocking(&cache.inner().store);
+    let exec = BlockingExec(&cache.inner().store);
     let mut rows = ready(drive::index::find_many_by::<M, N, _, _>(
-        &redis,
-        &mut Diesel(conn),
+        &exec,
+        &mut BlockingDb(conn),
         cache,
         vec![value],
     ))?;
@@ -99,10 +99,10 @@ where
         index = M::INDEX_NAME
     )
     .entered();
-    let redis = Blocking(&cache.inner().store);
+    let exec = BlockingExec(&cache.inner().store);
     ready(drive::index::find_many_by::<M, N, _, _>(
-        &redis,
-        &mut Diesel(conn),
+        &exec,
+        &mut BlockingDb(conn),
         cache,
         values.into_iter().collect(),
     ))

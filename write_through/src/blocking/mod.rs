@@ -14,7 +14,7 @@ use crate::cache::{Cache, Inner};
 use crate::drive::{self, transaction};
 use crate::error::{Error, UsageError};
 use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
-use crate::redis::store::Blocking;
+use crate::redis::store::BlockingExec;
 use crate::shared::ready::ready;
 
 mod db;
@@ -23,7 +23,7 @@ mod index;
 
 pub use index::{find_by, find_many_by};
 
-use db::Diesel;
+use db::BlockingDb;
 
 /// The most primary keys one `load_many` query carries (bind parameters are limited: 65 535 on
 /// PostgreSQL, 32 766 on older SQLite). `find_many` with more ids than this queries the
@@ -62,8 +62,13 @@ where
     M: DieselOps<C::Backend>,
 {
     let _span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME).entered();
-    let redis = Blocking(&cache.inner().store);
-    ready(drive::find::<M, _, _>(&redis, &mut Diesel(conn), cache, id))
+    let exec = BlockingExec(&cache.inner().store);
+    ready(drive::find::<M, _, _>(
+        &exec,
+        &mut BlockingDb(conn),
+        cache,
+        id,
+    ))
 }
 
 /// Reads many rows; results are in the order of `ids`, duplicates included. What
@@ -95,11 +100,11 @@ where
     I: IntoIterator<Item = M::Id<'a>>,
 {
     let _span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
-    let redis = Blocking(&cache.inner().store);
+    let exec = BlockingExec(&cache.inner().store);
     let ids = ids.into_iter().collect();
     ready(drive::batch::find_many::<M, _, _>(
-        &redis,
-        &mut Diesel(conn),
+        &exec,
+        &mut BlockingDb(conn),
         cache,
         ids,
     ))
@@ -132,10 +137,10 @@ where
     M: DieselOps<C::Backend>,
 {
     let _span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME).entered();
-    let redis = Blocking(&cache.inner().store);
+    let exec = BlockingExec(&cache.inner().store);
     ready(drive::save::<M, _, _>(
-        &redis,
-        &mut Diesel(conn),
+        &exec,
+        &mut BlockingDb(conn),
         cache,
         row,
     ))
@@ -166,10 +171,10 @@ where
     M: DieselOps<C::Backend>,
 {
     let _span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME).entered();
-    let redis = Blocking(&cache.inner().store);
+    let exec = BlockingExec(&cache.inner().store);
     ready(drive::delete::<M, _, _>(
-        &redis,
-        &mut Diesel(conn),
+        &exec,
+        &mut BlockingDb(conn),
         cache,
         id,
     ))
@@ -210,10 +215,10 @@ where
     M: DieselCreate<C::Backend, C, N>,
 {
     let _span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME).entered();
-    let redis = Blocking(&cache.inner().store);
+    let exec = BlockingExec(&cache.inner().store);
     ready(drive::create::<M, N, _, _>(
-        &redis,
-        &mut Diesel(conn),
+        &exec,
+        &mut BlockingDb(conn),
         cache,
         new,
     ))
@@ -423,10 +428,10 @@ impl TransactionOps for Cache {
         F: FnOnce(&mut C) -> Result<T, E>,
         E: From<diesel::result::Error> + From<Error>,
     {
-        let guard = transaction::begin(self, &mut Diesel(conn), settle_now).map_err(E::from)?;
+        let guard = transaction::begin(self, &mut BlockingDb(conn), settle_now).map_err(E::from)?;
         let mut reached_commit = false;
         let result = conn.transaction(|conn| {
-            guard.began(&mut Diesel(conn));
+            guard.began(&mut BlockingDb(conn));
             let value = body(conn)?;
             // An aborted transaction (a statement error the body swallowed) fails here, so
             // that Diesel rolls back instead of committing nothing in silence.
@@ -435,7 +440,7 @@ impl TransactionOps for Cache {
             Ok(value)
         });
         let ending = guard.finish(result.is_ok(), reached_commit);
-        ready(ending.settle(&Blocking(&self.inner().store), self.inner()));
+        ready(ending.settle(&BlockingExec(&self.inner().store), self.inner()));
         result
     }
 }
@@ -443,5 +448,5 @@ impl TransactionOps for Cache {
 /// An abandoned transaction (its body panicked) puts back its locks at once: this front may
 /// block, also inside `drop`.
 fn settle_now(inner: &Inner, ending: transaction::Ending) {
-    ready(ending.settle(&Blocking(&inner.store), inner));
+    ready(ending.settle(&BlockingExec(&inner.store), inner));
 }

@@ -18,7 +18,7 @@ use crate::envelope;
 use crate::error::Error;
 use crate::key;
 use crate::model::Cached;
-use crate::redis::commands::{self as redis, Exec};
+use crate::redis::commands::{self, Exec};
 use crate::stats::Event;
 use crate::token::Token;
 
@@ -224,7 +224,7 @@ where
         .map(|(key, bytes)| (*key, bytes.as_slice()))
         .collect();
     if !(fills.is_empty() && releases.is_empty() && unusable.is_empty()) {
-        if let Ok(filled) = redis::settle_many(e, &lease, &fills, &releases, &unusable).await {
+        if let Ok(filled) = commands::settle_many(e, &lease, &fills, &releases, &unusable).await {
             for (position, filled) in filled.into_iter().enumerate() {
                 if let (true, Some(local), Some(ticket)) =
                     (filled, &local, tickets[fill_slots[position]])
@@ -273,7 +273,7 @@ async fn release_all(e: &impl Exec, lease: &[u8], keys: &[&[u8]], leased: &[bool
         .map(|(key, _)| *key)
         .collect();
     if !releases.is_empty() {
-        let _ = redis::settle_many(e, lease, &[], &releases, &[]).await;
+        let _ = commands::settle_many(e, lease, &[], &releases, &[]).await;
     }
 }
 
@@ -289,7 +289,7 @@ async fn look_many(
         return Vec::new();
     }
     let replies = match lease {
-        Some(lease) => redis::get_or_lease_many(e, keys, lease, inner.lease_ttl)
+        Some(lease) => commands::get_or_lease_many(e, keys, lease, inner.lease_ttl)
             .await
             .map(|values| {
                 values
@@ -297,7 +297,7 @@ async fn look_many(
                     .map(|v| v.map_or(Seen::Leased, Seen::Value))
                     .collect::<Vec<_>>()
             }),
-        None => redis::get_many(e, keys).await.map(|values| {
+        None => commands::get_many(e, keys).await.map(|values| {
             values
                 .into_iter()
                 .map(|v| v.map_or(Seen::Unknown, Seen::Value))

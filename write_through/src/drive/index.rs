@@ -23,7 +23,7 @@ use crate::envelope;
 use crate::error::Error;
 use crate::key;
 use crate::model::UniqueIndex;
-use crate::redis::commands::{self as redis, Exec};
+use crate::redis::commands::{self, Exec};
 use crate::stats::Event;
 use crate::token::Token;
 
@@ -73,7 +73,7 @@ where
     let mut read = if cacheable.is_empty() {
         Ok(Vec::new())
     } else {
-        redis::read_entries(e, &cacheable).await
+        commands::read_entries(e, &cacheable).await
     }
     .map(Vec::into_iter);
     let states: Vec<EntryState<M>> = (0..distinct.len())
@@ -146,7 +146,7 @@ where
             wanted.push((row_key.as_slice(), None));
         }
     }
-    let taken = redis::lease_each(e, &wanted, &lease, inner.lease_ttl)
+    let taken = commands::lease_each(e, &wanted, &lease, inner.lease_ttl)
         .await
         .unwrap_or_default();
     let mut taken = taken.into_iter();
@@ -243,7 +243,7 @@ where
             match db.load_by(value_of(slot)).await {
                 Ok(row) => answers[slot] = Some(row),
                 Err(error) => {
-                    let _ = redis::settle_many(e, &lease, &[], &releases, &[]).await;
+                    let _ = commands::settle_many(e, &lease, &[], &releases, &[]).await;
                     release(e, &lease, &distinct, &pending).await;
                     return Err(error.into());
                 }
@@ -277,7 +277,7 @@ where
         answers[slot] = Some(row);
     }
     if !(fills.is_empty() && releases.is_empty()) {
-        if let Ok(filled) = redis::settle_many(e, &lease, &fills, &releases, &[]).await {
+        if let Ok(filled) = commands::settle_many(e, &lease, &fills, &releases, &[]).await {
             for filled in filled {
                 let event = if filled {
                     Event::Fill
@@ -328,6 +328,6 @@ async fn release(e: &impl Exec, lease: &[u8], distinct: &[&[u8]], pending: &[Opt
         }
     }
     if !releases.is_empty() {
-        let _ = redis::settle_many(e, lease, &[], &releases, &[]).await;
+        let _ = commands::settle_many(e, lease, &[], &releases, &[]).await;
     }
 }

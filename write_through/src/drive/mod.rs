@@ -31,7 +31,7 @@ use crate::error::{CacheError, Error, UsageError};
 use crate::key;
 use crate::model::Cached;
 use crate::pause;
-use crate::redis::commands::{self as redis, Exec};
+use crate::redis::commands::{self, Exec};
 use crate::shared::flight::Role;
 use crate::stats::{Counters, Event};
 use crate::token::Token;
@@ -67,7 +67,7 @@ where
         return Ok(answer);
     }
     let ticket = local.as_ref().map(|local| local.ticket(&key));
-    let raw = redis::get(e, &key).await;
+    let raw = commands::get(e, &key).await;
     let state = interpret_counted::<M>(inner, &raw);
     match protocol::plan_read(state, db.inside_transaction()) {
         ReadPlan::Answer(answer) => {
@@ -85,7 +85,7 @@ where
         ReadPlan::LeaseAndLoad { unreadable } => {
             if let (true, Ok(Some(bytes))) = (unreadable, &raw) {
                 // Only these bytes: a writer may have locked the key since we looked.
-                let _ = redis::delete_if(e, &key, bytes).await;
+                let _ = commands::delete_if(e, &key, bytes).await;
             }
             lease_and_load(e, db, cache, &key, id).await
         }
@@ -431,7 +431,7 @@ pub(crate) async fn invalidate(
     inner: &Inner,
     key: Vec<u8>,
 ) -> Result<(), CacheError> {
-    let invalidated = redis::invalidate(e, &key).await;
+    let invalidated = commands::invalidate(e, &key).await;
     if invalidated.is_err() {
         // Owed before the eviction, never after: a find that misses the tier once the key is
         // evicted sends its GET behind the debt's delivery, so it cannot read the old value.
@@ -501,7 +501,7 @@ fn interpret_counted<M: Cached>(
 
 /// `GET key`, interpreted and counted.
 async fn look<M: Cached>(e: &impl Exec, inner: &Inner, key: &[u8]) -> CachedState<M> {
-    interpret_counted::<M>(inner, &redis::get(e, key).await)
+    interpret_counted::<M>(inner, &commands::get(e, key).await)
 }
 
 fn answered<M: Cached>(inner: &Inner, answer: Option<M>) -> Option<M> {
@@ -553,7 +553,7 @@ where
     let ticket = local.as_ref().map(|local| local.ticket(key));
     let lease = envelope::token_value(true, Token::new().as_bytes());
     if !matches!(
-        redis::lease(e, key, &lease, inner.lease_ttl).await,
+        commands::lease(e, key, &lease, inner.lease_ttl).await,
         Ok(true)
     ) {
         // Someone filled, locked or leased the key since we looked.
@@ -569,7 +569,7 @@ where
     let loaded = match load_without_fill(db, inner, id).await {
         Ok(loaded) => loaded,
         Err(error) => {
-            let _ = redis::delete_if(e, key, &lease).await;
+            let _ = commands::delete_if(e, key, &lease).await;
             return Err(error);
         }
     };
@@ -580,14 +580,14 @@ where
     {
         // Found under another spelling of the key (a case-insensitive collation): the row
         // belongs to its own key, which writes invalidate; this one must stay uncached.
-        let _ = redis::delete_if(e, key, &lease).await;
+        let _ = commands::delete_if(e, key, &lease).await;
         return Ok(loaded);
     }
     match noted::<M>(
         inner,
         protocol::fill_for(loaded.as_ref(), inner.value_rules()),
     ) {
-        Some((value, ttl)) => match redis::fill(e, key, &lease, &value, ttl).await {
+        Some((value, ttl)) => match commands::fill(e, key, &lease, &value, ttl).await {
             Ok(true) => {
                 if let (Some(local), Some(ticket)) = (&local, ticket) {
                     local.install(key, &value, ticket);
@@ -602,7 +602,7 @@ where
         },
         // Nothing to cache: free the key now rather than make others wait for the lease.
         None => {
-            let _ = redis::delete_if(e, key, &lease).await;
+            let _ = commands::delete_if(e, key, &lease).await;
         }
     }
     Ok(loaded)

@@ -5,7 +5,7 @@
 use crate::cache::Inner;
 use crate::core::write::{AfterLock, AfterPublish, Change, DELETION_TTL, LockReply, Step, Write};
 use crate::error::Error;
-use crate::redis::commands::{self as redis, Exec, Replaced};
+use crate::redis::commands::{self, Exec, Replaced};
 use crate::stats::Event;
 
 /// Takes every lock `write` asks for, feeding each reply back. `Err` when the write is refused
@@ -19,7 +19,7 @@ pub(crate) async fn lock_all(
     lock: &[u8],
 ) -> Result<Write<Replaced>, Error> {
     while let Some(key) = write.next_lock() {
-        let locked = redis::lock(e, key, lock, inner.lock_ttl).await;
+        let locked = commands::lock(e, key, lock, inner.lock_ttl).await;
         // After the lock, whatever its reply: a value this process read before it is retired
         // before the database write begins (see `local/`).
         inner.evict_local(key);
@@ -69,7 +69,7 @@ pub(crate) async fn perform_one(
         Step::Publish(change) => publish(e, inner, model, key.clone(), lock, change).await,
         // When the restore cannot reach Redis the lock stays and expires into a miss.
         Step::Restore(replaced) => {
-            let _ = redis::restore(e, &key, lock, &replaced).await;
+            let _ = commands::restore(e, &key, lock, &replaced).await;
         }
         Step::Nothing => return,
     }
@@ -89,7 +89,7 @@ async fn publish(
         Some((value, ttl)) => (Some(value.as_slice()), *ttl),
         None => (None, DELETION_TTL),
     };
-    let reply = redis::publish(e, &key, lock, value, ttl).await.ok();
+    let reply = commands::publish(e, &key, lock, value, ttl).await.ok();
     match crate::core::write::after_publish(reply) {
         AfterPublish::Count(event) => inner.store.counters.record(event, model),
         AfterPublish::OweInvalidation => {

@@ -104,10 +104,10 @@ impl ConnectionLike for RedisConn {
 }
 
 #[cfg(feature = "async")]
-pub(crate) use nonblocking::AsyncConn;
+pub(crate) use asynch::AsyncConn;
 
 #[cfg(feature = "async")]
-mod nonblocking {
+mod asynch {
     use std::time::Duration;
 
     use redis::{Cmd, Pipeline, RedisFuture, RedisResult, Value};

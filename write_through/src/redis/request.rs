@@ -92,7 +92,7 @@ impl Request {
 }
 
 #[cfg(feature = "async")]
-mod nonblocking {
+mod asynch {
     use redis::{FromRedisValue, RedisResult};
 
     use super::{Request, no_script};

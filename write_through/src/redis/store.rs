@@ -38,9 +38,9 @@ pub(crate) struct Store {
     io_timeout: Duration,
     #[cfg(feature = "async")]
     multiplexed: Mutex<Option<crate::redis::connection::AsyncConn>>,
-    /// The runtime that drives the multiplexed connection (see `nonblocking`).
+    /// The runtime that drives the multiplexed connection (see `asynch`).
     #[cfg(feature = "async")]
-    driver: Mutex<Option<nonblocking::Driver>>,
+    driver: Mutex<Option<asynch::Driver>>,
     owed: Owed,
     breaker: Breaker,
     pub(crate) counters: std::sync::Arc<Counters>,
@@ -51,7 +51,7 @@ pub(crate) struct Store {
 }
 
 /// The blocking executor: requests on pooled connections, answered before `run` returns.
-pub(crate) struct Blocking<'a>(pub(crate) &'a Store);
+pub(crate) struct BlockingExec<'a>(pub(crate) &'a Store);
 
 impl Store {
     pub(crate) fn new(
@@ -90,7 +90,7 @@ impl Store {
     /// Tries once to deliver what is owed (when the cache is dropped).
     pub(crate) fn flush_owed(&self) {
         if self.owed_invalidations() > 0 {
-            let _ = crate::shared::ready::ready(commands::ping(&Blocking(self)));
+            let _ = crate::shared::ready::ready(commands::ping(&BlockingExec(self)));
         }
     }
 
@@ -192,7 +192,7 @@ impl Store {
     }
 }
 
-impl Exec for Blocking<'_> {
+impl Exec for BlockingExec<'_> {
     fn is_cluster(&self) -> bool {
         self.0.client.is_cluster()
     }
@@ -225,10 +225,10 @@ impl Exec for Blocking<'_> {
 }
 
 #[cfg(feature = "async")]
-pub(crate) use nonblocking::Async;
+pub(crate) use asynch::AsyncExec;
 
 #[cfg(feature = "async")]
-mod nonblocking {
+mod asynch {
     use std::time::Duration;
 
     use redis::FromRedisValue;
@@ -242,7 +242,7 @@ mod nonblocking {
 
     /// The async executor: requests on the cache's multiplexed connection, opened on first use
     /// and again after it failed.
-    pub(crate) struct Async<'a>(pub(crate) &'a Store);
+    pub(crate) struct AsyncExec<'a>(pub(crate) &'a Store);
 
     /// A current-thread runtime on a thread of the cache's own, on which the multiplexed
     /// connection is opened. redis-rs spawns a connection's I/O task on the runtime that opens
@@ -348,7 +348,7 @@ mod nonblocking {
     // `sleep` and `follow` name their futures (refining the trait's `impl Future`), which
     // captures nothing of `&self`.
     #[allow(refining_impl_trait)]
-    impl Exec for Async<'_> {
+    impl Exec for AsyncExec<'_> {
         fn is_cluster(&self) -> bool {
             self.0.client.is_cluster()
         }
