@@ -8,8 +8,8 @@
 
 #![deny(missing_docs)]
 
+mod ast;
 mod expand;
-mod expand_index;
 #[cfg(test)]
 mod expand_snapshots;
 mod fingerprint;
@@ -20,8 +20,8 @@ mod unique;
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
+use crate::ast::Model;
 use crate::internals::ctxt::Ctxt;
-use crate::model::Model;
 
 /// Generates `save`, `find`, `find_many`, `delete` and `create` (and `find_by_<field>`,
 /// `find_many_by_<field>` for each unique index) for a Diesel model cached in Redis, on both of

@@ -1,62 +1,15 @@
-//! Folds the parsed attributes of one struct into a checked [`Model`], the only input of
-//! code generation. Every problem is recorded in the [`Ctxt`] with the span of its cause.
+//! Folds the parsed attributes of one struct into a checked [`Model`] (`ast.rs`), the only
+//! input of code generation. Every problem is recorded in the [`Ctxt`] with the span of its cause.
 
 use syn::{Data, DeriveInput, Field, Fields, Ident, LitStr, Path, Type};
 
+use crate::ast::{Backend, KeyField, KeyPart, Model, VersionField};
 use crate::fingerprint::fingerprint;
 use crate::internals::attr::{self, DieselAttrs, DieselFieldAttrs, Given};
 use crate::internals::codec::{self, Codec};
 use crate::internals::ctxt::Ctxt;
 use crate::internals::template::{Segment, parse_template};
-use crate::unique::{self, Candidate, Index};
-
-/// Everything code generation needs about one cached model.
-pub struct Model {
-    pub ident: Ident,
-    /// The Diesel table module, e.g. `users` or `crate::schema::users`.
-    pub table: Path,
-    /// The primary-key fields, in Diesel's `primary_key(...)` order.
-    pub key_fields: Vec<KeyField>,
-    /// The template as written, for `Cached::KEY_TEMPLATE`.
-    pub key_template: String,
-    pub key_parts: Vec<KeyPart>,
-    pub ttl_millis: u64,
-    pub negative_ttl_millis: Option<u64>,
-    /// `local = "..."`: the in-process tier's TTL.
-    pub local_ttl_millis: Option<u64>,
-    pub version: Option<VersionField>,
-    pub backends: Vec<Backend>,
-    pub fingerprint: u64,
-    pub codec: Codec,
-    /// The unique indexes, numbered by position (`UniqueIndex<N>`).
-    pub indexes: Vec<Index>,
-}
-
-pub struct KeyField {
-    pub ident: Ident,
-    pub ty: Type,
-    pub column: Ident,
-}
-
-/// The rendered key, in order.
-pub enum KeyPart {
-    Literal(String),
-    /// An index into `key_fields`.
-    Field(usize),
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Postgres,
-    Mysql,
-    Sqlite,
-}
-
-/// The optimistic-locking column: `#[write_through(version)]` on an integer field.
-pub struct VersionField {
-    pub ident: Ident,
-    pub column: Ident,
-}
+use crate::unique::{self, Candidate};
 
 impl Model {
     /// `None` when errors were recorded. Checks as much as it can before giving up, so that

@@ -4,26 +4,8 @@
 
 use syn::{GenericArgument, Ident, PathArguments, Type};
 
+use crate::ast::{Index, IndexField, KeyField};
 use crate::internals::ctxt::Ctxt;
-use crate::model::KeyField;
-
-/// One unique index, numbered by its position in `Model::indexes`.
-pub struct Index {
-    /// `email`, or `owner_id_and_name` for a composite index: the suffix of `find_by_`.
-    pub name: String,
-    pub fields: Vec<IndexField>,
-}
-
-pub struct IndexField {
-    pub ident: Ident,
-    pub column: Ident,
-    /// The field's type without `Option`.
-    pub ty: Type,
-    /// Whether the field is an `Option` (a nullable column: a row with `NULL` is in no entry).
-    pub nullable: bool,
-    /// Whether the type (without `Option`) is `String`, looked up as `&str`.
-    pub string: bool,
-}
 
 /// A field as the index check sees it.
 pub struct Candidate<'a> {

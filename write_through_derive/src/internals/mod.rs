@@ -1,5 +1,5 @@
 //! The attribute model, apart from code generation: parse, then check, then fold into a
-//! [`crate::model::Model`].
+//! [`crate::ast::Model`].
 
 pub mod attr;
 pub mod codec;

@@ -5,9 +5,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::expand::{Flavor, load_many_query};
-use crate::model::Model;
-use crate::unique::Index;
+use super::Flavor;
+use super::load_many::load_many_query;
+use crate::ast::{Index, Model};
 
 /// The value type of an index, borrowed for `lifetime`.
 fn value_type(index: &Index, lifetime: &TokenStream) -> TokenStream {
@@ -48,7 +48,7 @@ pub fn index_items(model: &Model) -> TokenStream {
         let name = &index.name;
         // `Some(value)` of this row, `None` when a nullable part is NULL (written without
         // closures or `?`, which lints in the user's crate would flag).
-        let borrowed = |field: &crate::unique::IndexField| {
+        let borrowed = |field: &crate::ast::IndexField| {
             let f = &field.ident;
             match (field.nullable, field.string) {
                 (false, false) => quote!(&self.#f),

@@ -6,9 +6,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
-use crate::expand_index;
+use crate::ast::{Backend, KeyPart, Model};
 use crate::internals::codec::Codec;
-use crate::model::{Backend, KeyPart, Model};
+
+mod flavor;
+mod index;
+mod load_many;
+
+pub use flavor::Flavor;
+use load_many::load_many_query;
 
 pub fn expand(model: &Model) -> TokenStream {
     let cached = cached_impl(model);
@@ -17,7 +23,7 @@ pub fn expand(model: &Model) -> TokenStream {
         .iter()
         .map(|&backend| backend_impls(model, backend));
     let methods = save_impl(model);
-    let indexes = expand_index::index_items(model);
+    let indexes = index::index_items(model);
     quote! {
         #[doc(hidden)]
         const _: () = {
@@ -71,7 +77,7 @@ fn cached_impl(model: &Model) -> TokenStream {
             quote!(key.part(#id_part);)
         }
     });
-    let write_index_keys = expand_index::write_index_keys(model);
+    let write_index_keys = index::write_index_keys(model);
     quote! {
         #[automatically_derived]
         impl __wt::Cached for #ident {
@@ -117,87 +123,6 @@ fn id_part(model: &Model, index: usize) -> TokenStream {
     } else {
         let index = syn::Index::from(index);
         quote!(id.#index)
-    }
-}
-
-/// The blocking or the async flavour of a backend's queries: the same statements, awaited or
-/// not, through Diesel's or diesel-async's `RunQueryDsl`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Flavor {
-    Blocking,
-    Async,
-}
-
-impl Flavor {
-    /// What follows a call that runs a query.
-    pub fn aw(self) -> TokenStream {
-        match self {
-            Flavor::Blocking => quote!(),
-            Flavor::Async => quote!(.await),
-        }
-    }
-
-    /// The `use` lines a query body needs: the query builder's traits, but not `RunQueryDsl`,
-    /// whose methods are called by path ([`Flavor::run`]) so that a user's own import of the
-    /// other flavour's `RunQueryDsl` cannot make them ambiguous.
-    pub fn uses(self) -> TokenStream {
-        quote! {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _, OptionalExtension as _, QueryDsl as _,
-            };
-        }
-    }
-
-    /// The trait whose methods run a query.
-    pub fn run(self) -> TokenStream {
-        match self {
-            Flavor::Blocking => quote!(__wt::diesel::RunQueryDsl),
-            Flavor::Async => quote!(__wt::diesel_async::RunQueryDsl),
-        }
-    }
-
-    /// The trait of the model's queries.
-    fn ops(self) -> TokenStream {
-        match self {
-            Flavor::Blocking => quote!(__wt::DieselOps),
-            Flavor::Async => quote!(__wt::AsyncDieselOps),
-        }
-    }
-
-    /// The connection bound of a query.
-    pub fn conn(self, db: &TokenStream) -> TokenStream {
-        match self {
-            Flavor::Blocking => {
-                quote!(__wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection)
-            }
-            Flavor::Async => quote!(__wt::diesel_async::AsyncConnection<Backend = #db>),
-        }
-    }
-
-    /// The return type of a query yielding `output`.
-    pub fn returns(self, output: TokenStream) -> TokenStream {
-        match self {
-            Flavor::Blocking => output,
-            Flavor::Async => {
-                quote!(impl ::core::future::Future<Output = #output> + ::core::marker::Send)
-            }
-        }
-    }
-
-    /// A query body yielding the return type above.
-    pub fn body(self, body: TokenStream) -> TokenStream {
-        match self {
-            Flavor::Blocking => body,
-            Flavor::Async => quote!(async move { #body }),
-        }
-    }
-
-    /// The gate around the flavour's impls, inside the backend's.
-    fn gate(self, items: TokenStream) -> TokenStream {
-        match self {
-            Flavor::Blocking => items,
-            Flavor::Async => quote!(__wt::if_async! { #items }),
-        }
     }
 }
 
@@ -250,7 +175,7 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
     let key_columns: Vec<&Ident> = model.key_fields.iter().map(|f| &f.column).collect();
     let load_many_body = load_many_query(table, &key_columns, &quote!(ids), &db, flavor);
     let create = create_impl(model, backend, &db, flavor);
-    let index_queries = expand_index::index_queries(model, &db, flavor);
+    let index_queries = index::index_queries(model, &db, flavor);
     let load_returns = flavor.returns(quote!(
         __wt::diesel::QueryResult<::core::option::Option<Self>>
     ));
@@ -322,50 +247,6 @@ fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStrea
 
         #create
         #index_queries
-    }
-}
-
-/// `SELECT ... WHERE column IN (slice)` for one column, `(a = ? AND b = ?) OR ...` for several,
-/// over the slice named `slice` (of single values, or of tuples in the columns' order): the
-/// body of `load_many` by primary key and of `load_many_by` by a unique index.
-pub fn load_many_query(
-    table: &syn::Path,
-    columns: &[&Ident],
-    slice: &TokenStream,
-    db: &TokenStream,
-    flavor: Flavor,
-) -> TokenStream {
-    let (run, aw) = (flavor.run(), flavor.aw());
-    match columns {
-        [single] => quote! {
-            #run::load(
-                #table::table
-                    .filter(#table::#single.eq_any(#slice.iter().copied()))
-                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
-                conn,
-            )
-            #aw
-        },
-        many => {
-            let matches: Vec<TokenStream> = many
-                .iter()
-                .enumerate()
-                .map(|(index, column)| {
-                    let index = syn::Index::from(index);
-                    quote!(#table::#column.eq(one.#index))
-                })
-                .collect();
-            let (first, rest) = (&matches[0], &matches[1..]);
-            quote! {
-                let mut query = #table::table
-                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select())
-                    .into_boxed();
-                for one in #slice {
-                    query = query.or_filter(#first #(.and(#rest))*);
-                }
-                #run::load(query, conn) #aw
-            }
-        }
     }
 }
 

@@ -1,0 +1,73 @@
+//! What code generation reads: one cached model, checked. Built by [`crate::model`] (the
+//! struct's fields and attributes folded together) and [`crate::unique`] (its indexes); read by
+//! [`crate::expand`]. Types only.
+
+use syn::{Ident, Path, Type};
+
+use crate::internals::codec::Codec;
+
+/// Everything code generation needs about one cached model.
+pub struct Model {
+    pub ident: Ident,
+    /// The Diesel table module, e.g. `users` or `crate::schema::users`.
+    pub table: Path,
+    /// The primary-key fields, in Diesel's `primary_key(...)` order.
+    pub key_fields: Vec<KeyField>,
+    /// The template as written, for `Cached::KEY_TEMPLATE`.
+    pub key_template: String,
+    pub key_parts: Vec<KeyPart>,
+    pub ttl_millis: u64,
+    pub negative_ttl_millis: Option<u64>,
+    /// `local = "..."`: the in-process tier's TTL.
+    pub local_ttl_millis: Option<u64>,
+    pub version: Option<VersionField>,
+    pub backends: Vec<Backend>,
+    pub fingerprint: u64,
+    pub codec: Codec,
+    /// The unique indexes, numbered by position (`UniqueIndex<N>`).
+    pub indexes: Vec<Index>,
+}
+
+pub struct KeyField {
+    pub ident: Ident,
+    pub ty: Type,
+    pub column: Ident,
+}
+
+/// The rendered key, in order.
+pub enum KeyPart {
+    Literal(String),
+    /// An index into `key_fields`.
+    Field(usize),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+/// The optimistic-locking column: `#[write_through(version)]` on an integer field.
+pub struct VersionField {
+    pub ident: Ident,
+    pub column: Ident,
+}
+
+/// One unique index, numbered by its position in `Model::indexes`.
+pub struct Index {
+    /// `email`, or `owner_id_and_name` for a composite index: the suffix of `find_by_`.
+    pub name: String,
+    pub fields: Vec<IndexField>,
+}
+
+pub struct IndexField {
+    pub ident: Ident,
+    pub column: Ident,
+    /// The field's type without `Option`.
+    pub ty: Type,
+    /// Whether the field is an `Option` (a nullable column: a row with `NULL` is in no entry).
+    pub nullable: bool,
+    /// Whether the type (without `Option`) is `String`, looked up as `&str`.
+    pub string: bool,
+}
