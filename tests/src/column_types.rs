@@ -1,5 +1,5 @@
 //! Real-looking models with the column types applications use, one table set per backend, for
-//! `tests/column_types.rs`. PostgreSQL: UUID keys (alone and in a composite key), JSONB,
+//! `tests/types/columns.rs`. PostgreSQL: UUID keys (alone and in a composite key), JSONB,
 //! TIMESTAMPTZ, TIMESTAMP, BYTEA, TEXT[]. MySQL/MariaDB: JSON, BLOB, DATETIME. SQLite: JSON (as
 //! text), BLOB, TIMESTAMP. On each backend, an `i32` key and `i16`, `i32`, `f32`, `f64` and
 //! `bool` columns beside an enum: a PostgreSQL `CREATE TYPE ... AS ENUM` and a MySQL `ENUM(...)`

@@ -58,3 +58,33 @@ macro_rules! on_every_backend {
         }
     };
 }
+
+/// Runs specifications written once on both fronts (and any other variant): for each module
+/// `name: |spec| run`, a module `name` with one test per specification, whose body binds the
+/// specification (`super::spec`) to `spec` and evaluates `run`, written as from inside that
+/// module. The list of specifications comes first, in brackets.
+///
+/// ```ignore
+/// on_both_fronts!(
+///     [a_fill_cannot_overwrite_a_write, a_rollback_changes_nothing],
+///     blocking: |race| race(super::BLOCKING),
+///     asynch: |race| race(super::ASYNC),
+/// );
+/// ```
+#[macro_export]
+macro_rules! on_both_fronts {
+    (@module $module:ident, |$spec_var:ident| $run:expr, [$($spec:ident),* $(,)?]) => {
+        mod $module {
+            $(
+                #[test]
+                fn $spec() {
+                    let $spec_var = super::$spec;
+                    $run
+                }
+            )*
+        }
+    };
+    ($specs:tt, $($module:ident: |$spec_var:ident| $run:expr),+ $(,)?) => {
+        $( $crate::on_both_fronts!(@module $module, |$spec_var| $run, $specs); )+
+    };
+}

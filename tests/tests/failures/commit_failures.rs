@@ -585,6 +585,23 @@ fn a_server_lost_during_commit(fault: CommitFault, asynchronous: bool) {
             // One statement each: ALTER SYSTEM refuses to run inside a transaction block.
             setup.execute("ALTER SYSTEM SET synchronous_standby_names = 'nobody'");
             setup.execute("SELECT pg_reload_conf()");
+            // The reload reaches each session at its next statement, once the postmaster has
+            // re-read the file and signalled them; a new session seeing the setting proves it
+            // has, and a statement on the saving session then takes it in.
+            write_through_tests::services::wait_until(
+                "the reloaded setting",
+                Duration::from_secs(20),
+                || {
+                    PgConnection::establish(&url).is_ok_and(|mut fresh| {
+                        diesel::sql_query(
+                            "SELECT 1 WHERE current_setting('synchronous_standby_names') = 'nobody'",
+                        )
+                        .execute(&mut fresh)
+                        .is_ok_and(|rows| rows == 1)
+                    })
+                },
+            );
+            front.execute("SELECT 1");
             child(id, PARENT, "unacknowledged")
         }
     };

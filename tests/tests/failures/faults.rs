@@ -87,33 +87,15 @@ fn survive(
     history::assert_cache_matches_database(&mut conn, &cache, &names, workload.keys);
 }
 
-/// For each load `name(front)`, the tests `blocking::name` and `asynch::name`.
-macro_rules! on_both_fronts {
-    ($($load:ident),* $(,)?) => {
-        mod blocking {
-            $(
-                #[test]
-                fn $load() {
-                    super::$load(super::LibraryFront::Blocking);
-                }
-            )*
-        }
-        mod asynch {
-            $(
-                #[test]
-                fn $load() {
-                    super::$load(super::LibraryFront::Async(super::AsyncBackend::Postgres));
-                }
-            )*
-        }
-    };
-}
-
-on_both_fronts!(
-    redis_killed_and_restarted_empty_mid_load,
-    redis_paused_and_resumed_mid_load,
-    redis_out_of_memory_refusing_writes_mid_load,
-    a_dead_redis_is_not_waited_for_on_every_call,
+write_through_tests::on_both_fronts!(
+    [
+        redis_killed_and_restarted_empty_mid_load,
+        redis_paused_and_resumed_mid_load,
+        redis_out_of_memory_refusing_writes_mid_load,
+        a_dead_redis_is_not_waited_for_on_every_call,
+    ],
+    blocking: |load| load(super::LibraryFront::Blocking),
+    asynch: |load| load(super::LibraryFront::Async(super::AsyncBackend::Postgres)),
 );
 
 fn redis_killed_and_restarted_empty_mid_load(front: LibraryFront) {

@@ -4,7 +4,7 @@
 //! A short run by default. The long run (printing the naive pattern's stale reads beside ours):
 //!
 //! ```text
-//! WT_HISTORY_THREADS=8 WT_HISTORY_OPS=5000 cargo test --release -p write_through_tests --test history -- --nocapture
+//! WT_HISTORY_THREADS=8 WT_HISTORY_OPS=5000 cargo test --release -p write_through_tests --test linearizability random_histories -- --nocapture
 //! ```
 //!
 //! Reproduce a run's operation sequence with `WT_SEED=<seed>` (printed by every run).

@@ -5,7 +5,7 @@
 //! Short in CI (6 s). The long run, five minutes:
 //!
 //! ```text
-//! WT_SOAK_SECONDS=300 cargo test --release -p write_through_tests --test soak -- --nocapture
+//! WT_SOAK_SECONDS=300 cargo test --release -p write_through_tests --test linearizability soak -- --nocapture
 //! ```
 
 use std::thread;

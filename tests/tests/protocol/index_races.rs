@@ -40,32 +40,15 @@ const ASYNC: Fronts = Fronts {
     make: || Box::new(fronts::async_postgres().expect("PostgreSQL answered a moment ago")),
 };
 
-macro_rules! on_both_fronts {
-    ($($race:ident),* $(,)?) => {
-        mod blocking {
-            $(
-                #[test]
-                fn $race() {
-                    super::$race(super::BLOCKING);
-                }
-            )*
-        }
-        mod asynch {
-            $(
-                #[test]
-                fn $race() {
-                    super::$race(super::ASYNC);
-                }
-            )*
-        }
-    };
-}
-
-on_both_fronts!(
-    a_cached_absence_of_an_email_cannot_hide_a_row_given_that_email_meanwhile,
-    a_fill_that_read_a_row_before_its_email_changed_never_finds_it_by_the_old_email,
-    an_email_moved_to_another_row_in_one_transaction_is_found_on_that_row_only,
-    a_fill_that_read_a_row_before_it_was_deleted_never_finds_it_again,
+write_through_tests::on_both_fronts!(
+    [
+        a_cached_absence_of_an_email_cannot_hide_a_row_given_that_email_meanwhile,
+        a_fill_that_read_a_row_before_its_email_changed_never_finds_it_by_the_old_email,
+        an_email_moved_to_another_row_in_one_transaction_is_found_on_that_row_only,
+        a_fill_that_read_a_row_before_it_was_deleted_never_finds_it_again,
+    ],
+    blocking: |spec| spec(super::BLOCKING),
+    asynch: |spec| spec(super::ASYNC),
 );
 
 /// The hand-written index: `naive:email:<email>` holds the id (or -1 for "none"), and

@@ -80,57 +80,24 @@ fn async_front() -> AnyFront {
     Box::new(fronts::async_postgres().expect("PostgreSQL answered a moment ago"))
 }
 
-/// For each specification `name(fronts: Fronts)`, the tests `blocking::name` and
-/// `asynch::name`, and both again with the in-process tier on (`with_the_tier::`).
-macro_rules! on_both_fronts {
-    ($($race:ident),* $(,)?) => {
-        mod blocking {
-            $(
-                #[test]
-                fn $race() {
-                    super::$race(super::BLOCKING);
-                }
-            )*
-        }
-        mod asynch {
-            $(
-                #[test]
-                fn $race() {
-                    super::$race(super::ASYNC);
-                }
-            )*
-        }
-        mod with_the_tier {
-            mod blocking {
-                $(
-                    #[test]
-                    fn $race() {
-                        super::super::$race(super::super::BLOCKING_WITH_THE_TIER);
-                    }
-                )*
-            }
-            mod asynch {
-                $(
-                    #[test]
-                    fn $race() {
-                        super::super::$race(super::super::ASYNC_WITH_THE_TIER);
-                    }
-                )*
-            }
-        }
-    };
-}
-
-on_both_fronts!(
-    a_fill_that_read_before_an_update_cannot_overwrite_it,
-    a_fill_that_read_before_a_delete_cannot_resurrect_the_row,
-    two_writers_publishing_out_of_order_leave_what_the_database_kept,
-    a_rolled_back_transaction_changes_nothing_in_the_cache,
-    a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value,
-    a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value,
-    a_cached_absence_cannot_hide_a_concurrent_insert,
-    a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value,
-    contending_writers_leave_the_key_empty_when_both_finish,
+// For each race `name(fronts: Fronts)`: `blocking::name`, `asynch::name`, and both again with
+// the in-process tier on.
+write_through_tests::on_both_fronts!(
+    [
+        a_fill_that_read_before_an_update_cannot_overwrite_it,
+        a_fill_that_read_before_a_delete_cannot_resurrect_the_row,
+        two_writers_publishing_out_of_order_leave_what_the_database_kept,
+        a_rolled_back_transaction_changes_nothing_in_the_cache,
+        a_writer_that_dies_between_commit_and_publish_leaves_no_stale_value,
+        a_lock_that_expires_during_a_long_transaction_still_leaves_no_stale_value,
+        a_cached_absence_cannot_hide_a_concurrent_insert,
+        a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value,
+        contending_writers_leave_the_key_empty_when_both_finish,
+    ],
+    blocking: |race| race(super::BLOCKING),
+    asynch: |race| race(super::ASYNC),
+    with_the_tier_blocking: |race| race(super::BLOCKING_WITH_THE_TIER),
+    with_the_tier_asynch: |race| race(super::ASYNC_WITH_THE_TIER),
 );
 
 /// The hand-written pattern, on a key space of its own. The cached value is the `uses` column.

@@ -49,33 +49,14 @@ fn async_front() -> AnyFront {
     Box::new(fronts::async_postgres().expect("PostgreSQL"))
 }
 
-/// For each specification `name(fronts: Fronts)`, the tests `blocking::name` and
-/// `asynch::name`.
-macro_rules! on_both_fronts {
-    ($($behaviour:ident),* $(,)?) => {
-        mod blocking {
-            $(
-                #[test]
-                fn $behaviour() {
-                    super::$behaviour(super::BLOCKING);
-                }
-            )*
-        }
-        mod asynch {
-            $(
-                #[test]
-                fn $behaviour() {
-                    super::$behaviour(super::ASYNC);
-                }
-            )*
-        }
-    };
-}
-
-on_both_fronts!(
-    sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query,
-    a_reader_that_finds_another_process_filling_waits_for_its_value,
-    a_reader_does_not_wait_long_for_a_fill_that_never_comes,
+write_through_tests::on_both_fronts!(
+    [
+        sixty_four_concurrent_finds_of_a_cold_key_cause_one_database_query,
+        a_reader_that_finds_another_process_filling_waits_for_its_value,
+        a_reader_does_not_wait_long_for_a_fill_that_never_comes,
+    ],
+    blocking: |spec| spec(super::BLOCKING),
+    asynch: |spec| spec(super::ASYNC),
 );
 
 /// One 64-connection test at a time: two would pass PostgreSQL's default of 100 connections.

@@ -71,40 +71,27 @@ fn delete_silently(tc: &mut TestCache, rendered: &str) {
         .expect("DEL");
 }
 
-macro_rules! on_both_fronts {
-    ($($behaviour:ident),* $(,)?) => {
-        mod blocking {
-            $(
-                #[test]
-                fn $behaviour() {
-                    let (Some(conn), Some(mut tc)) = (write_through_tests::postgres(), super::local_cache()) else { return };
-                    super::$behaviour(&mut write_through_tests::fronts::Blocking(conn), &mut tc);
-                }
-            )*
-        }
-        mod asynch {
-            $(
-                #[test]
-                fn $behaviour() {
-                    let (Some(mut front), Some(mut tc)) = (write_through_tests::fronts::async_postgres(), super::local_cache()) else { return };
-                    super::$behaviour(&mut front, &mut tc);
-                }
-            )*
-        }
-    };
-}
-
-on_both_fronts!(
-    a_second_find_is_answered_by_the_tier_without_redis,
-    a_write_of_this_process_is_seen_by_the_next_find,
-    a_delete_is_seen_and_the_absence_is_served_locally,
-    a_committed_transaction_is_seen_and_a_rolled_back_one_changes_nothing,
-    find_many_answers_from_the_tier_and_sees_writes,
-    a_write_in_another_process_evicts_within_one_delivery,
-    the_local_ttl_caps_what_a_lost_invalidation_leaves,
-    a_dropped_channel_clears_the_tier_until_it_is_live_again,
-    a_silent_subscriber_takes_the_tier_out_of_use,
-    a_subscriber_that_panics_takes_the_tier_out_of_use,
+write_through_tests::on_both_fronts!(
+    [
+        a_second_find_is_answered_by_the_tier_without_redis,
+        a_write_of_this_process_is_seen_by_the_next_find,
+        a_delete_is_seen_and_the_absence_is_served_locally,
+        a_committed_transaction_is_seen_and_a_rolled_back_one_changes_nothing,
+        find_many_answers_from_the_tier_and_sees_writes,
+        a_write_in_another_process_evicts_within_one_delivery,
+        the_local_ttl_caps_what_a_lost_invalidation_leaves,
+        a_dropped_channel_clears_the_tier_until_it_is_live_again,
+        a_silent_subscriber_takes_the_tier_out_of_use,
+        a_subscriber_that_panics_takes_the_tier_out_of_use,
+    ],
+    blocking: |behaviour| {
+        let (Some(conn), Some(mut tc)) = (write_through_tests::postgres(), super::local_cache()) else { return };
+        behaviour(&mut write_through_tests::fronts::Blocking(conn), &mut tc);
+    },
+    asynch: |behaviour| {
+        let (Some(mut front), Some(mut tc)) = (write_through_tests::fronts::async_postgres(), super::local_cache()) else { return };
+        behaviour(&mut front, &mut tc);
+    },
 );
 
 fn a_second_find_is_answered_by_the_tier_without_redis(f: &mut impl Front, tc: &mut TestCache) {

@@ -299,7 +299,7 @@ pub async fn ping(cache: &Cache) -> Result<(), CacheError> {
 /// `write_through::asynch::prelude`.
 ///
 /// Their futures are `Send` for every concrete model and connection (what `tokio::spawn` and
-/// axum need; `tests/tests/async_front.rs` spawns them). The signatures of `find`, `find_many`
+/// axum need; `tests/tests/connections/async_front.rs` spawns them). The signatures of `find`, `find_many`
 /// and `delete` cannot say so: proving it for a generic model trips a known limitation of the
 /// compiler (rust-lang/rust#100013) on the id's lifetime.
 ///

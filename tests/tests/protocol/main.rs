@@ -1,0 +1,14 @@
+//! The protocol's guarantees on real servers, through both fronts and every backend: reads,
+//! writes, transactions, batches, single flight, MySQL's semantics, unique indexes, and the
+//! races the hand-written pattern loses. `scripts/test` runs this binary a second time on a
+//! local Redis Cluster.
+
+mod both_fronts;
+mod crud;
+mod find_many;
+mod index_races;
+mod mysql_semantics;
+mod races;
+mod stampede;
+mod transactions;
+mod unique_index;

@@ -1,0 +1,4 @@
+//! Rows of real column types on each backend, and keys that stay injective whatever the values.
+
+mod columns;
+mod key_injectivity;
