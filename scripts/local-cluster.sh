@@ -6,7 +6,7 @@
 #   scripts/local-cluster.sh stop  [first-port]
 #
 # Then, for example:
-#   WT_REDIS_CLUSTER_URLS=$(scripts/local-cluster.sh start) cargo test -p write_through_tests --test crud
+#   WT_REDIS_CLUSTER_URLS=$(scripts/local-cluster.sh start) cargo test -p write_through_tests --test protocol
 set -euo pipefail
 command=${1:-}
 first=${2:-17101}

@@ -199,7 +199,7 @@ pub const POSTGRES_DDL: &[&str] = &[
 pub const MYSQL_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_my_versions (id BIGINT PRIMARY KEY, num VARCHAR(64) NOT NULL, features JSON NOT NULL, checksum BLOB NOT NULL, created_at DATETIME(6) NOT NULL, meta JSON NULL)",
     "CREATE TABLE IF NOT EXISTS wt_my_scalars (id INT PRIMARY KEY, small SMALLINT NOT NULL, stars INT NOT NULL, ratio FLOAT NOT NULL, score DOUBLE NOT NULL, active BOOL NOT NULL, status ENUM('draft', 'published', 'archived') NOT NULL, previous ENUM('draft', 'published', 'archived') NULL)",
-    // A binary collation for the key's text: one spelling, one row (see the README's limits).
+    // A binary collation for the key's text: one spelling, one row (see `write_through::guide::limits`).
     "CREATE TABLE IF NOT EXISTS wt_my_ledger (day DATE NOT NULL, code VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, amount DECIMAL(38, 12) NOT NULL, fee DECIMAL(38, 12) NULL, opens_at TIME(6) NOT NULL, booked_at DATETIME(6) NOT NULL, settles_on DATE NOT NULL, cutoff TIME(6) NOT NULL, recorded_at DATETIME(6) NOT NULL, PRIMARY KEY (day, code))",
 ];
 

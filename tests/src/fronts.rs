@@ -70,7 +70,7 @@ pub trait Front {
     /// `"blocking"` or `"async"`.
     fn name(&self) -> &'static str;
     /// Whether a commit on this backend proves its writes (not on MySQL, where every
-    /// transaction publishes deletions instead of rows: see the README).
+    /// transaction publishes deletions instead of rows: see `write_through::guide::transactions`).
     fn trusts_commits(&self) -> bool;
     fn find_user(&mut self, cache: &Cache, id: i64) -> Result<Option<User>, Error>;
     fn find_many_users(&mut self, cache: &Cache, ids: &[i64]) -> Result<Vec<Option<User>>, Error>;

@@ -26,7 +26,7 @@
 
 use std::fmt;
 
-/// How a model's rows are encoded in Redis; the derive chooses it (see the crate's README), and
+/// How a model's rows are encoded in Redis; the derive chooses it (see [`crate::guide::column_types`]), and
 /// `#[write_through(codec = "...")]` overrides the choice.
 ///
 /// ```

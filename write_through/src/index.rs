@@ -33,7 +33,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! How it stays coherent is in `core/index.rs` and the README ("Unique indexes"): an entry
+//! How it stays coherent is in `core/index.rs` and `crate::guide::unique_indexes`: an entry
 //! points at the row's key and is verified against the row on every read, and every write
 //! locks the entries of the values it writes, as it locks the row.
 

@@ -1,6 +1,13 @@
-#![doc = include_str!("guide.md")]
+#![doc = include_str!("lib.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
+
+pub mod guide;
+
+/// The README's examples, compiled by `cargo test --doc` (each is a whole program).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 #[cfg(feature = "async")]
 #[cfg_attr(docsrs, doc(cfg(feature = "async")))]

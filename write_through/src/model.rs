@@ -209,7 +209,7 @@ pub trait Cached: Serialize + DeserializeOwned + Sized + Send + Sync + 'static {
 
     /// How long a row or absence may be served from the in-process tier without a Redis round
     /// trip (`#[write_through(local = "5s")]`); `None`, the default, keeps the model out of it.
-    /// [`crate::CacheBuilder::local`] can set it per cache. See the README's "In-process tier".
+    /// [`crate::CacheBuilder::local`] can set it per cache. See [`crate::guide::local_tier`].
     const LOCAL_TTL: Option<Duration> = None;
 
     /// How rows are encoded in Redis. The derive picks [`Codec::Bincode`] when it can prove

@@ -1,5 +1,5 @@
 //! The in-process tier (`#[write_through(local = "...")]`, `CacheBuilder::local`): hits without
-//! a Redis round trip, and every guarantee of the README kept with it on.
+//! a Redis round trip, and every guarantee (`write_through::guide::guarantees`) kept with it on.
 //!
 //! Inside one process: a write retires the entry at its lock and after its publish, a
 //! transaction at its locks and after its end, and a value read from Redis before a write is

@@ -1,4 +1,4 @@
-#![doc = include_str!("guide.md")]
+#![doc = include_str!("mod.md")]
 
 use std::future::Future;
 

@@ -478,7 +478,7 @@ fn long_exhaustive_configuration() {
     }
     let mut build = Build::new("LONG: 3 writers, 2 readers, tick, restart", 1, true)
         .save(&[Commit, NotCommitted, UnknownCommitted])
-        .save(&[Commit, RefusedAfterRow, UnknownNotCommitted])
+        .save(&[Commit, UnknownNotCommitted])
         .delete(&[Commit, NotCommitted])
         .readers(2);
     build.ticks = 1;

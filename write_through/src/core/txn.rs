@@ -8,7 +8,7 @@
 //! - a rolled-back savepoint drops its changes; its keys stay locked by the outermost frame;
 //! - an outermost commit publishes each written key and puts back each key locked only by a
 //!   rolled-back savepoint, unless the frame is tainted (one of the library's writes failed in
-//!   it) or the backend's commit proves nothing (MySQL, see the README): then every locked key
+//!   it) or the backend's commit proves nothing (MySQL, see `guide::transactions`): then every locked key
 //!   is deleted;
 //! - an outermost rollback puts every key back, except under the same distrust: deleted;
 //! - a commit whose outcome is unknown (the `COMMIT` itself failed) deletes every locked key.

@@ -6,7 +6,7 @@
 //! whatever the drivers keep of what a lock replaced (`Replaced`, in the Redis layer):
 //! the core only hands it back when that value has to be put back.
 //!
-//! The rules (README, "Guarantees"):
+//! The rules (`guide::guarantees`):
 //! - a committed write publishes its value by compare-and-set on its lock (a lock another writer
 //!   made contended is never set: the script leaves it to the last holder);
 //! - a key whose lock never reached Redis is deleted after a commit, never set;

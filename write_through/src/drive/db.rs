@@ -21,7 +21,7 @@ pub(crate) trait Conn {
     fn depth(&mut self) -> Result<Option<NonZeroU32>, diesel::result::Error>;
 
     /// Whether a commit on this backend proves that the transaction's writes are in the
-    /// database (false on MySQL: see the README).
+    /// database (false on MySQL: see `crate::guide::transactions`).
     fn commit_trusted(&self) -> bool;
 
     fn inside_transaction(&mut self) -> bool {

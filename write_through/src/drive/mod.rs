@@ -9,7 +9,7 @@
 //! `redis/scripts.rs`); anything else is deleted. A database write that certainly did not commit
 //! puts back what the lock replaced. A read that misses takes a lease, reads the database, and
 //! fills only while its lease is still there. So no interleaving of writers and fills can leave
-//! an older value behind (see the README's guarantees and `tests/tests/protocol/races.rs`).
+//! an older value behind (see `crate::guide::guarantees` and `tests/tests/protocol/races.rs`).
 //!
 //! What follows each reply is decided in `crate::core` (`read`, `write`, `txn`, `batch`); this
 //! module only sends what the core asks for, keeps the pause points of `tests/tests/protocol/races.rs`
