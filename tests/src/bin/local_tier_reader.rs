@@ -1,4 +1,4 @@
-//! One reader process of the cross-process invalidation test (`tests/tier/local_tier_processes.rs`):
+//! One reader process of the cross-process invalidation test (`tests/local_tier_processes.rs`):
 //! threads that read a few hot tags through the in-process tier as fast as they can, and report
 //! for each value they saw when they first and last began a read that returned it.
 //!

@@ -1,7 +1,8 @@
 //! The protocol's guarantees on real servers, through both fronts and every backend: reads,
-//! writes, transactions, batches, single flight, MySQL's semantics, unique indexes, and the
-//! races the hand-written pattern loses. `scripts/test` runs this binary a second time on a
-//! local Redis Cluster.
+//! writes, transactions, batches, MySQL's semantics, unique indexes, and the
+//! races the hand-written pattern loses. `scripts/test` runs this binary, and `stampede.rs`
+//! (a binary of its own: it opens 64 PostgreSQL connections), a second time on a local Redis
+//! Cluster.
 
 mod both_fronts;
 mod crud;
@@ -9,6 +10,5 @@ mod find_many;
 mod index_races;
 mod mysql_semantics;
 mod races;
-mod stampede;
 mod transactions;
 mod unique_index;

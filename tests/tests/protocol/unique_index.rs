@@ -2,7 +2,8 @@
 //! fronts and every backend: lookups served from Redis, filled after a miss, kept coherent with
 //! writes that change the value, delete the row, move a value to another row in one
 //! transaction, or insert a row with a value cached as absent; composite and nullable indexes;
-//! `find_many_by`. The races are in `races.rs`, the randomized history in `history.rs`.
+//! `find_many_by`. The races are in `index_races.rs`, the randomized history in
+//! `linearizability/random_histories.rs`.
 
 use write_through_tests::fronts::{Front, TxStep};
 use write_through_tests::models::NewAccount;

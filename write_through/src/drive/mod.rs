@@ -1,7 +1,7 @@
 //! The one sequence of steps behind `find`, `save`, `delete`, `create` and `find_many`, written
 //! once for both fronts: `async fn`s generic over how I/O is done (an [`Exec`] for Redis and
 //! waiting, the traits of [`db`] for the database). The blocking front runs them with futures
-//! that are ready at once (`blocking::ready`); the async front awaits them.
+//! that are ready at once (`shared::ready`); the async front awaits them.
 //!
 //! A write locks its key, writes the database, and after the commit publishes with a
 //! compare-and-set on its lock: set the new value if the lock is still its own; if another

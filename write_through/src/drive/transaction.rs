@@ -44,7 +44,8 @@ pub(crate) fn open_lock<D: Conn>(
     model: &'static str,
 ) -> Result<Option<Vec<u8>>, Error> {
     let conn = db.id();
-    let depth = db.depth().ok().flatten();
+    // A connection whose transaction state broke is gone: said so, not taken for a savepoint.
+    let depth = db.usable_depth()?;
     let Some((lock, admitted)) = cache.inner().frames.innermost(conn, depth) else {
         return Ok(None);
     };

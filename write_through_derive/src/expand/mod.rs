@@ -322,7 +322,12 @@ fn upsert_body(
                     conn,
                 )
                 #aw ?;
-                ::core::result::Result::Ok(::core::iter::IntoIterator::into_iter(rows).next())
+                // No row: a trigger kept the statement from writing (PostgreSQL's `BEFORE`
+                // returning `NULL`, SQLite's `RAISE(IGNORE)`); not a save.
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => ::core::result::Result::Ok(::core::option::Option::Some(row)),
+                    ::core::option::Option::None => ::core::result::Result::Err(__wt::diesel::result::Error::NotFound.into()),
+                }
             },
         };
     };

@@ -104,9 +104,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -257,9 +264,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(
@@ -729,9 +743,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -888,9 +909,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(

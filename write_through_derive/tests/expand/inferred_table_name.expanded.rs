@@ -95,9 +95,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -240,9 +247,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(
@@ -715,9 +729,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -866,9 +887,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(

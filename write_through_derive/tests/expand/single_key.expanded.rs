@@ -95,9 +95,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -234,9 +241,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(
@@ -692,9 +706,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -838,9 +859,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(

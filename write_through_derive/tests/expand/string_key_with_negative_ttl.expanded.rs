@@ -97,9 +97,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -236,9 +243,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(
@@ -695,9 +709,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -841,9 +862,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(

@@ -112,9 +112,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -409,9 +416,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(
@@ -1400,9 +1414,16 @@ const _: () = {
                     ),
                 conn,
             )?;
-            ::core::result::Result::Ok(
-                ::core::iter::IntoIterator::into_iter(rows).next(),
-            )
+            match ::core::iter::IntoIterator::into_iter(rows).next() {
+                ::core::option::Option::Some(row) => {
+                    ::core::result::Result::Ok(::core::option::Option::Some(row))
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(
+                        __wt::diesel::result::Error::NotFound.into(),
+                    )
+                }
+            }
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -1704,9 +1725,16 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                ::core::result::Result::Ok(
-                    ::core::iter::IntoIterator::into_iter(rows).next(),
-                )
+                match ::core::iter::IntoIterator::into_iter(rows).next() {
+                    ::core::option::Option::Some(row) => {
+                        ::core::result::Result::Ok(::core::option::Option::Some(row))
+                    }
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            __wt::diesel::result::Error::NotFound.into(),
+                        )
+                    }
+                }
             }
         }
         fn remove<__C>(

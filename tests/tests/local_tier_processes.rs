@@ -10,7 +10,7 @@
 //! replaced value later than [`BOUND`] after its write returned.
 //!
 //! ```text
-//! cargo test --release -p write_through_tests --test tier local_tier_processes -- --nocapture
+//! cargo test --release -p write_through_tests --test local_tier_processes -- --nocapture
 //! ```
 
 use std::collections::HashMap;

@@ -9,8 +9,8 @@
 //! current-thread runtime are `async_front.rs`'s
 //! `a_follower_waits_for_the_leaders_fill_without_blocking_the_thread`.
 //!
-//! Its own test binary: it opens 64 PostgreSQL connections, more than the other suites should
-//! compete with.
+//! A test binary of its own: it opens 64 PostgreSQL connections, more than the other suites
+//! should compete with.
 
 use std::sync::{Arc, Barrier};
 

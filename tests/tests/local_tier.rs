@@ -539,7 +539,7 @@ fn a_zero_capacity_turns_the_tier_off() {
     assert_eq!(tc.cache.stats().local_hits, 0);
 }
 
-/// The randomized concurrency suite of `history.rs` with `Tag` in the tier: threads of random
+/// The randomized concurrency suite (`tests/src/history.rs`) with `Tag` in the tier: threads of random
 /// save/delete/find on a few hot keys share one cache, and the history must be linearizable.
 fn history_with_the_tier(subject: impl Fn(Cache) -> Subject) {
     let (Some(mut conn), Some(tc)) = (postgres(), local_cache()) else {
