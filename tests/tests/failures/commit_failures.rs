@@ -638,20 +638,22 @@ fn a_server_lost_during_commit(fault: CommitFault, asynchronous: bool) {
     }
     // The same connection, used again, says what happened: it is gone (diesel-async's own
     // "connection closed"; on the blocking front, no longer Diesel's "The transaction manager
-    // is broken").
-    match front.save(&tc.cache, &old) {
+    // is broken"), for a write and for a transaction (no longer "a foreign transaction").
+    let gone = |what: &str, result: Result<(), Error>| match result {
         Err(Error::Database(Diesel::DatabaseError(
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             info,
         ))) => {
             assert!(
                 info.message().contains("connection"),
-                "{name}: an unclear message: {}",
+                "{name} {what}: an unclear message: {}",
                 info.message()
             );
         }
-        other => panic!("{name}: expected a closed connection, got {other:?}"),
-    }
+        other => panic!("{name} {what}: expected a closed connection, got {other:?}"),
+    };
+    gone("save", front.save(&tc.cache, &old));
+    gone("transaction", front.save_in_transaction(&tc.cache, &old));
     pg.restart();
     // Commits are acknowledged again before anything else writes.
     let mut reset = PgConnection::establish(&url).expect("the restarted PostgreSQL");
