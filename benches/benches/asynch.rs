@@ -412,10 +412,10 @@ fn save_statement(c: &mut Criterion) {
     let row = User::sample(HOT);
     let upsert = || {
         diesel::insert_into(wt_bench_users::table)
-            .values(row.clone())
+            .values(&row)
             .on_conflict(wt_bench_users::id)
             .do_update()
-            .set(row.clone())
+            .set(&row)
             .returning(User::as_returning())
     };
     let mut group = c.benchmark_group("async_save_statement");

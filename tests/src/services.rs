@@ -104,7 +104,8 @@ pub fn sqlite() -> (SqliteConnection, tempfile::TempDir) {
     (conn, dir)
 }
 
-fn create_tables<C: Connection>(conn: &mut C, ddl: &[&str]) {
+/// Runs `ddl`, tolerating a table another test thread created first.
+pub fn create_tables<C: Connection>(conn: &mut C, ddl: &[&str]) {
     for statement in ddl {
         // Two test threads may race to create a table; the loser's error is harmless.
         if let Err(error) = conn.batch_execute(statement) {

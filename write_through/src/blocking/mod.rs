@@ -440,13 +440,13 @@ impl TransactionOps for Cache {
             Ok(value)
         });
         let ending = guard.finish(result.is_ok(), reached_commit);
-        ready(ending.settle(&BlockingExec(&self.inner().store), self.inner()));
+        settle_now(self.inner(), ending);
         result
     }
 }
 
-/// An abandoned transaction (its body panicked) puts back its locks at once: this front may
-/// block, also inside `drop`.
+/// Performs what a frame's end sends, at once: after `transaction` returns, and from `drop`
+/// when the body panicked (this front may block there).
 fn settle_now(inner: &Inner, ending: transaction::Ending) {
     ready(ending.settle(&BlockingExec(&inner.store), inner));
 }

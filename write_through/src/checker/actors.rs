@@ -428,10 +428,11 @@ impl Actor {
                     Outcome::UnknownCommitted | Outcome::UnknownNotCommitted => DbOutcome::Unknown,
                     Outcome::SessionWentOn => unreachable!("only for transactions"),
                 };
+                // The caller sees Ok exactly when the front took the write for committed.
+                let ok = matches!(db_outcome, DbOutcome::Committed(_));
                 *phase = WriterPhase::Steps {
                     steps: pending(write.on_outcome(db_outcome), world),
-                    ok: outcome == Outcome::Commit
-                        || (outcome == Outcome::RefusedAfterRow && first_row_only),
+                    ok,
                 };
                 Ok(label)
             }

@@ -209,7 +209,8 @@ mod tests {
 
     #[test]
     fn a_row_loaded_under_our_lease_is_filled_and_duplicates_decode_the_filled_bytes() {
-        let (settle, copy, _) = after_load(Some(&row()), true, RULES);
+        let (settle, copy, uncached) = after_load(Some(&row()), true, RULES);
+        assert!(uncached.is_none());
         let Settle::Fill(value, _) = settle else {
             panic!("{settle:?}")
         };
@@ -218,7 +219,8 @@ mod tests {
 
     #[test]
     fn a_missing_row_under_our_lease_fills_the_absent_marker() {
-        let (settle, copy, _) = after_load::<Row>(None, true, RULES);
+        let (settle, copy, uncached) = after_load::<Row>(None, true, RULES);
+        assert!(uncached.is_none());
         assert!(matches!(settle, Settle::Fill(value, _) if value == ABSENT));
         assert_eq!(copy, Copy::Absent);
     }

@@ -312,7 +312,7 @@ fn upsert_body(
                 #read_back
             },
             _ => quote! {
-                let rows: ::std::vec::Vec<Self> = #run::get_results(
+                let mut rows: ::std::vec::Vec<Self> = #run::get_results(
                     __wt::diesel::insert_into(#table::table)
                         .values(self)
                         .on_conflict(#conflict_target)
@@ -324,10 +324,9 @@ fn upsert_body(
                 #aw ?;
                 // No row: a trigger kept the statement from writing (PostgreSQL's `BEFORE`
                 // returning `NULL`, SQLite's `RAISE(IGNORE)`); not a save.
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => ::core::result::Result::Ok(::core::option::Option::Some(row)),
-                    ::core::option::Option::None => ::core::result::Result::Err(__wt::diesel::result::Error::NotFound.into()),
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             },
         };
     };
@@ -363,12 +362,12 @@ fn upsert_body(
             }))
         },
         _ => quote! {
-            let updated: ::std::vec::Vec<Self> =
+            let mut updated: ::std::vec::Vec<Self> =
                 #run::get_results(#update.returning(#returning), conn) #aw ?;
-            if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(updated).next() {
+            if let ::core::option::Option::Some(updated) = updated.pop() {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            let inserted: ::std::vec::Vec<Self> = #run::get_results(
+            let mut inserted: ::std::vec::Vec<Self> = #run::get_results(
                 __wt::diesel::insert_into(#table::table)
                     .values(self)
                     .on_conflict(#conflict_target)
@@ -377,10 +376,8 @@ fn upsert_body(
                 conn,
             )
             #aw ?;
-            match ::core::iter::IntoIterator::into_iter(inserted).next() {
-                ::core::option::Option::Some(inserted) => ::core::result::Result::Ok(::core::option::Option::Some(inserted)),
-                ::core::option::Option::None => ::core::result::Result::Err(#conflict),
-            }
+            // Nothing inserted: someone else's row holds the key.
+            inserted.pop().map(::core::option::Option::Some).ok_or(#conflict)
         },
     }
 }

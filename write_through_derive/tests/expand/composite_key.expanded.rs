@@ -91,7 +91,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(memberships::table)
                     .values(self)
                     .on_conflict((memberships::org_id, memberships::user_id))
@@ -104,16 +104,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -250,7 +243,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(memberships::table)
                             .values(self)
                             .on_conflict((memberships::org_id, memberships::user_id))
@@ -264,16 +257,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(
@@ -730,7 +716,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(memberships::table)
                     .values(self)
                     .on_conflict((memberships::org_id, memberships::user_id))
@@ -743,16 +729,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -895,7 +874,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(memberships::table)
                             .values(self)
                             .on_conflict((memberships::org_id, memberships::user_id))
@@ -909,16 +888,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(

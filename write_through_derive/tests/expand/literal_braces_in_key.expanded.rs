@@ -80,7 +80,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(users::table)
                     .values(self)
                     .on_conflict(users::id)
@@ -93,16 +93,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -225,7 +218,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(users::table)
                             .values(self)
                             .on_conflict(users::id)
@@ -239,16 +232,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(
@@ -691,7 +677,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(users::table)
                     .values(self)
                     .on_conflict(users::id)
@@ -704,16 +690,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -843,7 +822,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(users::table)
                             .values(self)
                             .on_conflict(users::id)
@@ -857,16 +836,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(

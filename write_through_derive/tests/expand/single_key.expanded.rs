@@ -82,7 +82,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(users::table)
                     .values(self)
                     .on_conflict(users::id)
@@ -95,16 +95,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -227,7 +220,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(users::table)
                             .values(self)
                             .on_conflict(users::id)
@@ -241,16 +234,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(
@@ -693,7 +679,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(users::table)
                     .values(self)
                     .on_conflict(users::id)
@@ -706,16 +692,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -845,7 +824,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(users::table)
                             .values(self)
                             .on_conflict(users::id)
@@ -859,16 +838,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(

@@ -84,7 +84,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(tags::table)
                     .values(self)
                     .on_conflict(tags::name)
@@ -97,16 +97,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -229,7 +222,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(tags::table)
                             .values(self)
                             .on_conflict(tags::name)
@@ -243,16 +236,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(
@@ -696,7 +682,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(tags::table)
                     .values(self)
                     .on_conflict(tags::name)
@@ -709,16 +695,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -848,7 +827,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(tags::table)
                             .values(self)
                             .on_conflict(tags::name)
@@ -862,16 +841,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(

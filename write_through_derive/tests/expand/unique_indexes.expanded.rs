@@ -99,7 +99,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(accounts::table)
                     .values(self)
                     .on_conflict(accounts::id)
@@ -112,16 +112,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -402,7 +395,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(accounts::table)
                             .values(self)
                             .on_conflict(accounts::id)
@@ -416,16 +409,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(
@@ -1401,7 +1387,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(accounts::table)
                     .values(self)
                     .on_conflict(accounts::id)
@@ -1414,16 +1400,9 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(rows).next() {
-                ::core::option::Option::Some(row) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(row))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::NotFound.into(),
-                    )
-                }
-            }
+            rows.pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -1711,7 +1690,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(accounts::table)
                             .values(self)
                             .on_conflict(accounts::id)
@@ -1725,16 +1704,9 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(rows).next() {
-                    ::core::option::Option::Some(row) => {
-                        ::core::result::Result::Ok(::core::option::Option::Some(row))
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::NotFound.into(),
-                        )
-                    }
-                }
+                rows.pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
             }
         }
         fn remove<__C>(

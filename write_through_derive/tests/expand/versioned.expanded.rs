@@ -82,7 +82,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let updated: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut updated: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::update(
                         documents::table
                             .filter(documents::id.eq(&self.id))
@@ -96,14 +96,10 @@ const _: () = {
                     ),
                 conn,
             )?;
-            if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(
-                    updated,
-                )
-                .next()
-            {
+            if let ::core::option::Option::Some(updated) = updated.pop() {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            let inserted: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut inserted: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(documents::table)
                     .values(self)
                     .on_conflict(documents::id)
@@ -115,16 +111,10 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(inserted).next() {
-                ::core::option::Option::Some(inserted) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(inserted))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                    )
-                }
-            }
+            inserted
+                .pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Conflict(__wt::ConflictError::new("Document")))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -250,7 +240,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let updated: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut updated: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::update(
                                 documents::table
                                     .filter(documents::id.eq(&self.id))
@@ -265,16 +255,12 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(
-                        updated,
-                    )
-                    .next()
-                {
+                if let ::core::option::Option::Some(updated) = updated.pop() {
                     return ::core::result::Result::Ok(
                         ::core::option::Option::Some(updated),
                     );
                 }
-                let inserted: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut inserted: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(documents::table)
                             .values(self)
                             .on_conflict(documents::id)
@@ -287,18 +273,10 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(inserted).next() {
-                    ::core::option::Option::Some(inserted) => {
-                        ::core::result::Result::Ok(
-                            ::core::option::Option::Some(inserted),
-                        )
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                        )
-                    }
-                }
+                inserted
+                    .pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Conflict(__wt::ConflictError::new("Document")))
             }
         }
         fn remove<__C>(
@@ -813,7 +791,7 @@ const _: () = {
                 BoolExpressionMethods as _, ExpressionMethods as _,
                 OptionalExtension as _, QueryDsl as _,
             };
-            let updated: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut updated: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::update(
                         documents::table
                             .filter(documents::id.eq(&self.id))
@@ -827,14 +805,10 @@ const _: () = {
                     ),
                 conn,
             )?;
-            if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(
-                    updated,
-                )
-                .next()
-            {
+            if let ::core::option::Option::Some(updated) = updated.pop() {
                 return ::core::result::Result::Ok(::core::option::Option::Some(updated));
             }
-            let inserted: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
+            let mut inserted: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
                 __wt::diesel::insert_into(documents::table)
                     .values(self)
                     .on_conflict(documents::id)
@@ -846,16 +820,10 @@ const _: () = {
                     ),
                 conn,
             )?;
-            match ::core::iter::IntoIterator::into_iter(inserted).next() {
-                ::core::option::Option::Some(inserted) => {
-                    ::core::result::Result::Ok(::core::option::Option::Some(inserted))
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                    )
-                }
-            }
+            inserted
+                .pop()
+                .map(::core::option::Option::Some)
+                .ok_or(__wt::Error::Conflict(__wt::ConflictError::new("Document")))
         }
         fn remove<__C>(
             conn: &mut __C,
@@ -988,7 +956,7 @@ const _: () = {
                     BoolExpressionMethods as _, ExpressionMethods as _,
                     OptionalExtension as _, QueryDsl as _,
                 };
-                let updated: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut updated: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::update(
                                 documents::table
                                     .filter(documents::id.eq(&self.id))
@@ -1003,16 +971,12 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                if let ::core::option::Option::Some(updated) = ::core::iter::IntoIterator::into_iter(
-                        updated,
-                    )
-                    .next()
-                {
+                if let ::core::option::Option::Some(updated) = updated.pop() {
                     return ::core::result::Result::Ok(
                         ::core::option::Option::Some(updated),
                     );
                 }
-                let inserted: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
+                let mut inserted: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
                         __wt::diesel::insert_into(documents::table)
                             .values(self)
                             .on_conflict(documents::id)
@@ -1025,18 +989,10 @@ const _: () = {
                         conn,
                     )
                     .await?;
-                match ::core::iter::IntoIterator::into_iter(inserted).next() {
-                    ::core::option::Option::Some(inserted) => {
-                        ::core::result::Result::Ok(
-                            ::core::option::Option::Some(inserted),
-                        )
-                    }
-                    ::core::option::Option::None => {
-                        ::core::result::Result::Err(
-                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                        )
-                    }
-                }
+                inserted
+                    .pop()
+                    .map(::core::option::Option::Some)
+                    .ok_or(__wt::Error::Conflict(__wt::ConflictError::new("Document")))
             }
         }
         fn remove<__C>(
