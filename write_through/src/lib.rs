@@ -31,6 +31,7 @@ pub mod pause;
 mod redacted;
 mod redis;
 mod shared;
+mod statements;
 mod stats;
 mod token;
 
@@ -75,6 +76,13 @@ pub mod __private {
     pub use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
     pub use crate::model::{
         Cached, DieselCreate, DieselIndex, DieselOps, SavesByRef, SavesInPlace, UniqueIndex,
+    };
+    #[cfg(feature = "mysql")]
+    pub use crate::statements::CreatedByAutoIncrement;
+    pub use crate::statements::{
+        BumpsVersion, Execute, IndexStatements, Load, NoStatement, PlainWrites, Statements,
+        UpdateThenInsert, Upsert, UpsertStatement, VersionedStatements, VersionedUpdateThenInsert,
+        VersionedUpsert,
     };
     pub use crate::{Cache, Codec, Error, blocking};
     #[cfg(feature = "async")]

@@ -4,9 +4,10 @@
 //! [`DieselOps`] and [`DieselCreate`] are the model's queries on one Diesel backend (and, with
 //! the `async` feature, `AsyncDieselOps` and `AsyncDieselCreate` the same queries through
 //! diesel-async); [`SavesByRef`] or [`SavesInPlace`] says how `save` treats the row. All
-//! behaviour lives in the runtime's generic functions ([`crate::blocking`], `crate::asynch`);
-//! these traits only describe the model, so they can be implemented by hand where the derive
-//! does not fit.
+//! behaviour lives in the runtime's generic functions ([`crate::blocking`], `crate::asynch`).
+//! The derive writes only the model's typed statements; the runtime implements the query
+//! traits from them, once for every model (`statements/`), so they can also be implemented by
+//! hand for a type that does not derive them.
 
 use std::time::Duration;
 
@@ -494,8 +495,8 @@ pub trait UniqueIndex<const N: usize>: Cached {
     fn write_index_value(value: Self::Value<'_>, key: &mut KeyWriter);
 }
 
-/// The queries of unique index `N` on backend `B`, written by the derive for each enabled
-/// backend.
+/// The queries of unique index `N` on backend `B`, implemented for every derived model and each
+/// enabled backend from the statements the derive writes.
 ///
 /// The bound of generic code that looks rows up by an index on the blocking front:
 ///
@@ -594,7 +595,8 @@ pub trait DieselIndex<B: Backend, const N: usize>: UniqueIndex<N> + DieselOps<B>
         C: Connection<Backend = B> + LoadConnection;
 }
 
-/// The queries the cache needs on backend `B`, written by the derive for each enabled backend.
+/// The queries the cache needs on backend `B`, implemented for every derived model and each
+/// enabled backend from the statements the derive writes.
 ///
 /// The bound of generic code over models on the blocking front, for one backend or any:
 ///
@@ -773,7 +775,7 @@ pub trait DieselOps<B: Backend>: Cached {
 /// On PostgreSQL and SQLite the row comes back through `RETURNING`; on MySQL through
 /// `LAST_INSERT_ID()` and a select, which needs a single integer auto-increment key.
 ///
-/// The derive implements it for every `Insertable` of the model's table; generic code that
+/// Implemented for every derived model and every `Insertable` of its table; generic code that
 /// creates rows is bounded on it:
 ///
 /// ```no_run
@@ -1121,8 +1123,8 @@ mod asynch {
     }
 
     /// The queries the cache needs on backend `B` through diesel-async: the same as
-    /// [`DieselOps`](super::DieselOps), written by the derive for each enabled backend when
-    /// the `async` feature is on. Needs the `async` feature.
+    /// [`DieselOps`](super::DieselOps), implemented for every derived model and each enabled
+    /// backend when the `async` feature is on. Needs the `async` feature.
     ///
     /// The bound of generic code over models on the async front:
     ///

@@ -9,11 +9,12 @@
 //! ```text
 //! error, envelope, stats, token, redacted, jitter, pause    leaves
 //! key, model, codec                                        rows, keys and their encoding
+//! mysql, statements                                        the model's statements, both fronts
 //! core                                                     the decisions
 //! shared, redis, local                                     state and I/O the drivers share
 //! cache                                                    the handle's state
 //! drive                                                    the one sequence of steps
-//! index, blocking, asynch, mysql                           the fronts and the derive's helpers
+//! index, blocking, asynch                                 the fronts and the derive's helpers
 //! ```
 //!
 //! `checker/` (test-only) and `lib.rs` (the root re-exports) may use anything. Code here names

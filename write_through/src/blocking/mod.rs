@@ -12,7 +12,7 @@ use diesel::connection::{Connection, LoadConnection};
 
 use crate::cache::{Cache, Inner};
 use crate::drive::{self, transaction};
-use crate::error::{Error, UsageError};
+use crate::error::Error;
 use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
 use crate::redis::store::BlockingExec;
 use crate::shared::ready::ready;
@@ -222,17 +222,6 @@ where
         cache,
         new,
     ))
-}
-
-/// `create` inserts exactly one row; anything else is refused (and, inside `create`'s
-/// transaction, rolled back).
-#[doc(hidden)]
-pub fn expect_one_row(rows: usize, model: &'static str) -> Result<(), Error> {
-    if rows == 1 {
-        Ok(())
-    } else {
-        Err(UsageError::CreateInsertsOneRow { model, rows }.into())
-    }
 }
 
 /// `find`, `find_many`, `delete` and `create` on every model, blocking. In scope through

@@ -1,12 +1,11 @@
-//! Code generation for unique indexes: `UniqueIndex<N>`, the queries by value on each backend
-//! and flavour, `Cached::write_index_keys`, and the `find_by_<name>` / `find_many_by_<name>`
+//! Code generation for unique indexes: `UniqueIndex<N>`, the statements by value on each
+//! backend, `Cached::write_index_keys`, and the `find_by_<name>` / `find_many_by_<name>`
 //! methods, which dispatch on the connection (`IndexLookup`) so one name serves both fronts.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::Flavor;
-use super::load_many::load_many_query;
+use super::select_many::select_many_query;
 use crate::ast::{Index, Model};
 
 /// The value type of an index, borrowed for `lifetime`.
@@ -193,59 +192,28 @@ pub fn write_index_keys(model: &Model) -> TokenStream {
     }
 }
 
-/// The queries by value of every index, on backend `db`, in `flavor`.
-pub fn index_queries(model: &Model, db: &TokenStream, flavor: Flavor) -> TokenStream {
+/// `IndexStatements<DB, N>` of every index: the queries by value, on backend `db`.
+pub fn index_statements(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let (aw, uses, run, conn) = (flavor.aw(), flavor.uses(), flavor.run(), flavor.conn(db));
-    let trait_path = match flavor {
-        Flavor::Blocking => quote!(__wt::DieselIndex),
-        Flavor::Async => quote!(__wt::AsyncDieselIndex),
-    };
+    let select = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_select());
     let impls = model.indexes.iter().enumerate().map(|(n, index)| {
         let filters = index.fields.iter().enumerate().map(|(i, field)| {
             let column = &field.column;
             let part = value_part(index, i);
             quote!(.filter(#table::#column.eq(#part)))
         });
-        let filters = quote!(#(#filters)*);
         let columns: Vec<&syn::Ident> = index.fields.iter().map(|f| &f.column).collect();
-        let load_many = load_many_query(table, &columns, &quote!(values), db, flavor);
-        let load_returns = flavor.returns(quote!(
-            __wt::diesel::QueryResult<::core::option::Option<Self>>
-        ));
-        let load_body = flavor.body(quote! {
-            #uses
-            #run::first(
-                #table::table
-                    #filters
-                    .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
-                conn,
-            )
-            #aw
-            .optional()
-        });
-        let load_many_returns =
-            flavor.returns(quote!(__wt::diesel::QueryResult<::std::vec::Vec<Self>>));
-        let load_many_body = flavor.body(quote! {
-            #uses
-            #load_many
-        });
+        let select_many = select_many_query(table, &columns, &quote!(values), &select);
         quote! {
             #[automatically_derived]
-            impl #trait_path<#db, #n> for #ident {
-                fn load_by<__C>(conn: &mut __C, value: Self::Value<'_>) -> #load_returns
-                where
-                    __C: #conn,
-                {
-                    #load_body
+            impl __wt::IndexStatements<#db, #n> for #ident {
+                fn select_by(value: Self::Value<'_>) -> impl __wt::Load<#db, Self> {
+                    #table::table #(#filters)* .limit(1).select(#select)
                 }
 
-                fn load_many_by<__C>(conn: &mut __C, values: &[Self::Value<'_>]) -> #load_many_returns
-                where
-                    __C: #conn,
-                {
-                    #load_many_body
+                fn select_many_by(values: &[Self::Value<'_>]) -> impl __wt::Load<#db, Self> {
+                    #select_many
                 }
             }
         }

@@ -1,6 +1,8 @@
-//! Code generation from a checked [`Model`]: the `Cached` impl, the Diesel queries for each
-//! enabled backend, and the inherent methods users call. Behaviour lives in the runtime; this
-//! only describes the model.
+//! Code generation from a checked [`Model`]: the `Cached` impl and, for each enabled backend,
+//! the model's typed statements (`Statements<DB>` and the writes its save strategy needs).
+//! Only what must be typed per model is generated; how the statements are run and composed
+//! (`save`'s rounds and version rules, `create`'s steps, both fronts) is the runtime's
+//! (`write_through::statements`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,12 +11,10 @@ use syn::Ident;
 use crate::ast::{Backend, KeyPart, Model};
 use crate::internals::codec::Codec;
 
-mod flavor;
 mod index;
-mod load_many;
+mod select_many;
 
-pub use flavor::Flavor;
-use load_many::load_many_query;
+use select_many::select_many_query;
 
 pub fn expand(model: &Model) -> TokenStream {
     let cached = cached_impl(model);
@@ -28,6 +28,12 @@ pub fn expand(model: &Model) -> TokenStream {
         #[doc(hidden)]
         const _: () = {
             use ::write_through::__private as __wt;
+            // The query builder's traits, but not `RunQueryDsl`: the runtime runs the
+            // statements, so a user's import of either flavour's cannot make a method
+            // ambiguous here.
+            use __wt::diesel::prelude::{
+                BoolExpressionMethods as _, ExpressionMethods as _, QueryDsl as _,
+            };
             #cached
             #(#backends)*
             #methods
@@ -126,373 +132,186 @@ fn id_part(model: &Model, index: usize) -> TokenStream {
     }
 }
 
+/// A backend's statements, inside the gate that drops them when the runtime's feature for the
+/// backend is off.
 fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
     let gate = match backend {
         Backend::Postgres => quote!(if_postgres),
         Backend::Mysql => quote!(if_mysql),
         Backend::Sqlite => quote!(if_sqlite),
     };
-    let blocking = flavored_impls(model, backend, Flavor::Blocking);
-    let nonblocking = Flavor::Async.gate(flavored_impls(model, backend, Flavor::Async));
-    quote! {
-        __wt::#gate! {
-            #blocking
-            #nonblocking
-        }
-    }
-}
-
-fn flavored_impls(model: &Model, backend: Backend, flavor: Flavor) -> TokenStream {
-    let ident = &model.ident;
-    let table = &model.table;
     let db = match backend {
         Backend::Postgres => quote!(__wt::diesel::pg::Pg),
         Backend::Mysql => quote!(__wt::diesel::mysql::Mysql),
         Backend::Sqlite => quote!(__wt::diesel::sqlite::Sqlite),
     };
-    let (aw, uses, ops, conn, run) = (
-        flavor.aw(),
-        flavor.uses(),
-        flavor.ops(),
-        flavor.conn(&db),
-        flavor.run(),
-    );
+    let statements = statements(model, backend, &db);
+    let writes = match backend {
+        Backend::Mysql => plain_writes(model, &db),
+        _ => returning_writes(model, &db),
+    };
+    let indexes = index::index_statements(model, &db);
+    quote! {
+        __wt::#gate! {
+            #statements
+            #writes
+            #indexes
+        }
+    }
+}
+
+/// `Statements<DB>`: the table, how `save` writes, and the queries by primary key.
+fn statements(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream {
+    let ident = &model.ident;
+    let table = &model.table;
     let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
         let column = &field.column;
         let id_part = id_part(model, index);
         quote!(.filter(#table::#column.eq(#id_part)))
     });
     let filters = quote!(#(#filters)*);
-    let columns: Vec<&Ident> = model.key_fields.iter().map(|f| &f.column).collect();
-    let conflict_target = match backend {
-        Backend::Mysql => quote!(__wt::diesel::dsl::DuplicatedKeys),
-        _ => match columns.as_slice() {
-            [single] => quote!(#table::#single),
-            many => quote!((#(#table::#many),*)),
-        },
-    };
-    let upsert_body = upsert_body(model, backend, &db, &conflict_target, flavor);
     let key_columns: Vec<&Ident> = model.key_fields.iter().map(|f| &f.column).collect();
-    let load_many_body = load_many_query(table, &key_columns, &quote!(ids), &db, flavor);
-    let create = create_impl(model, backend, &db, flavor);
-    let index_queries = index::index_queries(model, &db, flavor);
-    let load_returns = flavor.returns(quote!(
-        __wt::diesel::QueryResult<::core::option::Option<Self>>
-    ));
-    let load_body = flavor.body(quote! {
-        #uses
-        #run::first(
-            #table::table
-                #filters
-                .select(<Self as __wt::diesel::SelectableHelper<#db>>::as_select()),
-            conn,
-        )
-        #aw
-        .optional()
-    });
-    let load_many_returns =
-        flavor.returns(quote!(__wt::diesel::QueryResult<::std::vec::Vec<Self>>));
-    let load_many_body = flavor.body(quote! {
-        #uses
-        #load_many_body
-    });
-    let upsert_returns = flavor.returns(quote!(
-        ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-    ));
-    let upsert_body = flavor.body(quote! {
-        #uses
-        #upsert_body
-    });
-    let remove_returns = flavor.returns(quote!(__wt::diesel::QueryResult<usize>));
-    let remove_body = flavor.body(quote! {
-        #uses
-        #run::execute(__wt::diesel::delete(#table::table #filters), conn) #aw
-    });
-    // `remove` needs no `LoadConnection` on the blocking flavour.
-    let remove_conn = match flavor {
-        Flavor::Blocking => quote!(__wt::diesel::Connection<Backend = #db>),
-        Flavor::Async => conn.clone(),
+    let select = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_select());
+    let select_many = select_many_query(table, &key_columns, &quote!(ids), &select);
+    let save = match (backend, model.version.is_some()) {
+        (Backend::Mysql, false) => quote!(__wt::UpdateThenInsert),
+        (Backend::Mysql, true) => quote!(__wt::VersionedUpdateThenInsert),
+        (_, false) => quote!(__wt::Upsert),
+        (_, true) => quote!(__wt::VersionedUpsert),
     };
     quote! {
         #[automatically_derived]
-        impl #ops<#db> for #ident {
-            fn load<__C>(conn: &mut __C, id: Self::Id<'_>) -> #load_returns
-            where
-                __C: #conn,
-            {
-                #load_body
+        impl __wt::Statements<#db> for #ident {
+            type Table = #table::table;
+            type Save = #save;
+
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<#db, Self> {
+                #table::table #filters .limit(1).select(#select)
             }
 
-            fn load_many<__C>(conn: &mut __C, ids: &[Self::Id<'_>]) -> #load_many_returns
-            where
-                __C: #conn,
-            {
-                #load_many_body
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<#db, Self> {
+                #select_many
             }
 
-            fn upsert<__C>(&self, conn: &mut __C) -> #upsert_returns
-            where
-                __C: #conn,
-            {
-                #upsert_body
-            }
-
-            fn remove<__C>(conn: &mut __C, id: Self::Id<'_>) -> #remove_returns
-            where
-                __C: #remove_conn,
-            {
-                #remove_body
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<#db> {
+                __wt::diesel::delete(#table::table #filters)
             }
         }
-
-        #create
-        #index_queries
     }
 }
 
-/// Inserts or updates, returning the row as stored. With a version field: update only where
-/// the stored version is the caller's (bumping it), insert only when there is no row, and
-/// report a conflict otherwise.
-///
-/// Every statement's results are read to the end (`get_results`, `execute`), never only its
-/// first row (`get_result`): outside a transaction the statement commits after it sent its
-/// rows, so a commit that fails (a deferred constraint, a serialization failure, a lost
-/// connection) is reported after them. diesel-async's `get_result` returns at the first row and
-/// Diesel's SQLite connection resets the statement unread, so both would report success for a
-/// row that never committed, and the library would publish it.
-fn upsert_body(
-    model: &Model,
-    backend: Backend,
-    db: &TokenStream,
-    conflict_target: &TokenStream,
-    flavor: Flavor,
-) -> TokenStream {
-    let (aw, ops, run) = (flavor.aw(), flavor.ops(), flavor.run());
+/// The rows filtered by this row's primary key (and, with a version field, its version).
+fn own_row(model: &Model, versioned: bool) -> TokenStream {
     let table = &model.table;
-    let name = model.ident.to_string();
-    let returning = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning());
-    let read_back = quote!(<Self as #ops<#db>>::load(conn, <Self as __wt::Cached>::id(self)) #aw .map_err(__wt::Error::from));
-    let conflict = quote!(__wt::Error::Conflict(__wt::ConflictError::new(#name)));
-    let unique_violation = quote!(__wt::diesel::result::Error::DatabaseError(
-        __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
-        _
-    ));
-    let key_filters: Vec<TokenStream> = model
-        .key_fields
-        .iter()
-        .map(|field| {
-            let (column, ident) = (&field.column, &field.ident);
-            quote!(.filter(#table::#column.eq(&self.#ident)))
-        })
-        .collect();
-    let Some(version) = &model.version else {
-        return match backend {
-            // Not `ON DUPLICATE KEY UPDATE`: on MySQL it fires on any unique key and would
-            // update another row whose cached value nobody invalidates. An UPDATE by primary
-            // key, an INSERT when it matched nothing, then the read-back: each statement on its
-            // own, because in one REPEATABLE READ transaction the UPDATE of a missing key takes
-            // a gap lock, and concurrent creators of new keys deadlock. An error after the
-            // write is an unknown outcome, which deletes the key (never restores it); a newer
-            // write seen by the read-back locked after ours, so our publish will not set it.
-            // Two savers of a new key race: both UPDATEs match nothing, one INSERT wins, and the
-            // other's duplicate key sends it back to the UPDATE of the row just created. A
-            // unique violation on another column repeats until the rounds run out and is
-            // returned.
-            Backend::Mysql => quote! {
-                // Bounded: under churn (the row deleted and created again between our
-                // statements) a few rounds settle it; after that the error is returned.
-                let mut rounds = 0;
-                while #run::execute(__wt::diesel::update(#table::table #(#key_filters)*).set(self), conn) #aw ? == 0 {
-                    match #run::execute(__wt::diesel::insert_into(#table::table).values(self), conn) #aw {
-                        ::core::result::Result::Ok(_) => break,
-                        ::core::result::Result::Err(#unique_violation) if rounds < 3 => rounds += 1,
-                        ::core::result::Result::Err(error) => return ::core::result::Result::Err(error.into()),
-                    }
-                }
-                #read_back
-            },
-            _ => quote! {
-                let mut rows: ::std::vec::Vec<Self> = #run::get_results(
-                    __wt::diesel::insert_into(#table::table)
-                        .values(self)
-                        .on_conflict(#conflict_target)
-                        .do_update()
-                        .set(self)
-                        .returning(#returning),
-                    conn,
-                )
-                #aw ?;
-                // No row: a trigger kept the statement from writing (PostgreSQL's `BEFORE`
-                // returning `NULL`, SQLite's `RAISE(IGNORE)`); not a save.
-                rows.pop()
-                    .map(::core::option::Option::Some)
-                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
-            },
-        };
-    };
-    let (vfield, vcolumn) = (&version.ident, &version.column);
-    let update = quote! {
-        __wt::diesel::update(#table::table #(#key_filters)* .filter(#table::#vcolumn.eq(&self.#vfield)))
-            .set((self, #table::#vcolumn.eq(#table::#vcolumn + 1)))
-    };
-    match backend {
-        // Statements on their own, as above. The version this write left is known without
-        // the read-back (which may already see a newer writer's row): the caller's plus one
-        // after an update, the caller's after an insert.
-        Backend::Mysql => quote! {
-            let written_version = if #run::execute(#update, conn) #aw ? == 1 {
-                self.#vfield + 1
-            } else {
-                if #read_back?.is_some() {
-                    return ::core::result::Result::Err(#conflict);
-                }
-                match #run::execute(__wt::diesel::insert_into(#table::table).values(self), conn) #aw {
-                    ::core::result::Result::Ok(_) => {}
-                    // Someone created the row first: its version is theirs, not the caller's.
-                    ::core::result::Result::Err(#unique_violation) if #read_back?.is_some() => {
-                        return ::core::result::Result::Err(#conflict);
-                    }
-                    ::core::result::Result::Err(error) => return ::core::result::Result::Err(error.into()),
-                }
-                self.#vfield
-            };
-            #read_back.map(|row| row.map(|mut row| {
-                row.#vfield = written_version;
-                row
-            }))
-        },
-        _ => quote! {
-            let mut updated: ::std::vec::Vec<Self> =
-                #run::get_results(#update.returning(#returning), conn) #aw ?;
-            if let ::core::option::Option::Some(updated) = updated.pop() {
-                return ::core::result::Result::Ok(::core::option::Option::Some(updated));
-            }
-            let mut inserted: ::std::vec::Vec<Self> = #run::get_results(
-                __wt::diesel::insert_into(#table::table)
-                    .values(self)
-                    .on_conflict(#conflict_target)
-                    .do_nothing()
-                    .returning(#returning),
-                conn,
-            )
-            #aw ?;
-            // Nothing inserted: someone else's row holds the key.
-            inserted.pop().map(::core::option::Option::Some).ok_or(#conflict)
-        },
+    let filters = model.key_fields.iter().map(|field| {
+        let (column, ident) = (&field.column, &field.ident);
+        quote!(.filter(#table::#column.eq(&self.#ident)))
+    });
+    let version = model.version.as_ref().filter(|_| versioned).map(|version| {
+        let (field, column) = (&version.ident, &version.column);
+        quote!(.filter(#table::#column.eq(&self.#field)))
+    });
+    quote!(#table::table #(#filters)* #version)
+}
+
+/// The changes an update makes: the row's `AsChangeset`, and with a version field the bump.
+fn changes(model: &Model) -> TokenStream {
+    let table = &model.table;
+    match &model.version {
+        None => quote!(self),
+        Some(version) => {
+            let column = &version.column;
+            quote!((self, #table::#column.eq(#table::#column + 1)))
+        }
     }
 }
 
-fn create_impl(model: &Model, backend: Backend, db: &TokenStream, flavor: Flavor) -> TokenStream {
+/// The writes of a backend with `RETURNING` (PostgreSQL, SQLite): the upsert, or with a version
+/// field the update at the row's version and the insert of a new key.
+fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let name = ident.to_string();
-    let (aw, uses, ops, run) = (flavor.aw(), flavor.uses(), flavor.ops(), flavor.run());
-    let insert =
-        quote!(__wt::diesel::dsl::Values<__wt::diesel::dsl::insert_into<#table::table>, __N>);
-    let (bound, body) = match backend {
-        Backend::Mysql => {
-            let (reset, last) = match flavor {
-                Flavor::Blocking => (
-                    quote!(__wt::mysql::reset_last_insert_id),
-                    quote!(__wt::mysql::last_insert_id),
-                ),
-                Flavor::Async => (
-                    quote!(__wt::mysql::reset_last_insert_id_async),
-                    quote!(__wt::mysql::last_insert_id_async),
-                ),
-            };
-            let body = match model.key_fields.as_slice() {
-                [single] => {
-                    let ty = &single.ty;
-                    quote! {
-                        #uses
-                        // Reset first: an insert that sets the key itself leaves
-                        // LAST_INSERT_ID() alone, and must not be taken for another row.
-                        #reset(conn) #aw ?;
-                        let inserted = #run::execute(__wt::diesel::insert_into(#table::table).values(new), conn) #aw ?;
-                        __wt::blocking::expect_one_row(inserted, #name)?;
-                        let id: #ty = #last(conn, #name) #aw ?;
-                        <Self as #ops<#db>>::load(conn, &id) #aw ?.ok_or(
-                            __wt::Error::Usage(__wt::UsageError::CreatedRowVanished { model: #name }),
-                        )
-                    }
-                }
-                _ => quote! {
-                    let _ = (conn, new);
-                    ::core::result::Result::Err(__wt::Error::Usage(
-                        __wt::UsageError::CreateNeedsAutoIncrementKey { model: #name },
-                    ))
-                },
-            };
-            let bound = match flavor {
-                Flavor::Blocking => {
-                    quote!(#insert: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>)
-                }
-                Flavor::Async => {
-                    quote!(#insert: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q)
-                }
-            };
-            (bound, body)
+    let returning = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning());
+    let conflict_target = match model.key_fields.as_slice() {
+        [single] => {
+            let column = &single.column;
+            quote!(#table::#column)
         }
-        _ => {
-            let returning = quote!(
-                __wt::diesel::dsl::Returning<#insert, __wt::diesel::dsl::AsSelect<#ident, #db>>
-            );
-            // A named lifetime, not `for<'q>`: a higher-ranked bound would demand a `'static`
-            // statement and so refuse borrowed rows such as `&NewUser`.
-            let bound = match flavor {
-                Flavor::Blocking => {
-                    quote!(#returning: __wt::diesel::query_dsl::LoadQuery<'__q, __C, #ident>)
-                }
-                Flavor::Async => {
-                    quote!(#returning: __wt::diesel_async::methods::LoadQuery<'__q, __C, #ident> + '__q)
-                }
-            };
-            let body = quote! {
-                #uses
-                let mut rows: ::std::vec::Vec<#ident> = #run::get_results(
-                    __wt::diesel::insert_into(#table::table)
-                        .values(new)
-                        .returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning()),
-                    conn,
-                )
-                #aw ?;
-                __wt::blocking::expect_one_row(rows.len(), #name)?;
-                ::core::result::Result::Ok(rows.remove(0))
-            };
-            (bound, body)
+        many => {
+            let columns = many.iter().map(|f| &f.column);
+            quote!((#(#table::#columns),*))
         }
     };
-    match flavor {
-        Flavor::Blocking => quote! {
+    let insert =
+        quote!(__wt::diesel::insert_into(#table::table).values(self).on_conflict(#conflict_target));
+    if model.version.is_none() {
+        return quote! {
             #[automatically_derived]
-            impl<'__q, __C, __N> __wt::DieselCreate<#db, __C, __N> for #ident
-            where
-                __C: __wt::diesel::Connection<Backend = #db> + __wt::diesel::connection::LoadConnection,
-                __N: __wt::diesel::Insertable<#table::table>,
-                #bound,
-            {
-                fn insert_returning(conn: &mut __C, new: __N) -> ::core::result::Result<Self, __wt::Error> {
-                    #body
+            impl __wt::UpsertStatement<#db> for #ident {
+                fn upsert(&self) -> impl __wt::Load<#db, Self> {
+                    #insert.do_update().set(self).returning(#returning)
                 }
             }
-        },
-        Flavor::Async => quote! {
-            #[automatically_derived]
-            impl<'__q, __C, __N> __wt::AsyncDieselCreate<#db, __C, __N> for #ident
-            where
-                __C: __wt::diesel_async::AsyncConnection<Backend = #db> + '__q,
-                __N: __wt::diesel::Insertable<#table::table> + ::core::marker::Send + '__q,
-                #bound,
-            {
-                fn insert_returning<'__f>(conn: &'__f mut __C, new: __N) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
-                where
-                    __N: '__f,
-                {
-                    ::std::boxed::Box::pin(async move { #body })
+        };
+    }
+    let (own_row, changes) = (own_row(model, true), changes(model));
+    quote! {
+        #[automatically_derived]
+        impl __wt::VersionedStatements<#db> for #ident {
+            fn update_at_version(&self) -> impl __wt::Load<#db, Self> {
+                __wt::diesel::update(#own_row).set(#changes).returning(#returning)
+            }
+
+            fn insert_if_absent(&self) -> impl __wt::Load<#db, Self> {
+                #insert.do_nothing().returning(#returning)
+            }
+        }
+    }
+}
+
+/// MySQL's writes, each a statement of its own (no `RETURNING`), and how `create` reads back
+/// the row `LAST_INSERT_ID()` names.
+fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
+    let ident = &model.ident;
+    let table = &model.table;
+    let (own_row, changes) = (own_row(model, true), changes(model));
+    let select = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_select());
+    let created = match model.key_fields.as_slice() {
+        [single] => {
+            let (ty, column) = (&single.ty, &single.column);
+            quote! {
+                const SINGLE_KEY: bool = true;
+
+                fn select_created(auto_increment: u64) -> ::core::option::Option<impl __wt::Load<#db, Self>> {
+                    let id: #ty = __wt::KeyPart::from_auto_increment(auto_increment)?;
+                    ::core::option::Option::Some(#table::table.filter(#table::#column.eq(id)).select(#select))
                 }
             }
+        }
+        _ => quote! {
+            const SINGLE_KEY: bool = false;
+
+            fn select_created(_: u64) -> ::core::option::Option<impl __wt::Load<#db, Self>> {
+                ::core::option::Option::None::<__wt::NoStatement<Self>>
+            }
         },
+    };
+    quote! {
+        #[automatically_derived]
+        impl __wt::PlainWrites<#db> for #ident {
+            fn update(&self) -> impl __wt::Execute<#db> {
+                __wt::diesel::update(#own_row).set(#changes)
+            }
+
+            fn insert(&self) -> impl __wt::Execute<#db> {
+                __wt::diesel::insert_into(#table::table).values(self)
+            }
+        }
+
+        #[automatically_derived]
+        impl __wt::CreatedByAutoIncrement for #ident {
+            #created
+        }
     }
 }
 
@@ -513,6 +332,13 @@ fn save_impl(model: &Model) -> TokenStream {
                 impl __wt::SavesInPlace for #ident {
                     fn adopt_version(&mut self, stored: &Self) {
                         self.#field = stored.#field;
+                    }
+                }
+
+                #[automatically_derived]
+                impl __wt::BumpsVersion for #ident {
+                    fn bump_version(&mut self) {
+                        self.#field += 1;
                     }
                 }
             }

@@ -1,6 +1,9 @@
 #[doc(hidden)]
 const _: () = {
     use ::write_through::__private as __wt;
+    use __wt::diesel::prelude::{
+        BoolExpressionMethods as _, ExpressionMethods as _, QueryDsl as _,
+    };
     #[automatically_derived]
     impl __wt::Cached for Membership {
         type Id<'__wt_id> = (&'__wt_id i32, &'__wt_id i32);
@@ -26,44 +29,23 @@ const _: () = {
         }
     }
     #[automatically_derived]
-    impl __wt::DieselOps<__wt::diesel::pg::Pg> for Membership {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::first(
-                    memberships::table
-                        .filter(memberships::org_id.eq(id.0))
-                        .filter(memberships::user_id.eq(id.1))
-                        .select(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_select(),
-                        ),
-                    conn,
+    impl __wt::Statements<__wt::diesel::pg::Pg> for Membership {
+        type Table = memberships::table;
+        type Save = __wt::Upsert;
+        fn select(id: Self::Id<'_>) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            memberships::table
+                .filter(memberships::org_id.eq(id.0))
+                .filter(memberships::user_id.eq(id.1))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
                 )
-                .optional()
         }
-        fn load_many<__C>(
-            conn: &mut __C,
+        fn select_many(
             ids: &[Self::Id<'_>],
-        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
             let mut query = memberships::table
                 .select(
                     <Self as __wt::diesel::SelectableHelper<
@@ -77,298 +59,51 @@ const _: () = {
                         memberships::org_id.eq(one.0).and(memberships::user_id.eq(one.1)),
                     );
             }
-            __wt::diesel::RunQueryDsl::load(query, conn)
+            query
         }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::insert_into(memberships::table)
-                    .values(self)
-                    .on_conflict((memberships::org_id, memberships::user_id))
-                    .do_update()
-                    .set(self)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            rows.pop()
-                .map(::core::option::Option::Some)
-                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<usize>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::delete(
-                    memberships::table
-                        .filter(memberships::org_id.eq(id.0))
-                        .filter(memberships::user_id.eq(id.1)),
-                ),
-                conn,
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::pg::Pg> {
+            __wt::diesel::delete(
+                memberships::table
+                    .filter(memberships::org_id.eq(id.0))
+                    .filter(memberships::user_id.eq(id.1)),
             )
         }
     }
     #[automatically_derived]
-    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::pg::Pg, __C, __N>
-    for Membership
-    where
-        __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
-            + __wt::diesel::connection::LoadConnection,
-        __N: __wt::diesel::Insertable<memberships::table>,
-        __wt::diesel::dsl::Returning<
-            __wt::diesel::dsl::Values<
-                __wt::diesel::dsl::insert_into<memberships::table>,
-                __N,
-            >,
-            __wt::diesel::dsl::AsSelect<Membership, __wt::diesel::pg::Pg>,
-        >: __wt::diesel::query_dsl::LoadQuery<'__q, __C, Membership>,
-    {
-        fn insert_returning(
-            conn: &mut __C,
-            new: __N,
-        ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut rows: ::std::vec::Vec<Membership> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::insert_into(memberships::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            __wt::blocking::expect_one_row(rows.len(), "Membership")?;
-            ::core::result::Result::Ok(rows.remove(0))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::AsyncDieselOps<__wt::diesel::pg::Pg> for Membership {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::first(
-                        memberships::table
-                            .filter(memberships::org_id.eq(id.0))
-                            .filter(memberships::user_id.eq(id.1))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-                    .optional()
-            }
-        }
-        fn load_many<__C>(
-            conn: &mut __C,
-            ids: &[Self::Id<'_>],
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut query = memberships::table
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
-                    )
-                    .into_boxed();
-                for one in ids {
-                    query = query
-                        .or_filter(
-                            memberships::org_id
-                                .eq(one.0)
-                                .and(memberships::user_id.eq(one.1)),
-                        );
-                }
-                __wt::diesel_async::RunQueryDsl::load(query, conn).await
-            }
-        }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::insert_into(memberships::table)
-                            .values(self)
-                            .on_conflict((memberships::org_id, memberships::user_id))
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                rows.pop()
-                    .map(::core::option::Option::Some)
-                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
-            }
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<usize>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::delete(
-                            memberships::table
-                                .filter(memberships::org_id.eq(id.0))
-                                .filter(memberships::user_id.eq(id.1)),
-                        ),
-                        conn,
-                    )
-                    .await
-            }
-        }
-    }
-    #[automatically_derived]
-    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::pg::Pg, __C, __N>
-    for Membership
-    where
-        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg> + '__q,
-        __N: __wt::diesel::Insertable<memberships::table> + ::core::marker::Send + '__q,
-        __wt::diesel::dsl::Returning<
-            __wt::diesel::dsl::Values<
-                __wt::diesel::dsl::insert_into<memberships::table>,
-                __N,
-            >,
-            __wt::diesel::dsl::AsSelect<Membership, __wt::diesel::pg::Pg>,
-        >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Membership> + '__q,
-    {
-        fn insert_returning<'__f>(
-            conn: &'__f mut __C,
-            new: __N,
-        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
-        where
-            __N: '__f,
-        {
-            ::std::boxed::Box::pin(async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut rows: ::std::vec::Vec<Membership> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::insert_into(memberships::table)
-                            .values(new)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                __wt::blocking::expect_one_row(rows.len(), "Membership")?;
-                ::core::result::Result::Ok(rows.remove(0))
-            })
-        }
-    }
-    #[automatically_derived]
-    impl __wt::DieselOps<__wt::diesel::mysql::Mysql> for Membership {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::first(
-                    memberships::table
-                        .filter(memberships::org_id.eq(id.0))
-                        .filter(memberships::user_id.eq(id.1))
-                        .select(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::mysql::Mysql,
-                            >>::as_select(),
-                        ),
-                    conn,
+    impl __wt::UpsertStatement<__wt::diesel::pg::Pg> for Membership {
+        fn upsert(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::insert_into(memberships::table)
+                .values(self)
+                .on_conflict((memberships::org_id, memberships::user_id))
+                .do_update()
+                .set(self)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
                 )
-                .optional()
         }
-        fn load_many<__C>(
-            conn: &mut __C,
+    }
+    #[automatically_derived]
+    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Membership {
+        type Table = memberships::table;
+        type Save = __wt::UpdateThenInsert;
+        fn select(
+            id: Self::Id<'_>,
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            memberships::table
+                .filter(memberships::org_id.eq(id.0))
+                .filter(memberships::user_id.eq(id.1))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn select_many(
             ids: &[Self::Id<'_>],
-        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
             let mut query = memberships::table
                 .select(
                     <Self as __wt::diesel::SelectableHelper<
@@ -382,313 +117,59 @@ const _: () = {
                         memberships::org_id.eq(one.0).and(memberships::user_id.eq(one.1)),
                     );
             }
-            __wt::diesel::RunQueryDsl::load(query, conn)
+            query
         }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut rounds = 0;
-            while __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::update(
-                        memberships::table
-                            .filter(memberships::org_id.eq(&self.org_id))
-                            .filter(memberships::user_id.eq(&self.user_id)),
-                    )
-                    .set(self),
-                conn,
-            )? == 0
-            {
-                match __wt::diesel::RunQueryDsl::execute(
-                    __wt::diesel::insert_into(memberships::table).values(self),
-                    conn,
-                ) {
-                    ::core::result::Result::Ok(_) => break,
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::DatabaseError(
-                            __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
-                            _,
-                        ),
-                    ) if rounds < 3 => rounds += 1,
-                    ::core::result::Result::Err(error) => {
-                        return ::core::result::Result::Err(error.into());
-                    }
-                }
-            }
-            <Self as __wt::DieselOps<
-                __wt::diesel::mysql::Mysql,
-            >>::load(conn, <Self as __wt::Cached>::id(self))
-                .map_err(__wt::Error::from)
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<usize>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::delete(
-                    memberships::table
-                        .filter(memberships::org_id.eq(id.0))
-                        .filter(memberships::user_id.eq(id.1)),
-                ),
-                conn,
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::delete(
+                memberships::table
+                    .filter(memberships::org_id.eq(id.0))
+                    .filter(memberships::user_id.eq(id.1)),
             )
         }
     }
     #[automatically_derived]
-    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::mysql::Mysql, __C, __N>
-    for Membership
-    where
-        __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
-            + __wt::diesel::connection::LoadConnection,
-        __N: __wt::diesel::Insertable<memberships::table>,
-        __wt::diesel::dsl::Values<
-            __wt::diesel::dsl::insert_into<memberships::table>,
-            __N,
-        >: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>,
-    {
-        fn insert_returning(
-            conn: &mut __C,
-            new: __N,
-        ) -> ::core::result::Result<Self, __wt::Error> {
-            let _ = (conn, new);
-            ::core::result::Result::Err(
-                __wt::Error::Usage(__wt::UsageError::CreateNeedsAutoIncrementKey {
-                    model: "Membership",
-                }),
-            )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::AsyncDieselOps<__wt::diesel::mysql::Mysql> for Membership {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::mysql::Mysql,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::first(
-                        memberships::table
-                            .filter(memberships::org_id.eq(id.0))
-                            .filter(memberships::user_id.eq(id.1))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::mysql::Mysql,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-                    .optional()
-            }
-        }
-        fn load_many<__C>(
-            conn: &mut __C,
-            ids: &[Self::Id<'_>],
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::mysql::Mysql,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut query = memberships::table
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
-                    )
-                    .into_boxed();
-                for one in ids {
-                    query = query
-                        .or_filter(
-                            memberships::org_id
-                                .eq(one.0)
-                                .and(memberships::user_id.eq(one.1)),
-                        );
-                }
-                __wt::diesel_async::RunQueryDsl::load(query, conn).await
-            }
-        }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::mysql::Mysql,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut rounds = 0;
-                while __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::update(
-                                memberships::table
-                                    .filter(memberships::org_id.eq(&self.org_id))
-                                    .filter(memberships::user_id.eq(&self.user_id)),
-                            )
-                            .set(self),
-                        conn,
-                    )
-                    .await? == 0
-                {
-                    match __wt::diesel_async::RunQueryDsl::execute(
-                            __wt::diesel::insert_into(memberships::table).values(self),
-                            conn,
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(_) => break,
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::DatabaseError(
-                                __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
-                                _,
-                            ),
-                        ) if rounds < 3 => rounds += 1,
-                        ::core::result::Result::Err(error) => {
-                            return ::core::result::Result::Err(error.into());
-                        }
-                    }
-                }
-                <Self as __wt::AsyncDieselOps<
-                    __wt::diesel::mysql::Mysql,
-                >>::load(conn, <Self as __wt::Cached>::id(self))
-                    .await
-                    .map_err(__wt::Error::from)
-            }
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<usize>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::mysql::Mysql,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::delete(
-                            memberships::table
-                                .filter(memberships::org_id.eq(id.0))
-                                .filter(memberships::user_id.eq(id.1)),
-                        ),
-                        conn,
-                    )
-                    .await
-            }
-        }
-    }
-    #[automatically_derived]
-    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::mysql::Mysql, __C, __N>
-    for Membership
-    where
-        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::mysql::Mysql>
-            + '__q,
-        __N: __wt::diesel::Insertable<memberships::table> + ::core::marker::Send + '__q,
-        __wt::diesel::dsl::Values<
-            __wt::diesel::dsl::insert_into<memberships::table>,
-            __N,
-        >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
-    {
-        fn insert_returning<'__f>(
-            conn: &'__f mut __C,
-            new: __N,
-        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
-        where
-            __N: '__f,
-        {
-            ::std::boxed::Box::pin(async move {
-                let _ = (conn, new);
-                ::core::result::Result::Err(
-                    __wt::Error::Usage(__wt::UsageError::CreateNeedsAutoIncrementKey {
-                        model: "Membership",
-                    }),
-                )
-            })
-        }
-    }
-    #[automatically_derived]
-    impl __wt::DieselOps<__wt::diesel::sqlite::Sqlite> for Membership {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::first(
+    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Membership {
+        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(
                     memberships::table
-                        .filter(memberships::org_id.eq(id.0))
-                        .filter(memberships::user_id.eq(id.1))
-                        .select(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_select(),
-                        ),
-                    conn,
+                        .filter(memberships::org_id.eq(&self.org_id))
+                        .filter(memberships::user_id.eq(&self.user_id)),
                 )
-                .optional()
+                .set(self)
         }
-        fn load_many<__C>(
-            conn: &mut __C,
+        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::insert_into(memberships::table).values(self)
+        }
+    }
+    #[automatically_derived]
+    impl __wt::CreatedByAutoIncrement for Membership {
+        const SINGLE_KEY: bool = false;
+        fn select_created(
+            _: u64,
+        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
+            ::core::option::Option::None::<__wt::NoStatement<Self>>
+        }
+    }
+    #[automatically_derived]
+    impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Membership {
+        type Table = memberships::table;
+        type Save = __wt::Upsert;
+        fn select(
+            id: Self::Id<'_>,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            memberships::table
+                .filter(memberships::org_id.eq(id.0))
+                .filter(memberships::user_id.eq(id.1))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
+        }
+        fn select_many(
             ids: &[Self::Id<'_>],
-        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
             let mut query = memberships::table
                 .select(
                     <Self as __wt::diesel::SelectableHelper<
@@ -702,266 +183,29 @@ const _: () = {
                         memberships::org_id.eq(one.0).and(memberships::user_id.eq(one.1)),
                     );
             }
-            __wt::diesel::RunQueryDsl::load(query, conn)
+            query
         }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut rows: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::insert_into(memberships::table)
-                    .values(self)
-                    .on_conflict((memberships::org_id, memberships::user_id))
-                    .do_update()
-                    .set(self)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            rows.pop()
-                .map(::core::option::Option::Some)
-                .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<usize>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::delete(
-                    memberships::table
-                        .filter(memberships::org_id.eq(id.0))
-                        .filter(memberships::user_id.eq(id.1)),
-                ),
-                conn,
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::sqlite::Sqlite> {
+            __wt::diesel::delete(
+                memberships::table
+                    .filter(memberships::org_id.eq(id.0))
+                    .filter(memberships::user_id.eq(id.1)),
             )
         }
     }
     #[automatically_derived]
-    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::sqlite::Sqlite, __C, __N>
-    for Membership
-    where
-        __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
-            + __wt::diesel::connection::LoadConnection,
-        __N: __wt::diesel::Insertable<memberships::table>,
-        __wt::diesel::dsl::Returning<
-            __wt::diesel::dsl::Values<
-                __wt::diesel::dsl::insert_into<memberships::table>,
-                __N,
-            >,
-            __wt::diesel::dsl::AsSelect<Membership, __wt::diesel::sqlite::Sqlite>,
-        >: __wt::diesel::query_dsl::LoadQuery<'__q, __C, Membership>,
-    {
-        fn insert_returning(
-            conn: &mut __C,
-            new: __N,
-        ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut rows: ::std::vec::Vec<Membership> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::insert_into(memberships::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            __wt::blocking::expect_one_row(rows.len(), "Membership")?;
-            ::core::result::Result::Ok(rows.remove(0))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::AsyncDieselOps<__wt::diesel::sqlite::Sqlite> for Membership {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::sqlite::Sqlite,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::first(
-                        memberships::table
-                            .filter(memberships::org_id.eq(id.0))
-                            .filter(memberships::user_id.eq(id.1))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-                    .optional()
-            }
-        }
-        fn load_many<__C>(
-            conn: &mut __C,
-            ids: &[Self::Id<'_>],
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::sqlite::Sqlite,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut query = memberships::table
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
-                    )
-                    .into_boxed();
-                for one in ids {
-                    query = query
-                        .or_filter(
-                            memberships::org_id
-                                .eq(one.0)
-                                .and(memberships::user_id.eq(one.1)),
-                        );
-                }
-                __wt::diesel_async::RunQueryDsl::load(query, conn).await
-            }
-        }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::sqlite::Sqlite,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut rows: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::insert_into(memberships::table)
-                            .values(self)
-                            .on_conflict((memberships::org_id, memberships::user_id))
-                            .do_update()
-                            .set(self)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                rows.pop()
-                    .map(::core::option::Option::Some)
-                    .ok_or(__wt::Error::Database(__wt::diesel::result::Error::NotFound))
-            }
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<usize>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::sqlite::Sqlite,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::delete(
-                            memberships::table
-                                .filter(memberships::org_id.eq(id.0))
-                                .filter(memberships::user_id.eq(id.1)),
-                        ),
-                        conn,
-                    )
-                    .await
-            }
-        }
-    }
-    #[automatically_derived]
-    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::sqlite::Sqlite, __C, __N>
-    for Membership
-    where
-        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::sqlite::Sqlite>
-            + '__q,
-        __N: __wt::diesel::Insertable<memberships::table> + ::core::marker::Send + '__q,
-        __wt::diesel::dsl::Returning<
-            __wt::diesel::dsl::Values<
-                __wt::diesel::dsl::insert_into<memberships::table>,
-                __N,
-            >,
-            __wt::diesel::dsl::AsSelect<Membership, __wt::diesel::sqlite::Sqlite>,
-        >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Membership> + '__q,
-    {
-        fn insert_returning<'__f>(
-            conn: &'__f mut __C,
-            new: __N,
-        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
-        where
-            __N: '__f,
-        {
-            ::std::boxed::Box::pin(async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut rows: ::std::vec::Vec<Membership> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::insert_into(memberships::table)
-                            .values(new)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                __wt::blocking::expect_one_row(rows.len(), "Membership")?;
-                ::core::result::Result::Ok(rows.remove(0))
-            })
+    impl __wt::UpsertStatement<__wt::diesel::sqlite::Sqlite> for Membership {
+        fn upsert(&self) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::insert_into(memberships::table)
+                .values(self)
+                .on_conflict((memberships::org_id, memberships::user_id))
+                .do_update()
+                .set(self)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
         }
     }
     #[automatically_derived]

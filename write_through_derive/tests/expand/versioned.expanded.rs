@@ -1,6 +1,9 @@
 #[doc(hidden)]
 const _: () = {
     use ::write_through::__private as __wt;
+    use __wt::diesel::prelude::{
+        BoolExpressionMethods as _, ExpressionMethods as _, QueryDsl as _,
+    };
     #[automatically_derived]
     impl __wt::Cached for Document {
         type Id<'__wt_id> = &'__wt_id i64;
@@ -22,1052 +25,196 @@ const _: () = {
         }
     }
     #[automatically_derived]
-    impl __wt::DieselOps<__wt::diesel::pg::Pg> for Document {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::first(
-                    documents::table
-                        .filter(documents::id.eq(id))
-                        .select(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::pg::Pg,
-                            >>::as_select(),
-                        ),
-                    conn,
+    impl __wt::Statements<__wt::diesel::pg::Pg> for Document {
+        type Table = documents::table;
+        type Save = __wt::VersionedUpsert;
+        fn select(id: Self::Id<'_>) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            documents::table
+                .filter(documents::id.eq(id))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
                 )
-                .optional()
         }
-        fn load_many<__C>(
-            conn: &mut __C,
+        fn select_many(
             ids: &[Self::Id<'_>],
-        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::load(
-                documents::table
-                    .filter(documents::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_select(),
-                    ),
-                conn,
-            )
-        }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut updated: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::update(
-                        documents::table
-                            .filter(documents::id.eq(&self.id))
-                            .filter(documents::version.eq(&self.version)),
-                    )
-                    .set((self, documents::version.eq(documents::version + 1)))
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            if let ::core::option::Option::Some(updated) = updated.pop() {
-                return ::core::result::Result::Ok(::core::option::Option::Some(updated));
-            }
-            let mut inserted: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::insert_into(documents::table)
-                    .values(self)
-                    .on_conflict(documents::id)
-                    .do_nothing()
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            inserted
-                .pop()
-                .map(::core::option::Option::Some)
-                .ok_or(__wt::Error::Conflict(__wt::ConflictError::new("Document")))
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<usize>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::delete(documents::table.filter(documents::id.eq(id))),
-                conn,
-            )
-        }
-    }
-    #[automatically_derived]
-    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::pg::Pg, __C, __N> for Document
-    where
-        __C: __wt::diesel::Connection<Backend = __wt::diesel::pg::Pg>
-            + __wt::diesel::connection::LoadConnection,
-        __N: __wt::diesel::Insertable<documents::table>,
-        __wt::diesel::dsl::Returning<
-            __wt::diesel::dsl::Values<
-                __wt::diesel::dsl::insert_into<documents::table>,
-                __N,
-            >,
-            __wt::diesel::dsl::AsSelect<Document, __wt::diesel::pg::Pg>,
-        >: __wt::diesel::query_dsl::LoadQuery<'__q, __C, Document>,
-    {
-        fn insert_returning(
-            conn: &mut __C,
-            new: __N,
-        ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut rows: ::std::vec::Vec<Document> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::insert_into(documents::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::pg::Pg,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            __wt::blocking::expect_one_row(rows.len(), "Document")?;
-            ::core::result::Result::Ok(rows.remove(0))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::AsyncDieselOps<__wt::diesel::pg::Pg> for Document {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::first(
-                        documents::table
-                            .filter(documents::id.eq(id))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-                    .optional()
-            }
-        }
-        fn load_many<__C>(
-            conn: &mut __C,
-            ids: &[Self::Id<'_>],
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::load(
-                        documents::table
-                            .filter(documents::id.eq_any(ids.iter().copied()))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-            }
-        }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut updated: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::update(
-                                documents::table
-                                    .filter(documents::id.eq(&self.id))
-                                    .filter(documents::version.eq(&self.version)),
-                            )
-                            .set((self, documents::version.eq(documents::version + 1)))
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                if let ::core::option::Option::Some(updated) = updated.pop() {
-                    return ::core::result::Result::Ok(
-                        ::core::option::Option::Some(updated),
-                    );
-                }
-                let mut inserted: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::insert_into(documents::table)
-                            .values(self)
-                            .on_conflict(documents::id)
-                            .do_nothing()
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                inserted
-                    .pop()
-                    .map(::core::option::Option::Some)
-                    .ok_or(__wt::Error::Conflict(__wt::ConflictError::new("Document")))
-            }
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<usize>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg>,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::delete(
-                            documents::table.filter(documents::id.eq(id)),
-                        ),
-                        conn,
-                    )
-                    .await
-            }
-        }
-    }
-    #[automatically_derived]
-    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::pg::Pg, __C, __N>
-    for Document
-    where
-        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::pg::Pg> + '__q,
-        __N: __wt::diesel::Insertable<documents::table> + ::core::marker::Send + '__q,
-        __wt::diesel::dsl::Returning<
-            __wt::diesel::dsl::Values<
-                __wt::diesel::dsl::insert_into<documents::table>,
-                __N,
-            >,
-            __wt::diesel::dsl::AsSelect<Document, __wt::diesel::pg::Pg>,
-        >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Document> + '__q,
-    {
-        fn insert_returning<'__f>(
-            conn: &'__f mut __C,
-            new: __N,
-        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
-        where
-            __N: '__f,
-        {
-            ::std::boxed::Box::pin(async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut rows: ::std::vec::Vec<Document> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::insert_into(documents::table)
-                            .values(new)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::pg::Pg,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                __wt::blocking::expect_one_row(rows.len(), "Document")?;
-                ::core::result::Result::Ok(rows.remove(0))
-            })
-        }
-    }
-    #[automatically_derived]
-    impl __wt::DieselOps<__wt::diesel::mysql::Mysql> for Document {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::first(
-                    documents::table
-                        .filter(documents::id.eq(id))
-                        .select(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::mysql::Mysql,
-                            >>::as_select(),
-                        ),
-                    conn,
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            documents::table
+                .filter(documents::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
                 )
-                .optional()
         }
-        fn load_many<__C>(
-            conn: &mut __C,
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::pg::Pg> {
+            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+        }
+    }
+    #[automatically_derived]
+    impl __wt::VersionedStatements<__wt::diesel::pg::Pg> for Document {
+        fn update_at_version(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::update(
+                    documents::table
+                        .filter(documents::id.eq(&self.id))
+                        .filter(documents::version.eq(&self.version)),
+                )
+                .set((self, documents::version.eq(documents::version + 1)))
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+        }
+        fn insert_if_absent(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::insert_into(documents::table)
+                .values(self)
+                .on_conflict(documents::id)
+                .do_nothing()
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Document {
+        type Table = documents::table;
+        type Save = __wt::VersionedUpdateThenInsert;
+        fn select(
+            id: Self::Id<'_>,
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            documents::table
+                .filter(documents::id.eq(id))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn select_many(
             ids: &[Self::Id<'_>],
-        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::load(
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            documents::table
+                .filter(documents::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+        }
+    }
+    #[automatically_derived]
+    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Document {
+        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(
+                    documents::table
+                        .filter(documents::id.eq(&self.id))
+                        .filter(documents::version.eq(&self.version)),
+                )
+                .set((self, documents::version.eq(documents::version + 1)))
+        }
+        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::insert_into(documents::table).values(self)
+        }
+    }
+    #[automatically_derived]
+    impl __wt::CreatedByAutoIncrement for Document {
+        const SINGLE_KEY: bool = true;
+        fn select_created(
+            auto_increment: u64,
+        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
+            let id: i64 = __wt::KeyPart::from_auto_increment(auto_increment)?;
+            ::core::option::Option::Some(
                 documents::table
-                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .filter(documents::id.eq(id))
                     .select(
                         <Self as __wt::diesel::SelectableHelper<
                             __wt::diesel::mysql::Mysql,
                         >>::as_select(),
                     ),
-                conn,
-            )
-        }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let written_version = if __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::update(
-                        documents::table
-                            .filter(documents::id.eq(&self.id))
-                            .filter(documents::version.eq(&self.version)),
-                    )
-                    .set((self, documents::version.eq(documents::version + 1))),
-                conn,
-            )? == 1
-            {
-                self.version + 1
-            } else {
-                if <Self as __wt::DieselOps<
-                    __wt::diesel::mysql::Mysql,
-                >>::load(conn, <Self as __wt::Cached>::id(self))
-                    .map_err(__wt::Error::from)?
-                    .is_some()
-                {
-                    return ::core::result::Result::Err(
-                        __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                    );
-                }
-                match __wt::diesel::RunQueryDsl::execute(
-                    __wt::diesel::insert_into(documents::table).values(self),
-                    conn,
-                ) {
-                    ::core::result::Result::Ok(_) => {}
-                    ::core::result::Result::Err(
-                        __wt::diesel::result::Error::DatabaseError(
-                            __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
-                            _,
-                        ),
-                    ) if <Self as __wt::DieselOps<
-                        __wt::diesel::mysql::Mysql,
-                    >>::load(conn, <Self as __wt::Cached>::id(self))
-                        .map_err(__wt::Error::from)?
-                        .is_some() => {
-                        return ::core::result::Result::Err(
-                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                        );
-                    }
-                    ::core::result::Result::Err(error) => {
-                        return ::core::result::Result::Err(error.into());
-                    }
-                }
-                self.version
-            };
-            <Self as __wt::DieselOps<
-                __wt::diesel::mysql::Mysql,
-            >>::load(conn, <Self as __wt::Cached>::id(self))
-                .map_err(__wt::Error::from)
-                .map(|row| {
-                    row
-                        .map(|mut row| {
-                            row.version = written_version;
-                            row
-                        })
-                })
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<usize>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::delete(documents::table.filter(documents::id.eq(id))),
-                conn,
             )
         }
     }
     #[automatically_derived]
-    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::mysql::Mysql, __C, __N>
-    for Document
-    where
-        __C: __wt::diesel::Connection<Backend = __wt::diesel::mysql::Mysql>
-            + __wt::diesel::connection::LoadConnection,
-        __N: __wt::diesel::Insertable<documents::table>,
-        __wt::diesel::dsl::Values<
-            __wt::diesel::dsl::insert_into<documents::table>,
-            __N,
-        >: __wt::diesel::query_dsl::methods::ExecuteDsl<__C>,
-    {
-        fn insert_returning(
-            conn: &mut __C,
-            new: __N,
-        ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::mysql::reset_last_insert_id(conn)?;
-            let inserted = __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::insert_into(documents::table).values(new),
-                conn,
-            )?;
-            __wt::blocking::expect_one_row(inserted, "Document")?;
-            let id: i64 = __wt::mysql::last_insert_id(conn, "Document")?;
-            <Self as __wt::DieselOps<__wt::diesel::mysql::Mysql>>::load(conn, &id)?
-                .ok_or(
-                    __wt::Error::Usage(__wt::UsageError::CreatedRowVanished {
-                        model: "Document",
-                    }),
+    impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Document {
+        type Table = documents::table;
+        type Save = __wt::VersionedUpsert;
+        fn select(
+            id: Self::Id<'_>,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            documents::table
+                .filter(documents::id.eq(id))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
                 )
         }
-    }
-    #[automatically_derived]
-    impl __wt::AsyncDieselOps<__wt::diesel::mysql::Mysql> for Document {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::mysql::Mysql,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::first(
-                        documents::table
-                            .filter(documents::id.eq(id))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::mysql::Mysql,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-                    .optional()
-            }
-        }
-        fn load_many<__C>(
-            conn: &mut __C,
+        fn select_many(
             ids: &[Self::Id<'_>],
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::mysql::Mysql,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::load(
-                        documents::table
-                            .filter(documents::id.eq_any(ids.iter().copied()))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::mysql::Mysql,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-            }
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            documents::table
+                .filter(documents::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
         }
-        fn upsert<__C>(
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::sqlite::Sqlite> {
+            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+        }
+    }
+    #[automatically_derived]
+    impl __wt::VersionedStatements<__wt::diesel::sqlite::Sqlite> for Document {
+        fn update_at_version(
             &self,
-            conn: &mut __C,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::mysql::Mysql,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let written_version = if __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::update(
-                                documents::table
-                                    .filter(documents::id.eq(&self.id))
-                                    .filter(documents::version.eq(&self.version)),
-                            )
-                            .set((self, documents::version.eq(documents::version + 1))),
-                        conn,
-                    )
-                    .await? == 1
-                {
-                    self.version + 1
-                } else {
-                    if <Self as __wt::AsyncDieselOps<
-                        __wt::diesel::mysql::Mysql,
-                    >>::load(conn, <Self as __wt::Cached>::id(self))
-                        .await
-                        .map_err(__wt::Error::from)?
-                        .is_some()
-                    {
-                        return ::core::result::Result::Err(
-                            __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                        );
-                    }
-                    match __wt::diesel_async::RunQueryDsl::execute(
-                            __wt::diesel::insert_into(documents::table).values(self),
-                            conn,
-                        )
-                        .await
-                    {
-                        ::core::result::Result::Ok(_) => {}
-                        ::core::result::Result::Err(
-                            __wt::diesel::result::Error::DatabaseError(
-                                __wt::diesel::result::DatabaseErrorKind::UniqueViolation,
-                                _,
-                            ),
-                        ) if <Self as __wt::AsyncDieselOps<
-                            __wt::diesel::mysql::Mysql,
-                        >>::load(conn, <Self as __wt::Cached>::id(self))
-                            .await
-                            .map_err(__wt::Error::from)?
-                            .is_some() => {
-                            return ::core::result::Result::Err(
-                                __wt::Error::Conflict(__wt::ConflictError::new("Document")),
-                            );
-                        }
-                        ::core::result::Result::Err(error) => {
-                            return ::core::result::Result::Err(error.into());
-                        }
-                    }
-                    self.version
-                };
-                <Self as __wt::AsyncDieselOps<
-                    __wt::diesel::mysql::Mysql,
-                >>::load(conn, <Self as __wt::Cached>::id(self))
-                    .await
-                    .map_err(__wt::Error::from)
-                    .map(|row| {
-                        row
-                            .map(|mut row| {
-                                row.version = written_version;
-                                row
-                            })
-                    })
-            }
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<usize>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::mysql::Mysql,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::delete(
-                            documents::table.filter(documents::id.eq(id)),
-                        ),
-                        conn,
-                    )
-                    .await
-            }
-        }
-    }
-    #[automatically_derived]
-    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::mysql::Mysql, __C, __N>
-    for Document
-    where
-        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::mysql::Mysql>
-            + '__q,
-        __N: __wt::diesel::Insertable<documents::table> + ::core::marker::Send + '__q,
-        __wt::diesel::dsl::Values<
-            __wt::diesel::dsl::insert_into<documents::table>,
-            __N,
-        >: __wt::diesel_async::methods::ExecuteDsl<__C> + '__q,
-    {
-        fn insert_returning<'__f>(
-            conn: &'__f mut __C,
-            new: __N,
-        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
-        where
-            __N: '__f,
-        {
-            ::std::boxed::Box::pin(async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::mysql::reset_last_insert_id_async(conn).await?;
-                let inserted = __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::insert_into(documents::table).values(new),
-                        conn,
-                    )
-                    .await?;
-                __wt::blocking::expect_one_row(inserted, "Document")?;
-                let id: i64 = __wt::mysql::last_insert_id_async(conn, "Document").await?;
-                <Self as __wt::AsyncDieselOps<
-                    __wt::diesel::mysql::Mysql,
-                >>::load(conn, &id)
-                    .await?
-                    .ok_or(
-                        __wt::Error::Usage(__wt::UsageError::CreatedRowVanished {
-                            model: "Document",
-                        }),
-                    )
-            })
-        }
-    }
-    #[automatically_derived]
-    impl __wt::DieselOps<__wt::diesel::sqlite::Sqlite> for Document {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<::core::option::Option<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::first(
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::update(
                     documents::table
-                        .filter(documents::id.eq(id))
-                        .select(
-                            <Self as __wt::diesel::SelectableHelper<
-                                __wt::diesel::sqlite::Sqlite,
-                            >>::as_select(),
-                        ),
-                    conn,
+                        .filter(documents::id.eq(&self.id))
+                        .filter(documents::version.eq(&self.version)),
                 )
-                .optional()
+                .set((self, documents::version.eq(documents::version + 1)))
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
         }
-        fn load_many<__C>(
-            conn: &mut __C,
-            ids: &[Self::Id<'_>],
-        ) -> __wt::diesel::QueryResult<::std::vec::Vec<Self>>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::load(
-                documents::table
-                    .filter(documents::id.eq_any(ids.iter().copied()))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_select(),
-                    ),
-                conn,
-            )
-        }
-        fn upsert<__C>(
+        fn insert_if_absent(
             &self,
-            conn: &mut __C,
-        ) -> ::core::result::Result<::core::option::Option<Self>, __wt::Error>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
-                + __wt::diesel::connection::LoadConnection,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut updated: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::update(
-                        documents::table
-                            .filter(documents::id.eq(&self.id))
-                            .filter(documents::version.eq(&self.version)),
-                    )
-                    .set((self, documents::version.eq(documents::version + 1)))
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            if let ::core::option::Option::Some(updated) = updated.pop() {
-                return ::core::result::Result::Ok(::core::option::Option::Some(updated));
-            }
-            let mut inserted: ::std::vec::Vec<Self> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::insert_into(documents::table)
-                    .values(self)
-                    .on_conflict(documents::id)
-                    .do_nothing()
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            inserted
-                .pop()
-                .map(::core::option::Option::Some)
-                .ok_or(__wt::Error::Conflict(__wt::ConflictError::new("Document")))
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> __wt::diesel::QueryResult<usize>
-        where
-            __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>,
-        {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            __wt::diesel::RunQueryDsl::execute(
-                __wt::diesel::delete(documents::table.filter(documents::id.eq(id))),
-                conn,
-            )
-        }
-    }
-    #[automatically_derived]
-    impl<'__q, __C, __N> __wt::DieselCreate<__wt::diesel::sqlite::Sqlite, __C, __N>
-    for Document
-    where
-        __C: __wt::diesel::Connection<Backend = __wt::diesel::sqlite::Sqlite>
-            + __wt::diesel::connection::LoadConnection,
-        __N: __wt::diesel::Insertable<documents::table>,
-        __wt::diesel::dsl::Returning<
-            __wt::diesel::dsl::Values<
-                __wt::diesel::dsl::insert_into<documents::table>,
-                __N,
-            >,
-            __wt::diesel::dsl::AsSelect<Document, __wt::diesel::sqlite::Sqlite>,
-        >: __wt::diesel::query_dsl::LoadQuery<'__q, __C, Document>,
-    {
-        fn insert_returning(
-            conn: &mut __C,
-            new: __N,
-        ) -> ::core::result::Result<Self, __wt::Error> {
-            use __wt::diesel::prelude::{
-                BoolExpressionMethods as _, ExpressionMethods as _,
-                OptionalExtension as _, QueryDsl as _,
-            };
-            let mut rows: ::std::vec::Vec<Document> = __wt::diesel::RunQueryDsl::get_results(
-                __wt::diesel::insert_into(documents::table)
-                    .values(new)
-                    .returning(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::sqlite::Sqlite,
-                        >>::as_returning(),
-                    ),
-                conn,
-            )?;
-            __wt::blocking::expect_one_row(rows.len(), "Document")?;
-            ::core::result::Result::Ok(rows.remove(0))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::AsyncDieselOps<__wt::diesel::sqlite::Sqlite> for Document {
-        fn load<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::core::option::Option<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::sqlite::Sqlite,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::first(
-                        documents::table
-                            .filter(documents::id.eq(id))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-                    .optional()
-            }
-        }
-        fn load_many<__C>(
-            conn: &mut __C,
-            ids: &[Self::Id<'_>],
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<::std::vec::Vec<Self>>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::sqlite::Sqlite,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::load(
-                        documents::table
-                            .filter(documents::id.eq_any(ids.iter().copied()))
-                            .select(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_select(),
-                            ),
-                        conn,
-                    )
-                    .await
-            }
-        }
-        fn upsert<__C>(
-            &self,
-            conn: &mut __C,
-        ) -> impl ::core::future::Future<
-            Output = ::core::result::Result<::core::option::Option<Self>, __wt::Error>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::sqlite::Sqlite,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut updated: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::update(
-                                documents::table
-                                    .filter(documents::id.eq(&self.id))
-                                    .filter(documents::version.eq(&self.version)),
-                            )
-                            .set((self, documents::version.eq(documents::version + 1)))
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                if let ::core::option::Option::Some(updated) = updated.pop() {
-                    return ::core::result::Result::Ok(
-                        ::core::option::Option::Some(updated),
-                    );
-                }
-                let mut inserted: ::std::vec::Vec<Self> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::insert_into(documents::table)
-                            .values(self)
-                            .on_conflict(documents::id)
-                            .do_nothing()
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                inserted
-                    .pop()
-                    .map(::core::option::Option::Some)
-                    .ok_or(__wt::Error::Conflict(__wt::ConflictError::new("Document")))
-            }
-        }
-        fn remove<__C>(
-            conn: &mut __C,
-            id: Self::Id<'_>,
-        ) -> impl ::core::future::Future<
-            Output = __wt::diesel::QueryResult<usize>,
-        > + ::core::marker::Send
-        where
-            __C: __wt::diesel_async::AsyncConnection<
-                Backend = __wt::diesel::sqlite::Sqlite,
-            >,
-        {
-            async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                __wt::diesel_async::RunQueryDsl::execute(
-                        __wt::diesel::delete(
-                            documents::table.filter(documents::id.eq(id)),
-                        ),
-                        conn,
-                    )
-                    .await
-            }
-        }
-    }
-    #[automatically_derived]
-    impl<'__q, __C, __N> __wt::AsyncDieselCreate<__wt::diesel::sqlite::Sqlite, __C, __N>
-    for Document
-    where
-        __C: __wt::diesel_async::AsyncConnection<Backend = __wt::diesel::sqlite::Sqlite>
-            + '__q,
-        __N: __wt::diesel::Insertable<documents::table> + ::core::marker::Send + '__q,
-        __wt::diesel::dsl::Returning<
-            __wt::diesel::dsl::Values<
-                __wt::diesel::dsl::insert_into<documents::table>,
-                __N,
-            >,
-            __wt::diesel::dsl::AsSelect<Document, __wt::diesel::sqlite::Sqlite>,
-        >: __wt::diesel_async::methods::LoadQuery<'__q, __C, Document> + '__q,
-    {
-        fn insert_returning<'__f>(
-            conn: &'__f mut __C,
-            new: __N,
-        ) -> __wt::BoxFuture<'__f, ::core::result::Result<Self, __wt::Error>>
-        where
-            __N: '__f,
-        {
-            ::std::boxed::Box::pin(async move {
-                use __wt::diesel::prelude::{
-                    BoolExpressionMethods as _, ExpressionMethods as _,
-                    OptionalExtension as _, QueryDsl as _,
-                };
-                let mut rows: ::std::vec::Vec<Document> = __wt::diesel_async::RunQueryDsl::get_results(
-                        __wt::diesel::insert_into(documents::table)
-                            .values(new)
-                            .returning(
-                                <Self as __wt::diesel::SelectableHelper<
-                                    __wt::diesel::sqlite::Sqlite,
-                                >>::as_returning(),
-                            ),
-                        conn,
-                    )
-                    .await?;
-                __wt::blocking::expect_one_row(rows.len(), "Document")?;
-                ::core::result::Result::Ok(rows.remove(0))
-            })
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::insert_into(documents::table)
+                .values(self)
+                .on_conflict(documents::id)
+                .do_nothing()
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
         }
     }
     #[automatically_derived]
     impl __wt::SavesInPlace for Document {
         fn adopt_version(&mut self, stored: &Self) {
             self.version = stored.version;
+        }
+    }
+    #[automatically_derived]
+    impl __wt::BumpsVersion for Document {
+        fn bump_version(&mut self) {
+            self.version += 1;
         }
     }
 };

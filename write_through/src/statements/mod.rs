@@ -1,0 +1,115 @@
+//! The model's typed statements, which the derive writes for each enabled backend, and the
+//! runtime's side of them: how a statement runs on either front ([`run`]), how a save composes
+//! them ([`save`]), and the public query traits ([`crate::model::DieselOps`] and its kin)
+//! implemented once for every model from them ([`ops`]).
+//!
+//! Only what must be typed per model is generated: the statements themselves (a table, its key
+//! columns, the row's `Selectable`, `Insertable` and `AsChangeset`). Everything that composes
+//! them (reading a statement to its end, the rounds of MySQL's update-then-insert, the version
+//! rules, `create`'s steps) is written here once, for both fronts, as serde_derive keeps its
+//! logic in `__private` helpers.
+
+use diesel::Table;
+use diesel::backend::Backend;
+use diesel::prelude::Selectable;
+
+use crate::model::{Cached, SavesInPlace, UniqueIndex};
+
+pub mod ops;
+pub mod run;
+pub mod save;
+
+pub use run::{Execute, Load, NoStatement};
+pub use save::{
+    SaveStrategy, UpdateThenInsert, Upsert, VersionedUpdateThenInsert, VersionedUpsert,
+};
+
+/// The statements every model has on backend `DB`: look rows up by primary key, delete one.
+/// `Save` names how `save` writes the row (see [`save`]); `Table` is where `create` inserts.
+pub trait Statements<DB: Backend>: Cached + Selectable<DB> {
+    /// The model's Diesel table.
+    type Table: Table + Default + Send + 'static;
+    /// How `save` writes a row of this model on this backend.
+    type Save: SaveStrategy<Self, DB>;
+
+    /// `SELECT ... WHERE pk = id LIMIT 1`.
+    fn select(id: Self::Id<'_>) -> impl Load<DB, Self>;
+
+    /// `SELECT ... WHERE pk IN (ids)`, or `(a = ? AND b = ?) OR ...` for a composite key.
+    fn select_many(ids: &[Self::Id<'_>]) -> impl Load<DB, Self>;
+
+    /// `DELETE ... WHERE pk = id`.
+    fn delete(id: Self::Id<'_>) -> impl Execute<DB>;
+}
+
+/// A model without a version field on a backend with `RETURNING` (PostgreSQL, SQLite).
+pub trait UpsertStatement<DB: Backend>: Statements<DB> {
+    /// `INSERT ... ON CONFLICT (pk) DO UPDATE SET ... RETURNING ...`.
+    fn upsert(&self) -> impl Load<DB, Self>;
+}
+
+/// A model with a version field on a backend with `RETURNING`.
+pub trait VersionedStatements<DB: Backend>: Statements<DB> + SavesInPlace {
+    /// `UPDATE ... SET ..., version = version + 1 WHERE pk = .. AND version = .. RETURNING ...`.
+    fn update_at_version(&self) -> impl Load<DB, Self>;
+
+    /// `INSERT ... ON CONFLICT (pk) DO NOTHING RETURNING ...`.
+    fn insert_if_absent(&self) -> impl Load<DB, Self>;
+}
+
+/// A model on a backend without `RETURNING` (MySQL): the update and the insert on their own.
+pub trait PlainWrites<DB: Backend>: Statements<DB> {
+    /// `UPDATE ... SET ... WHERE pk = ..`; with a version field, also `AND version = ..`, and
+    /// `version = version + 1`.
+    fn update(&self) -> impl Execute<DB>;
+
+    /// `INSERT INTO ... VALUES (...)`.
+    fn insert(&self) -> impl Execute<DB>;
+}
+
+/// A versioned model on MySQL: the version the stored row carries after a save, which the
+/// read-back may not show (a newer writer may have locked after ours).
+pub trait BumpsVersion: SavesInPlace {
+    /// Adds one to the version, as the versioned update did in the database.
+    fn bump_version(&mut self);
+}
+
+#[cfg(feature = "mysql")]
+pub use by_auto_increment::CreatedByAutoIncrement;
+
+#[cfg(feature = "mysql")]
+mod by_auto_increment {
+    use diesel::mysql::Mysql;
+
+    use super::{Load, Statements};
+
+    /// How `create` finds the row it inserted on MySQL, which has no `RETURNING`: by the id
+    /// `LAST_INSERT_ID()` gave, which needs a single integer auto-increment key.
+    pub trait CreatedByAutoIncrement: Statements<Mysql> {
+        /// Whether the key is a single column, which `LAST_INSERT_ID()` can name. `create` refuses
+        /// a composite key before it inserts anything.
+        const SINGLE_KEY: bool;
+
+        /// `SELECT ... WHERE pk = id` for the generated id, or `None` when it does not fit the key's
+        /// type (or the key is not an integer).
+        fn select_created(auto_increment: u64) -> Option<impl Load<Mysql, Self>>;
+    }
+}
+
+/// The statements of unique index `N` on backend `DB`.
+pub trait IndexStatements<DB: Backend, const N: usize>: Statements<DB> + UniqueIndex<N> {
+    /// `SELECT ... WHERE column = value LIMIT 1`.
+    fn select_by(value: Self::Value<'_>) -> impl Load<DB, Self>;
+
+    /// `SELECT ... WHERE column IN (values)`, or `(a = ? AND b = ?) OR ...`.
+    fn select_many_by(values: &[Self::Value<'_>]) -> impl Load<DB, Self>;
+}
+
+/// The backends with `RETURNING`, where `create` and `save` read the row the statement wrote.
+pub trait ReturningBackend: Backend + 'static {}
+
+#[cfg(feature = "postgres")]
+impl ReturningBackend for diesel::pg::Pg {}
+
+#[cfg(feature = "sqlite")]
+impl ReturningBackend for diesel::sqlite::Sqlite {}

@@ -1,0 +1,317 @@
+//! The public query traits ([`DieselOps`], [`DieselIndex`], [`DieselCreate`] and their async
+//! forms), implemented once for every model from its generated [`Statements`].
+
+use diesel::Insertable;
+use diesel::QueryResult;
+use diesel::connection::{Connection, LoadConnection};
+use diesel::dsl::{AsSelect, Returning, Values, insert_into};
+use diesel::prelude::SelectableHelper;
+use diesel::query_builder::Query;
+use diesel::query_dsl::LoadQuery;
+
+use super::{Execute, IndexStatements, Load, ReturningBackend, SaveStrategy, Statements};
+use crate::error::{Error, UsageError};
+use crate::model::{DieselCreate, DieselIndex, DieselOps};
+
+impl<M, DB> DieselOps<DB> for M
+where
+    M: Statements<DB>,
+    DB: diesel::backend::Backend,
+{
+    fn load<C>(conn: &mut C, id: Self::Id<'_>) -> QueryResult<Option<Self>>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        Ok(M::select(id).load_blocking(conn)?.pop())
+    }
+
+    fn load_many<C>(conn: &mut C, ids: &[Self::Id<'_>]) -> QueryResult<Vec<Self>>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        M::select_many(ids).load_blocking(conn)
+    }
+
+    fn upsert<C>(&self, conn: &mut C) -> Result<Option<Self>, Error>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        M::Save::save_blocking(self, conn)
+    }
+
+    fn remove<C>(conn: &mut C, id: Self::Id<'_>) -> QueryResult<usize>
+    where
+        C: Connection<Backend = DB>,
+    {
+        M::delete(id).execute_blocking(conn)
+    }
+}
+
+impl<M, DB, const N: usize> DieselIndex<DB, N> for M
+where
+    M: IndexStatements<DB, N>,
+    DB: diesel::backend::Backend,
+{
+    fn load_by<C>(conn: &mut C, value: Self::Value<'_>) -> QueryResult<Option<Self>>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        Ok(M::select_by(value).load_blocking(conn)?.pop())
+    }
+
+    fn load_many_by<C>(conn: &mut C, values: &[Self::Value<'_>]) -> QueryResult<Vec<Self>>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        M::select_many_by(values).load_blocking(conn)
+    }
+}
+
+/// `INSERT ... RETURNING`: the row as stored, in one statement, read to its end.
+impl<'q, M, DB, C, N> DieselCreate<DB, C, N> for M
+where
+    M: Statements<DB>,
+    DB: ReturningBackend,
+    C: Connection<Backend = DB> + LoadConnection,
+    N: Insertable<M::Table>,
+    // A named lifetime, not `for<'q>`: a higher-ranked bound would demand a `'static`
+    // statement and so refuse borrowed rows such as `&NewUser`.
+    Returning<Values<insert_into<M::Table>, N>, AsSelect<M, DB>>: LoadQuery<'q, C, M> + Query,
+{
+    fn insert_returning(conn: &mut C, new: N) -> Result<Self, Error> {
+        let mut rows: Vec<M> = diesel::RunQueryDsl::get_results(
+            insert_into(M::Table::default())
+                .values(new)
+                .returning(M::as_returning()),
+            conn,
+        )?;
+        expect_one_row(rows.len(), M::MODEL_NAME)?;
+        Ok(rows.remove(0))
+    }
+}
+
+/// `create` inserts exactly one row; anything else is refused (and, inside `create`'s
+/// transaction, rolled back).
+pub fn expect_one_row(rows: usize, model: &'static str) -> Result<(), Error> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(UsageError::CreateInsertsOneRow { model, rows }.into())
+    }
+}
+
+#[cfg(feature = "mysql")]
+mod mysql {
+    use diesel::Insertable;
+    use diesel::connection::{Connection, LoadConnection};
+    use diesel::dsl::{Values, insert_into};
+    use diesel::mysql::Mysql;
+    use diesel::query_dsl::methods::ExecuteDsl;
+
+    use super::expect_one_row;
+    use crate::error::{Error, UsageError};
+    use crate::model::DieselCreate;
+    use crate::statements::{CreatedByAutoIncrement, Load};
+
+    /// MySQL has no `RETURNING`: the insert, then the row `LAST_INSERT_ID()` names. Reset
+    /// first: an insert that sets the key itself leaves `LAST_INSERT_ID()` alone, and must not
+    /// be taken for another row.
+    impl<M, C, N> DieselCreate<Mysql, C, N> for M
+    where
+        M: CreatedByAutoIncrement,
+        C: Connection<Backend = Mysql> + LoadConnection,
+        N: Insertable<M::Table>,
+        Values<insert_into<M::Table>, N>: ExecuteDsl<C>,
+    {
+        fn insert_returning(conn: &mut C, new: N) -> Result<Self, Error> {
+            let model = M::MODEL_NAME;
+            if !M::SINGLE_KEY {
+                return Err(UsageError::CreateNeedsAutoIncrementKey { model }.into());
+            }
+            crate::mysql::reset_last_insert_id(conn)?;
+            let inserted =
+                diesel::RunQueryDsl::execute(insert_into(M::Table::default()).values(new), conn)?;
+            expect_one_row(inserted, model)?;
+            let id: u64 = crate::mysql::last_insert_id(conn, model)?;
+            let select =
+                M::select_created(id).ok_or(UsageError::CreateNeedsAutoIncrementKey { model })?;
+            select
+                .load_blocking(conn)?
+                .pop()
+                .ok_or(Error::Usage(UsageError::CreatedRowVanished { model }))
+        }
+    }
+}
+
+#[cfg(feature = "async")]
+mod asynch {
+    use diesel::Insertable;
+    use diesel::QueryResult;
+    use diesel::dsl::{AsSelect, Returning, Values, insert_into};
+    use diesel::prelude::SelectableHelper;
+    use diesel::query_builder::Query;
+    use diesel_async::AsyncConnection;
+    use diesel_async::methods::LoadQuery;
+
+    use super::expect_one_row;
+    use crate::error::Error;
+    use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
+    use crate::statements::{
+        Execute, IndexStatements, Load, ReturningBackend, SaveStrategy, Statements,
+    };
+
+    impl<M, DB> AsyncDieselOps<DB> for M
+    where
+        M: Statements<DB>,
+        DB: diesel::backend::Backend,
+    {
+        fn load<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+        ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
+        where
+            C: AsyncConnection<Backend = DB>,
+        {
+            let select = M::select(id);
+            async move { Ok(select.load_async(conn).await?.pop()) }
+        }
+
+        fn load_many<C>(
+            conn: &mut C,
+            ids: &[Self::Id<'_>],
+        ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
+        where
+            C: AsyncConnection<Backend = DB>,
+        {
+            let select = M::select_many(ids);
+            async move { select.load_async(conn).await }
+        }
+
+        fn upsert<C>(
+            &self,
+            conn: &mut C,
+        ) -> impl Future<Output = Result<Option<Self>, Error>> + Send
+        where
+            C: AsyncConnection<Backend = DB>,
+        {
+            M::Save::save_async(self, conn)
+        }
+
+        fn remove<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+        ) -> impl Future<Output = QueryResult<usize>> + Send
+        where
+            C: AsyncConnection<Backend = DB>,
+        {
+            let delete = M::delete(id);
+            async move { delete.execute_async(conn).await }
+        }
+    }
+
+    impl<M, DB, const N: usize> AsyncDieselIndex<DB, N> for M
+    where
+        M: IndexStatements<DB, N>,
+        DB: diesel::backend::Backend,
+    {
+        fn load_by<C>(
+            conn: &mut C,
+            value: Self::Value<'_>,
+        ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
+        where
+            C: AsyncConnection<Backend = DB>,
+        {
+            let select = M::select_by(value);
+            async move { Ok(select.load_async(conn).await?.pop()) }
+        }
+
+        fn load_many_by<C>(
+            conn: &mut C,
+            values: &[Self::Value<'_>],
+        ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
+        where
+            C: AsyncConnection<Backend = DB>,
+        {
+            let select = M::select_many_by(values);
+            async move { select.load_async(conn).await }
+        }
+    }
+
+    impl<'q, M, DB, C, N> AsyncDieselCreate<DB, C, N> for M
+    where
+        M: Statements<DB>,
+        DB: ReturningBackend,
+        C: AsyncConnection<Backend = DB> + 'q,
+        N: Insertable<M::Table> + Send + 'q,
+        Returning<Values<insert_into<M::Table>, N>, AsSelect<M, DB>>:
+            LoadQuery<'q, C, M> + Query + 'q,
+        N::Values: 'q,
+    {
+        fn insert_returning<'f>(conn: &'f mut C, new: N) -> BoxFuture<'f, Result<Self, Error>>
+        where
+            N: 'f,
+        {
+            Box::pin(async move {
+                let mut rows: Vec<M> = diesel_async::RunQueryDsl::get_results(
+                    insert_into(M::Table::default())
+                        .values(new)
+                        .returning(M::as_returning()),
+                    conn,
+                )
+                .await?;
+                expect_one_row(rows.len(), M::MODEL_NAME)?;
+                Ok(rows.remove(0))
+            })
+        }
+    }
+
+    #[cfg(feature = "mysql")]
+    mod mysql {
+        use diesel::Insertable;
+        use diesel::dsl::{Values, insert_into};
+        use diesel::mysql::Mysql;
+        use diesel_async::AsyncConnection;
+        use diesel_async::methods::ExecuteDsl;
+
+        use super::expect_one_row;
+        use crate::error::{Error, UsageError};
+        use crate::model::{AsyncDieselCreate, BoxFuture};
+        use crate::statements::{CreatedByAutoIncrement, Load};
+
+        /// As the blocking front's: the insert, then the row `LAST_INSERT_ID()` names.
+        impl<'q, M, C, N> AsyncDieselCreate<Mysql, C, N> for M
+        where
+            M: CreatedByAutoIncrement,
+            C: AsyncConnection<Backend = Mysql> + 'q,
+            N: Insertable<M::Table> + Send + 'q,
+            Values<insert_into<M::Table>, N>: ExecuteDsl<C> + 'q,
+        {
+            fn insert_returning<'f>(conn: &'f mut C, new: N) -> BoxFuture<'f, Result<Self, Error>>
+            where
+                N: 'f,
+            {
+                Box::pin(async move {
+                    let model = M::MODEL_NAME;
+                    if !M::SINGLE_KEY {
+                        return Err(UsageError::CreateNeedsAutoIncrementKey { model }.into());
+                    }
+                    crate::mysql::reset_last_insert_id_async(conn).await?;
+                    let inserted = diesel_async::RunQueryDsl::execute(
+                        insert_into(M::Table::default()).values(new),
+                        conn,
+                    )
+                    .await?;
+                    expect_one_row(inserted, model)?;
+                    let id: u64 = crate::mysql::last_insert_id_async(conn, model).await?;
+                    let select = M::select_created(id)
+                        .ok_or(UsageError::CreateNeedsAutoIncrementKey { model })?;
+                    select
+                        .load_async(conn)
+                        .await?
+                        .pop()
+                        .ok_or(Error::Usage(UsageError::CreatedRowVanished { model }))
+                })
+            }
+        }
+    }
+}
