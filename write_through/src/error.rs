@@ -9,6 +9,10 @@
 ///
 /// No variant carries a password or a connection URL in its message.
 ///
+/// Each error prints once: a variant's message includes what it wraps (the database's or
+/// Redis's own message), so `source()` does not return it again, and a report that walks the
+/// chain (`anyhow`'s `{:#}`, say) does not print it twice.
+///
 /// ```
 /// use write_through::Error;
 ///
@@ -28,7 +32,7 @@
 pub enum Error {
     /// The database refused or failed the operation; nothing was published to the cache.
     #[error("database error: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(diesel::result::Error),
     /// Redis could not be reached, timed out, or answered with an error.
     #[error(transparent)]
     Cache(#[from] CacheError),
@@ -45,6 +49,13 @@ pub enum Error {
     /// The operation cannot run in the state the caller's connection is in.
     #[error(transparent)]
     Usage(#[from] UsageError),
+}
+
+/// Not `#[from]`: the message includes Diesel's, so the error is not also its `source()`.
+impl From<diesel::result::Error> for Error {
+    fn from(error: diesel::result::Error) -> Self {
+        Error::Database(error)
+    }
 }
 
 /// A failed conversation with Redis.
@@ -64,16 +75,16 @@ pub enum Error {
 /// # Ok(()) }
 /// ```
 #[derive(Debug, thiserror::Error)]
-#[error("Redis {operation} failed: {source}")]
+#[error("Redis {operation} failed: {redis}")]
 pub struct CacheError {
     operation: &'static str,
-    #[source]
-    source: redis::RedisError,
+    /// Printed in the message, so not a `source()` (it would print twice).
+    redis: redis::RedisError,
 }
 
 impl CacheError {
-    pub(crate) fn new(operation: &'static str, source: redis::RedisError) -> Self {
-        Self { operation, source }
+    pub(crate) fn new(operation: &'static str, redis: redis::RedisError) -> Self {
+        Self { operation, redis }
     }
 
     /// A reply whose shape is not what the command returns.
@@ -111,7 +122,7 @@ impl CacheError {
     /// # Ok(()) }
     /// ```
     pub fn is_timeout(&self) -> bool {
-        self.source.is_timeout()
+        self.redis.is_timeout()
     }
 }
 
@@ -380,3 +391,54 @@ const _: fn() = || {
     fn assert<T: std::error::Error + Send + Sync + 'static>() {}
     assert::<Error>();
 };
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+    use super::*;
+
+    /// How many times `needle` appears in `haystack`.
+    fn count(haystack: &str, needle: &str) -> usize {
+        haystack.matches(needle).count()
+    }
+
+    #[test]
+    fn a_database_error_prints_the_databases_message_once_in_a_report_of_its_chain() {
+        let refused = DieselError::DatabaseError(
+            DatabaseErrorKind::ForeignKeyViolation,
+            Box::new(String::from(
+                "violates foreign key constraint \"pins_board_id_fkey\"",
+            )),
+        );
+        let report = anyhow::Error::new(Error::from(refused));
+        for printed in [
+            format!("{report}"),
+            format!("{report:#}"),
+            format!("{report:?}"),
+        ] {
+            assert_eq!(count(&printed, "pins_board_id_fkey"), 1, "{printed}");
+        }
+        assert_eq!(
+            format!("{report:#}"),
+            "database error: violates foreign key constraint \"pins_board_id_fkey\""
+        );
+    }
+
+    #[test]
+    fn a_redis_error_prints_redis_message_once_in_a_report_of_its_chain() {
+        let failed = CacheError::new(
+            "GET",
+            redis::RedisError::from((redis::ErrorKind::Io, "connection reset by peer")),
+        );
+        let report = anyhow::Error::new(Error::from(failed));
+        for printed in [
+            format!("{report}"),
+            format!("{report:#}"),
+            format!("{report:?}"),
+        ] {
+            assert_eq!(count(&printed, "connection reset by peer"), 1, "{printed}");
+            assert!(printed.contains("Redis GET failed"), "{printed}");
+        }
+    }
+}

@@ -12,9 +12,11 @@ use diesel::QueryResult;
 use diesel::backend::Backend;
 use diesel::connection::{Connection, LoadConnection};
 use diesel::deserialize::FromSqlRow;
-use diesel::expression::QueryMetadata;
+use diesel::dsl::AsSelect;
+use diesel::expression::{Expression, QueryMetadata, TypedExpressionType};
+use diesel::prelude::Selectable;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::query_dsl::CompatibleType;
+use diesel::sql_types::SqlType;
 
 /// A query that yields rows of `M` on backend `DB`: every generated `SELECT` and every
 /// statement with `RETURNING`.
@@ -32,13 +34,14 @@ pub trait Load<DB: Backend, M>: Send + Sized {
         Self: 'c;
 }
 
+/// The rows are the model's `Selectable` (`.select(M::as_select())`, `.returning(M::as_returning())`).
 impl<Q, DB, M, ST> Load<DB, M> for Q
 where
-    DB: Backend + QueryMetadata<Q::SqlType> + 'static,
-    Q: Query + QueryFragment<DB> + QueryId + Send,
-    Q::SqlType: CompatibleType<M, DB, SqlType = ST>,
-    M: FromSqlRow<ST, DB> + Send + 'static,
-    ST: 'static,
+    DB: Backend + QueryMetadata<AsSelect<M, DB>> + 'static,
+    Q: Query<SqlType = AsSelect<M, DB>> + QueryFragment<DB> + QueryId + Send,
+    M: Selectable<DB> + FromSqlRow<ST, DB> + Send + 'static,
+    M::SelectExpression: QueryId + Expression<SqlType = ST>,
+    ST: SqlType + TypedExpressionType + 'static,
 {
     fn load_blocking<C>(self, conn: &mut C) -> QueryResult<Vec<M>>
     where
