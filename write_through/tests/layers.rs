@@ -171,7 +171,8 @@ fn the_modules_import_each_other_without_a_circle() {
 }
 
 /// The derive reads the same way: `internals` (attributes) and `ast` (the checked model) at the
-/// bottom, `model` and `unique` folding attributes into it, `expand` generating from it.
+/// bottom, `check` (the rules) above them, `model` and `unique` folding attributes into the
+/// model, `expand` generating from it.
 #[test]
 fn the_derive_modules_import_each_other_without_a_circle() {
     let graph = graph_of("../write_through_derive/src");

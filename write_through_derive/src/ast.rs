@@ -1,6 +1,6 @@
 //! What code generation reads: one cached model, checked. Built by [`crate::model`] (the
-//! struct's fields and attributes folded together) and [`crate::unique`] (its indexes); read by
-//! [`crate::expand`]. Types only.
+//! struct's fields and attributes, read, then checked by the rules of [`crate::check`]) and
+//! [`crate::unique`] (its indexes); read by [`crate::expand`]. Types only.
 
 use syn::{Ident, Path, Type};
 

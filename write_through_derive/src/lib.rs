@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod ast;
+mod check;
 mod expand;
 #[cfg(test)]
 mod expand_snapshots;

@@ -1,121 +1,53 @@
-//! Folds the parsed attributes of one struct into a checked [`Model`] (`ast.rs`), the only
-//! input of code generation. Every problem is recorded in the [`Ctxt`] with the span of its cause.
+//! Assembles one struct into the checked [`Model`] (`ast.rs`), the only input of code
+//! generation: parse its fields and attributes (with `internals/`), run the rules of
+//! `check.rs`, build. Every problem is recorded in the [`Ctxt`] with the span of its cause.
 
-use syn::{Data, DeriveInput, Field, Fields, Ident, LitStr, Path, Type};
+use syn::punctuated::Punctuated;
+use syn::{Data, DeriveInput, Field, Fields, Ident, Path, Token};
 
-use crate::ast::{Backend, KeyField, KeyPart, Model, VersionField};
+use crate::ast::{Backend, Index, KeyField, KeyPart, Model, VersionField};
+use crate::check;
 use crate::fingerprint::fingerprint;
-use crate::internals::attr::{self, DieselAttrs, DieselFieldAttrs, Given};
+use crate::internals::attr::{self, DieselAttrs, DieselFieldAttrs, Given, WriteThroughAttrs};
 use crate::internals::codec::{self, Codec};
 use crate::internals::ctxt::Ctxt;
 use crate::internals::template::{Segment, parse_template};
-use crate::unique::{self, Candidate};
+use crate::unique::{self, Candidate, Request};
 
 impl Model {
-    /// `None` when errors were recorded. Checks as much as it can before giving up, so that
-    /// one compile reports every mistake.
+    /// `None` when an attribute could not be read or a rule failed. Every rule runs before
+    /// giving up, so that one compile reports every mistake.
     pub fn from_ast(cx: &Ctxt, input: &DeriveInput) -> Option<Model> {
-        let fields = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => &named.named,
-                _ => {
-                    cx.error_spanned_by(
-                        &input.ident,
-                        "WriteThrough needs a struct with named fields, like a Diesel model",
-                    );
-                    return None;
-                }
-            },
-            _ => {
-                cx.error_spanned_by(
-                    &input.ident,
-                    "WriteThrough can only be derived for a struct",
-                );
-                return None;
-            }
-        };
-        if !input.generics.params.is_empty() {
-            cx.error_spanned_by(
-                &input.generics,
-                "WriteThrough models cannot be generic: a cached row must be an owned, concrete type",
-            );
+        // The struct's form comes before its attributes: without named fields there is
+        // nothing else to read.
+        if !check::check_struct_with_named_fields(cx, input) {
+            return None;
         }
-        let own = attr::write_through_attrs(cx, &input.attrs);
-        let all_fields: Vec<&Field> = fields.iter().collect();
-        let codec = match own.codec {
-            Given::Valid(codec) => codec,
-            _ => codec::choose(&all_fields, &input.attrs),
-        };
-        attr::check_serde(cx, &input.attrs, false, codec);
-        let columns: Vec<Column> = fields
-            .iter()
-            .map(|field| Column::of(cx, field, codec))
-            .collect();
-
-        let diesel = attr::diesel_attrs(cx, &input.attrs);
-        let key_fields = key_fields(cx, input, &columns, &diesel);
-        let key_parts = match (&own.key, &key_fields) {
-            (Given::Valid(template), Some(key_fields)) => key_parts(cx, template, key_fields),
-            (Given::Absent, _) => {
-                cx.error_spanned_by(
-                    &input.ident,
-                    "missing key template: add #[write_through(key = \"...\", ttl = \"...\")], e.g. key = \"user:{id}\"",
-                );
-                None
-            }
-            _ => None,
-        };
-        if own.ttl.is_absent() {
-            cx.error_spanned_by(
-                &input.ident,
-                "missing TTL: add ttl = \"1h\" (or a number of seconds) to #[write_through(...)]",
-            );
+        check::check_not_generic(cx, &input.generics);
+        let parsed = Parsed::from_ast(cx, input)?;
+        let candidates = parsed.index_candidates();
+        let requested = unique::requested(&candidates, &parsed.own.unique);
+        if !parsed.check(cx, &candidates, &requested) {
+            return None;
         }
-        let version = version_field(cx, &columns, key_fields.as_deref().unwrap_or_default());
-        let candidates: Vec<Candidate<'_>> = columns
-            .iter()
-            .map(|c| Candidate {
-                ident: &c.ident,
-                column: &c.column,
-                ty: &c.field.ty,
-                unique: c.unique.as_ref(),
-                plain_column: !c.diesel.not_a_plain_column,
-            })
-            .collect();
-        let indexes = unique::indexes(
-            cx,
-            &candidates,
-            &own.unique,
-            key_fields.as_deref().unwrap_or_default(),
-        );
-        let backends = backends(cx, &diesel);
-        Some(Model {
-            ident: input.ident.clone(),
-            table: diesel
-                .table_name
-                .clone()
-                .unwrap_or_else(|| inferred_table(&input.ident)),
-            key_fields: key_fields?,
-            key_template: own.key.valid()?.value(),
-            key_parts: key_parts?,
-            ttl_millis: *own.ttl.valid()?,
-            negative_ttl_millis: match own.negative_ttl {
-                Given::Absent => None,
-                Given::Invalid => return None,
-                Given::Valid(millis) => Some(millis),
-            },
-            local_ttl_millis: match own.local {
-                Given::Absent => None,
-                Given::Invalid => return None,
-                Given::Valid(millis) => Some(millis),
-            },
-            version: version?,
-            backends: backends?,
-            fingerprint: fingerprint(&input.ident.to_string(), fields),
-            codec,
-            indexes: indexes?,
-        })
+        let indexes = requested.iter().map(unique::index).collect();
+        parsed.build(indexes)
     }
+}
+
+/// The struct as written: its fields and attributes, read but not checked.
+struct Parsed<'a> {
+    input: &'a DeriveInput,
+    fields: &'a Punctuated<Field, Token![,]>,
+    own: WriteThroughAttrs,
+    codec: Codec,
+    columns: Vec<Column<'a>>,
+    diesel: DieselAttrs,
+    /// The primary-key fields; `None` when a column it names is not one of the struct's.
+    key_fields: Option<Vec<KeyField>>,
+    /// The key template read into its pieces, or why it cannot be; `None` unless `key` is
+    /// valid.
+    key_segments: Option<Result<Vec<Segment>, String>>,
 }
 
 /// A field with the attributes that concern the cache.
@@ -147,10 +79,172 @@ impl<'a> Column<'a> {
     }
 }
 
+impl<'a> Parsed<'a> {
+    /// Reads the attributes; `None` for anything but a struct with named fields.
+    fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let Data::Struct(data) = &input.data else {
+            return None;
+        };
+        let Fields::Named(named) = &data.fields else {
+            return None;
+        };
+        let fields = &named.named;
+        let own = attr::write_through_attrs(cx, &input.attrs);
+        let all_fields: Vec<&Field> = fields.iter().collect();
+        let codec = match own.codec {
+            Given::Valid(codec) => codec,
+            _ => codec::choose(&all_fields, &input.attrs),
+        };
+        attr::check_serde(cx, &input.attrs, false, codec);
+        let columns: Vec<Column> = fields
+            .iter()
+            .map(|field| Column::of(cx, field, codec))
+            .collect();
+        let diesel = attr::diesel_attrs(cx, &input.attrs);
+        let key_fields = key_fields(input, &columns, &diesel);
+        let key_segments = own
+            .key
+            .valid()
+            .map(|template| parse_template(&template.value()));
+        Some(Parsed {
+            input,
+            fields,
+            own,
+            codec,
+            columns,
+            diesel,
+            key_fields,
+            key_segments,
+        })
+    }
+
+    /// The fields as the unique indexes see them.
+    fn index_candidates(&self) -> Vec<Candidate<'_>> {
+        self.columns
+            .iter()
+            .map(|c| Candidate {
+                ident: &c.ident,
+                column: &c.column,
+                ty: &c.field.ty,
+                unique: c.unique.as_ref(),
+                plain_column: !c.diesel.not_a_plain_column,
+            })
+            .collect()
+    }
+
+    /// Runs the rules, in the order their errors are shown; whether every rule held.
+    fn check(&self, cx: &Ctxt, candidates: &[Candidate<'_>], requested: &[Request<'_>]) -> bool {
+        let model = &self.input.ident;
+        let columns: Vec<&Ident> = self.columns.iter().map(|c| &c.column).collect();
+        let mut ok = match &self.diesel.primary_key {
+            Some(primary_key) => check::check_primary_key_names_columns(cx, primary_key, &columns),
+            None => check::check_id_column(cx, model, &columns),
+        };
+        ok &= check::check_key_given(cx, model, &self.own.key);
+        // The template's placeholders name key fields, so it is checked once they are found.
+        if let (Given::Valid(template), Some(read), Some(key_fields)) =
+            (&self.own.key, &self.key_segments, &self.key_fields)
+        {
+            ok &= check::check_key_template_reads(cx, template, read)
+                && read.as_ref().is_ok_and(|segments| {
+                    check::check_placeholders_are_key_fields(cx, template, segments, key_fields)
+                        && check::check_template_uses_every_key_field(
+                            cx, template, segments, key_fields,
+                        )
+                });
+        }
+        ok &= check::check_ttl_given(cx, model, &self.own.ttl);
+
+        // The rules that compare with the key see none when its columns were not found.
+        let key_fields = self.key_fields.as_deref().unwrap_or_default();
+        let versions: Vec<&Column> = self.columns.iter().filter(|c| c.is_version).collect();
+        if let Some(version) = versions.first() {
+            let marked: Vec<&Ident> = versions.iter().map(|c| &c.ident).collect();
+            ok &= check::check_at_most_one_version_field(cx, &marked);
+            ok &= check::check_version_is_an_integer(cx, &version.field.ty);
+            ok &= check::check_version_outside_the_key(cx, &version.ident, key_fields);
+            ok &= check::check_version_is_a_plain_column(cx, &version.ident, &version.diesel);
+            ok &= check::check_version_skips_update(cx, &version.ident, &version.diesel);
+        }
+
+        let fields: Vec<&Ident> = candidates.iter().map(|c| c.ident).collect();
+        for group in &self.own.unique {
+            ok &= check::check_group_names_distinct_fields(cx, group, &fields);
+            ok &= check::check_group_has_two_fields(cx, group);
+        }
+        // A name is declared twice only if its first declaration broke no rule.
+        let mut accepted: Vec<String> = Vec::new();
+        for request in requested {
+            let mut holds = true;
+            for member in &request.members {
+                holds &= check::check_index_not_a_float(cx, member.ty)
+                    && check::check_index_not_a_nested_option(cx, member.ty)
+                    && check::check_index_is_a_plain_column(cx, member.ident, member.plain_column);
+            }
+            let members: Vec<&Ident> = request.members.iter().map(|m| m.ident).collect();
+            holds &=
+                check::check_index_is_not_the_primary_key(cx, request.at, &members, key_fields);
+            let name = request.name();
+            holds &= check::check_index_declared_once(cx, request.at, &name, &accepted);
+            if holds {
+                accepted.push(name);
+            }
+            ok &= holds;
+        }
+
+        for path in self.diesel.check_for_backend.iter().flatten() {
+            ok &= check::check_backend_known(cx, path, backend_named(path));
+        }
+        ok
+    }
+
+    /// The model, from a struct every rule accepted and its `indexes`; `None` when an
+    /// attribute could not be read (its error is recorded).
+    fn build(self, indexes: Vec<Index>) -> Option<Model> {
+        let ident = &self.input.ident;
+        let key_fields = self.key_fields?;
+        let key_parts = key_parts(self.key_segments?.ok()?, &key_fields)?;
+        Some(Model {
+            ident: ident.clone(),
+            table: self
+                .diesel
+                .table_name
+                .clone()
+                .unwrap_or_else(|| inferred_table(ident)),
+            key_fields,
+            key_template: self.own.key.valid()?.value(),
+            key_parts,
+            ttl_millis: *self.own.ttl.valid()?,
+            negative_ttl_millis: match self.own.negative_ttl {
+                Given::Absent => None,
+                Given::Invalid => return None,
+                Given::Valid(millis) => Some(millis),
+            },
+            local_ttl_millis: match self.own.local {
+                Given::Absent => None,
+                Given::Invalid => return None,
+                Given::Valid(millis) => Some(millis),
+            },
+            version: self
+                .columns
+                .iter()
+                .find(|c| c.is_version)
+                .map(|version| VersionField {
+                    ident: version.ident.clone(),
+                    column: version.column.clone(),
+                }),
+            backends: backends(&self.diesel)?,
+            fingerprint: fingerprint(&ident.to_string(), self.fields),
+            codec: self.codec,
+            indexes,
+        })
+    }
+}
+
 /// The primary-key fields. Diesel's `primary_key(...)` names columns (a field's
-/// `column_name`, or its name); without it the key is the column `id`.
+/// `column_name`, or its name); without it the key is the column `id`. `None` when a name is
+/// not a column.
 fn key_fields(
-    cx: &Ctxt,
     input: &DeriveInput,
     columns: &[Column<'_>],
     diesel: &DieselAttrs,
@@ -159,174 +253,64 @@ fn key_fields(
         Some(names) => names.clone(),
         None => vec![Ident::new("id", input.ident.span())],
     };
-    let mut out = Vec::with_capacity(names.len());
-    for name in &names {
-        let Some(column) = columns.iter().find(|c| c.column == *name) else {
-            if diesel.primary_key.is_some() {
-                cx.error_spanned_by(
-                    name,
-                    format!("primary key column `{name}` is not a column of this struct (a field named `{name}`, or with #[diesel(column_name = {name})])"),
-                );
-            } else {
-                cx.error_spanned_by(
-                    &input.ident,
-                    "no primary key: add a field `id` or #[diesel(primary_key(...))]",
-                );
-            }
-            return None;
-        };
-        out.push(KeyField {
-            ident: column.ident.clone(),
-            ty: column.field.ty.clone(),
-            column: column.column.clone(),
-        });
-    }
-    Some(out)
-}
-
-/// `#[write_through(version)]`: at most one, an integer, not part of the key, and skipped by
-/// `AsChangeset` (the derive sets it to `version + 1` itself). `Some(None)` when there is none.
-fn version_field(
-    cx: &Ctxt,
-    columns: &[Column<'_>],
-    key_fields: &[KeyField],
-) -> Option<Option<VersionField>> {
-    let mut marked = columns.iter().filter(|c| c.is_version);
-    let Some(version) = marked.next() else {
-        return Some(None);
-    };
-    let mut ok = true;
-    for extra in marked {
-        cx.error_spanned_by(
-            &extra.ident,
-            "only one field can be #[write_through(version)]",
-        );
-        ok = false;
-    }
-    let integer = matches!(
-        &version.field.ty,
-        Type::Path(path) if path.qself.is_none()
-            && ["i16", "i32", "i64"].iter().any(|t| path.path.is_ident(t))
-    );
-    if !integer {
-        cx.error_spanned_by(
-            &version.field.ty,
-            "a #[write_through(version)] field must be i16, i32 or i64",
-        );
-        ok = false;
-    }
-    if key_fields.iter().any(|k| k.ident == version.ident) {
-        cx.error_spanned_by(
-            &version.ident,
-            "the version field cannot be part of the primary key",
-        );
-        ok = false;
-    }
-    if version.diesel.not_a_plain_column {
-        cx.error_spanned_by(
-            &version.ident,
-            "the version field must be a plain column (no embed, serialize_as or deserialize_as)",
-        );
-        ok = false;
-    }
-    if !version.diesel.skip_update {
-        cx.error_spanned_by(
-            &version.ident,
-            "add #[diesel(skip_update)] to the version field: save sets it to version + 1 itself, so AsChangeset must leave it alone",
-        );
-        ok = false;
-    }
-    ok.then(|| {
-        Some(VersionField {
-            ident: version.ident.clone(),
-            column: version.column.clone(),
-        })
-    })
-}
-
-fn key_parts(cx: &Ctxt, template: &LitStr, key_fields: &[KeyField]) -> Option<Vec<KeyPart>> {
-    let segments = match parse_template(&template.value()) {
-        Ok(segments) => segments,
-        Err(message) => {
-            cx.error_spanned_by(template, message);
-            return None;
-        }
-    };
-    let mut parts = Vec::with_capacity(segments.len());
-    let mut used = vec![false; key_fields.len()];
-    let mut ok = true;
-    let keys: Vec<String> = key_fields
+    names
         .iter()
-        .map(|f| format!("`{}`", f.ident))
-        .collect();
-    for segment in segments {
-        match segment {
-            Segment::Literal(text) => parts.push(KeyPart::Literal(text)),
-            Segment::Field(name) => match key_fields.iter().position(|f| f.ident == name) {
-                Some(index) => {
-                    used[index] = true;
-                    parts.push(KeyPart::Field(index));
-                }
-                None => {
-                    cx.error_spanned_by(
-                        template,
-                        format!(
-                            "`{{{name}}}` in the key template is not a primary-key field; use the primary key, {}",
-                            keys.join(", ")
-                        ),
-                    );
-                    ok = false;
-                }
-            },
-        }
-    }
-    for (field, used) in key_fields.iter().zip(&used) {
-        if !used && ok {
-            cx.error_spanned_by(
-                template,
-                format!(
-                    "the key template must use every primary-key field, or different rows would share a key: `{{{}}}` is missing",
-                    field.ident
-                ),
-            );
-            ok = false;
-        }
-    }
-    ok.then_some(parts)
+        .map(|name| {
+            let column = columns.iter().find(|c| c.column == *name)?;
+            Some(KeyField {
+                ident: column.ident.clone(),
+                ty: column.field.ty.clone(),
+                column: column.column.clone(),
+            })
+        })
+        .collect()
 }
 
-fn backends(cx: &Ctxt, diesel: &DieselAttrs) -> Option<Vec<Backend>> {
+/// The rendered key: each placeholder as the position of its key field. `None` when one is
+/// not a key field.
+fn key_parts(segments: Vec<Segment>, key_fields: &[KeyField]) -> Option<Vec<KeyPart>> {
+    segments
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Literal(text) => Some(KeyPart::Literal(text)),
+            Segment::Field(name) => key_fields
+                .iter()
+                .position(|f| f.ident == name)
+                .map(KeyPart::Field),
+        })
+        .collect()
+}
+
+/// The backends to generate queries for: those of `check_for_backend(...)`, each once (Diesel
+/// accepts one named twice), or all three. `None` when one is unknown.
+fn backends(diesel: &DieselAttrs) -> Option<Vec<Backend>> {
     let Some(paths) = &diesel.check_for_backend else {
         return Some(vec![Backend::Postgres, Backend::Mysql, Backend::Sqlite]);
     };
     let mut backends = Vec::new();
-    let mut ok = true;
     for path in paths {
-        let name = path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        let backend = match name.as_str() {
-            "Pg" => Backend::Postgres,
-            "Mysql" => Backend::Mysql,
-            "Sqlite" => Backend::Sqlite,
-            _ => {
-                let shown = quote::quote!(#path).to_string().replace(' ', "");
-                cx.error_spanned_by(
-                    path,
-                    format!("write_through does not know the backend `{shown}`; write diesel::pg::Pg, diesel::mysql::Mysql or diesel::sqlite::Sqlite (type aliases are not followed)"),
-                );
-                ok = false;
-                continue;
-            }
-        };
+        let backend = backend_named(path)?;
         // Diesel accepts a backend named twice; the impls must still be emitted once.
         if !backends.contains(&backend) {
             backends.push(backend);
         }
     }
-    ok.then_some(backends)
+    Some(backends)
+}
+
+/// The backend `path` names, by its last segment.
+fn backend_named(path: &Path) -> Option<Backend> {
+    let name = path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    match name.as_str() {
+        "Pg" => Some(Backend::Postgres),
+        "Mysql" => Some(Backend::Mysql),
+        "Sqlite" => Some(Backend::Sqlite),
+        _ => None,
+    }
 }
 
 /// Diesel's default table name: the struct name in snake case, plus `s`.
