@@ -38,6 +38,7 @@ snapshots! {
     versioned,
     json_field_is_message_pack,
     unique_indexes,
+    raw_identifier_index,
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! `#[write_through(unique(a, b))]` on the struct): read from the attributes, and built into
 //! what `find_by_<name>` is generated from. Their rules are in `check.rs`.
 
+use syn::ext::IdentExt;
 use syn::{Ident, Type};
 
 use crate::ast::{Index, IndexField};
@@ -24,11 +25,12 @@ pub struct Request<'a> {
 }
 
 impl Request<'_> {
-    /// `email`, or `owner_id_and_name` for a composite index: the suffix of `find_by_`.
+    /// `email`, or `owner_id_and_name` for a composite index: the suffix of `find_by_`. A raw
+    /// identifier (`r#type`) is named without its `r#`, which cannot be part of another name.
     pub fn name(&self) -> String {
         self.members
             .iter()
-            .map(|m| m.ident.to_string())
+            .map(|m| m.ident.unraw().to_string())
             .collect::<Vec<_>>()
             .join("_and_")
     }

@@ -1,0 +1,321 @@
+#[doc(hidden)]
+const _: () = {
+    use ::write_through::__private as __wt;
+    use __wt::diesel::prelude::{
+        BoolExpressionMethods as _, ExpressionMethods as _, QueryDsl as _,
+    };
+    #[automatically_derived]
+    impl __wt::Cached for Token {
+        type Id<'__wt_id> = &'__wt_id i64;
+        const MODEL_NAME: &'static str = "Token";
+        const KEY_TEMPLATE: &'static str = "token:{id}";
+        const TTL: ::core::time::Duration = ::core::time::Duration::from_millis(
+            3600000u64,
+        );
+        const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = ::core::option::Option::None;
+        const SCHEMA_FINGERPRINT: u64 = 15427597936536467308u64;
+        const KEY_CAN_ALIAS: bool = false;
+        const CODEC: __wt::Codec = __wt::Codec::Bincode;
+        fn id(&self) -> Self::Id<'_> {
+            &self.id
+        }
+        fn write_key(id: Self::Id<'_>, key: &mut __wt::KeyWriter) {
+            key.literal("token:");
+            key.part(id);
+        }
+        fn write_index_keys(&self, keys: &mut __wt::IndexKeys<'_>) {
+            if let ::core::option::Option::Some(value) = <Self as __wt::UniqueIndex<
+                0usize,
+            >>::index_value(self) {
+                keys.add::<Self, 0usize>(value);
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __wt::Statements<__wt::diesel::pg::Pg> for Token {
+        type Table = tokens::table;
+        type Save = __wt::Upsert;
+        fn select(id: Self::Id<'_>) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            tokens::table
+                .filter(tokens::id.eq(id))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
+                )
+        }
+        fn select_many(
+            ids: &[Self::Id<'_>],
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            tokens::table
+                .filter(tokens::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
+                )
+        }
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::pg::Pg> {
+            __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
+        }
+    }
+    #[automatically_derived]
+    impl __wt::UpsertStatement<__wt::diesel::pg::Pg> for Token {
+        fn upsert(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::insert_into(tokens::table)
+                .values(self)
+                .on_conflict(tokens::id)
+                .do_update()
+                .set(self)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::IndexStatements<__wt::diesel::pg::Pg, 0usize> for Token {
+        fn select_by(
+            value: Self::Value<'_>,
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            tokens::table
+                .filter(tokens::r#type.eq(value))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
+                )
+        }
+        fn select_many_by(
+            values: &[Self::Value<'_>],
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            tokens::table
+                .filter(tokens::r#type.eq_any(values.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_select(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Token {
+        type Table = tokens::table;
+        type Save = __wt::UpdateThenInsert;
+        fn select(
+            id: Self::Id<'_>,
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            tokens::table
+                .filter(tokens::id.eq(id))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn select_many(
+            ids: &[Self::Id<'_>],
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            tokens::table
+                .filter(tokens::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
+        }
+    }
+    #[automatically_derived]
+    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Token {
+        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(tokens::table.filter(tokens::id.eq(&self.id))).set(self)
+        }
+        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::insert_into(tokens::table).values(self)
+        }
+    }
+    #[automatically_derived]
+    impl __wt::CreatedByAutoIncrement for Token {
+        const SINGLE_KEY: bool = true;
+        fn select_created(
+            auto_increment: u64,
+        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
+            let id: i64 = __wt::KeyPart::from_auto_increment(auto_increment)?;
+            ::core::option::Option::Some(
+                tokens::table
+                    .filter(tokens::id.eq(id))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    ),
+            )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::IndexStatements<__wt::diesel::mysql::Mysql, 0usize> for Token {
+        fn select_by(
+            value: Self::Value<'_>,
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            tokens::table
+                .filter(tokens::r#type.eq(value))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn select_many_by(
+            values: &[Self::Value<'_>],
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            tokens::table
+                .filter(tokens::r#type.eq_any(values.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Token {
+        type Table = tokens::table;
+        type Save = __wt::Upsert;
+        fn select(
+            id: Self::Id<'_>,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            tokens::table
+                .filter(tokens::id.eq(id))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
+        }
+        fn select_many(
+            ids: &[Self::Id<'_>],
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            tokens::table
+                .filter(tokens::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
+        }
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::sqlite::Sqlite> {
+            __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
+        }
+    }
+    #[automatically_derived]
+    impl __wt::UpsertStatement<__wt::diesel::sqlite::Sqlite> for Token {
+        fn upsert(&self) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::insert_into(tokens::table)
+                .values(self)
+                .on_conflict(tokens::id)
+                .do_update()
+                .set(self)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::IndexStatements<__wt::diesel::sqlite::Sqlite, 0usize> for Token {
+        fn select_by(
+            value: Self::Value<'_>,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            tokens::table
+                .filter(tokens::r#type.eq(value))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
+        }
+        fn select_many_by(
+            values: &[Self::Value<'_>],
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            tokens::table
+                .filter(tokens::r#type.eq_any(values.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_select(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::SavesByRef for Token {}
+    #[automatically_derived]
+    impl __wt::UniqueIndex<0usize> for Token {
+        type Value<'__wt_v> = &'__wt_v str;
+        const INDEX_NAME: &'static str = "type";
+        fn index_value(&self) -> ::core::option::Option<Self::Value<'_>> {
+            ::core::option::Option::Some(self.r#type.as_str())
+        }
+        fn has_index_value(&self, value: Self::Value<'_>) -> bool {
+            <Self as __wt::UniqueIndex<0usize>>::index_value(self)
+                == ::core::option::Option::Some(value)
+        }
+        fn write_index_value(value: Self::Value<'_>, key: &mut __wt::KeyWriter) {
+            key.part(value);
+        }
+    }
+    #[automatically_derived]
+    impl Token {
+        ///The row whose `r#type` is `value`: from Redis when cached (one round trip), else from the database, filling the cache. Blocking on a Diesel connection; a `Send` future on a diesel-async connection.
+        pub fn find_by_type<'__wt_a, __C, __F>(
+            conn: &'__wt_a mut __C,
+            cache: &'__wt_a __wt::Cache,
+            value: &'__wt_a str,
+        ) -> <__C as __wt::IndexLookup<
+            Self,
+            0usize,
+            __F,
+        >>::Output<'__wt_a, ::core::option::Option<Self>>
+        where
+            __C: __wt::IndexLookup<Self, 0usize, __F>,
+        {
+            <__C as __wt::IndexLookup<Self, 0usize, __F>>::find_by(conn, cache, value)
+        }
+        ///The rows whose `r#type` are `values`, in their order (duplicates allowed): one Redis round trip when all are cached, one query for the rest.
+        pub fn find_many_by_type<'__wt_a, __C, __F, __I>(
+            conn: &'__wt_a mut __C,
+            cache: &'__wt_a __wt::Cache,
+            values: __I,
+        ) -> <__C as __wt::IndexLookup<
+            Self,
+            0usize,
+            __F,
+        >>::Output<'__wt_a, ::std::vec::Vec<::core::option::Option<Self>>>
+        where
+            __C: __wt::IndexLookup<Self, 0usize, __F>,
+            __I: ::core::iter::IntoIterator<Item = &'__wt_a str>,
+        {
+            <__C as __wt::IndexLookup<
+                Self,
+                0usize,
+                __F,
+            >>::find_many_by(
+                conn,
+                cache,
+                ::core::iter::Iterator::collect(
+                    ::core::iter::IntoIterator::into_iter(values),
+                ),
+            )
+        }
+    }
+};
