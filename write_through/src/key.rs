@@ -305,7 +305,7 @@ fn needs_escape(byte: u8) -> bool {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be written into a Redis key: it is not a `KeyPart`",
-    note = "primary-key and unique-index columns need a key form: integers, `bool`, `char`, `String`, bytes, chrono dates and times (feature `chrono`), `uuid::Uuid` (feature `uuid`), or your own type implementing `write_through::KeyPart`"
+    note = "primary-key and unique-index columns need a key form: integers, `bool`, `char`, `String`, bytes, chrono dates and times (feature `chrono`), `uuid::Uuid` (feature `uuid`), or your own type implementing `write_through::KeyPart`; a newtype id declared in another crate (`PersonId(pub i32)`) needs `#[write_through(newtype)]` on the field"
 )]
 pub trait KeyPart {
     /// Writes this value into a key.

@@ -32,6 +32,8 @@ pub struct KeyField {
     pub ident: Ident,
     pub ty: Type,
     pub column: Ident,
+    /// `#[write_through(newtype)]`: the type is a tuple struct of one field, which is the key.
+    pub newtype: bool,
 }
 
 /// The rendered key, in order.
@@ -70,4 +72,6 @@ pub struct IndexField {
     pub nullable: bool,
     /// Whether the type (without `Option`) is `String`, looked up as `&str`.
     pub string: bool,
+    /// `#[write_through(newtype)]`: the type is a tuple struct of one field, which is the key.
+    pub newtype: bool,
 }

@@ -320,6 +320,19 @@ pub fn check_index_is_a_plain_column(cx: &Ctxt, field: &Ident, plain_column: boo
     false
 }
 
+/// `newtype` marks a field written into a key (a primary-key field or a unique index's): it says
+/// how to write the field there, so anywhere else it would be a promise nothing keeps.
+pub fn check_newtype_is_written_into_a_key(cx: &Ctxt, newtype: &syn::Path, keyed: bool) -> bool {
+    if keyed {
+        return true;
+    }
+    cx.error_spanned_by(
+        newtype,
+        "`newtype` applies to a primary-key field or a unique index's field, whose key it writes",
+    );
+    false
+}
+
 /// A unique index is not the primary key (the same fields, in any order): `find` already looks
 /// rows up by it. `at` is what the error points at.
 pub fn check_index_is_not_the_primary_key(
@@ -402,6 +415,7 @@ mod tests {
                 column: ident.clone(),
                 ident,
                 ty: parse_quote!(i64),
+                newtype: false,
             })
             .collect()
     }
@@ -771,5 +785,17 @@ mod tests {
             ]
         );
         assert!(reported(|cx| check_backend_known(cx, &path, Some(Backend::Postgres))).is_empty());
+    }
+
+    #[test]
+    fn newtype_is_only_for_a_field_written_into_a_key() {
+        let newtype: syn::Path = parse_quote!(newtype);
+        assert!(reported(|cx| check_newtype_is_written_into_a_key(cx, &newtype, true)).is_empty());
+        assert_eq!(
+            reported(|cx| check_newtype_is_written_into_a_key(cx, &newtype, false)),
+            [
+                "`newtype` applies to a primary-key field or a unique index's field, whose key it writes"
+            ]
+        );
     }
 }

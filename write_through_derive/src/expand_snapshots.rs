@@ -39,6 +39,7 @@ snapshots! {
     json_field_is_message_pack,
     unique_indexes,
     raw_identifier_index,
+    newtype_key,
 }
 
 #[test]

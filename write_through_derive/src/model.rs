@@ -60,6 +60,8 @@ struct Column<'a> {
     is_version: bool,
     /// `#[write_through(unique)]`.
     unique: Option<syn::Path>,
+    /// `#[write_through(newtype)]`.
+    newtype: Option<syn::Path>,
 }
 
 impl<'a> Column<'a> {
@@ -74,6 +76,7 @@ impl<'a> Column<'a> {
             ident,
             is_version: own.version,
             unique: own.unique,
+            newtype: own.newtype,
             diesel,
         }
     }
@@ -127,6 +130,7 @@ impl<'a> Parsed<'a> {
                 column: &c.column,
                 ty: &c.field.ty,
                 unique: c.unique.as_ref(),
+                newtype: c.newtype.is_some(),
                 plain_column: !c.diesel.not_a_plain_column,
             })
             .collect()
@@ -190,6 +194,16 @@ impl<'a> Parsed<'a> {
                 accepted.push(name);
             }
             ok &= holds;
+        }
+
+        for column in &self.columns {
+            if let Some(newtype) = &column.newtype {
+                let keyed = key_fields.iter().any(|field| field.ident == column.ident)
+                    || requested
+                        .iter()
+                        .any(|request| request.members.iter().any(|m| *m.ident == column.ident));
+                ok &= check::check_newtype_is_written_into_a_key(cx, newtype, keyed);
+            }
         }
 
         for path in self.diesel.check_for_backend.iter().flatten() {
@@ -261,6 +275,7 @@ fn key_fields(
                 ident: column.ident.clone(),
                 ty: column.field.ty.clone(),
                 column: column.column.clone(),
+                newtype: column.newtype.is_some(),
             })
         })
         .collect()

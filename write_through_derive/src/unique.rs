@@ -15,6 +15,8 @@ pub struct Candidate<'a> {
     pub ty: &'a Type,
     pub unique: Option<&'a syn::Path>,
     pub plain_column: bool,
+    /// `#[write_through(newtype)]`: keyed by the type's one field.
+    pub newtype: bool,
 }
 
 /// One index as declared, before its rules are checked.
@@ -86,6 +88,7 @@ pub fn index(request: &Request<'_>) -> Index {
                     string: is_ident(&ty, "String"),
                     ty,
                     nullable,
+                    newtype: m.newtype,
                 }
             })
             .collect(),

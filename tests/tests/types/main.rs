@@ -2,3 +2,4 @@
 
 mod columns;
 mod key_injectivity;
+mod newtype_keys;

@@ -376,7 +376,7 @@ pub trait TransactionOps {
     /// Runs `body` in a Diesel transaction on `conn`; the cache writes made inside it are
     /// published after the commit and undone if it rolls back. Nested calls become savepoints.
     ///
-    /// Refused with [`UsageError::TransactionInsideForeignTransaction`] when `conn` is already
+    /// Refused with [`UsageError::TransactionInsideForeignTransaction`](crate::error::UsageError::TransactionInsideForeignTransaction) when `conn` is already
     /// inside a transaction that this cache does not manage (its commit cannot be observed).
     ///
     /// ```no_run

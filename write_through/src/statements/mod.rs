@@ -25,7 +25,7 @@ pub use save::{
 };
 
 /// The statements every model has on backend `DB`: look rows up by primary key, delete one.
-/// `Save` names how `save` writes the row (see [`save`]); `Table` is where `create` inserts.
+/// `Save` names how `save` writes the row (see `save.rs`); `Table` is where `create` inserts.
 pub trait Statements<DB: Backend>: Cached + Selectable<DB> {
     /// The model's Diesel table.
     type Table: Table + Default + Send + 'static;

@@ -279,12 +279,12 @@ mod asynch {
         use crate::statements::{CreatedByAutoIncrement, Load};
 
         /// As the blocking front's: the insert, then the row `LAST_INSERT_ID()` names.
-        impl<'q, M, C, N> AsyncDieselCreate<Mysql, C, N> for M
+        impl<M, C, N> AsyncDieselCreate<Mysql, C, N> for M
         where
             M: CreatedByAutoIncrement,
-            C: AsyncConnection<Backend = Mysql> + 'q,
-            N: Insertable<M::Table> + Send + 'q,
-            Values<insert_into<M::Table>, N>: ExecuteDsl<C> + 'q,
+            C: AsyncConnection<Backend = Mysql>,
+            N: Insertable<M::Table> + Send,
+            Values<insert_into<M::Table>, N>: ExecuteDsl<C>,
         {
             fn insert_returning<'f>(conn: &'f mut C, new: N) -> BoxFuture<'f, Result<Self, Error>>
             where

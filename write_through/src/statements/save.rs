@@ -100,7 +100,7 @@ impl<M: VersionedStatements<DB>, DB: Backend> SaveStrategy<M, DB> for VersionedU
 /// the key (never restores it); a newer write seen by the read-back locked after ours, so our
 /// publish will not set it. Two savers of a new key race: both UPDATEs match nothing, one
 /// INSERT wins, and the other's duplicate key sends it back to the UPDATE of the row just
-/// created (see [`insert_again`]).
+/// created (see `insert_again`).
 pub enum UpdateThenInsert {}
 
 impl<M: PlainWrites<DB>, DB: Backend> SaveStrategy<M, DB> for UpdateThenInsert {

@@ -86,6 +86,11 @@ pub fn index_items(model: &Model) -> TokenStream {
         };
         let writes = (0..index.fields.len()).map(|i| {
             let part = value_part(index, i);
+            let part = if index.fields[i].newtype {
+                quote!(&#part.0)
+            } else {
+                part
+            };
             if i == 0 {
                 quote!(key.part(#part);)
             } else {

@@ -80,7 +80,12 @@ fn cached_impl(model: &Model) -> TokenStream {
         KeyPart::Literal(text) => quote!(key.literal(#text);),
         KeyPart::Field(index) => {
             let id_part = id_part(model, *index);
-            quote!(key.part(#id_part);)
+            if model.key_fields[*index].newtype {
+                // A newtype's key is its one field's: `PersonId(7)` is keyed as `7`.
+                quote!(key.part(&#id_part.0);)
+            } else {
+                quote!(key.part(#id_part);)
+            }
         }
     });
     let write_index_keys = index::write_index_keys(model);
@@ -279,11 +284,16 @@ fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
     let created = match model.key_fields.as_slice() {
         [single] => {
             let (ty, column) = (&single.ty, &single.column);
+            let id = if single.newtype {
+                quote!(#ty(__wt::KeyPart::from_auto_increment(auto_increment)?))
+            } else {
+                quote!(__wt::KeyPart::from_auto_increment(auto_increment)?)
+            };
             quote! {
                 const SINGLE_KEY: bool = true;
 
                 fn select_created(auto_increment: u64) -> ::core::option::Option<impl __wt::Load<#db, Self>> {
-                    let id: #ty = __wt::KeyPart::from_auto_increment(auto_increment)?;
+                    let id: #ty = #id;
                     ::core::option::Option::Some(#table::table.filter(#table::#column.eq(id)).select(#select))
                 }
             }

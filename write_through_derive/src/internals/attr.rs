@@ -113,12 +113,16 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
     out
 }
 
-/// `#[write_through(version)]` and `#[write_through(unique)]` on a field.
+/// `#[write_through(version)]`, `#[write_through(unique)]` and `#[write_through(newtype)]` on a
+/// field.
 #[derive(Default)]
 pub struct FieldAttrs {
     pub version: bool,
     /// `unique`, with the path for error spans.
     pub unique: Option<syn::Path>,
+    /// `newtype`: the field's type is a tuple struct of one field (`PersonId(pub i32)`), keyed
+    /// by that field; with the path for error spans.
+    pub newtype: Option<syn::Path>,
 }
 
 pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
@@ -135,12 +139,17 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     cx.error_spanned_by(&meta.path, "duplicate write_through attribute `unique`");
                 }
                 out.unique = Some(meta.path.clone());
+            } else if meta.path.is_ident("newtype") {
+                if out.newtype.is_some() {
+                    cx.error_spanned_by(&meta.path, "duplicate write_through attribute `newtype`");
+                }
+                out.newtype = Some(meta.path.clone());
             } else {
                 let name = meta.path.to_token_stream_string();
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through field attribute `{name}`; expected `version` or `unique`"
+                        "unknown write_through field attribute `{name}`; expected `version`, `unique` or `newtype`"
                     ),
                 );
                 skip_value(&meta)?;

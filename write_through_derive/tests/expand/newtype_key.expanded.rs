@@ -1,0 +1,181 @@
+#[doc(hidden)]
+const _: () = {
+    use ::write_through::__private as __wt;
+    use __wt::diesel::prelude::{
+        BoolExpressionMethods as _, ExpressionMethods as _, QueryDsl as _,
+    };
+    #[automatically_derived]
+    impl __wt::Cached for Person {
+        type Id<'__wt_id> = &'__wt_id PersonId;
+        const MODEL_NAME: &'static str = "Person";
+        const KEY_TEMPLATE: &'static str = "person:{id}";
+        const TTL: ::core::time::Duration = ::core::time::Duration::from_millis(
+            3600000u64,
+        );
+        const NEGATIVE_TTL: ::core::option::Option<::core::time::Duration> = ::core::option::Option::None;
+        const SCHEMA_FINGERPRINT: u64 = 3749383946131205004u64;
+        const KEY_CAN_ALIAS: bool = true;
+        const CODEC: __wt::Codec = __wt::Codec::MessagePack;
+        fn id(&self) -> Self::Id<'_> {
+            &self.id
+        }
+        fn write_key(id: Self::Id<'_>, key: &mut __wt::KeyWriter) {
+            key.literal("person:");
+            key.part(&id.0);
+        }
+        fn write_index_keys(&self, keys: &mut __wt::IndexKeys<'_>) {
+            if let ::core::option::Option::Some(value) = <Self as __wt::UniqueIndex<
+                0usize,
+            >>::index_value(self) {
+                keys.add::<Self, 0usize>(value);
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Person {
+        type Table = people::table;
+        type Save = __wt::UpdateThenInsert;
+        fn select(
+            id: Self::Id<'_>,
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            people::table
+                .filter(people::id.eq(id))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn select_many(
+            ids: &[Self::Id<'_>],
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            people::table
+                .filter(people::id.eq_any(ids.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::delete(people::table.filter(people::id.eq(id)))
+        }
+    }
+    #[automatically_derived]
+    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Person {
+        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(people::table.filter(people::id.eq(&self.id))).set(self)
+        }
+        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::insert_into(people::table).values(self)
+        }
+    }
+    #[automatically_derived]
+    impl __wt::CreatedByAutoIncrement for Person {
+        const SINGLE_KEY: bool = true;
+        fn select_created(
+            auto_increment: u64,
+        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
+            let id: PersonId = PersonId(
+                __wt::KeyPart::from_auto_increment(auto_increment)?,
+            );
+            ::core::option::Option::Some(
+                people::table
+                    .filter(people::id.eq(id))
+                    .select(
+                        <Self as __wt::diesel::SelectableHelper<
+                            __wt::diesel::mysql::Mysql,
+                        >>::as_select(),
+                    ),
+            )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::IndexStatements<__wt::diesel::mysql::Mysql, 0usize> for Person {
+        fn select_by(
+            value: Self::Value<'_>,
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            people::table
+                .filter(people::account_id.eq(value))
+                .limit(1)
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+        fn select_many_by(
+            values: &[Self::Value<'_>],
+        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
+            people::table
+                .filter(people::account_id.eq_any(values.iter().copied()))
+                .select(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::mysql::Mysql,
+                    >>::as_select(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl __wt::SavesByRef for Person {}
+    #[automatically_derived]
+    impl __wt::UniqueIndex<0usize> for Person {
+        type Value<'__wt_v> = &'__wt_v AccountId;
+        const INDEX_NAME: &'static str = "account_id";
+        fn index_value(&self) -> ::core::option::Option<Self::Value<'_>> {
+            ::core::option::Option::Some(&self.account_id)
+        }
+        fn has_index_value(&self, value: Self::Value<'_>) -> bool {
+            <Self as __wt::UniqueIndex<0usize>>::index_value(self)
+                == ::core::option::Option::Some(value)
+        }
+        fn write_index_value(value: Self::Value<'_>, key: &mut __wt::KeyWriter) {
+            key.part(&value.0);
+        }
+    }
+    #[automatically_derived]
+    impl Person {
+        ///The row whose `account_id` is `value`: from Redis when cached (one round trip), else from the database, filling the cache. Blocking on a Diesel connection; a `Send` future on a diesel-async connection.
+        pub fn find_by_account_id<'__wt_a, __C, __F>(
+            conn: &'__wt_a mut __C,
+            cache: &'__wt_a __wt::Cache,
+            value: &'__wt_a AccountId,
+        ) -> <__C as __wt::IndexLookup<
+            Self,
+            0usize,
+            __F,
+        >>::Output<'__wt_a, ::core::option::Option<Self>>
+        where
+            __C: __wt::IndexLookup<Self, 0usize, __F>,
+        {
+            <__C as __wt::IndexLookup<Self, 0usize, __F>>::find_by(conn, cache, value)
+        }
+        ///The rows whose `account_id` are `values`, in their order (duplicates allowed): one Redis round trip when all are cached, one query for the rest.
+        pub fn find_many_by_account_id<'__wt_a, __C, __F, __I>(
+            conn: &'__wt_a mut __C,
+            cache: &'__wt_a __wt::Cache,
+            values: __I,
+        ) -> <__C as __wt::IndexLookup<
+            Self,
+            0usize,
+            __F,
+        >>::Output<'__wt_a, ::std::vec::Vec<::core::option::Option<Self>>>
+        where
+            __C: __wt::IndexLookup<Self, 0usize, __F>,
+            __I: ::core::iter::IntoIterator<Item = &'__wt_a AccountId>,
+        {
+            <__C as __wt::IndexLookup<
+                Self,
+                0usize,
+                __F,
+            >>::find_many_by(
+                conn,
+                cache,
+                ::core::iter::Iterator::collect(
+                    ::core::iter::IntoIterator::into_iter(values),
+                ),
+            )
+        }
+    }
+};
