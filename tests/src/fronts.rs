@@ -11,11 +11,11 @@ use std::sync::Arc;
 use diesel::connection::{Connection, LoadConnection};
 use diesel_async::AsyncConnection;
 use write_through::{
-    AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, Cache, DieselCreate, DieselIndex,
-    DieselOps, Error,
+    AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, Cache, DieselCreate,
+    DieselIndex, DieselOps, DieselUpdate, Error,
 };
 
-use crate::models::{Account, Document, NewAccount, NewUser, Tag, User};
+use crate::models::{Account, AccountUpdateForm, Document, NewAccount, NewUser, Tag, User};
 use crate::queries::QueryCount;
 
 /// One step of a transaction's body.
@@ -85,6 +85,13 @@ pub trait Front {
     fn save_account(&mut self, cache: &Cache, account: &Account) -> Result<(), Error>;
     fn delete_account(&mut self, cache: &Cache, id: i64) -> Result<bool, Error>;
     fn create_account(&mut self, cache: &Cache, new: &NewAccount) -> Result<Account, Error>;
+    /// `Account::update` through the application's update form.
+    fn update_account(
+        &mut self,
+        cache: &Cache,
+        id: i64,
+        form: &AccountUpdateForm,
+    ) -> Result<Account, Error>;
     /// `Account::find_by_email`.
     fn account_by_email(&mut self, cache: &Cache, email: &str) -> Result<Option<Account>, Error>;
     /// `Account::find_many_by_email`.
@@ -176,6 +183,7 @@ where
     Document: DieselOps<C::Backend>,
     Account: DieselIndex<C::Backend, 0> + DieselIndex<C::Backend, 1> + DieselIndex<C::Backend, 2>,
     for<'a> Account: DieselCreate<C::Backend, C, &'a NewAccount>,
+    for<'a> Account: DieselUpdate<C::Backend, &'a AccountUpdateForm>,
 {
     fn name(&self) -> &'static str {
         "blocking"
@@ -195,6 +203,15 @@ where
     fn create_account(&mut self, cache: &Cache, new: &NewAccount) -> Result<Account, Error> {
         use write_through::blocking::ModelOps as _;
         Account::create(&mut self.0, cache, new)
+    }
+    fn update_account(
+        &mut self,
+        cache: &Cache,
+        id: i64,
+        form: &AccountUpdateForm,
+    ) -> Result<Account, Error> {
+        use write_through::blocking::ModelOps as _;
+        Account::update(&mut self.0, cache, &id, form)
     }
     fn account_by_email(&mut self, cache: &Cache, email: &str) -> Result<Option<Account>, Error> {
         Account::find_by_email(&mut self.0, cache, email)
@@ -393,6 +410,7 @@ where
         + AsyncDieselIndex<C::Backend, 1>
         + AsyncDieselIndex<C::Backend, 2>,
     for<'a> Account: AsyncDieselCreate<C::Backend, C, &'a NewAccount>,
+    for<'a> Account: AsyncDieselUpdate<C::Backend, &'a AccountUpdateForm>,
 {
     fn name(&self) -> &'static str {
         "async"
@@ -415,6 +433,16 @@ where
         use write_through::asynch::ModelOps as _;
         self.runtime
             .block_on(Account::create(&mut self.conn, cache, new))
+    }
+    fn update_account(
+        &mut self,
+        cache: &Cache,
+        id: i64,
+        form: &AccountUpdateForm,
+    ) -> Result<Account, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime
+            .block_on(Account::update(&mut self.conn, cache, &id, form))
     }
     fn account_by_email(&mut self, cache: &Cache, email: &str) -> Result<Option<Account>, Error> {
         self.runtime

@@ -202,6 +202,16 @@ pub struct Account {
     pub name: String,
 }
 
+/// The application's update form for accounts, as Lemmy writes its `PersonUpdateForm`: a `None`
+/// field leaves its column alone, `login: Some(None)` sets it to `NULL`.
+#[derive(AsChangeset, Debug, Clone, Default)]
+#[diesel(table_name = wt_accounts)]
+pub struct AccountUpdateForm {
+    pub email: Option<String>,
+    pub login: Option<Option<String>>,
+    pub name: Option<String>,
+}
+
 /// An account before the database gave it an id.
 #[derive(Insertable, Debug, Clone)]
 #[diesel(table_name = wt_accounts)]

@@ -36,8 +36,7 @@ mod stats;
 mod token;
 
 #[cfg(feature = "mysql")]
-#[doc(hidden)]
-pub mod mysql;
+mod mysql;
 
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -48,9 +47,12 @@ pub use codec::Codec;
 pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Result, UsageError};
 pub use key::{IndexKeys, KeyPart, KeyPartWriter, KeyWriter};
 #[cfg(feature = "async")]
-pub use model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
 pub use model::{
-    Cached, DieselCreate, DieselIndex, DieselOps, SavesByRef, SavesInPlace, UniqueIndex,
+    AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, BoxFuture,
+};
+pub use model::{
+    Cached, DieselCreate, DieselIndex, DieselOps, DieselUpdate, SavesByRef, SavesInPlace,
+    UniqueIndex,
 };
 pub use stats::Stats;
 #[doc = include_str!("derive.md")]
@@ -69,31 +71,20 @@ pub mod prelude {
 pub mod __private {
     pub use diesel;
 
-    pub use crate::error::{ConflictError, UsageError};
     pub use crate::index::IndexLookup;
     pub use crate::key::{IndexKeys, KeyPart, KeyWriter};
-    #[cfg(feature = "async")]
-    pub use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
-    pub use crate::model::{
-        Cached, DieselCreate, DieselIndex, DieselOps, SavesByRef, SavesInPlace, UniqueIndex,
-    };
+    pub use crate::model::{Cached, SavesByRef, SavesInPlace, UniqueIndex};
     #[cfg(feature = "mysql")]
     pub use crate::statements::CreatedByAutoIncrement;
     pub use crate::statements::{
         BumpsVersion, Execute, IndexStatements, Load, NoStatement, PlainWrites, Statements,
-        UpdateThenInsert, Upsert, UpsertStatement, VersionedStatements, VersionedUpdateThenInsert,
-        VersionedUpsert,
+        UpdateReturning, UpdateThenInsert, UpdateThenSelect, Upsert, UpsertStatement,
+        VersionedStatements, VersionedUpdateThenInsert, VersionedUpsert,
     };
-    pub use crate::{Cache, Codec, Error, blocking};
-    #[cfg(feature = "async")]
-    pub use diesel_async;
-
-    #[cfg(feature = "mysql")]
-    pub use crate::mysql;
+    pub use crate::{Cache, Codec};
 
     pub use crate::{
-        __if_async as if_async, __if_mysql as if_mysql, __if_postgres as if_postgres,
-        __if_sqlite as if_sqlite,
+        __if_mysql as if_mysql, __if_postgres as if_postgres, __if_sqlite as if_sqlite,
     };
 }
 
@@ -130,16 +121,5 @@ macro_rules! __if_sqlite { ($($item:tt)*) => { $($item)* }; }
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __if_sqlite {
-    ($($item:tt)*) => {};
-}
-
-#[cfg(feature = "async")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __if_async { ($($item:tt)*) => { $($item)* }; }
-#[cfg(not(feature = "async"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __if_async {
     ($($item:tt)*) => {};
 }

@@ -852,6 +852,101 @@ where
     fn insert_returning(conn: &mut C, new: N) -> Result<Self, Error>;
 }
 
+/// Updating the row with a given primary key through `F`, any `AsChangeset` of the model's table
+/// (an application's update form, whose `None` fields leave their columns alone), and reading
+/// back the row as stored: through `RETURNING` on PostgreSQL and SQLite, a select by the key on
+/// MySQL.
+///
+/// Implemented for every derived model and every `AsChangeset` of its table; generic code that
+/// updates rows is bounded on it:
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Nullable<Text>, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String, pub name: Option<String> }
+/// use diesel::connection::LoadConnection;
+/// use write_through::DieselUpdate;
+///
+/// #[derive(AsChangeset)]
+/// #[diesel(table_name = users)]
+/// pub struct UserUpdateForm<'a> {
+///     pub email: Option<&'a str>,
+///     pub name: Option<Option<&'a str>>, // Some(None) sets NULL
+/// }
+///
+/// /// Applies one form to several rows, each cached as it is updated.
+/// fn update_all<M, C, F: Copy>(
+///     conn: &mut C,
+///     cache: &Cache,
+///     ids: &[M::Id<'_>],
+///     form: F,
+/// ) -> Result<Vec<M>, write_through::Error>
+/// where
+///     C: Connection + LoadConnection,
+///     M: DieselUpdate<C::Backend, F>,
+/// {
+///     ids.iter().map(|&id| write_through::blocking::update(conn, cache, id, form)).collect()
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let form = UserUpdateForm { email: None, name: Some(None) };
+/// let users: Vec<User> = update_all(&mut conn, &cache, &[&1, &2], &form)?;
+/// # Ok(()) }
+/// ```
+pub trait DieselUpdate<B: Backend, F>: DieselOps<B> {
+    /// Updates the row whose key is `id` with `changes` and returns it as stored, or `None` when
+    /// no row has that key.
+    ///
+    /// Called directly it writes the database alone; `update` is this and the cache's part.
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Nullable<Text>, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = users)]
+    /// # #[write_through(key = "user:{id}", ttl = "1h")]
+    /// # pub struct User { pub id: i64, pub email: String, pub name: Option<String> }
+    /// use diesel::sqlite::Sqlite;
+    /// use write_through::DieselUpdate;
+    ///
+    /// #[derive(AsChangeset)]
+    /// #[diesel(table_name = users)]
+    /// pub struct UserUpdateForm<'a> {
+    ///     pub email: Option<&'a str>,
+    ///     pub name: Option<Option<&'a str>>,
+    /// }
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut conn = SqliteConnection::establish(":memory:")?;
+    /// # diesel::sql_query("CREATE TABLE users (id INTEGER PRIMARY KEY NOT NULL, email TEXT NOT NULL, name TEXT)").execute(&mut conn)?;
+    /// # diesel::sql_query("INSERT INTO users VALUES (1, 'ada@example.com', 'Ada')").execute(&mut conn)?;
+    /// let form = UserUpdateForm { email: Some("ada@lovelace.example"), name: Some(None) };
+    /// let ada = <User as DieselUpdate<Sqlite, _>>::update_returning(&mut conn, &1, &form)?;
+    /// let ada = ada.unwrap();
+    /// assert_eq!((ada.email.as_str(), ada.name), ("ada@lovelace.example", None));
+    /// assert!(<User as DieselUpdate<Sqlite, _>>::update_returning(&mut conn, &2, &form)?.is_none());
+    /// # Ok(()) }
+    /// ```
+    fn update_returning<C>(
+        conn: &mut C,
+        id: Self::Id<'_>,
+        changes: F,
+    ) -> Result<Option<Self>, Error>
+    where
+        C: Connection<Backend = B> + LoadConnection;
+}
+
 /// A model whose `save` takes `&self`: it has no `#[write_through(version)]` field.
 ///
 /// The derive implements it (or [`SavesInPlace`]); generic code that saves shared rows is
@@ -954,7 +1049,9 @@ pub trait SavesInPlace: Cached {
 }
 
 #[cfg(feature = "async")]
-pub use asynch::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
+pub use asynch::{
+    AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, BoxFuture,
+};
 
 #[cfg(feature = "async")]
 mod asynch {
@@ -1285,6 +1382,55 @@ mod asynch {
             conn: &mut C,
             id: Self::Id<'_>,
         ) -> impl Future<Output = QueryResult<usize>> + Send
+        where
+            C: AsyncConnection<Backend = B>;
+    }
+
+    /// [`DieselUpdate`](super::DieselUpdate) through diesel-async: the update through any
+    /// `AsChangeset` of the model's table, and the row as stored. Needs the `async` feature.
+    ///
+    /// ```no_run
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = users)]
+    /// # #[write_through(key = "user:{id}", ttl = "1h")]
+    /// # pub struct User { pub id: i64, pub email: String }
+    /// use diesel_async::AsyncConnection;
+    /// use write_through::AsyncDieselUpdate;
+    ///
+    /// /// Updates a row and says whether it existed.
+    /// async fn touch<M, C, F>(
+    ///     conn: &mut C,
+    ///     cache: &Cache,
+    ///     id: M::Id<'_>,
+    ///     changes: F,
+    /// ) -> Result<bool, write_through::Error>
+    /// where
+    ///     C: AsyncConnection,
+    ///     M: AsyncDieselUpdate<C::Backend, F>,
+    ///     F: Send,
+    /// {
+    ///     match write_through::asynch::update::<M, C, F>(conn, cache, id, changes).await {
+    ///         Ok(_) => Ok(true),
+    ///         Err(write_through::Error::Database(diesel::result::Error::NotFound)) => Ok(false),
+    ///         Err(error) => Err(error),
+    ///     }
+    /// }
+    /// # fn main() {}
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+    pub trait AsyncDieselUpdate<B: Backend, F>: AsyncDieselOps<B> {
+        /// Updates the row whose key is `id` with `changes` and returns it as stored, or
+        /// `None` when no row has that key.
+        fn update_returning<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+            changes: F,
+        ) -> impl Future<Output = Result<Option<Self>, Error>> + Send
         where
             C: AsyncConnection<Backend = B>;
     }

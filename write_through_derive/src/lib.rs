@@ -24,7 +24,7 @@ use syn::{DeriveInput, parse_macro_input};
 use crate::ast::Model;
 use crate::internals::ctxt::Ctxt;
 
-/// Generates `save`, `find`, `find_many`, `delete` and `create` (and `find_by_<field>`,
+/// Generates `save`, `find`, `find_many`, `update`, `delete` and `create` (and `find_by_<field>`,
 /// `find_many_by_<field>` for each unique index) for a Diesel model cached in Redis, on both of
 /// `write_through`'s fronts.
 ///

@@ -12,3 +12,4 @@ mod mysql_semantics;
 mod races;
 mod transactions;
 mod unique_index;
+mod update_forms;

@@ -9,9 +9,9 @@ use std::num::NonZeroU32;
 use diesel::QueryResult;
 use diesel_async::{AsyncConnection, TransactionManager};
 
-use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Upsert};
+use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert};
 use crate::error::Error;
-use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps};
+use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate};
 
 pub(crate) struct AsyncDb<'c, C>(pub(crate) &'c mut C);
 
@@ -32,6 +32,15 @@ pub(crate) fn hidden_create<'c, M, N, C>(conn: &'c mut C) -> impl Create<M, N> +
 where
     C: AsyncConnection,
     M: AsyncDieselCreate<C::Backend, C, N>,
+{
+    AsyncDb(conn)
+}
+
+/// `AsyncDb(conn)` as an opaque type for `update` through changes `F` (see [`hidden`]).
+pub(crate) fn hidden_update<'c, M, F, C>(conn: &'c mut C) -> impl Update<M, F> + Send + 'c
+where
+    C: AsyncConnection,
+    M: AsyncDieselUpdate<C::Backend, F>,
 {
     AsyncDb(conn)
 }
@@ -111,6 +120,23 @@ where
         row: &'s M,
     ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
         row.upsert(self.0)
+    }
+}
+
+impl<C, M, F> Update<M, F> for AsyncDb<'_, C>
+where
+    C: AsyncConnection,
+    M: AsyncDieselUpdate<C::Backend, F>,
+{
+    fn update<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+        changes: F,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's
+    where
+        F: 's,
+    {
+        M::update_returning(self.0, id, changes)
     }
 }
 

@@ -8,7 +8,9 @@ use tracing::Instrument;
 use crate::cache::{Cache, Inner};
 use crate::drive::{self, transaction};
 use crate::error::{CacheError, Error};
-use crate::model::{AsyncDieselCreate, AsyncDieselOps, Cached, SavesByRef, SavesInPlace};
+use crate::model::{
+    AsyncDieselCreate, AsyncDieselOps, AsyncDieselUpdate, Cached, SavesByRef, SavesInPlace,
+};
 use crate::redis::store::AsyncExec;
 
 mod db;
@@ -210,6 +212,61 @@ where
         .await
 }
 
+/// Updates the row whose key is `id` through `changes`, any `AsChangeset` of the model's table
+/// (the application's update form), then caches the row as the database stored it and returns
+/// it, with the guarantees of `save`: the async form of [`crate::blocking::update`]. No row with
+/// that key: [`Error::Database`] with Diesel's `NotFound`, and the cache is unchanged.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Nullable<Text>, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String, pub name: Option<String> }
+/// #[derive(AsChangeset)]
+/// #[diesel(table_name = users)]
+/// pub struct UserUpdateForm {
+///     pub email: Option<String>,
+///     pub name: Option<Option<String>>,
+/// }
+///
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let form = UserUpdateForm { email: Some("ada@lovelace.example".into()), name: None };
+/// let user: User = write_through::asynch::update(&mut conn, &cache, &42, &form).await?;
+/// # Ok(()) }
+/// ```
+pub async fn update<M, C, F>(
+    conn: &mut C,
+    cache: &Cache,
+    id: M::Id<'_>,
+    changes: F,
+) -> Result<M, Error>
+where
+    C: AsyncConnection,
+    M: AsyncDieselUpdate<C::Backend, F>,
+{
+    let span = tracing::debug_span!("write_through.update", model = M::MODEL_NAME);
+    let exec = AsyncExec(&cache.inner().store);
+    drive::update::<M, F, _, _>(
+        &exec,
+        &mut db::hidden_update::<M, F, C>(conn),
+        cache,
+        id,
+        changes,
+    )
+    .instrument(span)
+    .await?
+    .ok_or(Error::Database(diesel::result::Error::NotFound))
+}
+
 /// Deletes the cached value of one row, for writes that bypassed the library: the async form
 /// of [`Cache::invalidate`] (which blocks its thread for the Redis round trip). When Redis
 /// cannot be reached the invalidation is owed, as there.
@@ -380,6 +437,22 @@ pub trait ModelOps: Cached + Send + Sync {
         Self: AsyncDieselOps<C::Backend>,
     {
         delete::<Self, C>(conn, cache, id)
+    }
+
+    /// Updates the row whose key is `id` through `changes` (any `AsChangeset` of the table),
+    /// then caches the row as stored and returns it; see [`update`].
+    fn update<'a, C, F>(
+        conn: &'a mut C,
+        cache: &'a Cache,
+        id: Self::Id<'a>,
+        changes: F,
+    ) -> impl Future<Output = Result<Self, Error>> + Send + 'a
+    where
+        C: AsyncConnection,
+        F: Send + 'a,
+        Self: AsyncDieselUpdate<C::Backend, F>,
+    {
+        update::<Self, C, F>(conn, cache, id, changes)
     }
 
     /// Inserts `new` (any `Insertable` for this table, typically without the primary key,

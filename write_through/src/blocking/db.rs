@@ -7,9 +7,9 @@ use std::num::NonZeroU32;
 use diesel::QueryResult;
 use diesel::connection::{Connection, LoadConnection, TransactionManager};
 
-use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Upsert};
+use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert};
 use crate::error::Error;
-use crate::model::{DieselCreate, DieselIndex, DieselOps};
+use crate::model::{DieselCreate, DieselIndex, DieselOps, DieselUpdate};
 
 pub(crate) struct BlockingDb<'c, C>(pub(crate) &'c mut C);
 
@@ -77,6 +77,23 @@ where
         row: &'s M,
     ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
         ready(row.upsert(self.0))
+    }
+}
+
+impl<C, M, F> Update<M, F> for BlockingDb<'_, C>
+where
+    C: Connection + LoadConnection,
+    M: DieselUpdate<C::Backend, F>,
+{
+    fn update<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+        changes: F,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's
+    where
+        F: 's,
+    {
+        ready(M::update_returning(self.0, id, changes))
     }
 }
 

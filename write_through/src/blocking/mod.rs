@@ -13,7 +13,7 @@ use diesel::connection::{Connection, LoadConnection};
 use crate::cache::{Cache, Inner};
 use crate::drive::{self, transaction};
 use crate::error::Error;
-use crate::model::{Cached, DieselCreate, DieselOps, SavesByRef, SavesInPlace};
+use crate::model::{Cached, DieselCreate, DieselOps, DieselUpdate, SavesByRef, SavesInPlace};
 use crate::redis::store::BlockingExec;
 use crate::shared::ready::ready;
 
@@ -224,7 +224,55 @@ where
     ))
 }
 
-/// `find`, `find_many`, `delete` and `create` on every model, blocking. In scope through
+/// Updates the row whose key is `id` through `changes`, any `AsChangeset` of the model's table
+/// (the application's update form: a `None` field leaves its column alone, `Some(None)` sets
+/// `NULL`), then caches the row as the database stored it and returns it, with the guarantees
+/// of `save`. No row with that key: [`Error::Database`] with Diesel's `NotFound`, and the cache
+/// is unchanged.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::prelude::*;
+/// # diesel::table! { users (id) { id -> BigInt, email -> Text, name -> Nullable<Text>, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = users)]
+/// # #[write_through(key = "user:{id}", ttl = "1h")]
+/// # pub struct User { pub id: i64, pub email: String, pub name: Option<String> }
+/// #[derive(AsChangeset)]
+/// #[diesel(table_name = users)]
+/// pub struct UserUpdateForm {
+///     pub email: Option<String>,
+///     pub name: Option<Option<String>>,
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// let form = UserUpdateForm { email: None, name: Some(None) }; // clear the name only
+/// let user: User = write_through::blocking::update(&mut conn, &cache, &42, &form)?;
+/// assert_eq!(user.name, None);
+/// # Ok(()) }
+/// ```
+pub fn update<M, C, F>(conn: &mut C, cache: &Cache, id: M::Id<'_>, changes: F) -> Result<M, Error>
+where
+    C: Connection + LoadConnection,
+    M: DieselUpdate<C::Backend, F>,
+{
+    let _span = tracing::debug_span!("write_through.update", model = M::MODEL_NAME).entered();
+    let exec = BlockingExec(&cache.inner().store);
+    ready(drive::update::<M, F, _, _>(
+        &exec,
+        &mut BlockingDb(conn),
+        cache,
+        id,
+        changes,
+    ))?
+    .ok_or(Error::Database(diesel::result::Error::NotFound))
+}
+
+/// `find`, `find_many`, `update`, `delete` and `create` on every model, blocking. In scope through
 /// `write_through::prelude`.
 ///
 /// ```no_run
@@ -266,6 +314,21 @@ pub trait ModelOps: Cached {
         I: IntoIterator<Item = Self::Id<'a>>,
     {
         find_many::<Self, C, I>(conn, cache, ids)
+    }
+
+    /// Updates the row whose key is `id` through `changes` (any `AsChangeset` of the table),
+    /// then caches the row as stored and returns it; see [`update`].
+    fn update<C, F>(
+        conn: &mut C,
+        cache: &Cache,
+        id: Self::Id<'_>,
+        changes: F,
+    ) -> Result<Self, Error>
+    where
+        C: Connection + LoadConnection,
+        Self: DieselUpdate<C::Backend, F>,
+    {
+        update::<Self, C, F>(conn, cache, id, changes)
     }
 
     /// Deletes the row with primary key `id` from the database, then from the cache. Returns

@@ -85,6 +85,17 @@ pub(crate) trait Upsert<M: Cached>: Conn {
     ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's;
 }
 
+/// Updating the row of `M` with a given key through changes `F`, returning it as stored.
+pub(crate) trait Update<M: Cached, F>: Conn {
+    fn update<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+        changes: F,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's
+    where
+        F: 's;
+}
+
 /// Deleting a row of `M`.
 pub(crate) trait Remove<M: Cached>: Conn {
     fn remove<'s, 'i: 's>(

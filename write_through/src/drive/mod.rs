@@ -42,7 +42,7 @@ pub(crate) mod index;
 pub(crate) mod steps;
 pub(crate) mod transaction;
 
-use db::{Conn, Create, Load, Remove, Upsert};
+use db::{Conn, Create, Load, Remove, Update, Upsert};
 use steps::{lock_all, perform};
 
 /// Reads a row: from Redis when cached, else from the database, filling the cache.
@@ -112,6 +112,60 @@ where
     // The entries of the values this row will have are locked with it: a reader's cached
     // "no row has this value" loaded before the commit must not be filled after it.
     let entries = index_keys_of(inner, row);
+    write_row(e, db, cache, "save", key, entries, async |db: &mut D| {
+        db.upsert(row).await
+    })
+    .await
+}
+
+/// Updates the row whose key is `id` through `changes` (an application's update form), then
+/// publishes the row as the database stored it, which it returns (`None`: no row has the key).
+pub(crate) async fn update<M, F, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+    changes: F,
+) -> Result<Option<M>, Error>
+where
+    M: Cached,
+    D: Update<M, F>,
+    E: Exec,
+{
+    let key = key_of::<M>(cache.inner(), id);
+    // The values the update gives indexed columns are known only from the row it returns, so
+    // no entry is locked before it: their entries are invalidated after the commit, as those of
+    // a value a trigger set are in `save`.
+    write_row(
+        e,
+        db,
+        cache,
+        "update",
+        key,
+        Vec::new(),
+        async |db: &mut D| db.update(id, changes).await,
+    )
+    .await
+}
+
+/// The write of one row under `key`, locking `key` and the index `entries` it will hold, then
+/// publishing the row as stored (`db_write` returns it) and invalidating the entries of values
+/// it holds that were not locked.
+async fn write_row<M, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    operation: &'static str,
+    key: Vec<u8>,
+    entries: Vec<Vec<u8>>,
+    db_write: impl AsyncFnOnce(&mut D) -> Result<Option<M>, Error>,
+) -> Result<Option<M>, Error>
+where
+    M: Cached,
+    D: Conn,
+    E: Exec,
+{
+    let inner = cache.inner();
     // A key too long to cache is neither locked nor published (its row is never cached).
     let row_cached = key::fits(&key);
     let mut keys = Vec::with_capacity(1 + entries.len());
@@ -119,49 +173,50 @@ where
         keys.push(key.clone());
     }
     keys.extend(entries.iter().cloned());
-    let (stored, aliased, unlocked) = write::<M, D, E, _>(e, db, cache, "save", keys, async |db| {
-        let stored = db.upsert(row).await?;
-        let (changes, aliased, unlocked) = match &stored {
-            // The database matched our key to a row under another spelling (a case- or
-            // pad-insensitive collation): cache neither key, invalidate both.
-            Some(stored) if key_of::<M>(inner, stored.id()) != key => {
-                let mut unlocked = vec![key_of::<M>(inner, stored.id())];
-                unlocked.extend(index_keys_of(inner, stored));
-                (Vec::new(), true, unlocked)
-            }
-            Some(stored) => {
-                let change = if row_cached {
-                    encoded_change(inner, stored)
-                } else {
-                    None
-                };
-                // The row as stored may have other values than the row saved (a trigger that
-                // normalizes an email): their entries were not locked, so they are
-                // invalidated after the commit, and the locked ones point at the row only
-                // where it still has their value.
-                let stored_entries = index_keys_of(inner, stored);
-                let mut changes = Vec::with_capacity(1 + entries.len());
-                if row_cached {
-                    changes.push(change.clone());
+    let (stored, aliased, unlocked) =
+        write::<M, D, E, _>(e, db, cache, operation, keys, async |db| {
+            let stored = db_write(db).await?;
+            let (changes, aliased, unlocked) = match &stored {
+                // The database matched our key to a row under another spelling (a case- or
+                // pad-insensitive collation): cache neither key, invalidate both.
+                Some(stored) if key_of::<M>(inner, stored.id()) != key => {
+                    let mut unlocked = vec![key_of::<M>(inner, stored.id())];
+                    unlocked.extend(index_keys_of(inner, stored));
+                    (Vec::new(), true, unlocked)
                 }
-                for entry in &entries {
-                    changes.push(if stored_entries.contains(entry) {
-                        crate::core::index::published_pointer(&key, &change)
+                Some(stored) => {
+                    let change = if row_cached {
+                        encoded_change(inner, stored)
                     } else {
                         None
-                    });
+                    };
+                    // The row as stored may have other values than the row saved (a trigger that
+                    // normalizes an email): their entries were not locked, so they are
+                    // invalidated after the commit, and the locked ones point at the row only
+                    // where it still has their value.
+                    let stored_entries = index_keys_of(inner, stored);
+                    let mut changes = Vec::with_capacity(1 + entries.len());
+                    if row_cached {
+                        changes.push(change.clone());
+                    }
+                    for entry in &entries {
+                        changes.push(if stored_entries.contains(entry) {
+                            crate::core::index::published_pointer(&key, &change)
+                        } else {
+                            None
+                        });
+                    }
+                    let unlocked = stored_entries
+                        .into_iter()
+                        .filter(|entry| !entries.contains(entry))
+                        .collect();
+                    (changes, false, unlocked)
                 }
-                let unlocked = stored_entries
-                    .into_iter()
-                    .filter(|entry| !entries.contains(entry))
-                    .collect();
-                (changes, false, unlocked)
-            }
-            None => (Vec::new(), false, Vec::new()),
-        };
-        Ok(((stored, aliased, unlocked), changes))
-    })
-    .await?;
+                None => (Vec::new(), false, Vec::new()),
+            };
+            Ok(((stored, aliased, unlocked), changes))
+        })
+        .await?;
     if aliased {
         tracing::warn!(
             model = M::MODEL_NAME,
@@ -170,7 +225,7 @@ where
     }
     if !unlocked.is_empty() {
         let conn = db.id();
-        match transaction::open_lock(cache, db, "save", M::MODEL_NAME)? {
+        match transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
             // Not committed yet: lock those keys too, and delete them at the commit.
             Some(lock) => {
                 for extra in unlocked {

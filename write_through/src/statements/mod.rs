@@ -67,6 +67,20 @@ pub trait PlainWrites<DB: Backend>: Statements<DB> {
     fn insert(&self) -> impl Execute<DB>;
 }
 
+/// An update of the row with a given key through any `AsChangeset` of the model's table (the
+/// application's update form), on a backend with `RETURNING`.
+pub trait UpdateReturning<DB: Backend, F>: Statements<DB> {
+    /// `UPDATE ... SET <changes> WHERE pk = id RETURNING ...`.
+    fn update_returning(id: Self::Id<'_>, changes: F) -> impl Load<DB, Self>;
+}
+
+/// An update through any `AsChangeset` of the model's table on a backend without `RETURNING`
+/// (MySQL): the update, then the row read back by its key.
+pub trait UpdateThenSelect<DB: Backend, F>: Statements<DB> {
+    /// `UPDATE ... SET <changes> WHERE pk = id`.
+    fn update_by_key(id: Self::Id<'_>, changes: F) -> impl Execute<DB>;
+}
+
 /// A versioned model on MySQL: the version the stored row carries after a save, which the
 /// read-back may not show (a newer writer may have locked after ours).
 pub trait BumpsVersion: SavesInPlace {

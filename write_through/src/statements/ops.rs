@@ -9,9 +9,11 @@ use diesel::prelude::SelectableHelper;
 use diesel::query_builder::Query;
 use diesel::query_dsl::LoadQuery;
 
-use super::{Execute, IndexStatements, Load, ReturningBackend, SaveStrategy, Statements};
+use super::{
+    Execute, IndexStatements, Load, ReturningBackend, SaveStrategy, Statements, UpdateReturning,
+};
 use crate::error::{Error, UsageError};
-use crate::model::{DieselCreate, DieselIndex, DieselOps};
+use crate::model::{DieselCreate, DieselIndex, DieselOps, DieselUpdate};
 
 impl<M, DB> DieselOps<DB> for M
 where
@@ -67,6 +69,24 @@ where
     }
 }
 
+/// `UPDATE ... RETURNING`: the row as stored, in one statement, read to its end.
+impl<M, DB, F> DieselUpdate<DB, F> for M
+where
+    M: UpdateReturning<DB, F>,
+    DB: ReturningBackend,
+{
+    fn update_returning<C>(
+        conn: &mut C,
+        id: Self::Id<'_>,
+        changes: F,
+    ) -> Result<Option<Self>, Error>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        Ok(M::update_returning(id, changes).load_blocking(conn)?.pop())
+    }
+}
+
 /// `INSERT ... RETURNING`: the row as stored, in one statement, read to its end.
 impl<'q, M, DB, C, N> DieselCreate<DB, C, N> for M
 where
@@ -110,8 +130,27 @@ mod mysql {
 
     use super::expect_one_row;
     use crate::error::{Error, UsageError};
-    use crate::model::DieselCreate;
-    use crate::statements::{CreatedByAutoIncrement, Load};
+    use crate::model::{DieselCreate, DieselUpdate};
+    use crate::statements::{CreatedByAutoIncrement, Execute, Load, UpdateThenSelect};
+
+    /// MySQL has no `RETURNING`: the update, then the row read back by its key (a newer write
+    /// it may show locked after ours, so our publish will not set it).
+    impl<M, F> DieselUpdate<Mysql, F> for M
+    where
+        M: UpdateThenSelect<Mysql, F>,
+    {
+        fn update_returning<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+            changes: F,
+        ) -> Result<Option<Self>, Error>
+        where
+            C: Connection<Backend = Mysql> + LoadConnection,
+        {
+            M::update_by_key(id, changes).execute_blocking(conn)?;
+            Ok(M::select(id).load_blocking(conn)?.pop())
+        }
+    }
 
     /// MySQL has no `RETURNING`: the insert, then the row `LAST_INSERT_ID()` names. Reset
     /// first: an insert that sets the key itself leaves `LAST_INSERT_ID()` alone, and must not
@@ -155,10 +194,30 @@ mod asynch {
 
     use super::expect_one_row;
     use crate::error::Error;
-    use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, BoxFuture};
-    use crate::statements::{
-        Execute, IndexStatements, Load, ReturningBackend, SaveStrategy, Statements,
+    use crate::model::{
+        AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, BoxFuture,
     };
+    use crate::statements::{
+        Execute, IndexStatements, Load, ReturningBackend, SaveStrategy, Statements, UpdateReturning,
+    };
+
+    impl<M, DB, F> AsyncDieselUpdate<DB, F> for M
+    where
+        M: UpdateReturning<DB, F>,
+        DB: ReturningBackend,
+    {
+        fn update_returning<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+            changes: F,
+        ) -> impl Future<Output = Result<Option<Self>, Error>> + Send
+        where
+            C: AsyncConnection<Backend = DB>,
+        {
+            let update = M::update_returning(id, changes);
+            async move { Ok(update.load_async(conn).await?.pop()) }
+        }
+    }
 
     impl<M, DB> AsyncDieselOps<DB> for M
     where
@@ -275,8 +334,30 @@ mod asynch {
 
         use super::expect_one_row;
         use crate::error::{Error, UsageError};
-        use crate::model::{AsyncDieselCreate, BoxFuture};
-        use crate::statements::{CreatedByAutoIncrement, Load};
+        use crate::model::{AsyncDieselCreate, AsyncDieselUpdate, BoxFuture};
+        use crate::statements::{CreatedByAutoIncrement, Execute, Load, UpdateThenSelect};
+
+        /// As the blocking front's: the update, then the row read back by its key.
+        impl<M, F> AsyncDieselUpdate<Mysql, F> for M
+        where
+            M: UpdateThenSelect<Mysql, F>,
+        {
+            fn update_returning<C>(
+                conn: &mut C,
+                id: Self::Id<'_>,
+                changes: F,
+            ) -> impl Future<Output = Result<Option<Self>, Error>> + Send
+            where
+                C: AsyncConnection<Backend = Mysql>,
+            {
+                let update = M::update_by_key(id, changes);
+                async move {
+                    update.execute_async(conn).await?;
+                    let select = M::select(id);
+                    Ok(select.load_async(conn).await?.pop())
+                }
+            }
+        }
 
         /// As the blocking front's: the insert, then the row `LAST_INSERT_ID()` names.
         impl<M, C, N> AsyncDieselCreate<Mysql, C, N> for M

@@ -155,12 +155,51 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
         Backend::Mysql => plain_writes(model, &db),
         _ => returning_writes(model, &db),
     };
+    let update = update_by_key(model, backend, &db);
     let indexes = index::index_statements(model, &db);
     quote! {
         __wt::#gate! {
             #statements
             #writes
+            #update
             #indexes
+        }
+    }
+}
+
+/// `update(id, changes)` through any `AsChangeset` of the table: with `RETURNING`, or (MySQL)
+/// the update alone, which the runtime follows with a select by the key.
+fn update_by_key(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream {
+    let ident = &model.ident;
+    let table = &model.table;
+    let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
+        let column = &field.column;
+        let id_part = id_part(model, index);
+        quote!(.filter(#table::#column.eq(#id_part)))
+    });
+    let update = quote!(__wt::diesel::update(#table::table #(#filters)*).set(changes));
+    let (statement, method, body) = match backend {
+        Backend::Mysql => (
+            quote!(__wt::UpdateThenSelect),
+            quote!(fn update_by_key(id: Self::Id<'_>, changes: __F) -> impl __wt::Execute<#db>),
+            update,
+        ),
+        _ => (
+            quote!(__wt::UpdateReturning),
+            quote!(fn update_returning(id: Self::Id<'_>, changes: __F) -> impl __wt::Load<#db, Self>),
+            quote!(#update.returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())),
+        ),
+    };
+    quote! {
+        #[automatically_derived]
+        impl<__F> #statement<#db, __F> for #ident
+        where
+            __F: __wt::diesel::AsChangeset<Target = #table::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<#db> + ::core::marker::Send,
+        {
+            #method {
+                #body
+            }
         }
     }
 }
@@ -372,6 +411,8 @@ pub fn fallback(input: &syn::DeriveInput) -> TokenStream {
                 pub fn find<__C, __I>(conn: &mut __C, cache: &::write_through::Cache, id: __I) -> ::core::result::Result<::core::option::Option<Self>, ::write_through::Error> { #unreachable }
                 #[allow(missing_docs, unused_variables)]
                 pub fn find_many<__C, __I>(conn: &mut __C, cache: &::write_through::Cache, ids: __I) -> ::core::result::Result<::std::vec::Vec<::core::option::Option<Self>>, ::write_through::Error> { #unreachable }
+                #[allow(missing_docs, unused_variables)]
+                pub fn update<__C, __I, __F>(conn: &mut __C, cache: &::write_through::Cache, id: __I, changes: __F) -> ::core::result::Result<Self, ::write_through::Error> { #unreachable }
                 #[allow(missing_docs, unused_variables)]
                 pub fn delete<__C, __I>(conn: &mut __C, cache: &::write_through::Cache, id: __I) -> ::core::result::Result<bool, ::write_through::Error> { #unreachable }
                 #[allow(missing_docs, unused_variables)]

@@ -35,6 +35,15 @@ const _: () = {
             ::core::unreachable!("WriteThrough failed to derive")
         }
         #[allow(missing_docs, unused_variables)]
+        pub fn update<__C, __I, __F>(
+            conn: &mut __C,
+            cache: &::write_through::Cache,
+            id: __I,
+            changes: __F,
+        ) -> ::core::result::Result<Self, ::write_through::Error> {
+            ::core::unreachable!("WriteThrough failed to derive")
+        }
+        #[allow(missing_docs, unused_variables)]
         pub fn delete<__C, __I>(
             conn: &mut __C,
             cache: &::write_through::Cache,

@@ -85,6 +85,30 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for Membership
+    where
+        __F: __wt::diesel::AsChangeset<Target = memberships::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
+            + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::update(
+                    memberships::table
+                        .filter(memberships::org_id.eq(id.0))
+                        .filter(memberships::user_id.eq(id.1)),
+                )
+                .set(changes)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::mysql::Mysql> for Membership {
         type Table = memberships::table;
         type Save = __wt::UpdateThenInsert;
@@ -151,6 +175,26 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Membership
+    where
+        __F: __wt::diesel::AsChangeset<Target = memberships::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::mysql::Mysql,
+            > + ::core::marker::Send,
+    {
+        fn update_by_key(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(
+                    memberships::table
+                        .filter(memberships::org_id.eq(id.0))
+                        .filter(memberships::user_id.eq(id.1)),
+                )
+                .set(changes)
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Membership {
         type Table = memberships::table;
         type Save = __wt::Upsert;
@@ -201,6 +245,31 @@ const _: () = {
                 .on_conflict((memberships::org_id, memberships::user_id))
                 .do_update()
                 .set(self)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for Membership
+    where
+        __F: __wt::diesel::AsChangeset<Target = memberships::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::sqlite::Sqlite,
+            > + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::update(
+                    memberships::table
+                        .filter(memberships::org_id.eq(id.0))
+                        .filter(memberships::user_id.eq(id.1)),
+                )
+                .set(changes)
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
                         __wt::diesel::sqlite::Sqlite,

@@ -69,6 +69,26 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for UserAccount
+    where
+        __F: __wt::diesel::AsChangeset<Target = user_accounts::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
+            + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::update(user_accounts::table.filter(user_accounts::id.eq(id)))
+                .set(changes)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::mysql::Mysql> for UserAccount {
         type Table = user_accounts::table;
         type Save = __wt::UpdateThenInsert;
@@ -130,6 +150,22 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for UserAccount
+    where
+        __F: __wt::diesel::AsChangeset<Target = user_accounts::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::mysql::Mysql,
+            > + ::core::marker::Send,
+    {
+        fn update_by_key(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(user_accounts::table.filter(user_accounts::id.eq(id)))
+                .set(changes)
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for UserAccount {
         type Table = user_accounts::table;
         type Save = __wt::Upsert;
@@ -168,6 +204,27 @@ const _: () = {
                 .on_conflict(user_accounts::id)
                 .do_update()
                 .set(self)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for UserAccount
+    where
+        __F: __wt::diesel::AsChangeset<Target = user_accounts::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::sqlite::Sqlite,
+            > + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::update(user_accounts::table.filter(user_accounts::id.eq(id)))
+                .set(changes)
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
                         __wt::diesel::sqlite::Sqlite,

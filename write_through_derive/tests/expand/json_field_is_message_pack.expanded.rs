@@ -69,6 +69,26 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for Event
+    where
+        __F: __wt::diesel::AsChangeset<Target = events::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
+            + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::update(events::table.filter(events::id.eq(id)))
+                .set(changes)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::mysql::Mysql> for Event {
         type Table = events::table;
         type Save = __wt::UpdateThenInsert;
@@ -127,6 +147,21 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Event
+    where
+        __F: __wt::diesel::AsChangeset<Target = events::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::mysql::Mysql,
+            > + ::core::marker::Send,
+    {
+        fn update_by_key(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(events::table.filter(events::id.eq(id))).set(changes)
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Event {
         type Table = events::table;
         type Save = __wt::Upsert;
@@ -165,6 +200,27 @@ const _: () = {
                 .on_conflict(events::id)
                 .do_update()
                 .set(self)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for Event
+    where
+        __F: __wt::diesel::AsChangeset<Target = events::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::sqlite::Sqlite,
+            > + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::update(events::table.filter(events::id.eq(id)))
+                .set(changes)
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
                         __wt::diesel::sqlite::Sqlite,

@@ -67,6 +67,26 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for User
+    where
+        __F: __wt::diesel::AsChangeset<Target = users::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
+            + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::update(users::table.filter(users::id.eq(id)))
+                .set(changes)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::mysql::Mysql> for User {
         type Table = users::table;
         type Save = __wt::UpdateThenInsert;
@@ -125,6 +145,21 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for User
+    where
+        __F: __wt::diesel::AsChangeset<Target = users::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::mysql::Mysql,
+            > + ::core::marker::Send,
+    {
+        fn update_by_key(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(users::table.filter(users::id.eq(id))).set(changes)
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for User {
         type Table = users::table;
         type Save = __wt::Upsert;
@@ -163,6 +198,27 @@ const _: () = {
                 .on_conflict(users::id)
                 .do_update()
                 .set(self)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for User
+    where
+        __F: __wt::diesel::AsChangeset<Target = users::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::sqlite::Sqlite,
+            > + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::update(users::table.filter(users::id.eq(id)))
+                .set(changes)
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
                         __wt::diesel::sqlite::Sqlite,

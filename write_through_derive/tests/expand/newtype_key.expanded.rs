@@ -92,6 +92,21 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Person
+    where
+        __F: __wt::diesel::AsChangeset<Target = people::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::mysql::Mysql,
+            > + ::core::marker::Send,
+    {
+        fn update_by_key(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(people::table.filter(people::id.eq(id))).set(changes)
+        }
+    }
+    #[automatically_derived]
     impl __wt::IndexStatements<__wt::diesel::mysql::Mysql, 0usize> for Person {
         fn select_by(
             value: Self::Value<'_>,

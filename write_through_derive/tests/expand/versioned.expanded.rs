@@ -81,6 +81,26 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for Document
+    where
+        __F: __wt::diesel::AsChangeset<Target = documents::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
+            + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
+            __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
+                .set(changes)
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::pg::Pg,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::mysql::Mysql> for Document {
         type Table = documents::table;
         type Save = __wt::VersionedUpdateThenInsert;
@@ -144,6 +164,22 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Document
+    where
+        __F: __wt::diesel::AsChangeset<Target = documents::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::mysql::Mysql,
+            > + ::core::marker::Send,
+    {
+        fn update_by_key(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
+            __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
+                .set(changes)
+        }
+    }
+    #[automatically_derived]
     impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Document {
         type Table = documents::table;
         type Save = __wt::VersionedUpsert;
@@ -198,6 +234,27 @@ const _: () = {
                 .values(self)
                 .on_conflict(documents::id)
                 .do_nothing()
+                .returning(
+                    <Self as __wt::diesel::SelectableHelper<
+                        __wt::diesel::sqlite::Sqlite,
+                    >>::as_returning(),
+                )
+        }
+    }
+    #[automatically_derived]
+    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for Document
+    where
+        __F: __wt::diesel::AsChangeset<Target = documents::table>,
+        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
+                __wt::diesel::sqlite::Sqlite,
+            > + ::core::marker::Send,
+    {
+        fn update_returning(
+            id: Self::Id<'_>,
+            changes: __F,
+        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
+            __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
+                .set(changes)
                 .returning(
                     <Self as __wt::diesel::SelectableHelper<
                         __wt::diesel::sqlite::Sqlite,
