@@ -28,7 +28,7 @@ diesel::table! {
 pub struct User {
     pub id: i64,
     pub email: String,
-    #[serde(skip)]
+    #[write_through(version)]
     pub name: String,
 }
 

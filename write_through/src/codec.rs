@@ -33,7 +33,35 @@ use crate::model::Cached;
 
 /// Encodes a row as a complete envelope (header and payload) in one allocation.
 pub(crate) fn encode_row<M: Cached>(row: &M) -> Result<Vec<u8>, CodecError> {
-    encode_with(M::CODEC, M::MODEL_NAME, M::SCHEMA_FINGERPRINT, row)
+    encode_with(
+        M::CODEC,
+        M::MODEL_NAME,
+        M::SCHEMA_FINGERPRINT,
+        &Encoded(row),
+    )
+}
+
+/// Decodes a row of `M` from a payload that must be consumed exactly; `None` when it cannot be.
+pub(crate) fn decode_row<M: Cached>(codec: Codec, payload: &[u8]) -> Option<M> {
+    decode_payload::<Decoded<M>>(codec, payload).map(|decoded| decoded.0)
+}
+
+/// A row as the cache encodes it ([`Cached::serialize_row`], which the derive writes).
+struct Encoded<'a, M>(&'a M);
+
+impl<M: Cached> Serialize for Encoded<'_, M> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_row(serializer)
+    }
+}
+
+/// A row decoded from the cache ([`Cached::deserialize_row`]).
+struct Decoded<M>(M);
+
+impl<'de, M: Cached> serde::Deserialize<'de> for Decoded<M> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        M::deserialize_row(deserializer).map(Decoded)
+    }
 }
 
 /// Encodes a row with `codec` (the envelope records which).
@@ -68,7 +96,7 @@ pub(crate) fn encode_with<M: Serialize>(
 pub(crate) fn encode_cacheable<M: Cached>(row: &M) -> Result<Vec<u8>, CodecError> {
     let value = encode_row(row)?;
     let payload = &value[row_header_len(M::CODEC)..];
-    if let Err(why) = decode_payload_reason::<M>(M::CODEC, payload) {
+    if let Err(why) = decode_payload_reason::<Decoded<M>>(M::CODEC, payload) {
         warn_once(M::MODEL_NAME, M::CODEC, &why);
         return Err(CodecError {
             model: M::MODEL_NAME,

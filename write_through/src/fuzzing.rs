@@ -20,6 +20,8 @@ pub struct Probe {
 }
 
 impl Cached for Probe {
+    crate::model::rows_by_serde!();
+
     type Id<'a> = (&'a str, &'a str);
     const MODEL_NAME: &'static str = "Probe";
     const KEY_TEMPLATE: &'static str = "probe:{a}:{b}";
@@ -50,6 +52,8 @@ pub struct MessagePackProbe {
 }
 
 impl Cached for MessagePackProbe {
+    crate::model::rows_by_serde!();
+
     type Id<'a> = &'a i64;
     const MODEL_NAME: &'static str = "MessagePackProbe";
     const KEY_TEMPLATE: &'static str = "probe:{id}";

@@ -30,6 +30,7 @@ mod model;
 pub mod pause;
 mod redacted;
 mod redis;
+mod row_form;
 mod shared;
 mod statements;
 mod stats;
@@ -74,14 +75,16 @@ pub mod __private {
     pub use crate::index::IndexLookup;
     pub use crate::key::{IndexKeys, KeyPart, KeyWriter};
     pub use crate::model::{Cached, SavesByRef, SavesInPlace, UniqueIndex};
+    pub use crate::row_form::{FieldSeed, fill, next_field, present};
     #[cfg(feature = "mysql")]
     pub use crate::statements::CreatedByAutoIncrement;
     pub use crate::statements::{
         BumpsVersion, Execute, IndexStatements, Load, NoStatement, PlainWrites, Statements,
         UpdateReturning, UpdateThenInsert, UpdateThenSelect, Upsert, UpsertStatement,
-        VersionedStatements, VersionedUpdateThenInsert, VersionedUpsert,
+        VersionedStatements, VersionedUpdateThenInsert, VersionedUpsert, as_select,
     };
     pub use crate::{Cache, Codec};
+    pub use serde;
 
     pub use crate::{
         __if_mysql as if_mysql, __if_postgres as if_postgres, __if_sqlite as if_sqlite,

@@ -14,8 +14,7 @@ use std::time::Duration;
 use diesel::QueryResult;
 use diesel::backend::Backend;
 use diesel::connection::{Connection, LoadConnection};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::{Deserializer, Serializer};
 
 use crate::envelope::Codec;
 use crate::error::Error;
@@ -49,7 +48,7 @@ use crate::key::{IndexKeys, KeyWriter};
 /// assert_eq!(describe(&cache, &user), "User at wt:user:42 for 3600s");
 /// # Ok(()) }
 /// ```
-pub trait Cached: Serialize + DeserializeOwned + Sized + Send + Sync + 'static {
+pub trait Cached: Sized + Send + Sync + 'static {
     /// The primary key as borrowed by Diesel's `Identifiable::Id` for `&Self`:
     /// `&'a i64` for one key column, `(&'a i32, &'a String)` for a composite key.
     ///
@@ -313,6 +312,17 @@ pub trait Cached: Serialize + DeserializeOwned + Sized + Send + Sync + 'static {
     fn write_index_keys(&self, keys: &mut IndexKeys<'_>) {
         let _ = keys;
     }
+
+    /// The row as the cache encodes it: every field, in declaration order, under its Rust
+    /// name. The derive writes it from the fields themselves, so the model's own serde derive
+    /// (its API JSON: skipped secrets, renames, `skip_serializing_if`) never shapes the cached
+    /// row, and a model needs none. Not called directly: the cache's codec calls it.
+    #[doc(hidden)]
+    fn serialize_row<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+
+    /// The row from its cache encoding, as [`Cached::serialize_row`] wrote it.
+    #[doc(hidden)]
+    fn deserialize_row<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
 }
 
 /// A unique index of a model: the `N`-th (from 0, in declaration order) of its
@@ -1586,3 +1596,22 @@ pub(crate) fn entry_key<M: UniqueIndex<N>, const N: usize>(
     M::write_index_value(value, &mut key);
     key.into_bytes()
 }
+
+/// `serialize_row` and `deserialize_row` through the type's own serde derive, for the crate's
+/// own test and fuzzing models, which implement [`Cached`] by hand.
+#[cfg(any(test, feature = "fuzzing"))]
+macro_rules! rows_by_serde {
+    () => {
+        fn serialize_row<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serde::Serialize::serialize(self, serializer)
+        }
+
+        fn deserialize_row<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            serde::Deserialize::deserialize(deserializer)
+        }
+    };
+}
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use rows_by_serde;

@@ -26,6 +26,17 @@ pub struct Model {
     pub codec: Codec,
     /// The unique indexes, numbered by position (`UniqueIndex<N>`).
     pub indexes: Vec<Index>,
+    /// Every field, in declaration order: the row as the cache encodes it.
+    pub fields: Vec<RowField>,
+}
+
+/// A field as the cache encodes it.
+pub struct RowField {
+    pub ident: Ident,
+    pub ty: Type,
+    /// serde's `with` (or `serialize_with`, `deserialize_with`) on the field, carried over.
+    pub serialize_with: Option<syn::ExprPath>,
+    pub deserialize_with: Option<syn::ExprPath>,
 }
 
 pub struct KeyField {

@@ -5,7 +5,7 @@
 use syn::punctuated::Punctuated;
 use syn::{Data, DeriveInput, Field, Fields, Ident, Path, Token};
 
-use crate::ast::{Backend, Index, KeyField, KeyPart, Model, VersionField};
+use crate::ast::{Backend, Index, KeyField, KeyPart, Model, RowField, VersionField};
 use crate::check;
 use crate::fingerprint::fingerprint;
 use crate::internals::attr::{self, DieselAttrs, DieselFieldAttrs, Given, WriteThroughAttrs};
@@ -62,11 +62,12 @@ struct Column<'a> {
     unique: Option<syn::Path>,
     /// `#[write_through(newtype)]`.
     newtype: Option<syn::Path>,
+    /// `#[write_through(with = "module")]`.
+    with: Option<syn::ExprPath>,
 }
 
 impl<'a> Column<'a> {
-    fn of(cx: &Ctxt, field: &'a Field, codec: Codec) -> Self {
-        attr::check_serde(cx, &field.attrs, true, codec);
+    fn of(cx: &Ctxt, field: &'a Field) -> Self {
         let ident = field.ident.clone().expect("named field");
         let diesel = attr::diesel_field_attrs(cx, &field.attrs);
         let own = attr::field_attrs(cx, &field.attrs);
@@ -77,6 +78,7 @@ impl<'a> Column<'a> {
             is_version: own.version,
             unique: own.unique,
             newtype: own.newtype,
+            with: own.with,
             diesel,
         }
     }
@@ -96,13 +98,9 @@ impl<'a> Parsed<'a> {
         let all_fields: Vec<&Field> = fields.iter().collect();
         let codec = match own.codec {
             Given::Valid(codec) => codec,
-            _ => codec::choose(&all_fields, &input.attrs),
+            _ => codec::choose(&all_fields),
         };
-        attr::check_serde(cx, &input.attrs, false, codec);
-        let columns: Vec<Column> = fields
-            .iter()
-            .map(|field| Column::of(cx, field, codec))
-            .collect();
+        let columns: Vec<Column> = fields.iter().map(|field| Column::of(cx, field)).collect();
         let diesel = attr::diesel_attrs(cx, &input.attrs);
         let key_fields = key_fields(input, &columns, &diesel);
         let key_segments = own
@@ -251,6 +249,23 @@ impl<'a> Parsed<'a> {
             fingerprint: fingerprint(&ident.to_string(), self.fields),
             codec: self.codec,
             indexes,
+            fields: self
+                .columns
+                .iter()
+                .map(|column| {
+                    // The model's own `with` first; else serde's, carried over.
+                    let with = match &column.with {
+                        Some(module) => attr::SerdeWith::module(module),
+                        None => attr::serde_with(&column.field.attrs),
+                    };
+                    RowField {
+                        ident: column.ident.clone(),
+                        ty: column.field.ty.clone(),
+                        serialize_with: with.serialize,
+                        deserialize_with: with.deserialize,
+                    }
+                })
+                .collect(),
         })
     }
 }

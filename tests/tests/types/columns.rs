@@ -338,7 +338,7 @@ fn served_by_find_many<C, M>(
 }
 
 /// What an earlier deploy (bincode only, envelope version 1) wrote for this row.
-fn earlier_deploys_value<M: Cached>(row: &M) -> Vec<u8> {
+fn earlier_deploys_value<M: Cached + serde::Serialize>(row: &M) -> Vec<u8> {
     let mut value = b"WT\x01\x01".to_vec();
     value.extend_from_slice(&M::SCHEMA_FINGERPRINT.to_le_bytes());
     value.extend_from_slice(
@@ -355,7 +355,7 @@ fn an_earlier_deploys_value_is_a_miss_that_refills<C, M>(
     fixture: Fixture<M>,
 ) where
     C: Connection + LoadConnection,
-    M: DieselOps<C::Backend> + PartialEq + Debug,
+    M: DieselOps<C::Backend> + PartialEq + Debug + serde::Serialize,
 {
     assert_eq!(M::CODEC, Codec::MessagePack);
     blocking::save(&fixture.row, conn, &tc.cache).unwrap();
@@ -378,7 +378,7 @@ fn an_earlier_deploys_value_is_read<C, M>(
     earlier: M,
 ) where
     C: Connection + LoadConnection,
-    M: DieselOps<C::Backend> + PartialEq + Debug,
+    M: DieselOps<C::Backend> + PartialEq + Debug + serde::Serialize,
 {
     assert_ne!(earlier, fixture.row);
     blocking::save(&fixture.row, conn, &tc.cache).unwrap();

@@ -1,5 +1,6 @@
 //! Rows of real column types on each backend, and keys that stay injective whatever the values.
 
+mod app_models;
 mod columns;
 mod key_injectivity;
 mod newtype_keys;

@@ -19,6 +19,8 @@ pub(crate) struct Item {
 }
 
 impl Cached for Item {
+    crate::model::rows_by_serde!();
+
     type Id<'a> = &'a i64;
     const MODEL_NAME: &'static str = "Item";
     const KEY_TEMPLATE: &'static str = "item:{id}";

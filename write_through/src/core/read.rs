@@ -44,7 +44,7 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
             codec,
             fingerprint,
             payload,
-        }) if fingerprint == M::SCHEMA_FINGERPRINT => match codec::decode_payload(codec, payload) {
+        }) if fingerprint == M::SCHEMA_FINGERPRINT => match codec::decode_row(codec, payload) {
             Some(row) => CachedState::Row(row),
             None => CachedState::Unreadable(Unreadable::Corrupt),
         },
@@ -172,6 +172,8 @@ pub(crate) mod tests {
     }
 
     impl Cached for Row {
+        crate::model::rows_by_serde!();
+
         type Id<'a> = &'a i64;
         const MODEL_NAME: &'static str = "Row";
         const KEY_TEMPLATE: &'static str = "row:{id}";

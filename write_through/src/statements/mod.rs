@@ -11,7 +11,7 @@
 
 use diesel::Table;
 use diesel::backend::Backend;
-use diesel::prelude::Selectable;
+use diesel::prelude::{Selectable, SelectableHelper};
 
 use crate::model::{Cached, SavesInPlace, UniqueIndex};
 
@@ -23,6 +23,11 @@ pub use run::{Execute, Load, NoStatement};
 pub use save::{
     SaveStrategy, UpdateThenInsert, Upsert, VersionedUpdateThenInsert, VersionedUpsert,
 };
+
+/// `M::as_select()` on backend `DB`: what the generated statements select, and return.
+pub fn as_select<M: Selectable<DB>, DB: Backend>() -> diesel::dsl::AsSelect<M, DB> {
+    M::as_select()
+}
 
 /// The statements every model has on backend `DB`: look rows up by primary key, delete one.
 /// `Save` names how `save` writes the row (see `save.rs`); `Table` is where `create` inserts.

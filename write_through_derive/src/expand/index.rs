@@ -201,7 +201,7 @@ pub fn write_index_keys(model: &Model) -> TokenStream {
 pub fn index_statements(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let select = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_select());
+    let select = quote!(__wt::as_select::<Self, #db>());
     let impls = model.indexes.iter().enumerate().map(|(n, index)| {
         let filters = index.fields.iter().enumerate().map(|(i, field)| {
             let column = &field.column;

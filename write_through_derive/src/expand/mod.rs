@@ -12,6 +12,7 @@ use crate::ast::{Backend, KeyPart, Model};
 use crate::internals::codec::Codec;
 
 mod index;
+mod row;
 mod select_many;
 
 use select_many::select_many_query;
@@ -89,6 +90,7 @@ fn cached_impl(model: &Model) -> TokenStream {
         }
     });
     let write_index_keys = index::write_index_keys(model);
+    let row_methods = row::row_methods(model);
     quote! {
         #[automatically_derived]
         impl __wt::Cached for #ident {
@@ -111,6 +113,8 @@ fn cached_impl(model: &Model) -> TokenStream {
             }
 
             #write_index_keys
+
+            #row_methods
         }
     }
 }
@@ -145,11 +149,13 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
         Backend::Mysql => quote!(if_mysql),
         Backend::Sqlite => quote!(if_sqlite),
     };
-    let db = match backend {
+    let backend_type = match backend {
         Backend::Postgres => quote!(__wt::diesel::pg::Pg),
         Backend::Mysql => quote!(__wt::diesel::mysql::Mysql),
         Backend::Sqlite => quote!(__wt::diesel::sqlite::Sqlite),
     };
+    // Each backend's items in a block of their own, where `__Db` names it.
+    let db = quote!(__Db);
     let statements = statements(model, backend, &db);
     let writes = match backend {
         Backend::Mysql => plain_writes(model, &db),
@@ -159,10 +165,13 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
     let indexes = index::index_statements(model, &db);
     quote! {
         __wt::#gate! {
-            #statements
-            #writes
-            #update
-            #indexes
+            const _: () = {
+                type __Db = #backend_type;
+                #statements
+                #writes
+                #update
+                #indexes
+            };
         }
     }
 }
@@ -187,7 +196,7 @@ fn update_by_key(model: &Model, backend: Backend, db: &TokenStream) -> TokenStre
         _ => (
             quote!(__wt::UpdateReturning),
             quote!(fn update_returning(id: Self::Id<'_>, changes: __F) -> impl __wt::Load<#db, Self>),
-            quote!(#update.returning(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning())),
+            quote!(#update.returning(__wt::as_select::<Self, #db>())),
         ),
     };
     quote! {
@@ -215,7 +224,7 @@ fn statements(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream 
     });
     let filters = quote!(#(#filters)*);
     let key_columns: Vec<&Ident> = model.key_fields.iter().map(|f| &f.column).collect();
-    let select = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_select());
+    let select = quote!(__wt::as_select::<Self, #db>());
     let select_many = select_many_query(table, &key_columns, &quote!(ids), &select);
     let save = match (backend, model.version.is_some()) {
         (Backend::Mysql, false) => quote!(__wt::UpdateThenInsert),
@@ -275,7 +284,7 @@ fn changes(model: &Model) -> TokenStream {
 fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let returning = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_returning());
+    let returning = quote!(__wt::as_select::<Self, #db>());
     let conflict_target = match model.key_fields.as_slice() {
         [single] => {
             let column = &single.column;
@@ -319,7 +328,7 @@ fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
     let (own_row, changes) = (own_row(model, true), changes(model));
-    let select = quote!(<Self as __wt::diesel::SelectableHelper<#db>>::as_select());
+    let select = quote!(__wt::as_select::<Self, #db>());
     let created = match model.key_fields.as_slice() {
         [single] => {
             let (ty, column) = (&single.ty, &single.column);

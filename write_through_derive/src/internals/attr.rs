@@ -3,6 +3,7 @@
 //! would silently lose).
 
 use proc_macro2::TokenTree;
+use quote::format_ident;
 use syn::meta::ParseNestedMeta;
 use syn::{
     Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitBool, LitStr, Path, Token, Type, TypePath,
@@ -123,6 +124,9 @@ pub struct FieldAttrs {
     /// `newtype`: the field's type is a tuple struct of one field (`PersonId(pub i32)`), keyed
     /// by that field; with the path for error spans.
     pub newtype: Option<syn::Path>,
+    /// `with = "module"`: the field is cached through `module::serialize` and
+    /// `module::deserialize` (serde's `with`, for a model without a serde derive).
+    pub with: Option<syn::ExprPath>,
 }
 
 pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
@@ -139,6 +143,11 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     cx.error_spanned_by(&meta.path, "duplicate write_through attribute `unique`");
                 }
                 out.unique = Some(meta.path.clone());
+            } else if meta.path.is_ident("with") {
+                if out.with.is_some() {
+                    cx.error_spanned_by(&meta.path, "duplicate write_through attribute `with`");
+                }
+                out.with = Some(meta.value()?.parse::<LitStr>()?.parse()?);
             } else if meta.path.is_ident("newtype") {
                 if out.newtype.is_some() {
                     cx.error_spanned_by(&meta.path, "duplicate write_through attribute `newtype`");
@@ -149,7 +158,7 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through field attribute `{name}`; expected `version`, `unique` or `newtype`"
+                        "unknown write_through field attribute `{name}`; expected `version`, `unique`, `newtype` or `with`"
                     ),
                 );
                 skip_value(&meta)?;
@@ -346,47 +355,58 @@ pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
     out
 }
 
-/// The serde attributes that make a cached row differ from the database row: skipped fields
-/// come back as their default (in any codec), `skip_serializing_if` shifts the fields of a
-/// row encoded without field names. `flatten` is refused only with bincode, which cannot
-/// decode it; the derive chooses MessagePack for a model with a flattened field.
-const LOSSY_FIELD_SERDE: &[&str] = &[
-    "skip",
-    "skip_serializing",
-    "skip_deserializing",
-    "skip_serializing_if",
-];
-const LOSSY_CONTAINER_SERDE: &[&str] = &["tag", "untagged", "content"];
+/// How a field is written into the cache when its type needs help: serde's `with`,
+/// `serialize_with` and `deserialize_with` on the field, carried over from the model's serde
+/// attributes (a type from another crate, as Lemmy's `#[serde(with = "LtreeDef")]`). The
+/// model's other serde attributes shape its API JSON only.
+#[derive(Default)]
+pub struct SerdeWith {
+    /// The function that serializes the field: `with`'s `serialize`, or `serialize_with`.
+    pub serialize: Option<syn::ExprPath>,
+    /// The function that deserializes it: `with`'s `deserialize`, or `deserialize_with`.
+    pub deserialize: Option<syn::ExprPath>,
+}
 
-/// Refuses serde attributes that make the cached row differ from the database row without any
-/// error, or that `codec` cannot decode.
-pub fn check_serde(cx: &Ctxt, attrs: &[Attribute], is_field: bool, codec: Codec) {
-    let refused = if is_field {
-        LOSSY_FIELD_SERDE
-    } else {
-        LOSSY_CONTAINER_SERDE
-    };
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let parsed = attr.parse_nested_meta(|meta| {
-            if let Some(name) = refused.iter().find(|name| meta.path.is_ident(name)) {
-                cx.error_spanned_by(
-                    &meta.path,
-                    format!(
-                        "#[serde({name})] cannot be used on a WriteThrough model: the cached row would differ from the database row (the data is dropped, or cannot be decoded)"
-                    ),
-                );
-            } else if is_field && codec == Codec::Bincode && meta.path.is_ident("flatten") {
-                cx.error_spanned_by(
-                    &meta.path,
-                    "#[serde(flatten)] cannot be decoded by bincode: remove codec = \"bincode\" (the derive then chooses msgpack)",
-                );
-            }
-            skip_value(&meta)
-        });
-        if let Err(error) = parsed {
-            cx.syn_error(error);
+impl SerdeWith {
+    /// `module::serialize` and `module::deserialize`.
+    pub fn module(module: &syn::ExprPath) -> Self {
+        let (mut serialize, mut deserialize) = (module.clone(), module.clone());
+        serialize
+            .path
+            .segments
+            .push(format_ident!("serialize").into());
+        deserialize
+            .path
+            .segments
+            .push(format_ident!("deserialize").into());
+        SerdeWith {
+            serialize: Some(serialize),
+            deserialize: Some(deserialize),
         }
     }
+}
+
+pub fn serde_with(attrs: &[Attribute]) -> SerdeWith {
+    let mut out = SerdeWith::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        // A malformed serde attribute is serde's to report.
+        let _ = attr.parse_nested_meta(|meta| {
+            let path = |meta: &ParseNestedMeta<'_>| -> syn::Result<syn::ExprPath> {
+                meta.value()?.parse::<LitStr>()?.parse()
+            };
+            if meta.path.is_ident("with") {
+                out = SerdeWith::module(&path(&meta)?);
+            } else if meta.path.is_ident("serialize_with") {
+                out.serialize = Some(path(&meta)?);
+            } else if meta.path.is_ident("deserialize_with") {
+                out.deserialize = Some(path(&meta)?);
+            } else {
+                skip_meta_value(&meta)?;
+            }
+            Ok(())
+        });
+    }
+    out
 }
 
 /// [`skip_value`] for the other modules of the attribute model.

@@ -58,16 +58,17 @@ const BINCODE_SAFE: &[&str] = &[
 /// Containers that are bincode-safe when their one type argument is.
 const BINCODE_SAFE_CONTAINERS: &[&str] = &["Option", "Vec", "Box"];
 
-/// The codec the derive chooses when the model does not name one.
-pub fn choose(fields: &[&Field], container: &[Attribute]) -> Codec {
-    let provable = !has_serde(container, &["from", "try_from", "into", "remote"])
-        && fields.iter().all(|field| {
-            bincode_safe(&field.ty)
-                && !has_serde(
-                    &field.attrs,
-                    &["with", "deserialize_with", "serialize_with", "flatten"],
-                )
-        });
+/// The codec the derive chooses when the model does not name one. Only the fields' types, and
+/// serde's `with` functions the cache carries over, decide it: the model's other serde
+/// attributes shape its API JSON, never the cached row.
+pub fn choose(fields: &[&Field]) -> Codec {
+    let provable = fields.iter().all(|field| {
+        bincode_safe(&field.ty)
+            && !has_serde(
+                &field.attrs,
+                &["with", "deserialize_with", "serialize_with"],
+            )
+    });
     if provable {
         Codec::Bincode
     } else {
@@ -143,7 +144,7 @@ mod tests {
 
     fn chosen(item: ItemStruct) -> Codec {
         let fields: Vec<&Field> = item.fields.iter().collect();
-        choose(&fields, &item.attrs)
+        choose(&fields)
     }
 
     #[test]
@@ -186,19 +187,22 @@ mod tests {
     }
 
     #[test]
-    fn flatten_and_custom_serde_functions_make_the_model_message_pack() {
-        assert_eq!(
-            chosen(parse_quote! { struct U { id: i64, #[serde(flatten)] extra: Extra } }),
-            Codec::MessagePack
-        );
-        assert_eq!(
-            chosen(parse_quote! { struct U { id: i64, #[serde(with = "ts")] at: i64 } }),
-            Codec::MessagePack
-        );
-        assert_eq!(
-            chosen(parse_quote! { #[serde(from = "Raw")] struct U { id: i64 } }),
-            Codec::MessagePack
-        );
+    fn a_serde_function_the_cache_carries_over_makes_the_model_message_pack() {
+        for item in [
+            parse_quote! { struct U { id: i64, #[serde(with = "ts")] at: i64 } },
+            parse_quote! { struct U { id: i64, #[serde(deserialize_with = "f")] at: i64 } },
+        ] {
+            assert_eq!(chosen(item), Codec::MessagePack);
+        }
+    }
+
+    #[test]
+    fn the_models_other_serde_attributes_do_not_change_the_cached_form() {
+        let item = parse_quote! {
+            #[serde(from = "Raw", tag = "kind")]
+            struct U { id: i64, #[serde(skip, flatten)] secret: String }
+        };
+        assert_eq!(chosen(item), Codec::Bincode);
     }
 
     #[test]

@@ -30,108 +30,164 @@ const _: () = {
                 keys.add::<Self, 0usize>(value);
             }
         }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Person {
-        type Table = people::table;
-        type Save = __wt::UpdateThenInsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            people::table
-                .filter(people::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
+        fn serialize_row<__S: __wt::serde::Serializer>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            use __wt::serde::ser::SerializeStruct as _;
+            let mut __row = __wt::serde::Serializer::serialize_struct(
+                __serializer,
+                "Person",
+                3usize,
+            )?;
+            __row.serialize_field("id", &self.id)?;
+            __row.serialize_field("account_id", &self.account_id)?;
+            __row.serialize_field("name", &self.name)?;
+            __row.end()
         }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            people::table
-                .filter(people::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::delete(people::table.filter(people::id.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Person {
-        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(people::table.filter(people::id.eq(&self.id))).set(self)
-        }
-        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::insert_into(people::table).values(self)
-        }
-    }
-    #[automatically_derived]
-    impl __wt::CreatedByAutoIncrement for Person {
-        const SINGLE_KEY: bool = true;
-        fn select_created(
-            auto_increment: u64,
-        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
-            let id: PersonId = PersonId(
-                __wt::KeyPart::from_auto_increment(auto_increment)?,
-            );
-            ::core::option::Option::Some(
-                people::table
-                    .filter(people::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
-                    ),
+        fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            const FIELDS: &[&str] = &["id", "account_id", "name"];
+            struct __Visitor;
+            impl<'de> __wt::serde::de::Visitor<'de> for __Visitor {
+                type Value = Person;
+                fn expecting(
+                    &self,
+                    __f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    __f.write_str("a cached row of Person")
+                }
+                fn visit_seq<__A: __wt::serde::de::SeqAccess<'de>>(
+                    self,
+                    mut __seq: __A,
+                ) -> ::core::result::Result<Person, __A::Error> {
+                    let id: PersonId = __wt::next_field(&mut __seq, 0usize, &self)?;
+                    let account_id: AccountId = __wt::next_field(
+                        &mut __seq,
+                        1usize,
+                        &self,
+                    )?;
+                    let name: String = __wt::next_field(&mut __seq, 2usize, &self)?;
+                    ::core::result::Result::Ok(Person { id, account_id, name })
+                }
+                fn visit_map<__A: __wt::serde::de::MapAccess<'de>>(
+                    self,
+                    mut __map: __A,
+                ) -> ::core::result::Result<Person, __A::Error> {
+                    use __wt::serde::de::MapAccess as _;
+                    let mut id = ::core::option::Option::None;
+                    let mut account_id = ::core::option::Option::None;
+                    let mut name = ::core::option::Option::None;
+                    while let ::core::option::Option::Some(__field) = __map
+                        .next_key_seed(__wt::FieldSeed(FIELDS))?
+                    {
+                        match __field {
+                            ::core::option::Option::Some(0usize) => {
+                                __wt::fill(&mut id, &mut __map)?
+                            }
+                            ::core::option::Option::Some(1usize) => {
+                                __wt::fill(&mut account_id, &mut __map)?
+                            }
+                            ::core::option::Option::Some(2usize) => {
+                                __wt::fill(&mut name, &mut __map)?
+                            }
+                            _ => drop(__map.next_value::<__wt::serde::de::IgnoredAny>()?),
+                        }
+                    }
+                    let id = __wt::present(id, "id")?;
+                    let account_id = __wt::present(account_id, "account_id")?;
+                    let name = __wt::present(name, "name")?;
+                    ::core::result::Result::Ok(Person { id, account_id, name })
+                }
+            }
+            __wt::serde::Deserializer::deserialize_struct(
+                __deserializer,
+                "Person",
+                FIELDS,
+                __Visitor,
             )
         }
     }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Person
-    where
-        __F: __wt::diesel::AsChangeset<Target = people::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::mysql::Mysql,
-            > + ::core::marker::Send,
-    {
-        fn update_by_key(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(people::table.filter(people::id.eq(id))).set(changes)
+    const _: () = {
+        type __Db = __wt::diesel::mysql::Mysql;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Person {
+            type Table = people::table;
+            type Save = __wt::UpdateThenInsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                people::table
+                    .filter(people::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                people::table
+                    .filter(people::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(people::table.filter(people::id.eq(id)))
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::mysql::Mysql, 0usize> for Person {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            people::table
-                .filter(people::account_id.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
+        #[automatically_derived]
+        impl __wt::PlainWrites<__Db> for Person {
+            fn update(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(people::table.filter(people::id.eq(&self.id)))
+                    .set(self)
+            }
+            fn insert(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::insert_into(people::table).values(self)
+            }
+        }
+        #[automatically_derived]
+        impl __wt::CreatedByAutoIncrement for Person {
+            const SINGLE_KEY: bool = true;
+            fn select_created(
+                auto_increment: u64,
+            ) -> ::core::option::Option<impl __wt::Load<__Db, Self>> {
+                let id: PersonId = PersonId(
+                    __wt::KeyPart::from_auto_increment(auto_increment)?,
+                );
+                ::core::option::Option::Some(
+                    people::table
+                        .filter(people::id.eq(id))
+                        .select(__wt::as_select::<Self, __Db>()),
                 )
+            }
         }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            people::table
-                .filter(people::account_id.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
+        #[automatically_derived]
+        impl<__F> __wt::UpdateThenSelect<__Db, __F> for Person
+        where
+            __F: __wt::diesel::AsChangeset<Target = people::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_by_key(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(people::table.filter(people::id.eq(id)))
+                    .set(changes)
+            }
         }
-    }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 0usize> for Person {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                people::table
+                    .filter(people::account_id.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                people::table
+                    .filter(people::account_id.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+        }
+    };
     #[automatically_derived]
     impl __wt::SavesByRef for Person {}
     #[automatically_derived]

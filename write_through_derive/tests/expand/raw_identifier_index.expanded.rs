@@ -30,289 +30,281 @@ const _: () = {
                 keys.add::<Self, 0usize>(value);
             }
         }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::pg::Pg> for Token {
-        type Table = tokens::table;
-        type Save = __wt::Upsert;
-        fn select(id: Self::Id<'_>) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            tokens::table
-                .filter(tokens::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
+        fn serialize_row<__S: __wt::serde::Serializer>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            use __wt::serde::ser::SerializeStruct as _;
+            let mut __row = __wt::serde::Serializer::serialize_struct(
+                __serializer,
+                "Token",
+                2usize,
+            )?;
+            __row.serialize_field("id", &self.id)?;
+            __row.serialize_field("r#type", &self.r#type)?;
+            __row.end()
         }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            tokens::table
-                .filter(tokens::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::pg::Pg> {
-            __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::UpsertStatement<__wt::diesel::pg::Pg> for Token {
-        fn upsert(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::insert_into(tokens::table)
-                .values(self)
-                .on_conflict(tokens::id)
-                .do_update()
-                .set(self)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for Token
-    where
-        __F: __wt::diesel::AsChangeset<Target = tokens::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
-            + ::core::marker::Send,
-    {
-        fn update_returning(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::update(tokens::table.filter(tokens::id.eq(id)))
-                .set(changes)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::pg::Pg, 0usize> for Token {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            tokens::table
-                .filter(tokens::r#type.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            tokens::table
-                .filter(tokens::r#type.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Token {
-        type Table = tokens::table;
-        type Save = __wt::UpdateThenInsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            tokens::table
-                .filter(tokens::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            tokens::table
-                .filter(tokens::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Token {
-        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(tokens::table.filter(tokens::id.eq(&self.id))).set(self)
-        }
-        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::insert_into(tokens::table).values(self)
-        }
-    }
-    #[automatically_derived]
-    impl __wt::CreatedByAutoIncrement for Token {
-        const SINGLE_KEY: bool = true;
-        fn select_created(
-            auto_increment: u64,
-        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
-            let id: i64 = __wt::KeyPart::from_auto_increment(auto_increment)?;
-            ::core::option::Option::Some(
-                tokens::table
-                    .filter(tokens::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
-                    ),
+        fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            const FIELDS: &[&str] = &["id", "r#type"];
+            struct __Visitor;
+            impl<'de> __wt::serde::de::Visitor<'de> for __Visitor {
+                type Value = Token;
+                fn expecting(
+                    &self,
+                    __f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    __f.write_str("a cached row of Token")
+                }
+                fn visit_seq<__A: __wt::serde::de::SeqAccess<'de>>(
+                    self,
+                    mut __seq: __A,
+                ) -> ::core::result::Result<Token, __A::Error> {
+                    let id: i64 = __wt::next_field(&mut __seq, 0usize, &self)?;
+                    let r#type: String = __wt::next_field(&mut __seq, 1usize, &self)?;
+                    ::core::result::Result::Ok(Token { id, r#type })
+                }
+                fn visit_map<__A: __wt::serde::de::MapAccess<'de>>(
+                    self,
+                    mut __map: __A,
+                ) -> ::core::result::Result<Token, __A::Error> {
+                    use __wt::serde::de::MapAccess as _;
+                    let mut id = ::core::option::Option::None;
+                    let mut r#type = ::core::option::Option::None;
+                    while let ::core::option::Option::Some(__field) = __map
+                        .next_key_seed(__wt::FieldSeed(FIELDS))?
+                    {
+                        match __field {
+                            ::core::option::Option::Some(0usize) => {
+                                __wt::fill(&mut id, &mut __map)?
+                            }
+                            ::core::option::Option::Some(1usize) => {
+                                __wt::fill(&mut r#type, &mut __map)?
+                            }
+                            _ => drop(__map.next_value::<__wt::serde::de::IgnoredAny>()?),
+                        }
+                    }
+                    let id = __wt::present(id, "id")?;
+                    let r#type = __wt::present(r#type, "r#type")?;
+                    ::core::result::Result::Ok(Token { id, r#type })
+                }
+            }
+            __wt::serde::Deserializer::deserialize_struct(
+                __deserializer,
+                "Token",
+                FIELDS,
+                __Visitor,
             )
         }
     }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Token
-    where
-        __F: __wt::diesel::AsChangeset<Target = tokens::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::mysql::Mysql,
-            > + ::core::marker::Send,
-    {
-        fn update_by_key(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(tokens::table.filter(tokens::id.eq(id))).set(changes)
+    const _: () = {
+        type __Db = __wt::diesel::pg::Pg;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Token {
+            type Table = tokens::table;
+            type Save = __wt::Upsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::mysql::Mysql, 0usize> for Token {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            tokens::table
-                .filter(tokens::r#type.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
+        #[automatically_derived]
+        impl __wt::UpsertStatement<__Db> for Token {
+            fn upsert(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::insert_into(tokens::table)
+                    .values(self)
+                    .on_conflict(tokens::id)
+                    .do_update()
+                    .set(self)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl<__F> __wt::UpdateReturning<__Db, __F> for Token
+        where
+            __F: __wt::diesel::AsChangeset<Target = tokens::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_returning(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(tokens::table.filter(tokens::id.eq(id)))
+                    .set(changes)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 0usize> for Token {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::r#type.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::r#type.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+        }
+    };
+    const _: () = {
+        type __Db = __wt::diesel::mysql::Mysql;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Token {
+            type Table = tokens::table;
+            type Save = __wt::UpdateThenInsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
+            }
+        }
+        #[automatically_derived]
+        impl __wt::PlainWrites<__Db> for Token {
+            fn update(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(tokens::table.filter(tokens::id.eq(&self.id)))
+                    .set(self)
+            }
+            fn insert(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::insert_into(tokens::table).values(self)
+            }
+        }
+        #[automatically_derived]
+        impl __wt::CreatedByAutoIncrement for Token {
+            const SINGLE_KEY: bool = true;
+            fn select_created(
+                auto_increment: u64,
+            ) -> ::core::option::Option<impl __wt::Load<__Db, Self>> {
+                let id: i64 = __wt::KeyPart::from_auto_increment(auto_increment)?;
+                ::core::option::Option::Some(
+                    tokens::table
+                        .filter(tokens::id.eq(id))
+                        .select(__wt::as_select::<Self, __Db>()),
                 )
+            }
         }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            tokens::table
-                .filter(tokens::r#type.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
+        #[automatically_derived]
+        impl<__F> __wt::UpdateThenSelect<__Db, __F> for Token
+        where
+            __F: __wt::diesel::AsChangeset<Target = tokens::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_by_key(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(tokens::table.filter(tokens::id.eq(id)))
+                    .set(changes)
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Token {
-        type Table = tokens::table;
-        type Save = __wt::Upsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            tokens::table
-                .filter(tokens::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 0usize> for Token {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::r#type.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::r#type.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
         }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            tokens::table
-                .filter(tokens::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
+    };
+    const _: () = {
+        type __Db = __wt::diesel::sqlite::Sqlite;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Token {
+            type Table = tokens::table;
+            type Save = __wt::Upsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
+            }
         }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::sqlite::Sqlite> {
-            __wt::diesel::delete(tokens::table.filter(tokens::id.eq(id)))
+        #[automatically_derived]
+        impl __wt::UpsertStatement<__Db> for Token {
+            fn upsert(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::insert_into(tokens::table)
+                    .values(self)
+                    .on_conflict(tokens::id)
+                    .do_update()
+                    .set(self)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::UpsertStatement<__wt::diesel::sqlite::Sqlite> for Token {
-        fn upsert(&self) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::insert_into(tokens::table)
-                .values(self)
-                .on_conflict(tokens::id)
-                .do_update()
-                .set(self)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
+        #[automatically_derived]
+        impl<__F> __wt::UpdateReturning<__Db, __F> for Token
+        where
+            __F: __wt::diesel::AsChangeset<Target = tokens::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_returning(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(tokens::table.filter(tokens::id.eq(id)))
+                    .set(changes)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
         }
-    }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for Token
-    where
-        __F: __wt::diesel::AsChangeset<Target = tokens::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::sqlite::Sqlite,
-            > + ::core::marker::Send,
-    {
-        fn update_returning(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::update(tokens::table.filter(tokens::id.eq(id)))
-                .set(changes)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 0usize> for Token {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::r#type.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                tokens::table
+                    .filter(tokens::r#type.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::sqlite::Sqlite, 0usize> for Token {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            tokens::table
-                .filter(tokens::r#type.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            tokens::table
-                .filter(tokens::r#type.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-    }
+    };
     #[automatically_derived]
     impl __wt::SavesByRef for Token {}
     #[automatically_derived]

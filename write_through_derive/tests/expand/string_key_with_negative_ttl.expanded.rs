@@ -25,211 +25,232 @@ const _: () = {
             key.literal("tag:");
             key.part(id);
         }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::pg::Pg> for Tag {
-        type Table = tags::table;
-        type Save = __wt::Upsert;
-        fn select(id: Self::Id<'_>) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            tags::table
-                .filter(tags::name.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
+        fn serialize_row<__S: __wt::serde::Serializer>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            use __wt::serde::ser::SerializeStruct as _;
+            let mut __row = __wt::serde::Serializer::serialize_struct(
+                __serializer,
+                "Tag",
+                2usize,
+            )?;
+            __row.serialize_field("name", &self.name)?;
+            __row.serialize_field("uses", &self.uses)?;
+            __row.end()
         }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            tags::table
-                .filter(tags::name.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::pg::Pg> {
-            __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::UpsertStatement<__wt::diesel::pg::Pg> for Tag {
-        fn upsert(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::insert_into(tags::table)
-                .values(self)
-                .on_conflict(tags::name)
-                .do_update()
-                .set(self)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for Tag
-    where
-        __F: __wt::diesel::AsChangeset<Target = tags::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
-            + ::core::marker::Send,
-    {
-        fn update_returning(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::update(tags::table.filter(tags::name.eq(id)))
-                .set(changes)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Tag {
-        type Table = tags::table;
-        type Save = __wt::UpdateThenInsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            tags::table
-                .filter(tags::name.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            tags::table
-                .filter(tags::name.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Tag {
-        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(tags::table.filter(tags::name.eq(&self.name))).set(self)
-        }
-        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::insert_into(tags::table).values(self)
-        }
-    }
-    #[automatically_derived]
-    impl __wt::CreatedByAutoIncrement for Tag {
-        const SINGLE_KEY: bool = true;
-        fn select_created(
-            auto_increment: u64,
-        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
-            let id: String = __wt::KeyPart::from_auto_increment(auto_increment)?;
-            ::core::option::Option::Some(
-                tags::table
-                    .filter(tags::name.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
-                    ),
+        fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            const FIELDS: &[&str] = &["name", "uses"];
+            struct __Visitor;
+            impl<'de> __wt::serde::de::Visitor<'de> for __Visitor {
+                type Value = Tag;
+                fn expecting(
+                    &self,
+                    __f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    __f.write_str("a cached row of Tag")
+                }
+                fn visit_seq<__A: __wt::serde::de::SeqAccess<'de>>(
+                    self,
+                    mut __seq: __A,
+                ) -> ::core::result::Result<Tag, __A::Error> {
+                    let name: String = __wt::next_field(&mut __seq, 0usize, &self)?;
+                    let uses: i32 = __wt::next_field(&mut __seq, 1usize, &self)?;
+                    ::core::result::Result::Ok(Tag { name, uses })
+                }
+                fn visit_map<__A: __wt::serde::de::MapAccess<'de>>(
+                    self,
+                    mut __map: __A,
+                ) -> ::core::result::Result<Tag, __A::Error> {
+                    use __wt::serde::de::MapAccess as _;
+                    let mut name = ::core::option::Option::None;
+                    let mut uses = ::core::option::Option::None;
+                    while let ::core::option::Option::Some(__field) = __map
+                        .next_key_seed(__wt::FieldSeed(FIELDS))?
+                    {
+                        match __field {
+                            ::core::option::Option::Some(0usize) => {
+                                __wt::fill(&mut name, &mut __map)?
+                            }
+                            ::core::option::Option::Some(1usize) => {
+                                __wt::fill(&mut uses, &mut __map)?
+                            }
+                            _ => drop(__map.next_value::<__wt::serde::de::IgnoredAny>()?),
+                        }
+                    }
+                    let name = __wt::present(name, "name")?;
+                    let uses = __wt::present(uses, "uses")?;
+                    ::core::result::Result::Ok(Tag { name, uses })
+                }
+            }
+            __wt::serde::Deserializer::deserialize_struct(
+                __deserializer,
+                "Tag",
+                FIELDS,
+                __Visitor,
             )
         }
     }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Tag
-    where
-        __F: __wt::diesel::AsChangeset<Target = tags::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::mysql::Mysql,
-            > + ::core::marker::Send,
-    {
-        fn update_by_key(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(tags::table.filter(tags::name.eq(id))).set(changes)
+    const _: () = {
+        type __Db = __wt::diesel::pg::Pg;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Tag {
+            type Table = tags::table;
+            type Save = __wt::Upsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                tags::table
+                    .filter(tags::name.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                tags::table
+                    .filter(tags::name.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Tag {
-        type Table = tags::table;
-        type Save = __wt::Upsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            tags::table
-                .filter(tags::name.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
+        #[automatically_derived]
+        impl __wt::UpsertStatement<__Db> for Tag {
+            fn upsert(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::insert_into(tags::table)
+                    .values(self)
+                    .on_conflict(tags::name)
+                    .do_update()
+                    .set(self)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl<__F> __wt::UpdateReturning<__Db, __F> for Tag
+        where
+            __F: __wt::diesel::AsChangeset<Target = tags::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_returning(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(tags::table.filter(tags::name.eq(id)))
+                    .set(changes)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+    };
+    const _: () = {
+        type __Db = __wt::diesel::mysql::Mysql;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Tag {
+            type Table = tags::table;
+            type Save = __wt::UpdateThenInsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                tags::table
+                    .filter(tags::name.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                tags::table
+                    .filter(tags::name.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
+            }
+        }
+        #[automatically_derived]
+        impl __wt::PlainWrites<__Db> for Tag {
+            fn update(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(tags::table.filter(tags::name.eq(&self.name)))
+                    .set(self)
+            }
+            fn insert(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::insert_into(tags::table).values(self)
+            }
+        }
+        #[automatically_derived]
+        impl __wt::CreatedByAutoIncrement for Tag {
+            const SINGLE_KEY: bool = true;
+            fn select_created(
+                auto_increment: u64,
+            ) -> ::core::option::Option<impl __wt::Load<__Db, Self>> {
+                let id: String = __wt::KeyPart::from_auto_increment(auto_increment)?;
+                ::core::option::Option::Some(
+                    tags::table
+                        .filter(tags::name.eq(id))
+                        .select(__wt::as_select::<Self, __Db>()),
                 )
+            }
         }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            tags::table
-                .filter(tags::name.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
+        #[automatically_derived]
+        impl<__F> __wt::UpdateThenSelect<__Db, __F> for Tag
+        where
+            __F: __wt::diesel::AsChangeset<Target = tags::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_by_key(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(tags::table.filter(tags::name.eq(id))).set(changes)
+            }
         }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::sqlite::Sqlite> {
-            __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
+    };
+    const _: () = {
+        type __Db = __wt::diesel::sqlite::Sqlite;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Tag {
+            type Table = tags::table;
+            type Save = __wt::Upsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                tags::table
+                    .filter(tags::name.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                tags::table
+                    .filter(tags::name.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(tags::table.filter(tags::name.eq(id)))
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::UpsertStatement<__wt::diesel::sqlite::Sqlite> for Tag {
-        fn upsert(&self) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::insert_into(tags::table)
-                .values(self)
-                .on_conflict(tags::name)
-                .do_update()
-                .set(self)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
+        #[automatically_derived]
+        impl __wt::UpsertStatement<__Db> for Tag {
+            fn upsert(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::insert_into(tags::table)
+                    .values(self)
+                    .on_conflict(tags::name)
+                    .do_update()
+                    .set(self)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
         }
-    }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for Tag
-    where
-        __F: __wt::diesel::AsChangeset<Target = tags::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::sqlite::Sqlite,
-            > + ::core::marker::Send,
-    {
-        fn update_returning(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::update(tags::table.filter(tags::name.eq(id)))
-                .set(changes)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
+        #[automatically_derived]
+        impl<__F> __wt::UpdateReturning<__Db, __F> for Tag
+        where
+            __F: __wt::diesel::AsChangeset<Target = tags::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_returning(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(tags::table.filter(tags::name.eq(id)))
+                    .set(changes)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
         }
-    }
+    };
     #[automatically_derived]
     impl __wt::SavesByRef for Tag {}
 };

@@ -40,471 +40,438 @@ const _: () = {
                 keys.add::<Self, 2usize>(value);
             }
         }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::pg::Pg> for Account {
-        type Table = accounts::table;
-        type Save = __wt::Upsert;
-        fn select(id: Self::Id<'_>) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            accounts::table
-                .filter(accounts::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
+        fn serialize_row<__S: __wt::serde::Serializer>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            use __wt::serde::ser::SerializeStruct as _;
+            let mut __row = __wt::serde::Serializer::serialize_struct(
+                __serializer,
+                "Account",
+                5usize,
+            )?;
+            __row.serialize_field("id", &self.id)?;
+            __row.serialize_field("email", &self.email)?;
+            __row.serialize_field("org_id", &self.org_id)?;
+            __row.serialize_field("handle", &self.handle)?;
+            __row.serialize_field("login", &self.login)?;
+            __row.end()
         }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            accounts::table
-                .filter(accounts::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::pg::Pg> {
-            __wt::diesel::delete(accounts::table.filter(accounts::id.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::UpsertStatement<__wt::diesel::pg::Pg> for Account {
-        fn upsert(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::insert_into(accounts::table)
-                .values(self)
-                .on_conflict(accounts::id)
-                .do_update()
-                .set(self)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for Account
-    where
-        __F: __wt::diesel::AsChangeset<Target = accounts::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
-            + ::core::marker::Send,
-    {
-        fn update_returning(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::update(accounts::table.filter(accounts::id.eq(id)))
-                .set(changes)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::pg::Pg, 0usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            accounts::table
-                .filter(accounts::email.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            accounts::table
-                .filter(accounts::email.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::pg::Pg, 1usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            accounts::table
-                .filter(accounts::login.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            accounts::table
-                .filter(accounts::login.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::pg::Pg, 2usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            accounts::table
-                .filter(accounts::org_id.eq(value.0))
-                .filter(accounts::handle.eq(value.1))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            let mut query = accounts::table
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-                .into_boxed();
-            for one in values {
-                query = query
-                    .or_filter(
-                        accounts::org_id.eq(one.0).and(accounts::handle.eq(one.1)),
-                    );
+        fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            const FIELDS: &[&str] = &["id", "email", "org_id", "handle", "login"];
+            struct __Visitor;
+            impl<'de> __wt::serde::de::Visitor<'de> for __Visitor {
+                type Value = Account;
+                fn expecting(
+                    &self,
+                    __f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    __f.write_str("a cached row of Account")
+                }
+                fn visit_seq<__A: __wt::serde::de::SeqAccess<'de>>(
+                    self,
+                    mut __seq: __A,
+                ) -> ::core::result::Result<Account, __A::Error> {
+                    let id: i64 = __wt::next_field(&mut __seq, 0usize, &self)?;
+                    let email: String = __wt::next_field(&mut __seq, 1usize, &self)?;
+                    let org_id: i32 = __wt::next_field(&mut __seq, 2usize, &self)?;
+                    let handle: String = __wt::next_field(&mut __seq, 3usize, &self)?;
+                    let login: Option<String> = __wt::next_field(
+                        &mut __seq,
+                        4usize,
+                        &self,
+                    )?;
+                    ::core::result::Result::Ok(Account {
+                        id,
+                        email,
+                        org_id,
+                        handle,
+                        login,
+                    })
+                }
+                fn visit_map<__A: __wt::serde::de::MapAccess<'de>>(
+                    self,
+                    mut __map: __A,
+                ) -> ::core::result::Result<Account, __A::Error> {
+                    use __wt::serde::de::MapAccess as _;
+                    let mut id = ::core::option::Option::None;
+                    let mut email = ::core::option::Option::None;
+                    let mut org_id = ::core::option::Option::None;
+                    let mut handle = ::core::option::Option::None;
+                    let mut login = ::core::option::Option::None;
+                    while let ::core::option::Option::Some(__field) = __map
+                        .next_key_seed(__wt::FieldSeed(FIELDS))?
+                    {
+                        match __field {
+                            ::core::option::Option::Some(0usize) => {
+                                __wt::fill(&mut id, &mut __map)?
+                            }
+                            ::core::option::Option::Some(1usize) => {
+                                __wt::fill(&mut email, &mut __map)?
+                            }
+                            ::core::option::Option::Some(2usize) => {
+                                __wt::fill(&mut org_id, &mut __map)?
+                            }
+                            ::core::option::Option::Some(3usize) => {
+                                __wt::fill(&mut handle, &mut __map)?
+                            }
+                            ::core::option::Option::Some(4usize) => {
+                                __wt::fill(&mut login, &mut __map)?
+                            }
+                            _ => drop(__map.next_value::<__wt::serde::de::IgnoredAny>()?),
+                        }
+                    }
+                    let id = __wt::present(id, "id")?;
+                    let email = __wt::present(email, "email")?;
+                    let org_id = __wt::present(org_id, "org_id")?;
+                    let handle = __wt::present(handle, "handle")?;
+                    let login = __wt::present(login, "login")?;
+                    ::core::result::Result::Ok(Account {
+                        id,
+                        email,
+                        org_id,
+                        handle,
+                        login,
+                    })
+                }
             }
-            query
-        }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Account {
-        type Table = accounts::table;
-        type Save = __wt::UpdateThenInsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            accounts::table
-                .filter(accounts::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            accounts::table
-                .filter(accounts::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::delete(accounts::table.filter(accounts::id.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Account {
-        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(accounts::table.filter(accounts::id.eq(&self.id)))
-                .set(self)
-        }
-        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::insert_into(accounts::table).values(self)
-        }
-    }
-    #[automatically_derived]
-    impl __wt::CreatedByAutoIncrement for Account {
-        const SINGLE_KEY: bool = true;
-        fn select_created(
-            auto_increment: u64,
-        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
-            let id: i64 = __wt::KeyPart::from_auto_increment(auto_increment)?;
-            ::core::option::Option::Some(
-                accounts::table
-                    .filter(accounts::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
-                    ),
+            __wt::serde::Deserializer::deserialize_struct(
+                __deserializer,
+                "Account",
+                FIELDS,
+                __Visitor,
             )
         }
     }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Account
-    where
-        __F: __wt::diesel::AsChangeset<Target = accounts::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::mysql::Mysql,
-            > + ::core::marker::Send,
-    {
-        fn update_by_key(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(accounts::table.filter(accounts::id.eq(id)))
-                .set(changes)
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::mysql::Mysql, 0usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            accounts::table
-                .filter(accounts::email.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            accounts::table
-                .filter(accounts::email.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::mysql::Mysql, 1usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            accounts::table
-                .filter(accounts::login.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            accounts::table
-                .filter(accounts::login.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::mysql::Mysql, 2usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            accounts::table
-                .filter(accounts::org_id.eq(value.0))
-                .filter(accounts::handle.eq(value.1))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            let mut query = accounts::table
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-                .into_boxed();
-            for one in values {
-                query = query
-                    .or_filter(
-                        accounts::org_id.eq(one.0).and(accounts::handle.eq(one.1)),
-                    );
+    const _: () = {
+        type __Db = __wt::diesel::pg::Pg;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Account {
+            type Table = accounts::table;
+            type Save = __wt::Upsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
             }
-            query
-        }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Account {
-        type Table = accounts::table;
-        type Save = __wt::Upsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            accounts::table
-                .filter(accounts::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            accounts::table
-                .filter(accounts::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::sqlite::Sqlite> {
-            __wt::diesel::delete(accounts::table.filter(accounts::id.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::UpsertStatement<__wt::diesel::sqlite::Sqlite> for Account {
-        fn upsert(&self) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::insert_into(accounts::table)
-                .values(self)
-                .on_conflict(accounts::id)
-                .do_update()
-                .set(self)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for Account
-    where
-        __F: __wt::diesel::AsChangeset<Target = accounts::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::sqlite::Sqlite,
-            > + ::core::marker::Send,
-    {
-        fn update_returning(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::update(accounts::table.filter(accounts::id.eq(id)))
-                .set(changes)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::sqlite::Sqlite, 0usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            accounts::table
-                .filter(accounts::email.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            accounts::table
-                .filter(accounts::email.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::sqlite::Sqlite, 1usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            accounts::table
-                .filter(accounts::login.eq(value))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            accounts::table
-                .filter(accounts::login.eq_any(values.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::IndexStatements<__wt::diesel::sqlite::Sqlite, 2usize> for Account {
-        fn select_by(
-            value: Self::Value<'_>,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            accounts::table
-                .filter(accounts::org_id.eq(value.0))
-                .filter(accounts::handle.eq(value.1))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-        }
-        fn select_many_by(
-            values: &[Self::Value<'_>],
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            let mut query = accounts::table
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
-                .into_boxed();
-            for one in values {
-                query = query
-                    .or_filter(
-                        accounts::org_id.eq(one.0).and(accounts::handle.eq(one.1)),
-                    );
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
             }
-            query
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(accounts::table.filter(accounts::id.eq(id)))
+            }
         }
-    }
+        #[automatically_derived]
+        impl __wt::UpsertStatement<__Db> for Account {
+            fn upsert(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::insert_into(accounts::table)
+                    .values(self)
+                    .on_conflict(accounts::id)
+                    .do_update()
+                    .set(self)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl<__F> __wt::UpdateReturning<__Db, __F> for Account
+        where
+            __F: __wt::diesel::AsChangeset<Target = accounts::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_returning(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(accounts::table.filter(accounts::id.eq(id)))
+                    .set(changes)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 0usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::email.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::email.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 1usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::login.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::login.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 2usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::org_id.eq(value.0))
+                    .filter(accounts::handle.eq(value.1))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                let mut query = accounts::table
+                    .select(__wt::as_select::<Self, __Db>())
+                    .into_boxed();
+                for one in values {
+                    query = query
+                        .or_filter(
+                            accounts::org_id.eq(one.0).and(accounts::handle.eq(one.1)),
+                        );
+                }
+                query
+            }
+        }
+    };
+    const _: () = {
+        type __Db = __wt::diesel::mysql::Mysql;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Account {
+            type Table = accounts::table;
+            type Save = __wt::UpdateThenInsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(accounts::table.filter(accounts::id.eq(id)))
+            }
+        }
+        #[automatically_derived]
+        impl __wt::PlainWrites<__Db> for Account {
+            fn update(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(accounts::table.filter(accounts::id.eq(&self.id)))
+                    .set(self)
+            }
+            fn insert(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::insert_into(accounts::table).values(self)
+            }
+        }
+        #[automatically_derived]
+        impl __wt::CreatedByAutoIncrement for Account {
+            const SINGLE_KEY: bool = true;
+            fn select_created(
+                auto_increment: u64,
+            ) -> ::core::option::Option<impl __wt::Load<__Db, Self>> {
+                let id: i64 = __wt::KeyPart::from_auto_increment(auto_increment)?;
+                ::core::option::Option::Some(
+                    accounts::table
+                        .filter(accounts::id.eq(id))
+                        .select(__wt::as_select::<Self, __Db>()),
+                )
+            }
+        }
+        #[automatically_derived]
+        impl<__F> __wt::UpdateThenSelect<__Db, __F> for Account
+        where
+            __F: __wt::diesel::AsChangeset<Target = accounts::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_by_key(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(accounts::table.filter(accounts::id.eq(id)))
+                    .set(changes)
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 0usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::email.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::email.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 1usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::login.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::login.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 2usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::org_id.eq(value.0))
+                    .filter(accounts::handle.eq(value.1))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                let mut query = accounts::table
+                    .select(__wt::as_select::<Self, __Db>())
+                    .into_boxed();
+                for one in values {
+                    query = query
+                        .or_filter(
+                            accounts::org_id.eq(one.0).and(accounts::handle.eq(one.1)),
+                        );
+                }
+                query
+            }
+        }
+    };
+    const _: () = {
+        type __Db = __wt::diesel::sqlite::Sqlite;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Account {
+            type Table = accounts::table;
+            type Save = __wt::Upsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(accounts::table.filter(accounts::id.eq(id)))
+            }
+        }
+        #[automatically_derived]
+        impl __wt::UpsertStatement<__Db> for Account {
+            fn upsert(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::insert_into(accounts::table)
+                    .values(self)
+                    .on_conflict(accounts::id)
+                    .do_update()
+                    .set(self)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl<__F> __wt::UpdateReturning<__Db, __F> for Account
+        where
+            __F: __wt::diesel::AsChangeset<Target = accounts::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_returning(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(accounts::table.filter(accounts::id.eq(id)))
+                    .set(changes)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 0usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::email.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::email.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 1usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::login.eq(value))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::login.eq_any(values.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl __wt::IndexStatements<__Db, 2usize> for Account {
+            fn select_by(value: Self::Value<'_>) -> impl __wt::Load<__Db, Self> {
+                accounts::table
+                    .filter(accounts::org_id.eq(value.0))
+                    .filter(accounts::handle.eq(value.1))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many_by(
+                values: &[Self::Value<'_>],
+            ) -> impl __wt::Load<__Db, Self> {
+                let mut query = accounts::table
+                    .select(__wt::as_select::<Self, __Db>())
+                    .into_boxed();
+                for one in values {
+                    query = query
+                        .or_filter(
+                            accounts::org_id.eq(one.0).and(accounts::handle.eq(one.1)),
+                        );
+                }
+                query
+            }
+        }
+    };
     #[automatically_derived]
     impl __wt::SavesByRef for Account {}
     #[automatically_derived]

@@ -23,245 +23,260 @@ const _: () = {
             key.literal("doc:");
             key.part(id);
         }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::pg::Pg> for Document {
-        type Table = documents::table;
-        type Save = __wt::VersionedUpsert;
-        fn select(id: Self::Id<'_>) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            documents::table
-                .filter(documents::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
+        fn serialize_row<__S: __wt::serde::Serializer>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            use __wt::serde::ser::SerializeStruct as _;
+            let mut __row = __wt::serde::Serializer::serialize_struct(
+                __serializer,
+                "Document",
+                3usize,
+            )?;
+            __row.serialize_field("id", &self.id)?;
+            __row.serialize_field("title", &self.title)?;
+            __row.serialize_field("version", &self.version)?;
+            __row.end()
         }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            documents::table
-                .filter(documents::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::pg::Pg> {
-            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::VersionedStatements<__wt::diesel::pg::Pg> for Document {
-        fn update_at_version(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::update(
-                    documents::table
-                        .filter(documents::id.eq(&self.id))
-                        .filter(documents::version.eq(&self.version)),
-                )
-                .set((self, documents::version.eq(documents::version + 1)))
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-        fn insert_if_absent(&self) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::insert_into(documents::table)
-                .values(self)
-                .on_conflict(documents::id)
-                .do_nothing()
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateReturning<__wt::diesel::pg::Pg, __F> for Document
-    where
-        __F: __wt::diesel::AsChangeset<Target = documents::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<__wt::diesel::pg::Pg>
-            + ::core::marker::Send,
-    {
-        fn update_returning(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Load<__wt::diesel::pg::Pg, Self> {
-            __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
-                .set(changes)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::pg::Pg,
-                    >>::as_returning(),
-                )
-        }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::mysql::Mysql> for Document {
-        type Table = documents::table;
-        type Save = __wt::VersionedUpdateThenInsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            documents::table
-                .filter(documents::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::mysql::Mysql, Self> {
-            documents::table
-                .filter(documents::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::mysql::Mysql,
-                    >>::as_select(),
-                )
-        }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
-        }
-    }
-    #[automatically_derived]
-    impl __wt::PlainWrites<__wt::diesel::mysql::Mysql> for Document {
-        fn update(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(
-                    documents::table
-                        .filter(documents::id.eq(&self.id))
-                        .filter(documents::version.eq(&self.version)),
-                )
-                .set((self, documents::version.eq(documents::version + 1)))
-        }
-        fn insert(&self) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::insert_into(documents::table).values(self)
-        }
-    }
-    #[automatically_derived]
-    impl __wt::CreatedByAutoIncrement for Document {
-        const SINGLE_KEY: bool = true;
-        fn select_created(
-            auto_increment: u64,
-        ) -> ::core::option::Option<impl __wt::Load<__wt::diesel::mysql::Mysql, Self>> {
-            let id: i64 = __wt::KeyPart::from_auto_increment(auto_increment)?;
-            ::core::option::Option::Some(
-                documents::table
-                    .filter(documents::id.eq(id))
-                    .select(
-                        <Self as __wt::diesel::SelectableHelper<
-                            __wt::diesel::mysql::Mysql,
-                        >>::as_select(),
-                    ),
+        fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(
+            __deserializer: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            const FIELDS: &[&str] = &["id", "title", "version"];
+            struct __Visitor;
+            impl<'de> __wt::serde::de::Visitor<'de> for __Visitor {
+                type Value = Document;
+                fn expecting(
+                    &self,
+                    __f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    __f.write_str("a cached row of Document")
+                }
+                fn visit_seq<__A: __wt::serde::de::SeqAccess<'de>>(
+                    self,
+                    mut __seq: __A,
+                ) -> ::core::result::Result<Document, __A::Error> {
+                    let id: i64 = __wt::next_field(&mut __seq, 0usize, &self)?;
+                    let title: String = __wt::next_field(&mut __seq, 1usize, &self)?;
+                    let version: i32 = __wt::next_field(&mut __seq, 2usize, &self)?;
+                    ::core::result::Result::Ok(Document { id, title, version })
+                }
+                fn visit_map<__A: __wt::serde::de::MapAccess<'de>>(
+                    self,
+                    mut __map: __A,
+                ) -> ::core::result::Result<Document, __A::Error> {
+                    use __wt::serde::de::MapAccess as _;
+                    let mut id = ::core::option::Option::None;
+                    let mut title = ::core::option::Option::None;
+                    let mut version = ::core::option::Option::None;
+                    while let ::core::option::Option::Some(__field) = __map
+                        .next_key_seed(__wt::FieldSeed(FIELDS))?
+                    {
+                        match __field {
+                            ::core::option::Option::Some(0usize) => {
+                                __wt::fill(&mut id, &mut __map)?
+                            }
+                            ::core::option::Option::Some(1usize) => {
+                                __wt::fill(&mut title, &mut __map)?
+                            }
+                            ::core::option::Option::Some(2usize) => {
+                                __wt::fill(&mut version, &mut __map)?
+                            }
+                            _ => drop(__map.next_value::<__wt::serde::de::IgnoredAny>()?),
+                        }
+                    }
+                    let id = __wt::present(id, "id")?;
+                    let title = __wt::present(title, "title")?;
+                    let version = __wt::present(version, "version")?;
+                    ::core::result::Result::Ok(Document { id, title, version })
+                }
+            }
+            __wt::serde::Deserializer::deserialize_struct(
+                __deserializer,
+                "Document",
+                FIELDS,
+                __Visitor,
             )
         }
     }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateThenSelect<__wt::diesel::mysql::Mysql, __F> for Document
-    where
-        __F: __wt::diesel::AsChangeset<Target = documents::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::mysql::Mysql,
-            > + ::core::marker::Send,
-    {
-        fn update_by_key(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Execute<__wt::diesel::mysql::Mysql> {
-            __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
-                .set(changes)
+    const _: () = {
+        type __Db = __wt::diesel::pg::Pg;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Document {
+            type Table = documents::table;
+            type Save = __wt::VersionedUpsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                documents::table
+                    .filter(documents::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::Statements<__wt::diesel::sqlite::Sqlite> for Document {
-        type Table = documents::table;
-        type Save = __wt::VersionedUpsert;
-        fn select(
-            id: Self::Id<'_>,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            documents::table
-                .filter(documents::id.eq(id))
-                .limit(1)
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
+        #[automatically_derived]
+        impl __wt::VersionedStatements<__Db> for Document {
+            fn update_at_version(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+            fn insert_if_absent(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::insert_into(documents::table)
+                    .values(self)
+                    .on_conflict(documents::id)
+                    .do_nothing()
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
         }
-        fn select_many(
-            ids: &[Self::Id<'_>],
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            documents::table
-                .filter(documents::id.eq_any(ids.iter().copied()))
-                .select(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_select(),
-                )
+        #[automatically_derived]
+        impl<__F> __wt::UpdateReturning<__Db, __F> for Document
+        where
+            __F: __wt::diesel::AsChangeset<Target = documents::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_returning(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
+                    .set(changes)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
         }
-        fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__wt::diesel::sqlite::Sqlite> {
-            __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+    };
+    const _: () = {
+        type __Db = __wt::diesel::mysql::Mysql;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Document {
+            type Table = documents::table;
+            type Save = __wt::VersionedUpdateThenInsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                documents::table
+                    .filter(documents::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+            }
         }
-    }
-    #[automatically_derived]
-    impl __wt::VersionedStatements<__wt::diesel::sqlite::Sqlite> for Document {
-        fn update_at_version(
-            &self,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::update(
+        #[automatically_derived]
+        impl __wt::PlainWrites<__Db> for Document {
+            fn update(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
+            }
+            fn insert(&self) -> impl __wt::Execute<__Db> {
+                __wt::diesel::insert_into(documents::table).values(self)
+            }
+        }
+        #[automatically_derived]
+        impl __wt::CreatedByAutoIncrement for Document {
+            const SINGLE_KEY: bool = true;
+            fn select_created(
+                auto_increment: u64,
+            ) -> ::core::option::Option<impl __wt::Load<__Db, Self>> {
+                let id: i64 = __wt::KeyPart::from_auto_increment(auto_increment)?;
+                ::core::option::Option::Some(
                     documents::table
-                        .filter(documents::id.eq(&self.id))
-                        .filter(documents::version.eq(&self.version)),
+                        .filter(documents::id.eq(id))
+                        .select(__wt::as_select::<Self, __Db>()),
                 )
-                .set((self, documents::version.eq(documents::version + 1)))
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
+            }
         }
-        fn insert_if_absent(
-            &self,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::insert_into(documents::table)
-                .values(self)
-                .on_conflict(documents::id)
-                .do_nothing()
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
+        #[automatically_derived]
+        impl<__F> __wt::UpdateThenSelect<__Db, __F> for Document
+        where
+            __F: __wt::diesel::AsChangeset<Target = documents::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_by_key(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Execute<__Db> {
+                __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
+                    .set(changes)
+            }
         }
-    }
-    #[automatically_derived]
-    impl<__F> __wt::UpdateReturning<__wt::diesel::sqlite::Sqlite, __F> for Document
-    where
-        __F: __wt::diesel::AsChangeset<Target = documents::table>,
-        __F::Changeset: __wt::diesel::query_builder::QueryFragment<
-                __wt::diesel::sqlite::Sqlite,
-            > + ::core::marker::Send,
-    {
-        fn update_returning(
-            id: Self::Id<'_>,
-            changes: __F,
-        ) -> impl __wt::Load<__wt::diesel::sqlite::Sqlite, Self> {
-            __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
-                .set(changes)
-                .returning(
-                    <Self as __wt::diesel::SelectableHelper<
-                        __wt::diesel::sqlite::Sqlite,
-                    >>::as_returning(),
-                )
+    };
+    const _: () = {
+        type __Db = __wt::diesel::sqlite::Sqlite;
+        #[automatically_derived]
+        impl __wt::Statements<__Db> for Document {
+            type Table = documents::table;
+            type Save = __wt::VersionedUpsert;
+            fn select(id: Self::Id<'_>) -> impl __wt::Load<__Db, Self> {
+                documents::table
+                    .filter(documents::id.eq(id))
+                    .limit(1)
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<__Db, Self> {
+                documents::table
+                    .filter(documents::id.eq_any(ids.iter().copied()))
+                    .select(__wt::as_select::<Self, __Db>())
+            }
+            fn delete(id: Self::Id<'_>) -> impl __wt::Execute<__Db> {
+                __wt::diesel::delete(documents::table.filter(documents::id.eq(id)))
+            }
         }
-    }
+        #[automatically_derived]
+        impl __wt::VersionedStatements<__Db> for Document {
+            fn update_at_version(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(
+                        documents::table
+                            .filter(documents::id.eq(&self.id))
+                            .filter(documents::version.eq(&self.version)),
+                    )
+                    .set((self, documents::version.eq(documents::version + 1)))
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+            fn insert_if_absent(&self) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::insert_into(documents::table)
+                    .values(self)
+                    .on_conflict(documents::id)
+                    .do_nothing()
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+        #[automatically_derived]
+        impl<__F> __wt::UpdateReturning<__Db, __F> for Document
+        where
+            __F: __wt::diesel::AsChangeset<Target = documents::table>,
+            __F::Changeset: __wt::diesel::query_builder::QueryFragment<__Db>
+                + ::core::marker::Send,
+        {
+            fn update_returning(
+                id: Self::Id<'_>,
+                changes: __F,
+            ) -> impl __wt::Load<__Db, Self> {
+                __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
+                    .set(changes)
+                    .returning(__wt::as_select::<Self, __Db>())
+            }
+        }
+    };
     #[automatically_derived]
     impl __wt::SavesInPlace for Document {
         fn adopt_version(&mut self, stored: &Self) {

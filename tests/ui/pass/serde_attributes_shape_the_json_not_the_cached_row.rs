@@ -1,4 +1,5 @@
-//! `#[serde(skip_serializing_if = ...)]` on a field is refused: a row encoded without field names (bincode, or MessagePack as the library writes it) cannot tell a skipped field is missing.
+//! The model's serde attributes (a tag on the struct, a skipped secret, a condition) are its API
+//! JSON's: the cache encodes every field itself, so they are accepted and change nothing cached.
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,7 @@ diesel::table! {
     users (id) {
         id -> BigInt,
         email -> Text,
-        name -> Nullable<Text>,
+        name -> Text,
     }
 }
 
@@ -23,12 +24,14 @@ diesel::table! {
     WriteThrough,
 )]
 #[diesel(table_name = users)]
+#[serde(tag = "type")]
 #[write_through(key = "user:{id}", ttl = "1h")]
 pub struct User {
     pub id: i64,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub email: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(skip)]
+    pub name: String,
 }
 
 fn main() {}

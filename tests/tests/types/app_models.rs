@@ -1,0 +1,237 @@
+//! Models as applications write them, cached as they are: a serde derive that is the API's JSON
+//! (a secret skipped, an empty field left out, camelCase names), a model with no serde at all,
+//! and a field of a type without serde impls encoded through its `#[serde(with)]`. The cache
+//! holds every column the model selects, whatever its serde attributes say; the JSON is the
+//! application's, unchanged.
+
+use diesel::connection::{LoadConnection, SimpleConnection};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_derive_newtype::DieselNewType;
+use write_through::prelude::*;
+use write_through::{DieselCreate, DieselOps};
+use write_through_tests::services::{
+    TestCache, create_tables, mysql, postgres, postgres_url, sqlite,
+};
+
+/// A type from another crate, with Diesel's impls but no serde: the model says how to encode it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, DieselNewType)]
+pub struct Label(pub String);
+
+/// How `Label` is written, as Lemmy writes `LtreeDef` for `Ltree`.
+mod label_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        label: &super::Label,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        label.0.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<super::Label, D::Error> {
+        String::deserialize(deserializer).map(super::Label)
+    }
+}
+
+diesel::table! {
+    wt_app_people (id) {
+        id -> Integer,
+        display_name -> Text,
+        password_hash -> Text,
+        bio -> Nullable<Text>,
+        label -> Text,
+    }
+}
+
+/// The API's shape of a person, as the application's JSON needs it.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    serde::Serialize,
+    WriteThrough,
+)]
+#[diesel(table_name = wt_app_people)]
+#[serde(rename_all = "camelCase")]
+#[write_through(key = "app_person:{id}", ttl = "1h")]
+pub struct Person {
+    pub id: i32,
+    pub display_name: String,
+    /// Never in the API's JSON.
+    #[serde(skip)]
+    pub password_hash: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+    #[serde(with = "label_text")]
+    pub label: Label,
+}
+
+/// The application's insert form.
+#[derive(Insertable)]
+#[diesel(table_name = wt_app_people)]
+pub struct PersonInsertForm<'a> {
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub bio: Option<&'a str>,
+    pub label: Label,
+}
+
+/// The same table through a model with no serde at all.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    WriteThrough,
+)]
+#[diesel(table_name = wt_app_people)]
+#[write_through(key = "app_person_plain:{id}", ttl = "1h")]
+pub struct PlainPerson {
+    pub id: i32,
+    pub display_name: String,
+    pub password_hash: String,
+    pub bio: Option<String>,
+    /// No serde here to say it: the cache's own attribute.
+    #[write_through(with = "label_text")]
+    pub label: Label,
+}
+
+const POSTGRES_DDL: &str = "CREATE TABLE IF NOT EXISTS wt_app_people (id SERIAL PRIMARY KEY,
+    display_name TEXT NOT NULL, password_hash TEXT NOT NULL, bio TEXT, label TEXT NOT NULL)";
+const MYSQL_DDL: &str =
+    "CREATE TABLE IF NOT EXISTS wt_app_people (id INTEGER AUTO_INCREMENT PRIMARY KEY,
+    display_name TEXT NOT NULL, password_hash TEXT NOT NULL, bio TEXT, label TEXT NOT NULL)";
+const SQLITE_DDL: &str = "CREATE TABLE IF NOT EXISTS wt_app_people (id INTEGER PRIMARY KEY,
+    display_name TEXT NOT NULL, password_hash TEXT NOT NULL, bio TEXT, label TEXT NOT NULL)";
+
+fn form(name: &str) -> PersonInsertForm<'_> {
+    PersonInsertForm {
+        display_name: name,
+        password_hash: "$argon2id$v=19$secret",
+        bio: None,
+        label: Label(format!("{name}.label")),
+    }
+}
+
+#[test]
+fn the_json_is_the_applications_own() {
+    let person = Person {
+        id: 7,
+        display_name: "Ada".into(),
+        password_hash: "secret".into(),
+        bio: None,
+        label: Label("a.b".into()),
+    };
+    assert_eq!(
+        serde_json::to_value(&person).unwrap(),
+        serde_json::json!({ "id": 7, "displayName": "Ada", "label": "a.b" })
+    );
+}
+
+/// Create, then find served from Redis with every column, secret included; then a model with
+/// no serde saved and served the same way.
+fn every_column_is_cached<C>(conn: &mut C)
+where
+    C: Connection + LoadConnection,
+    for<'f> Person: DieselCreate<C::Backend, C, &'f PersonInsertForm<'f>>,
+    Person: DieselOps<C::Backend>,
+    PlainPerson: DieselOps<C::Backend>,
+{
+    let Some(test) = TestCache::new() else { return };
+    let cache = &test.cache;
+    let ada: Person = write_through::blocking::create(conn, cache, &form("Ada")).unwrap();
+    assert_eq!(ada.password_hash, "$argon2id$v=19$secret");
+    conn.batch_execute(&format!(
+        "UPDATE wt_app_people SET display_name = 'behind', password_hash = 'behind' WHERE id = {}",
+        ada.id
+    ))
+    .unwrap();
+    let cached = write_through::blocking::find::<Person, _>(conn, cache, &ada.id).unwrap();
+    assert_eq!(
+        cached,
+        Some(ada.clone()),
+        "served from Redis, every column as created"
+    );
+
+    let plain = PlainPerson {
+        id: ada.id,
+        display_name: "Ada Lovelace".into(),
+        password_hash: "rotated".into(),
+        bio: Some("Analyst".into()),
+        label: Label("ada.lovelace".into()),
+    };
+    write_through::blocking::save(&plain, conn, cache).unwrap();
+    conn.batch_execute(&format!(
+        "UPDATE wt_app_people SET bio = NULL WHERE id = {}",
+        ada.id
+    ))
+    .unwrap();
+    let served = write_through::blocking::find::<PlainPerson, _>(conn, cache, &ada.id).unwrap();
+    assert_eq!(served, Some(plain));
+    write_through::blocking::delete::<PlainPerson, _>(conn, cache, &ada.id).unwrap();
+    cache.invalidate::<Person>(&ada.id).unwrap();
+}
+
+#[test]
+fn on_postgres() {
+    let Some(mut conn) = postgres() else { return };
+    create_tables(&mut conn, &[POSTGRES_DDL]);
+    every_column_is_cached(&mut conn);
+}
+
+#[test]
+fn on_mariadb() {
+    let Some(mut conn) = mysql() else { return };
+    create_tables(&mut conn, &[MYSQL_DDL]);
+    every_column_is_cached(&mut conn);
+}
+
+#[test]
+fn on_sqlite() {
+    let (mut conn, _dir) = sqlite();
+    create_tables(&mut conn, &[SQLITE_DDL]);
+    every_column_is_cached(&mut conn);
+}
+
+#[test]
+fn on_postgres_async() {
+    let Some(mut setup) = postgres() else { return };
+    create_tables(&mut setup, &[POSTGRES_DDL]);
+    let Some(test) = TestCache::new() else { return };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = AsyncPgConnection::establish(&postgres_url()).await.unwrap();
+        let cache = &test.cache;
+        let grace: Person = write_through::asynch::create(&mut conn, cache, &form("Grace"))
+            .await
+            .unwrap();
+        setup
+            .batch_execute(&format!(
+                "UPDATE wt_app_people SET password_hash = 'behind' WHERE id = {}",
+                grace.id
+            ))
+            .unwrap();
+        let cached = write_through::asynch::find::<Person, _>(&mut conn, cache, &grace.id)
+            .await
+            .unwrap();
+        assert_eq!(cached, Some(grace.clone()));
+        write_through::asynch::delete::<Person, _>(&mut conn, cache, &grace.id)
+            .await
+            .unwrap();
+    });
+}
