@@ -6,15 +6,31 @@
 //! meaning behind the same name is not seen: bump the struct (or the TTL) in that case.
 
 use quote::ToTokens;
-use syn::Field;
+use syn::{Attribute, Field};
 
 const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
 const PRIME: u64 = 0x0000_0100_0000_01b3;
 
-pub fn fingerprint<'a>(struct_name: &str, fields: impl IntoIterator<Item = &'a Field>) -> u64 {
+pub fn fingerprint<'a>(
+    struct_name: &str,
+    container: &[Attribute],
+    fields: impl IntoIterator<Item = &'a Field>,
+) -> u64 {
+    let fields: Vec<&Field> = fields.into_iter().collect();
     let mut hash = Fnv1a(OFFSET_BASIS);
     hash.write("write_through:v1");
     hash.write(struct_name);
+    // Before the derive wrote the encoding itself, a model's serde derive did, and its
+    // attributes could name fields otherwise (`rename_all`, two renames swapped): such rows are
+    // misses once, never decoded under the new names. A model without serde attributes was
+    // encoded byte for byte as it is now, and keeps its fingerprint and its cached rows.
+    let serde_shaped = container
+        .iter()
+        .chain(fields.iter().flat_map(|field| field.attrs.iter()))
+        .any(|attr| attr.path().is_ident("serde"));
+    if serde_shaped {
+        hash.write("encoded by write_through");
+    }
     for field in fields {
         let name = field
             .ident
@@ -25,6 +41,17 @@ pub fn fingerprint<'a>(struct_name: &str, fields: impl IntoIterator<Item = &'a F
         hash.write(&normalized(field.ty.to_token_stream()));
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
             hash.write(&normalized(attr.to_token_stream()));
+        }
+        // `#[write_through(with = "...")]` changes how the field is encoded.
+        for attr in field
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("write_through"))
+        {
+            let text = normalized(attr.to_token_stream());
+            if text.contains("with=") {
+                hash.write(&text);
+            }
         }
     }
     hash.0
@@ -60,7 +87,7 @@ mod tests {
         let Fields::Named(fields) = &item.fields else {
             unreachable!()
         };
-        fingerprint(&item.ident.to_string(), &fields.named)
+        fingerprint(&item.ident.to_string(), &item.attrs, &fields.named)
     }
 
     #[test]
@@ -106,6 +133,24 @@ mod tests {
     fn serde_attributes_that_change_the_encoding_change_the_fingerprint() {
         let a = of(parse_quote! { struct U { id: i64, at: Time } });
         let b = of(parse_quote! { struct U { id: i64, #[serde(with = "ts")] at: Time } });
+        let c = of(parse_quote! { struct U { id: i64, #[write_through(with = "ts")] at: Time } });
         assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(b, c);
+    }
+
+    #[test]
+    fn a_model_shaped_by_serde_attributes_starts_over_and_one_without_keeps_its_rows() {
+        // The fingerprint earlier releases gave this model (tests/expand/single_key.rs).
+        let plain = of(parse_quote! { struct User { id: i64, email: String, name: String } });
+        assert_eq!(
+            plain, 9899687312499258991,
+            "the rows cached by earlier releases are hits"
+        );
+        let renamed = of(parse_quote! {
+            #[serde(rename_all = "camelCase")]
+            struct User { id: i64, email: String, name: String }
+        });
+        assert_ne!(plain, renamed);
     }
 }

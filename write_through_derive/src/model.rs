@@ -246,7 +246,7 @@ impl<'a> Parsed<'a> {
                     column: version.column.clone(),
                 }),
             backends: backends(&self.diesel)?,
-            fingerprint: fingerprint(&ident.to_string(), self.fields),
+            fingerprint: fingerprint(&ident.to_string(), &self.input.attrs, self.fields),
             codec: self.codec,
             indexes,
             fields: self
