@@ -13,6 +13,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use write_through::Cached;
 use write_through_benches::rows::{Row, small_user, versions_row, versions_row_text, wide_row};
 
 fn bincode_encode<T: Serialize>(row: &T) -> Vec<u8> {
@@ -72,7 +73,72 @@ fn one_row<T: Row>(c: &mut Criterion, name: &str, row: T) {
     }
 }
 
+/// A row as the cache encodes it since the derive writes the encoding (`Cached::serialize_row`).
+struct ByTheDerive<'a, M>(&'a M);
+
+impl<M: Cached> Serialize for ByTheDerive<'_, M> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_row(serializer)
+    }
+}
+
+/// A row decoded as the cache decodes it (`Cached::deserialize_row`).
+struct FromTheDerive<M>(M);
+
+impl<'de, M: Cached> serde::Deserialize<'de> for FromTheDerive<M> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        M::deserialize_row(deserializer).map(FromTheDerive)
+    }
+}
+
+/// The derive's own encoding of a row beside the model's serde derive, which the cache used
+/// before (issue 21): the same bytes in both codecs (asserted), and their costs side by side.
+fn the_derives_encoding(c: &mut Criterion) {
+    let user = write_through_benches::User::sample(42);
+    for (codec, encode, decode) in [
+        (
+            "bincode",
+            bincode_encode as Encode<_>,
+            bincode_decode as Decode<_>,
+        ),
+        ("msgpack", msgpack_encode, msgpack_decode),
+    ] {
+        let by_serde = encode(&user);
+        let by_the_derive = match codec {
+            "bincode" => bincode_encode(&ByTheDerive(&user)),
+            _ => msgpack_encode(&ByTheDerive(&user)),
+        };
+        assert_eq!(by_serde, by_the_derive, "{codec}: the same bytes");
+        assert_eq!(decode(&by_serde).as_ref(), Some(&user));
+        c.bench_function(&format!("encode/user/{codec}/serde_derive"), |b| {
+            b.iter(|| encode(black_box(&user)))
+        });
+        c.bench_function(&format!("encode/user/{codec}/write_through_derive"), |b| {
+            b.iter(|| match codec {
+                "bincode" => bincode_encode(&ByTheDerive(black_box(&user))),
+                _ => msgpack_encode(&ByTheDerive(black_box(&user))),
+            })
+        });
+        c.bench_function(&format!("decode/user/{codec}/serde_derive"), |b| {
+            b.iter(|| decode(black_box(&by_serde)))
+        });
+        c.bench_function(&format!("decode/user/{codec}/write_through_derive"), |b| {
+            b.iter(|| match codec {
+                "bincode" => bincode_decode::<FromTheDerive<write_through_benches::User>>(
+                    black_box(&by_serde),
+                )
+                .map(|row| row.0),
+                _ => msgpack_decode::<FromTheDerive<write_through_benches::User>>(black_box(
+                    &by_serde,
+                ))
+                .map(|row| row.0),
+            })
+        });
+    }
+}
+
 fn rows(c: &mut Criterion) {
+    the_derives_encoding(c);
     one_row(c, "small_user", small_user());
     one_row(c, "versions_row", versions_row());
     one_row(c, "versions_row_json_as_text", versions_row_text());
