@@ -28,6 +28,28 @@ pub struct Model {
     pub indexes: Vec<Index>,
     /// Every field, in declaration order: the row as the cache encodes it.
     pub fields: Vec<RowField>,
+    /// How `save` writes the row: column by column when every field is a plain column, else
+    /// through the model's own `Insertable` and `AsChangeset`.
+    pub writes: RowWrites,
+}
+
+/// The columns `save` writes, or the model's own Diesel derives.
+pub enum RowWrites {
+    /// Every field is one plain column: `save` writes each (`None` as `NULL`), and the model
+    /// needs neither `Insertable` nor `AsChangeset`.
+    Columns {
+        /// The columns an insert writes (all but `skip_insertion`).
+        inserted: Vec<WrittenColumn>,
+        /// The columns an update sets (all but the key, the version and `skip_update`).
+        updated: Vec<WrittenColumn>,
+    },
+    /// Through `&Model`'s `Insertable` and `AsChangeset` (an `embed`ded or converted field).
+    ModelDerives,
+}
+
+pub struct WrittenColumn {
+    pub ident: Ident,
+    pub column: Ident,
 }
 
 /// A field as the cache encodes it.

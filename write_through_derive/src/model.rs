@@ -5,7 +5,9 @@
 use syn::punctuated::Punctuated;
 use syn::{Data, DeriveInput, Field, Fields, Ident, Path, Token};
 
-use crate::ast::{Backend, Index, KeyField, KeyPart, Model, RowField, VersionField};
+use crate::ast::{
+    Backend, Index, KeyField, KeyPart, Model, RowField, RowWrites, VersionField, WrittenColumn,
+};
 use crate::check;
 use crate::fingerprint::fingerprint;
 use crate::internals::attr::{self, DieselAttrs, DieselFieldAttrs, Given, WriteThroughAttrs};
@@ -216,6 +218,7 @@ impl<'a> Parsed<'a> {
         let ident = &self.input.ident;
         let key_fields = self.key_fields?;
         let key_parts = key_parts(self.key_segments?.ok()?, &key_fields)?;
+        let writes = row_writes(&self.columns, &key_fields);
         Some(Model {
             ident: ident.clone(),
             table: self
@@ -249,6 +252,7 @@ impl<'a> Parsed<'a> {
             fingerprint: fingerprint(&ident.to_string(), &self.input.attrs, self.fields),
             codec: self.codec,
             indexes,
+            writes,
             fields: self
                 .columns
                 .iter()
@@ -267,6 +271,38 @@ impl<'a> Parsed<'a> {
                 })
                 .collect(),
         })
+    }
+}
+
+/// How `save` writes the row: column by column when every field is a plain column of the
+/// table, so that the row is written as the struct is (a `None` as `NULL`, whatever
+/// `treat_none_as_null` says) and the model needs no `Insertable` or `AsChangeset`; else through
+/// them.
+fn row_writes(columns: &[Column<'_>], key_fields: &[KeyField]) -> RowWrites {
+    if columns.iter().any(|c| c.diesel.not_a_plain_column) {
+        return RowWrites::ModelDerives;
+    }
+    let written = |c: &Column<'_>| WrittenColumn {
+        ident: c.ident.clone(),
+        column: c.column.clone(),
+    };
+    let updated: Vec<WrittenColumn> = columns
+        .iter()
+        .filter(|c| !c.is_version && !c.diesel.skip_update)
+        .filter(|c| !key_fields.iter().any(|key| key.ident == c.ident))
+        .map(written)
+        .collect();
+    if updated.is_empty() {
+        // Nothing but the key: Diesel's own derives say what that means.
+        return RowWrites::ModelDerives;
+    }
+    RowWrites::Columns {
+        inserted: columns
+            .iter()
+            .filter(|c| !c.diesel.skip_insertion)
+            .map(written)
+            .collect(),
+        updated,
     }
 }
 

@@ -141,7 +141,8 @@ fn the_json_is_the_applications_own() {
 }
 
 /// Create, then find served from Redis with every column, secret included; then a model with
-/// no serde saved and served the same way.
+/// no serde (nor `Insertable`, `AsChangeset`) saved and served the same way, and a `None` saved
+/// as `NULL`.
 fn every_column_is_cached<C>(conn: &mut C)
 where
     C: Connection + LoadConnection,
@@ -179,7 +180,18 @@ where
     ))
     .unwrap();
     let served = write_through::blocking::find::<PlainPerson, _>(conn, cache, &ada.id).unwrap();
-    assert_eq!(served, Some(plain));
+    assert_eq!(served, Some(plain.clone()));
+
+    // `save` makes the row the struct: a `None` clears its column (no `treat_none_as_null`).
+    let cleared = PlainPerson {
+        bio: None,
+        ..plain
+    };
+    write_through::blocking::save(&cleared, conn, cache).unwrap();
+    cache.invalidate::<PlainPerson>(&ada.id).unwrap();
+    let from_the_database =
+        write_through::blocking::find::<PlainPerson, _>(conn, cache, &ada.id).unwrap();
+    assert_eq!(from_the_database, Some(cleared));
     write_through::blocking::delete::<PlainPerson, _>(conn, cache, &ada.id).unwrap();
     cache.invalidate::<Person>(&ada.id).unwrap();
 }

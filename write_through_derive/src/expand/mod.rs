@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
-use crate::ast::{Backend, KeyPart, Model};
+use crate::ast::{Backend, KeyPart, Model, RowWrites};
 use crate::internals::codec::Codec;
 
 mod index;
@@ -267,15 +267,42 @@ fn own_row(model: &Model, versioned: bool) -> TokenStream {
     quote!(#table::table #(#filters)* #version)
 }
 
-/// The changes an update makes: the row's `AsChangeset`, and with a version field the bump.
+/// The changes an update makes: every updated column as the struct holds it (or the row's
+/// `AsChangeset`), and with a version field the bump.
 fn changes(model: &Model) -> TokenStream {
     let table = &model.table;
+    let columns = match &model.writes {
+        RowWrites::Columns { updated, .. } => {
+            let sets = updated.iter().map(|c| {
+                let (ident, column) = (&c.ident, &c.column);
+                quote!(#table::#column.eq(&self.#ident))
+            });
+            quote!((#(#sets,)*))
+        }
+        RowWrites::ModelDerives => quote!(self),
+    };
     match &model.version {
-        None => quote!(self),
+        None => columns,
         Some(version) => {
             let column = &version.column;
-            quote!((self, #table::#column.eq(#table::#column + 1)))
+            quote!((#columns, #table::#column.eq(#table::#column + 1)))
         }
+    }
+}
+
+/// The values an insert writes: every inserted column as the struct holds it (`None` as `NULL`),
+/// or the row's `Insertable`.
+fn values(model: &Model) -> TokenStream {
+    let table = &model.table;
+    match &model.writes {
+        RowWrites::Columns { inserted, .. } => {
+            let values = inserted.iter().map(|c| {
+                let (ident, column) = (&c.ident, &c.column);
+                quote!(#table::#column.eq(&self.#ident))
+            });
+            quote!((#(#values,)*))
+        }
+        RowWrites::ModelDerives => quote!(self),
     }
 }
 
@@ -284,6 +311,7 @@ fn changes(model: &Model) -> TokenStream {
 fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
+    let (values, changes) = (values(model), changes(model));
     let returning = quote!(__wt::as_select::<Self, #db>());
     let conflict_target = match model.key_fields.as_slice() {
         [single] => {
@@ -296,18 +324,18 @@ fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
         }
     };
     let insert =
-        quote!(__wt::diesel::insert_into(#table::table).values(self).on_conflict(#conflict_target));
+        quote!(__wt::diesel::insert_into(#table::table).values(#values).on_conflict(#conflict_target));
     if model.version.is_none() {
         return quote! {
             #[automatically_derived]
             impl __wt::UpsertStatement<#db> for #ident {
                 fn upsert(&self) -> impl __wt::Load<#db, Self> {
-                    #insert.do_update().set(self).returning(#returning)
+                    #insert.do_update().set(#changes).returning(#returning)
                 }
             }
         };
     }
-    let (own_row, changes) = (own_row(model, true), changes(model));
+    let own_row = own_row(model, true);
     quote! {
         #[automatically_derived]
         impl __wt::VersionedStatements<#db> for #ident {
@@ -327,7 +355,7 @@ fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
 fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let (own_row, changes) = (own_row(model, true), changes(model));
+    let (own_row, values, changes) = (own_row(model, true), values(model), changes(model));
     let select = quote!(__wt::as_select::<Self, #db>());
     let created = match model.key_fields.as_slice() {
         [single] => {
@@ -362,7 +390,7 @@ fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
             }
 
             fn insert(&self) -> impl __wt::Execute<#db> {
-                __wt::diesel::insert_into(#table::table).values(self)
+                __wt::diesel::insert_into(#table::table).values(#values)
             }
         }
 

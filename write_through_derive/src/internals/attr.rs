@@ -296,6 +296,8 @@ pub struct DieselFieldAttrs {
     pub column_name: Option<Ident>,
     /// `#[diesel(skip_update)]`: `AsChangeset` leaves this column alone.
     pub skip_update: bool,
+    /// `#[diesel(skip_insertion)]`: `Insertable` leaves this column to the database.
+    pub skip_insertion: bool,
     /// `#[diesel(embed)]`, `serialize_as`, `deserialize_as` or `select_expression`: the field
     /// is not one plain column.
     pub not_a_plain_column: bool,
@@ -318,7 +320,7 @@ pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
                     });
                 }
                 "skip_update" => out.skip_update = true,
-                "skip_insertion" => {}
+                "skip_insertion" => out.skip_insertion = true,
                 "embed" => out.not_a_plain_column = true,
                 "serialize_as" => {
                     // Diesel then implements `Insertable` and `AsChangeset` for the owned struct

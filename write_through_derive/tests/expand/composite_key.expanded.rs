@@ -149,10 +149,14 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Membership {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(memberships::table)
-                    .values(self)
+                    .values((
+                        memberships::org_id.eq(&self.org_id),
+                        memberships::user_id.eq(&self.user_id),
+                        memberships::role.eq(&self.role),
+                    ))
                     .on_conflict((memberships::org_id, memberships::user_id))
                     .do_update()
-                    .set(self)
+                    .set((memberships::role.eq(&self.role),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
@@ -220,10 +224,15 @@ const _: () = {
                             .filter(memberships::org_id.eq(&self.org_id))
                             .filter(memberships::user_id.eq(&self.user_id)),
                     )
-                    .set(self)
+                    .set((memberships::role.eq(&self.role),))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(memberships::table).values(self)
+                __wt::diesel::insert_into(memberships::table)
+                    .values((
+                        memberships::org_id.eq(&self.org_id),
+                        memberships::user_id.eq(&self.user_id),
+                        memberships::role.eq(&self.role),
+                    ))
             }
         }
         #[automatically_derived]
@@ -294,10 +303,14 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Membership {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(memberships::table)
-                    .values(self)
+                    .values((
+                        memberships::org_id.eq(&self.org_id),
+                        memberships::user_id.eq(&self.user_id),
+                        memberships::role.eq(&self.role),
+                    ))
                     .on_conflict((memberships::org_id, memberships::user_id))
                     .do_update()
-                    .set(self)
+                    .set((memberships::role.eq(&self.role),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }

@@ -118,10 +118,13 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for UserAccount {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(user_accounts::table)
-                    .values(self)
+                    .values((
+                        user_accounts::id.eq(&self.id),
+                        user_accounts::balance.eq(&self.balance),
+                    ))
                     .on_conflict(user_accounts::id)
                     .do_update()
-                    .set(self)
+                    .set((user_accounts::balance.eq(&self.balance),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
@@ -173,10 +176,14 @@ const _: () = {
                 __wt::diesel::update(
                         user_accounts::table.filter(user_accounts::id.eq(&self.id)),
                     )
-                    .set(self)
+                    .set((user_accounts::balance.eq(&self.balance),))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(user_accounts::table).values(self)
+                __wt::diesel::insert_into(user_accounts::table)
+                    .values((
+                        user_accounts::id.eq(&self.id),
+                        user_accounts::balance.eq(&self.balance),
+                    ))
             }
         }
         #[automatically_derived]
@@ -238,10 +245,13 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for UserAccount {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(user_accounts::table)
-                    .values(self)
+                    .values((
+                        user_accounts::id.eq(&self.id),
+                        user_accounts::balance.eq(&self.balance),
+                    ))
                     .on_conflict(user_accounts::id)
                     .do_update()
-                    .set(self)
+                    .set((user_accounts::balance.eq(&self.balance),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }

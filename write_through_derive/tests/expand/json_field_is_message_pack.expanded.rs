@@ -120,10 +120,10 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Event {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(events::table)
-                    .values(self)
+                    .values((events::id.eq(&self.id), events::payload.eq(&self.payload)))
                     .on_conflict(events::id)
                     .do_update()
-                    .set(self)
+                    .set((events::payload.eq(&self.payload),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
@@ -169,10 +169,11 @@ const _: () = {
         impl __wt::PlainWrites<__Db> for Event {
             fn update(&self) -> impl __wt::Execute<__Db> {
                 __wt::diesel::update(events::table.filter(events::id.eq(&self.id)))
-                    .set(self)
+                    .set((events::payload.eq(&self.payload),))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(events::table).values(self)
+                __wt::diesel::insert_into(events::table)
+                    .values((events::id.eq(&self.id), events::payload.eq(&self.payload)))
             }
         }
         #[automatically_derived]
@@ -230,10 +231,10 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Event {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(events::table)
-                    .values(self)
+                    .values((events::id.eq(&self.id), events::payload.eq(&self.payload)))
                     .on_conflict(events::id)
                     .do_update()
-                    .set(self)
+                    .set((events::payload.eq(&self.payload),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }

@@ -134,10 +134,18 @@ const _: () = {
         impl __wt::PlainWrites<__Db> for Person {
             fn update(&self) -> impl __wt::Execute<__Db> {
                 __wt::diesel::update(people::table.filter(people::id.eq(&self.id)))
-                    .set(self)
+                    .set((
+                        people::account_id.eq(&self.account_id),
+                        people::name.eq(&self.name),
+                    ))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(people::table).values(self)
+                __wt::diesel::insert_into(people::table)
+                    .values((
+                        people::id.eq(&self.id),
+                        people::account_id.eq(&self.account_id),
+                        people::name.eq(&self.name),
+                    ))
             }
         }
         #[automatically_derived]

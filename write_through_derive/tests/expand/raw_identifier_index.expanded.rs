@@ -123,10 +123,10 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Token {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(tokens::table)
-                    .values(self)
+                    .values((tokens::id.eq(&self.id), tokens::r#type.eq(&self.r#type)))
                     .on_conflict(tokens::id)
                     .do_update()
-                    .set(self)
+                    .set((tokens::r#type.eq(&self.r#type),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
@@ -188,10 +188,11 @@ const _: () = {
         impl __wt::PlainWrites<__Db> for Token {
             fn update(&self) -> impl __wt::Execute<__Db> {
                 __wt::diesel::update(tokens::table.filter(tokens::id.eq(&self.id)))
-                    .set(self)
+                    .set((tokens::r#type.eq(&self.r#type),))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(tokens::table).values(self)
+                __wt::diesel::insert_into(tokens::table)
+                    .values((tokens::id.eq(&self.id), tokens::r#type.eq(&self.r#type)))
             }
         }
         #[automatically_derived]
@@ -265,10 +266,10 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Token {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(tokens::table)
-                    .values(self)
+                    .values((tokens::id.eq(&self.id), tokens::r#type.eq(&self.r#type)))
                     .on_conflict(tokens::id)
                     .do_update()
-                    .set(self)
+                    .set((tokens::r#type.eq(&self.r#type),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }

@@ -123,10 +123,14 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for User {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(users::table)
-                    .values(self)
+                    .values((
+                        users::id.eq(&self.id),
+                        users::email.eq(&self.email),
+                        users::name.eq(&self.name),
+                    ))
                     .on_conflict(users::id)
                     .do_update()
-                    .set(self)
+                    .set((users::email.eq(&self.email), users::name.eq(&self.name)))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
@@ -172,10 +176,15 @@ const _: () = {
         impl __wt::PlainWrites<__Db> for User {
             fn update(&self) -> impl __wt::Execute<__Db> {
                 __wt::diesel::update(users::table.filter(users::id.eq(&self.id)))
-                    .set(self)
+                    .set((users::email.eq(&self.email), users::name.eq(&self.name)))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(users::table).values(self)
+                __wt::diesel::insert_into(users::table)
+                    .values((
+                        users::id.eq(&self.id),
+                        users::email.eq(&self.email),
+                        users::name.eq(&self.name),
+                    ))
             }
         }
         #[automatically_derived]
@@ -232,10 +241,14 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for User {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(users::table)
-                    .values(self)
+                    .values((
+                        users::id.eq(&self.id),
+                        users::email.eq(&self.email),
+                        users::name.eq(&self.name),
+                    ))
                     .on_conflict(users::id)
                     .do_update()
-                    .set(self)
+                    .set((users::email.eq(&self.email), users::name.eq(&self.name)))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }

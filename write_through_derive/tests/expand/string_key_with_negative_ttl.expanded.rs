@@ -118,10 +118,10 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Tag {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(tags::table)
-                    .values(self)
+                    .values((tags::name.eq(&self.name), tags::uses.eq(&self.uses)))
                     .on_conflict(tags::name)
                     .do_update()
-                    .set(self)
+                    .set((tags::uses.eq(&self.uses),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
@@ -167,10 +167,11 @@ const _: () = {
         impl __wt::PlainWrites<__Db> for Tag {
             fn update(&self) -> impl __wt::Execute<__Db> {
                 __wt::diesel::update(tags::table.filter(tags::name.eq(&self.name)))
-                    .set(self)
+                    .set((tags::uses.eq(&self.uses),))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(tags::table).values(self)
+                __wt::diesel::insert_into(tags::table)
+                    .values((tags::name.eq(&self.name), tags::uses.eq(&self.uses)))
             }
         }
         #[automatically_derived]
@@ -227,10 +228,10 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Tag {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(tags::table)
-                    .values(self)
+                    .values((tags::name.eq(&self.name), tags::uses.eq(&self.uses)))
                     .on_conflict(tags::name)
                     .do_update()
-                    .set(self)
+                    .set((tags::uses.eq(&self.uses),))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }

@@ -170,10 +170,21 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Account {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(accounts::table)
-                    .values(self)
+                    .values((
+                        accounts::id.eq(&self.id),
+                        accounts::email.eq(&self.email),
+                        accounts::org_id.eq(&self.org_id),
+                        accounts::handle.eq(&self.handle),
+                        accounts::login.eq(&self.login),
+                    ))
                     .on_conflict(accounts::id)
                     .do_update()
-                    .set(self)
+                    .set((
+                        accounts::email.eq(&self.email),
+                        accounts::org_id.eq(&self.org_id),
+                        accounts::handle.eq(&self.handle),
+                        accounts::login.eq(&self.login),
+                    ))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
@@ -275,10 +286,22 @@ const _: () = {
         impl __wt::PlainWrites<__Db> for Account {
             fn update(&self) -> impl __wt::Execute<__Db> {
                 __wt::diesel::update(accounts::table.filter(accounts::id.eq(&self.id)))
-                    .set(self)
+                    .set((
+                        accounts::email.eq(&self.email),
+                        accounts::org_id.eq(&self.org_id),
+                        accounts::handle.eq(&self.handle),
+                        accounts::login.eq(&self.login),
+                    ))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(accounts::table).values(self)
+                __wt::diesel::insert_into(accounts::table)
+                    .values((
+                        accounts::id.eq(&self.id),
+                        accounts::email.eq(&self.email),
+                        accounts::org_id.eq(&self.org_id),
+                        accounts::handle.eq(&self.handle),
+                        accounts::login.eq(&self.login),
+                    ))
             }
         }
         #[automatically_derived]
@@ -392,10 +415,21 @@ const _: () = {
         impl __wt::UpsertStatement<__Db> for Account {
             fn upsert(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(accounts::table)
-                    .values(self)
+                    .values((
+                        accounts::id.eq(&self.id),
+                        accounts::email.eq(&self.email),
+                        accounts::org_id.eq(&self.org_id),
+                        accounts::handle.eq(&self.handle),
+                        accounts::login.eq(&self.login),
+                    ))
                     .on_conflict(accounts::id)
                     .do_update()
-                    .set(self)
+                    .set((
+                        accounts::email.eq(&self.email),
+                        accounts::org_id.eq(&self.org_id),
+                        accounts::handle.eq(&self.handle),
+                        accounts::login.eq(&self.login),
+                    ))
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }

@@ -127,12 +127,19 @@ const _: () = {
                             .filter(documents::id.eq(&self.id))
                             .filter(documents::version.eq(&self.version)),
                     )
-                    .set((self, documents::version.eq(documents::version + 1)))
+                    .set((
+                        (documents::title.eq(&self.title),),
+                        documents::version.eq(documents::version + 1),
+                    ))
                     .returning(__wt::as_select::<Self, __Db>())
             }
             fn insert_if_absent(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(documents::table)
-                    .values(self)
+                    .values((
+                        documents::id.eq(&self.id),
+                        documents::title.eq(&self.title),
+                        documents::version.eq(&self.version),
+                    ))
                     .on_conflict(documents::id)
                     .do_nothing()
                     .returning(__wt::as_select::<Self, __Db>())
@@ -184,10 +191,18 @@ const _: () = {
                             .filter(documents::id.eq(&self.id))
                             .filter(documents::version.eq(&self.version)),
                     )
-                    .set((self, documents::version.eq(documents::version + 1)))
+                    .set((
+                        (documents::title.eq(&self.title),),
+                        documents::version.eq(documents::version + 1),
+                    ))
             }
             fn insert(&self) -> impl __wt::Execute<__Db> {
-                __wt::diesel::insert_into(documents::table).values(self)
+                __wt::diesel::insert_into(documents::table)
+                    .values((
+                        documents::id.eq(&self.id),
+                        documents::title.eq(&self.title),
+                        documents::version.eq(&self.version),
+                    ))
             }
         }
         #[automatically_derived]
@@ -249,12 +264,19 @@ const _: () = {
                             .filter(documents::id.eq(&self.id))
                             .filter(documents::version.eq(&self.version)),
                     )
-                    .set((self, documents::version.eq(documents::version + 1)))
+                    .set((
+                        (documents::title.eq(&self.title),),
+                        documents::version.eq(documents::version + 1),
+                    ))
                     .returning(__wt::as_select::<Self, __Db>())
             }
             fn insert_if_absent(&self) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::insert_into(documents::table)
-                    .values(self)
+                    .values((
+                        documents::id.eq(&self.id),
+                        documents::title.eq(&self.title),
+                        documents::version.eq(&self.version),
+                    ))
                     .on_conflict(documents::id)
                     .do_nothing()
                     .returning(__wt::as_select::<Self, __Db>())
