@@ -102,6 +102,71 @@ fn a_bb8_pooled_connection_is_a_connection_like_any_other() {
     });
 }
 
+/// A connection wrapper of the application's own, as Lemmy's `DbConn` (a pooled connection or a
+/// borrowed one, dereferencing to `AsyncPgConnection`): diesel-async implements its traits for
+/// every `DerefMut` to a connection, so every operation takes it as it is, transactions included.
+#[test]
+fn an_applications_deref_mut_wrapper_is_a_connection_like_any_other() {
+    enum DbConn<'a> {
+        Pool(diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>),
+        Conn(&'a mut AsyncPgConnection),
+    }
+    impl std::ops::Deref for DbConn<'_> {
+        type Target = AsyncPgConnection;
+        fn deref(&self) -> &AsyncPgConnection {
+            match self {
+                DbConn::Pool(conn) => conn,
+                DbConn::Conn(conn) => conn,
+            }
+        }
+    }
+    impl std::ops::DerefMut for DbConn<'_> {
+        fn deref_mut(&mut self) -> &mut AsyncPgConnection {
+            match self {
+                DbConn::Pool(conn) => conn,
+                DbConn::Conn(conn) => conn,
+            }
+        }
+    }
+
+    let (Some(pool), Some(tc)) = (deadpool(2), TestCache::new()) else {
+        return;
+    };
+    let cache = tc.cache.clone();
+    multi_thread_runtime().block_on(async move {
+        let mut conn = DbConn::Pool(pool.get().await.expect("a pooled connection"));
+        let row = Tag {
+            name: format!("wrapped-{}", unique()),
+            uses: 3,
+        };
+        row.save(&mut conn, &cache).await.unwrap();
+        assert_eq!(
+            Tag::find(&mut conn, &cache, &row.name).await.unwrap(),
+            Some(row.clone())
+        );
+        let bumped = Tag {
+            uses: 4,
+            ..row.clone()
+        };
+        cache
+            .transaction(&mut conn, async |conn| bumped.save(conn, &cache).await)
+            .await
+            .unwrap();
+        let DbConn::Pool(mut pooled) = conn else {
+            unreachable!()
+        };
+        let mut borrowed = DbConn::Conn(&mut pooled);
+        assert_eq!(
+            Tag::find(&mut borrowed, &cache, &row.name).await.unwrap(),
+            Some(Tag {
+                uses: 4,
+                ..row.clone()
+            })
+        );
+        assert!(Tag::delete(&mut borrowed, &cache, &row.name).await.unwrap());
+    });
+}
+
 /// Concurrent misses of one key share one database load. On a current-thread runtime the
 /// follower waits for the leader without blocking the thread: were it to block (a `Condvar`,
 /// `thread::sleep`), the leader could not run until the follower gave up, and both would load.

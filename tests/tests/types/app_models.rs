@@ -183,10 +183,7 @@ where
     assert_eq!(served, Some(plain.clone()));
 
     // `save` makes the row the struct: a `None` clears its column (no `treat_none_as_null`).
-    let cleared = PlainPerson {
-        bio: None,
-        ..plain
-    };
+    let cleared = PlainPerson { bio: None, ..plain };
     write_through::blocking::save(&cleared, conn, cache).unwrap();
     cache.invalidate::<PlainPerson>(&ada.id).unwrap();
     let from_the_database =

@@ -323,8 +323,7 @@ fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
             quote!((#(#table::#columns),*))
         }
     };
-    let insert =
-        quote!(__wt::diesel::insert_into(#table::table).values(#values).on_conflict(#conflict_target));
+    let insert = quote!(__wt::diesel::insert_into(#table::table).values(#values).on_conflict(#conflict_target));
     if model.version.is_none() {
         return quote! {
             #[automatically_derived]
