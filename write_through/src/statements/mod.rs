@@ -94,7 +94,7 @@ pub trait BumpsVersion: SavesInPlace {
 }
 
 #[cfg(feature = "mysql")]
-pub use by_auto_increment::CreatedByAutoIncrement;
+pub use by_auto_increment::{CreatedByAutoIncrement, created};
 
 #[cfg(feature = "mysql")]
 mod by_auto_increment {
@@ -112,6 +112,47 @@ mod by_auto_increment {
         /// `SELECT ... WHERE pk = id` for the generated id, or `None` when it does not fit the key's
         /// type (or the key is not an integer).
         fn select_created(auto_increment: u64) -> Option<impl Load<Mysql, Self>>;
+    }
+
+    /// `create`'s rules on MySQL, shared by both fronts, which only run the statements between
+    /// them: before the insert, a key `LAST_INSERT_ID()` can name; after it, exactly one row
+    /// inserted ([`expect_one_row`](super::ops::expect_one_row)), an id that fits the key, and
+    /// the row still there to read back.
+    pub mod created {
+        use diesel::mysql::Mysql;
+
+        use super::CreatedByAutoIncrement;
+        use crate::error::{Error, UsageError};
+        use crate::statements::Load;
+
+        /// Refuses a model whose key `LAST_INSERT_ID()` cannot name, before anything is inserted.
+        pub fn can_create<M: CreatedByAutoIncrement>() -> Result<(), Error> {
+            if M::SINGLE_KEY {
+                Ok(())
+            } else {
+                Err(needs_auto_increment::<M>())
+            }
+        }
+
+        /// The select of the row `LAST_INSERT_ID()` named.
+        pub fn select<M: CreatedByAutoIncrement>(id: u64) -> Result<impl Load<Mysql, M>, Error> {
+            M::select_created(id).ok_or_else(needs_auto_increment::<M>)
+        }
+
+        /// The row read back, which a concurrent delete may have removed.
+        pub fn read_back<M: CreatedByAutoIncrement>(mut rows: Vec<M>) -> Result<M, Error> {
+            rows.pop()
+                .ok_or(Error::Usage(UsageError::CreatedRowVanished {
+                    model: M::MODEL_NAME,
+                }))
+        }
+
+        fn needs_auto_increment<M: CreatedByAutoIncrement>() -> Error {
+            UsageError::CreateNeedsAutoIncrementKey {
+                model: M::MODEL_NAME,
+            }
+            .into()
+        }
     }
 }
 

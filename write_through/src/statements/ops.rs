@@ -129,9 +129,9 @@ mod mysql {
     use diesel::query_dsl::methods::ExecuteDsl;
 
     use super::expect_one_row;
-    use crate::error::{Error, UsageError};
+    use crate::error::Error;
     use crate::model::{DieselCreate, DieselUpdate};
-    use crate::statements::{CreatedByAutoIncrement, Execute, Load, UpdateThenSelect};
+    use crate::statements::{CreatedByAutoIncrement, Execute, Load, UpdateThenSelect, created};
 
     /// MySQL has no `RETURNING`: the update, then the row read back by its key (a newer write
     /// it may show locked after ours, so our publish will not set it).
@@ -163,21 +163,13 @@ mod mysql {
         Values<insert_into<M::Table>, N>: ExecuteDsl<C>,
     {
         fn insert_returning(conn: &mut C, new: N) -> Result<Self, Error> {
-            let model = M::MODEL_NAME;
-            if !M::SINGLE_KEY {
-                return Err(UsageError::CreateNeedsAutoIncrementKey { model }.into());
-            }
+            created::can_create::<M>()?;
             crate::mysql::reset_last_insert_id(conn)?;
             let inserted =
                 diesel::RunQueryDsl::execute(insert_into(M::Table::default()).values(new), conn)?;
-            expect_one_row(inserted, model)?;
-            let id: u64 = crate::mysql::last_insert_id(conn, model)?;
-            let select =
-                M::select_created(id).ok_or(UsageError::CreateNeedsAutoIncrementKey { model })?;
-            select
-                .load_blocking(conn)?
-                .pop()
-                .ok_or(Error::Usage(UsageError::CreatedRowVanished { model }))
+            expect_one_row(inserted, M::MODEL_NAME)?;
+            let id = crate::mysql::last_insert_id(conn, M::MODEL_NAME)?;
+            created::read_back(created::select::<M>(id)?.load_blocking(conn)?)
         }
     }
 }
@@ -333,9 +325,9 @@ mod asynch {
         use diesel_async::methods::ExecuteDsl;
 
         use super::expect_one_row;
-        use crate::error::{Error, UsageError};
+        use crate::error::Error;
         use crate::model::{AsyncDieselCreate, AsyncDieselUpdate, BoxFuture};
-        use crate::statements::{CreatedByAutoIncrement, Execute, Load, UpdateThenSelect};
+        use crate::statements::{CreatedByAutoIncrement, Execute, Load, UpdateThenSelect, created};
 
         /// As the blocking front's: the update, then the row read back by its key.
         impl<M, F> AsyncDieselUpdate<Mysql, F> for M
@@ -372,25 +364,17 @@ mod asynch {
                 N: 'f,
             {
                 Box::pin(async move {
-                    let model = M::MODEL_NAME;
-                    if !M::SINGLE_KEY {
-                        return Err(UsageError::CreateNeedsAutoIncrementKey { model }.into());
-                    }
+                    created::can_create::<M>()?;
                     crate::mysql::reset_last_insert_id_async(conn).await?;
                     let inserted = diesel_async::RunQueryDsl::execute(
                         insert_into(M::Table::default()).values(new),
                         conn,
                     )
                     .await?;
-                    expect_one_row(inserted, model)?;
-                    let id: u64 = crate::mysql::last_insert_id_async(conn, model).await?;
-                    let select = M::select_created(id)
-                        .ok_or(UsageError::CreateNeedsAutoIncrementKey { model })?;
-                    select
-                        .load_async(conn)
-                        .await?
-                        .pop()
-                        .ok_or(Error::Usage(UsageError::CreatedRowVanished { model }))
+                    expect_one_row(inserted, M::MODEL_NAME)?;
+                    let id = crate::mysql::last_insert_id_async(conn, M::MODEL_NAME).await?;
+                    let select = created::select::<M>(id)?;
+                    created::read_back(select.load_async(conn).await?)
                 })
             }
         }
