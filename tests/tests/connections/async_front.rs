@@ -108,7 +108,7 @@ fn a_bb8_pooled_connection_is_a_connection_like_any_other() {
 #[test]
 fn an_applications_deref_mut_wrapper_is_a_connection_like_any_other() {
     enum DbConn<'a> {
-        Pool(diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>),
+        Pool(Box<diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>>),
         Conn(&'a mut AsyncPgConnection),
     }
     impl std::ops::Deref for DbConn<'_> {
@@ -134,7 +134,7 @@ fn an_applications_deref_mut_wrapper_is_a_connection_like_any_other() {
     };
     let cache = tc.cache.clone();
     multi_thread_runtime().block_on(async move {
-        let mut conn = DbConn::Pool(pool.get().await.expect("a pooled connection"));
+        let mut conn = DbConn::Pool(Box::new(pool.get().await.expect("a pooled connection")));
         let row = Tag {
             name: format!("wrapped-{}", unique()),
             uses: 3,
