@@ -187,16 +187,17 @@ async fn put_user(
     let stored: Option<User> = match &state.cache {
         // The free function, not the method: it returns the row as the database stored it.
         Some(cache) => write_through::asynch::save(&user, &mut conn, cache).await?,
-        None => Some(
-            diesel::insert_into(axum_users::table)
-                .values(&user)
-                .on_conflict(axum_users::id)
-                .do_update()
-                .set(&user)
-                .returning(User::as_returning())
-                .get_result(&mut conn)
-                .await?,
-        ),
+        // Read to the end (not `get_result`), as the library does: diesel-async returns at the
+        // first row, before PostgreSQL says whether the implicit commit succeeded.
+        None => diesel::insert_into(axum_users::table)
+            .values(&user)
+            .on_conflict(axum_users::id)
+            .do_update()
+            .set(&user)
+            .returning(User::as_returning())
+            .get_results(&mut conn)
+            .await?
+            .pop(),
     };
     // `None` only when a concurrent DELETE removed the row before it was read back.
     let stored = stored.ok_or(ApiError::NotFound)?;
@@ -236,8 +237,10 @@ async fn create_user(
         diesel::insert_into(axum_users::table)
             .values(&new)
             .returning(User::as_returning())
-            .get_result(&mut conn)
+            .get_results(&mut conn)
             .await?
+            .pop()
+            .ok_or(ApiError::NotFound)?
     };
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }
