@@ -15,7 +15,9 @@ use write_through::{
     DieselIndex, DieselOps, DieselUpdate, Error,
 };
 
-use crate::models::{Account, AccountUpdateForm, Document, NewAccount, NewUser, Tag, User};
+use crate::models::{
+    Account, AccountUpdateForm, Document, DocumentUpdateForm, NewAccount, NewUser, Tag, User,
+};
 use crate::queries::QueryCount;
 
 /// One step of a transaction's body.
@@ -116,6 +118,13 @@ pub trait Front {
         handles: &[(i32, &str)],
     ) -> Result<Vec<Option<Account>>, Error>;
     fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error>;
+    /// `Document::update` through a form (a versioned model).
+    fn update_document(
+        &mut self,
+        cache: &Cache,
+        id: i64,
+        form: &DocumentUpdateForm,
+    ) -> Result<Document, Error>;
     /// Runs `steps` in `cache.transaction`.
     fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error>;
     /// Runs SQL behind the cache's back, as another service would.
@@ -184,6 +193,7 @@ where
     Account: DieselIndex<C::Backend, 0> + DieselIndex<C::Backend, 1> + DieselIndex<C::Backend, 2>,
     for<'a> Account: DieselCreate<C::Backend, C, &'a NewAccount>,
     for<'a> Account: DieselUpdate<C::Backend, &'a AccountUpdateForm>,
+    for<'a> Document: DieselUpdate<C::Backend, &'a DocumentUpdateForm>,
 {
     fn name(&self) -> &'static str {
         "blocking"
@@ -287,6 +297,15 @@ where
     fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error> {
         use write_through::blocking::SaveOps as _;
         document.save(&mut self.0, cache)
+    }
+    fn update_document(
+        &mut self,
+        cache: &Cache,
+        id: i64,
+        form: &DocumentUpdateForm,
+    ) -> Result<Document, Error> {
+        use write_through::blocking::ModelOps as _;
+        Document::update(&mut self.0, cache, &id, form)
     }
     fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error> {
         use write_through::blocking::TransactionOps as _;
@@ -411,6 +430,7 @@ where
         + AsyncDieselIndex<C::Backend, 2>,
     for<'a> Account: AsyncDieselCreate<C::Backend, C, &'a NewAccount>,
     for<'a> Account: AsyncDieselUpdate<C::Backend, &'a AccountUpdateForm>,
+    for<'a> Document: AsyncDieselUpdate<C::Backend, &'a DocumentUpdateForm>,
 {
     fn name(&self) -> &'static str {
         "async"
@@ -538,6 +558,16 @@ where
     fn save_document(&mut self, cache: &Cache, document: &mut Document) -> Result<(), Error> {
         use write_through::asynch::SaveOps as _;
         self.runtime.block_on(document.save(&mut self.conn, cache))
+    }
+    fn update_document(
+        &mut self,
+        cache: &Cache,
+        id: i64,
+        form: &DocumentUpdateForm,
+    ) -> Result<Document, Error> {
+        use write_through::asynch::ModelOps as _;
+        self.runtime
+            .block_on(Document::update(&mut self.conn, cache, &id, form))
     }
     fn transaction(&mut self, cache: &Cache, steps: Vec<TxStep>) -> Result<(), Error> {
         use write_through::asynch::TransactionOps as _;

@@ -146,6 +146,13 @@ pub struct Document {
     pub version: i32,
 }
 
+/// An update form for documents: the title only (the library bumps the version).
+#[derive(AsChangeset, Debug, Clone)]
+#[diesel(table_name = crate::schema::wt_documents)]
+pub struct DocumentUpdateForm {
+    pub title: String,
+}
+
 /// A key template with a hash tag: every session lives in the slot of the literal `{sessions}`,
 /// so that a batch of them is one script call on a cluster.
 #[derive(

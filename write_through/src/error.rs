@@ -98,6 +98,18 @@ impl CacheError {
         )
     }
 
+    /// Redis's own error, for its kind and code (not the error's `source()`: its message is
+    /// already in this one's).
+    ///
+    /// ```
+    /// fn refused_for_memory(error: &write_through::CacheError) -> bool {
+    ///     error.redis_error().code() == Some("OOM")
+    /// }
+    /// ```
+    pub fn redis_error(&self) -> &redis::RedisError {
+        &self.redis
+    }
+
     /// What the library was doing when Redis failed (`"GET"`, `"connect"`, ...).
     ///
     /// ```

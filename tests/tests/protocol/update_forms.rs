@@ -12,7 +12,9 @@ use diesel::result::Error as DieselError;
 use write_through::Error;
 use write_through::pause::{self, FIND_LOADED};
 use write_through_tests::fronts::{self, Blocking, Front};
-use write_through_tests::models::{Account, AccountUpdateForm, NewAccount};
+use write_through_tests::models::{
+    Account, AccountUpdateForm, Document, DocumentUpdateForm, NewAccount,
+};
 use write_through_tests::queries::QueryCount;
 use write_through_tests::{TestCache, postgres, unique, unique_i32};
 
@@ -138,7 +140,34 @@ fn an_empty_form_is_refused_by_diesel_and_changes_nothing(f: &mut impl Front, tc
     assert_eq!(f.find_account(&tc.cache, dan.id).unwrap(), Some(dan));
 }
 
+/// An update of a versioned model bumps the version as `save` does, so a writer still holding
+/// the version it read gets a conflict instead of overwriting the update.
+fn an_update_bumps_the_version_so_a_stale_save_is_a_conflict(
+    f: &mut impl Front,
+    tc: &mut TestCache,
+) {
+    let mut document = Document {
+        id: i64::from(unique_i32()),
+        title: "draft".into(),
+        version: 0,
+    };
+    f.save_document(&tc.cache, &mut document).unwrap();
+    let form = DocumentUpdateForm {
+        title: "edited".into(),
+    };
+    let edited = f.update_document(&tc.cache, document.id, &form).unwrap();
+    assert_eq!(
+        (edited.title.as_str(), edited.version),
+        ("edited", document.version + 1)
+    );
+    document.title = "overwritten?".into();
+    let error = f.save_document(&tc.cache, &mut document).unwrap_err();
+    assert!(matches!(error, Error::Conflict(_)), "{error:?}");
+    assert_eq!(f.find_document(&tc.cache, edited.id).unwrap(), Some(edited));
+}
+
 write_through_tests::on_every_front!(
+    an_update_bumps_the_version_so_a_stale_save_is_a_conflict,
     the_updated_row_is_returned_as_stored_and_served_from_redis,
     some_none_in_the_form_sets_a_nullable_column_to_null,
     an_indexed_value_the_form_changes_moves_the_lookup,

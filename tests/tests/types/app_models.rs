@@ -1,5 +1,5 @@
 //! Models as applications write them, cached as they are: a serde derive that is the API's JSON
-//! (a secret skipped, an empty field left out, camelCase names), a model with no serde at all,
+//! (a secret redacted, an empty field left out, camelCase names), a model with no serde at all,
 //! and a field of a type without serde impls encoded through its `#[serde(with)]`. The cache
 //! holds every column the model selects, whatever its serde attributes say; the JSON is the
 //! application's, unchanged.
@@ -17,6 +17,11 @@ use write_through_tests::services::{
 /// A type from another crate, with Diesel's impls but no serde: the model says how to encode it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, DieselNewType)]
 pub struct Label(pub String);
+
+/// The API shows that a password is set, never its hash.
+fn redacted<S: serde::Serializer>(_: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str("***")
+}
 
 /// How `Label` is written, as Lemmy writes `LtreeDef` for `Ltree`.
 mod label_text {
@@ -65,8 +70,8 @@ diesel::table! {
 pub struct Person {
     pub id: i32,
     pub display_name: String,
-    /// Never in the API's JSON.
-    #[serde(skip)]
+    /// Redacted in the API's JSON (a lone `serialize_with` is the API's, not the cache's).
+    #[serde(serialize_with = "redacted")]
     pub password_hash: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
@@ -136,7 +141,7 @@ fn the_json_is_the_applications_own() {
     };
     assert_eq!(
         serde_json::to_value(&person).unwrap(),
-        serde_json::json!({ "id": 7, "displayName": "Ada", "label": "a.b" })
+        serde_json::json!({ "id": 7, "displayName": "Ada", "passwordHash": "***", "label": "a.b" })
     );
 }
 

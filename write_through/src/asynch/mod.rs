@@ -215,7 +215,7 @@ where
 /// Updates the row whose key is `id` through `changes`, any `AsChangeset` of the model's table
 /// (the application's update form), then caches the row as the database stored it and returns
 /// it, with the guarantees of `save`: the async form of [`crate::blocking::update`]. No row with
-/// that key: [`Error::Database`] with Diesel's `NotFound`, and the cache is unchanged.
+/// that key: [`Error::Database`] with Diesel's `NotFound`.
 ///
 /// ```no_run
 /// # use diesel::prelude::*;

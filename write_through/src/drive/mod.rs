@@ -228,10 +228,30 @@ where
         match transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
             // Not committed yet: lock those keys too, and delete them at the commit.
             Some(lock) => {
-                for extra in unlocked {
-                    transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, &extra, &lock)
-                        .await?;
-                    inner.frames.record_change(conn, extra, None);
+                for (at, extra) in unlocked.iter().enumerate() {
+                    if let Err(error) = transaction::lock_in_transaction(
+                        e,
+                        cache,
+                        M::MODEL_NAME,
+                        conn,
+                        extra,
+                        &lock,
+                    )
+                    .await
+                    {
+                        // The row is written: should the caller swallow this and commit, the
+                        // commit must still delete what the keys not yet locked held (a cached
+                        // absence of the new value, say), as `create` does.
+                        inner.frames.taint(conn);
+                        for key in &unlocked[at..] {
+                            if !inner.frames.is_locked(conn, key) {
+                                inner.frames.record_lock(conn, key.clone(), None);
+                            }
+                            inner.frames.record_change(conn, key.clone(), None);
+                        }
+                        return Err(error);
+                    }
+                    inner.frames.record_change(conn, extra.clone(), None);
                 }
             }
             None => {

@@ -147,7 +147,11 @@ mod mysql {
         where
             C: Connection<Backend = Mysql> + LoadConnection,
         {
-            M::update_by_key(id, changes).execute_blocking(conn)?;
+            // Diesel's MySQL connections count the rows matched (CLIENT_FOUND_ROWS): none means
+            // no row has the key, whatever a concurrent insert makes the read-back see.
+            if M::update_by_key(id, changes).execute_blocking(conn)? == 0 {
+                return Ok(None);
+            }
             Ok(M::select(id).load_blocking(conn)?.pop())
         }
     }
@@ -344,7 +348,9 @@ mod asynch {
             {
                 let update = M::update_by_key(id, changes);
                 async move {
-                    update.execute_async(conn).await?;
+                    if update.execute_async(conn).await? == 0 {
+                        return Ok(None);
+                    }
                     let select = M::select(id);
                     Ok(select.load_async(conn).await?.pop())
                 }

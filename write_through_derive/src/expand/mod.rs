@@ -186,7 +186,16 @@ fn update_by_key(model: &Model, backend: Backend, db: &TokenStream) -> TokenStre
         let id_part = id_part(model, index);
         quote!(.filter(#table::#column.eq(#id_part)))
     });
-    let update = quote!(__wt::diesel::update(#table::table #(#filters)*).set(changes));
+    // With a version field the update bumps it, as `save` does, so that a writer still holding
+    // the version it read gets a conflict instead of overwriting this update.
+    let changes = match &model.version {
+        None => quote!(changes),
+        Some(version) => {
+            let column = &version.column;
+            quote!((changes, #table::#column.eq(#table::#column + 1)))
+        }
+    };
+    let update = quote!(__wt::diesel::update(#table::table #(#filters)*).set(#changes));
     let (statement, method, body) = match backend {
         Backend::Mysql => (
             quote!(__wt::UpdateThenSelect),

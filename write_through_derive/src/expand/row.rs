@@ -6,6 +6,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::ast::Model;
@@ -24,7 +25,8 @@ fn serialize_row(model: &Model) -> TokenStream {
     let len = model.fields.len();
     let fields = model.fields.iter().enumerate().map(|(i, field)| {
         let (ident, ty) = (&field.ident, &field.ty);
-        let key = ident.to_string();
+        // Unraw, as serde_derive names a field: `r#type` is `type`.
+        let key = ident.unraw().to_string();
         match &field.serialize_with {
             // Spanned at the field, so a type that is not `Serialize` is reported there.
             None => quote_spanned!(ty.span()=> __row.serialize_field(#key, &self.#ident)?;),
@@ -55,7 +57,11 @@ fn serialize_row(model: &Model) -> TokenStream {
 fn deserialize_row(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let name = ident.to_string();
-    let names: Vec<String> = model.fields.iter().map(|f| f.ident.to_string()).collect();
+    let names: Vec<String> = model
+        .fields
+        .iter()
+        .map(|f| f.ident.unraw().to_string())
+        .collect();
     let idents: Vec<&syn::Ident> = model.fields.iter().map(|f| &f.ident).collect();
     // The type each field is read as when inference cannot tell: a wrapper that reads through
     // `with`, then unwrapped.

@@ -357,10 +357,10 @@ pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
     out
 }
 
-/// How a field is written into the cache when its type needs help: serde's `with`,
-/// `serialize_with` and `deserialize_with` on the field, carried over from the model's serde
-/// attributes (a type from another crate, as Lemmy's `#[serde(with = "LtreeDef")]`). The
-/// model's other serde attributes shape its API JSON only.
+/// How a field is written into the cache when its type needs help: serde's `with` on the field,
+/// carried over from the model's serde attributes (a type from another crate, as Lemmy's
+/// `#[serde(with = "LtreeDef")]`). The model's other serde attributes, `serialize_with` and
+/// `deserialize_with` included, shape its API JSON only.
 #[derive(Default)]
 pub struct SerdeWith {
     /// The function that serializes the field: `with`'s `serialize`, or `serialize_with`.
@@ -396,12 +396,11 @@ pub fn serde_with(attrs: &[Attribute]) -> SerdeWith {
             let path = |meta: &ParseNestedMeta<'_>| -> syn::Result<syn::ExprPath> {
                 meta.value()?.parse::<LitStr>()?.parse()
             };
+            // Only `with`, both directions of one encoding. A lone `serialize_with` is usually
+            // the API's (a redacted secret) and would cache the redacted value; the field's own
+            // serde, or `#[write_through(with)]`, encodes it instead.
             if meta.path.is_ident("with") {
                 out = SerdeWith::module(&path(&meta)?);
-            } else if meta.path.is_ident("serialize_with") {
-                out.serialize = Some(path(&meta)?);
-            } else if meta.path.is_ident("deserialize_with") {
-                out.deserialize = Some(path(&meta)?);
             } else {
                 skip_meta_value(&meta)?;
             }

@@ -63,11 +63,7 @@ const BINCODE_SAFE_CONTAINERS: &[&str] = &["Option", "Vec", "Box"];
 /// attributes shape its API JSON, never the cached row.
 pub fn choose(fields: &[&Field]) -> Codec {
     let provable = fields.iter().all(|field| {
-        bincode_safe(&field.ty)
-            && !has_serde(
-                &field.attrs,
-                &["with", "deserialize_with", "serialize_with"],
-            )
+        bincode_safe(&field.ty) && !has_serde(&field.attrs, &["with"]) && !has_cache_with(field)
     });
     if provable {
         Codec::Bincode
@@ -123,6 +119,23 @@ pub fn bincode_safe(ty: &Type) -> bool {
 }
 
 /// Whether `#[serde(...)]` among `attrs` names any of `names`.
+/// Whether the field says `#[write_through(with = "...")]`: its encoding is a function the
+/// derive cannot see into.
+fn has_cache_with(field: &Field) -> bool {
+    let mut found = false;
+    for attr in field
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("write_through"))
+    {
+        let _ = attr.parse_nested_meta(|meta| {
+            found |= meta.path.is_ident("with");
+            super::attr::skip_meta_value(&meta)
+        });
+    }
+    found
+}
+
 pub fn has_serde(attrs: &[Attribute], names: &[&str]) -> bool {
     let mut found = false;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
@@ -187,13 +200,17 @@ mod tests {
     }
 
     #[test]
-    fn a_serde_function_the_cache_carries_over_makes_the_model_message_pack() {
+    fn an_encoding_function_the_cache_calls_makes_the_model_message_pack() {
         for item in [
             parse_quote! { struct U { id: i64, #[serde(with = "ts")] at: i64 } },
-            parse_quote! { struct U { id: i64, #[serde(deserialize_with = "f")] at: i64 } },
+            parse_quote! { struct U { id: i64, #[write_through(with = "ts")] at: i64 } },
         ] {
             assert_eq!(chosen(item), Codec::MessagePack);
         }
+        // The API's own functions are not the cache's.
+        let item =
+            parse_quote! { struct U { id: i64, #[serde(serialize_with = "redact")] at: i64 } };
+        assert_eq!(chosen(item), Codec::Bincode);
     }
 
     #[test]

@@ -41,13 +41,13 @@ const _: () = {
                 2usize,
             )?;
             __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("r#type", &self.r#type)?;
+            __row.serialize_field("type", &self.r#type)?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(
             __deserializer: __D,
         ) -> ::core::result::Result<Self, __D::Error> {
-            const FIELDS: &[&str] = &["id", "r#type"];
+            const FIELDS: &[&str] = &["id", "type"];
             struct __Visitor;
             impl<'de> __wt::serde::de::Visitor<'de> for __Visitor {
                 type Value = Token;
@@ -86,7 +86,7 @@ const _: () = {
                         }
                     }
                     let id = __wt::present(id, "id")?;
-                    let r#type = __wt::present(r#type, "r#type")?;
+                    let r#type = __wt::present(r#type, "type")?;
                     ::core::result::Result::Ok(Token { id, r#type })
                 }
             }
