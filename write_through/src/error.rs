@@ -148,21 +148,25 @@ impl CacheError {
 ///
 /// ```
 /// # use diesel::prelude::*;
-/// # use serde::{Deserialize, Serialize};
 /// # use write_through::prelude::*;
 /// # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
-/// #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
-///          Serialize, Deserialize, WriteThrough, Debug)]
+/// #[derive(Queryable, Selectable, WriteThrough, Debug)]
 /// #[diesel(table_name = users)]
 /// #[write_through(key = "user:{id}", ttl = "1h")]
 /// pub struct User {
 ///     pub id: i64,
-///     #[serde(serialize_with = "refuse")] // a Serialize that fails
+///     #[write_through(with = "refusing")] // a cache encoding that fails
 ///     pub email: String,
 /// }
 ///
-/// fn refuse<S: serde::Serializer>(_: &str, _: S) -> Result<S::Ok, S::Error> {
-///     Err(serde::ser::Error::custom("this field is not for caching"))
+/// mod refusing {
+///     pub fn serialize<S: serde::Serializer>(_: &str, _: S) -> Result<S::Ok, S::Error> {
+///         Err(serde::ser::Error::custom("this field is not for caching"))
+///     }
+///
+///     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+///         serde::Deserialize::deserialize(d)
+///     }
 /// }
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
