@@ -75,7 +75,7 @@ pub mod __private {
     pub use crate::index::IndexLookup;
     pub use crate::key::{IndexKeys, KeyPart, KeyWriter};
     pub use crate::model::{Cached, SavesByRef, SavesInPlace, UniqueIndex};
-    pub use crate::row_form::{FieldSeed, fill, next_field, present};
+    pub use crate::row_form::{FieldSeed, cache_field, fill, next_field, present};
     #[cfg(feature = "mysql")]
     pub use crate::statements::CreatedByAutoIncrement;
     pub use crate::statements::{

@@ -48,6 +48,23 @@ impl<'de> Visitor<'de> for FieldSeed {
     }
 }
 
+/// A field type the cache can encode: one with serde's `Serialize` and `Deserialize`. Asked of
+/// every field the derive encodes without a `with`, so that a type without them is reported at
+/// its field, naming the fix.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be cached: it has no serde `Serialize` and `Deserialize`",
+    label = "every field of a cached model is encoded into Redis",
+    note = "say how to encode it on the field: `#[write_through(with = \"module\")]`, where `module::serialize` and `module::deserialize` are serde's `with` functions (or derive serde's traits for the type, if it is yours)"
+)]
+pub trait CacheField {}
+
+impl<T: serde::Serialize + for<'de> Deserialize<'de>> CacheField for T {}
+
+/// `field`, once its type is known to be one the cache can encode.
+pub fn cache_field<T: CacheField>(field: &T) -> &T {
+    field
+}
+
 /// The next field of a row encoded as a sequence (bincode, or MessagePack without names): the
 /// `index`-th, which must be there.
 pub fn next_field<'de, T, A>(seq: &mut A, index: usize, row: &dyn Expected) -> Result<T, A::Error>

@@ -29,7 +29,7 @@ fn serialize_row(model: &Model) -> TokenStream {
         let key = ident.unraw().to_string();
         match &field.serialize_with {
             // Spanned at the field, so a type that is not `Serialize` is reported there.
-            None => quote_spanned!(ty.span()=> __row.serialize_field(#key, &self.#ident)?;),
+            None => quote_spanned!(ty.span()=> __row.serialize_field(#key, __wt::cache_field(&self.#ident))?;),
             Some(with) => {
                 let wrapper = format_ident!("__WtSerialize{}", i);
                 quote! {

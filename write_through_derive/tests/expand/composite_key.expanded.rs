@@ -37,9 +37,9 @@ const _: () = {
                 "Membership",
                 3usize,
             )?;
-            __row.serialize_field("org_id", &self.org_id)?;
-            __row.serialize_field("user_id", &self.user_id)?;
-            __row.serialize_field("role", &self.role)?;
+            __row.serialize_field("org_id", __wt::cache_field(&self.org_id))?;
+            __row.serialize_field("user_id", __wt::cache_field(&self.user_id))?;
+            __row.serialize_field("role", __wt::cache_field(&self.role))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

@@ -33,8 +33,8 @@ const _: () = {
                 "UserAccount",
                 2usize,
             )?;
-            __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("balance", &self.balance)?;
+            __row.serialize_field("id", __wt::cache_field(&self.id))?;
+            __row.serialize_field("balance", __wt::cache_field(&self.balance))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

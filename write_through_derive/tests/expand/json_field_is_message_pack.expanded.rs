@@ -33,8 +33,8 @@ const _: () = {
                 "Event",
                 2usize,
             )?;
-            __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("payload", &self.payload)?;
+            __row.serialize_field("id", __wt::cache_field(&self.id))?;
+            __row.serialize_field("payload", __wt::cache_field(&self.payload))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

@@ -31,8 +31,8 @@ const _: () = {
                 "User",
                 2usize,
             )?;
-            __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("name", &self.name)?;
+            __row.serialize_field("id", __wt::cache_field(&self.id))?;
+            __row.serialize_field("name", __wt::cache_field(&self.name))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

@@ -40,9 +40,9 @@ const _: () = {
                 "Person",
                 3usize,
             )?;
-            __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("account_id", &self.account_id)?;
-            __row.serialize_field("name", &self.name)?;
+            __row.serialize_field("id", __wt::cache_field(&self.id))?;
+            __row.serialize_field("account_id", __wt::cache_field(&self.account_id))?;
+            __row.serialize_field("name", __wt::cache_field(&self.name))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

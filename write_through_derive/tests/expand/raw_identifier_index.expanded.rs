@@ -40,8 +40,8 @@ const _: () = {
                 "Token",
                 2usize,
             )?;
-            __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("type", &self.r#type)?;
+            __row.serialize_field("id", __wt::cache_field(&self.id))?;
+            __row.serialize_field("type", __wt::cache_field(&self.r#type))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

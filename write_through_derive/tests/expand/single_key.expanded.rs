@@ -33,9 +33,9 @@ const _: () = {
                 "User",
                 3usize,
             )?;
-            __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("email", &self.email)?;
-            __row.serialize_field("name", &self.name)?;
+            __row.serialize_field("id", __wt::cache_field(&self.id))?;
+            __row.serialize_field("email", __wt::cache_field(&self.email))?;
+            __row.serialize_field("name", __wt::cache_field(&self.name))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

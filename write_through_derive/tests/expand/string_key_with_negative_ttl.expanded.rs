@@ -35,8 +35,8 @@ const _: () = {
                 "Tag",
                 2usize,
             )?;
-            __row.serialize_field("name", &self.name)?;
-            __row.serialize_field("uses", &self.uses)?;
+            __row.serialize_field("name", __wt::cache_field(&self.name))?;
+            __row.serialize_field("uses", __wt::cache_field(&self.uses))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

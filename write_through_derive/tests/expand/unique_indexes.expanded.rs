@@ -50,11 +50,11 @@ const _: () = {
                 "Account",
                 5usize,
             )?;
-            __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("email", &self.email)?;
-            __row.serialize_field("org_id", &self.org_id)?;
-            __row.serialize_field("handle", &self.handle)?;
-            __row.serialize_field("login", &self.login)?;
+            __row.serialize_field("id", __wt::cache_field(&self.id))?;
+            __row.serialize_field("email", __wt::cache_field(&self.email))?;
+            __row.serialize_field("org_id", __wt::cache_field(&self.org_id))?;
+            __row.serialize_field("handle", __wt::cache_field(&self.handle))?;
+            __row.serialize_field("login", __wt::cache_field(&self.login))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(

@@ -33,9 +33,9 @@ const _: () = {
                 "Document",
                 3usize,
             )?;
-            __row.serialize_field("id", &self.id)?;
-            __row.serialize_field("title", &self.title)?;
-            __row.serialize_field("version", &self.version)?;
+            __row.serialize_field("id", __wt::cache_field(&self.id))?;
+            __row.serialize_field("title", __wt::cache_field(&self.title))?;
+            __row.serialize_field("version", __wt::cache_field(&self.version))?;
             __row.end()
         }
         fn deserialize_row<'de, __D: __wt::serde::Deserializer<'de>>(
