@@ -150,7 +150,7 @@ pub struct Document {
 #[derive(AsChangeset, Debug, Clone)]
 #[diesel(table_name = crate::schema::wt_documents)]
 pub struct DocumentUpdateForm {
-    pub title: String,
+    pub title: Option<String>,
 }
 
 /// A key template with a hash tag: every session lives in the slot of the literal `{sessions}`,

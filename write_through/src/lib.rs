@@ -81,7 +81,8 @@ pub mod __private {
     pub use crate::statements::{
         BumpsVersion, Execute, IndexStatements, Load, NoStatement, PlainWrites, Statements,
         UpdateReturning, UpdateThenInsert, UpdateThenSelect, Upsert, UpsertStatement,
-        VersionedStatements, VersionedUpdateThenInsert, VersionedUpsert, as_select,
+        VersionedStatements, VersionedUpdateThenInsert, VersionedUpsert, WithVersionBump,
+        as_select,
     };
     pub use crate::{Cache, Codec};
     pub use serde;

@@ -56,7 +56,8 @@ pub struct WrittenColumn {
 pub struct RowField {
     pub ident: Ident,
     pub ty: Type,
-    /// serde's `with` (or `serialize_with`, `deserialize_with`) on the field, carried over.
+    /// `module::serialize` and `module::deserialize` of `#[write_through(with = "module")]`, or
+    /// of serde's `with` on the field, carried over.
     pub serialize_with: Option<syn::ExprPath>,
     pub deserialize_with: Option<syn::ExprPath>,
 }

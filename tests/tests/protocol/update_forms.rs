@@ -140,6 +140,32 @@ fn an_empty_form_is_refused_by_diesel_and_changes_nothing(f: &mut impl Front, tc
     assert_eq!(f.find_account(&tc.cache, dan.id).unwrap(), Some(dan));
 }
 
+/// The same on a versioned model: an empty form bumps nothing (a bare bump would make every
+/// holder of the version conflict for nothing).
+fn an_empty_form_on_a_versioned_model_is_refused_and_bumps_nothing(
+    f: &mut impl Front,
+    tc: &mut TestCache,
+) {
+    let mut document = Document {
+        id: i64::from(unique_i32()),
+        title: "draft".into(),
+        version: 0,
+    };
+    f.save_document(&tc.cache, &mut document).unwrap();
+    let refused = f.update_document(&tc.cache, document.id, &DocumentUpdateForm { title: None });
+    assert!(
+        matches!(
+            refused,
+            Err(Error::Database(DieselError::QueryBuilderError(_)))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(
+        f.find_document(&tc.cache, document.id).unwrap(),
+        Some(document)
+    );
+}
+
 /// An update of a versioned model bumps the version as `save` does, so a writer still holding
 /// the version it read gets a conflict instead of overwriting the update.
 fn an_update_bumps_the_version_so_a_stale_save_is_a_conflict(
@@ -153,7 +179,7 @@ fn an_update_bumps_the_version_so_a_stale_save_is_a_conflict(
     };
     f.save_document(&tc.cache, &mut document).unwrap();
     let form = DocumentUpdateForm {
-        title: "edited".into(),
+        title: Some("edited".into()),
     };
     let edited = f.update_document(&tc.cache, document.id, &form).unwrap();
     assert_eq!(
@@ -168,6 +194,7 @@ fn an_update_bumps_the_version_so_a_stale_save_is_a_conflict(
 
 write_through_tests::on_every_front!(
     an_update_bumps_the_version_so_a_stale_save_is_a_conflict,
+    an_empty_form_on_a_versioned_model_is_refused_and_bumps_nothing,
     the_updated_row_is_returned_as_stored_and_served_from_redis,
     some_none_in_the_form_sets_a_nullable_column_to_null,
     an_indexed_value_the_form_changes_moves_the_lookup,

@@ -214,8 +214,10 @@ where
 
 /// Updates the row whose key is `id` through `changes`, any `AsChangeset` of the model's table
 /// (the application's update form), then caches the row as the database stored it and returns
-/// it, with the guarantees of `save`: the async form of [`crate::blocking::update`]. No row with
-/// that key: [`Error::Database`] with Diesel's `NotFound`.
+/// it, with the guarantees of `save`: the async form of [`crate::blocking::update`]. With a
+/// version field it bumps the version (the form must leave that column out). No row with that
+/// key: [`Error::Database`] with Diesel's `NotFound`; the key's cached value, if any, is
+/// invalidated.
 ///
 /// ```no_run
 /// # use diesel::prelude::*;

@@ -227,7 +227,8 @@ where
 /// Updates the row whose key is `id` through `changes`, any `AsChangeset` of the model's table
 /// (the application's update form: a `None` field leaves its column alone, `Some(None)` sets
 /// `NULL`), then caches the row as the database stored it and returns it, with the guarantees
-/// of `save` (with a version field, it bumps the version as `save` does). No row with that key:
+/// of `save` (with a version field, it bumps the version as `save` does, so the form must leave
+/// that column out; an empty form is Diesel's "no changes" error). No row with that key:
 /// [`Error::Database`] with Diesel's `NotFound`; the key's cached value, if any, is invalidated.
 ///
 /// ```no_run

@@ -15,10 +15,12 @@ use diesel::prelude::{Selectable, SelectableHelper};
 
 use crate::model::{Cached, SavesInPlace, UniqueIndex};
 
+mod bump;
 pub mod ops;
 pub mod run;
 pub mod save;
 
+pub use bump::WithVersionBump;
 pub use run::{Execute, Load, NoStatement};
 pub use save::{
     SaveStrategy, UpdateThenInsert, Upsert, VersionedUpdateThenInsert, VersionedUpsert,

@@ -147,11 +147,10 @@ mod mysql {
         where
             C: Connection<Backend = Mysql> + LoadConnection,
         {
-            // Diesel's MySQL connections count the rows matched (CLIENT_FOUND_ROWS): none means
-            // no row has the key, whatever a concurrent insert makes the read-back see.
-            if M::update_by_key(id, changes).execute_blocking(conn)? == 0 {
-                return Ok(None);
-            }
+            // Not `== 0 => None`: the count is of rows *changed* on a connection opened without
+            // CLIENT_FOUND_ROWS (diesel-async's `try_from` a mysql_async connection), and a
+            // row the form left as it was is still the row; the read-back says what there is.
+            M::update_by_key(id, changes).execute_blocking(conn)?;
             Ok(M::select(id).load_blocking(conn)?.pop())
         }
     }
@@ -348,9 +347,8 @@ mod asynch {
             {
                 let update = M::update_by_key(id, changes);
                 async move {
-                    if update.execute_async(conn).await? == 0 {
-                        return Ok(None);
-                    }
+                    // As on the blocking front: the read-back, not the count, says what there is.
+                    update.execute_async(conn).await?;
                     let select = M::select(id);
                     Ok(select.load_async(conn).await?.pop())
                 }

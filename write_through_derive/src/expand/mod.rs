@@ -187,12 +187,13 @@ fn update_by_key(model: &Model, backend: Backend, db: &TokenStream) -> TokenStre
         quote!(.filter(#table::#column.eq(#id_part)))
     });
     // With a version field the update bumps it, as `save` does, so that a writer still holding
-    // the version it read gets a conflict instead of overwriting this update.
+    // the version it read gets a conflict instead of overwriting this update; only when the form
+    // changes something (an empty form stays Diesel's "no changes" error).
     let changes = match &model.version {
         None => quote!(changes),
         Some(version) => {
             let column = &version.column;
-            quote!((changes, #table::#column.eq(#table::#column + 1)))
+            quote!(__wt::WithVersionBump { changes, bump: #table::#column.eq(#table::#column + 1) })
         }
     };
     let update = quote!(__wt::diesel::update(#table::table #(#filters)*).set(#changes));

@@ -1,8 +1,8 @@
 //! `Cached::serialize_row` and `Cached::deserialize_row`: the cache's own encoding of a row,
-//! written from the fields themselves (every one, in declaration order, under its Rust name),
-//! so the model needs no serde derive and its serde attributes shape only its API JSON. A field
-//! with serde's `with` (or `serialize_with`, `deserialize_with`) is written through it, as a
-//! type from another crate needs.
+//! written from the fields themselves (every one, in declaration order, under its name without
+//! `r#`, as serde_derive names it), so the model needs no serde derive and its serde attributes
+//! shape only its API JSON. A field with `#[write_through(with)]` or serde's `with` is written
+//! through that module, as a type from another crate needs.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};

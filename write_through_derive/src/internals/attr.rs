@@ -363,9 +363,9 @@ pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
 /// `deserialize_with` included, shape its API JSON only.
 #[derive(Default)]
 pub struct SerdeWith {
-    /// The function that serializes the field: `with`'s `serialize`, or `serialize_with`.
+    /// The function that serializes the field: `with`'s `module::serialize`.
     pub serialize: Option<syn::ExprPath>,
-    /// The function that deserializes it: `with`'s `deserialize`, or `deserialize_with`.
+    /// The function that deserializes it: `with`'s `module::deserialize`.
     pub deserialize: Option<syn::ExprPath>,
 }
 

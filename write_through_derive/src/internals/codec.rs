@@ -118,7 +118,6 @@ pub fn bincode_safe(ty: &Type) -> bool {
     }
 }
 
-/// Whether `#[serde(...)]` among `attrs` names any of `names`.
 /// Whether the field says `#[write_through(with = "...")]`: its encoding is a function the
 /// derive cannot see into.
 fn has_cache_with(field: &Field) -> bool {
@@ -136,6 +135,7 @@ fn has_cache_with(field: &Field) -> bool {
     found
 }
 
+/// Whether `#[serde(...)]` among `attrs` names any of `names`.
 pub fn has_serde(attrs: &[Attribute], names: &[&str]) -> bool {
     let mut found = false;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {

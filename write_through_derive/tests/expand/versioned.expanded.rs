@@ -157,7 +157,10 @@ const _: () = {
                 changes: __F,
             ) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
-                    .set((changes, documents::version.eq(documents::version + 1)))
+                    .set(__wt::WithVersionBump {
+                        changes,
+                        bump: documents::version.eq(documents::version + 1),
+                    })
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
@@ -231,7 +234,10 @@ const _: () = {
                 changes: __F,
             ) -> impl __wt::Execute<__Db> {
                 __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
-                    .set((changes, documents::version.eq(documents::version + 1)))
+                    .set(__wt::WithVersionBump {
+                        changes,
+                        bump: documents::version.eq(documents::version + 1),
+                    })
             }
         }
     };
@@ -294,7 +300,10 @@ const _: () = {
                 changes: __F,
             ) -> impl __wt::Load<__Db, Self> {
                 __wt::diesel::update(documents::table.filter(documents::id.eq(id)))
-                    .set((changes, documents::version.eq(documents::version + 1)))
+                    .set(__wt::WithVersionBump {
+                        changes,
+                        bump: documents::version.eq(documents::version + 1),
+                    })
                     .returning(__wt::as_select::<Self, __Db>())
             }
         }
