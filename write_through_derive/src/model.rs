@@ -97,12 +97,11 @@ impl<'a> Parsed<'a> {
         };
         let fields = &named.named;
         let own = attr::write_through_attrs(cx, &input.attrs);
-        let all_fields: Vec<&Field> = fields.iter().collect();
+        let columns: Vec<Column> = fields.iter().map(|field| Column::of(cx, field)).collect();
         let codec = match own.codec {
             Given::Valid(codec) => codec,
-            _ => codec::choose(&all_fields),
+            _ => codec::choose(columns.iter().map(|c| (c.field, c.with.is_some()))),
         };
-        let columns: Vec<Column> = fields.iter().map(|field| Column::of(cx, field)).collect();
         let diesel = attr::diesel_attrs(cx, &input.attrs);
         let key_fields = key_fields(input, &columns, &diesel);
         let key_segments = own

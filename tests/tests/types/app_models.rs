@@ -224,11 +224,7 @@ fn on_postgres_async() {
     let Some(mut setup) = postgres() else { return };
     create_tables(&mut setup, &[POSTGRES_DDL]);
     let Some(test) = TestCache::new() else { return };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    write_through_tests::fronts::runtime().block_on(async {
         let mut conn = AsyncPgConnection::establish(&postgres_url()).await.unwrap();
         let cache = &test.cache;
         let grace: Person = write_through::asynch::create(&mut conn, cache, &form("Grace"))

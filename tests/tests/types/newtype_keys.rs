@@ -226,19 +226,11 @@ where
     );
 }
 
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
-}
-
 #[test]
 fn on_postgres_async() {
     let Some(mut setup) = postgres() else { return };
     create_tables(&mut setup, &[POSTGRES_DDL]);
-    block_on(async {
+    write_through_tests::fronts::runtime().block_on(async {
         let mut conn = AsyncPgConnection::establish(&postgres_url()).await.unwrap();
         lifecycle_async(&mut conn).await;
     });
@@ -248,7 +240,7 @@ fn on_postgres_async() {
 fn on_mariadb_async() {
     let Some(mut setup) = mysql() else { return };
     create_tables(&mut setup, &[MYSQL_DDL]);
-    block_on(async {
+    write_through_tests::fronts::runtime().block_on(async {
         let mut conn = AsyncMysqlConnection::establish(&mysql_url()).await.unwrap();
         lifecycle_async(&mut conn).await;
     });

@@ -239,16 +239,7 @@ where
                     )
                     .await
                     {
-                        // The row is written: should the caller swallow this and commit, the
-                        // commit must still delete what the keys not yet locked held (a cached
-                        // absence of the new value, say), as `create` does.
-                        inner.frames.taint(conn);
-                        for key in &unlocked[at..] {
-                            if !inner.frames.is_locked(conn, key) {
-                                inner.frames.record_lock(conn, key.clone(), None);
-                            }
-                            inner.frames.record_change(conn, key.clone(), None);
-                        }
+                        delete_at_commit(inner, conn, unlocked[at..].iter().cloned());
                         return Err(error);
                     }
                     inner.frames.record_change(conn, extra.clone(), None);
@@ -263,6 +254,20 @@ where
         }
     }
     Ok(stored)
+}
+
+/// After a write inside a transaction whose keys could not all be locked (Redis failed): the row
+/// is written, so should the caller swallow the error and commit, the commit must still delete
+/// whatever `keys` held (a cached absence of a new value, say). Taints the frame and records
+/// each key as locked (when it is not yet) and deleted.
+fn delete_at_commit(inner: &Inner, conn: usize, keys: impl IntoIterator<Item = Vec<u8>>) {
+    inner.frames.taint(conn);
+    for key in keys {
+        if !inner.frames.is_locked(conn, &key) {
+            inner.frames.record_lock(conn, key.clone(), None);
+        }
+        inner.frames.record_change(conn, key, None);
+    }
 }
 
 /// Deletes a row, then its cached value. `true` when a row was deleted.
@@ -322,15 +327,7 @@ where
             if let Err(error) =
                 transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, key, &lock).await
             {
-                // The row is inserted: should the caller swallow this and commit, the commit
-                // must still delete whatever the keys held (a cached absence, say).
-                inner.frames.taint(conn);
-                for key in keys {
-                    if !inner.frames.is_locked(conn, &key) {
-                        inner.frames.record_lock(conn, key.clone(), None);
-                    }
-                    inner.frames.record_change(conn, key, None);
-                }
+                delete_at_commit(inner, conn, keys);
                 return Err(error);
             }
         }

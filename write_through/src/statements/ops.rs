@@ -130,7 +130,7 @@ mod mysql {
 
     use super::expect_one_row;
     use crate::error::Error;
-    use crate::model::{DieselCreate, DieselUpdate};
+    use crate::model::{DieselCreate, DieselOps, DieselUpdate};
     use crate::statements::{CreatedByAutoIncrement, Execute, Load, UpdateThenSelect, created};
 
     /// MySQL has no `RETURNING`: the update, then the row read back by its key (a newer write
@@ -151,7 +151,7 @@ mod mysql {
             // CLIENT_FOUND_ROWS (diesel-async's `try_from` a mysql_async connection), and a
             // row the form left as it was is still the row; the read-back says what there is.
             M::update_by_key(id, changes).execute_blocking(conn)?;
-            Ok(M::select(id).load_blocking(conn)?.pop())
+            Ok(<M as DieselOps<Mysql>>::load(conn, id)?)
         }
     }
 
@@ -329,7 +329,7 @@ mod asynch {
 
         use super::expect_one_row;
         use crate::error::Error;
-        use crate::model::{AsyncDieselCreate, AsyncDieselUpdate, BoxFuture};
+        use crate::model::{AsyncDieselCreate, AsyncDieselOps, AsyncDieselUpdate, BoxFuture};
         use crate::statements::{CreatedByAutoIncrement, Execute, Load, UpdateThenSelect, created};
 
         /// As the blocking front's: the update, then the row read back by its key.
@@ -349,8 +349,7 @@ mod asynch {
                 async move {
                     // As on the blocking front: the read-back, not the count, says what there is.
                     update.execute_async(conn).await?;
-                    let select = M::select(id);
-                    Ok(select.load_async(conn).await?.pop())
+                    Ok(<M as AsyncDieselOps<Mysql>>::load(conn, id).await?)
                 }
             }
         }

@@ -21,7 +21,9 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::{BumpsVersion, Execute, Load, PlainWrites, UpsertStatement, VersionedStatements};
 use crate::error::{ConflictError, Error};
-use crate::model::Cached;
+#[cfg(feature = "async")]
+use crate::model::AsyncDieselOps;
+use crate::model::{Cached, DieselOps};
 
 /// How `save` writes a row of `M` on backend `DB` and reads back the row as stored. `None`:
 /// the row was deleted before it could be read back (MySQL only, which has no `RETURNING`).
@@ -115,7 +117,7 @@ impl<M: PlainWrites<DB>, DB: Backend> SaveStrategy<M, DB> for UpdateThenInsert {
                 Err(error) => insert_again(error, &mut rounds)?,
             }
         }
-        Ok(M::select(row.id()).load_blocking(conn)?.pop())
+        Ok(<M as DieselOps<DB>>::load(conn, row.id())?)
     }
 
     #[cfg(feature = "async")]
@@ -135,8 +137,7 @@ impl<M: PlainWrites<DB>, DB: Backend> SaveStrategy<M, DB> for UpdateThenInsert {
                 Err(error) => insert_again(error, &mut rounds)?,
             }
         }
-        let select = M::select(row.id());
-        Ok(select.load_async(conn).await?.pop())
+        Ok(<M as AsyncDieselOps<DB>>::load(conn, row.id()).await?)
     }
 }
 
@@ -154,11 +155,7 @@ where
     where
         C: Connection<Backend = DB> + LoadConnection,
     {
-        let read_back = |conn: &mut C| {
-            M::select(row.id())
-                .load_blocking(conn)
-                .map(|mut rows| rows.pop())
-        };
+        let read_back = |conn: &mut C| <M as DieselOps<DB>>::load(conn, row.id());
         let updated = row.update().execute_blocking(conn)? == 1;
         if !updated {
             if read_back(conn)?.is_some() {
@@ -184,15 +181,20 @@ where
         let update = row.update();
         let updated = update.execute_async(conn).await? == 1;
         if !updated {
-            let select = M::select(row.id());
-            if select.load_async(conn).await?.pop().is_some() {
+            if <M as AsyncDieselOps<DB>>::load(conn, row.id())
+                .await?
+                .is_some()
+            {
                 return Err(conflict::<M>());
             }
             let insert = row.insert();
             if let Err(error) = insert.execute_async(conn).await {
-                let select = M::select(row.id());
                 return Err(
-                    if unique_violation(&error) && select.load_async(conn).await?.pop().is_some() {
+                    if unique_violation(&error)
+                        && <M as AsyncDieselOps<DB>>::load(conn, row.id())
+                            .await?
+                            .is_some()
+                    {
                         conflict::<M>()
                     } else {
                         error.into()
@@ -200,12 +202,8 @@ where
                 );
             }
         }
-        let select = M::select(row.id());
-        Ok(select
-            .load_async(conn)
-            .await?
-            .pop()
-            .map(|stored| as_written(stored, row, updated)))
+        let stored = <M as AsyncDieselOps<DB>>::load(conn, row.id()).await?;
+        Ok(stored.map(|stored| as_written(stored, row, updated)))
     }
 }
 

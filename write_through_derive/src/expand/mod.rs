@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
-use crate::ast::{Backend, KeyPart, Model, RowWrites};
+use crate::ast::{Backend, KeyPart, Model, RowWrites, WrittenColumn};
 use crate::internals::codec::Codec;
 
 mod index;
@@ -179,24 +179,16 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
 /// `update(id, changes)` through any `AsChangeset` of the table: with `RETURNING`, or (MySQL)
 /// the update alone, which the runtime follows with a select by the key.
 fn update_by_key(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream {
-    let ident = &model.ident;
-    let table = &model.table;
-    let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
-        let column = &field.column;
-        let id_part = id_part(model, index);
-        quote!(.filter(#table::#column.eq(#id_part)))
-    });
+    let (ident, table) = (&model.ident, &model.table);
+    let rows = rows_with_id(model);
     // With a version field the update bumps it, as `save` does, so that a writer still holding
     // the version it read gets a conflict instead of overwriting this update; only when the form
     // changes something (an empty form stays Diesel's "no changes" error).
-    let changes = match &model.version {
+    let changes = match version_bump(model) {
         None => quote!(changes),
-        Some(version) => {
-            let column = &version.column;
-            quote!(__wt::WithVersionBump { changes, bump: #table::#column.eq(#table::#column + 1) })
-        }
+        Some(bump) => quote!(__wt::WithVersionBump { changes, bump: #bump }),
     };
-    let update = quote!(__wt::diesel::update(#table::table #(#filters)*).set(#changes));
+    let update = quote!(__wt::diesel::update(#rows).set(#changes));
     let (statement, method, body) = match backend {
         Backend::Mysql => (
             quote!(__wt::UpdateThenSelect),
@@ -227,12 +219,7 @@ fn update_by_key(model: &Model, backend: Backend, db: &TokenStream) -> TokenStre
 fn statements(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
-        let column = &field.column;
-        let id_part = id_part(model, index);
-        quote!(.filter(#table::#column.eq(#id_part)))
-    });
-    let filters = quote!(#(#filters)*);
+    let rows = rows_with_id(model);
     let key_columns: Vec<&Ident> = model.key_fields.iter().map(|f| &f.column).collect();
     let select = quote!(__wt::as_select::<Self, #db>());
     let select_many = select_many_query(table, &key_columns, &quote!(ids), &select);
@@ -249,7 +236,7 @@ fn statements(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream 
             type Save = #save;
 
             fn select(id: Self::Id<'_>) -> impl __wt::Load<#db, Self> {
-                #table::table #filters .limit(1).select(#select)
+                #rows.limit(1).select(#select)
             }
 
             fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<#db, Self> {
@@ -257,63 +244,75 @@ fn statements(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream 
             }
 
             fn delete(id: Self::Id<'_>) -> impl __wt::Execute<#db> {
-                __wt::diesel::delete(#table::table #filters)
+                __wt::diesel::delete(#rows)
             }
         }
     }
 }
 
+/// The table's rows whose key is the parameter `id`.
+fn rows_with_id(model: &Model) -> TokenStream {
+    let table = &model.table;
+    let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
+        let column = &field.column;
+        let id_part = id_part(model, index);
+        quote!(.filter(#table::#column.eq(#id_part)))
+    });
+    quote!(#table::table #(#filters)*)
+}
+
 /// The rows filtered by this row's primary key (and, with a version field, its version).
-fn own_row(model: &Model, versioned: bool) -> TokenStream {
+fn own_row(model: &Model) -> TokenStream {
     let table = &model.table;
     let filters = model.key_fields.iter().map(|field| {
         let (column, ident) = (&field.column, &field.ident);
         quote!(.filter(#table::#column.eq(&self.#ident)))
     });
-    let version = model.version.as_ref().filter(|_| versioned).map(|version| {
+    let version = model.version.as_ref().map(|version| {
         let (field, column) = (&version.ident, &version.column);
         quote!(.filter(#table::#column.eq(&self.#field)))
     });
     quote!(#table::table #(#filters)* #version)
 }
 
+/// `version = version + 1`, for a model with a version field.
+fn version_bump(model: &Model) -> Option<TokenStream> {
+    let table = &model.table;
+    let column = &model.version.as_ref()?.column;
+    Some(quote!(#table::#column.eq(#table::#column + 1)))
+}
+
 /// The changes an update makes: every updated column as the struct holds it (or the row's
 /// `AsChangeset`), and with a version field the bump.
 fn changes(model: &Model) -> TokenStream {
-    let table = &model.table;
     let columns = match &model.writes {
-        RowWrites::Columns { updated, .. } => {
-            let sets = updated.iter().map(|c| {
-                let (ident, column) = (&c.ident, &c.column);
-                quote!(#table::#column.eq(&self.#ident))
-            });
-            quote!((#(#sets,)*))
-        }
+        RowWrites::Columns { updated, .. } => as_held(model, updated),
         RowWrites::ModelDerives => quote!(self),
     };
-    match &model.version {
+    match version_bump(model) {
         None => columns,
-        Some(version) => {
-            let column = &version.column;
-            quote!((#columns, #table::#column.eq(#table::#column + 1)))
-        }
+        Some(bump) => quote!((#columns, #bump)),
     }
 }
 
 /// The values an insert writes: every inserted column as the struct holds it (`None` as `NULL`),
 /// or the row's `Insertable`.
 fn values(model: &Model) -> TokenStream {
-    let table = &model.table;
     match &model.writes {
-        RowWrites::Columns { inserted, .. } => {
-            let values = inserted.iter().map(|c| {
-                let (ident, column) = (&c.ident, &c.column);
-                quote!(#table::#column.eq(&self.#ident))
-            });
-            quote!((#(#values,)*))
-        }
+        RowWrites::Columns { inserted, .. } => as_held(model, inserted),
         RowWrites::ModelDerives => quote!(self),
     }
+}
+
+/// `(column.eq(&self.field), ...)`: the columns as this row holds them, for an insert's values or
+/// an update's changes.
+fn as_held(model: &Model, columns: &[WrittenColumn]) -> TokenStream {
+    let table = &model.table;
+    let pairs = columns.iter().map(|c| {
+        let (ident, column) = (&c.ident, &c.column);
+        quote!(#table::#column.eq(&self.#ident))
+    });
+    quote!((#(#pairs,)*))
 }
 
 /// The writes of a backend with `RETURNING` (PostgreSQL, SQLite): the upsert, or with a version
@@ -344,7 +343,7 @@ fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
             }
         };
     }
-    let own_row = own_row(model, true);
+    let own_row = own_row(model);
     quote! {
         #[automatically_derived]
         impl __wt::VersionedStatements<#db> for #ident {
@@ -364,7 +363,7 @@ fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
 fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let (own_row, values, changes) = (own_row(model, true), values(model), changes(model));
+    let (own_row, values, changes) = (own_row(model), values(model), changes(model));
     let select = quote!(__wt::as_select::<Self, #db>());
     let created = match model.key_fields.as_slice() {
         [single] => {

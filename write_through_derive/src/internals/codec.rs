@@ -61,9 +61,12 @@ const BINCODE_SAFE_CONTAINERS: &[&str] = &["Option", "Vec", "Box"];
 /// The codec the derive chooses when the model does not name one. Only the fields' types, and
 /// serde's `with` functions the cache carries over, decide it: the model's other serde
 /// attributes shape its API JSON, never the cached row.
-pub fn choose(fields: &[&Field]) -> Codec {
-    let provable = fields.iter().all(|field| {
-        bincode_safe(&field.ty) && !has_serde(&field.attrs, &["with"]) && !has_cache_with(field)
+///
+/// `fields` are the model's fields, each with whether it says `#[write_through(with = "...")]`
+/// (its encoding a function the derive cannot see into).
+pub fn choose<'a>(fields: impl IntoIterator<Item = (&'a Field, bool)>) -> Codec {
+    let provable = fields.into_iter().all(|(field, cache_with)| {
+        bincode_safe(&field.ty) && !has_serde(&field.attrs, &["with"]) && !cache_with
     });
     if provable {
         Codec::Bincode
@@ -118,23 +121,6 @@ pub fn bincode_safe(ty: &Type) -> bool {
     }
 }
 
-/// Whether the field says `#[write_through(with = "...")]`: its encoding is a function the
-/// derive cannot see into.
-fn has_cache_with(field: &Field) -> bool {
-    let mut found = false;
-    for attr in field
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("write_through"))
-    {
-        let _ = attr.parse_nested_meta(|meta| {
-            found |= meta.path.is_ident("with");
-            super::attr::skip_meta_value(&meta)
-        });
-    }
-    found
-}
-
 /// Whether `#[serde(...)]` among `attrs` names any of `names`.
 pub fn has_serde(attrs: &[Attribute], names: &[&str]) -> bool {
     let mut found = false;
@@ -155,9 +141,20 @@ mod tests {
     use super::*;
     use syn::{ItemStruct, parse_quote};
 
+    /// The codec of `item`, reading `#[write_through(with)]` as the derive does.
     fn chosen(item: ItemStruct) -> Codec {
-        let fields: Vec<&Field> = item.fields.iter().collect();
-        choose(&fields)
+        let cx = crate::internals::ctxt::Ctxt::new();
+        let cache_with: Vec<bool> = item
+            .fields
+            .iter()
+            .map(|field| {
+                crate::internals::attr::field_attrs(&cx, &field.attrs)
+                    .with
+                    .is_some()
+            })
+            .collect();
+        cx.check().expect("the fields' attributes read");
+        choose(item.fields.iter().zip(cache_with))
     }
 
     #[test]
