@@ -58,7 +58,7 @@ impl<'de> Visitor<'de> for FieldSeed {
 )]
 pub trait CacheField {}
 
-impl<T: serde::Serialize + serde::de::DeserializeOwned> CacheField for T {}
+impl<T: serde::Serialize + for<'de> Deserialize<'de>> CacheField for T {}
 
 /// `field`, once its type is known to be one the cache can encode.
 pub fn cache_field<T: CacheField>(field: &T) -> &T {
