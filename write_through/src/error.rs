@@ -368,6 +368,16 @@ pub enum UsageError {
         /// The model's struct name.
         model: &'static str,
     },
+    /// `upsert` called directly on a model built on a join or on computed expressions
+    /// (`base_query`, `select_expression`), whose rows are not its table's; `save` is not offered
+    /// for it at all.
+    #[error(
+        "{model} is built on a join or computed expressions and cannot be saved; write through Model::update with a form, or Model::create"
+    )]
+    ReadOnlyModel {
+        /// The model's struct name.
+        model: &'static str,
+    },
 }
 
 /// A short name for results of this crate.

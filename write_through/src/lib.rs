@@ -1,6 +1,8 @@
 #![doc = include_str!("lib.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
+// `statements::whole_row` implements `Arity` for tuples up to 128 elements, one length per step.
+#![recursion_limit = "256"]
 
 pub mod guide;
 
@@ -74,15 +76,15 @@ pub mod __private {
 
     pub use crate::index::IndexLookup;
     pub use crate::key::{IndexKeys, KeyPart, KeyWriter};
-    pub use crate::model::{Cached, SavesByRef, SavesInPlace, UniqueIndex};
+    pub use crate::model::{Cached, UniqueIndex};
     pub use crate::row_form::{FieldSeed, cache_field, fill, next_field, present};
     #[cfg(feature = "mysql")]
     pub use crate::statements::CreatedByAutoIncrement;
     pub use crate::statements::{
-        BumpsVersion, Execute, IndexStatements, Load, NoStatement, PlainWrites, Statements,
-        UpdateReturning, UpdateThenInsert, UpdateThenSelect, Upsert, UpsertStatement,
-        VersionedStatements, VersionedUpdateThenInsert, VersionedUpsert, WithVersionBump,
-        as_select,
+        BumpsVersion, Execute, IndexStatements, Load, NoStatement, PlainWrites, ReadOnly,
+        RowColumns, Statements, Unversioned, UpdateReturning, UpdateThenInsert, UpdateThenSelect,
+        Upsert, UpsertStatement, VersionedStatements, VersionedUpdateThenInsert, VersionedUpsert,
+        WithVersionBump, as_select,
     };
     pub use crate::{Cache, Codec};
     pub use serde;

@@ -957,10 +957,12 @@ pub trait DieselUpdate<B: Backend, F>: DieselOps<B> {
         C: Connection<Backend = B> + LoadConnection;
 }
 
-/// A model whose `save` takes `&self`: it has no `#[write_through(version)]` field.
+/// A model whose `save` takes `&self`: it has no `#[write_through(version)]` field, and its
+/// fields are every column of its table (see the README's "Which models `save` writes").
 ///
-/// The derive implements it (or [`SavesInPlace`]); generic code that saves shared rows is
-/// bounded on it:
+/// Implemented for every such derived model (a versioned one is [`SavesInPlace`]; one that
+/// selects some columns, or is built on a join, is neither: it is written through `update` and
+/// `create`); generic code that saves shared rows is bounded on it:
 ///
 /// ```no_run
 /// # use diesel::prelude::*;
@@ -992,13 +994,15 @@ pub trait DieselUpdate<B: Backend, F>: DieselOps<B> {
 /// # Ok(()) }
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has a `#[write_through(version)]` field, so `save` takes `&mut self`",
-    label = "call `save` on a `&mut {Self}`: it updates the version"
+    message = "`{Self}` cannot be saved through `&self`",
+    label = "`save` takes `&self` for a model without a version field that holds every column of its table",
+    note = "a model with a `#[write_through(version)]` field is saved through `&mut self` (the version is updated); one that selects some of its table's columns, or is built on a join, is written through `Model::update` with a form and `Model::create`"
 )]
 pub trait SavesByRef: Cached {}
 
 /// A model whose `save` takes `&mut self`: it has a `#[write_through(version)]` field, which
-/// `save` updates to the version it wrote.
+/// `save` updates to the version it wrote, and its fields are every column of its table.
+/// Implemented for every such derived model.
 ///
 /// ```no_run
 /// # use diesel::prelude::*;
@@ -1026,7 +1030,9 @@ pub trait SavesByRef: Cached {}
 /// # Ok(()) }
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has no `#[write_through(version)]` field, so `save` takes `&self`"
+    message = "`{Self}` cannot be saved through `&mut self`",
+    label = "`save` takes `&mut self` for a model with a `#[write_through(version)]` field that holds every column of its table",
+    note = "a model without a version field is saved through `&self`; one that selects some of its table's columns, or is built on a join, is written through `Model::update` with a form and `Model::create`"
 )]
 pub trait SavesInPlace: Cached {
     /// Takes the version of `stored`, the row as the database stored it.

@@ -31,13 +31,20 @@ pub struct Model {
     /// How `save` writes the row: column by column when every field is a plain column, else
     /// through the model's own `Insertable` and `AsChangeset`.
     pub writes: RowWrites,
+    /// `#[diesel(base_query = ...)]`: what the cache's selects read from, in place of the table.
+    pub base_query: Option<syn::Expr>,
+    /// `#[write_through(partial_save)]`: `save` writes the struct's columns although they are not
+    /// all of the table's (the user says the others have defaults).
+    pub partial_save: bool,
 }
 
-/// The columns `save` writes, or the model's own Diesel derives.
+/// The columns `save` writes, the model's own Diesel derives, or nothing.
 pub enum RowWrites {
     /// Every field is one plain column: `save` writes each (`None` as `NULL`), and the model
     /// needs neither `Insertable` nor `AsChangeset`.
     Columns {
+        /// Every field's column: the row `save` writes, which must be the table's whole row.
+        all: Vec<Ident>,
         /// The columns an insert writes (all but `skip_insertion`).
         inserted: Vec<WrittenColumn>,
         /// The columns an update sets (all but the key, the version and `skip_update`).
@@ -45,6 +52,9 @@ pub enum RowWrites {
     },
     /// Through `&Model`'s `Insertable` and `AsChangeset` (an `embed`ded or converted field).
     ModelDerives,
+    /// A model built on a join or on computed expressions (`base_query`, `select_expression`):
+    /// its rows are not its table's, so it has no `save` and no `update` of its own.
+    ReadOnly,
 }
 
 pub struct WrittenColumn {

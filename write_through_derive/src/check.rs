@@ -250,6 +250,41 @@ pub fn check_version_skips_update(cx: &Ctxt, version: &Ident, diesel: &DieselFie
     false
 }
 
+/// `partial_save` is on a model whose fields are columns of its table: one built on a join or
+/// on computed expressions (`base_query`, `select_expression`) has nothing `save` could write.
+pub fn check_partial_save_writes_columns(cx: &Ctxt, at: &Path, read_only: bool) -> bool {
+    if !read_only {
+        return true;
+    }
+    cx.error_spanned_by(
+        at,
+        "`partial_save` needs a model whose fields are columns of its table; a model with a base_query or a select_expression field is read-only: write through Model::update with a form, or Model::create",
+    );
+    false
+}
+
+/// A model with a base query looks rows up by one column at a time (its primary key, each
+/// unique index): `find_many` reads many values with `IN (...)` inside the base query, and a
+/// composite lookup's `(a = ? AND b = ?) OR ...` would undo a filter of the base query (Diesel's
+/// `or_filter` ORs with it). `composite` names the composite lookups (the key's fields, a
+/// composite index's), each reported.
+pub fn check_base_query_looks_up_single_columns(
+    cx: &Ctxt,
+    base_query: Option<&syn::Expr>,
+    composite: &[String],
+) -> bool {
+    let Some(query) = base_query else {
+        return true;
+    };
+    for lookup in composite {
+        cx.error_spanned_by(
+            query,
+            format!("a model with a base_query looks rows up by one column: the composite {lookup} cannot be read many at a time inside the base query without undoing its filter"),
+        );
+    }
+    composite.is_empty()
+}
+
 /// Each name in `unique(...)` is a field of the struct (`fields`), named once: the index is
 /// looked up by those fields' values. Every stray or repeated name is reported.
 pub fn check_group_names_distinct_fields(cx: &Ctxt, group: &[Ident], fields: &[&Ident]) -> bool {

@@ -40,6 +40,7 @@ snapshots! {
     unique_indexes,
     raw_identifier_index,
     newtype_key,
+    join_model,
 }
 
 #[test]

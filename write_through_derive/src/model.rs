@@ -170,6 +170,24 @@ impl<'a> Parsed<'a> {
             ok &= check::check_version_skips_update(cx, &version.ident, &version.diesel);
         }
 
+        let mut composite: Vec<String> = Vec::new();
+        if key_fields.len() > 1 {
+            composite.push("primary key".to_owned());
+        }
+        for request in requested.iter().filter(|r| r.members.len() > 1) {
+            composite.push(format!("unique index `{}`", request.name()));
+        }
+        if let Some(partial_save) = &self.own.partial_save {
+            let read_only = self.diesel.base_query.is_some()
+                || self.columns.iter().any(|c| c.diesel.select_expression);
+            ok &= check::check_partial_save_writes_columns(cx, partial_save, read_only);
+        }
+        ok &= check::check_base_query_looks_up_single_columns(
+            cx,
+            self.diesel.base_query.as_ref(),
+            &composite,
+        );
+
         let fields: Vec<&Ident> = candidates.iter().map(|c| c.ident).collect();
         for group in &self.own.unique {
             ok &= check::check_group_names_distinct_fields(cx, group, &fields);
@@ -217,7 +235,7 @@ impl<'a> Parsed<'a> {
         let ident = &self.input.ident;
         let key_fields = self.key_fields?;
         let key_parts = key_parts(self.key_segments?.ok()?, &key_fields)?;
-        let writes = row_writes(&self.columns, &key_fields);
+        let writes = row_writes(&self.columns, &key_fields, &self.diesel);
         Some(Model {
             ident: ident.clone(),
             table: self
@@ -252,6 +270,8 @@ impl<'a> Parsed<'a> {
             codec: self.codec,
             indexes,
             writes,
+            base_query: self.diesel.base_query.clone(),
+            partial_save: self.own.partial_save.is_some(),
             fields: self
                 .columns
                 .iter()
@@ -276,8 +296,11 @@ impl<'a> Parsed<'a> {
 /// How `save` writes the row: column by column when every field is a plain column of the
 /// table, so that the row is written as the struct is (a `None` as `NULL`, whatever
 /// `treat_none_as_null` says) and the model needs no `Insertable` or `AsChangeset`; else through
-/// them.
-fn row_writes(columns: &[Column<'_>], key_fields: &[KeyField]) -> RowWrites {
+/// them; not at all for a model whose rows are not its table's (a base query, a computed field).
+fn row_writes(columns: &[Column<'_>], key_fields: &[KeyField], diesel: &DieselAttrs) -> RowWrites {
+    if diesel.base_query.is_some() || columns.iter().any(|c| c.diesel.select_expression) {
+        return RowWrites::ReadOnly;
+    }
     if columns.iter().any(|c| c.diesel.not_a_plain_column) {
         return RowWrites::ModelDerives;
     }
@@ -296,6 +319,7 @@ fn row_writes(columns: &[Column<'_>], key_fields: &[KeyField]) -> RowWrites {
         return RowWrites::ModelDerives;
     }
     RowWrites::Columns {
+        all: columns.iter().map(|c| c.column.clone()).collect(),
         inserted: columns
             .iter()
             .filter(|c| !c.diesel.skip_insertion)

@@ -49,7 +49,7 @@ diesel::table! {
     PartialEq,
 )]
 #[diesel(table_name = wt_commit_children)]
-#[write_through(key = "commit-child:{id}", ttl = "1h")]
+#[write_through(key = "commit-child:{id}", ttl = "1h", partial_save)]
 struct Child {
     id: i64,
     parent_id: i64,

@@ -2,5 +2,6 @@
 
 mod app_models;
 mod columns;
+mod join_and_partial_models;
 mod key_injectivity;
 mod newtype_keys;

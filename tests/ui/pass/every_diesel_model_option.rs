@@ -5,8 +5,9 @@
 //! `embed` is on `Release::notes` (selected, loaded, inserted and updated as a struct of its
 //! own). `base_query` and `base_query_type` are on `ListedKrate`, which derives `HasQuery` (the
 //! derive that reads them, and that implements `Selectable` and `Queryable` itself) in place of
-//! `Queryable` and `Selectable`; the cache's own queries (`find`, `find_many`) still select by key
-//! from the table, not through the base query.
+//! `Queryable` and `Selectable`; the cache's own queries (`find`, `find_many`) select through the
+//! base query. A model with a base query or a `select_expression` field (`Version::yanked`) is
+//! read-only: found, found many, deleted, but neither saved nor updated through the cache.
 //!
 //! `check_for_backend(disable = true)` is not here: diesel_derives 2.3.10 itself refuses it
 //! ("expected `,`": it parses the option on a fork and never advances past it). The derive
@@ -172,8 +173,9 @@ where
 
 fn main() {
     fn uses_the_model(conn: &mut diesel::PgConnection, cache: &Cache, version: &Version) -> Result<(), Error> {
-        version.save(conn, cache)?;
         let _found: Option<Version> = Version::find(conn, cache, &version.id)?;
+        let _many: Vec<Option<Version>> = Version::find_many(conn, cache, [&version.id])?;
+        let _deleted: bool = Version::delete(conn, cache, &version.id)?;
         Ok(())
     }
     let _ = uses_the_model;
@@ -187,8 +189,8 @@ fn main() {
     let _ = uses_the_embedding_model;
 
     fn uses_the_base_query_model(conn: &mut diesel::PgConnection, cache: &Cache, krate: &ListedKrate) -> Result<(), Error> {
-        krate.save(conn, cache)?;
         let _found: Option<ListedKrate> = ListedKrate::find(conn, cache, &krate.id)?;
+        let _many: Vec<Option<ListedKrate>> = ListedKrate::find_many(conn, cache, [&krate.id])?;
         let _listed: QueryResult<Vec<ListedKrate>> = ListedKrate::query().load(conn);
         Ok(())
     }

@@ -13,18 +13,20 @@ use diesel::Table;
 use diesel::backend::Backend;
 use diesel::prelude::{Selectable, SelectableHelper};
 
-use crate::model::{Cached, SavesInPlace, UniqueIndex};
+use crate::model::{Cached, UniqueIndex};
 
 mod bump;
 pub mod ops;
 pub mod run;
 pub mod save;
+pub mod whole_row;
 
 pub use bump::WithVersionBump;
 pub use run::{Execute, Load, NoStatement};
 pub use save::{
-    SaveStrategy, UpdateThenInsert, Upsert, VersionedUpdateThenInsert, VersionedUpsert,
+    ReadOnly, SaveStrategy, UpdateThenInsert, Upsert, VersionedUpdateThenInsert, VersionedUpsert,
 };
+pub use whole_row::RowColumns;
 
 /// `M::as_select()` on backend `DB`: what the generated statements select, and return.
 pub fn as_select<M: Selectable<DB>, DB: Backend>() -> diesel::dsl::AsSelect<M, DB> {
@@ -36,7 +38,8 @@ pub fn as_select<M: Selectable<DB>, DB: Backend>() -> diesel::dsl::AsSelect<M, D
 pub trait Statements<DB: Backend>: Cached + Selectable<DB> {
     /// The model's Diesel table.
     type Table: Table + Default + Send + 'static;
-    /// How `save` writes a row of this model on this backend.
+    /// How `save` writes a row of this model on this backend ([`ReadOnly`] for a model built on
+    /// a join or on computed expressions).
     type Save: SaveStrategy<Self, DB>;
 
     /// `SELECT ... WHERE pk = id LIMIT 1`.
@@ -56,7 +59,7 @@ pub trait UpsertStatement<DB: Backend>: Statements<DB> {
 }
 
 /// A model with a version field on a backend with `RETURNING`.
-pub trait VersionedStatements<DB: Backend>: Statements<DB> + SavesInPlace {
+pub trait VersionedStatements<DB: Backend>: Statements<DB> + BumpsVersion {
     /// `UPDATE ... SET ..., version = version + 1 WHERE pk = .. AND version = .. RETURNING ...`.
     fn update_at_version(&self) -> impl Load<DB, Self>;
 
@@ -88,12 +91,22 @@ pub trait UpdateThenSelect<DB: Backend, F>: Statements<DB> {
     fn update_by_key(id: Self::Id<'_>, changes: F) -> impl Execute<DB>;
 }
 
-/// A versioned model on MySQL: the version the stored row carries after a save, which the
-/// read-back may not show (a newer writer may have locked after ours).
-pub trait BumpsVersion: SavesInPlace {
-    /// Adds one to the version, as the versioned update did in the database.
+/// A model with a `#[write_through(version)]` field, which the derive implements: how a save
+/// carries the version it wrote. [`SavesInPlace`](crate::model::SavesInPlace) is implemented
+/// from it for the models that can be saved whole.
+pub trait BumpsVersion: Cached {
+    /// Takes the version of `stored`, the row as the database stored it.
+    fn take_version(&mut self, stored: &Self);
+
+    /// Adds one to the version, as the versioned update did in the database (MySQL, whose
+    /// read-back may show a newer writer's version).
     fn bump_version(&mut self);
 }
+
+/// A model without a version field, which the derive marks:
+/// [`SavesByRef`](crate::model::SavesByRef) is implemented from it for the models that can be
+/// saved whole.
+pub trait Unversioned: Cached {}
 
 #[cfg(feature = "mysql")]
 pub use by_auto_increment::{CreatedByAutoIncrement, created};

@@ -20,7 +20,7 @@ use diesel::connection::{Connection, LoadConnection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::{BumpsVersion, Execute, Load, PlainWrites, UpsertStatement, VersionedStatements};
-use crate::error::{ConflictError, Error};
+use crate::error::{ConflictError, Error, UsageError};
 #[cfg(feature = "async")]
 use crate::model::AsyncDieselOps;
 use crate::model::{Cached, DieselOps};
@@ -41,6 +41,36 @@ pub trait SaveStrategy<M, DB: Backend> {
     ) -> impl Future<Output = Result<Option<M>, Error>> + Send
     where
         C: diesel_async::AsyncConnection<Backend = DB>;
+}
+
+/// A model built on a join or on computed expressions (`base_query`, `select_expression`): its
+/// rows are not its table's, so there is nothing `save` could write. `save` is not offered
+/// (such a model is neither `SavesByRef` nor `SavesInPlace`); [`DieselOps::upsert`] called directly
+/// says so.
+pub enum ReadOnly {}
+
+impl<M: Cached, DB: Backend> SaveStrategy<M, DB> for ReadOnly {
+    fn save_blocking<C>(_: &M, _: &mut C) -> Result<Option<M>, Error>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        Err(read_only::<M>())
+    }
+
+    #[cfg(feature = "async")]
+    async fn save_async<C>(_: &M, _: &mut C) -> Result<Option<M>, Error>
+    where
+        C: diesel_async::AsyncConnection<Backend = DB>,
+    {
+        Err(read_only::<M>())
+    }
+}
+
+fn read_only<M: Cached>() -> Error {
+    UsageError::ReadOnlyModel {
+        model: M::MODEL_NAME,
+    }
+    .into()
 }
 
 /// `INSERT ... ON CONFLICT (pk) DO UPDATE ... RETURNING`: one statement, which returns the row
@@ -239,7 +269,7 @@ fn inserted_if_absent<M: Cached>(mut rows: Vec<M>) -> Result<Option<M>, Error> {
 
 /// The row as read back after a versioned MySQL save, carrying the version this save wrote.
 fn as_written<M: BumpsVersion>(mut stored: M, row: &M, updated: bool) -> M {
-    stored.adopt_version(row);
+    stored.take_version(row);
     if updated {
         stored.bump_version();
     }

@@ -202,6 +202,7 @@ pub fn index_statements(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
     let select = quote!(__wt::as_select::<Self, #db>());
+    let source = super::source(model);
     let impls = model.indexes.iter().enumerate().map(|(n, index)| {
         let filters = index.fields.iter().enumerate().map(|(i, field)| {
             let column = &field.column;
@@ -209,12 +210,12 @@ pub fn index_statements(model: &Model, db: &TokenStream) -> TokenStream {
             quote!(.filter(#table::#column.eq(#part)))
         });
         let columns: Vec<&syn::Ident> = index.fields.iter().map(|f| &f.column).collect();
-        let select_many = select_many_query(table, &columns, &quote!(values), &select);
+        let select_many = select_many_query(&source, table, &columns, &quote!(values), &select);
         quote! {
             #[automatically_derived]
             impl __wt::IndexStatements<#db, #n> for #ident {
                 fn select_by(value: Self::Value<'_>) -> impl __wt::Load<#db, Self> {
-                    #table::table #(#filters)* .limit(1).select(#select)
+                    #source #(#filters)* .limit(1).select(#select)
                 }
 
                 fn select_many_by(values: &[Self::Value<'_>]) -> impl __wt::Load<#db, Self> {

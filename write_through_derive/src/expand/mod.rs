@@ -157,11 +157,15 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
     // Each backend's items in a block of their own, where `__Db` names it.
     let db = quote!(__Db);
     let statements = statements(model, backend, &db);
+    let read_only = matches!(model.writes, RowWrites::ReadOnly);
     let writes = match backend {
         Backend::Mysql => plain_writes(model, &db),
+        _ if read_only => TokenStream::new(),
         _ => returning_writes(model, &db),
     };
-    let update = update_by_key(model, backend, &db);
+    // A read-only model's rows are not its table's: `RETURNING` could not select them, and an
+    // update would be the application's own statement.
+    let update = (!read_only).then(|| update_by_key(model, backend, &db));
     let indexes = index::index_statements(model, &db);
     quote! {
         __wt::#gate! {
@@ -180,7 +184,7 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
 /// the update alone, which the runtime follows with a select by the key.
 fn update_by_key(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream {
     let (ident, table) = (&model.ident, &model.table);
-    let rows = rows_with_id(model);
+    let rows = rows_with_id(model, quote!(#table::table));
     // With a version field the update bumps it, as `save` does, so that a writer still holding
     // the version it read gets a conflict instead of overwriting this update; only when the form
     // changes something (an empty form stays Diesel's "no changes" error).
@@ -219,11 +223,15 @@ fn update_by_key(model: &Model, backend: Backend, db: &TokenStream) -> TokenStre
 fn statements(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let rows = rows_with_id(model);
+    let rows = rows_with_id(model, quote!(#table::table));
+    let source = source(model);
+    let selected = rows_with_id(model, source.clone());
     let key_columns: Vec<&Ident> = model.key_fields.iter().map(|f| &f.column).collect();
     let select = quote!(__wt::as_select::<Self, #db>());
-    let select_many = select_many_query(table, &key_columns, &quote!(ids), &select);
+    let select_many = select_many_query(&source, table, &key_columns, &quote!(ids), &select);
+    let read_only = matches!(model.writes, RowWrites::ReadOnly);
     let save = match (backend, model.version.is_some()) {
+        _ if read_only => quote!(__wt::ReadOnly),
         (Backend::Mysql, false) => quote!(__wt::UpdateThenInsert),
         (Backend::Mysql, true) => quote!(__wt::VersionedUpdateThenInsert),
         (_, false) => quote!(__wt::Upsert),
@@ -236,7 +244,7 @@ fn statements(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream 
             type Save = #save;
 
             fn select(id: Self::Id<'_>) -> impl __wt::Load<#db, Self> {
-                #rows.limit(1).select(#select)
+                #selected.limit(1).select(#select)
             }
 
             fn select_many(ids: &[Self::Id<'_>]) -> impl __wt::Load<#db, Self> {
@@ -250,15 +258,24 @@ fn statements(model: &Model, backend: Backend, db: &TokenStream) -> TokenStream 
     }
 }
 
-/// The table's rows whose key is the parameter `id`.
-fn rows_with_id(model: &Model) -> TokenStream {
+/// The rows of `from` (the table, or what the cache reads from) whose key is the parameter `id`.
+fn rows_with_id(model: &Model, from: TokenStream) -> TokenStream {
     let table = &model.table;
     let filters = model.key_fields.iter().enumerate().map(|(index, field)| {
         let column = &field.column;
         let id_part = id_part(model, index);
         quote!(.filter(#table::#column.eq(#id_part)))
     });
-    quote!(#table::table #(#filters)*)
+    quote!(#from #(#filters)*)
+}
+
+/// What the cache's selects read from: the model's `base_query` (a join, a filter), or its table.
+fn source(model: &Model) -> TokenStream {
+    let table = &model.table;
+    match &model.base_query {
+        Some(query) => quote!((#query)),
+        None => quote!(#table::table),
+    }
 }
 
 /// The rows filtered by this row's primary key (and, with a version field, its version).
@@ -287,7 +304,7 @@ fn version_bump(model: &Model) -> Option<TokenStream> {
 fn changes(model: &Model) -> TokenStream {
     let columns = match &model.writes {
         RowWrites::Columns { updated, .. } => as_held(model, updated),
-        RowWrites::ModelDerives => quote!(self),
+        RowWrites::ModelDerives | RowWrites::ReadOnly => quote!(self),
     };
     match version_bump(model) {
         None => columns,
@@ -300,7 +317,7 @@ fn changes(model: &Model) -> TokenStream {
 fn values(model: &Model) -> TokenStream {
     match &model.writes {
         RowWrites::Columns { inserted, .. } => as_held(model, inserted),
-        RowWrites::ModelDerives => quote!(self),
+        RowWrites::ModelDerives | RowWrites::ReadOnly => quote!(self),
     }
 }
 
@@ -363,8 +380,8 @@ fn returning_writes(model: &Model, db: &TokenStream) -> TokenStream {
 fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let (own_row, values, changes) = (own_row(model), values(model), changes(model));
     let select = quote!(__wt::as_select::<Self, #db>());
+    let source = source(model);
     let created = match model.key_fields.as_slice() {
         [single] => {
             let (ty, column) = (&single.ty, &single.column);
@@ -378,7 +395,7 @@ fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
 
                 fn select_created(auto_increment: u64) -> ::core::option::Option<impl __wt::Load<#db, Self>> {
                     let id: #ty = #id;
-                    ::core::option::Option::Some(#table::table.filter(#table::#column.eq(id)).select(#select))
+                    ::core::option::Option::Some(#source.filter(#table::#column.eq(id)).select(#select))
                 }
             }
         }
@@ -390,17 +407,24 @@ fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
             }
         },
     };
-    quote! {
-        #[automatically_derived]
-        impl __wt::PlainWrites<#db> for #ident {
-            fn update(&self) -> impl __wt::Execute<#db> {
-                __wt::diesel::update(#own_row).set(#changes)
-            }
+    // `create` reads back through the base query; a read-only model has no save to write.
+    let writes = (!matches!(model.writes, RowWrites::ReadOnly)).then(|| {
+        let (own_row, values, changes) = (own_row(model), values(model), changes(model));
+        quote! {
+            #[automatically_derived]
+            impl __wt::PlainWrites<#db> for #ident {
+                fn update(&self) -> impl __wt::Execute<#db> {
+                    __wt::diesel::update(#own_row).set(#changes)
+                }
 
-            fn insert(&self) -> impl __wt::Execute<#db> {
-                __wt::diesel::insert_into(#table::table).values(#values)
+                fn insert(&self) -> impl __wt::Execute<#db> {
+                    __wt::diesel::insert_into(#table::table).values(#values)
+                }
             }
         }
+    });
+    quote! {
+        #writes
 
         #[automatically_derived]
         impl __wt::CreatedByAutoIncrement for #ident {
@@ -409,34 +433,57 @@ fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
     }
 }
 
-/// How `save` treats the row: by reference, or (with a version field) in place, adopting the
-/// version it wrote. The operations themselves are the runtime's traits (`blocking::ModelOps`,
-/// `asynch::ModelOps`, ...), chosen by the prelude the user imports.
+/// How `save` treats the row, and whether it can write it whole. A model without a version field
+/// is `Unversioned` (saved by reference), one with it `BumpsVersion` (saved in place, adopting the
+/// version it wrote); the runtime makes them `SavesByRef` or `SavesInPlace` when the fields are
+/// every column of the table (`RowColumns`, compared with the table's by the compiler). A
+/// read-only model has no `RowColumns`, so no `save`. The operations themselves are the runtime's
+/// traits (`blocking::ModelOps`, `asynch::ModelOps`, ...), chosen by the prelude the user imports.
 fn save_impl(model: &Model) -> TokenStream {
     let ident = &model.ident;
-    match &model.version {
+    let table = &model.table;
+    let written = match &model.writes {
+        RowWrites::Columns { all, .. } if !model.partial_save => Some(quote!((#(#table::#all,)*))),
+        // The user says the other columns have defaults (`partial_save`); an embedded struct's
+        // own `Insertable` decides what it writes.
+        RowWrites::Columns { .. } | RowWrites::ModelDerives => {
+            Some(quote!(<#table::table as __wt::diesel::Table>::AllColumns))
+        }
+        RowWrites::ReadOnly => None,
+    };
+    let row_columns = written.map(|written| {
+        quote! {
+            #[automatically_derived]
+            impl __wt::RowColumns for #ident {
+                type Table = #table::table;
+                type Written = #written;
+            }
+        }
+    });
+    let versioning = match &model.version {
         None => quote! {
             #[automatically_derived]
-            impl __wt::SavesByRef for #ident {}
+            impl __wt::Unversioned for #ident {}
         },
         Some(version) => {
             let field = &version.ident;
             quote! {
                 #[automatically_derived]
-                impl __wt::SavesInPlace for #ident {
-                    fn adopt_version(&mut self, stored: &Self) {
+                impl __wt::BumpsVersion for #ident {
+                    fn take_version(&mut self, stored: &Self) {
                         self.#field = stored.#field;
                     }
-                }
 
-                #[automatically_derived]
-                impl __wt::BumpsVersion for #ident {
                     fn bump_version(&mut self) {
                         self.#field += 1;
                     }
                 }
             }
         }
+    };
+    quote! {
+        #row_columns
+        #versioning
     }
 }
 

@@ -5,8 +5,11 @@ use quote::quote;
 use syn::Ident;
 
 /// `SELECT ... WHERE column IN (slice)` for one column, `(a = ? AND b = ?) OR ...` for several,
-/// over the slice named `slice` (of single values, or of tuples in the columns' order).
+/// over the slice named `slice` (of single values, or of tuples in the columns' order), from
+/// `source` (the table, or a base query: only with one column, see
+/// `check_base_query_looks_up_single_columns`).
 pub fn select_many_query(
+    source: &TokenStream,
     table: &syn::Path,
     columns: &[&Ident],
     slice: &TokenStream,
@@ -14,7 +17,7 @@ pub fn select_many_query(
 ) -> TokenStream {
     match columns {
         [single] => quote! {
-            #table::table.filter(#table::#single.eq_any(#slice.iter().copied())).select(#select)
+            #source.filter(#table::#single.eq_any(#slice.iter().copied())).select(#select)
         },
         many => {
             let matches: Vec<TokenStream> = many
@@ -27,7 +30,7 @@ pub fn select_many_query(
                 .collect();
             let (first, rest) = (&matches[0], &matches[1..]);
             quote! {
-                let mut query = #table::table.select(#select).into_boxed();
+                let mut query = #source.select(#select).into_boxed();
                 for one in #slice {
                     query = query.or_filter(#first #(.and(#rest))*);
                 }

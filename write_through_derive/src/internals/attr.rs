@@ -50,6 +50,9 @@ pub struct WriteThroughAttrs {
     pub codec: Given<Codec>,
     /// `unique(a, b)`, once per composite unique index: the fields, in order.
     pub unique: Vec<Vec<Ident>>,
+    /// `partial_save`: the model selects some of its table's columns, and `save` writes those
+    /// (the others keep their value, or take their default in an insert).
+    pub partial_save: Option<Path>,
 }
 
 pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs {
@@ -78,6 +81,11 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                     );
                 }
                 set_once(cx, &meta, &mut out.codec, codec);
+            } else if meta.path.is_ident("partial_save") {
+                if out.partial_save.is_some() {
+                    cx.error_spanned_by(&meta.path, "duplicate write_through attribute `partial_save`");
+                }
+                out.partial_save = Some(meta.path.clone());
             } else if meta.path.is_ident("unique") {
                 let mut fields = Vec::new();
                 if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
@@ -100,7 +108,7 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec` or `unique(...)`"
+                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec`, `unique(...)` or `partial_save`"
                     ),
                 );
                 skip_value(&meta)?;
@@ -225,6 +233,8 @@ pub struct DieselAttrs {
     pub primary_key: Option<Vec<Ident>>,
     /// `None` when absent or `check_for_backend(disable = true)`: every enabled backend.
     pub check_for_backend: Option<Vec<Path>>,
+    /// `base_query = ...` (`HasQuery`): the query the model's rows are read from.
+    pub base_query: Option<Expr>,
 }
 
 /// Reads `#[diesel(...)]` on the struct with Diesel 2.3's own grammar: each option's value is
@@ -268,9 +278,7 @@ pub fn diesel_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselAttrs {
                 "base_query_type" => {
                     meta.value()?.parse::<Type>()?;
                 }
-                "base_query" => {
-                    meta.value()?.parse::<Expr>()?;
-                }
+                "base_query" => out.base_query = Some(meta.value()?.parse::<Expr>()?),
                 "treat_none_as_default_value" | "treat_none_as_null" => {
                     meta.value()?.parse::<LitBool>()?;
                 }
@@ -301,6 +309,8 @@ pub struct DieselFieldAttrs {
     /// `#[diesel(embed)]`, `serialize_as`, `deserialize_as` or `select_expression`: the field
     /// is not one plain column.
     pub not_a_plain_column: bool,
+    /// `#[diesel(select_expression = ...)]`: the field is computed, not a column of the table.
+    pub select_expression: bool,
 }
 
 /// Reads `#[diesel(...)]` on a field with Diesel 2.3's grammar (see [`diesel_attrs`]).
@@ -338,6 +348,7 @@ pub fn diesel_field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> DieselFieldAttrs {
                 }
                 "select_expression" => {
                     out.not_a_plain_column = true;
+                    out.select_expression = true;
                     meta.value()?.parse::<Expr>()?;
                 }
                 "sql_type" => {

@@ -336,5 +336,10 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesByRef for Membership {}
+    impl __wt::RowColumns for Membership {
+        type Table = memberships::table;
+        type Written = (memberships::org_id, memberships::user_id, memberships::role);
+    }
+    #[automatically_derived]
+    impl __wt::Unversioned for Membership {}
 };

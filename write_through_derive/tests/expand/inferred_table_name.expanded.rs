@@ -275,5 +275,10 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesByRef for UserAccount {}
+    impl __wt::RowColumns for UserAccount {
+        type Table = user_accounts::table;
+        type Written = (user_accounts::id, user_accounts::balance);
+    }
+    #[automatically_derived]
+    impl __wt::Unversioned for UserAccount {}
 };

@@ -256,5 +256,10 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesByRef for Event {}
+    impl __wt::RowColumns for Event {
+        type Table = events::table;
+        type Written = (events::id, events::payload);
+    }
+    #[automatically_derived]
+    impl __wt::Unversioned for Event {}
 };

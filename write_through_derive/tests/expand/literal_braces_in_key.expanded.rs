@@ -249,5 +249,10 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesByRef for User {}
+    impl __wt::RowColumns for User {
+        type Table = users::table;
+        type Written = (users::id, users::name);
+    }
+    #[automatically_derived]
+    impl __wt::Unversioned for User {}
 };

@@ -197,7 +197,12 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesByRef for Person {}
+    impl __wt::RowColumns for Person {
+        type Table = people::table;
+        type Written = (people::id, people::account_id, people::name);
+    }
+    #[automatically_derived]
+    impl __wt::Unversioned for Person {}
     #[automatically_derived]
     impl __wt::UniqueIndex<0usize> for Person {
         type Value<'__wt_v> = &'__wt_v AccountId;

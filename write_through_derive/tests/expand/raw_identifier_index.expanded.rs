@@ -307,7 +307,12 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesByRef for Token {}
+    impl __wt::RowColumns for Token {
+        type Table = tokens::table;
+        type Written = (tokens::id, tokens::r#type);
+    }
+    #[automatically_derived]
+    impl __wt::Unversioned for Token {}
     #[automatically_derived]
     impl __wt::UniqueIndex<0usize> for Token {
         type Value<'__wt_v> = &'__wt_v str;

@@ -253,5 +253,10 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesByRef for Tag {}
+    impl __wt::RowColumns for Tag {
+        type Table = tags::table;
+        type Written = (tags::name, tags::uses);
+    }
+    #[automatically_derived]
+    impl __wt::Unversioned for Tag {}
 };

@@ -507,7 +507,18 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesByRef for Account {}
+    impl __wt::RowColumns for Account {
+        type Table = accounts::table;
+        type Written = (
+            accounts::id,
+            accounts::email,
+            accounts::org_id,
+            accounts::handle,
+            accounts::login,
+        );
+    }
+    #[automatically_derived]
+    impl __wt::Unversioned for Account {}
     #[automatically_derived]
     impl __wt::UniqueIndex<0usize> for Account {
         type Value<'__wt_v> = &'__wt_v str;

@@ -309,13 +309,15 @@ const _: () = {
         }
     };
     #[automatically_derived]
-    impl __wt::SavesInPlace for Document {
-        fn adopt_version(&mut self, stored: &Self) {
-            self.version = stored.version;
-        }
+    impl __wt::RowColumns for Document {
+        type Table = documents::table;
+        type Written = (documents::id, documents::title, documents::version);
     }
     #[automatically_derived]
     impl __wt::BumpsVersion for Document {
+        fn take_version(&mut self, stored: &Self) {
+            self.version = stored.version;
+        }
         fn bump_version(&mut self) {
             self.version += 1;
         }
