@@ -10,12 +10,19 @@ use std::process::{Command, Stdio};
 pub struct PrivatePostgres {
     dir: tempfile::TempDir,
     port: u16,
+    /// `-c name=value` settings given at start, kept for a restart.
+    settings: Vec<String>,
 }
 
 impl PrivatePostgres {
     /// `None` (after a loud message) when no server can be made here; a failure under CI.
     pub fn start() -> Option<Self> {
-        match Self::try_start() {
+        Self::start_with(&[])
+    }
+
+    /// A server started with extra settings (`"wal_level=logical"`).
+    pub fn start_with(settings: &[&str]) -> Option<Self> {
+        match Self::try_start(settings) {
             Ok(server) => Some(server),
             Err(why) => {
                 crate::skipped::skip(&format!("cannot start a private PostgreSQL: {why}"));
@@ -24,14 +31,18 @@ impl PrivatePostgres {
         }
     }
 
-    fn try_start() -> Result<Self, String> {
+    fn try_start(settings: &[&str]) -> Result<Self, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| e.to_string())?
             .port();
         run("chown", &["postgres", &dir.path().to_string_lossy()])?;
-        let server = Self { dir, port };
+        let server = Self {
+            dir,
+            port,
+            settings: settings.iter().map(|s| (*s).to_owned()).collect(),
+        };
         as_postgres(&[
             "initdb",
             "-D",
@@ -51,11 +62,15 @@ impl PrivatePostgres {
     }
 
     fn pg_ctl_start(&self) -> Result<(), String> {
-        let options = format!(
+        let mut options = format!(
             "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c fsync=off",
             self.port,
             self.dir.path().to_string_lossy()
         );
+        for setting in &self.settings {
+            options.push_str(" -c ");
+            options.push_str(setting);
+        }
         let log = self.dir.path().join("log").to_string_lossy().into_owned();
         as_postgres(&[
             "pg_ctl",

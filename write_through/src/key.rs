@@ -87,6 +87,13 @@ impl KeyWriter {
         self.bytes.extend_from_slice(text.as_bytes());
     }
 
+    /// Appends text computed at run time from a checked template (the change feed's key
+    /// prefixes), unescaped.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn literal_owned(&mut self, text: &str) {
+        self.bytes.extend_from_slice(text.as_bytes());
+    }
+
     /// Appends one primary-key value, escaped: any [`KeyPart`], the integers, text, `bool`,
     /// `char` or a type of yours. The derive calls it once for each placeholder of the key
     /// template; a composite key renders each part on its own, so `:` in one value cannot

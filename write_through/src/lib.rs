@@ -23,6 +23,7 @@ mod core;
 mod drive;
 mod envelope;
 mod error;
+pub mod feed;
 pub mod index;
 mod jitter;
 pub mod key;
@@ -74,6 +75,10 @@ pub mod prelude {
 pub mod __private {
     pub use diesel;
 
+    pub use crate::feed::{
+        ChangeKeyWriter, ChangeKeys, ColumnTexts, FromChangeText, UnreadableChange, index_column,
+        key_column,
+    };
     pub use crate::index::IndexLookup;
     pub use crate::key::{IndexKeys, KeyPart, KeyWriter};
     pub use crate::model::{Cached, UniqueIndex};

@@ -56,10 +56,22 @@ pub struct Stats {
     /// Times the in-process tier was emptied because its invalidation channel was (re)connected,
     /// dropped or lagging.
     pub local_clears: u64,
+    /// Committed row changes on cached tables read by this cache's change feed.
+    pub feed_changes: u64,
+    /// Keys the change feed invalidated.
+    pub feed_invalidations: u64,
+    /// Models the change feed made start over (a `TRUNCATE`, a changed table, a lost slot).
+    pub feed_start_overs: u64,
+    /// Changes the feed could not map to keys (a column of another type than the model's).
+    pub feed_unreadable_changes: u64,
+    /// Feed sessions that ended on an error and were started again.
+    pub feed_restarts: u64,
 }
 
 /// One countable event.
 #[derive(Debug, Clone, Copy)]
+// The feed's events are counted only with the PostgreSQL feed compiled in.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) enum Event {
     Hit,
     NegativeHit,
@@ -76,6 +88,11 @@ pub(crate) enum Event {
     LocalHit,
     LocalEviction,
     LocalClear,
+    FeedChange,
+    FeedInvalidation,
+    FeedStartOver,
+    FeedUnreadable,
+    FeedRestart,
 }
 
 impl Event {
@@ -96,6 +113,11 @@ impl Event {
             Event::LocalHit => "write_through_local_hits_total",
             Event::LocalEviction => "write_through_local_evictions_total",
             Event::LocalClear => "write_through_local_clears_total",
+            Event::FeedChange => "write_through_feed_changes_total",
+            Event::FeedInvalidation => "write_through_feed_invalidations_total",
+            Event::FeedStartOver => "write_through_feed_start_overs_total",
+            Event::FeedUnreadable => "write_through_feed_unreadable_changes_total",
+            Event::FeedRestart => "write_through_feed_restarts_total",
         }
     }
 }
@@ -117,6 +139,11 @@ pub(crate) struct Counters {
     local_hits: AtomicU64,
     local_evictions: AtomicU64,
     local_clears: AtomicU64,
+    feed_changes: AtomicU64,
+    feed_invalidations: AtomicU64,
+    feed_start_overs: AtomicU64,
+    feed_unreadable_changes: AtomicU64,
+    feed_restarts: AtomicU64,
 }
 
 impl Counters {
@@ -141,6 +168,11 @@ impl Counters {
             Event::LocalHit => &self.local_hits,
             Event::LocalEviction => &self.local_evictions,
             Event::LocalClear => &self.local_clears,
+            Event::FeedChange => &self.feed_changes,
+            Event::FeedInvalidation => &self.feed_invalidations,
+            Event::FeedStartOver => &self.feed_start_overs,
+            Event::FeedUnreadable => &self.feed_unreadable_changes,
+            Event::FeedRestart => &self.feed_restarts,
         };
         counter.fetch_add(n, Relaxed);
         metrics::counter!(event.metric_name(), "model" => model).increment(n);
@@ -164,6 +196,11 @@ impl Counters {
             local_hits: self.local_hits.load(Relaxed),
             local_evictions: self.local_evictions.load(Relaxed),
             local_clears: self.local_clears.load(Relaxed),
+            feed_changes: self.feed_changes.load(Relaxed),
+            feed_invalidations: self.feed_invalidations.load(Relaxed),
+            feed_start_overs: self.feed_start_overs.load(Relaxed),
+            feed_unreadable_changes: self.feed_unreadable_changes.load(Relaxed),
+            feed_restarts: self.feed_restarts.load(Relaxed),
         }
     }
 }

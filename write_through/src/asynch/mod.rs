@@ -16,6 +16,10 @@ use crate::redis::store::AsyncExec;
 mod db;
 mod index;
 
+/// Waits until the change feed has applied everything committed before the call: the async form
+/// of [`Cache::catch_up`](crate::Cache::catch_up).
+#[cfg(feature = "postgres")]
+pub use crate::feed::catch_up;
 pub use index::{find_by, find_many_by};
 
 use db::AsyncDb;

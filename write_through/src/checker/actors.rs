@@ -16,6 +16,7 @@
 use std::time::Duration;
 
 use super::db_model::{Db, Outcome, VersionInfo, Versions, bit};
+use super::feed::{Bypass, BypassWriter};
 use super::item::{Item, RULES};
 use super::properties::{History, check_read, of_key};
 use super::redis_model::{Mutation, Redis, TICK_MS};
@@ -60,6 +61,8 @@ pub(crate) enum Spec {
     NaiveReader { key: usize },
     /// A write that bypasses the library (SQL by hand), then `cache.invalidate` (`INVALIDATE`).
     Invalidator { key: usize, version: u8 },
+    /// A write that bypasses the library and leaves the cache to the change feed.
+    Bypass(Bypass),
 }
 
 /// A write inside a transaction.
@@ -173,6 +176,7 @@ pub(crate) enum Actor {
         phase: NaivePhase,
         forbidden: Versions,
     },
+    Bypass(BypassWriter),
     Done,
     /// The process died (after its commit): it never returns.
     Crashed,
@@ -256,17 +260,15 @@ impl Actor {
                 phase: NaivePhase::Get,
                 forbidden: 0,
             },
+            Spec::Bypass(bypass) => Actor::Bypass(BypassWriter::new(bypass)),
         }
     }
 
-    pub(crate) fn is_done(&self) -> bool {
-        matches!(self, Actor::Done | Actor::Crashed)
-    }
-
-    /// How many ways the next step can go (0: done).
-    pub(crate) fn choices(&self, spec: &Spec) -> usize {
+    /// How many ways the next step can go (0: done, or waiting for a commit).
+    pub(crate) fn choices(&self, spec: &Spec, db: &Db) -> usize {
         match (self, spec) {
             (Actor::Done | Actor::Crashed, _) => 0,
+            (Actor::Bypass(writer), Spec::Bypass(bypass)) => usize::from(writer.ready(bypass, db)),
             (
                 Actor::Writer {
                     phase: WriterPhase::Database,
@@ -315,6 +317,16 @@ impl Actor {
             Spec::NaiveWriter { key, version } => self.naive_writer(*key, *version, ctx),
             Spec::NaiveReader { key } => self.naive_reader(*key, ctx),
             Spec::Invalidator { key, version } => self.invalidator(*key, *version, ctx),
+            Spec::Bypass(bypass) => {
+                let Actor::Bypass(writer) = self else {
+                    unreachable!()
+                };
+                let (label, done) = writer.step(bypass, ctx);
+                if done {
+                    *self = Actor::Done;
+                }
+                Ok(label)
+            }
         }
     }
 

@@ -110,5 +110,7 @@ fn name(spec: &super::actors::Spec) -> String {
         Spec::NaiveWriter { version, .. } => format!("naive writer(v{version})"),
         Spec::NaiveReader { key } => format!("naive reader(key {key})"),
         Spec::Invalidator { version, .. } => format!("by hand + invalidate(v{version})"),
+        Spec::Bypass(bypass) if bypass.by_hand => format!("by hand + feed(v{})", bypass.version),
+        Spec::Bypass(bypass) => format!("feed(v{})", bypass.version),
     }
 }

@@ -8,6 +8,19 @@
 //!   state when there is no row), so a read of "no row" needs one such source that is not
 //!   superseded either. [`History`] keeps, per version, whether it returned and whether a
 //!   later write superseded it; a read copies the superseded set when it starts.
+//!
+//!   One exception, documented: a write by hand that leaves the cache to the change feed
+//!   (`feed.rs`) returns at its commit, but Redis hears of it only at the feed's first
+//!   invalidation of its key. A read that starts in between may return what a read that
+//!   started just before the commit could (the previous committed version, or any of the
+//!   versions a read could then return, when concurrent writes left several): the versions
+//!   that write supersedes join the superseded set at that invalidation, not at the commit.
+//!   Nothing else is relaxed. A read that starts after the invalidation is judged by the rule
+//!   above. The write's own version counts as returned from its commit, so a library write
+//!   that starts after the commit and returns `Ok` supersedes it, and what came before it,
+//!   as usual (its lock replaced whatever the key held). A write by hand supersedes nothing
+//!   it did not supersede at its commit either: what returned between its commit and its
+//!   invalidation is not in the set it started with.
 //! - (b) when every actor is done, every key holds its row's current version, the absent
 //!   marker when there is no row, or something that expires into a miss (a lock, a lease)
 //!   (guarantee 6);
@@ -44,6 +57,20 @@ impl History {
     /// supersede if it returns `Ok`.
     pub(crate) fn write_started(&self, of_its_keys: Versions) -> Versions {
         self.returned & of_its_keys
+    }
+
+    /// A write by hand commits, and returns: its version is returned from here. What it
+    /// supersedes (`write_started` at the same step) waits for
+    /// [`invalidated_by_the_feed`](Self::invalidated_by_the_feed).
+    pub(crate) fn committed_by_hand(&mut self, version: Versions) {
+        self.returned |= version;
+    }
+
+    /// The change feed invalidates the key of a write by hand: what the write superseded when
+    /// it committed (`before_it`) is superseded from now on. Reads that started before keep
+    /// the set they copied: they overlapped the window.
+    pub(crate) fn invalidated_by_the_feed(&mut self, before_it: Versions) {
+        self.superseded |= before_it;
     }
 
     /// A write returns.
@@ -272,5 +299,32 @@ mod tests {
             bit(0),
             "a failed write supersedes nothing"
         );
+    }
+
+    #[test]
+    fn a_write_by_hand_supersedes_at_the_feeds_invalidation_not_at_its_commit() {
+        let mut history = History::new(bit(0));
+        let db = db(&[1], 1);
+        let before = history.write_started(bit(0) | bit(1) | bit(2));
+        history.committed_by_hand(bit(1));
+        // In the window: the previous version may still be read, the new one too.
+        let in_the_window = history.superseded;
+        assert!(check_read(&table(), &db, 0, in_the_window, item(0)).is_ok());
+        assert!(check_read(&table(), &db, 0, in_the_window, item(1)).is_ok());
+        history.invalidated_by_the_feed(before);
+        // After the invalidation: only the new one.
+        let after = history.superseded;
+        assert!(check_read(&table(), &db, 0, after, item(0)).is_err());
+        assert!(check_read(&table(), &db, 0, after, item(1)).is_ok());
+        // The window began at the commit: a library write that started after it and returned
+        // Ok before the invalidation supersedes the write by hand's version at once.
+        let mut history = History::new(bit(0));
+        let by_hand = history.write_started(bit(0) | bit(1) | bit(2));
+        history.committed_by_hand(bit(1));
+        let library = history.write_started(bit(0) | bit(1) | bit(2));
+        history.write_returned(bit(2), true, library);
+        assert_eq!(history.superseded, bit(0) | bit(1));
+        history.invalidated_by_the_feed(by_hand);
+        assert_eq!(history.superseded, bit(0) | bit(1));
     }
 }

@@ -29,6 +29,11 @@ pub(crate) enum Mutation {
     /// commit refused after the row ([`Outcome::RefusedAfterRow`](super::db_model::Outcome))
     /// is published as committed (diesel-async's `get_result` did this; issue 19).
     PublishOnFirstRow,
+    /// The change feed's invalidation deletes the key only when it holds a cached value (a
+    /// row, an absence): a reader's lease stays, so a fill that read the database before the
+    /// commit by hand still lands, after the invalidation that was to stop it. (A lock is
+    /// still made contended, as the script does.) `cache.invalidate` keeps the script.
+    FeedDeletesOnlyValues,
 }
 
 /// One key's value and the tick at which it expires (`None`: never).
@@ -224,6 +229,22 @@ impl Redis {
         }
         self.del(key);
         1
+    }
+
+    /// `INVALIDATE` sent by the change feed (see [`Mutation::FeedDeletesOnlyValues`]).
+    pub(crate) fn feed_invalidate(&mut self, key: &[u8], mutation: Mutation) -> i64 {
+        let value = self.current(key);
+        let a_value_or_a_lock = value.is_none_or(|v| {
+            is_lock(Some(v))
+                || matches!(
+                    crate::envelope::Envelope::parse(v),
+                    Ok(crate::envelope::Envelope::Row { .. } | crate::envelope::Envelope::Absent)
+                )
+        });
+        if mutation == Mutation::FeedDeletesOnlyValues && !a_value_or_a_lock {
+            return 0;
+        }
+        self.invalidate(key)
     }
 
     /// `DELETE_IF`.

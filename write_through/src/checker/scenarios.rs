@@ -8,6 +8,7 @@
 use super::actors::{Spec, TxnOp, World};
 use super::db_model::{Outcome, VersionInfo};
 use super::explore::{Report, explore};
+use super::feed::Bypass;
 use super::item::key;
 use super::redis_model::Mutation;
 use super::state::{Scenario, State};
@@ -81,6 +82,30 @@ impl Build {
     fn crashing_save(mut self, outcomes: &[Outcome]) -> Self {
         let v = self.version(0, true);
         self.specs.push(writer(vec![0], vec![v], outcomes, true));
+        self
+    }
+
+    /// A write by hand of key 0 (a row, or its deletion) that the change feed invalidates
+    /// `deliveries` times.
+    fn by_hand(mut self, row: bool, deliveries: u8) -> Self {
+        let version = self.version(0, row);
+        self.specs.push(Spec::Bypass(Bypass {
+            key: 0,
+            version,
+            deliveries,
+            by_hand: true,
+        }));
+        self
+    }
+
+    /// The feed's delivery of the commit of `version` by a library writer of the scenario.
+    fn fed(mut self, version: u8) -> Self {
+        self.specs.push(Spec::Bypass(Bypass {
+            key: 0,
+            version,
+            deliveries: 1,
+            by_hand: false,
+        }));
         self
     }
 
@@ -325,6 +350,7 @@ fn a_process_that_dies_between_commit_and_publish() {
 ///
 /// Guarantee 6 breaks: the cache holds what the database no longer does. This test asserts
 /// the checker still finds each, so that a fix shows up here (turn them into `holds` then).
+/// The change feed, where it runs, closes them: see `the_feed_closes_the_known_gap`.
 #[test]
 fn known_gap_a_writer_whose_lock_was_lost_dies_after_its_commit() {
     let gaps = [
@@ -350,6 +376,35 @@ fn known_gap_a_writer_whose_lock_was_lost_dies_after_its_commit() {
         }
         let broken = breaks(build.scenario());
         assert!(broken.starts_with("(b)"), "{broken}");
+    }
+}
+
+/// The change feed sees every commit to a cached table, the library's own included, and
+/// invalidates each some time after it. That closes the known gap above: the invalidation of
+/// the dead writer's commit comes after the fill or the publish that left the older value
+/// behind, and deletes it, or before them, and deletes the lease or contends the lock they
+/// need. (Until it comes, reads may return the older value, as after a write by hand.)
+#[test]
+fn the_feed_closes_the_known_gap() {
+    let gaps = [
+        ("feed: lock expired, a fill, crash", false, true),
+        ("feed: lock expired, a 2nd writer, crash", true, true),
+        ("feed: Redis restarted, a 2nd writer, crash", true, false),
+    ];
+    for (name, second_writer, expiry) in gaps {
+        // v1 the dead writer's, v2 the second writer's.
+        let mut build = Build::new(name, 1, true).crashing_save(&[Commit]).fed(1);
+        build = if second_writer {
+            build.save(&[Commit]).fed(2)
+        } else {
+            build.readers(1)
+        };
+        if expiry {
+            build.ticks = 1;
+        } else {
+            build.restarts = 1;
+        }
+        holds(build.scenario());
     }
 }
 
@@ -411,6 +466,182 @@ fn a_write_by_hand_then_invalidate_racing_writers_and_fills() {
         version: v1,
     });
     holds(build.save(&[Commit, NotCommitted]).readers(2).scenario());
+}
+
+// The change feed (`feed.rs`): a write by hand commits, with no lock and no Redis command;
+// the feed's `INVALIDATE` comes at any point after the commit, and maybe again. Each scenario
+// checks (a) with the window the feed leaves (a read that starts between the commit and the
+// first invalidation may return what a read could just before the commit), (b) once every
+// actor and every delivery is done, and (c).
+
+#[test]
+fn a_write_by_hand_invalidated_by_the_feed_racing_fills() {
+    // Readers that miss, lease, load before or after the commit, and fill: the feed's
+    // invalidation deletes a lease as it deletes a value, so a load older than the commit
+    // cannot be filled after it.
+    holds(
+        Build::new("feed (x2), 2 readers, cold", 1, false)
+            .by_hand(true, 2)
+            .readers(2)
+            .scenario(),
+    );
+    // Leases that expire on the way (the row lives 6 ticks: it stays).
+    let mut build = Build::new("feed (x2), 2 readers, warm, 2 ticks", 1, true)
+        .by_hand(true, 2)
+        .readers(2);
+    build.ticks = 2;
+    holds(build.scenario());
+    // A cached absence that expires, a row inserted by hand, Redis restarting empty.
+    let mut build = Build::new("feed: insert by hand, 2 readers, tick, restart", 1, false);
+    let gone = build.version(0, false);
+    build.rows = vec![gone];
+    build.table[0].row = true;
+    build.cached = vec![(0, gone)];
+    build = build.by_hand(true, 1).readers(2);
+    build.ticks = 1;
+    build.restarts = 1;
+    holds(build.scenario());
+}
+
+#[test]
+fn a_write_by_hand_invalidated_by_the_feed_racing_library_writes() {
+    // The feed's invalidation of a locked key makes the lock contended, so the library
+    // writer, whose value may be older than the commit by hand, deletes instead of
+    // publishing; a value published before the invalidation is deleted by it. Every outcome,
+    // and locks and leases that expire.
+    let mut build = Build::new("feed (x2), a save, 2 readers, cold, tick", 1, false)
+        .by_hand(true, 2)
+        .save(&[Commit, NotCommitted, UnknownCommitted])
+        .readers(2);
+    build.ticks = 1;
+    holds(build.scenario());
+    // A failed write's restore, before or after the invalidation.
+    holds(
+        Build::new("feed, a save, a delete, a reader, warm", 1, true)
+            .by_hand(true, 1)
+            .save(&[Commit, NotCommitted])
+            .delete(&[Commit, UnknownNotCommitted])
+            .readers(1)
+            .scenario(),
+    );
+    // Two library writers, whose locks are contended already when the invalidation comes.
+    holds(
+        Build::new("feed (x2), 2 saves, a reader, warm", 1, true)
+            .by_hand(true, 2)
+            .save(&[Commit, NotCommitted])
+            .save(&[Commit, UnknownNotCommitted])
+            .readers(1)
+            .scenario(),
+    );
+    // Locks that expire before the commit by hand, the invalidation or the publish.
+    let mut build = Build::new("feed, a save, a reader, warm, 2 ticks", 1, true)
+        .by_hand(true, 1)
+        .save(&[Commit, NotCommitted])
+        .readers(1);
+    build.ticks = 2;
+    holds(build.scenario());
+}
+
+#[test]
+fn a_write_by_hand_invalidated_by_the_feed_racing_a_transaction() {
+    // The transaction's lock is taken at its write and held to its end, whose settle
+    // publishes, or undo restores, before or after the invalidation.
+    let mut build = Build::new("feed (x2), a transaction, 2 readers, warm", 1, true);
+    let v1 = build.version(0, true);
+    let v2 = build.version(0, true);
+    build.specs.push(Spec::Transaction {
+        ops: vec![
+            TxnOp::Write {
+                key: 0,
+                version: v1,
+            },
+            TxnOp::Savepoint {
+                key: 0,
+                version: v2,
+                released: false,
+            },
+        ],
+        outcomes: vec![Commit, NotCommitted, UnknownCommitted],
+        trusted: true,
+    });
+    holds(build.by_hand(true, 2).readers(2).scenario());
+}
+
+#[test]
+fn a_write_by_hand_invalidated_by_the_feed_racing_cache_invalidate() {
+    let mut build = Build::new("feed (x2), by hand + invalidate, 2 readers", 1, false);
+    let v = build.version(0, true);
+    build.specs.push(Spec::Invalidator { key: 0, version: v });
+    holds(build.by_hand(true, 2).readers(2).scenario());
+}
+
+#[test]
+fn two_writes_by_hand_invalidated_by_the_feed() {
+    // A save and a delete by hand, in either order, each invalidated in either order:
+    // whichever commits last is what the database keeps, and the invalidation that follows it
+    // clears what a load between the two commits filled. With a library writer.
+    holds(
+        Build::new("feed: 2 by hand, a save, 2 readers, cold", 1, false)
+            .by_hand(true, 1)
+            .by_hand(false, 1)
+            .save(&[Commit, NotCommitted])
+            .readers(2)
+            .scenario(),
+    );
+    // Each delivered twice; the cached absence expires; Redis restarts.
+    let mut build = Build::new("feed: 2 by hand (x2), 2 readers, tick, restart", 1, false)
+        .by_hand(true, 2)
+        .by_hand(false, 2)
+        .readers(2);
+    build.ticks = 1;
+    build.restarts = 1;
+    holds(build.scenario());
+    holds(
+        Build::new("feed: 2 by hand (x2, x1), a save, a reader, warm", 1, true)
+            .by_hand(true, 2)
+            .by_hand(true, 1)
+            .save(&[Commit])
+            .readers(1)
+            .scenario(),
+    );
+}
+
+/// The feed sees the library's commits too (it cannot tell them from the others): their
+/// invalidations come after the writer's publish, or contend its lock before, or delete the
+/// lease of a fill. They only ever delete, and never a lock, so nothing above changes.
+#[test]
+fn the_feed_invalidating_the_librarys_own_commits() {
+    // v1 by hand, v2 and v3 the library's.
+    holds(
+        Build::new("feed: by hand, 2 saves fed too, a reader, warm", 1, true)
+            .by_hand(true, 1)
+            .save(&[Commit, NotCommitted])
+            .fed(2)
+            .save(&[Commit, UnknownCommitted])
+            .fed(3)
+            .readers(1)
+            .scenario(),
+    );
+}
+
+/// The feed's invalidation must delete a reader's lease, not only a value: a reader that
+/// leased and loaded before the commit by hand would otherwise fill the old row after the
+/// invalidation, and it would stay until its TTL. Only the feed's scenarios run this path.
+#[test]
+fn mutation_a_feed_that_deletes_only_values_is_caught() {
+    let feed = |mutation| {
+        let mut build = Build::new("feed, a reader, cold", 1, false)
+            .by_hand(true, 1)
+            .readers(1);
+        if mutation == Mutation::FeedDeletesOnlyValues {
+            build.name = "MUTATION: the feed deletes only values";
+        }
+        build.mutation = mutation;
+        build.scenario()
+    };
+    holds(feed(Mutation::None));
+    let broken = breaks(feed(Mutation::FeedDeletesOnlyValues));
+    assert!(broken.starts_with("(b)"), "{broken}");
 }
 
 #[test]

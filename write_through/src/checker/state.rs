@@ -82,19 +82,24 @@ impl State {
         }
     }
 
-    pub(crate) fn all_done(&self) -> bool {
-        self.actors.iter().all(Actor::is_done)
+    /// Quiescence: no actor has a step left. Each is done, or is the change feed waiting for
+    /// a library writer's commit that never came (the writer is done too, or it would move).
+    pub(crate) fn all_done(&self, scenario: &Scenario) -> bool {
+        self.actors
+            .iter()
+            .zip(&scenario.specs)
+            .all(|(actor, spec)| actor.choices(spec, &self.db) == 0)
     }
 
     /// Every move possible from here.
     pub(crate) fn moves(&self, scenario: &Scenario) -> Vec<Move> {
         let mut moves = Vec::new();
         for (who, actor) in self.actors.iter().enumerate() {
-            for choice in 0..actor.choices(&scenario.specs[who]) {
+            for choice in 0..actor.choices(&scenario.specs[who], &self.db) {
                 moves.push(Move::Actor { who, choice });
             }
         }
-        if !self.all_done() {
+        if !self.all_done(scenario) {
             let crashed = self.actors.iter().any(|a| matches!(a, Actor::Crashed));
             if self.ticks < scenario.ticks && (crashed || !scenario.ticks_after_a_crash) {
                 moves.push(Move::Tick);
@@ -138,7 +143,7 @@ impl State {
     pub(crate) fn check(&self, scenario: &Scenario) -> Result<(), String> {
         let world = &scenario.world;
         properties::check_state(&world.keys, &world.table, &self.redis, &self.db)?;
-        if self.all_done() {
+        if self.all_done(scenario) {
             properties::check_final(&world.keys, &world.table, &self.redis, &self.db)?;
             if scenario.unchanged {
                 properties::check_unchanged(&scenario.start.redis, &self.redis)?;

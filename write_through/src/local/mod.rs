@@ -193,6 +193,12 @@ impl LocalTier {
         self.shared.evict(key);
     }
 
+    /// Forgets every entry, the tier staying live: the change feed's start-over of a model.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn forget_all(&self) {
+        self.shared.forget_all();
+    }
+
     fn start(&self) {
         self.started.get_or_init(|| {
             subscriber::spawn(
@@ -260,6 +266,12 @@ impl Shared {
         {
             self.evict(key);
         }
+    }
+
+    /// Forgets every entry (the change feed's start-over of a model), the tier staying live.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn forget_all(&self) {
+        self.clear(true);
     }
 
     /// Forgets every entry and stops (`live: false`) or resumes using the tier.

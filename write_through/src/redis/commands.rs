@@ -200,6 +200,48 @@ pub(crate) async fn invalidate(e: &impl Exec, key: &[u8]) -> Result<(), CacheErr
     e.run::<i64>("INVALIDATE", request).await.map(drop)
 }
 
+/// Invalidates many keys at once (the change feed's batch), as [`invalidate`] does each: in
+/// pipelines of [`DEL_CHUNK`] script calls on one Redis, one call per key on a cluster (a
+/// pipeline's keys may live on several nodes). `Ok` only when every call was answered.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) async fn invalidate_many(e: &impl Exec, keys: &[Vec<u8>]) -> Result<(), CacheError> {
+    if e.is_cluster() {
+        for key in keys {
+            invalidate(e, key).await?;
+        }
+        return Ok(());
+    }
+    for request in owed_delivery(keys, e.announce()) {
+        e.run::<redis::Value>("INVALIDATE", request).await?;
+    }
+    Ok(())
+}
+
+/// One step of `SCAN cursor MATCH pattern`: the next cursor (0 when done) and the keys. One
+/// Redis only: a cluster scans each node on its own, which the caller refuses.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) async fn scan(
+    e: &impl Exec,
+    cursor: u64,
+    pattern: &[u8],
+) -> Result<(u64, Vec<Vec<u8>>), CacheError> {
+    let mut cmd = redis::cmd("SCAN");
+    cmd.arg(cursor)
+        .arg("MATCH")
+        .arg(pattern)
+        .arg("COUNT")
+        .arg(1000);
+    e.run("SCAN", one(&mut cmd)).await
+}
+
+/// `SET key value`, without expiry: the change feed's record of how far it applied the log.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) async fn set_marker(e: &impl Exec, key: &[u8], value: &[u8]) -> Result<(), CacheError> {
+    let mut cmd = redis::cmd("SET");
+    cmd.arg(key).arg(value);
+    e.run::<redis::Value>("SET", one(&mut cmd)).await.map(drop)
+}
+
 /// `PING`.
 pub(crate) async fn ping(e: &impl Exec) -> Result<(), CacheError> {
     e.run("PING", one(&mut redis::cmd("PING"))).await

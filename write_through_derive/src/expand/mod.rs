@@ -11,6 +11,7 @@ use syn::Ident;
 use crate::ast::{Backend, KeyPart, Model, RowWrites, WrittenColumn};
 use crate::internals::codec::Codec;
 
+mod change_keys;
 mod index;
 mod row;
 mod select_many;
@@ -25,6 +26,7 @@ pub fn expand(model: &Model) -> TokenStream {
         .map(|&backend| backend_impls(model, backend));
     let methods = save_impl(model);
     let indexes = index::index_items(model);
+    let change_keys = change_keys::change_keys(model);
     quote! {
         #[doc(hidden)]
         const _: () = {
@@ -39,6 +41,7 @@ pub fn expand(model: &Model) -> TokenStream {
             #(#backends)*
             #methods
             #indexes
+            #change_keys
         };
     }
 }

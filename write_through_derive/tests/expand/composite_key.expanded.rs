@@ -342,4 +342,32 @@ const _: () = {
     }
     #[automatically_derived]
     impl __wt::Unversioned for Membership {}
+    #[automatically_derived]
+    impl<'__wt_text> __wt::ChangeKeys for Membership
+    where
+        i32: __wt::FromChangeText<'__wt_text>,
+        i32: __wt::FromChangeText<'__wt_text>,
+    {
+        type Table = memberships::table;
+        const KEY_COLUMNS: &'static [&'static str] = &[
+            <memberships::org_id as __wt::diesel::Column>::NAME,
+            <memberships::user_id as __wt::diesel::Column>::NAME,
+        ];
+        const INDEX_COLUMNS: &'static [&'static [&'static str]] = &[];
+        fn change_keys(
+            row: &dyn __wt::ColumnTexts,
+            keys: &mut __wt::ChangeKeyWriter<'_>,
+        ) -> ::core::result::Result<(), __wt::UnreadableChange> {
+            let __wt_k0: i32 = __wt::key_column(
+                row,
+                <memberships::org_id as __wt::diesel::Column>::NAME,
+            )?;
+            let __wt_k1: i32 = __wt::key_column(
+                row,
+                <memberships::user_id as __wt::diesel::Column>::NAME,
+            )?;
+            keys.row::<Self>((&__wt_k0, &__wt_k1));
+            ::core::result::Result::Ok(())
+        }
+    }
 };

@@ -281,4 +281,26 @@ const _: () = {
     }
     #[automatically_derived]
     impl __wt::Unversioned for UserAccount {}
+    #[automatically_derived]
+    impl<'__wt_text> __wt::ChangeKeys for UserAccount
+    where
+        i64: __wt::FromChangeText<'__wt_text>,
+    {
+        type Table = user_accounts::table;
+        const KEY_COLUMNS: &'static [&'static str] = &[
+            <user_accounts::id as __wt::diesel::Column>::NAME,
+        ];
+        const INDEX_COLUMNS: &'static [&'static [&'static str]] = &[];
+        fn change_keys(
+            row: &dyn __wt::ColumnTexts,
+            keys: &mut __wt::ChangeKeyWriter<'_>,
+        ) -> ::core::result::Result<(), __wt::UnreadableChange> {
+            let __wt_k0: i64 = __wt::key_column(
+                row,
+                <user_accounts::id as __wt::diesel::Column>::NAME,
+            )?;
+            keys.row::<Self>(&__wt_k0);
+            ::core::result::Result::Ok(())
+        }
+    }
 };

@@ -262,4 +262,32 @@ const _: () = {
             )
         }
     }
+    #[automatically_derived]
+    impl<'__wt_text> __wt::ChangeKeys for Person {
+        type Table = people::table;
+        const KEY_COLUMNS: &'static [&'static str] = &[
+            <people::id as __wt::diesel::Column>::NAME,
+        ];
+        const INDEX_COLUMNS: &'static [&'static [&'static str]] = &[
+            &[<people::account_id as __wt::diesel::Column>::NAME],
+        ];
+        fn change_keys(
+            row: &dyn __wt::ColumnTexts,
+            keys: &mut __wt::ChangeKeyWriter<'_>,
+        ) -> ::core::result::Result<(), __wt::UnreadableChange> {
+            let __wt_k0: PersonId = PersonId(
+                __wt::key_column(row, <people::id as __wt::diesel::Column>::NAME)?,
+            );
+            keys.row::<Self>(&__wt_k0);
+            let __wt_i0_0: ::core::option::Option<AccountId> = __wt::index_column(
+                    row,
+                    <people::account_id as __wt::diesel::Column>::NAME,
+                )?
+                .map(AccountId);
+            if let (::core::option::Option::Some(__wt_i0_0),) = (__wt_i0_0,) {
+                keys.index::<Self, 0usize>(&__wt_i0_0);
+            }
+            ::core::result::Result::Ok(())
+        }
+    }
 };

@@ -372,4 +372,36 @@ const _: () = {
             )
         }
     }
+    #[automatically_derived]
+    impl<'__wt_text> __wt::ChangeKeys for Token
+    where
+        i64: __wt::FromChangeText<'__wt_text>,
+        ::std::string::String: __wt::FromChangeText<'__wt_text>,
+    {
+        type Table = tokens::table;
+        const KEY_COLUMNS: &'static [&'static str] = &[
+            <tokens::id as __wt::diesel::Column>::NAME,
+        ];
+        const INDEX_COLUMNS: &'static [&'static [&'static str]] = &[
+            &[<tokens::r#type as __wt::diesel::Column>::NAME],
+        ];
+        fn change_keys(
+            row: &dyn __wt::ColumnTexts,
+            keys: &mut __wt::ChangeKeyWriter<'_>,
+        ) -> ::core::result::Result<(), __wt::UnreadableChange> {
+            let __wt_k0: i64 = __wt::key_column(
+                row,
+                <tokens::id as __wt::diesel::Column>::NAME,
+            )?;
+            keys.row::<Self>(&__wt_k0);
+            let __wt_i0_0: ::core::option::Option<::std::string::String> = __wt::index_column(
+                row,
+                <tokens::r#type as __wt::diesel::Column>::NAME,
+            )?;
+            if let (::core::option::Option::Some(__wt_i0_0),) = (__wt_i0_0,) {
+                keys.index::<Self, 0usize>(__wt_i0_0.as_str());
+            }
+            ::core::result::Result::Ok(())
+        }
+    }
 };

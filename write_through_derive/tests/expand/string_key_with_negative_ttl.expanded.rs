@@ -259,4 +259,26 @@ const _: () = {
     }
     #[automatically_derived]
     impl __wt::Unversioned for Tag {}
+    #[automatically_derived]
+    impl<'__wt_text> __wt::ChangeKeys for Tag
+    where
+        String: __wt::FromChangeText<'__wt_text>,
+    {
+        type Table = tags::table;
+        const KEY_COLUMNS: &'static [&'static str] = &[
+            <tags::name as __wt::diesel::Column>::NAME,
+        ];
+        const INDEX_COLUMNS: &'static [&'static [&'static str]] = &[];
+        fn change_keys(
+            row: &dyn __wt::ColumnTexts,
+            keys: &mut __wt::ChangeKeyWriter<'_>,
+        ) -> ::core::result::Result<(), __wt::UnreadableChange> {
+            let __wt_k0: String = __wt::key_column(
+                row,
+                <tags::name as __wt::diesel::Column>::NAME,
+            )?;
+            keys.row::<Self>(&__wt_k0);
+            ::core::result::Result::Ok(())
+        }
+    }
 };

@@ -692,4 +692,65 @@ const _: () = {
             )
         }
     }
+    #[automatically_derived]
+    impl<'__wt_text> __wt::ChangeKeys for Account
+    where
+        i64: __wt::FromChangeText<'__wt_text>,
+        ::std::string::String: __wt::FromChangeText<'__wt_text>,
+        ::std::string::String: __wt::FromChangeText<'__wt_text>,
+        i32: __wt::FromChangeText<'__wt_text>,
+        ::std::string::String: __wt::FromChangeText<'__wt_text>,
+    {
+        type Table = accounts::table;
+        const KEY_COLUMNS: &'static [&'static str] = &[
+            <accounts::id as __wt::diesel::Column>::NAME,
+        ];
+        const INDEX_COLUMNS: &'static [&'static [&'static str]] = &[
+            &[<accounts::email as __wt::diesel::Column>::NAME],
+            &[<accounts::login as __wt::diesel::Column>::NAME],
+            &[
+                <accounts::org_id as __wt::diesel::Column>::NAME,
+                <accounts::handle as __wt::diesel::Column>::NAME,
+            ],
+        ];
+        fn change_keys(
+            row: &dyn __wt::ColumnTexts,
+            keys: &mut __wt::ChangeKeyWriter<'_>,
+        ) -> ::core::result::Result<(), __wt::UnreadableChange> {
+            let __wt_k0: i64 = __wt::key_column(
+                row,
+                <accounts::id as __wt::diesel::Column>::NAME,
+            )?;
+            keys.row::<Self>(&__wt_k0);
+            let __wt_i0_0: ::core::option::Option<::std::string::String> = __wt::index_column(
+                row,
+                <accounts::email as __wt::diesel::Column>::NAME,
+            )?;
+            if let (::core::option::Option::Some(__wt_i0_0),) = (__wt_i0_0,) {
+                keys.index::<Self, 0usize>(__wt_i0_0.as_str());
+            }
+            let __wt_i1_0: ::core::option::Option<::std::string::String> = __wt::index_column(
+                row,
+                <accounts::login as __wt::diesel::Column>::NAME,
+            )?;
+            if let (::core::option::Option::Some(__wt_i1_0),) = (__wt_i1_0,) {
+                keys.index::<Self, 1usize>(__wt_i1_0.as_str());
+            }
+            let __wt_i2_0: ::core::option::Option<i32> = __wt::index_column(
+                row,
+                <accounts::org_id as __wt::diesel::Column>::NAME,
+            )?;
+            let __wt_i2_1: ::core::option::Option<::std::string::String> = __wt::index_column(
+                row,
+                <accounts::handle as __wt::diesel::Column>::NAME,
+            )?;
+            if let (
+                ::core::option::Option::Some(__wt_i2_0),
+                ::core::option::Option::Some(__wt_i2_1),
+            ) = (__wt_i2_0, __wt_i2_1) {
+                keys.index::<Self, 2usize>((&__wt_i2_0, __wt_i2_1.as_str()));
+            }
+            ::core::result::Result::Ok(())
+        }
+    }
 };

@@ -322,4 +322,26 @@ const _: () = {
             self.version += 1;
         }
     }
+    #[automatically_derived]
+    impl<'__wt_text> __wt::ChangeKeys for Document
+    where
+        i64: __wt::FromChangeText<'__wt_text>,
+    {
+        type Table = documents::table;
+        const KEY_COLUMNS: &'static [&'static str] = &[
+            <documents::id as __wt::diesel::Column>::NAME,
+        ];
+        const INDEX_COLUMNS: &'static [&'static [&'static str]] = &[];
+        fn change_keys(
+            row: &dyn __wt::ColumnTexts,
+            keys: &mut __wt::ChangeKeyWriter<'_>,
+        ) -> ::core::result::Result<(), __wt::UnreadableChange> {
+            let __wt_k0: i64 = __wt::key_column(
+                row,
+                <documents::id as __wt::diesel::Column>::NAME,
+            )?;
+            keys.row::<Self>(&__wt_k0);
+            ::core::result::Result::Ok(())
+        }
+    }
 };

@@ -1,0 +1,182 @@
+//! Writes that bypass the library, each retired by the feed: raw SQL, a bulk Diesel update, a
+//! cascade, a truncate, a key change, a row that fills a cached absence; a rolled-back one
+//! retires nothing. Both fronts, with the in-process tier on and off.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use write_through::prelude::*;
+
+use super::{FeedPost, FeedUser, World, wt_feed_users};
+
+#[test]
+fn a_raw_sql_update_is_retired_and_the_next_find_reads_it() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.sql("UPDATE wt_feed_users SET name = 'Ada Lovelace' WHERE id = 1");
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "Ada Lovelace");
+    assert!(world.cache().stats().feed_invalidations >= 1);
+}
+
+#[test]
+fn a_bulk_diesel_update_retires_every_row_it_changed() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    for id in 1..=20 {
+        world.cached_user(id, "before");
+    }
+    diesel::update(wt_feed_users::table.filter(wt_feed_users::id.le(10)))
+        .set(wt_feed_users::name.eq("after"))
+        .execute(&mut world.conn)
+        .unwrap();
+    world.catch_up();
+    let ids: Vec<i64> = (1..=20).collect();
+    let cache = world.cache().clone();
+    let found = FeedUser::find_many(&mut world.conn, &cache, ids.iter()).unwrap();
+    for (id, user) in ids.iter().zip(found) {
+        let expected = if *id <= 10 { "after" } else { "before" };
+        assert_eq!(user.unwrap().name, expected, "user {id}");
+    }
+}
+
+#[test]
+fn a_cascade_retires_the_children_it_deleted() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.sql("INSERT INTO wt_feed_posts VALUES (10, 1, 'first'), (11, 1, 'second')");
+    assert!(world.find_post(10).is_some());
+    assert!(world.find_post(11).is_some());
+    world.sql("DELETE FROM wt_feed_users WHERE id = 1");
+    world.catch_up();
+    assert_eq!(world.find_user(1), None);
+    assert_eq!(world.find_post(10), None);
+    assert_eq!(world.find_post(11), None);
+}
+
+#[test]
+fn a_truncate_makes_the_models_start_over() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.cached_user(2, "Grace");
+    world.sql("TRUNCATE wt_feed_users CASCADE");
+    world.catch_up();
+    assert!(!world.user_is_cached(1));
+    assert_eq!(world.find_user(1), None);
+    assert_eq!(world.find_user(2), None);
+    assert!(world.cache().stats().feed_start_overs >= 1);
+}
+
+#[test]
+fn an_update_of_the_key_retires_the_old_key_and_the_new_keys_cached_absence() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    assert_eq!(world.find_user(1001), None, "cached as absent");
+    world.sql("UPDATE wt_feed_users SET id = 1001 WHERE id = 1");
+    world.catch_up();
+    assert_eq!(world.find_user(1), None);
+    assert_eq!(world.find_user(1001).unwrap().name, "Ada");
+}
+
+#[test]
+fn a_new_row_retires_the_cached_absence_of_its_unique_value() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    let cache = world.cache().clone();
+    let before = FeedUser::find_by_email(&mut world.conn, &cache, "new@example.com").unwrap();
+    assert_eq!(before, None, "cached as absent");
+    world.sql("INSERT INTO wt_feed_users VALUES (7, 'new@example.com', 'New')");
+    world.catch_up();
+    let after = FeedUser::find_by_email(&mut world.conn, &cache, "new@example.com").unwrap();
+    assert_eq!(after.map(|user| user.id), Some(7));
+}
+
+#[test]
+fn a_rolled_back_transaction_retires_nothing() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    // The save itself comes back through the feed; cached again after it.
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "Ada");
+    let before = world.cache().stats().feed_invalidations;
+    world.sql("BEGIN; UPDATE wt_feed_users SET name = 'never' WHERE id = 1; ROLLBACK;");
+    world.catch_up();
+    assert_eq!(world.cache().stats().feed_invalidations, before);
+    assert!(world.user_is_cached(1), "the cached row stays");
+    assert_eq!(world.find_user(1).unwrap().name, "Ada");
+}
+
+#[test]
+fn the_in_process_tier_is_retired_with_redis() {
+    let Some(mut world) =
+        World::with_cache(|builder| builder.local::<FeedUser>(Duration::from_secs(60)))
+    else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    assert_eq!(world.find_user(1).unwrap().name, "Ada");
+    world.sql("UPDATE wt_feed_users SET name = 'changed' WHERE id = 1");
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "changed");
+}
+
+#[test]
+fn on_the_async_front() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let url = world.server.url();
+    let cache = world.cache().clone();
+    world.cached_user(1, "Ada");
+    write_through_tests::fronts::runtime().block_on(async {
+        let feed_url = url.clone();
+        let feed = world
+            .feed()
+            .start_async(&cache, move || {
+                let url = feed_url.clone();
+                async move { AsyncPgConnection::establish(&url).await }
+            })
+            .await
+            .expect("start the feed as a task");
+        let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+        diesel_async::RunQueryDsl::execute(
+            diesel::update(wt_feed_users::table.find(1)).set(wt_feed_users::name.eq("async")),
+            &mut conn,
+        )
+        .await
+        .unwrap();
+        write_through::asynch::catch_up(&cache, &mut conn, Duration::from_secs(10))
+            .await
+            .unwrap();
+        let found = write_through::asynch::find::<FeedUser, _>(&mut conn, &cache, &1)
+            .await
+            .unwrap();
+        assert_eq!(found.unwrap().name, "async");
+        let post = write_through::asynch::find::<FeedPost, _>(&mut conn, &cache, &5)
+            .await
+            .unwrap();
+        assert_eq!(post, None);
+        feed.stop();
+    });
+}

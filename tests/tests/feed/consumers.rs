@@ -1,0 +1,163 @@
+//! The feed's consumers and their failures: one active per slot and the others standing by, a
+//! consumer stopped with changes pending (the next one applies them), Redis down (the slot does
+//! not move until Redis acknowledged), the slot dropped behind the feed's back (the models start
+//! over).
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+use write_through::Cache;
+use write_through_tests::private_redis::PrivateRedis;
+use write_through_tests::services::wait_until;
+
+use super::{FeedUser, World};
+use write_through::prelude::*;
+
+#[derive(QueryableByName)]
+struct Answer {
+    #[diesel(sql_type = Bool)]
+    yes: bool,
+}
+
+/// Whether the slot has been advanced past everything written so far.
+fn slot_is_past_now(conn: &mut PgConnection, written: &str) -> bool {
+    diesel::sql_query(
+        "SELECT coalesce(confirmed_flush_lsn >= $1::pg_lsn, false) AS yes FROM pg_replication_slots WHERE slot_name = 'write_through'",
+    )
+    .bind::<Text, _>(written)
+    .get_result::<Answer>(conn)
+    .map(|answer| answer.yes)
+    .unwrap_or(false)
+}
+
+#[derive(QueryableByName)]
+struct Lsn {
+    #[diesel(sql_type = Text)]
+    lsn: String,
+}
+
+fn written(conn: &mut PgConnection) -> String {
+    diesel::sql_query("SELECT pg_current_wal_lsn()::text AS lsn")
+        .get_result::<Lsn>(conn)
+        .unwrap()
+        .lsn
+}
+
+#[test]
+fn one_consumer_is_active_and_another_takes_over_when_it_stops() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let first = world.start(world.feed());
+    let second = world.start(world.feed());
+    wait_until("one consumer active", Duration::from_secs(10), || {
+        first.is_active() || second.is_active()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !(first.is_active() && second.is_active()),
+        "never two active consumers of one slot"
+    );
+    let (active, standby) = if first.is_active() {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    active.stop();
+    wait_until("the standby takes over", Duration::from_secs(10), || {
+        standby.is_active()
+    });
+    world.cached_user(1, "Ada");
+    world.sql("UPDATE wt_feed_users SET name = 'after the takeover' WHERE id = 1");
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "after the takeover");
+}
+
+#[test]
+fn changes_made_while_no_consumer_runs_are_applied_by_the_next() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    world.start(world.feed()).stop();
+    world.cached_user(1, "Ada");
+    world.sql("UPDATE wt_feed_users SET name = 'while stopped' WHERE id = 1");
+    assert_eq!(
+        world.find_user(1).unwrap().name,
+        "Ada",
+        "stale until a feed runs"
+    );
+    let _next = world.start(world.feed());
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "while stopped");
+}
+
+#[test]
+fn while_redis_is_down_the_slot_keeps_the_changes_until_it_answers() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let Some(redis) = PrivateRedis::start() else {
+        return;
+    };
+    let cache = Cache::builder(&redis.url())
+        .io_timeout(Duration::from_millis(200))
+        .breaker_cooldown(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let url = world.server.url();
+    let _feed = world
+        .feed()
+        .start(&cache, move || PgConnection::establish(&url))
+        .unwrap();
+    let ada = FeedUser {
+        id: 1,
+        email: "ada@example.com".into(),
+        name: "Ada".into(),
+    };
+    ada.save(&mut world.conn, &cache).unwrap();
+    cache
+        .catch_up(&mut world.conn, Duration::from_secs(10))
+        .unwrap();
+
+    redis.pause();
+    world.sql("UPDATE wt_feed_users SET name = 'while Redis was down' WHERE id = 1");
+    let after_update = written(&mut world.conn);
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        !slot_is_past_now(&mut world.conn, &after_update),
+        "the slot must not move past a change whose invalidation Redis did not acknowledge"
+    );
+    redis.resume();
+    cache
+        .catch_up(&mut world.conn, Duration::from_secs(10))
+        .unwrap();
+    assert!(slot_is_past_now(&mut world.conn, &after_update));
+    let found = FeedUser::find(&mut world.conn, &cache, &1).unwrap();
+    assert_eq!(found.unwrap().name, "while Redis was down");
+}
+
+#[test]
+fn a_slot_dropped_behind_the_feeds_back_makes_every_model_start_over() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.catch_up();
+    // The slot is busy only while the feed reads it: retry until it is dropped.
+    wait_until("the slot dropped", Duration::from_secs(10), || {
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut world.conn,
+            "SELECT pg_drop_replication_slot('write_through')",
+        )
+        .is_ok()
+    });
+    // Lost with the slot, but retired by the start-over.
+    world.sql("UPDATE wt_feed_users SET name = 'lost with the slot' WHERE id = 1");
+    wait_until("the model starts over", Duration::from_secs(20), || {
+        world.cache().stats().feed_start_overs >= 2
+    });
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "lost with the slot");
+}

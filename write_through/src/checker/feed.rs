@@ -1,0 +1,106 @@
+//! A write that bypasses the library, and the change feed that invalidates it.
+//!
+//! The writer is SQL by hand (a migration, a script, another service): it commits a new
+//! version of one row in one atomic step, taking no lock and touching no Redis key. The feed
+//! reads the database's committed changes (logical decoding) and, for each, runs `INVALIDATE`
+//! on the row's key, the script `cache.invalidate` runs: some time after the commit, never
+//! before it, and possibly again (at-least-once delivery: a consumer that died mid-batch
+//! re-reads from its last confirmed position). Each delivery is a step of its own, so the
+//! explorer puts it anywhere after the commit, among every other actor's steps; the first
+//! delivery right after the commit is one of those interleavings.
+//!
+//! The commit is the whole write as its client sees it (start, commit and return are one
+//! step): the tightest history such a write can have. A real statement takes time, and a
+//! write that starts earlier supersedes less, one that returns later is superseded later (see
+//! `properties.rs`), so what holds for this one holds for every real one. What the write supersedes waits for the feed's first delivery:
+//! until then the cache has not heard of the commit, and a read may return the version just
+//! before it
+//! ([`History::invalidated_by_the_feed`](super::properties::History::invalidated_by_the_feed)).
+//!
+//! The feed sees the library's own commits too (it reads every change to a cached table).
+//! A scenario may give a library writer's version its deliveries, which then wait for that
+//! writer's commit, if it comes: see `the_feed_closes_the_known_gap` in `scenarios.rs`.
+//!
+//! A delivery the feed could not make because Redis was unreachable is not modelled (the
+//! consumer would retry it, which is one more delivery, later), nor are other keys: a change
+//! touches one row, and the feed's ordering across rows decides nothing for one key.
+
+use super::actors::Ctx;
+use super::db_model::{Db, Versions, bit};
+use super::properties::of_key;
+
+/// What the writer does: commit `version` (of its key, by the scenario's table) by hand; the
+/// feed then delivers its invalidation `deliveries` times (1, or 2 for a redelivery).
+#[derive(Debug, Clone)]
+pub(crate) struct Bypass {
+    pub(crate) key: usize,
+    pub(crate) version: u8,
+    pub(crate) deliveries: u8,
+    /// Whether this actor commits `version` by hand; if not, a library writer of the scenario
+    /// does (or not: then nothing is delivered), and this actor is only the feed's deliveries.
+    pub(crate) by_hand: bool,
+}
+
+/// Where the writer and its feed events are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum BypassWriter {
+    /// Not committed yet.
+    Commit,
+    /// Committed; `delivered` invalidations have run. `before_it`: the versions the write
+    /// supersedes once the first one has (nothing, after it).
+    Feed { delivered: u8, before_it: Versions },
+}
+
+impl BypassWriter {
+    pub(crate) fn new(spec: &Bypass) -> Self {
+        if spec.by_hand {
+            BypassWriter::Commit
+        } else {
+            BypassWriter::Feed {
+                delivered: 0,
+                before_it: 0,
+            }
+        }
+    }
+
+    /// Whether the next step can happen: the feed delivers nothing before the commit.
+    pub(crate) fn ready(&self, spec: &Bypass, db: &Db) -> bool {
+        spec.by_hand || db.ever & bit(spec.version) != 0
+    }
+
+    /// Performs the next step; returns what it did and whether the writer and its feed are
+    /// done.
+    pub(crate) fn step(&mut self, spec: &Bypass, ctx: &mut Ctx<'_>) -> (String, bool) {
+        let world = ctx.world;
+        let k = spec.key;
+        match self {
+            BypassWriter::Commit => {
+                let before_it = ctx.history.write_started(of_key(&world.table, k));
+                ctx.db.commit(k, spec.version);
+                ctx.history.committed_by_hand(bit(spec.version));
+                *self = BypassWriter::Feed {
+                    delivered: 0,
+                    before_it,
+                };
+                let label = format!("database (by hand, no lock): v{} Commit", spec.version);
+                (label, false)
+            }
+            BypassWriter::Feed {
+                delivered,
+                before_it,
+            } => {
+                let reply = ctx.redis.feed_invalidate(&world.keys[k], world.mutation);
+                // The first delivery ends the window in which the cache has not heard of the
+                // commit; a redelivery ends nothing more.
+                ctx.history.invalidated_by_the_feed(*before_it);
+                *before_it = 0;
+                *delivered += 1;
+                let label = format!(
+                    "feed: INVALIDATE key {k} -> {reply} (delivery {delivered} of {})",
+                    spec.deliveries
+                );
+                (label, *delivered == spec.deliveries)
+            }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The change feed: every committed change to a cached table, whoever wrote it, retires what it
+//! changed in the cache.
+//!
+//! The library's own writes keep the cache correct; writes that bypass it (a bulk
+//! `diesel::update(...).filter(...)`, raw SQL, another service, a migration,
+//! `ON DELETE CASCADE`) used to stay stale until the TTL. The feed reads PostgreSQL's logical
+//! decoding (the built-in `pgoutput` plugin, a publication of the cached tables, a replication
+//! slot read over an ordinary connection) and, for each committed `INSERT`, `UPDATE`, `DELETE`
+//! and `TRUNCATE`, invalidates the row's key (old and new, when an update changes it) and the
+//! unique-index entries of its values, with the invalidation `Cache::invalidate` uses: the value,
+//! a reader's lease (so a fill that read before the change cannot install it) and a writer's lock
+//! (made contended, so an older publish cannot land after it) are all retired, and the
+//! in-process tiers are told. It never fills from a change.
+//!
+//! On the blocking front the feed is a thread, on a Diesel connection of its own:
+//! `ChangeFeed::postgres().model::<User>().start(&cache, move || PgConnection::establish(&url))`,
+//! and `cache.catch_up(&mut conn, timeout)`. On the async front, a tokio task:
+//!
+//! ```no_run
+//! # use diesel::prelude::*;
+//! # use write_through::asynch::prelude::*;
+//! # diesel::table! { users (id) { id -> BigInt, email -> Text, } }
+//! # #[derive(Queryable, Selectable, Identifiable, WriteThrough)]
+//! # #[diesel(table_name = users)]
+//! # #[write_through(key = "user:{id}", ttl = "1h")]
+//! # pub struct User { pub id: i64, #[write_through(unique)] pub email: String }
+//! use std::time::Duration;
+//! use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+//! use write_through::feed::ChangeFeed;
+//!
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let url = "postgres://localhost/app";
+//! let cache = Cache::open("redis://127.0.0.1:6379")?;
+//! // A task of its own, on a connection of its own; stopped when `feed` is dropped.
+//! let feed = ChangeFeed::postgres()
+//!     .model::<User>()
+//!     .start_async(&cache, move || AsyncPgConnection::establish(url))
+//!     .await?;
+//!
+//! let mut conn = AsyncPgConnection::establish(url).await?;
+//! diesel::update(users::table).set(users::email.eq("x@example.com")).execute(&mut conn).await?;
+//! // Read-your-writes for any write: returns once the feed has retired what it changed.
+//! write_through::asynch::catch_up(&cache, &mut conn, Duration::from_secs(5)).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! **At least once.** The slot is read with `pg_logical_slot_peek_binary_changes` and moved on
+//! with `pg_replication_slot_advance` only after Redis acknowledged every invalidation of the
+//! batch: a consumer that dies in between leaves the batch to the next one. One consumer is
+//! active per slot (a PostgreSQL advisory lock); others stand by and take over when its session
+//! ends.
+//!
+//! **Starting over.** A `TRUNCATE`, a table whose key columns are gone, or a slot created again
+//! after the feed had run (dropped, or its WAL removed by `max_slot_wal_keep_size`) names no row:
+//! the affected models start over, every key under their prefixes retired (a `SCAN` of one Redis;
+//! on a cluster the rows then wait for their TTL, logged as an error).
+//!
+//! **Where it runs.** Embedded, as above, on a thread ([`ChangeFeed::start`], a Diesel
+//! connection) or a tokio task (`ChangeFeed::start_async`, diesel-async); a sidecar is a program
+//! that does the same and nothing else. One feed serves one cache namespace: its progress is
+//! recorded under the namespace, for [`Cache::catch_up`].
+//!
+//! **What the server needs.** `wal_level = logical`, a free replication slot, and a user with the
+//! `REPLICATION` attribute (or superuser) that owns the cached tables (for the publication).
+//! Every cached table needs a primary key (PostgreSQL refuses `UPDATE`s on a published table
+//! without one). Each is a typed [`FeedError`] saying what to change. SQLite has no log to read;
+//! MariaDB and MySQL's binlog is a second source on the same mapping ([`ChangeKeys`]).
+
+#[cfg(feature = "postgres")]
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::time::Duration;
+
+#[cfg(feature = "postgres")]
+use crate::cache::Cache;
+use crate::error::CacheError;
+
+mod keys;
+
+pub use keys::{
+    ChangeKeyWriter, ChangeKeys, ColumnText, ColumnTexts, FromChangeText, UnreadableChange,
+};
+#[doc(hidden)]
+pub use keys::{index_column, key_column};
+
+#[cfg(feature = "postgres")]
+mod db;
+#[cfg(feature = "postgres")]
+pub(crate) mod pgoutput;
+#[cfg(feature = "postgres")]
+mod plan;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "postgres")]
+mod run;
+#[cfg(feature = "postgres")]
+mod sql;
+
+#[cfg(all(feature = "postgres", feature = "async"))]
+#[doc(hidden)]
+pub use postgres::catch_up;
+#[cfg(feature = "postgres")]
+pub use postgres::{ChangeFeed, FeedHandle};
+
+/// The model label of events that are not one model's.
+#[cfg(feature = "postgres")]
+const ANY_MODEL: &str = "*";
+
+/// Why the change feed could not start or run, or `catch_up` could not wait. Each says what to
+/// change.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FeedError {
+    /// The server does not decode its log.
+    #[error(
+        "wal_level is `{found}`; the change feed needs `logical`: set wal_level = logical in postgresql.conf and restart the server"
+    )]
+    WalLevel {
+        /// The server's `wal_level`.
+        found: String,
+    },
+    /// A model's table is not in the database (or not on the search path).
+    #[error("table {table} does not exist in the feed's database")]
+    NoTable {
+        /// The table, as Diesel names it.
+        table: String,
+    },
+    /// A cached table without a primary key, which the feed refuses to publish: PostgreSQL
+    /// would then refuse its `UPDATE`s and `DELETE`s.
+    #[error(
+        "table {table} has no primary key: the feed does not publish it, since PostgreSQL would then refuse its UPDATEs and DELETEs; add one"
+    )]
+    NoPrimaryKey {
+        /// The table, as Diesel names it.
+        table: String,
+    },
+    /// A slot of that name exists with another output plugin.
+    #[error(
+        "replication slot {slot} uses the plugin {plugin}; the feed needs a pgoutput slot: choose another name with ChangeFeed::slot"
+    )]
+    SlotPlugin {
+        /// The slot's name.
+        slot: String,
+        /// Its plugin.
+        plugin: String,
+    },
+    /// A slot or publication name PostgreSQL would need quoted.
+    #[error(
+        "`{name}` is not a valid {what} name: use 1 to 63 lowercase letters, digits and `_`, not starting with a digit"
+    )]
+    InvalidName {
+        /// `slot` or `publication`.
+        what: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// A step of the setup failed; `hint` says what it needs.
+    #[error("{step} failed: {source}; {hint}")]
+    Setup {
+        /// What the feed was doing.
+        step: &'static str,
+        /// What PostgreSQL said.
+        source: diesel::result::Error,
+        /// What the step needs of the server.
+        hint: &'static str,
+    },
+    /// The feed could not connect (the connect function's error).
+    #[error("connecting to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    /// A statement failed.
+    #[error("database: {0}")]
+    Database(#[from] diesel::result::Error),
+    /// Redis did not acknowledge: the batch is read again.
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    /// A message of the slot that the decoder does not read.
+    #[error("undecodable change at {lsn}: {error}")]
+    Decode {
+        /// Where in the log.
+        lsn: String,
+        /// What was wrong.
+        error: String,
+    },
+    /// `catch_up` waited `waited` and the feed had not applied the log up to `target`.
+    #[error(
+        "the change feed had not applied the log up to {target} after {waited:?} (applied: {applied:?}); is a feed running for this namespace?"
+    )]
+    Timeout {
+        /// How long it waited.
+        waited: Duration,
+        /// How far the feed had applied, if it ever ran.
+        applied: Option<String>,
+        /// The position the call needed.
+        target: String,
+    },
+}
+
+#[cfg(feature = "postgres")]
+impl FeedError {
+    fn setup(step: &'static str, source: diesel::result::Error) -> Self {
+        let hint = match step {
+            "creating the replication slot" => {
+                "the feed's user needs the REPLICATION attribute (or superuser), and the server a free slot (max_replication_slots)"
+            }
+            _ => {
+                "the feed's user needs the CREATE privilege on the database and must own the cached tables"
+            }
+        };
+        FeedError::Setup { step, source, hint }
+    }
+}
+
+/// What the loop reads: the feed's settings and models, fixed at start.
+#[cfg(feature = "postgres")]
+pub(crate) struct FeedConfig {
+    pub(crate) slot: String,
+    pub(crate) publication: String,
+    pub(crate) models: Vec<plan::FeedModel>,
+    pub(crate) max_changes: usize,
+    pub(crate) poll: Duration,
+    pub(crate) standby_retry: Duration,
+    pub(crate) retry: Duration,
+    /// The Redis key recording how far the feed applied the log (for `catch_up`).
+    pub(crate) marker: Vec<u8>,
+}
+
+/// What the loop and its handle share.
+#[cfg(feature = "postgres")]
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    pub(crate) stop: AtomicBool,
+    pub(crate) active: AtomicBool,
+    pub(crate) applied: AtomicU64,
+}
+
+#[cfg(feature = "postgres")]
+/// The Redis key where the feed of `cache`'s namespace records how far it applied the log.
+pub(crate) fn marker_key(cache: &Cache) -> Vec<u8> {
+    let mut key = crate::key::KeyWriter::new(cache.namespace());
+    key.literal("#feed");
+    key.into_bytes()
+}

@@ -1,0 +1,496 @@
+//! The PostgreSQL feed's public side: its settings, starting it on either front, its handle, and
+//! `catch_up`.
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use diesel::QuerySource;
+use diesel::connection::{Connection, LoadConnection};
+use diesel::pg::{Pg, PgQueryBuilder};
+use diesel::query_builder::{QueryBuilder, QueryFragment};
+
+use super::db::TextRow;
+use super::db::blocking::BlockingFeedDb;
+use super::keys::ChangeKeys;
+use super::plan::FeedModel;
+use super::run::{self, Connect};
+use super::{FeedConfig, FeedError, Shared, marker_key, sql};
+use crate::cache::Cache;
+use crate::key::KeyWriter;
+use crate::redis::store::BlockingExec;
+use crate::shared::ready::ready;
+
+/// A change feed from PostgreSQL's logical decoding, for the models it is given: its settings,
+/// then [`start`](ChangeFeed::start) (a thread) or `start_async` (a tokio task). See the module
+/// page, [`crate::feed`].
+#[must_use = "a ChangeFeed does nothing until it is started"]
+pub struct ChangeFeed {
+    slot: String,
+    publication: String,
+    models: Vec<fn(&Cache) -> FeedModel>,
+    max_changes: usize,
+    poll: Duration,
+    standby_retry: Duration,
+    retry: Duration,
+}
+
+impl std::fmt::Debug for ChangeFeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangeFeed")
+            .field("slot", &self.slot)
+            .field("publication", &self.publication)
+            .field("models", &self.models.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChangeFeed {
+    /// A feed with the slot and publication `write_through`, reading at most 1 000 changes a
+    /// batch, looking for new ones every 10 ms when idle.
+    pub fn postgres() -> Self {
+        Self {
+            slot: "write_through".to_owned(),
+            publication: "write_through".to_owned(),
+            models: Vec::new(),
+            max_changes: 1000,
+            poll: Duration::from_millis(10),
+            standby_retry: Duration::from_secs(1),
+            retry: Duration::from_secs(1),
+        }
+    }
+
+    /// The replication slot's name (one per cache namespace reading this database).
+    pub fn slot(mut self, name: &str) -> Self {
+        self.slot = name.to_owned();
+        self
+    }
+
+    /// The publication's name; the feed creates it, or adds the cached tables to it.
+    pub fn publication(mut self, name: &str) -> Self {
+        self.publication = name.to_owned();
+        self
+    }
+
+    /// Serves model `M`: changes to its table retire its rows and unique-index entries.
+    pub fn model<M>(mut self) -> Self
+    where
+        M: ChangeKeys,
+        <M::Table as QuerySource>::FromClause: QueryFragment<Pg>,
+    {
+        self.models.push(feed_model::<M>);
+        self
+    }
+
+    /// How many changes one batch reads at most (whole transactions: a larger one is read
+    /// whole).
+    pub fn max_changes(mut self, changes: usize) -> Self {
+        self.max_changes = changes.max(1);
+        self
+    }
+
+    /// How long the feed waits between two looks at the slot when it found nothing new: the
+    /// floor of its lag.
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll = interval;
+        self
+    }
+
+    /// How often a standing-by consumer tries to become the active one.
+    pub fn standby_retry(mut self, interval: Duration) -> Self {
+        self.standby_retry = interval;
+        self
+    }
+
+    /// How long the feed waits before a new session after a server failed.
+    pub fn retry_interval(mut self, interval: Duration) -> Self {
+        self.retry = interval;
+        self
+    }
+
+    fn config(self, cache: &Cache) -> Result<FeedConfig, FeedError> {
+        for (what, name) in [("slot", &self.slot), ("publication", &self.publication)] {
+            if !sql::checked_name(name) {
+                return Err(FeedError::InvalidName {
+                    what,
+                    name: name.clone(),
+                });
+            }
+        }
+        Ok(FeedConfig {
+            models: self.models.iter().map(|model| model(cache)).collect(),
+            slot: self.slot,
+            publication: self.publication,
+            max_changes: self.max_changes,
+            poll: self.poll,
+            standby_retry: self.standby_retry,
+            retry: self.retry,
+            marker: marker_key(cache),
+        })
+    }
+
+    /// Starts the feed on a thread of its own, with connections from `connect` (to the database
+    /// the models are in). The setup (the server's settings, the publication, the slot) runs
+    /// first, on the caller's thread, and its errors are returned; the thread then waits to be
+    /// the active consumer and runs until the handle is dropped or stopped.
+    pub fn start<C, F>(self, cache: &Cache, mut connect: F) -> Result<FeedHandle, FeedError>
+    where
+        C: Connection<Backend = Pg> + LoadConnection + Send + 'static,
+        F: FnMut() -> diesel::ConnectionResult<C> + Send + 'static,
+    {
+        let config = self.config(cache)?;
+        let mut db = BlockingFeedDb(connect()?);
+        ready(run::set_up(
+            &mut db,
+            &BlockingExec(&cache.inner().store),
+            cache,
+            &config,
+        ))?;
+        let shared = Arc::new(Shared::default());
+        let cache = cache.clone();
+        let state = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("write_through-feed".to_owned())
+            .spawn(move || {
+                let exec = BlockingExec(&cache.inner().store);
+                ready(run::run(
+                    BlockingConnect(connect),
+                    Some(db),
+                    &exec,
+                    &cache,
+                    &config,
+                    &state,
+                ));
+            })
+            .map_err(|error| {
+                FeedError::Connect(diesel::ConnectionError::BadConnection(error.to_string()))
+            })?;
+        Ok(FeedHandle {
+            shared,
+            runner: Runner::Thread(Some(thread)),
+        })
+    }
+}
+
+/// The application's connect function, on the blocking front.
+struct BlockingConnect<F>(F);
+
+impl<C, F> Connect for BlockingConnect<F>
+where
+    C: Connection<Backend = Pg> + LoadConnection + Send + 'static,
+    F: FnMut() -> diesel::ConnectionResult<C> + Send + 'static,
+{
+    type Db = BlockingFeedDb<C>;
+
+    fn connect(&mut self) -> impl Future<Output = Result<Self::Db, FeedError>> + Send {
+        std::future::ready((self.0)().map(BlockingFeedDb).map_err(FeedError::from))
+    }
+}
+
+/// A running feed. Dropping it (or [`stop`](FeedHandle::stop)) stops the feed at its next
+/// batch: nothing is lost, the slot keeps what was not applied.
+#[derive(Debug)]
+pub struct FeedHandle {
+    shared: Arc<Shared>,
+    runner: Runner,
+}
+
+#[derive(Debug)]
+enum Runner {
+    Thread(Option<JoinHandle<()>>),
+    #[cfg(feature = "async")]
+    Task(tokio::task::JoinHandle<()>),
+}
+
+impl FeedHandle {
+    /// Whether this feed is the slot's active consumer (else it stands by, or is reconnecting).
+    pub fn is_active(&self) -> bool {
+        run::is_active(&self.shared)
+    }
+
+    /// Stops the feed and waits for its thread (a task is aborted: a batch cut short is read
+    /// again by the next consumer).
+    pub fn stop(mut self) {
+        self.halt(true);
+    }
+
+    fn halt(&mut self, wait: bool) {
+        run::request_stop(&self.shared);
+        match &mut self.runner {
+            Runner::Thread(thread) => {
+                if let Some(thread) = thread.take().filter(|_| wait) {
+                    let _ = thread.join();
+                }
+            }
+            #[cfg(feature = "async")]
+            Runner::Task(task) => task.abort(),
+        }
+    }
+}
+
+impl Drop for FeedHandle {
+    fn drop(&mut self) {
+        self.halt(false);
+    }
+}
+
+impl Cache {
+    /// Waits until the change feed of this cache's namespace has applied everything committed
+    /// before this call, so that a write that bypassed the library (`diesel::update(...)
+    /// .filter(...)`, raw SQL) followed by `catch_up` is as strong as `save`: no read after it
+    /// returns the row as it was before. Reads the log's position on `conn` (any connection to
+    /// the database), then polls the feed's progress in Redis; fails with
+    /// [`FeedError::Timeout`] after `timeout`. It blocks its thread; an async service awaits
+    /// `write_through::asynch::catch_up`.
+    pub fn catch_up<C>(&self, conn: &mut C, timeout: Duration) -> Result<(), FeedError>
+    where
+        C: Connection<Backend = Pg> + LoadConnection,
+    {
+        let rows: Vec<TextRow> =
+            diesel::RunQueryDsl::load(diesel::sql_query(sql::flushed()), conn)?;
+        let target = target_of(rows.into_iter().next().and_then(|row| row.value))?;
+        let exec = BlockingExec(&self.inner().store);
+        ready(run::wait_applied(&exec, &marker_key(self), target, timeout))
+    }
+}
+
+fn target_of(text: Option<String>) -> Result<super::pgoutput::Lsn, FeedError> {
+    let text = text.unwrap_or_default();
+    super::pgoutput::parse_lsn(&text).ok_or(FeedError::Decode {
+        lsn: text,
+        error: "not a log position".to_owned(),
+    })
+}
+
+/// The feed's view of model `M` in `cache`: its table's SQL name, its key columns, how changes
+/// become keys, and the patterns of every key it writes.
+fn feed_model<M>(cache: &Cache) -> FeedModel
+where
+    M: ChangeKeys,
+    <M::Table as QuerySource>::FromClause: QueryFragment<Pg>,
+{
+    let (schema, table) = table_name::<M::Table>();
+    let mut patterns = Vec::new();
+    let mut rows = KeyWriter::new(cache.namespace());
+    rows.literal_owned(&template_prefix(M::KEY_TEMPLATE));
+    patterns.push(glob_prefix(&rows.into_bytes()));
+    if !M::INDEX_COLUMNS.is_empty() {
+        let mut entries = KeyWriter::new(cache.namespace());
+        entries.literal("#");
+        entries.part(M::KEY_TEMPLATE);
+        entries.literal("#");
+        patterns.push(glob_prefix(&entries.into_bytes()));
+    }
+    FeedModel {
+        name: M::MODEL_NAME,
+        schema,
+        table,
+        key_columns: M::KEY_COLUMNS,
+        keys: M::change_keys,
+        patterns,
+    }
+}
+
+/// The schema (when the `table!` names one) and the name of a Diesel table, as Diesel writes
+/// them into SQL.
+fn table_name<T: QuerySource + Default>() -> (Option<String>, String)
+where
+    T::FromClause: QueryFragment<Pg>,
+{
+    let mut builder = PgQueryBuilder::default();
+    let written = T::default()
+        .from_clause()
+        .to_sql(&mut builder, &Pg)
+        .map(|()| builder.finish())
+        .unwrap_or_default();
+    let mut parts = unquote_identifiers(&written);
+    let table = parts.pop().unwrap_or_default();
+    (parts.pop(), table)
+}
+
+/// `"public"."users"` as `["public", "users"]` (a doubled quote is one quote).
+fn unquote_identifiers(written: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut chars = written.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                current.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            ('.', false) => parts.push(std::mem::take(&mut current)),
+            (c, _) => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
+}
+
+/// The template's text before its first placeholder (`{{` and `}}` written once), which every
+/// row key of the model starts with.
+fn template_prefix(template: &str) -> String {
+    let mut prefix = String::new();
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                prefix.push('{');
+            }
+            '{' => break,
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                prefix.push('}');
+            }
+            c => prefix.push(c),
+        }
+    }
+    prefix
+}
+
+/// A `SCAN MATCH` pattern of the keys starting with `prefix`.
+fn glob_prefix(prefix: &[u8]) -> Vec<u8> {
+    let mut pattern = Vec::with_capacity(prefix.len() + 1);
+    for &byte in prefix {
+        if matches!(byte, b'*' | b'?' | b'[' | b']' | b'\\') {
+            pattern.push(b'\\');
+        }
+        pattern.push(byte);
+    }
+    pattern.push(b'*');
+    pattern
+}
+
+impl FeedModel {
+    /// The table as SQL names it, quoted (and qualified when the `table!` gives a schema).
+    pub(crate) fn quoted_table(&self) -> String {
+        let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+        match &self.schema {
+            Some(schema) => format!("{}.{}", quote(schema), quote(&self.table)),
+            None => quote(&self.table),
+        }
+    }
+}
+
+#[cfg(feature = "async")]
+mod asynch {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use diesel::pg::Pg;
+    use diesel_async::AsyncConnection;
+
+    use super::{ChangeFeed, FeedHandle, Runner, marker_key, target_of};
+    use crate::cache::Cache;
+    use crate::feed::db::TextRow;
+    use crate::feed::db::asynch::AsyncFeedDb;
+    use crate::feed::run::{self, Connect};
+    use crate::feed::{FeedError, Shared, sql};
+    use crate::redis::store::AsyncExec;
+
+    impl ChangeFeed {
+        /// Starts the feed as a tokio task, with diesel-async connections from `connect`. The
+        /// setup runs first and its errors are returned; the task then waits to be the active
+        /// consumer and runs until the handle is dropped or stopped.
+        pub async fn start_async<C, F, Fut>(
+            self,
+            cache: &Cache,
+            mut connect: F,
+        ) -> Result<FeedHandle, FeedError>
+        where
+            C: AsyncConnection<Backend = Pg> + Send + 'static,
+            F: FnMut() -> Fut + Send + 'static,
+            Fut: Future<Output = diesel::ConnectionResult<C>> + Send,
+        {
+            let config = self.config(cache)?;
+            let mut db = AsyncFeedDb(connect().await?);
+            run::set_up(&mut db, &AsyncExec(&cache.inner().store), cache, &config).await?;
+            let shared = Arc::new(Shared::default());
+            let cache = cache.clone();
+            let state = Arc::clone(&shared);
+            let task = tokio::spawn(async move {
+                let exec = AsyncExec(&cache.inner().store);
+                run::run(
+                    AsyncConnect(connect),
+                    Some(db),
+                    &exec,
+                    &cache,
+                    &config,
+                    &state,
+                )
+                .await;
+            });
+            Ok(FeedHandle {
+                shared,
+                runner: Runner::Task(task),
+            })
+        }
+    }
+
+    /// The application's connect function, on the async front.
+    struct AsyncConnect<F>(F);
+
+    impl<C, F, Fut> Connect for AsyncConnect<F>
+    where
+        C: AsyncConnection<Backend = Pg> + Send + 'static,
+        F: FnMut() -> Fut + Send + 'static,
+        Fut: Future<Output = diesel::ConnectionResult<C>> + Send,
+    {
+        type Db = AsyncFeedDb<C>;
+
+        fn connect(&mut self) -> impl Future<Output = Result<Self::Db, FeedError>> + Send {
+            let connecting = (self.0)();
+            async move { Ok(AsyncFeedDb(connecting.await?)) }
+        }
+    }
+
+    /// The async form of [`Cache::catch_up`]: waits until the change feed of `cache`'s
+    /// namespace has applied everything committed before this call.
+    pub async fn catch_up<C>(
+        cache: &Cache,
+        conn: &mut C,
+        timeout: Duration,
+    ) -> Result<(), FeedError>
+    where
+        C: AsyncConnection<Backend = Pg> + Send,
+    {
+        let rows: Vec<TextRow> =
+            diesel_async::RunQueryDsl::load(diesel::sql_query(sql::flushed()), conn).await?;
+        let target = target_of(rows.into_iter().next().and_then(|row| row.value))?;
+        let exec = AsyncExec(&cache.inner().store);
+        run::wait_applied(&exec, &marker_key(cache), target, timeout).await
+    }
+}
+
+#[cfg(feature = "async")]
+pub use asynch::catch_up;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diesel_table_names_are_unquoted_into_schema_and_name() {
+        assert_eq!(unquote_identifiers("\"users\""), ["users"]);
+        assert_eq!(unquote_identifiers("\"app\".\"users\""), ["app", "users"]);
+        assert_eq!(unquote_identifiers("\"a\"\"b\""), ["a\"b"]);
+    }
+
+    #[test]
+    fn a_template_prefix_ends_at_its_first_placeholder() {
+        assert_eq!(template_prefix("user:{id}"), "user:");
+        assert_eq!(template_prefix("org:{org}:member:{user}"), "org:");
+        assert_eq!(template_prefix("a{{b}}:{id}"), "a{b}:");
+    }
+
+    #[test]
+    fn patterns_escape_globs() {
+        assert_eq!(
+            glob_prefix(b"wt:a*b?[c]\\"),
+            b"wt:a\\*b\\?\\[c\\]\\\\*".to_vec()
+        );
+    }
+}

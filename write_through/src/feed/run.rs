@@ -1,0 +1,353 @@
+//! The feed's one loop, for both fronts: set up the publication and the slot, wait to be the
+//! active consumer, then read the slot's changes, retire what they name, and only then move the
+//! slot on.
+//!
+//! At least once: a batch is read with `peek` (the slot keeps it), its keys are invalidated, and
+//! the slot is advanced past it only when Redis acknowledged every invalidation. A consumer that
+//! dies in between leaves the slot where it was, and the next one invalidates the batch again
+//! (an invalidation is idempotent). A failure of either server ends the session; the loop waits
+//! and starts a new one on a new connection.
+
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::db::FeedDb;
+use super::pgoutput::{self, Lsn};
+use super::plan::{self, Relations};
+use super::{FeedConfig, FeedError, Shared, sql};
+use crate::cache::Cache;
+use crate::redis::commands::{self, Exec};
+use crate::stats::Event;
+
+/// Opens the feed's connections (the application's connect function, on its front).
+pub(crate) trait Connect: Send {
+    type Db: FeedDb;
+
+    fn connect(&mut self) -> impl Future<Output = Result<Self::Db, FeedError>> + Send;
+}
+
+/// Runs sessions until `shared.stop` is set.
+pub(crate) async fn run<K: Connect, E: Exec>(
+    mut connect: K,
+    mut db: Option<K::Db>,
+    exec: &E,
+    cache: &Cache,
+    config: &FeedConfig,
+    shared: &Shared,
+) {
+    while !shared.stop.load(SeqCst) {
+        let session = match db.take() {
+            Some(db) => Ok(db),
+            None => connect.connect().await,
+        };
+        let outcome = match session {
+            Ok(mut db) => consume(&mut db, exec, cache, config, shared).await,
+            Err(error) => Err(error),
+        };
+        shared.active.store(false, SeqCst);
+        if let Err(error) = outcome {
+            tracing::warn!(%error, slot = %config.slot, "change feed session ended; starting another");
+            cache
+                .inner()
+                .store
+                .counters
+                .record(Event::FeedRestart, super::ANY_MODEL);
+            exec.sleep(config.retry).await;
+        }
+    }
+}
+
+/// Checks the server and creates what the feed needs: the publication of the cached tables and
+/// the slot. When the slot had to be created again after the feed had run (dropped, or its WAL
+/// removed), changes were lost: every model starts over.
+pub(crate) async fn set_up<D: FeedDb, E: Exec>(
+    db: &mut D,
+    exec: &E,
+    cache: &Cache,
+    config: &FeedConfig,
+) -> Result<(), FeedError> {
+    let level = db.text(sql::wal_level()).await?.unwrap_or_default();
+    if level != "logical" {
+        return Err(FeedError::WalLevel { found: level });
+    }
+    let mut tables: Vec<String> = Vec::new();
+    for model in &config.models {
+        let table = model.quoted_table();
+        match db.text(sql::primary_keys(&table)).await?.as_deref() {
+            None => return Err(FeedError::NoTable { table }),
+            Some("0") => return Err(FeedError::NoPrimaryKey { table }),
+            Some(_) => {}
+        }
+        if !tables.contains(&table) {
+            tables.push(table);
+        }
+    }
+    let publication = &config.publication;
+    if db
+        .text(sql::publication_exists(publication))
+        .await?
+        .is_none()
+    {
+        let created = db.run(sql::create_publication(publication, &tables)).await;
+        // Another consumer may have created it meanwhile; the tables are checked below.
+        if let Err(error) = created
+            && db
+                .text(sql::publication_exists(publication))
+                .await?
+                .is_none()
+        {
+            return Err(FeedError::setup("creating the publication", error));
+        }
+    }
+    for table in &tables {
+        if db.text(sql::publishes(publication, table)).await?.is_none() {
+            db.run(sql::add_table(publication, table))
+                .await
+                .map_err(|error| FeedError::setup("adding a table to the publication", error))?;
+        }
+    }
+
+    let slot = &config.slot;
+    let state = db.text(sql::slot_state(slot)).await?;
+    let lost = match state.as_deref() {
+        None => true,
+        Some(state) => {
+            let (plugin, status) = state.split_once('/').unwrap_or((state, ""));
+            if plugin != "pgoutput" {
+                return Err(FeedError::SlotPlugin {
+                    slot: slot.clone(),
+                    plugin: plugin.to_owned(),
+                });
+            }
+            if status == "lost" {
+                tracing::warn!(%slot, "the slot's WAL was removed (max_slot_wal_keep_size); recreating it");
+                db.run(sql::drop_slot(slot)).await?;
+                true
+            } else {
+                false
+            }
+        }
+    };
+    if lost {
+        if let Err(error) = db.text(sql::create_slot(slot)).await
+            && db.text(sql::slot_state(slot)).await?.is_none()
+        {
+            return Err(FeedError::setup("creating the replication slot", error));
+        }
+        // A feed that ran before recorded how far it applied: what happened since is lost.
+        let marker = commands::get(exec, &config.marker).await?;
+        if marker.is_some() {
+            tracing::warn!(%slot, "the slot was created again after the feed had run; every model starts over");
+            for at in 0..config.models.len() {
+                start_over(exec, cache, config, at).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One session: standby until this consumer holds the slot's lock, then batches until stopped
+/// or a server fails.
+async fn consume<D: FeedDb, E: Exec>(
+    db: &mut D,
+    exec: &E,
+    cache: &Cache,
+    config: &FeedConfig,
+    shared: &Shared,
+) -> Result<(), FeedError> {
+    set_up(db, exec, cache, config).await?;
+    loop {
+        if shared.stop.load(SeqCst) {
+            return Ok(());
+        }
+        if db.text(sql::try_lock(&config.slot)).await?.as_deref() == Some("true") {
+            break;
+        }
+        exec.sleep(config.standby_retry).await;
+    }
+    shared.active.store(true, SeqCst);
+    tracing::info!(slot = %config.slot, "change feed active");
+    let mut confirmed = lsn_of(db.text(sql::confirmed(&config.slot)).await?)?;
+    let mut relations = Relations::default();
+    let mut batches: u64 = 0;
+    while !shared.stop.load(SeqCst) {
+        let flushed = lsn_of(db.text(sql::flushed()).await?)?;
+        let rows = db
+            .changes(sql::peek(
+                &config.slot,
+                &config.publication,
+                config.max_changes,
+            ))
+            .await?;
+        let drained = rows.len() < config.max_changes;
+        let mut messages = Vec::with_capacity(rows.len());
+        for row in &rows {
+            messages.push(
+                pgoutput::decode(&row.data).map_err(|error| FeedError::Decode {
+                    lsn: row.lsn.clone(),
+                    error: error.to_string(),
+                })?,
+            );
+        }
+        let batch = plan::plan(cache, &config.models, &mut relations, messages);
+        apply(exec, cache, config, &batch).await?;
+
+        // Everything up to `upto` is retired; the slot and the marker move there.
+        let upto = match (drained, batch.commit_end) {
+            (true, end) => Some(end.map_or(flushed, |end| end.max(flushed))),
+            (false, end) => end,
+        };
+        if let Some(upto) = upto {
+            // The slot moves only forward (a new slot may start ahead of the flushed log)...
+            if upto > confirmed {
+                db.text(sql::advance(&config.slot, upto)).await?;
+                confirmed = upto;
+            }
+            // ...and the record of what is applied, after the slot, whenever it grows.
+            if upto > shared.applied.load(SeqCst) {
+                commands::set_marker(exec, &config.marker, pgoutput::format_lsn(upto).as_bytes())
+                    .await?;
+                shared.applied.store(upto, SeqCst);
+            }
+        }
+        if let Some(committed) = batch.commit_time {
+            metrics::histogram!("write_through_feed_lag_seconds").record(lag_seconds(committed));
+        }
+        batches += 1;
+        if batches % 100 == 1
+            && let Some(bytes) = db.text(sql::retained(&config.slot)).await?
+        {
+            metrics::gauge!("write_through_feed_retained_wal_bytes")
+                .set(bytes.parse::<f64>().unwrap_or(0.0));
+        }
+        if drained {
+            exec.sleep(config.poll).await;
+        }
+    }
+    Ok(())
+}
+
+/// Invalidates a batch's keys, then starts over the models it says, and counts.
+async fn apply<E: Exec>(
+    exec: &E,
+    cache: &Cache,
+    config: &FeedConfig,
+    batch: &plan::BatchPlan,
+) -> Result<(), FeedError> {
+    let counters = &cache.inner().store.counters;
+    for (model, error) in &batch.unreadable {
+        tracing::warn!(model, %error, "a change the feed cannot map to keys");
+        counters.record(Event::FeedUnreadable, model);
+    }
+    let keys: Vec<Vec<u8>> = batch.keys.iter().cloned().collect();
+    let invalidated = commands::invalidate_many(exec, &keys).await;
+    for key in &keys {
+        cache.inner().evict_local(key);
+    }
+    invalidated?;
+    counters.add(Event::FeedChange, batch.changes, super::ANY_MODEL);
+    counters.add(Event::FeedInvalidation, keys.len() as u64, super::ANY_MODEL);
+    for &at in &batch.start_over {
+        start_over(exec, cache, config, at).await?;
+    }
+    Ok(())
+}
+
+/// Retires every key of model `at` (its rows and index entries): after a `TRUNCATE`, a table
+/// whose key columns changed, or a slot lost. One Redis only: on a cluster each node would be
+/// scanned on its own, which is not done; the model's keys then expire with their TTL.
+async fn start_over<E: Exec>(
+    exec: &E,
+    cache: &Cache,
+    config: &FeedConfig,
+    at: usize,
+) -> Result<(), FeedError> {
+    let model = &config.models[at];
+    let counters = &cache.inner().store.counters;
+    counters.record(Event::FeedStartOver, model.name);
+    if exec.is_cluster() {
+        tracing::error!(
+            model = model.name,
+            "the model must start over, which a cluster cannot do by scanning: its cached rows stay until their TTL"
+        );
+        return Ok(());
+    }
+    for pattern in &model.patterns {
+        let mut cursor = 0;
+        loop {
+            let (next, keys) = commands::scan(exec, cursor, pattern).await?;
+            commands::invalidate_many(exec, &keys).await?;
+            for key in &keys {
+                cache.inner().evict_local(key);
+            }
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+    }
+    if let Some(local) = &cache.inner().local {
+        // Keys of this model may sit in the tier without being in Redis any more.
+        local.forget_all();
+    }
+    Ok(())
+}
+
+fn lsn_of(text: Option<String>) -> Result<Lsn, FeedError> {
+    let text = text.unwrap_or_default();
+    pgoutput::parse_lsn(&text).ok_or(FeedError::Decode {
+        lsn: text,
+        error: "not a log position".to_owned(),
+    })
+}
+
+/// Seconds from a commit (PostgreSQL's microseconds since 2000-01-01) to now.
+fn lag_seconds(commit_time: i64) -> f64 {
+    const POSTGRES_EPOCH_UNIX_MICROS: i64 = 946_684_800_000_000;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_micros() as i64);
+    let lag = now - (commit_time + POSTGRES_EPOCH_UNIX_MICROS);
+    Duration::from_micros(lag.max(0) as u64).as_secs_f64()
+}
+
+/// Waits until the feed has applied the log up to `target` (read by `catch_up`), polling the
+/// marker the active consumer writes, or fails after `timeout`.
+pub(crate) async fn wait_applied<E: Exec>(
+    exec: &E,
+    marker: &[u8],
+    target: Lsn,
+    timeout: Duration,
+) -> Result<(), FeedError> {
+    let start = std::time::Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        let applied = commands::get(exec, marker).await?;
+        let applied = applied
+            .as_deref()
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .and_then(pgoutput::parse_lsn);
+        if applied.is_some_and(|applied| applied >= target) {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            return Err(FeedError::Timeout {
+                waited: timeout,
+                applied: applied.map(pgoutput::format_lsn),
+                target: pgoutput::format_lsn(target),
+            });
+        }
+        exec.sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(10));
+    }
+}
+
+/// The `stop` flag's store, seen by the loop between batches.
+pub(crate) fn request_stop(shared: &Shared) {
+    shared.stop.store(true, SeqCst);
+}
+
+/// Whether this consumer is the active one (it holds the slot's lock).
+pub(crate) fn is_active(shared: &Shared) -> bool {
+    shared.active.load(Relaxed)
+}

@@ -1,0 +1,161 @@
+//! The statements the feed sends to PostgreSQL. Names of the slot and the publication are
+//! checked identifiers ([`checked_name`]) and table names come from Diesel's `table!`, quoted, so
+//! they are written into the text; nothing else is.
+
+use super::pgoutput::{Lsn, format_lsn};
+
+/// A slot or publication name PostgreSQL accepts unquoted: 1 to 63 lowercase ASCII letters,
+/// digits or `_`, not starting with a digit.
+pub(crate) fn checked_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `'text'`, quoted as a string literal.
+pub(crate) fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+pub(crate) fn wal_level() -> String {
+    "SELECT current_setting('wal_level') AS value".to_owned()
+}
+
+/// How many primary-key indexes `table` (a quoted, possibly qualified name) has; `NULL` when
+/// there is no such table.
+pub(crate) fn primary_keys(table: &str) -> String {
+    format!(
+        "SELECT CASE WHEN to_regclass({t}) IS NULL THEN NULL ELSE \
+         (SELECT count(*) FROM pg_index WHERE indrelid = to_regclass({t}) AND indisprimary)::text END AS value",
+        t = literal(table)
+    )
+}
+
+pub(crate) fn publication_exists(publication: &str) -> String {
+    format!(
+        "SELECT pubname::text AS value FROM pg_publication WHERE pubname = {}",
+        literal(publication)
+    )
+}
+
+/// Whether `table` is in the publication.
+pub(crate) fn publishes(publication: &str, table: &str) -> String {
+    format!(
+        "SELECT 'yes' AS value FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid \
+         WHERE p.pubname = {} AND r.prrelid = to_regclass({})",
+        literal(publication),
+        literal(table)
+    )
+}
+
+pub(crate) fn create_publication(publication: &str, tables: &[String]) -> String {
+    format!(
+        "CREATE PUBLICATION {publication} FOR TABLE {}",
+        tables.join(", ")
+    )
+}
+
+pub(crate) fn add_table(publication: &str, table: &str) -> String {
+    format!("ALTER PUBLICATION {publication} ADD TABLE {table}")
+}
+
+/// The slot's plugin and WAL status (`lost` once `max_slot_wal_keep_size` removed its WAL),
+/// as `plugin/status`; no row when there is no slot.
+pub(crate) fn slot_state(slot: &str) -> String {
+    format!(
+        "SELECT plugin::text || '/' || coalesce(wal_status, '') AS value FROM pg_replication_slots \
+         WHERE slot_name = {}",
+        literal(slot)
+    )
+}
+
+pub(crate) fn create_slot(slot: &str) -> String {
+    format!(
+        "SELECT lsn::text AS value FROM pg_create_logical_replication_slot({}, 'pgoutput')",
+        literal(slot)
+    )
+}
+
+pub(crate) fn drop_slot(slot: &str) -> String {
+    format!(
+        "SELECT pg_drop_replication_slot({})::text AS value",
+        literal(slot)
+    )
+}
+
+pub(crate) fn confirmed(slot: &str) -> String {
+    format!(
+        "SELECT confirmed_flush_lsn::text AS value FROM pg_replication_slots WHERE slot_name = {}",
+        literal(slot)
+    )
+}
+
+/// The session-level advisory lock that makes one consumer of the slot active.
+pub(crate) fn try_lock(slot: &str) -> String {
+    format!(
+        "SELECT pg_try_advisory_lock(hashtext({}))::text AS value",
+        literal(&format!("write_through feed {slot}"))
+    )
+}
+
+/// Where the log is flushed to: every transaction committed before this statement ends at or
+/// before it (a commit returns once its record is flushed, with the default
+/// `synchronous_commit`). The feed's position when it found nothing more, and `catch_up`'s
+/// target. (Not the insert position: on an idle server it can stay ahead of anything the slot
+/// will ever decode.)
+pub(crate) fn flushed() -> String {
+    "SELECT pg_current_wal_flush_lsn()::text AS value".to_owned()
+}
+
+/// The slot's changes, from where it was last advanced, whole transactions, at least
+/// `max_changes` rows when there are that many. Peeked, not consumed: the slot moves only with
+/// [`advance`], after Redis acknowledged.
+pub(crate) fn peek(slot: &str, publication: &str, max_changes: usize) -> String {
+    format!(
+        "SELECT lsn::text AS lsn, data FROM pg_logical_slot_peek_binary_changes({}, NULL, {max_changes}, \
+         'proto_version', '1', 'publication_names', {})",
+        literal(slot),
+        literal(publication)
+    )
+}
+
+pub(crate) fn advance(slot: &str, to: Lsn) -> String {
+    format!(
+        "SELECT end_lsn::text AS value FROM pg_replication_slot_advance({}, {}::pg_lsn)",
+        literal(slot),
+        literal(&format_lsn(to))
+    )
+}
+
+/// How much WAL the slot keeps the server from recycling, in bytes.
+pub(crate) fn retained(slot: &str) -> String {
+    format!(
+        "SELECT (pg_current_wal_lsn() - restart_lsn)::text AS value FROM pg_replication_slots \
+         WHERE slot_name = {}",
+        literal(slot)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_plain_lowercase_identifiers() {
+        assert!(checked_name("write_through"));
+        assert!(checked_name("feed_2"));
+        assert!(!checked_name(""));
+        assert!(!checked_name("2feed"));
+        assert!(!checked_name("Feed"));
+        assert!(!checked_name("feed; DROP TABLE users"));
+        assert!(!checked_name(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn literals_double_their_quotes() {
+        assert_eq!(literal("o'brien"), "'o''brien'");
+    }
+}
