@@ -76,8 +76,8 @@ pub mod __private {
     pub use diesel;
 
     pub use crate::feed::{
-        ChangeKeyWriter, ChangeKeys, ColumnTexts, FromChangeText, UnreadableChange, index_column,
-        key_column,
+        ChangeKeyWriter, ChangeKeys, ColumnTexts, Dependencies, FromChangeText, UnreadableChange,
+        index_column, key_column,
     };
     pub use crate::index::IndexLookup;
     pub use crate::key::{IndexKeys, KeyPart, KeyWriter};

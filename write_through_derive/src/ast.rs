@@ -36,6 +36,8 @@ pub struct Model {
     /// `#[write_through(partial_save)]`: `save` writes the struct's columns although they are not
     /// all of the table's (the user says the others have defaults).
     pub partial_save: bool,
+    /// `retired_by(table::column, ...)`: columns of other tables holding this model's key.
+    pub retired_by: Vec<syn::Path>,
 }
 
 /// The columns `save` writes, the model's own Diesel derives, or nothing.

@@ -263,6 +263,19 @@ pub fn check_partial_save_writes_columns(cx: &Ctxt, at: &Path, read_only: bool) 
     false
 }
 
+/// `retired_by(...)` names columns whose value is the model's key, which must then be one
+/// column.
+pub fn check_retired_by_names_a_single_key(cx: &Ctxt, at: &Path, key_fields: &[KeyField]) -> bool {
+    if key_fields.len() == 1 {
+        return true;
+    }
+    cx.error_spanned_by(
+        at,
+        "`retired_by` needs a single-column primary key: the named column's value is the key of the row it retires",
+    );
+    false
+}
+
 /// A model with a base query looks rows up by one column at a time (its primary key, each
 /// unique index): `find_many` reads many values with `IN (...)` inside the base query, and a
 /// composite lookup's `(a = ? AND b = ?) OR ...` would undo a filter of the base query (Diesel's

@@ -182,6 +182,9 @@ impl<'a> Parsed<'a> {
                 || self.columns.iter().any(|c| c.diesel.select_expression);
             ok &= check::check_partial_save_writes_columns(cx, partial_save, read_only);
         }
+        if let Some(first) = self.own.retired_by.first() {
+            ok &= check::check_retired_by_names_a_single_key(cx, first, key_fields);
+        }
         ok &= check::check_base_query_looks_up_single_columns(
             cx,
             self.diesel.base_query.as_ref(),
@@ -272,6 +275,7 @@ impl<'a> Parsed<'a> {
             writes,
             base_query: self.diesel.base_query.clone(),
             partial_save: self.own.partial_save.is_some(),
+            retired_by: self.own.retired_by.clone(),
             fields: self
                 .columns
                 .iter()

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use write_through::prelude::*;
 
-use super::{FeedPost, FeedUser, World, wt_feed_users};
+use super::{FeedPost, FeedUser, FeedUserWithAvatar, World, wt_feed_users};
 
 #[test]
 fn a_raw_sql_update_is_retired_and_the_next_find_reads_it() {
@@ -179,4 +179,31 @@ fn on_the_async_front() {
         assert_eq!(post, None);
         feed.stop();
     });
+}
+
+#[test]
+fn a_change_of_a_joined_table_retires_the_join_models_row() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let feed = world.feed().model::<FeedUserWithAvatar>();
+    let _feed = world.start(feed);
+    world.cached_user(1, "Ada");
+    let cache = world.cache().clone();
+    let find = |world: &mut World| {
+        FeedUserWithAvatar::find(&mut world.conn, &cache, &1)
+            .unwrap()
+            .expect("the user exists")
+            .avatar
+    };
+    assert_eq!(find(&mut world), None, "no account yet");
+    world.sql("INSERT INTO wt_feed_accounts VALUES (1, 1, 'first.png')");
+    world.catch_up();
+    assert_eq!(find(&mut world).as_deref(), Some("first.png"));
+    world.sql("UPDATE wt_feed_accounts SET avatar = 'second.png' WHERE user_id = 1");
+    world.catch_up();
+    assert_eq!(find(&mut world).as_deref(), Some("second.png"));
+    world.sql("DELETE FROM wt_feed_accounts WHERE user_id = 1");
+    world.catch_up();
+    assert_eq!(find(&mut world), None);
 }

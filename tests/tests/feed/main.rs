@@ -4,6 +4,7 @@
 
 mod bypassing_writes;
 mod consumers;
+mod random_history;
 mod setup;
 
 use std::time::Duration;
@@ -52,8 +53,40 @@ pub struct FeedPost {
     pub title: String,
 }
 
+diesel::table! {
+    wt_feed_accounts (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        avatar -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(wt_feed_accounts -> wt_feed_users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(wt_feed_users, wt_feed_accounts);
+
+/// A user read through a join with their account (as crates.io's `User` joins its GitHub
+/// account): a change of the account retires the user's row.
+#[derive(Debug, Clone, PartialEq, HasQuery, Identifiable, WriteThrough)]
+#[diesel(
+    table_name = wt_feed_users,
+    base_query = wt_feed_users::table.left_join(wt_feed_accounts::table),
+)]
+#[write_through(
+    key = "feed_user_avatar:{id}",
+    ttl = "1h",
+    retired_by(wt_feed_accounts::user_id)
+)]
+pub struct FeedUserWithAvatar {
+    pub id: i64,
+    pub name: String,
+    #[diesel(select_expression = wt_feed_accounts::avatar.nullable())]
+    pub avatar: Option<String>,
+}
+
 const DDL: &str = "
     CREATE TABLE wt_feed_users (id BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+    CREATE TABLE wt_feed_accounts (id BIGINT PRIMARY KEY,
+        user_id BIGINT NOT NULL REFERENCES wt_feed_users (id) ON DELETE CASCADE, avatar TEXT);
     CREATE TABLE wt_feed_posts (id BIGINT PRIMARY KEY,
         user_id BIGINT NOT NULL REFERENCES wt_feed_users (id) ON DELETE CASCADE, title TEXT NOT NULL);
 ";

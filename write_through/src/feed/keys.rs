@@ -224,6 +224,32 @@ pub trait ChangeKeys: Cached {
         row: &dyn ColumnTexts,
         keys: &mut ChangeKeyWriter<'_>,
     ) -> Result<(), UnreadableChange>;
+
+    /// The other tables whose changes retire rows of this model (`retired_by(...)`: the tables a
+    /// join model reads), each with how its rows name this model's key.
+    fn dependencies(list: &mut Dependencies<'_>) {
+        let _ = list;
+    }
+}
+
+/// How a changed row names keys: what [`ChangeKeys::change_keys`] is, for one table.
+pub type KeysOf = fn(&dyn ColumnTexts, &mut ChangeKeyWriter<'_>) -> Result<(), UnreadableChange>;
+
+/// The tables whose changes retire a model's rows besides its own, collected from
+/// [`ChangeKeys::dependencies`] (the PostgreSQL feed's `on` adds one).
+pub struct Dependencies<'a> {
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) found: &'a mut Vec<Dependency>,
+}
+
+/// One table a model depends on: its SQL name, the column holding the model's key, and how its
+/// rows name keys.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) struct Dependency {
+    pub(crate) schema: Option<String>,
+    pub(crate) table: String,
+    pub(crate) column: &'static str,
+    pub(crate) keys: KeysOf,
 }
 
 #[cfg(test)]

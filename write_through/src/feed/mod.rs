@@ -58,7 +58,8 @@
 //!
 //! **Where it runs.** Embedded, as above, on a thread ([`ChangeFeed::start`], a Diesel
 //! connection) or a tokio task (`ChangeFeed::start_async`, diesel-async); a sidecar is a program
-//! that does the same and nothing else. One feed serves one cache namespace: its progress is
+//! that does the same and nothing else (`examples/feed_sidecar` in the repository, for the axum
+//! example's models). One feed serves one cache namespace: its progress is
 //! recorded under the namespace, for [`Cache::catch_up`].
 //!
 //! **What the server needs.** `wal_level = logical`, a free replication slot, and a user with the
@@ -78,7 +79,8 @@ use crate::error::CacheError;
 mod keys;
 
 pub use keys::{
-    ChangeKeyWriter, ChangeKeys, ColumnText, ColumnTexts, FromChangeText, UnreadableChange,
+    ChangeKeyWriter, ChangeKeys, ColumnText, ColumnTexts, Dependencies, FromChangeText, KeysOf,
+    UnreadableChange,
 };
 #[doc(hidden)]
 pub use keys::{index_column, key_column};

@@ -78,6 +78,15 @@ pub(crate) async fn set_up<D: FeedDb, E: Exec>(
             Some("0") => return Err(FeedError::NoPrimaryKey { table }),
             Some(_) => {}
         }
+        if model.whole_old_rows
+            && db.text(sql::replica_identity(&table)).await?.as_deref() != Some("f")
+        {
+            // A deleted row of a joined table names the row it retires by a column that is not
+            // its key: the log must carry it.
+            db.run(sql::whole_old_rows(&table))
+                .await
+                .map_err(|error| FeedError::setup("setting REPLICA IDENTITY FULL", error))?;
+        }
         if !tables.contains(&table) {
             tables.push(table);
         }

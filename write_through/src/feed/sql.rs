@@ -34,6 +34,19 @@ pub(crate) fn primary_keys(table: &str) -> String {
     )
 }
 
+/// The table's replica identity: `d` (the primary key), `f` (whole rows), `i` or `n`.
+pub(crate) fn replica_identity(table: &str) -> String {
+    format!(
+        "SELECT relreplident::text AS value FROM pg_class WHERE oid = to_regclass({})",
+        literal(table)
+    )
+}
+
+/// Makes the log carry whole old rows of `table` (its updates' and deletes' previous values).
+pub(crate) fn whole_old_rows(table: &str) -> String {
+    format!("ALTER TABLE {table} REPLICA IDENTITY FULL")
+}
+
 pub(crate) fn publication_exists(publication: &str) -> String {
     format!(
         "SELECT pubname::text AS value FROM pg_publication WHERE pubname = {}",

@@ -11,7 +11,8 @@
 //!   [`axum_example`];
 //! - what it promises: [`guarantees`], [`protocol`], [`limits`], [`failures`];
 //! - what a model can add, and what is stored: [`unique_indexes`], [`local_tier`], [`cluster`],
-//!   [`keys_and_values`], [`column_types`].
+//!   [`keys_and_values`], [`column_types`];
+//! - writes that bypass the library: the change feed, [`crate::feed`].
 
 #[doc = include_str!("operations.md")]
 pub mod operations {}

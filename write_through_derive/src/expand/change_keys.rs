@@ -81,6 +81,7 @@ pub fn change_keys(model: &Model) -> TokenStream {
         }
     });
     let index_reads: Vec<TokenStream> = index_reads.collect();
+    let dependencies = dependencies(model);
 
     quote! {
         #[automatically_derived]
@@ -101,6 +102,54 @@ pub fn change_keys(model: &Model) -> TokenStream {
                 #(#index_reads)*
                 ::core::result::Result::Ok(())
             }
+
+            #dependencies
         }
     }
+}
+
+/// `retired_by(table::column, ...)`: for each, the other table and how its changed rows name
+/// this model's key (the column's value; a `NULL` names none). Only the PostgreSQL feed reads
+/// them, so they are compiled with it.
+fn dependencies(model: &Model) -> Option<TokenStream> {
+    if model.retired_by.is_empty() {
+        return None;
+    }
+    let ident = &model.ident;
+    let key = &model.key_fields[0];
+    let ty = &key.ty;
+    let read = if key.newtype {
+        quote!(__wt::index_column(row, __wt_name)?.map(#ty))
+    } else {
+        quote!(__wt::index_column::<#ty>(row, __wt_name)?)
+    };
+    let ons = model.retired_by.iter().map(|column| {
+        let mut table = column.clone();
+        table.segments.pop();
+        table.segments.pop_punct();
+        quote! {
+            {
+                const __wt_name: &str = <#column as __wt::diesel::Column>::NAME;
+                fn __wt_keys(
+                    row: &dyn __wt::ColumnTexts,
+                    keys: &mut __wt::ChangeKeyWriter<'_>,
+                ) -> ::core::result::Result<(), __wt::UnreadableChange> {
+                    let __wt_key: ::core::option::Option<#ty> = #read;
+                    if let ::core::option::Option::Some(__wt_key) = __wt_key {
+                        keys.row::<#ident>(&__wt_key);
+                    }
+                    ::core::result::Result::Ok(())
+                }
+                list.on::<#table::table>(__wt_name, __wt_keys);
+            }
+        }
+    });
+    Some(quote! {
+        fn dependencies(list: &mut __wt::Dependencies<'_>) {
+            __wt::if_postgres! {
+                #(#ons)*
+            }
+            let _ = list;
+        }
+    })
 }

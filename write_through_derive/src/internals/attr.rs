@@ -53,6 +53,10 @@ pub struct WriteThroughAttrs {
     /// `partial_save`: the model selects some of its table's columns, and `save` writes those
     /// (the others keep their value, or take their default in an insert).
     pub partial_save: Option<Path>,
+    /// `retired_by(other_table::column, ...)`: columns of other tables (those a join model
+    /// reads) whose value is this model's key, so that the change feed retires the row when one
+    /// of their rows changes.
+    pub retired_by: Vec<Path>,
 }
 
 pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs {
@@ -86,6 +90,18 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                     cx.error_spanned_by(&meta.path, "duplicate write_through attribute `partial_save`");
                 }
                 out.partial_save = Some(meta.path.clone());
+            } else if meta.path.is_ident("retired_by") {
+                meta.parse_nested_meta(|column| {
+                    if column.path.segments.len() < 2 {
+                        cx.error_spanned_by(
+                            &column.path,
+                            "name a column with its table: retired_by(oauth_github::user_id)",
+                        );
+                    } else {
+                        out.retired_by.push(column.path.clone());
+                    }
+                    Ok(())
+                })?;
             } else if meta.path.is_ident("unique") {
                 let mut fields = Vec::new();
                 if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
@@ -108,7 +124,7 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec`, `unique(...)` or `partial_save`"
+                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec`, `unique(...)`, `partial_save` or `retired_by(...)`"
                     ),
                 );
                 skip_value(&meta)?;

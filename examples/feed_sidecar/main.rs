@@ -1,0 +1,74 @@
+//! The change feed as a sidecar: a process that does nothing but retire, in Redis, the rows of
+//! the axum example's models that any committed write changed (raw SQL, another service, a
+//! migration), so that the services themselves need not run it.
+//!
+//! ```text
+//! cargo run -p write_through_examples --bin feed_sidecar --features axum-service
+//! ```
+//!
+//! `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`; the server needs
+//! `wal_level = logical` and a user with the REPLICATION attribute), `REDIS_URL` (default
+//! `redis://127.0.0.1:6379`), `CACHE_NAMESPACE` (the services' namespace, default `wt`),
+//! `FEED_SLOT` (the replication slot and publication, default `write_through`). Start two for
+//! a standby: one is active, the other takes over when it stops. Ctrl-C (or SIGTERM) stops it;
+//! what it had not applied stays in the slot for the next one.
+//!
+//! A sidecar of your own is this file with your models in `ChangeFeed::model`.
+
+#[allow(
+    dead_code,
+    reason = "the axum example's models; its handlers are not served here"
+)]
+#[path = "../axum_service/app.rs"]
+mod app;
+
+use std::process::ExitCode;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use write_through::Cache;
+use write_through::feed::ChangeFeed;
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let database_url = env_or("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test");
+    let redis_url = env_or("REDIS_URL", "redis://127.0.0.1:6379");
+    let namespace = env_or("CACHE_NAMESPACE", "wt");
+    let slot = env_or("FEED_SLOT", "write_through");
+    let cache = match Cache::builder(&redis_url).namespace(&namespace).build() {
+        Ok(cache) => cache,
+        Err(error) => {
+            eprintln!("feed_sidecar: REDIS_URL: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let connect = move || {
+        let url = database_url.clone();
+        async move { AsyncPgConnection::establish(&url).await }
+    };
+    let feed = match ChangeFeed::postgres()
+        .slot(&slot)
+        .publication(&slot)
+        .model::<app::User>()
+        .start_async(&cache, connect)
+        .await
+    {
+        Ok(feed) => feed,
+        Err(error) => {
+            eprintln!("feed_sidecar: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("feed_sidecar: started (slot {slot}, namespace {namespace})");
+    let _ = tokio::signal::ctrl_c().await;
+    feed.stop();
+    let stats = cache.stats();
+    eprintln!(
+        "feed_sidecar: stopped after {} changes, {} invalidations",
+        stats.feed_changes, stats.feed_invalidations
+    );
+    ExitCode::SUCCESS
+}
