@@ -207,3 +207,38 @@ fn a_change_of_a_joined_table_retires_the_join_models_row() {
     world.catch_up();
     assert_eq!(find(&mut world), None);
 }
+
+#[test]
+fn catch_up_waits_for_commits_made_without_waiting_for_the_log() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.catch_up();
+    world.sql("SET synchronous_commit = off");
+    for round in 0..20 {
+        let name = format!("async commit {round}");
+        world.sql(&format!(
+            "UPDATE wt_feed_users SET name = '{name}' WHERE id = 1"
+        ));
+        world.catch_up();
+        assert_eq!(world.find_user(1).unwrap().name, name, "round {round}");
+    }
+}
+
+#[test]
+fn catch_up_inside_a_transaction_is_refused() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    let cache = world.cache().clone();
+    let refused = world.conn.transaction(|conn| {
+        Ok::<_, diesel::result::Error>(cache.catch_up(conn, Duration::from_secs(1)))
+    });
+    assert!(matches!(
+        refused,
+        Ok(Err(write_through::feed::FeedError::InsideTransaction))
+    ));
+}

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use diesel::result::Error;
 use diesel::sql_types::{BigInt, Text};
-use write_through::Cache;
+use write_through::prelude::*;
 
 use super::{FeedUser, World};
 
@@ -169,7 +169,7 @@ fn writer(url: &str, cache: &Cache, writer: u64, deadline: Instant) -> WriterLog
             Err(error) => panic!("writer {writer}: {error}"),
         }
         written += 1;
-        if written % CATCH_UP_EVERY == 0 && log.failures.is_empty() {
+        if written.is_multiple_of(CATCH_UP_EVERY) && log.failures.is_empty() {
             let start = Instant::now();
             match cache.catch_up(&mut conn, Duration::from_secs(10)) {
                 Ok(()) => log.catch_ups.push(CatchUp {
@@ -305,6 +305,7 @@ fn reads_are_committed_values_stale_by_less_than_the_feeds_lag_and_current_after
         versions.0.sort_by_key(|write| write.version);
         for (at, write) in versions.0.iter().enumerate() {
             assert_eq!(write.version, at as i64, "id {id}: versions are contiguous");
+            assert!(write.start <= write.before_commit && write.before_commit <= write.end);
         }
     }
 

@@ -183,6 +183,12 @@ pub enum FeedError {
         /// What was wrong.
         error: String,
     },
+    /// `catch_up` was called inside a transaction: it waits for committed writes, and the
+    /// transaction's own are not committed yet.
+    #[error(
+        "catch_up was called inside a transaction: call it after the commit, whose writes it waits for"
+    )]
+    InsideTransaction,
     /// `catch_up` waited `waited` and the feed had not applied the log up to `target`.
     #[error(
         "the change feed had not applied the log up to {target} after {waited:?} (applied: {applied:?}); is a feed running for this namespace?"

@@ -76,7 +76,10 @@ pub(crate) fn plan<'m>(
     for message in messages {
         match message {
             Message::Relation(relation) => {
-                for (at, model) in models.iter().enumerate() {
+                // pgoutput sends a table's relation again in every session (every peek): only a
+                // relation that changed since the last one is looked at again.
+                let unchanged = relations.by_id.get(&relation.id) == Some(&relation);
+                for (at, model) in models.iter().enumerate().filter(|_| !unchanged) {
                     let keyed = model
                         .key_columns
                         .iter()
@@ -146,16 +149,23 @@ fn retire(
         // one is a table the publication holds but no model reads.
         return;
     };
+    let mut cached = false;
     for model in models.iter().filter(|model| model.caches(relation)) {
-        plan.changes += 1;
+        cached = true;
         for row in rows {
             let texts = RowTexts { relation, row };
             let mut keys = ChangeKeyWriter::new(cache);
-            match (model.keys)(&texts, &mut keys) {
-                Ok(()) => plan.keys.extend(keys.into_keys()),
-                Err(error) => plan.unreadable.push((model.name, error)),
+            let read = (model.keys)(&texts, &mut keys);
+            // What was read before a column failed (the row key, before an unreadable unique
+            // column) is still retired.
+            plan.keys.extend(keys.into_keys());
+            if let Err(error) = read {
+                plan.unreadable.push((model.name, error));
             }
         }
+    }
+    if cached {
+        plan.changes += 1;
     }
 }
 
@@ -389,7 +399,7 @@ mod tests {
         assert!(batch.start_over.is_empty());
         assert!(batch.unreadable.is_empty());
         // The keys are the ones `find` and `find_by_email` read.
-        assert!(batch.keys.contains(&b"wt:account:7".to_vec()), "{batch:?}");
+        assert!(batch.keys.contains(b"wt:account:7".as_slice()), "{batch:?}");
     }
 
     #[test]
@@ -622,8 +632,6 @@ mod tests {
     /// The keys fn reads the row key before the unique column; when only the unique column is
     /// unreadable, the row key it already named is still known.
     #[test]
-    #[ignore = "plan::retire drops the keys a change named before its keys fn failed: an \
-                unparsable unique-index column loses the row key's invalidation"]
     fn an_unparsable_unique_column_still_retires_the_row_key() {
         fn strict_keys(
             row: &dyn ColumnTexts,

@@ -239,16 +239,34 @@ impl Cache {
     /// before this call, so that a write that bypassed the library (`diesel::update(...)
     /// .filter(...)`, raw SQL) followed by `catch_up` is as strong as `save`: no read after it
     /// returns the row as it was before. Reads the log's position on `conn` (any connection to
-    /// the database), then polls the feed's progress in Redis; fails with
-    /// [`FeedError::Timeout`] after `timeout`. It blocks its thread; an async service awaits
+    /// the database, outside a transaction: [`FeedError::InsideTransaction`]), then polls the
+    /// feed's progress in Redis; fails with [`FeedError::Timeout`] after `timeout`. Commits made
+    /// with `synchronous_commit = off` count too: when the log holds records not yet flushed,
+    /// `catch_up` commits a transaction of its own synchronously first, which flushes them. It blocks its thread; an async service awaits
     /// `write_through::asynch::catch_up`.
     pub fn catch_up<C>(&self, conn: &mut C, timeout: Duration) -> Result<(), FeedError>
     where
         C: Connection<Backend = Pg> + LoadConnection,
     {
-        let rows: Vec<TextRow> =
-            diesel::RunQueryDsl::load(diesel::sql_query(sql::flushed()), conn)?;
-        let target = target_of(rows.into_iter().next().and_then(|row| row.value))?;
+        use diesel::connection::TransactionManager;
+        if C::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()?
+            .is_some()
+        {
+            return Err(FeedError::InsideTransaction);
+        }
+        let text = |conn: &mut C, sql: String| -> Result<Option<String>, FeedError> {
+            let rows: Vec<TextRow> = diesel::RunQueryDsl::load(diesel::sql_query(sql), conn)?;
+            Ok(rows.into_iter().next().and_then(|row| row.value))
+        };
+        let target = match text(conn, sql::flushed_if_complete())? {
+            Some(flushed) => Some(flushed),
+            None => {
+                conn.batch_execute(&sql::force_flush())?;
+                text(conn, sql::flushed())?
+            }
+        };
+        let target = target_of(target)?;
         let exec = BlockingExec(&self.inner().store);
         ready(run::wait_applied(&exec, &marker_key(self), target, timeout))
     }
@@ -489,9 +507,27 @@ mod asynch {
     where
         C: AsyncConnection<Backend = Pg> + Send,
     {
-        let rows: Vec<TextRow> =
-            diesel_async::RunQueryDsl::load(diesel::sql_query(sql::flushed()), conn).await?;
-        let target = target_of(rows.into_iter().next().and_then(|row| row.value))?;
+        use diesel_async::TransactionManager;
+        if C::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()?
+            .is_some()
+        {
+            return Err(FeedError::InsideTransaction);
+        }
+        let complete: Vec<TextRow> =
+            diesel_async::RunQueryDsl::load(diesel::sql_query(sql::flushed_if_complete()), conn)
+                .await?;
+        let target = match complete.into_iter().next().and_then(|row| row.value) {
+            Some(flushed) => Some(flushed),
+            None => {
+                conn.batch_execute(&sql::force_flush()).await?;
+                let flushed: Vec<TextRow> =
+                    diesel_async::RunQueryDsl::load(diesel::sql_query(sql::flushed()), conn)
+                        .await?;
+                flushed.into_iter().next().and_then(|row| row.value)
+            }
+        };
+        let target = target_of(target)?;
         let exec = AsyncExec(&cache.inner().store);
         run::wait_applied(&exec, &marker_key(cache), target, timeout).await
     }

@@ -199,6 +199,16 @@ async fn consume<D: FeedDb, E: Exec>(
             );
         }
         let batch = plan::plan(cache, &config.models, &mut relations, messages);
+        if !rows.is_empty() {
+            tracing::debug!(
+                slot = %config.slot,
+                messages = rows.len(),
+                changes = batch.changes,
+                keys = batch.keys.len(),
+                start_overs = batch.start_over.len(),
+                "write_through.feed batch"
+            );
+        }
         apply(exec, cache, config, &batch).await?;
 
         // Everything up to `upto` is retired; the slot and the marker move there.

@@ -123,6 +123,26 @@ pub(crate) fn flushed() -> String {
     "SELECT pg_current_wal_flush_lsn()::text AS value".to_owned()
 }
 
+/// `catch_up`'s target when every inserted record is flushed (then every commit made before the
+/// statement is at or before it); `NULL` when the log has records not yet flushed, which may be
+/// commits made with `synchronous_commit = off` (visible, and not yet decodable).
+pub(crate) fn flushed_if_complete() -> String {
+    "SELECT CASE WHEN pg_current_wal_insert_lsn() <= pg_current_wal_flush_lsn() \
+     THEN pg_current_wal_flush_lsn()::text END AS value"
+        .to_owned()
+}
+
+/// A transaction that writes to the log, committed synchronously: its commit flushes the log up
+/// to it, so every commit before it, asynchronous ones included, is then flushed and decodable.
+/// (A transaction that only took an id writes no record of its own and commits without waiting
+/// for the flush; an idle server may keep its last records unflushed indefinitely.) The message
+/// is ignored by the feed, which does not ask pgoutput for messages.
+pub(crate) fn force_flush() -> String {
+    "BEGIN; SET LOCAL synchronous_commit = on; \
+     SELECT pg_logical_emit_message(true, 'write_through', 'catch_up'); COMMIT;"
+        .to_owned()
+}
+
 /// The slot's changes, from where it was last advanced, whole transactions, at least
 /// `max_changes` rows when there are that many. Peeked, not consumed: the slot moves only with
 /// [`advance`], after Redis acknowledged.
