@@ -161,3 +161,82 @@ fn a_slot_dropped_behind_the_feeds_back_makes_every_model_start_over() {
     world.catch_up();
     assert_eq!(world.find_user(1).unwrap().name, "lost with the slot");
 }
+
+/// With a synchronous standby, a commit is in the log (and decoded) before other sessions can
+/// see it. Retired then, the key could be filled again from the row as it was: the feed waits
+/// until the transaction is visible.
+#[test]
+fn a_commit_in_the_log_but_not_yet_visible_is_retired_once_it_is() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "Ada");
+    // A standby that never acknowledges: commits wait for it, visible to no one else.
+    world.sql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'");
+    world.sql("SELECT pg_reload_conf()");
+    world.sql("SET synchronous_commit = local");
+    let url = world.server.url();
+    let writer = std::thread::spawn(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            "SELECT pg_backend_pid(); UPDATE wt_feed_users SET name = 'waiting for the standby' WHERE id = 1",
+        )
+    });
+    // The commit is flushed and decoded while it waits; reads keep seeing (and caching) Ada.
+    wait_until(
+        "the commit waits for the standby",
+        Duration::from_secs(10),
+        || {
+            diesel::sql_query(
+                "SELECT true AS yes FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
+            )
+            .get_result::<Answer>(&mut world.conn)
+            .is_ok()
+        },
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(world.find_user(1).unwrap().name, "Ada");
+    // The wait is cancelled: the commit becomes visible, and only then is the key retired.
+    world.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'");
+    world.sql("ALTER SYSTEM RESET synchronous_standby_names");
+    world.sql("SELECT pg_reload_conf()");
+    let _ = writer.join();
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "waiting for the standby");
+}
+
+/// A transaction that stays open while the feed moves the slot on past its first change is
+/// still applied at its commit.
+#[test]
+fn a_long_transaction_is_applied_at_its_commit() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.catch_up();
+    let url = world.server.url();
+    let writer = std::thread::spawn(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            "BEGIN; UPDATE wt_feed_users SET name = 'after a long transaction' WHERE id = 1; \
+             SELECT pg_sleep(1); COMMIT;",
+        )
+    });
+    // Other writes move the log, and the slot, on meanwhile.
+    for i in 0..10 {
+        world.sql(&format!(
+            "INSERT INTO wt_feed_posts VALUES ({}, 1, 'meanwhile')",
+            100 + i
+        ));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    writer.join().unwrap().unwrap();
+    world.catch_up();
+    assert_eq!(world.find_user(1).unwrap().name, "after a long transaction");
+}

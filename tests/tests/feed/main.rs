@@ -87,6 +87,8 @@ const DDL: &str = "
     CREATE TABLE wt_feed_users (id BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
     CREATE TABLE wt_feed_accounts (id BIGINT PRIMARY KEY,
         user_id BIGINT NOT NULL REFERENCES wt_feed_users (id) ON DELETE CASCADE, avatar TEXT);
+    -- A deleted account must name its user: the feed refuses the table otherwise.
+    ALTER TABLE wt_feed_accounts REPLICA IDENTITY FULL;
     CREATE TABLE wt_feed_posts (id BIGINT PRIMARY KEY,
         user_id BIGINT NOT NULL REFERENCES wt_feed_users (id) ON DELETE CASCADE, title TEXT NOT NULL);
 ";

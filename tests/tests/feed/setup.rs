@@ -60,3 +60,39 @@ fn a_slot_name_postgres_would_need_quoted_is_refused() {
         "{error}"
     );
 }
+
+#[test]
+fn a_model_keyed_outside_the_replica_identity_is_refused() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    world.sql("ALTER TABLE wt_feed_accounts REPLICA IDENTITY DEFAULT");
+    let url = world.server.url();
+    let error = world
+        .feed()
+        .model::<super::FeedUserWithAvatar>()
+        .start(world.cache(), move || PgConnection::establish(&url))
+        .unwrap_err();
+    assert!(
+        matches!(&error, FeedError::ReplicaIdentity { table, columns } if table.contains("wt_feed_accounts") && columns == "user_id"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("REPLICA IDENTITY FULL"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_publication_that_hides_changes_is_refused() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    world.sql("CREATE PUBLICATION write_through FOR TABLE wt_feed_users, wt_feed_posts WITH (publish = 'insert')");
+    let url = world.server.url();
+    let error = world
+        .feed()
+        .start(world.cache(), move || PgConnection::establish(&url))
+        .unwrap_err();
+    assert!(matches!(error, FeedError::Publication { .. }), "{error}");
+}

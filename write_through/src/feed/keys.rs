@@ -133,12 +133,14 @@ pub enum UnreadableChange {
         column: &'static str,
     },
     /// A column's text is not a value of the model's type.
-    #[error("column `{column}` holds `{text}`, which is not a value of the model's type")]
+    #[error(
+        "column `{column}` holds a value of {length} bytes that is not one of the model's type"
+    )]
     Unparsable {
         /// The column's name.
         column: &'static str,
-        /// What the change held.
-        text: String,
+        /// The length of what the change held (not the value: it may be personal data).
+        length: usize,
     },
 }
 
@@ -169,9 +171,9 @@ fn parse<'a, T: FromChangeText<'a>>(
     column: &'static str,
     text: &str,
 ) -> Result<T, UnreadableChange> {
-    T::from_change_text(text).ok_or_else(|| UnreadableChange::Unparsable {
+    T::from_change_text(text).ok_or(UnreadableChange::Unparsable {
         column,
-        text: text.chars().take(64).collect(),
+        length: text.len(),
     })
 }
 

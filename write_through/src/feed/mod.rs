@@ -136,6 +136,28 @@ pub enum FeedError {
         /// The table, as Diesel names it.
         table: String,
     },
+    /// The table's replica identity does not send the old values of the columns the feed
+    /// needs (the model's key, or the column of a joined table that holds it): a delete or a key
+    /// change could not name the row it retires.
+    #[error(
+        "table {table}'s replica identity does not send the old values of {columns}: use the model's key as the table's primary key, or run ALTER TABLE {table} REPLICA IDENTITY FULL"
+    )]
+    ReplicaIdentity {
+        /// The table, as Diesel names it.
+        table: String,
+        /// The columns the feed needs of an old row.
+        columns: String,
+    },
+    /// A publication of that name exists and would hide changes from the feed.
+    #[error(
+        "publication {publication} cannot serve the feed: {problem}; drop it or choose another name with ChangeFeed::publication"
+    )]
+    Publication {
+        /// The publication's name.
+        publication: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
     /// A slot of that name exists with another output plugin.
     #[error(
         "replication slot {slot} uses the plugin {plugin}; the feed needs a pgoutput slot: choose another name with ChangeFeed::slot"

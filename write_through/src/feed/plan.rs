@@ -23,9 +23,6 @@ pub(crate) struct FeedModel {
     /// table it depends on that holds its key).
     pub(crate) key_columns: Vec<&'static str>,
     pub(crate) keys: KeysOf,
-    /// A table the model depends on (`retired_by`): its deleted rows must carry the column
-    /// holding the key, so the feed gives it `REPLICA IDENTITY FULL`.
-    pub(crate) whole_old_rows: bool,
     /// `SCAN` patterns of every key the model writes (rows, index entries), for a start-over.
     pub(crate) patterns: Vec<Vec<u8>>,
 }
@@ -63,6 +60,9 @@ pub(crate) struct BatchPlan {
     pub(crate) commit_end: Option<Lsn>,
     /// When that transaction committed (microseconds since 2000-01-01), for the feed's lag.
     pub(crate) commit_time: Option<i64>,
+    /// The ids of the batch's transactions that changed a cached table: their keys are retired
+    /// only once the transactions are visible (a commit in the log may not be yet).
+    pub(crate) xids: Vec<u32>,
 }
 
 /// The keys the messages of one batch retire, in log order.
@@ -126,10 +126,8 @@ pub(crate) fn plan<'m>(
                 plan.commit_end = Some(end_lsn);
                 plan.commit_time = Some(commit_time);
             }
-            Message::Begin { .. }
-            | Message::Origin { .. }
-            | Message::Type { .. }
-            | Message::LogicalMessage { .. } => {}
+            Message::Begin { xid, .. } => plan.xids.push(xid),
+            Message::Origin { .. } | Message::Type { .. } | Message::LogicalMessage { .. } => {}
         }
     }
     plan
@@ -150,7 +148,11 @@ fn retire(
         return;
     };
     let mut cached = false;
-    for model in models.iter().filter(|model| model.caches(relation)) {
+    for (at, model) in models
+        .iter()
+        .enumerate()
+        .filter(|(_, model)| model.caches(relation))
+    {
         cached = true;
         for row in rows {
             let texts = RowTexts { relation, row };
@@ -160,7 +162,9 @@ fn retire(
             // column) is still retired.
             plan.keys.extend(keys.into_keys());
             if let Err(error) = read {
+                // The keys it named cannot be known: every key of the model is retired instead.
                 plan.unreadable.push((model.name, error));
+                plan.start_over.insert(at);
             }
         }
     }
@@ -281,7 +285,6 @@ mod tests {
             table: table.to_owned(),
             key_columns: vec!["id"],
             keys: account_keys,
-            whole_old_rows: false,
             patterns: Vec::new(),
         }
     }
@@ -605,7 +608,7 @@ mod tests {
     }
 
     #[test]
-    fn a_key_column_that_does_not_parse_is_reported_with_the_model_and_names_no_key() {
+    fn a_key_column_that_does_not_parse_is_reported_and_makes_the_model_start_over() {
         let cache = cache();
         let batch = plan_of(
             &cache,
@@ -622,9 +625,14 @@ mod tests {
                 "Account",
                 UnreadableChange::Unparsable {
                     column: "id",
-                    text: "not a number".to_owned(),
+                    length: "not a number".len(),
                 },
             )]
+        );
+        assert_eq!(
+            batch.start_over,
+            BTreeSet::from([0]),
+            "its keys cannot be known"
         );
         assert_eq!(batch.changes, 1, "counted as a change on a cached table");
     }

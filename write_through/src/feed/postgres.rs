@@ -309,7 +309,6 @@ where
         key_columns: M::KEY_COLUMNS.to_vec(),
         keys: M::change_keys,
         patterns: patterns.clone(),
-        whole_old_rows: false,
     }];
     models.extend(found.into_iter().map(|dependency| FeedModel {
         name: M::MODEL_NAME,
@@ -318,7 +317,6 @@ where
         key_columns: vec![dependency.column],
         keys: dependency.keys,
         patterns: patterns.clone(),
-        whole_old_rows: true,
     }));
     models
 }

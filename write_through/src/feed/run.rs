@@ -70,6 +70,7 @@ pub(crate) async fn set_up<D: FeedDb, E: Exec>(
     if level != "logical" {
         return Err(FeedError::WalLevel { found: level });
     }
+    db.run(sql::session_formats()).await?;
     let mut tables: Vec<String> = Vec::new();
     for model in &config.models {
         let table = model.quoted_table();
@@ -78,14 +79,17 @@ pub(crate) async fn set_up<D: FeedDb, E: Exec>(
             Some("0") => return Err(FeedError::NoPrimaryKey { table }),
             Some(_) => {}
         }
-        if model.whole_old_rows
-            && db.text(sql::replica_identity(&table)).await?.as_deref() != Some("f")
-        {
-            // A deleted row of a joined table names the row it retires by a column that is not
-            // its key: the log must carry it.
-            db.run(sql::whole_old_rows(&table))
-                .await
-                .map_err(|error| FeedError::setup("setting REPLICA IDENTITY FULL", error))?;
+        // A deleted row, or an updated one whose key changed, names its old key only through
+        // the columns the table's replica identity sends of the old row.
+        let identity = db
+            .text(sql::replica_identity(&table))
+            .await?
+            .unwrap_or_default();
+        if !identity_sends(&identity, &model.key_columns) {
+            return Err(FeedError::ReplicaIdentity {
+                table,
+                columns: model.key_columns.join(", "),
+            });
         }
         if !tables.contains(&table) {
             tables.push(table);
@@ -108,11 +112,31 @@ pub(crate) async fn set_up<D: FeedDb, E: Exec>(
             return Err(FeedError::setup("creating the publication", error));
         }
     }
+    // A publication found there (made by an earlier feed, or by hand) must let every change
+    // through: inserts, updates, deletes, truncates, partitions as their root, whole rows.
+    let options = db
+        .text(sql::publication_options(publication))
+        .await?
+        .unwrap_or_default();
+    let options: Vec<&str> = options.split(',').collect();
+    if options.len() != 6 || options[..5].iter().any(|&option| option != "t") {
+        return Err(FeedError::Publication {
+            publication: publication.clone(),
+            problem: "it must publish inserts, updates, deletes and truncates, with publish_via_partition_root = true",
+        });
+    }
+    let all_tables = options[5] == "t";
     for table in &tables {
-        if db.text(sql::publishes(publication, table)).await?.is_none() {
+        if !all_tables && db.text(sql::publishes(publication, table)).await?.is_none() {
             db.run(sql::add_table(publication, table))
                 .await
                 .map_err(|error| FeedError::setup("adding a table to the publication", error))?;
+        }
+        if db.text(sql::filtered(publication, table)).await?.is_some() {
+            return Err(FeedError::Publication {
+                publication: publication.clone(),
+                problem: "it filters a cached table's rows or columns (a WHERE or a column list), which would hide changes",
+            });
         }
     }
 
@@ -209,6 +233,7 @@ async fn consume<D: FeedDb, E: Exec>(
                 "write_through.feed batch"
             );
         }
+        wait_visible(db, exec, config, &batch.xids).await?;
         apply(exec, cache, config, &batch).await?;
 
         // Everything up to `upto` is retired; the slot and the marker move there.
@@ -222,11 +247,18 @@ async fn consume<D: FeedDb, E: Exec>(
                 db.text(sql::advance(&config.slot, upto)).await?;
                 confirmed = upto;
             }
-            // ...and the record of what is applied, after the slot, whenever it grows.
-            if upto > shared.applied.load(SeqCst) {
-                commands::set_marker(exec, &config.marker, pgoutput::format_lsn(upto).as_bytes())
-                    .await?;
-                shared.applied.store(upto, SeqCst);
+            // ...and the record of what is applied, after the slot, whenever it grows (and now
+            // and then, should Redis have lost it).
+            let applied = shared.applied.load(SeqCst);
+            if upto > applied || batches % 100 == 0 {
+                let applied = upto.max(applied);
+                commands::set_marker(
+                    exec,
+                    &config.marker,
+                    pgoutput::format_lsn(applied).as_bytes(),
+                )
+                .await?;
+                shared.applied.store(applied, SeqCst);
             }
         }
         if let Some(committed) = batch.commit_time {
@@ -244,6 +276,54 @@ async fn consume<D: FeedDb, E: Exec>(
         }
     }
     Ok(())
+}
+
+/// Waits until none of `xids` is in progress any more. A transaction's commit is in the log
+/// (and decoded) before other sessions can see it, for as long as a synchronous standby takes to
+/// acknowledge it: a key retired in between could be filled again from the row as it was.
+async fn wait_visible<D: FeedDb, E: Exec>(
+    db: &mut D,
+    exec: &E,
+    config: &FeedConfig,
+    xids: &[u32],
+) -> Result<(), FeedError> {
+    if xids.is_empty() {
+        return Ok(());
+    }
+    loop {
+        let snapshot = db.text(sql::snapshot()).await?.unwrap_or_default();
+        if !in_progress(&snapshot, xids) {
+            return Ok(());
+        }
+        exec.sleep(config.poll).await;
+    }
+}
+
+/// Whether a snapshot (`xmin:xmax:xip,...`, 64-bit ids) holds one of `xids` (the log's 32-bit
+/// ids, whose epoch it leaves out) as in progress: listed, or at or past `xmax` (a transaction
+/// still waiting to end, such as a commit waiting for a synchronous standby, may be past the
+/// latest one that completed).
+fn in_progress(snapshot: &str, xids: &[u32]) -> bool {
+    let mut parts = snapshot.split(':');
+    let (Some(_), Some(xmax), Some(running)) = (parts.next(), parts.next(), parts.next()) else {
+        // Unreadable: wait rather than retire too early.
+        return true;
+    };
+    let Ok(xmax) = xmax.parse::<u64>() else {
+        return true;
+    };
+    let running: Vec<u64> = running
+        .split(',')
+        .filter_map(|id| id.parse::<u64>().ok())
+        .collect();
+    xids.iter().any(|&xid| {
+        // The 64-bit id of `xid`: in `xmax`'s epoch, or the one before when that is past it.
+        let mut full = (xmax & !0xFFFF_FFFF) | u64::from(xid);
+        if full > xmax && full >= 1 << 32 {
+            full -= 1 << 32;
+        }
+        full >= xmax || running.contains(&full)
+    })
 }
 
 /// Invalidates a batch's keys, then starts over the models it says, and counts.
@@ -312,6 +392,19 @@ async fn start_over<E: Exec>(
     Ok(())
 }
 
+/// Whether a replica identity (`kind:columns`, see `sql::replica_identity`) sends `needed` of an
+/// old row: whole rows always, the primary key's or an index's columns when they hold them.
+fn identity_sends(identity: &str, needed: &[&str]) -> bool {
+    match identity.split_once(':') {
+        Some(("f", _)) => true,
+        Some(("d" | "i", columns)) => {
+            let sent: Vec<&str> = columns.split(',').collect();
+            needed.iter().all(|column| sent.contains(column))
+        }
+        _ => false,
+    }
+}
+
 fn lsn_of(text: Option<String>) -> Result<Lsn, FeedError> {
     let text = text.unwrap_or_default();
     pgoutput::parse_lsn(&text).ok_or(FeedError::Decode {
@@ -326,7 +419,7 @@ fn lag_seconds(commit_time: i64) -> f64 {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_micros() as i64);
-    let lag = now - (commit_time + POSTGRES_EPOCH_UNIX_MICROS);
+    let lag = now.saturating_sub(commit_time.saturating_add(POSTGRES_EPOCH_UNIX_MICROS));
     Duration::from_micros(lag.max(0) as u64).as_secs_f64()
 }
 
@@ -369,4 +462,39 @@ pub(crate) fn request_stop(shared: &Shared) {
 /// Whether this consumer is the active one (it holds the slot's lock).
 pub(crate) fn is_active(shared: &Shared) -> bool {
     shared.active.load(Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transaction_is_in_progress_while_a_snapshot_lists_it() {
+        // 4294967303 is 2^32 + 7: the log's 32-bit id 7, in the next epoch.
+        assert!(in_progress(
+            "4294967296:4294967310:4294967299,4294967303",
+            &[7]
+        ));
+        assert!(!in_progress(
+            "4294967296:4294967310:4294967299,4294967301",
+            &[7, 9]
+        ));
+        assert!(!in_progress("100:100:", &[7]));
+        // At or past `xmax`: not completed yet (a commit waiting for a synchronous standby).
+        assert!(in_progress("727:727:", &[727]));
+        assert!(in_progress("727:727:", &[800]));
+        // 2^32 - 2, in the epoch before `xmax`'s.
+        assert!(!in_progress("4294967300:4294967300:", &[4_294_967_294]));
+        assert!(in_progress("garbage", &[7]));
+    }
+
+    #[test]
+    fn a_replica_identity_sends_the_columns_it_names() {
+        assert!(identity_sends("d:id", &["id"]));
+        assert!(!identity_sends("d:id", &["slug"]));
+        assert!(identity_sends("i:slug,org", &["org", "slug"]));
+        assert!(identity_sends("f:", &["user_id"]));
+        assert!(!identity_sends("n:", &["id"]));
+        assert!(!identity_sends("", &["id"]));
+    }
 }

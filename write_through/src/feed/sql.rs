@@ -34,17 +34,53 @@ pub(crate) fn primary_keys(table: &str) -> String {
     )
 }
 
-/// The table's replica identity: `d` (the primary key), `f` (whole rows), `i` or `n`.
+/// The table's replica identity and the columns it sends of an old row, as `kind:a,b`: `d:id`
+/// (the primary key's), `i:...` (an index's), `f:` (whole rows) or `n:` (nothing).
 pub(crate) fn replica_identity(table: &str) -> String {
     format!(
-        "SELECT relreplident::text AS value FROM pg_class WHERE oid = to_regclass({})",
+        "SELECT c.relreplident::text || ':' || coalesce((SELECT string_agg(a.attname::text, ',') \
+         FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \
+         WHERE i.indrelid = c.oid AND ((c.relreplident = 'd' AND i.indisprimary) \
+         OR (c.relreplident = 'i' AND i.indisreplident))), '') AS value \
+         FROM pg_class c WHERE c.oid = to_regclass({})",
         literal(table)
     )
 }
 
-/// Makes the log carry whole old rows of `table` (its updates' and deletes' previous values).
-pub(crate) fn whole_old_rows(table: &str) -> String {
-    format!("ALTER TABLE {table} REPLICA IDENTITY FULL")
+/// The feed session's output formats, which the text of every value follows: the forms
+/// `FromChangeText` reads, whatever the database's or the role's defaults say. Its own commits
+/// wait for this server only: a synchronous standby that is down must not stop the feed.
+pub(crate) fn session_formats() -> String {
+    "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = postgres; SET bytea_output = hex; \
+     SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET synchronous_commit = local"
+        .to_owned()
+}
+
+/// Which of the publication's options let a change through, as `insert,update,delete,truncate,
+/// via_root,all_tables` booleans (`t`/`f`).
+pub(crate) fn publication_options(publication: &str) -> String {
+    format!(
+        "SELECT concat_ws(',', pubinsert, pubupdate, pubdelete, pubtruncate, pubviaroot, puballtables) \
+         AS value FROM pg_publication WHERE pubname = {}",
+        literal(publication)
+    )
+}
+
+/// Whether the publication filters the table's rows or columns (PostgreSQL 15's row filters and
+/// column lists), which would hide changes from the feed.
+pub(crate) fn filtered(publication: &str, table: &str) -> String {
+    format!(
+        "SELECT 'yes' AS value FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid \
+         WHERE p.pubname = {} AND r.prrelid = to_regclass({}) AND (r.prqual IS NOT NULL OR r.prattrs IS NOT NULL)",
+        literal(publication),
+        literal(table)
+    )
+}
+
+/// The transactions still in progress (invisible to a new snapshot), as the ids of
+/// `pg_current_snapshot()`: `xmin:xmax:xip,...`.
+pub(crate) fn snapshot() -> String {
+    "SELECT pg_current_snapshot()::text AS value".to_owned()
 }
 
 pub(crate) fn publication_exists(publication: &str) -> String {
@@ -64,9 +100,10 @@ pub(crate) fn publishes(publication: &str, table: &str) -> String {
     )
 }
 
+/// Partitions publish their changes as their root's: the model's table.
 pub(crate) fn create_publication(publication: &str, tables: &[String]) -> String {
     format!(
-        "CREATE PUBLICATION {publication} FOR TABLE {}",
+        "CREATE PUBLICATION {publication} FOR TABLE {} WITH (publish_via_partition_root = true)",
         tables.join(", ")
     )
 }
@@ -106,13 +143,17 @@ pub(crate) fn confirmed(slot: &str) -> String {
     )
 }
 
-/// The session-level advisory lock that makes one consumer of the slot active.
+/// The session-level advisory lock that makes one consumer of the slot active: the two-key form,
+/// under a class of its own, so that it cannot collide with an application's one-key locks.
 pub(crate) fn try_lock(slot: &str) -> String {
     format!(
-        "SELECT pg_try_advisory_lock(hashtext({}))::text AS value",
-        literal(&format!("write_through feed {slot}"))
+        "SELECT pg_try_advisory_lock({LOCK_CLASS}, hashtext({}))::text AS value",
+        literal(slot)
     )
 }
+
+/// "wt" in ASCII: the class of the feed's advisory locks.
+const LOCK_CLASS: i32 = 0x7774;
 
 /// Where the log is flushed to: every transaction committed before this statement ends at or
 /// before it (a commit returns once its record is flushed, with the default
@@ -137,8 +178,10 @@ pub(crate) fn flushed_if_complete() -> String {
 /// (A transaction that only took an id writes no record of its own and commits without waiting
 /// for the flush; an idle server may keep its last records unflushed indefinitely.) The message
 /// is ignored by the feed, which does not ask pgoutput for messages.
+/// `local`: the flush on this server is what the slot needs; a synchronous standby that is down
+/// must not hold `catch_up` past its timeout.
 pub(crate) fn force_flush() -> String {
-    "BEGIN; SET LOCAL synchronous_commit = on; \
+    "BEGIN; SET LOCAL synchronous_commit = local; \
      SELECT pg_logical_emit_message(true, 'write_through', 'catch_up'); COMMIT;"
         .to_owned()
 }
