@@ -36,6 +36,9 @@ pub struct Model {
     /// `#[write_through(partial_save)]`: `save` writes the struct's columns although they are not
     /// all of the table's (the user says the others have defaults).
     pub partial_save: bool,
+    /// Every field's column, when every field is one plain column: the row `save` writes, which
+    /// must be the table's whole row. `None` with an embedded or converted field.
+    pub plain_columns: Option<Vec<Ident>>,
     /// `retired_by(table::column, ...)`: columns of other tables holding this model's key.
     pub retired_by: Vec<syn::Path>,
 }
@@ -45,8 +48,6 @@ pub enum RowWrites {
     /// Every field is one plain column: `save` writes each (`None` as `NULL`), and the model
     /// needs neither `Insertable` nor `AsChangeset`.
     Columns {
-        /// Every field's column: the row `save` writes, which must be the table's whole row.
-        all: Vec<Ident>,
         /// The columns an insert writes (all but `skip_insertion`).
         inserted: Vec<WrittenColumn>,
         /// The columns an update sets (all but the key, the version and `skip_update`).

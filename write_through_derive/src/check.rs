@@ -250,6 +250,22 @@ pub fn check_version_skips_update(cx: &Ctxt, version: &Ident, diesel: &DieselFie
     false
 }
 
+/// No two fields name one column (`#[diesel(column_name)]`): the row would write it twice, and
+/// its column count would pass for a whole row. `fields` pairs each field with its column.
+pub fn check_fields_name_distinct_columns(cx: &Ctxt, fields: &[(&Ident, &Ident)]) -> bool {
+    let mut ok = true;
+    for (at, (field, column)) in fields.iter().enumerate() {
+        if let Some((first, _)) = fields[..at].iter().find(|(_, c)| c == column) {
+            cx.error_spanned_by(
+                field,
+                format!("`{field}` and `{first}` are both the column `{column}`: give each column one field"),
+            );
+            ok = false;
+        }
+    }
+    ok
+}
+
 /// `partial_save` is on a model whose fields are columns of its table: one built on a join or
 /// on computed expressions (`base_query`, `select_expression`) has nothing `save` could write.
 pub fn check_partial_save_writes_columns(cx: &Ctxt, at: &Path, read_only: bool) -> bool {

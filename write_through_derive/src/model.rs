@@ -177,6 +177,13 @@ impl<'a> Parsed<'a> {
         for request in requested.iter().filter(|r| r.members.len() > 1) {
             composite.push(format!("unique index `{}`", request.name()));
         }
+        let field_columns: Vec<(&Ident, &Ident)> = self
+            .columns
+            .iter()
+            .filter(|c| !c.diesel.not_a_plain_column)
+            .map(|c| (&c.ident, &c.column))
+            .collect();
+        ok &= check::check_fields_name_distinct_columns(cx, &field_columns);
         if let Some(partial_save) = &self.own.partial_save {
             let read_only = self.diesel.base_query.is_some()
                 || self.columns.iter().any(|c| c.diesel.select_expression);
@@ -275,6 +282,8 @@ impl<'a> Parsed<'a> {
             writes,
             base_query: self.diesel.base_query.clone(),
             partial_save: self.own.partial_save.is_some(),
+            plain_columns: (!self.columns.iter().any(|c| c.diesel.not_a_plain_column))
+                .then(|| self.columns.iter().map(|c| c.column.clone()).collect()),
             retired_by: self.own.retired_by.clone(),
             fields: self
                 .columns
@@ -323,7 +332,6 @@ fn row_writes(columns: &[Column<'_>], key_fields: &[KeyField], diesel: &DieselAt
         return RowWrites::ModelDerives;
     }
     RowWrites::Columns {
-        all: columns.iter().map(|c| c.column.clone()).collect(),
         inserted: columns
             .iter()
             .filter(|c| !c.diesel.skip_insertion)

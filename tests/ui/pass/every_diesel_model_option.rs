@@ -106,7 +106,8 @@ pub struct ReleaseNotes {
     WriteThrough,
 )]
 #[diesel(table_name = releases)]
-#[write_through(key = "release:{id}", ttl = "1h")]
+// An embedded struct's columns are not counted: `partial_save` says the row is written whole.
+#[write_through(key = "release:{id}", ttl = "1h", partial_save)]
 pub struct Release {
     pub id: i32,
     #[diesel(embed)]

@@ -445,14 +445,14 @@ fn plain_writes(model: &Model, db: &TokenStream) -> TokenStream {
 fn save_impl(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let table = &model.table;
-    let written = match &model.writes {
-        RowWrites::Columns { all, .. } if !model.partial_save => Some(quote!((#(#table::#all,)*))),
-        // The user says the other columns have defaults (`partial_save`); an embedded struct's
-        // own `Insertable` decides what it writes.
-        RowWrites::Columns { .. } | RowWrites::ModelDerives => {
-            Some(quote!(<#table::table as __wt::diesel::Table>::AllColumns))
-        }
-        RowWrites::ReadOnly => None,
+    let written = match (&model.writes, &model.plain_columns) {
+        (RowWrites::ReadOnly, _) => None,
+        // The user says the columns it leaves out have defaults (or that an embedded struct
+        // holds the rest of the row).
+        _ if model.partial_save => Some(quote!(<#table::table as __wt::diesel::Table>::AllColumns)),
+        (_, Some(columns)) => Some(quote!((#(#table::#columns,)*))),
+        // An embedded struct's columns cannot be counted here: no `save` unless `partial_save`.
+        (_, None) => None,
     };
     let row_columns = written.map(|written| {
         quote! {
