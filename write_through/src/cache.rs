@@ -43,7 +43,18 @@ pub(crate) struct Inner {
     pub(crate) frames: Frames<Replaced>,
     /// The in-process tier; `None` on a cluster or with `local_capacity(0)`.
     pub(crate) local: Option<crate::local::LocalTier>,
+    /// Whether writes on PostgreSQL are marked in the log for the change feed
+    /// (`crate::feed::mark`): set by [`CacheBuilder::mark_writes_for_feed`], and by a feed
+    /// started from this cache.
+    pub(crate) marks_writes: std::sync::atomic::AtomicBool,
     url: RedisUrl,
+}
+
+impl Inner {
+    /// Whether writes are marked for the change feed now.
+    pub(crate) fn marks_writes(&self) -> bool {
+        self.marks_writes.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl Inner {
@@ -158,6 +169,7 @@ impl Cache {
             breaker_cooldown: Duration::from_secs(1),
             local_capacity: None,
             local_ttls: std::collections::HashMap::new(),
+            mark_writes_for_feed: false,
             #[cfg(feature = "tls")]
             tls_root_certificate: None,
         }
@@ -345,6 +357,7 @@ pub struct CacheBuilder {
     local_capacity: Option<u64>,
     /// Local TTLs set with [`CacheBuilder::local`].
     local_ttls: std::collections::HashMap<std::any::TypeId, Duration>,
+    mark_writes_for_feed: bool,
     /// PEM root certificate(s) to trust for `rediss://` instead of the system's.
     #[cfg(feature = "tls")]
     tls_root_certificate: Option<Vec<u8>>,
@@ -595,6 +608,28 @@ impl CacheBuilder {
         self
     }
 
+    /// Marks every write this cache makes on PostgreSQL in the database's log (default off), so
+    /// that a change feed ([`crate::feed`]) leaves in place the values those writes publish:
+    /// without the mark, the feed retires each write's keys again when its commit comes through
+    /// the log, and the next read of the row is a miss.
+    ///
+    /// A feed started from this cache (embedded) turns it on by itself; set it on the caches of
+    /// the services that write when the feed runs elsewhere (a sidecar). It costs each write a
+    /// statement in its transaction (`pg_logical_emit_message`), and a write outside a
+    /// transaction runs in one of its own (`BEGIN` and `COMMIT`): see BENCHMARKS.md. Writes on
+    /// MySQL, MariaDB and SQLite are not marked.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// use write_through::Cache;
+    /// let cache = Cache::builder("redis://127.0.0.1:6379").mark_writes_for_feed(true).build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn mark_writes_for_feed(mut self, mark: bool) -> Self {
+        self.mark_writes_for_feed = mark;
+        self
+    }
+
     /// Checks the settings and creates the cache. Connects lazily: a Redis that is down is met
     /// by the first operation (which then goes to the database alone), not here.
     ///
@@ -698,6 +733,7 @@ impl CacheBuilder {
                 store,
                 flights: Flights::default(),
                 frames: Frames::default(),
+                marks_writes: self.mark_writes_for_feed.into(),
                 local,
                 url: self.url,
             }),

@@ -68,6 +68,26 @@ impl<C: AsyncConnection> Conn for AsyncDb<'_, C> {
     fn commit_trusted(&self) -> bool {
         db::commit_trusted::<C::Backend>()
     }
+
+    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        C::TransactionManager::begin_transaction(self.0)
+    }
+
+    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        C::TransactionManager::commit_transaction(self.0)
+    }
+
+    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        C::TransactionManager::rollback_transaction(self.0)
+    }
+
+    fn can_mark(&self) -> bool {
+        db::is_postgres::<C::Backend>()
+    }
+
+    async fn mark(&mut self, sql: String) -> QueryResult<()> {
+        diesel_async::SimpleAsyncConnection::batch_execute(self.0, &sql).await
+    }
 }
 
 impl<C, M> Load<M> for AsyncDb<'_, C>
@@ -158,18 +178,6 @@ where
     C: AsyncConnection,
     M: AsyncDieselCreate<C::Backend, C, N>,
 {
-    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
-        C::TransactionManager::begin_transaction(self.0)
-    }
-
-    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
-        C::TransactionManager::commit_transaction(self.0)
-    }
-
-    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
-        C::TransactionManager::rollback_transaction(self.0)
-    }
-
     fn insert_returning<'s>(&'s mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send
     where
         N: 's,

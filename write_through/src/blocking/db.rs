@@ -25,6 +25,28 @@ impl<C: Connection> Conn for BlockingDb<'_, C> {
     fn commit_trusted(&self) -> bool {
         db::commit_trusted::<C::Backend>()
     }
+
+    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(C::TransactionManager::begin_transaction(self.0))
+    }
+
+    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(C::TransactionManager::commit_transaction(self.0))
+    }
+
+    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(C::TransactionManager::rollback_transaction(self.0))
+    }
+
+    fn can_mark(&self) -> bool {
+        db::is_postgres::<C::Backend>()
+    }
+
+    fn mark(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(diesel::connection::SimpleConnection::batch_execute(
+            self.0, &sql,
+        ))
+    }
 }
 
 impl<C, M> Load<M> for BlockingDb<'_, C>
@@ -115,18 +137,6 @@ where
     C: Connection,
     M: DieselCreate<C::Backend, C, N>,
 {
-    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
-        ready(C::TransactionManager::begin_transaction(self.0))
-    }
-
-    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
-        ready(C::TransactionManager::commit_transaction(self.0))
-    }
-
-    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
-        ready(C::TransactionManager::rollback_transaction(self.0))
-    }
-
     fn insert_returning<'s>(&'s mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send
     where
         N: 's,

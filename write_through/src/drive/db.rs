@@ -24,6 +24,19 @@ pub(crate) trait Conn {
     /// database (false on MySQL: see `crate::guide::transactions`).
     fn commit_trusted(&self) -> bool;
 
+    /// Opens a transaction of the library's own (a `create`, or a write marked for the feed).
+    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
+    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
+    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
+
+    /// Whether this connection's database has a log the change feed reads, in which a write can
+    /// be marked (PostgreSQL).
+    fn can_mark(&self) -> bool;
+
+    /// Runs `sql` (the mark of `crate::feed::mark`: one `SELECT` with its literals inlined) in
+    /// the connection's current transaction.
+    fn mark(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send;
+
     fn inside_transaction(&mut self) -> bool {
         !matches!(self.depth(), Ok(None))
     }
@@ -104,14 +117,25 @@ pub(crate) trait Remove<M: Cached>: Conn {
     ) -> impl Future<Output = QueryResult<usize>> + Send + 's;
 }
 
-/// Inserting a new row `N` in a transaction of its own.
+/// Inserting a new row `N` in a transaction of its own ([`Conn::begin`]).
 pub(crate) trait Create<M: Cached, N>: Conn {
-    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
-    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
-    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     fn insert_returning<'s>(&'s mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send
     where
         N: 's;
+}
+
+/// Whether backend `B` is PostgreSQL, whose log the change feed reads.
+#[cfg_attr(not(feature = "postgres"), allow(clippy::extra_unused_type_parameters))]
+pub(crate) fn is_postgres<B>() -> bool {
+    #[cfg(feature = "postgres")]
+    {
+        // By name, as in `commit_trusted`.
+        std::any::type_name::<B>() == std::any::type_name::<diesel::pg::Pg>()
+    }
+    #[cfg(not(feature = "postgres"))]
+    {
+        false
+    }
 }
 
 /// Whether a commit on backend `B` proves that the transaction's writes are in the database.

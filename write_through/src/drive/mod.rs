@@ -39,6 +39,7 @@ use crate::token::Token;
 pub(crate) mod batch;
 pub(crate) mod db;
 pub(crate) mod index;
+mod mark;
 pub(crate) mod steps;
 pub(crate) mod transaction;
 
@@ -214,7 +215,10 @@ where
                 }
                 None => (Vec::new(), false, Vec::new()),
             };
-            Ok(((stored, aliased, unlocked), changes))
+            // The keys it retires itself after the commit are marked for the feed with the
+            // locked ones.
+            let retired = unlocked.clone();
+            Ok(((stored, aliased, unlocked), changes, retired))
         })
         .await?;
     if aliased {
@@ -298,6 +302,7 @@ where
             vec![
                 M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), inner.value_rules().jitter.apply(ttl))),
             ],
+            Vec::new(),
         ))
     })
     .await?;
@@ -331,11 +336,13 @@ where
                 return Err(error);
             }
         }
-        for (key, change) in keys
-            .iter()
-            .cloned()
-            .zip(created_changes(inner, &row, &keys))
-        {
+        let changes = created_changes(inner, &row, &keys);
+        if mark::marks(inner, db) && !keys.is_empty() {
+            mark::mark(db, &lock, mark::published(&keys, &changes, &[]))
+                .await
+                .inspect_err(|_| inner.frames.taint(conn))?;
+        }
+        for (key, change) in keys.iter().cloned().zip(changes) {
             inner.frames.record_change(conn, key, change);
         }
         return Ok(row);
@@ -351,6 +358,12 @@ where
         if !keys.is_empty() {
             let write = Write::new(inner.write_policy, keys.clone());
             locked = Some((keys, lock_all(e, inner, M::MODEL_NAME, write, &lock).await?));
+        }
+        if let Some((keys, _)) = &locked
+            && mark::marks(inner, db)
+        {
+            let changes = created_changes(inner, &row, keys);
+            mark::mark(db, &lock, mark::published(keys, &changes, &[])).await?;
         }
         Ok((row, locked))
     }
@@ -424,7 +437,8 @@ pub(crate) fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {
 
 /// Lock `keys`, write the database, publish; or, inside `Cache::transaction`, lock, write, and
 /// leave publishing to the commit. `db_write` returns one change per key, in order (a key
-/// without one is deleted). `keys` holds only keys that fit ([`key::fits`]); with none, the
+/// without one is deleted), and the keys the caller retires itself once it returns (which are
+/// marked for the feed with `keys`: see `drive/mark.rs`). `keys` holds only keys that fit ([`key::fits`]); with none, the
 /// write goes to the database alone.
 async fn write<M, D, E, R>(
     e: &E,
@@ -432,7 +446,7 @@ async fn write<M, D, E, R>(
     cache: &Cache,
     operation: &'static str,
     keys: Vec<Vec<u8>>,
-    db_write: impl AsyncFnOnce(&mut D) -> Result<(R, Vec<Change>), Error>,
+    db_write: impl AsyncFnOnce(&mut D) -> Result<(R, Vec<Change>, Vec<Vec<u8>>), Error>,
 ) -> Result<R, Error>
 where
     M: Cached,
@@ -446,13 +460,23 @@ where
         if transaction::open_lock(cache, db, operation, M::MODEL_NAME)?.is_none() {
             refuse_inside_transaction::<M, D>(db, operation)?;
         }
-        return db_write(db).await.map(|(written, _)| written);
+        return db_write(db).await.map(|(written, ..)| written);
+    };
+    // The statement, then, when the cache marks writes, its mark for the feed.
+    let marks = mark::marks(inner, db);
+    let marked_keys = keys.clone();
+    let statement = async |db: &mut D, lock: &[u8]| {
+        let (written, changes, retired) = db_write(db).await?;
+        if marks {
+            mark::mark(db, lock, mark::published(&marked_keys, &changes, &retired)).await?;
+        }
+        Ok((written, changes))
     };
     if let Some(lock) = transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
         for key in &keys {
             transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, key, &lock).await?;
         }
-        let (written, changes) = db_write(db)
+        let (written, changes) = statement(db, &lock)
             .await
             .inspect_err(|_| inner.frames.taint(conn))?;
         let mut changes = changes.into_iter();
@@ -468,7 +492,13 @@ where
     let write = Write::new(inner.write_policy, keys);
     let write = lock_all(e, inner, M::MODEL_NAME, write, &lock).await?;
     pause::reach(pause::WRITE_LOCKED, &first);
-    match db_write(db).await {
+    // Marked for the feed, the statement runs in a transaction of its own with its mark.
+    let written = if marks {
+        mark::in_own_transaction(db, async |db: &mut D| statement(db, &lock).await).await
+    } else {
+        statement(db, &lock).await
+    };
+    match written {
         Ok((written, changes)) => {
             pause::reach(pause::WRITE_COMMITTED, &first);
             let steps = write.on_outcome(DbOutcome::Committed(changes));

@@ -77,6 +77,7 @@ use crate::cache::Cache;
 use crate::error::CacheError;
 
 mod keys;
+pub(crate) mod mark;
 
 pub use keys::{
     ChangeKeyWriter, ChangeKeys, ColumnText, ColumnTexts, Dependencies, FromChangeText, KeysOf,

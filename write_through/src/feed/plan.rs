@@ -7,9 +7,10 @@
 //! The feed never fills from a change: unchanged TOASTed values are not in it, and the cache's
 //! fills keep their own lease protocol.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::keys::{ChangeKeyWriter, ColumnText, ColumnTexts, KeysOf, UnreadableChange};
+use super::mark::{self, Mark, ValueDigest};
 use super::pgoutput::{Lsn, Message, Relation, Tuple, Value};
 use crate::cache::Cache;
 
@@ -53,6 +54,10 @@ pub(crate) struct BatchPlan {
     pub(crate) start_over: BTreeSet<usize>,
     /// Row changes on cached tables.
     pub(crate) changes: u64,
+    /// Keys that changes named and a library write's mark then covered (`feed::mark`): retired
+    /// only when Redis holds neither that write's lock nor the value it publishes. No key is
+    /// both here and in `keys`.
+    pub(crate) covered: BTreeMap<Vec<u8>, Cover>,
     /// Changes whose keys could not be read (logged and counted).
     pub(crate) unreadable: Vec<(&'static str, UnreadableChange)>,
     /// The end of the last transaction in the batch: where the slot may advance once the keys are
@@ -65,6 +70,49 @@ pub(crate) struct BatchPlan {
     pub(crate) xids: Vec<u32>,
 }
 
+/// What a library write's mark says of one key it wrote (`feed::mark`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cover {
+    /// The write's lock value: while Redis holds it, the write's publish is still to come.
+    pub(crate) lock: Vec<u8>,
+    /// The digest of the value the write publishes there; `None` when it publishes none.
+    pub(crate) value: Option<ValueDigest>,
+}
+
+/// The keys of the transaction being read: named by its changes, and covered by its marks.
+#[derive(Default)]
+struct Transaction {
+    named: BTreeSet<Vec<u8>>,
+    covered: BTreeMap<Vec<u8>, Cover>,
+}
+
+impl Transaction {
+    /// A change named `keys`: whatever a mark said of them before no longer holds.
+    fn changed(&mut self, keys: BTreeSet<Vec<u8>>) {
+        for key in keys {
+            self.covered.remove(&key);
+            self.named.insert(key);
+        }
+    }
+
+    /// A mark covers the keys the transaction's changes named before it.
+    fn marked(&mut self, mark: &Mark<'_>) {
+        for &(key, value) in &mark.keys {
+            if let Some(key) = self.named.take(key) {
+                let lock = mark.lock.to_vec();
+                self.covered.insert(key, Cover { lock, value });
+            }
+        }
+    }
+
+    /// The transaction ended (or the batch did): its keys go to the plan, later ones over
+    /// earlier ones.
+    fn close(&mut self, plan: &mut BatchPlan) {
+        plan.keys.append(&mut self.named);
+        plan.covered.append(&mut self.covered);
+    }
+}
+
 /// The keys the messages of one batch retire, in log order.
 pub(crate) fn plan<'m>(
     cache: &Cache,
@@ -73,6 +121,7 @@ pub(crate) fn plan<'m>(
     messages: impl IntoIterator<Item = Message<'m>>,
 ) -> BatchPlan {
     let mut plan = BatchPlan::default();
+    let mut open = Transaction::default();
     for message in messages {
         match message {
             Message::Relation(relation) => {
@@ -97,14 +146,26 @@ pub(crate) fn plan<'m>(
                 relations.by_id.insert(relation.id, relation);
             }
             Message::Insert { relation, new } => {
-                retire(cache, models, relations, relation, &[&new], &mut plan)
+                let change = Change {
+                    relation,
+                    rows: &[&new],
+                };
+                retire(cache, models, relations, change, &mut open, &mut plan)
             }
             Message::Update { relation, old, new } => {
                 let rows: Vec<&Tuple<'_>> = old.iter().chain([&new]).collect();
-                retire(cache, models, relations, relation, &rows, &mut plan)
+                let change = Change {
+                    relation,
+                    rows: &rows,
+                };
+                retire(cache, models, relations, change, &mut open, &mut plan)
             }
             Message::Delete { relation, old } => {
-                retire(cache, models, relations, relation, &[&old], &mut plan)
+                let change = Change {
+                    relation,
+                    rows: &[&old],
+                };
+                retire(cache, models, relations, change, &mut open, &mut plan)
             }
             Message::Truncate { relations: ids, .. } => {
                 for id in ids {
@@ -123,25 +184,53 @@ pub(crate) fn plan<'m>(
                 commit_time,
                 ..
             } => {
+                open.close(&mut plan);
                 plan.commit_end = Some(end_lsn);
                 plan.commit_time = Some(commit_time);
             }
-            Message::Begin { xid, .. } => plan.xids.push(xid),
+            Message::Begin { xid, .. } => {
+                open.close(&mut plan);
+                plan.xids.push(xid);
+            }
+            Message::LogicalMessage {
+                transactional: true,
+                prefix: mark::PREFIX,
+                content,
+                ..
+            } => match mark::read(content) {
+                // Only what the transaction changed before the mark is covered: a later change
+                // names its keys again.
+                Some(mark) => open.marked(&mark),
+                None => tracing::debug!("a write's mark could not be read; its keys are retired"),
+            },
             Message::Origin { .. } | Message::Type { .. } | Message::LogicalMessage { .. } => {}
         }
     }
+    // A batch holds whole transactions; should one end without its commit, its keys are
+    // retired all the same.
+    open.close(&mut plan);
+    // A key some transaction of the batch changed without a mark is retired whatever Redis holds.
+    plan.covered.retain(|key, _| !plan.keys.contains(key));
     plan
 }
 
-/// Adds the keys of `rows` (a change's old and new values) for every model of the relation.
+/// A row change: its relation's id, and its old and new values.
+struct Change<'c, 't> {
+    relation: u32,
+    rows: &'c [&'c Tuple<'t>],
+}
+
+/// Tells `transaction` what `change` names for every model of its relation.
 fn retire(
     cache: &Cache,
     models: &[FeedModel],
     relations: &Relations,
-    relation: u32,
-    rows: &[&Tuple<'_>],
+    change: Change<'_, '_>,
+    transaction: &mut Transaction,
     plan: &mut BatchPlan,
 ) {
+    let mut keys = BTreeSet::new();
+    let Change { relation, rows } = change;
     let Some(relation) = relations.by_id.get(&relation) else {
         // pgoutput sends a relation before its first change in every session; a change without
         // one is a table the publication holds but no model reads.
@@ -156,11 +245,11 @@ fn retire(
         cached = true;
         for row in rows {
             let texts = RowTexts { relation, row };
-            let mut keys = ChangeKeyWriter::new(cache);
-            let read = (model.keys)(&texts, &mut keys);
+            let mut named = ChangeKeyWriter::new(cache);
+            let read = (model.keys)(&texts, &mut named);
             // What was read before a column failed (the row key, before an unreadable unique
             // column) is still retired.
-            plan.keys.extend(keys.into_keys());
+            keys.extend(named.into_keys());
             if let Err(error) = read {
                 // The keys it named cannot be known: every key of the model is retired instead.
                 plan.unreadable.push((model.name, error));
@@ -171,6 +260,7 @@ fn retire(
     if cached {
         plan.changes += 1;
     }
+    transaction.changed(keys);
 }
 
 /// A decoded row, read by column name.
@@ -760,5 +850,179 @@ mod tests {
             [relation_with(ACCOUNTS, "public", "accounts", &["email"])],
         );
         assert!(keyless.start_over.is_empty());
+    }
+
+    /// The mark a library write leaves after its statement.
+    fn mark_of(content: &[u8]) -> Message<'_> {
+        Message::LogicalMessage {
+            transactional: true,
+            lsn: 0,
+            prefix: mark::PREFIX,
+            content,
+        }
+    }
+
+    /// A mark under lock `L` of `keys`, each published as the value `v`.
+    fn marking(keys: &[&Vec<u8>]) -> Vec<u8> {
+        mark::content(
+            b"L",
+            keys.iter()
+                .map(|key| (key.as_slice(), Some(b"v".as_slice()))),
+        )
+    }
+
+    fn cover() -> Cover {
+        Cover {
+            lock: b"L".to_vec(),
+            value: Some(mark::digest(b"v")),
+        }
+    }
+
+    fn update<'a>(relation: u32, id: &'a str, email: Option<&'a str>) -> Message<'a> {
+        Message::Update {
+            relation,
+            old: None,
+            new: row(id, email),
+        }
+    }
+
+    #[test]
+    fn a_library_write_s_mark_covers_the_keys_its_statement_changed() {
+        let cache = cache();
+        let (row, entry) = (row_key(&cache, 7), entry(&cache, "ada@example.com"));
+        let marked = marking(&[&row, &entry]);
+        let batch = plan_of(
+            &cache,
+            &models(),
+            [
+                begin(),
+                relation(ACCOUNTS, "public", "accounts"),
+                update(ACCOUNTS, "7", Some("ada@example.com")),
+                mark_of(&marked),
+                commit(0x100, 1),
+            ],
+        );
+        assert_eq!(
+            batch.keys,
+            keys([]),
+            "nothing is retired whatever Redis holds"
+        );
+        assert_eq!(
+            batch.covered,
+            BTreeMap::from([(row, cover()), (entry, cover())]),
+            "retired only unless Redis holds the write's lock or its value"
+        );
+        assert_eq!(batch.changes, 1, "the change is still counted");
+        assert_eq!(batch.commit_end, Some(0x100), "and the slot moves past it");
+    }
+
+    #[test]
+    fn a_change_after_the_mark_in_the_same_transaction_is_retired() {
+        // save, then raw SQL on the same row in one transaction: the value the save publishes
+        // lacks the second change.
+        let cache = cache();
+        let marked = marking(&[&row_key(&cache, 7)]);
+        let batch = plan_of(
+            &cache,
+            &models(),
+            [
+                begin(),
+                relation(ACCOUNTS, "public", "accounts"),
+                update(ACCOUNTS, "7", None),
+                mark_of(&marked),
+                update(ACCOUNTS, "7", None),
+                commit(0x100, 1),
+            ],
+        );
+        assert_eq!(batch.keys, keys([row_key(&cache, 7)]));
+        assert!(batch.covered.is_empty());
+    }
+
+    #[test]
+    fn a_mark_covers_only_its_keys_in_its_own_transaction() {
+        let cache = cache();
+        let marked = marking(&[&row_key(&cache, 7), &row_key(&cache, 9)]);
+        let batch = plan_of(
+            &cache,
+            &models(),
+            [
+                begin(),
+                relation(ACCOUNTS, "public", "accounts"),
+                // Another row in the same transaction; key 9 is marked but was not changed.
+                update(ACCOUNTS, "8", None),
+                update(ACCOUNTS, "7", None),
+                mark_of(&marked),
+                commit(0x100, 1),
+            ],
+        );
+        assert_eq!(batch.keys, keys([row_key(&cache, 8)]));
+        assert_eq!(
+            batch.covered,
+            BTreeMap::from([(row_key(&cache, 7), cover())])
+        );
+    }
+
+    #[test]
+    fn an_unmarked_change_of_the_key_elsewhere_in_the_batch_wins() {
+        let cache = cache();
+        let marked = marking(&[&row_key(&cache, 7)]);
+        for marked_first in [true, false] {
+            let marked_transaction = [
+                begin(),
+                update(ACCOUNTS, "7", None),
+                mark_of(&marked),
+                commit(0x100, 1),
+            ];
+            let unmarked_transaction = [begin(), update(ACCOUNTS, "7", None), commit(0x200, 2)];
+            let mut messages = vec![relation(ACCOUNTS, "public", "accounts")];
+            if marked_first {
+                messages.extend(marked_transaction);
+                messages.extend(unmarked_transaction);
+            } else {
+                messages.extend(unmarked_transaction);
+                messages.extend(marked_transaction);
+            }
+            let batch = plan_of(&cache, &models(), messages);
+            assert_eq!(batch.keys, keys([row_key(&cache, 7)]), "{marked_first}");
+            assert!(batch.covered.is_empty(), "{marked_first}");
+        }
+    }
+
+    #[test]
+    fn a_mark_before_the_change_or_not_the_library_s_covers_nothing() {
+        let cache = cache();
+        let marked = marking(&[&row_key(&cache, 7)]);
+        let foreign = Message::LogicalMessage {
+            transactional: true,
+            lsn: 0,
+            prefix: "another_tool",
+            content: &marked,
+        };
+        let immediate = Message::LogicalMessage {
+            transactional: false,
+            lsn: 0,
+            prefix: mark::PREFIX,
+            content: &marked,
+        };
+        for (what, message) in [
+            ("a mark before the change", mark_of(&marked)),
+            ("another prefix", foreign),
+            ("a message outside the transaction", immediate),
+            ("content of another layout", mark_of(b"catch_up")),
+        ] {
+            let batch = plan_of(
+                &cache,
+                &models(),
+                [
+                    begin(),
+                    relation(ACCOUNTS, "public", "accounts"),
+                    message,
+                    update(ACCOUNTS, "7", None),
+                    commit(0x100, 1),
+                ],
+            );
+            assert_eq!(batch.keys, keys([row_key(&cache, 7)]), "{what}");
+            assert!(batch.covered.is_empty(), "{what}");
+        }
     }
 }

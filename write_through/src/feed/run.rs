@@ -176,6 +176,12 @@ pub(crate) async fn set_up<D: FeedDb, E: Exec>(
             }
         }
     }
+    // From now on this cache's own writes carry their mark, and the feed leaves what they
+    // publish in place (`feed::mark`).
+    cache
+        .inner()
+        .marks_writes
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
 
@@ -229,6 +235,7 @@ async fn consume<D: FeedDb, E: Exec>(
                 messages = rows.len(),
                 changes = batch.changes,
                 keys = batch.keys.len(),
+                covered = batch.covered.len(),
                 start_overs = batch.start_over.len(),
                 "write_through.feed batch"
             );
@@ -344,8 +351,36 @@ async fn apply<E: Exec>(
         cache.inner().evict_local(key);
     }
     invalidated?;
+    // Keys a library write covered: retired only when Redis holds neither its lock nor its
+    // value (`feed::mark`).
+    let covered: Vec<commands::Covered<'_>> = batch
+        .covered
+        .iter()
+        .map(|(key, cover)| commands::Covered {
+            key,
+            lock: &cover.lock,
+            value: cover.value.map(|digest| super::mark::hex(&digest)),
+        })
+        .collect();
+    let retired = commands::invalidate_unless_written(exec, &covered).await;
+    let retired = match retired {
+        Ok(retired) => retired,
+        Err(error) => {
+            for key in batch.covered.keys() {
+                cache.inner().evict_local(key);
+            }
+            return Err(error.into());
+        }
+    };
+    for key in &retired {
+        cache.inner().evict_local(key);
+    }
     counters.add(Event::FeedChange, batch.changes, super::ANY_MODEL);
-    counters.add(Event::FeedInvalidation, keys.len() as u64, super::ANY_MODEL);
+    counters.add(
+        Event::FeedInvalidation,
+        (keys.len() + retired.len()) as u64,
+        super::ANY_MODEL,
+    );
     for &at in &batch.start_over {
         start_over(exec, cache, config, at).await?;
     }

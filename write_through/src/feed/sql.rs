@@ -182,17 +182,18 @@ pub(crate) fn flushed_if_complete() -> String {
 /// must not hold `catch_up` past its timeout.
 pub(crate) fn force_flush() -> String {
     "BEGIN; SET LOCAL synchronous_commit = local; \
-     SELECT pg_logical_emit_message(true, 'write_through', 'catch_up'); COMMIT;"
+     SELECT pg_logical_emit_message(true, 'write_through.catch_up', ''); COMMIT;"
         .to_owned()
 }
 
 /// The slot's changes, from where it was last advanced, whole transactions, at least
-/// `max_changes` rows when there are that many. Peeked, not consumed: the slot moves only with
+/// `max_changes` rows when there are that many; with the library's marks (`feed::mark`), which
+/// pgoutput sends only when asked (PostgreSQL 14 and later). Peeked, not consumed: the slot moves only with
 /// [`advance`], after Redis acknowledged.
 pub(crate) fn peek(slot: &str, publication: &str, max_changes: usize) -> String {
     format!(
         "SELECT lsn::text AS lsn, data FROM pg_logical_slot_peek_binary_changes({}, NULL, {max_changes}, \
-         'proto_version', '1', 'publication_names', {})",
+         'proto_version', '1', 'publication_names', {}, 'messages', 'true')",
         literal(slot),
         literal(publication)
     )

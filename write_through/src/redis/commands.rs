@@ -217,6 +217,59 @@ pub(crate) async fn invalidate_many(e: &impl Exec, keys: &[Vec<u8>]) -> Result<(
     Ok(())
 }
 
+/// A key a library write covered with its mark (`feed::mark`): its lock value, and the SHA-1
+/// (lowercase hex) of the value it publishes, `None` when it publishes none.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) struct Covered<'a> {
+    pub(crate) key: &'a [u8],
+    pub(crate) lock: &'a [u8],
+    pub(crate) value: Option<String>,
+}
+
+/// The change feed's invalidation of keys library writes covered: each as [`invalidate`] does,
+/// unless Redis holds the write's lock or the value it publishes. In pipelines of
+/// [`DEL_CHUNK`] calls on one Redis, one call per key on a cluster. Returns the keys retired
+/// (not left in place); `Ok` only when every call was answered.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) async fn invalidate_unless_written<'a>(
+    e: &impl Exec,
+    covered: &[Covered<'a>],
+) -> Result<Vec<&'a [u8]>, CacheError> {
+    let call = |covered: &Covered<'_>| {
+        let mut cmd = evalsha_keys(&scripts::INVALIDATE_UNLESS_WRITTEN, &[covered.key]);
+        cmd.arg(covered.lock)
+            .arg(covered.value.as_deref().unwrap_or(""))
+            .arg(e.announce());
+        cmd
+    };
+    let mut left = Vec::with_capacity(covered.len());
+    if e.is_cluster() {
+        for one_key in covered {
+            let left_in_place: i64 = e
+                .run("INVALIDATE_UNLESS_WRITTEN", one(&mut call(one_key)))
+                .await?;
+            left.push(left_in_place == 2);
+        }
+    } else {
+        for chunk in covered.chunks(DEL_CHUNK) {
+            let mut batch = Batch::default();
+            for one_key in chunk {
+                batch.add(call(one_key));
+            }
+            let replies: Vec<i64> = e
+                .run("INVALIDATE_UNLESS_WRITTEN", Request::Many(batch))
+                .await?;
+            left.extend(replies.into_iter().map(|reply| reply == 2));
+        }
+    }
+    Ok(covered
+        .iter()
+        .zip(left)
+        .filter(|(_, left)| !left)
+        .map(|(covered, _)| covered.key)
+        .collect())
+}
+
 /// One step of `SCAN cursor MATCH pattern`: the next cursor (0 when done) and the keys. One
 /// Redis only: a cluster scans each node on its own, which the caller refuses.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]

@@ -172,6 +172,33 @@ return 1
     )
 });
 
+/// The change feed's invalidation of a key that a library write marked in the log
+/// (`feed::mark`): left in place when it holds that write's lock (its publish is still to come)
+/// or the value it publishes (compared by SHA-1), or nothing; otherwise what [`INVALIDATE`]
+/// does. So a key a reader refilled with an older row after the write's lock expired, the write
+/// having died before its publish, is still retired. `ARGV[1]` the write's lock value, `ARGV[2]`
+/// the SHA-1 (lowercase hex) of the value it publishes, empty when none, `ARGV[3]` where to
+/// announce the key. Returns 2 when the key is left in place.
+pub(crate) static INVALIDATE_UNLESS_WRITTEN: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r"
+local current = get(KEYS[1])
+if not current or current == ARGV[1] or (ARGV[2] ~= '' and redis.sha1hex(current) == ARGV[2]) then
+  return 2
+end
+announce(KEYS[1], ARGV[3])
+if is_contended(current) then
+  return 0
+elseif is_lock(current) then
+  contend(KEYS[1], token(current), redis.call('PTTL', KEYS[1]))
+  return 0
+end
+redis.call('DEL', KEYS[1])
+return 1
+",
+    )
+});
+
 /// Deletes the key only if it still holds exactly `ARGV[1]`: a lease with nothing to fill, or
 /// unusable bytes seen by a reader (which must not delete a lock taken since).
 pub(crate) static DELETE_IF: LazyLock<Script> = LazyLock::new(|| {
@@ -310,12 +337,13 @@ return 0
 });
 
 /// Every script, for loading them after a `NOSCRIPT` reply to a pipeline.
-pub(crate) fn all() -> [&'static Script; 10] {
+pub(crate) fn all() -> [&'static Script; 11] {
     [
         &LOCK,
         &PUBLISH,
         &RESTORE,
         &INVALIDATE,
+        &INVALIDATE_UNLESS_WRITTEN,
         &DELETE_IF,
         &FILL,
         &GET_OR_LEASE_MANY,

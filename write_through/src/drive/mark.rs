@@ -1,0 +1,59 @@
+//! Marking a write in PostgreSQL's log for the change feed (`crate::feed::mark`): right after
+//! the statement, in its transaction; a write outside a transaction gets one of its own.
+
+use crate::cache::Inner;
+use crate::core::write::Change;
+use crate::drive::db::Conn;
+use crate::error::Error;
+use crate::feed::mark::Published;
+
+/// Whether writes on `db` are marked: the cache marks writes and the database has the log.
+pub(crate) fn marks<D: Conn>(inner: &Inner, db: &D) -> bool {
+    inner.marks_writes() && db.can_mark()
+}
+
+/// Marks, in the transaction open on `db` and after the statement that wrote them, the keys a
+/// write holds under `lock` and what it publishes under each.
+pub(crate) async fn mark<'a, D: Conn>(
+    db: &mut D,
+    lock: &[u8],
+    published: impl IntoIterator<Item = Published<'a>>,
+) -> Result<(), Error> {
+    db.mark(crate::feed::mark::sql(lock, published))
+        .await
+        .map_err(Error::from)
+}
+
+/// What a write publishes under `keys`: `changes` in order (a key past their end publishes
+/// nothing), and nothing under the keys it `retired` itself.
+pub(crate) fn published<'a>(
+    keys: &'a [Vec<u8>],
+    changes: &'a [Change],
+    retired: &'a [Vec<u8>],
+) -> impl Iterator<Item = Published<'a>> {
+    let value = |at: usize| changes.get(at)?.as_ref().map(|(value, _)| value.as_slice());
+    keys.iter()
+        .enumerate()
+        .map(move |(at, key)| (key.as_slice(), value(at)))
+        .chain(retired.iter().map(|key| (key.as_slice(), None)))
+}
+
+/// Runs `statement` (which marks what it wrote) outside any transaction, in one of its own:
+/// `BEGIN`, the statement, `COMMIT`. An error of the statement rolls back and is returned as it
+/// was (the caller maps it to an outcome as it would the bare statement's); a failed `COMMIT` is
+/// the error of a commit.
+pub(crate) async fn in_own_transaction<D: Conn, R>(
+    db: &mut D,
+    statement: impl AsyncFnOnce(&mut D) -> Result<R, Error>,
+) -> Result<R, Error> {
+    db.begin().await?;
+    let written = match statement(db).await {
+        Ok(written) => written,
+        Err(error) => {
+            let _ = db.rollback().await;
+            return Err(error);
+        }
+    };
+    db.commit().await?;
+    Ok(written)
+}
