@@ -482,6 +482,10 @@ fn time_saves(conn: &mut PgConnection, cache: &Cache, user: &User, n: u32) -> f6
     started.elapsed().as_secs_f64() * 1e6 / f64::from(n)
 }
 
+/// A feed's settings (poll interval, batch size) and the phases run with them (rate, writer
+/// threads, seconds).
+type LagRun<'a> = (Duration, usize, &'a [(u64, u64, u64)]);
+
 fn on_postgres(c: &mut Criterion) {
     let server = PrivatePostgres::start();
     let mut conn = server.connect();
@@ -514,7 +518,7 @@ fn on_postgres(c: &mut Criterion) {
     // Last, 5 000/s for 20 s with the defaults: longer than PostgreSQL's 15 s between two
     // moves of the slot's restart point.
     let all: &[(u64, u64, u64)] = &[(1_000, 1, 5), (5_000, 2, 5), (10_000, 2, 5)];
-    let lag_runs: &[(Duration, usize, &[(u64, u64, u64)])] = if phases.contains("lag") {
+    let lag_runs: &[LagRun] = if phases.contains("lag") {
         &[
             (Duration::from_millis(10), BATCH, all),
             (Duration::from_millis(1), BATCH, all),

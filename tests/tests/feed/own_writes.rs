@@ -29,7 +29,7 @@ fn save_update_create_and_delete_stay_cached_after_the_feed_read_them() {
     };
     let _feed = world.start(world.feed());
     let cache = world.cache().clone();
-    let mut hit = |world: &mut World, id: i64, what: &str| {
+    let hit = |world: &mut World, id: i64, what: &str| {
         world.catch_up();
         let misses = cache.stats().misses;
         let found = world.find_user(id);

@@ -886,7 +886,7 @@ fn surviving_or_not(log: &[TxnEvent]) -> Versions {
 
 /// What a committed write of `version` leaves in Redis, as the front computes it: the row
 /// encoded (`save`), or the absent marker for the negative TTL (`delete`).
-fn change_of(world: &World, version: u8) -> Change {
+pub(crate) fn change_of(world: &World, version: u8) -> Change {
     let info = world.table[usize::from(version)];
     if info.row {
         read::row_value(&item(info.key, version), RULES).ok()

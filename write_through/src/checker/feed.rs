@@ -25,9 +25,10 @@
 //! consumer would retry it, which is one more delivery, later), nor are other keys: a change
 //! touches one row, and the feed's ordering across rows decides nothing for one key.
 
-use super::actors::Ctx;
+use super::actors::{Ctx, change_of, token};
 use super::db_model::{Db, Versions, bit};
 use super::properties::of_key;
+use crate::envelope::token_value;
 
 /// What the writer does: commit `version` (of its key, by the scenario's table) by hand; the
 /// feed then delivers its invalidation `deliveries` times (1, or 2 for a redelivery).
@@ -39,6 +40,10 @@ pub(crate) struct Bypass {
     /// Whether this actor commits `version` by hand; if not, a library writer of the scenario
     /// does (or not: then nothing is delivered), and this actor is only the feed's deliveries.
     pub(crate) by_hand: bool,
+    /// For a library writer's commit: the writer (its actor), when its write is marked in the log
+    /// (`feed::mark`): the feed then leaves the key alone when it holds that writer's lock or
+    /// the value it publishes.
+    pub(crate) marked_by: Option<usize>,
 }
 
 /// Where the writer and its feed events are.
@@ -89,14 +94,33 @@ impl BypassWriter {
                 delivered,
                 before_it,
             } => {
-                let reply = ctx.redis.feed_invalidate(&world.keys[k], world.mutation);
+                let key = &world.keys[k];
+                let reply = match spec.marked_by {
+                    Some(writer) => {
+                        let lock = token_value(false, &token(writer));
+                        let published = change_of(world, spec.version);
+                        let published = published.as_ref().map(|(value, _)| value.as_slice());
+                        ctx.redis.feed_invalidate_unless_written(
+                            key,
+                            &lock,
+                            published,
+                            world.mutation,
+                        )
+                    }
+                    None => ctx.redis.feed_invalidate(key, world.mutation),
+                };
                 // The first delivery ends the window in which the cache has not heard of the
                 // commit; a redelivery ends nothing more.
                 ctx.history.invalidated_by_the_feed(*before_it);
                 *before_it = 0;
                 *delivered += 1;
+                let script = if spec.marked_by.is_some() {
+                    "INVALIDATE_UNLESS_WRITTEN"
+                } else {
+                    "INVALIDATE"
+                };
                 let label = format!(
-                    "feed: INVALIDATE key {k} -> {reply} (delivery {delivered} of {})",
+                    "feed: {script} key {k} -> {reply} (delivery {delivered} of {})",
                     spec.deliveries
                 );
                 (label, *delivered == spec.deliveries)

@@ -34,6 +34,10 @@ pub(crate) enum Mutation {
     /// commit by hand still lands, after the invalidation that was to stop it. (A lock is
     /// still made contended, as the script does.) `cache.invalidate` keeps the script.
     FeedDeletesOnlyValues,
+    /// The change feed leaves every key a library write marked in place (`feed::mark`), instead
+    /// of only one that holds the write's lock or the value it publishes: a value a reader filled
+    /// after the writer's lock expired stays, should the writer die before its publish.
+    MarkKeepsAnything,
 }
 
 /// One key's value and the tick at which it expires (`None`: never).
@@ -243,6 +247,30 @@ impl Redis {
         });
         if mutation == Mutation::FeedDeletesOnlyValues && !a_value_or_a_lock {
             return 0;
+        }
+        self.invalidate(key)
+    }
+
+    /// `INVALIDATE_UNLESS_WRITTEN`, sent by the change feed for a key that the write holding
+    /// `lock` marked as publishing `published` (the script compares SHA-1s; the model compares
+    /// the values). 2 when the key is left in place.
+    pub(crate) fn feed_invalidate_unless_written(
+        &mut self,
+        key: &[u8],
+        lock: &[u8],
+        published: Option<&[u8]>,
+        mutation: Mutation,
+    ) -> i64 {
+        let kept = match self.current(key) {
+            None => true,
+            Some(current) => {
+                current == lock
+                    || published == Some(current)
+                    || mutation == Mutation::MarkKeepsAnything
+            }
+        };
+        if kept {
+            return 2;
         }
         self.invalidate(key)
     }

@@ -94,6 +94,7 @@ impl Build {
             version,
             deliveries,
             by_hand: true,
+            marked_by: None,
         }));
         self
     }
@@ -105,6 +106,24 @@ impl Build {
             version,
             deliveries: 1,
             by_hand: false,
+            marked_by: None,
+        }));
+        self
+    }
+
+    /// [`Build::fed`] for a write marked in the log: the last writer added wrote `version`.
+    fn fed_marked(mut self, version: u8) -> Self {
+        let writer = self
+            .specs
+            .iter()
+            .rposition(|spec| matches!(spec, Spec::Writer { .. }))
+            .expect("a writer before its marked commit");
+        self.specs.push(Spec::Bypass(Bypass {
+            key: 0,
+            version,
+            deliveries: 1,
+            by_hand: false,
+            marked_by: Some(writer),
         }));
         self
     }
@@ -406,6 +425,50 @@ fn the_feed_closes_the_known_gap() {
         }
         holds(build.scenario());
     }
+}
+
+/// With the library's writes marked in the log (`feed::mark`), the feed leaves a key alone when
+/// it holds the marking writer's lock or the value it publishes, and retires it otherwise: the
+/// known gap stays closed, the library's other guarantees hold, and a feed that left every
+/// marked key alone is caught.
+#[test]
+fn marked_writes_keep_the_gap_closed() {
+    let gap = |mutation| {
+        let mut build = Build::new("feed, marked: lock expired, a fill, crash", 1, true)
+            .crashing_save(&[Commit])
+            .fed_marked(1)
+            .readers(1);
+        if mutation == Mutation::MarkKeepsAnything {
+            build.name = "MUTATION: the feed keeps every marked key";
+        }
+        build.ticks = 1;
+        build.mutation = mutation;
+        build.scenario()
+    };
+    holds(gap(Mutation::None));
+    let broken = breaks(gap(Mutation::MarkKeepsAnything));
+    assert!(broken.starts_with("(b)"), "{broken}");
+    let mut build = Build::new("feed, marked: lock expired, a 2nd writer, crash", 1, true)
+        .crashing_save(&[Commit])
+        .fed_marked(1)
+        .save(&[Commit])
+        .fed_marked(2);
+    build.ticks = 1;
+    holds(build.scenario());
+    holds(
+        Build::new(
+            "feed, marked: by hand, 2 saves fed too, a reader, warm",
+            1,
+            true,
+        )
+        .by_hand(true, 1)
+        .save(&[Commit, NotCommitted])
+        .fed_marked(2)
+        .save(&[Commit, UnknownCommitted])
+        .fed_marked(3)
+        .readers(1)
+        .scenario(),
+    );
 }
 
 #[test]
