@@ -11,8 +11,10 @@
 //! `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`), `REDIS_URL` (default
 //! `redis://127.0.0.1:6379`), `BIND` (default `127.0.0.1:3000`), `POOL_SIZE` (database
 //! connections, default 16), `CACHE_NAMESPACE` (the Redis key prefix, default `wt`).
-//! `NO_CACHE=1` serves every request from the database alone, for comparison. Ctrl-C (or
-//! SIGTERM) stops accepting connections and lets the requests in flight finish.
+//! `NO_CACHE=1` serves every request from the database alone, for comparison.
+//! `MARK_WRITES_FOR_FEED=1` marks the service's writes in the log for a change feed running as
+//! a sidecar (`examples/feed_sidecar`), which then leaves what they published in place. Ctrl-C
+//! (or SIGTERM) stops accepting connections and lets the requests in flight finish.
 
 mod app;
 
@@ -29,7 +31,9 @@ async fn main() -> ExitCode {
     let database_url = env_or("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test");
     let redis_url = env_or("REDIS_URL", "redis://127.0.0.1:6379");
     let bind = env_or("BIND", "127.0.0.1:3000");
-    let no_cache = std::env::var("NO_CACHE").is_ok_and(|v| v == "1" || v == "true");
+    let flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1" || v == "true");
+    let no_cache = flag("NO_CACHE");
+    let mark_writes = flag("MARK_WRITES_FOR_FEED");
     let pool_size = match env_or("POOL_SIZE", "16").parse::<usize>() {
         Ok(n) if n > 0 => n,
         _ => {
@@ -43,7 +47,10 @@ async fn main() -> ExitCode {
     } else {
         let namespace = env_or("CACHE_NAMESPACE", "wt");
         // Connects lazily: a Redis that is down fails requests (503), not the start.
-        match Cache::builder(&redis_url).namespace(&namespace).build() {
+        let builder = Cache::builder(&redis_url)
+            .namespace(&namespace)
+            .mark_writes_for_feed(mark_writes);
+        match builder.build() {
             Ok(cache) => Some(cache),
             Err(error) => {
                 eprintln!("axum_service: REDIS_URL: {error}");

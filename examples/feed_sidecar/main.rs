@@ -13,6 +13,10 @@
 //! a standby: one is active, the other takes over when it stops. Ctrl-C (or SIGTERM) stops it;
 //! what it had not applied stays in the slot for the next one.
 //!
+//! The services should mark their writes (`Cache::builder(url).mark_writes_for_feed(true)`;
+//! `MARK_WRITES_FOR_FEED=1` for the axum example): the feed then leaves what each write
+//! published in place instead of retiring it, which would cost the write's next read a miss.
+//!
 //! A sidecar of your own is this file with your models in `ChangeFeed::model`.
 
 #[allow(

@@ -51,6 +51,16 @@
 //! active per slot (a PostgreSQL advisory lock); others stand by and take over when its session
 //! ends.
 //!
+//! **The library's own writes** come back through the log like any other. A cache that marks
+//! its writes ([`crate::CacheBuilder::mark_writes_for_feed`], on by itself for the cache a feed
+//! is started from; set it on the other services' caches when the feed runs in a sidecar) runs,
+//! after each write's statement and in its transaction, `pg_logical_emit_message` naming the
+//! write's lock and the SHA-1 of the value it publishes under each key (a write outside a
+//! transaction then runs in one of its own: `BEGIN`, the statement, the mark, `COMMIT`). The
+//! feed leaves such a key in place when Redis holds that lock or that value, and retires it
+//! otherwise (so a writer that died after its lock expired, whose key a reader refilled with the
+//! older row, is still retired). Without the mark, every write's next read would miss.
+//!
 //! **Starting over.** A `TRUNCATE`, a table whose key columns are gone, or a slot created again
 //! after the feed had run (dropped, or its WAL removed by `max_slot_wal_keep_size`) names no row:
 //! the affected models start over, every key under their prefixes retired (a `SCAN` of one Redis;
