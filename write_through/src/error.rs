@@ -49,6 +49,33 @@ pub enum Error {
     /// The operation cannot run in the state the caller's connection is in.
     #[error(transparent)]
     Usage(#[from] UsageError),
+    /// A read through a pool ([`Pooled`](crate::Pooled)) missed the cache and could not get a
+    /// database connection: the pool timed out, or the database could not be reached. Nothing
+    /// was read; what the cache holds is still served to other reads.
+    #[error(transparent)]
+    Unavailable(#[from] UnavailableError),
+}
+
+/// No database connection for a read that missed the cache ([`Error::Unavailable`]). Its message
+/// says why (the pool's timeout, a connection refused), never with the database's URL.
+#[derive(Debug, thiserror::Error)]
+#[error("no database connection for a read that missed the cache: {reason}")]
+pub struct UnavailableError {
+    reason: String,
+    timeout: bool,
+}
+
+impl UnavailableError {
+    #[cfg_attr(not(any(feature = "deadpool", feature = "bb8")), allow(dead_code))]
+    pub(crate) fn new(reason: String, timeout: bool) -> Self {
+        Self { reason, timeout }
+    }
+
+    /// Whether the pool gave up waiting for a connection (all of them busy, or the database slow
+    /// to accept a new one), rather than failing to make one.
+    pub fn is_timeout(&self) -> bool {
+        self.timeout
+    }
 }
 
 /// Not `#[from]`: the message includes Diesel's, so the error is not also its `source()`.

@@ -31,6 +31,7 @@ mod local;
 mod model;
 #[doc(hidden)] // test support: pause points in the protocol, not an API
 pub mod pause;
+mod pooled;
 mod redacted;
 mod redis;
 mod row_form;
@@ -48,7 +49,9 @@ pub mod fuzzing;
 
 pub use cache::{Cache, CacheBuilder, WritePolicy};
 pub use codec::Codec;
-pub use error::{CacheError, CodecError, ConfigError, ConflictError, Error, Result, UsageError};
+pub use error::{
+    CacheError, CodecError, ConfigError, ConflictError, Error, Result, UnavailableError, UsageError,
+};
 pub use key::{IndexKeys, KeyPart, KeyPartWriter, KeyWriter};
 #[cfg(feature = "async")]
 pub use model::{
@@ -58,6 +61,7 @@ pub use model::{
     Cached, DieselCreate, DieselIndex, DieselOps, DieselUpdate, SavesByRef, SavesInPlace,
     UniqueIndex,
 };
+pub use pooled::Pooled;
 pub use stats::Stats;
 #[doc = include_str!("derive.md")]
 pub use write_through_derive::WriteThrough;

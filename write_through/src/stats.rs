@@ -66,6 +66,12 @@ pub struct Stats {
     pub feed_unreadable_changes: u64,
     /// Feed sessions that ended on an error and were started again.
     pub feed_restarts: u64,
+    /// Connections that reads through a pool ([`Pooled`](crate::Pooled)) checked out, each for
+    /// a read that missed; hits take none.
+    pub checkouts: u64,
+    /// Reads through a pool that missed and could not get a connection (the pool timed out, or
+    /// the database could not be reached): each one an [`Error::Unavailable`](crate::Error::Unavailable).
+    pub database_unavailable: u64,
 }
 
 /// One countable event.
@@ -93,6 +99,10 @@ pub(crate) enum Event {
     FeedStartOver,
     FeedUnreadable,
     FeedRestart,
+    #[cfg_attr(not(any(feature = "deadpool", feature = "bb8")), allow(dead_code))]
+    Checkout,
+    #[cfg_attr(not(any(feature = "deadpool", feature = "bb8")), allow(dead_code))]
+    DatabaseUnavailable,
 }
 
 impl Event {
@@ -118,6 +128,8 @@ impl Event {
             Event::FeedStartOver => "write_through_feed_start_overs_total",
             Event::FeedUnreadable => "write_through_feed_unreadable_changes_total",
             Event::FeedRestart => "write_through_feed_restarts_total",
+            Event::Checkout => "write_through_checkouts_total",
+            Event::DatabaseUnavailable => "write_through_database_unavailable_total",
         }
     }
 }
@@ -144,6 +156,8 @@ pub(crate) struct Counters {
     feed_start_overs: AtomicU64,
     feed_unreadable_changes: AtomicU64,
     feed_restarts: AtomicU64,
+    checkouts: AtomicU64,
+    database_unavailable: AtomicU64,
 }
 
 impl Counters {
@@ -173,6 +187,8 @@ impl Counters {
             Event::FeedStartOver => &self.feed_start_overs,
             Event::FeedUnreadable => &self.feed_unreadable_changes,
             Event::FeedRestart => &self.feed_restarts,
+            Event::Checkout => &self.checkouts,
+            Event::DatabaseUnavailable => &self.database_unavailable,
         };
         counter.fetch_add(n, Relaxed);
         metrics::counter!(event.metric_name(), "model" => model).increment(n);
@@ -201,6 +217,8 @@ impl Counters {
             feed_start_overs: self.feed_start_overs.load(Relaxed),
             feed_unreadable_changes: self.feed_unreadable_changes.load(Relaxed),
             feed_restarts: self.feed_restarts.load(Relaxed),
+            checkouts: self.checkouts.load(Relaxed),
+            database_unavailable: self.database_unavailable.load(Relaxed),
         }
     }
 }

@@ -2,4 +2,5 @@
 //! nothing blocking an executor) and Diesel's r2d2 pool.
 
 mod async_front;
+mod pool_reads;
 mod pooled;

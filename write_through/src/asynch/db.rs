@@ -8,8 +8,9 @@ use std::num::NonZeroU32;
 
 use diesel::QueryResult;
 use diesel_async::{AsyncConnection, TransactionManager};
+use futures_util::TryFutureExt;
 
-use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert};
+use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert, Writes};
 use crate::error::Error;
 use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate};
 
@@ -68,7 +69,9 @@ impl<C: AsyncConnection> Conn for AsyncDb<'_, C> {
     fn commit_trusted(&self) -> bool {
         db::commit_trusted::<C::Backend>()
     }
+}
 
+impl<C: AsyncConnection> Writes for AsyncDb<'_, C> {
     fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
         C::TransactionManager::begin_transaction(self.0)
     }
@@ -98,15 +101,15 @@ where
     fn load<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
-    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's {
-        M::load(self.0, id)
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
+        TryFutureExt::map_err(M::load(self.0, id), Error::from)
     }
 
     fn load_many<'s, 'i: 's>(
         &'s mut self,
         ids: &'s [M::Id<'i>],
-    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
-        M::load_many(self.0, ids)
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
+        TryFutureExt::map_err(M::load_many(self.0, ids), Error::from)
     }
 }
 
@@ -118,15 +121,15 @@ where
     fn load_by<'s, 'i: 's>(
         &'s mut self,
         value: M::Value<'i>,
-    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's {
-        M::load_by(self.0, value)
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
+        TryFutureExt::map_err(M::load_by(self.0, value), Error::from)
     }
 
     fn load_many_by<'s, 'i: 's>(
         &'s mut self,
         values: &'s [M::Value<'i>],
-    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
-        M::load_many_by(self.0, values)
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
+        TryFutureExt::map_err(M::load_many_by(self.0, values), Error::from)
     }
 }
 

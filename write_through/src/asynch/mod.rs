@@ -15,12 +15,18 @@ use crate::redis::store::AsyncExec;
 
 mod db;
 mod index;
+#[cfg(any(feature = "deadpool", feature = "bb8"))]
+mod pool_db;
+#[cfg(any(feature = "deadpool", feature = "bb8"))]
+mod pooled_source;
+mod source;
 
 /// Waits until the change feed has applied everything committed before the call: the async form
 /// of [`Cache::catch_up`](crate::Cache::catch_up).
 #[cfg(feature = "postgres")]
 pub use crate::feed::catch_up;
 pub use index::{find_by, find_many_by};
+pub use source::ReadSource;
 
 use db::AsyncDb;
 
@@ -403,32 +409,38 @@ pub async fn ping(cache: &Cache) -> Result<(), CacheError> {
 pub trait ModelOps: Cached + Send + Sync {
     /// Finds the row with primary key `id`: from the cache when it is there, else from the
     /// database, filling the cache.
+    ///
+    /// `conn` is a diesel-async connection, or a pool as [`Pooled`](crate::Pooled), which the
+    /// read checks a connection out of only when the cache does not answer it.
     fn find<'a, C>(
         conn: &'a mut C,
         cache: &'a Cache,
         id: Self::Id<'a>,
     ) -> impl Future<Output = Result<Option<Self>, Error>> + Send + 'a
     where
-        C: AsyncConnection,
+        C: ReadSource,
         Self: AsyncDieselOps<C::Backend>,
     {
-        find::<Self, C>(conn, cache, id)
+        conn.__find::<Self>(cache, id)
     }
 
     /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis round
     /// trip for all of them, one database query for those Redis did not hold, one more Redis
     /// round trip to cache them.
+    ///
+    /// `conn` as in [`ModelOps::find`]: through a pool, one connection is checked out for the
+    /// rows the cache did not hold, none when it held them all.
     fn find_many<'a, C, I>(
         conn: &'a mut C,
         cache: &'a Cache,
         ids: I,
     ) -> impl Future<Output = Result<Vec<Option<Self>>, Error>> + Send + 'a
     where
-        C: AsyncConnection,
+        C: ReadSource,
         Self: AsyncDieselOps<C::Backend>,
         I: IntoIterator<Item = Self::Id<'a>> + Send + 'a,
     {
-        find_many::<Self, C, I>(conn, cache, ids)
+        conn.__find_many::<Self>(cache, ids.into_iter().collect())
     }
 
     /// Deletes the row with primary key `id` from the database, then from the cache. Returns

@@ -7,7 +7,7 @@ use std::num::NonZeroU32;
 use diesel::QueryResult;
 use diesel::connection::{Connection, LoadConnection, TransactionManager};
 
-use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert};
+use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert, Writes};
 use crate::error::Error;
 use crate::model::{DieselCreate, DieselIndex, DieselOps, DieselUpdate};
 
@@ -25,7 +25,9 @@ impl<C: Connection> Conn for BlockingDb<'_, C> {
     fn commit_trusted(&self) -> bool {
         db::commit_trusted::<C::Backend>()
     }
+}
 
+impl<C: Connection> Writes for BlockingDb<'_, C> {
     fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
         ready(C::TransactionManager::begin_transaction(self.0))
     }
@@ -57,15 +59,15 @@ where
     fn load<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
-    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's {
-        ready(M::load(self.0, id))
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
+        ready(M::load(self.0, id).map_err(Error::from))
     }
 
     fn load_many<'s, 'i: 's>(
         &'s mut self,
         ids: &'s [M::Id<'i>],
-    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
-        ready(M::load_many(self.0, ids))
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
+        ready(M::load_many(self.0, ids).map_err(Error::from))
     }
 }
 
@@ -77,15 +79,15 @@ where
     fn load_by<'s, 'i: 's>(
         &'s mut self,
         value: M::Value<'i>,
-    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's {
-        ready(M::load_by(self.0, value))
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
+        ready(M::load_by(self.0, value).map_err(Error::from))
     }
 
     fn load_many_by<'s, 'i: 's>(
         &'s mut self,
         values: &'s [M::Value<'i>],
-    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's {
-        ready(M::load_many_by(self.0, values))
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
+        ready(M::load_many_by(self.0, values).map_err(Error::from))
     }
 }
 

@@ -142,7 +142,7 @@ where
             Ok(rows) => rows,
             Err(error) => {
                 release_all(e, &lease, &distinct_keys, &leased).await;
-                return Err(error.into());
+                return Err(error);
             }
         };
         for row in rows {
@@ -176,7 +176,7 @@ where
                 Ok(rows) => aliased |= !rows.is_empty(),
                 Err(error) => {
                     release_all(e, &lease, &distinct_keys, &leased).await;
-                    return Err(error.into());
+                    return Err(error);
                 }
             }
         }
@@ -192,7 +192,7 @@ where
                 Ok(row) => row,
                 Err(error) => {
                     release_all(e, &lease, &distinct_keys, &leased).await;
-                    return Err(error.into());
+                    return Err(error);
                 }
             };
             slots[slot] = Some(Slot {

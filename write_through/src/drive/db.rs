@@ -24,6 +24,19 @@ pub(crate) trait Conn {
     /// database (false on MySQL: see `crate::guide::transactions`).
     fn commit_trusted(&self) -> bool;
 
+    fn inside_transaction(&mut self) -> bool {
+        !matches!(self.depth(), Ok(None))
+    }
+
+    /// [`Conn::depth`], with a broken transaction state reported as what it means.
+    fn usable_depth(&mut self) -> Result<Option<NonZeroU32>, Error> {
+        self.depth()
+            .map_err(|error| Error::Database(unusable(error)))
+    }
+}
+
+/// A connection that writes: transactions of the library's own and marks for the feed.
+pub(crate) trait Writes: Conn {
     /// Opens a transaction of the library's own (a `create`, or a write marked for the feed).
     fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
@@ -36,16 +49,6 @@ pub(crate) trait Conn {
     /// Runs `sql` (the mark of `crate::feed::mark`: one `SELECT` with its literals inlined) in
     /// the connection's current transaction.
     fn mark(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send;
-
-    fn inside_transaction(&mut self) -> bool {
-        !matches!(self.depth(), Ok(None))
-    }
-
-    /// [`Conn::depth`], with a broken transaction state reported as what it means.
-    fn usable_depth(&mut self) -> Result<Option<NonZeroU32>, Error> {
-        self.depth()
-            .map_err(|error| Error::Database(unusable(error)))
-    }
 }
 
 /// What a connection's broken transaction state means. Diesel marks the state broken when the
@@ -66,32 +69,33 @@ pub(crate) fn unusable(error: diesel::result::Error) -> diesel::result::Error {
     }
 }
 
-/// Reading rows of `M`.
+/// Reading rows of `M`. Errors are the database's, or, reading through a pool, that no
+/// connection could be had ([`Error::Unavailable`]).
 pub(crate) trait Load<M: Cached>: Conn {
     fn load<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
-    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's;
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's;
     fn load_many<'s, 'i: 's>(
         &'s mut self,
         ids: &'s [M::Id<'i>],
-    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's;
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's;
 }
 
-/// Reading rows of `M` by its unique index `N`.
+/// Reading rows of `M` by its unique index `N` (errors as [`Load`]'s).
 pub(crate) trait LoadBy<M: UniqueIndex<N>, const N: usize>: Conn {
     fn load_by<'s, 'i: 's>(
         &'s mut self,
         value: M::Value<'i>,
-    ) -> impl Future<Output = QueryResult<Option<M>>> + Send + 's;
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's;
     fn load_many_by<'s, 'i: 's>(
         &'s mut self,
         values: &'s [M::Value<'i>],
-    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 's;
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's;
 }
 
 /// Writing a row of `M`, returning it as stored.
-pub(crate) trait Upsert<M: Cached>: Conn {
+pub(crate) trait Upsert<M: Cached>: Writes {
     fn upsert<'s>(
         &'s mut self,
         row: &'s M,
@@ -99,7 +103,7 @@ pub(crate) trait Upsert<M: Cached>: Conn {
 }
 
 /// Updating the row of `M` with a given key through changes `F`, returning it as stored.
-pub(crate) trait Update<M: Cached, F>: Conn {
+pub(crate) trait Update<M: Cached, F>: Writes {
     fn update<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
@@ -110,15 +114,15 @@ pub(crate) trait Update<M: Cached, F>: Conn {
 }
 
 /// Deleting a row of `M`.
-pub(crate) trait Remove<M: Cached>: Conn {
+pub(crate) trait Remove<M: Cached>: Writes {
     fn remove<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
     ) -> impl Future<Output = QueryResult<usize>> + Send + 's;
 }
 
-/// Inserting a new row `N` in a transaction of its own ([`Conn::begin`]).
-pub(crate) trait Create<M: Cached, N>: Conn {
+/// Inserting a new row `N` in a transaction of its own ([`Writes::begin`]).
+pub(crate) trait Create<M: Cached, N>: Writes {
     fn insert_returning<'s>(&'s mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send
     where
         N: 's;

@@ -181,7 +181,7 @@ where
             Ok(rows) => rows,
             Err(error) => {
                 release(e, &lease, &distinct, &pending).await;
-                return Err(error.into());
+                return Err(error);
             }
         };
         for row in rows {
@@ -213,7 +213,7 @@ where
                 Ok(rows) => aliased |= !rows.is_empty(),
                 Err(error) => {
                     release(e, &lease, &distinct, &pending).await;
-                    return Err(error.into());
+                    return Err(error);
                 }
             }
         }
@@ -245,7 +245,7 @@ where
                 Err(error) => {
                     let _ = commands::settle_many(e, &lease, &[], &releases, &[]).await;
                     release(e, &lease, &distinct, &pending).await;
-                    return Err(error.into());
+                    return Err(error);
                 }
             }
             continue;

@@ -3,18 +3,18 @@
 
 use crate::cache::Inner;
 use crate::core::write::Change;
-use crate::drive::db::Conn;
+use crate::drive::db::Writes;
 use crate::error::Error;
 use crate::feed::mark::Published;
 
 /// Whether writes on `db` are marked: the cache marks writes and the database has the log.
-pub(crate) fn marks<D: Conn>(inner: &Inner, db: &D) -> bool {
+pub(crate) fn marks<D: Writes>(inner: &Inner, db: &D) -> bool {
     inner.marks_writes() && db.can_mark()
 }
 
 /// Marks, in the transaction open on `db` and after the statement that wrote them, the keys a
 /// write holds under `lock` and what it publishes under each.
-pub(crate) async fn mark<'a, D: Conn>(
+pub(crate) async fn mark<'a, D: Writes>(
     db: &mut D,
     lock: &[u8],
     published: impl IntoIterator<Item = Published<'a>>,
@@ -42,7 +42,7 @@ pub(crate) fn published<'a>(
 /// `BEGIN`, the statement, `COMMIT`. An error of the statement rolls back and is returned as it
 /// was (the caller maps it to an outcome as it would the bare statement's); a failed `COMMIT` is
 /// the error of a commit.
-pub(crate) async fn in_own_transaction<D: Conn, R>(
+pub(crate) async fn in_own_transaction<D: Writes, R>(
     db: &mut D,
     statement: impl AsyncFnOnce(&mut D) -> Result<R, Error>,
 ) -> Result<R, Error> {

@@ -43,7 +43,7 @@ mod mark;
 pub(crate) mod steps;
 pub(crate) mod transaction;
 
-use db::{Conn, Create, Load, Remove, Update, Upsert};
+use db::{Conn, Create, Load, Remove, Update, Upsert, Writes};
 use steps::{lock_all, perform};
 
 /// Reads a row: from Redis when cached, else from the database, filling the cache.
@@ -163,7 +163,7 @@ async fn write_row<M, D, E>(
 ) -> Result<Option<M>, Error>
 where
     M: Cached,
-    D: Conn,
+    D: Writes,
     E: Exec,
 {
     let inner = cache.inner();
@@ -450,7 +450,7 @@ async fn write<M, D, E, R>(
 ) -> Result<R, Error>
 where
     M: Cached,
-    D: Conn,
+    D: Writes,
     E: Exec,
 {
     let inner = cache.inner();
@@ -622,7 +622,7 @@ async fn load_without_fill<M: Cached, D: Load<M>>(
     id: M::Id<'_>,
 ) -> Result<Option<M>, Error> {
     inner.store.counters.record(Event::Miss, M::MODEL_NAME);
-    Ok(db.load(id).await?)
+    db.load(id).await
 }
 
 /// A miss: one reader per process leads; it leases the key, loads, and fills while its lease
