@@ -23,6 +23,7 @@ use diesel_async::pooled_connection::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use write_through::Pooled;
 use write_through::asynch::prelude::*;
 
 diesel::table! {
@@ -154,10 +155,12 @@ async fn get_user(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = id?;
-    let mut conn = state.pool.get().await?;
     let user: Option<User> = if let Some(cache) = &state.cache {
-        User::find(&mut conn, cache, &id).await?
+        // Through the pool: a hit takes no connection (it is served while every connection is
+        // busy, or the database down); a miss checks one out for its query.
+        User::find(&mut Pooled(&state.pool), cache, &id).await?
     } else {
+        let mut conn = state.pool.get().await?;
         axum_users::table
             .find(id)
             .select(User::as_select())
@@ -339,6 +342,11 @@ impl From<write_through::Error> for ApiError {
                 Self::Unavailable("cache unavailable")
             }
             write_through::Error::Conflict(_) => Self::Conflict,
+            write_through::Error::Unavailable(error) => {
+                // A read that missed the cache found no database connection.
+                eprintln!("axum_service: {error}");
+                Self::Unavailable("database unavailable")
+            }
             error => {
                 eprintln!("axum_service: {error}");
                 Self::Internal("internal error")
