@@ -35,8 +35,11 @@
 /// counted in [`Stats::checkouts`](crate::Stats::checkouts). Writes take a connection, checked
 /// out by the caller as today: a write needs one whatever the cache holds.
 ///
-/// On the async front (feature `async`): diesel-async's deadpool `Pool` (feature `deadpool`)
-/// and bb8 `Pool` (feature `bb8`), for `find`, `find_many`, `find_by_<field>` and
-/// `find_many_by_<field>`.
+/// For `find`, `find_many`, `find_by_<field>` and `find_many_by_<field>`: on the blocking
+/// front, Diesel's r2d2 `Pool<ConnectionManager<C>>` (`User::find(&mut Pooled(&pool), &cache,
+/// &42)?`); on the async front (feature `async`), diesel-async's deadpool `Pool` (feature
+/// `deadpool`) and bb8 `Pool` (feature `bb8`) of `AsyncPgConnection` or
+/// `AsyncMysqlConnection`. `write_through::blocking::find` and the other free functions take a
+/// connection only.
 #[derive(Debug, Clone, Copy)]
 pub struct Pooled<'p, P>(pub &'p P);

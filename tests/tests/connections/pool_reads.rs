@@ -272,3 +272,103 @@ fn with_the_database_down_warm_reads_are_served_and_cold_ones_fail_typed() {
         assert_eq!(cache.stats().database_unavailable, before + 2);
     });
 }
+
+/// The blocking front: Diesel's r2d2 pool, the same rules.
+mod blocking {
+    use std::time::{Duration, Instant};
+
+    use diesel::PgConnection;
+    use diesel::r2d2::{ConnectionManager, Pool};
+    use write_through::blocking::ModelOps as _;
+    use write_through::{Error, Pooled};
+    use write_through_tests::models::{NewUser, User};
+    use write_through_tests::private_postgres::PrivatePostgres;
+    use write_through_tests::schema::POSTGRES_DDL;
+    use write_through_tests::{TestCache, unique};
+
+    fn r2d2(url: &str, size: u32, timeout: Duration) -> Pool<ConnectionManager<PgConnection>> {
+        Pool::builder()
+            .max_size(size)
+            .min_idle(Some(0))
+            .connection_timeout(timeout)
+            .build(ConnectionManager::new(url))
+            .expect("an r2d2 pool")
+    }
+
+    fn cached_user(conn: &mut PgConnection, cache: &write_through::Cache) -> User {
+        let new = NewUser {
+            email: format!("r2d2-{}@example.test", unique()),
+            name: "r2d2".into(),
+        };
+        User::create(conn, cache, &new).expect("create")
+    }
+
+    #[test]
+    fn hits_take_no_connection_and_a_miss_takes_one_per_call() {
+        let (Some(mut conn), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
+            return;
+        };
+        let url = write_through_tests::services::postgres_url();
+        let cache = tc.cache.clone();
+        let pool = r2d2(&url, 1, Duration::from_millis(300));
+        let users = [
+            cached_user(&mut conn, &cache),
+            cached_user(&mut conn, &cache),
+        ];
+        cache.invalidate::<User>(&users[1].id).unwrap();
+        let before = cache.stats().checkouts;
+        let ids = [&users[0].id, &users[1].id];
+        let found = User::find_many(&mut Pooled(&pool), &cache, ids).unwrap();
+        assert_eq!(found, users.iter().cloned().map(Some).collect::<Vec<_>>());
+        assert_eq!(
+            cache.stats().checkouts,
+            before + 1,
+            "one miss: one checkout"
+        );
+        assert_eq!(
+            pool.state().idle_connections,
+            pool.state().connections,
+            "given back"
+        );
+        let held = pool.get().expect("the only connection");
+        assert_eq!(
+            User::find(&mut Pooled(&pool), &cache, &users[1].id).unwrap(),
+            Some(users[1].clone()),
+            "a hit with every connection busy"
+        );
+        assert_eq!(cache.stats().checkouts, before + 1);
+        let started = Instant::now();
+        match User::find(&mut Pooled(&pool), &cache, &-5) {
+            Err(Error::Unavailable(error)) => assert!(error.is_timeout(), "{error}"),
+            other => panic!("expected Error::Unavailable, got {other:?}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert_eq!(cache.stats().database_unavailable, 1);
+        drop(held);
+    }
+
+    #[test]
+    fn with_the_database_down_warm_reads_are_served_and_cold_ones_fail_typed() {
+        let (Some(server), Some(tc)) = (PrivatePostgres::start(), TestCache::new()) else {
+            return;
+        };
+        let url = server.url();
+        let cache = tc.cache.clone();
+        let mut conn = diesel::Connection::establish(&url).expect("the private PostgreSQL");
+        write_through_tests::services::create_tables(&mut conn, POSTGRES_DDL);
+        let user = cached_user(&mut conn, &cache);
+        drop(conn);
+        let pool = r2d2(&url, 2, Duration::from_millis(500));
+        server.stop_now();
+        assert_eq!(
+            User::find(&mut Pooled(&pool), &cache, &user.id).unwrap(),
+            Some(user)
+        );
+        match User::find(&mut Pooled(&pool), &cache, &-3) {
+            Err(Error::Unavailable(error)) => {
+                assert!(!error.to_string().contains(&url), "{error}");
+            }
+            other => panic!("expected Error::Unavailable, got {other:?}"),
+        }
+    }
+}

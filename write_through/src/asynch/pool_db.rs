@@ -86,18 +86,12 @@ where
     P: Checkout,
     M: AsyncDieselOps<<P::Connection as AsyncConnectionCore>::Backend>,
 {
-    async fn load<'s, 'i: 's>(
-        &'s mut self,
-        id: M::Id<'i>,
-    ) -> Result<Option<M>, Error> {
+    async fn load<'s, 'i: 's>(&'s mut self, id: M::Id<'i>) -> Result<Option<M>, Error> {
         let mut connection = self.checkout::<M>().await?;
         Ok(M::load(&mut **connection, id).await?)
     }
 
-    async fn load_many<'s, 'i: 's>(
-        &'s mut self,
-        ids: &'s [M::Id<'i>],
-    ) -> Result<Vec<M>, Error> {
+    async fn load_many<'s, 'i: 's>(&'s mut self, ids: &'s [M::Id<'i>]) -> Result<Vec<M>, Error> {
         let mut connection = self.checkout::<M>().await?;
         Ok(M::load_many(&mut **connection, ids).await?)
     }
@@ -108,10 +102,7 @@ where
     P: Checkout,
     M: AsyncDieselIndex<<P::Connection as AsyncConnectionCore>::Backend, N>,
 {
-    async fn load_by<'s, 'i: 's>(
-        &'s mut self,
-        value: M::Value<'i>,
-    ) -> Result<Option<M>, Error> {
+    async fn load_by<'s, 'i: 's>(&'s mut self, value: M::Value<'i>) -> Result<Option<M>, Error> {
         let mut connection = self.checkout::<M>().await?;
         Ok(M::load_by(&mut **connection, value).await?)
     }

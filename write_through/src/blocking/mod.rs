@@ -20,8 +20,11 @@ use crate::shared::ready::ready;
 mod db;
 mod handle;
 mod index;
+mod pool_db;
+mod source;
 
 pub use index::{find_by, find_many_by};
+pub use source::ReadSource;
 
 use db::BlockingDb;
 
@@ -297,24 +300,30 @@ where
 pub trait ModelOps: Cached {
     /// Finds the row with primary key `id`: from the cache when it is there, else from the
     /// database, filling the cache.
+    ///
+    /// `conn` is a Diesel connection, or Diesel's r2d2 pool as [`Pooled`](crate::Pooled), which
+    /// the read checks a connection out of only when the cache does not answer it.
     fn find<C>(conn: &mut C, cache: &Cache, id: Self::Id<'_>) -> Result<Option<Self>, Error>
     where
-        C: Connection + LoadConnection,
+        C: ReadSource,
         Self: DieselOps<C::Backend>,
     {
-        find::<Self, C>(conn, cache, id)
+        conn.__find::<Self>(cache, id)
     }
 
     /// Finds many rows at once, in the order of `ids` (duplicates allowed): one Redis round
     /// trip for all of them, one database query for those Redis did not hold, one more Redis
     /// round trip to cache them.
+    ///
+    /// `conn` as in [`ModelOps::find`]: through a pool, one connection is checked out for the
+    /// rows the cache did not hold, none when it held them all.
     fn find_many<'a, C, I>(conn: &mut C, cache: &Cache, ids: I) -> Result<Vec<Option<Self>>, Error>
     where
-        C: Connection + LoadConnection,
+        C: ReadSource,
         Self: DieselOps<C::Backend>,
         I: IntoIterator<Item = Self::Id<'a>>,
     {
-        find_many::<Self, C, I>(conn, cache, ids)
+        conn.__find_many::<Self>(cache, ids.into_iter().collect())
     }
 
     /// Updates the row whose key is `id` through `changes` (any `AsChangeset` of the table),

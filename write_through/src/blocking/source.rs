@@ -1,0 +1,146 @@
+//! Where the blocking front's reads get a database connection: a Diesel connection the caller
+//! checked out, or Diesel's r2d2 pool as [`Pooled`], which a read checks a connection out of
+//! only when it misses (`pool_db.rs`).
+
+use diesel::connection::{Connection, LoadConnection};
+use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
+
+use crate::cache::Cache;
+use crate::drive;
+use crate::error::Error;
+use crate::index::{Blocking, IndexLookup};
+use crate::model::{DieselIndex, DieselOps};
+use crate::pooled::Pooled;
+use crate::redis::store::BlockingExec;
+use crate::shared::ready::ready;
+
+use super::pool_db::PoolDb;
+
+/// What `find` and `find_many` read through: any Diesel connection (as `&mut conn`), or Diesel's
+/// r2d2 pool as [`Pooled`], which a read checks a connection out of only when the cache does
+/// not answer it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is neither a Diesel connection nor a pool the cache can read through",
+    note = "pass `&mut conn` (a connection), or `&mut write_through::Pooled(&pool)` for Diesel's r2d2 pool"
+)]
+pub trait ReadSource {
+    /// The database backend the reads run on.
+    type Backend: diesel::backend::Backend;
+
+    #[doc(hidden)]
+    fn __find<M>(&mut self, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
+    where
+        M: DieselOps<Self::Backend>;
+
+    #[doc(hidden)]
+    fn __find_many<'a, M>(
+        &mut self,
+        cache: &Cache,
+        ids: Vec<M::Id<'a>>,
+    ) -> Result<Vec<Option<M>>, Error>
+    where
+        M: DieselOps<Self::Backend>;
+}
+
+impl<C: Connection + LoadConnection> ReadSource for C {
+    type Backend = C::Backend;
+
+    fn __find<M>(&mut self, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
+    where
+        M: DieselOps<C::Backend>,
+    {
+        super::find::<M, C>(self, cache, id)
+    }
+
+    fn __find_many<'a, M>(
+        &mut self,
+        cache: &Cache,
+        ids: Vec<M::Id<'a>>,
+    ) -> Result<Vec<Option<M>>, Error>
+    where
+        M: DieselOps<C::Backend>,
+    {
+        super::find_many::<M, C, _>(self, cache, ids)
+    }
+}
+
+impl<C> ReadSource for Pooled<'_, Pool<ConnectionManager<C>>>
+where
+    C: R2D2Connection + LoadConnection + 'static,
+{
+    type Backend = C::Backend;
+
+    fn __find<M>(&mut self, cache: &Cache, id: M::Id<'_>) -> Result<Option<M>, Error>
+    where
+        M: DieselOps<C::Backend>,
+    {
+        let _span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME).entered();
+        let exec = BlockingExec(&cache.inner().store);
+        ready(drive::find::<M, _, _>(
+            &exec,
+            &mut PoolDb::new(self.0, cache),
+            cache,
+            id,
+        ))
+    }
+
+    fn __find_many<'a, M>(
+        &mut self,
+        cache: &Cache,
+        ids: Vec<M::Id<'a>>,
+    ) -> Result<Vec<Option<M>>, Error>
+    where
+        M: DieselOps<C::Backend>,
+    {
+        let _span =
+            tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
+        let exec = BlockingExec(&cache.inner().store);
+        ready(drive::batch::find_many::<M, _, _>(
+            &exec,
+            &mut PoolDb::new(self.0, cache),
+            cache,
+            ids,
+        ))
+    }
+}
+
+impl<C, M, const N: usize> IndexLookup<M, N, Blocking> for Pooled<'_, Pool<ConnectionManager<C>>>
+where
+    C: R2D2Connection + LoadConnection + 'static,
+    M: DieselIndex<C::Backend, N>,
+{
+    type Output<'a, T: 'a>
+        = Result<T, Error>
+    where
+        Self: 'a;
+
+    fn find_by<'a>(
+        source: &'a mut Self,
+        cache: &'a Cache,
+        value: M::Value<'a>,
+    ) -> Result<Option<M>, Error> {
+        let mut rows =
+            <Self as IndexLookup<M, N, Blocking>>::find_many_by(source, cache, vec![value])?;
+        Ok(rows.pop().flatten())
+    }
+
+    fn find_many_by<'a>(
+        source: &'a mut Self,
+        cache: &'a Cache,
+        values: Vec<M::Value<'a>>,
+    ) -> Result<Vec<Option<M>>, Error> {
+        let _span = tracing::debug_span!(
+            "write_through.find_many_by",
+            model = M::MODEL_NAME,
+            index = M::INDEX_NAME
+        )
+        .entered();
+        let exec = BlockingExec(&cache.inner().store);
+        ready(drive::index::find_many_by::<M, N, _, _>(
+            &exec,
+            &mut PoolDb::new(source.0, cache),
+            cache,
+            values,
+        ))
+    }
+}
