@@ -11,6 +11,10 @@
 //!   trip), `diesel_alone` (the primary-key select), and `moka_get_alone` (the map lookup the
 //!   tier's hit is built on, for the share of the hit it costs);
 //! - `find_hit_local_async/postgres`: the async front's local hit beside its Redis hit.
+//! - `find_hit_pooled/postgres` (issue 23): a local hit through a pool (`Pooled`, which takes no
+//!   connection for a hit) on both fronts, beside the same hit after a checkout (`pool.get()`
+//!   then `&mut conn`, as services did) and a bare `moka` get and clone; the paired ratio to the
+//!   bare get is printed.
 //!
 //! The paired ratios are printed after each group. Ratios within one run are what matter.
 
@@ -152,9 +156,118 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(3))
 }
 
+fn through_a_pool(c: &mut Criterion) {
+    use diesel::r2d2::{ConnectionManager, Pool};
+    use diesel_async::AsyncPgConnection;
+    use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+    use diesel_async::pooled_connection::deadpool::Pool as Deadpool;
+    use write_through::Pooled;
+    use write_through::asynch::ModelOps as AsyncModelOps;
+    use write_through::blocking::ModelOps as BlockingModelOps;
+    let url = std::env::var("DATABASE_URL_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let mut blocking = postgres();
+    let (plain, local) = caches();
+    User::sample(HOT).save(&mut blocking, &plain).expect("seed");
+    warm(&mut blocking, &local);
+    let r2d2 = Pool::builder()
+        .max_size(4)
+        .build(ConnectionManager::<diesel::PgConnection>::new(&url))
+        .expect("r2d2");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // diesel-async's default recycling (`Verified`): a test query at every checkout.
+    let deadpool = Deadpool::builder(AsyncDieselConnectionManager::<AsyncPgConnection>::new(&url))
+        .max_size(4)
+        .build()
+        .expect("deadpool");
+    let moka: moka::sync::Cache<Vec<u8>, User> = moka::sync::Cache::new(10_000);
+    let key = local.key::<User>(&HOT);
+    moka.insert(key.clone(), User::sample(HOT));
+
+    let before = local.stats();
+    <User as BlockingModelOps>::find(&mut Pooled(&r2d2), &local, &HOT).unwrap();
+    runtime
+        .block_on(<User as AsyncModelOps>::find(
+            &mut Pooled(&deadpool),
+            &local,
+            &HOT,
+        ))
+        .unwrap();
+    let after = local.stats();
+    assert_eq!(after.local_hits, before.local_hits + 2, "local hits");
+    assert_eq!(after.checkouts, before.checkouts, "no checkout");
+
+    let mut group = c.benchmark_group("find_hit_pooled/postgres");
+    group.bench_function("r2d2_pooled_local_hit", |b| {
+        b.iter(|| {
+            <User as BlockingModelOps>::find(&mut Pooled(&r2d2), &local, black_box(&HOT)).unwrap()
+        })
+    });
+    group.bench_function("r2d2_checkout_then_local_hit", |b| {
+        b.iter(|| {
+            let mut conn = r2d2.get().unwrap();
+            <User as BlockingModelOps>::find(&mut conn, &local, black_box(&HOT)).unwrap()
+        })
+    });
+    group.bench_function("deadpool_pooled_local_hit", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(<User as AsyncModelOps>::find(
+                    &mut Pooled(&deadpool),
+                    &local,
+                    black_box(&HOT),
+                ))
+                .unwrap()
+        })
+    });
+    group.bench_function("deadpool_checkout_then_local_hit", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(async {
+                    let mut conn = deadpool.get().await.unwrap();
+                    <User as AsyncModelOps>::find(&mut conn, &local, black_box(&HOT)).await
+                })
+                .unwrap()
+        })
+    });
+    group.bench_function("moka_get_clone", |b| {
+        b.iter(|| moka.get(black_box(key.as_slice())))
+    });
+    group.finish();
+
+    let (mut pooled, mut bare) = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        pooled.push(time(
+            &mut || {
+                drop(<User as BlockingModelOps>::find(
+                    &mut Pooled(&r2d2),
+                    &local,
+                    &HOT,
+                ))
+            },
+            20_000,
+        ));
+        bare.push(time(&mut || drop(moka.get(key.as_slice())), 20_000));
+    }
+    let ratios: Vec<f64> = pooled.iter().zip(&bare).map(|(p, b)| p / b).collect();
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    eprintln!(
+        "paired medians: local hit through the r2d2 pool {:.0} ns, bare moka get and clone {:.0} ns; ratio {:.2}x",
+        median(pooled),
+        median(bare),
+        median(ratios)
+    );
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = on_postgres, on_the_async_front
+    targets = on_postgres, on_the_async_front, through_a_pool
 }
 criterion_main!(benches);
