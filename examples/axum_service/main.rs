@@ -12,7 +12,8 @@
 //! `redis://127.0.0.1:6379`), `BIND` (default `127.0.0.1:3000`), `POOL_SIZE` (database
 //! connections, default 16), `CACHE_NAMESPACE` (the Redis key prefix, default `wt`).
 //! `NO_CACHE=1` serves every request from the database alone, for comparison.
-//! `MARK_WRITES_FOR_FEED=1` marks the service's writes in the log for a change feed running as
+//! `LOCAL_TIER_MS=5000` keeps users in each process's in-process tier for that long (a hit
+//! then touches neither Redis nor the pool). `MARK_WRITES_FOR_FEED=1` marks the service's writes in the log for a change feed running as
 //! a sidecar (`examples/feed_sidecar`), which then leaves what they published in place. Ctrl-C
 //! (or SIGTERM) stops accepting connections and lets the requests in flight finish.
 
@@ -34,6 +35,14 @@ async fn main() -> ExitCode {
     let flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1" || v == "true");
     let no_cache = flag("NO_CACHE");
     let mark_writes = flag("MARK_WRITES_FOR_FEED");
+    let local_tier = match std::env::var("LOCAL_TIER_MS").map(|ms| ms.parse::<u64>()) {
+        Err(_) => None,
+        Ok(Ok(ms)) if ms > 0 => Some(std::time::Duration::from_millis(ms)),
+        Ok(_) => {
+            eprintln!("axum_service: LOCAL_TIER_MS must be a positive number of milliseconds");
+            return ExitCode::FAILURE;
+        }
+    };
     let pool_size = match env_or("POOL_SIZE", "16").parse::<usize>() {
         Ok(n) if n > 0 => n,
         _ => {
@@ -47,9 +56,12 @@ async fn main() -> ExitCode {
     } else {
         let namespace = env_or("CACHE_NAMESPACE", "wt");
         // Connects lazily: a Redis that is down fails requests (503), not the start.
-        let builder = Cache::builder(&redis_url)
+        let mut builder = Cache::builder(&redis_url)
             .namespace(&namespace)
             .mark_writes_for_feed(mark_writes);
+        if let Some(ttl) = local_tier {
+            builder = builder.local::<app::User>(ttl);
+        }
         match builder.build() {
             Ok(cache) => Some(cache),
             Err(error) => {
