@@ -9,6 +9,10 @@
 //!     --clients 256 --seconds 20 --keys 10000 --writes 5 --zipf 1.0
 //! ```
 //!
+//! `--slow-clients N --slow-ms M` adds N clients that each call `GET /slow/M` in a loop (a
+//! query holding a pooled connection for M ms), beside the others, whose GET and PUT latencies
+//! are then printed apart: with the cache a hit takes no connection, so GETs should not wait.
+//!
 //! Before the run it upserts the rows it uses (ids 1 000 000 001 to 1 000 000 000 + keys),
 //! after it deletes them with `--cleanup`. `--url` (default `http://127.0.0.1:3000`);
 //! `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`) for `pg_stat_database`.
@@ -41,6 +45,8 @@ struct Settings {
     zipf: f64,
     cleanup: bool,
     seed: bool,
+    slow_clients: usize,
+    slow_ms: u32,
 }
 
 fn settings() -> Result<Settings, String> {
@@ -53,6 +59,8 @@ fn settings() -> Result<Settings, String> {
         zipf: 1.0,
         cleanup: false,
         seed: true,
+        slow_clients: 0,
+        slow_ms: 200,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -76,10 +84,12 @@ fn settings() -> Result<Settings, String> {
             "--keys" => settings.keys = value.parse().map_err(|_| bad())?,
             "--writes" => settings.write_percent = value.parse().map_err(|_| bad())?,
             "--zipf" => settings.zipf = value.parse().map_err(|_| bad())?,
+            "--slow-clients" => settings.slow_clients = value.parse().map_err(|_| bad())?,
+            "--slow-ms" => settings.slow_ms = value.parse().map_err(|_| bad())?,
             _ => {
                 return Err(format!(
                     "unknown flag {flag}; use --url, --clients, --seconds, --keys, --writes, \
-                     --zipf, --no-seed, --cleanup"
+                     --zipf, --slow-clients, --slow-ms, --no-seed, --cleanup"
                 ));
             }
         }
@@ -217,6 +227,8 @@ where
 
 struct ClientReport {
     latencies_us: Vec<u32>,
+    /// Each request's latency, read (`GET`) or not.
+    kinds: Vec<bool>,
     reads: u64,
     writes: u64,
     errors: u64,
@@ -296,6 +308,7 @@ async fn main() -> ExitCode {
             let mut rng = Rng(0x5EED_0000 + client_index as u64);
             let mut report = ClientReport {
                 latencies_us: Vec::with_capacity(4096),
+                kinds: Vec::with_capacity(4096),
                 reads: 0,
                 writes: 0,
                 errors: 0,
@@ -317,6 +330,7 @@ async fn main() -> ExitCode {
                 match outcome {
                     Ok((StatusCode::OK, _)) => {
                         report.latencies_us.push(micros);
+                        report.kinds.push(!write);
                         if write {
                             report.writes += 1;
                         } else {
@@ -329,10 +343,33 @@ async fn main() -> ExitCode {
             report
         });
     }
+    // The slow clients: each holds a pooled connection for `slow_ms`, again and again.
+    let mut slow_tasks = tokio::task::JoinSet::new();
+    for _ in 0..settings.slow_clients {
+        let (client, url) = (client.clone(), format!("{base}/slow/{}", settings.slow_ms));
+        slow_tasks.spawn(async move {
+            let (mut done, mut failed) = (0u64, 0u64);
+            while Instant::now() < deadline {
+                match send(&client, Method::GET, url.clone(), None).await {
+                    Ok((StatusCode::OK, _)) => done += 1,
+                    _ => failed += 1,
+                }
+            }
+            (done, failed)
+        });
+    }
     let mut latencies = Vec::new();
+    let (mut read_latencies, mut write_latencies) = (Vec::new(), Vec::new());
     let (mut reads, mut writes, mut errors) = (0, 0, 0);
     while let Some(joined) = tasks.join_next().await {
         let report = joined.expect("a client task");
+        for (&micros, &read) in report.latencies_us.iter().zip(&report.kinds) {
+            if read {
+                read_latencies.push(micros);
+            } else {
+                write_latencies.push(micros);
+            }
+        }
         latencies.extend(report.latencies_us);
         reads += report.reads;
         writes += report.writes;
@@ -346,14 +383,23 @@ async fn main() -> ExitCode {
         None => None,
     };
 
+    let (mut slow_done, mut slow_failed) = (0, 0);
+    while let Some(joined) = slow_tasks.join_next().await {
+        let (done, failed) = joined.expect("a slow client task");
+        slow_done += done;
+        slow_failed += failed;
+    }
     latencies.sort_unstable();
-    let percentile = |p: f64| -> f64 {
+    read_latencies.sort_unstable();
+    write_latencies.sort_unstable();
+    let percentile_of = |latencies: &[u32], p: f64| -> f64 {
         if latencies.is_empty() {
             return 0.0;
         }
         let index = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
         latencies[index] as f64 / 1000.0
     };
+    let percentile = |p: f64| percentile_of(&latencies, p);
     let delta = |name: &str| {
         after[name]
             .as_u64()
@@ -370,10 +416,20 @@ async fn main() -> ExitCode {
         operations as f64 / elapsed
     );
     println!(
-        "  latency p50 {:.2} ms, p99 {:.2} ms",
+        "  latency p50 {:.2} ms, p99 {:.2} ms (GET p50 {:.2} ms, p99 {:.2} ms; PUT p50 {:.2} ms, p99 {:.2} ms)",
         percentile(0.50),
-        percentile(0.99)
+        percentile(0.99),
+        percentile_of(&read_latencies, 0.50),
+        percentile_of(&read_latencies, 0.99),
+        percentile_of(&write_latencies, 0.50),
+        percentile_of(&write_latencies, 0.99),
     );
+    if settings.slow_clients > 0 {
+        println!(
+            "  slow requests ({} clients, {} ms each): {slow_done} done, {slow_failed} failed",
+            settings.slow_clients, settings.slow_ms
+        );
+    }
     println!(
         "  database statements sent by the service: {} ({:.0}/s)",
         delta("db_statements"),

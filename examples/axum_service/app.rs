@@ -3,7 +3,9 @@
 //!
 //! `GET /users/{id}` (200, 404), `PUT /users/{id}` (upsert, 200 with the row as stored),
 //! `DELETE /users/{id}` (204, 404), `POST /users` (create, 201 with the row), `GET /stats`
-//! (the cache's counters and the number of database statements sent).
+//! (the cache's counters and the number of database statements sent), `GET /slow/{ms}` (a
+//! query that holds a pooled connection for `ms` milliseconds, at most 10 000: the slow
+//! report of a real service, for the load program's run with slow requests).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -147,6 +149,7 @@ pub fn router(state: AppState) -> Router {
             get(get_user).put(put_user).delete(delete_user),
         )
         .route("/stats", get(stats))
+        .route("/slow/{ms}", get(slow))
         .with_state(state)
 }
 
@@ -248,6 +251,29 @@ async fn create_user(
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }
 
+async fn slow(
+    State(state): State<AppState>,
+    ms: Result<Path<u32>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(ms) = ms?;
+    if ms > 10_000 {
+        return Err(ApiError::BadRequest(
+            StatusCode::BAD_REQUEST,
+            "at most 10000 ms".into(),
+        ));
+    }
+    let mut conn = state.pool.get().await?;
+    diesel::select(pg_sleep(f64::from(ms) / 1000.0))
+        .execute(&mut conn)
+        .await?;
+    Ok(StatusCode::OK.into_response())
+}
+
+diesel::define_sql_function! {
+    /// PostgreSQL's `pg_sleep(seconds)`.
+    fn pg_sleep(seconds: diesel::sql_types::Double);
+}
+
 async fn stats(State(state): State<AppState>) -> Response {
     let db_statements = AtomicU64::load(&state.db_statements, Ordering::Relaxed);
     let body = match &state.cache {
@@ -267,6 +293,9 @@ async fn stats(State(state): State<AppState>) -> Response {
                 "cache_errors": s.cache_errors,
                 "unreadable_values": s.unreadable_values,
                 "pending_invalidations": s.pending_invalidations,
+                "local_hits": s.local_hits,
+                "checkouts": s.checkouts,
+                "database_unavailable": s.database_unavailable,
             })
         }
         None => json!({ "mode": "direct", "db_statements": db_statements }),
