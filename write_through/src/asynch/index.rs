@@ -101,21 +101,29 @@ where
     M: AsyncDieselIndex<C::Backend, N>,
     I: IntoIterator<Item = M::Value<'a>>,
 {
+    let values: Vec<M::Value<'a>> = values.into_iter().collect();
+    find_many_by_through(&mut db::hidden_index::<M, C, N>(conn), cache, values).await
+}
+
+/// [`find_many_by`] through `db`: a connection, or a pool (`pool_db.rs`).
+pub(crate) async fn find_many_by_through<'a, M, const N: usize, D>(
+    db: &mut D,
+    cache: &Cache,
+    values: Vec<M::Value<'a>>,
+) -> Result<Vec<Option<M>>, Error>
+where
+    M: crate::model::UniqueIndex<N>,
+    D: crate::drive::db::LoadBy<M, N> + Send,
+{
     let span = tracing::debug_span!(
         "write_through.find_many_by",
         model = M::MODEL_NAME,
         index = M::INDEX_NAME
     );
     let exec = AsyncExec(&cache.inner().store);
-    let values: Vec<M::Value<'a>> = values.into_iter().collect();
-    drive::index::find_many_by::<M, N, _, _>(
-        &exec,
-        &mut db::hidden_index::<M, C, N>(conn),
-        cache,
-        values,
-    )
-    .instrument(span)
-    .await
+    drive::index::find_many_by::<M, N, _, _>(&exec, db, cache, values)
+        .instrument(span)
+        .await
 }
 
 impl<C, M, const N: usize> IndexLookup<M, N, Front> for C

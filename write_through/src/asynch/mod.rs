@@ -6,6 +6,7 @@ use diesel_async::{AsyncConnection, TransactionManager};
 use tracing::Instrument;
 
 use crate::cache::{Cache, Inner};
+use crate::drive::db::Load;
 use crate::drive::{self, transaction};
 use crate::error::{CacheError, Error};
 use crate::model::{
@@ -65,9 +66,18 @@ where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
 {
+    find_through(&mut db::hidden::<M, C>(conn), cache, id).await
+}
+
+/// [`find`] through `db`: a connection, or a pool (`pool_db.rs`).
+pub(crate) async fn find_through<M: Cached, D: Load<M> + Send>(
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+) -> Result<Option<M>, Error> {
     let span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME);
     let exec = AsyncExec(&cache.inner().store);
-    drive::find::<M, _, _>(&exec, &mut db::hidden::<M, C>(conn), cache, id)
+    drive::find::<M, _, _>(&exec, db, cache, id)
         .instrument(span)
         .await
 }
@@ -106,10 +116,19 @@ where
     M: AsyncDieselOps<C::Backend>,
     I: IntoIterator<Item = M::Id<'a>>,
 {
+    let ids: Vec<M::Id<'a>> = ids.into_iter().collect();
+    find_many_through(&mut db::hidden::<M, C>(conn), cache, ids).await
+}
+
+/// [`find_many`] through `db`: a connection, or a pool (`pool_db.rs`).
+pub(crate) async fn find_many_through<'a, M: Cached, D: Load<M> + Send>(
+    db: &mut D,
+    cache: &Cache,
+    ids: Vec<M::Id<'a>>,
+) -> Result<Vec<Option<M>>, Error> {
     let span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME);
     let exec = AsyncExec(&cache.inner().store);
-    let ids: Vec<M::Id<'a>> = ids.into_iter().collect();
-    drive::batch::find_many::<M, _, _>(&exec, &mut db::hidden::<M, C>(conn), cache, ids)
+    drive::batch::find_many::<M, _, _>(&exec, db, cache, ids)
         .instrument(span)
         .await
 }

@@ -6,14 +6,11 @@ use std::future::Future;
 use std::ops::DerefMut;
 
 use diesel_async::{AsyncConnection, AsyncConnectionCore};
-use tracing::Instrument;
 
 use crate::cache::Cache;
-use crate::drive;
 use crate::error::{Error, UnavailableError};
 use crate::model::{AsyncDieselIndex, AsyncDieselOps, BoxFuture};
 use crate::pooled::Pooled;
-use crate::redis::store::AsyncExec;
 
 use super::pool_db::PoolDb;
 use super::source::ReadSource;
@@ -43,11 +40,7 @@ mod through_pool {
         P: Checkout,
         M: AsyncDieselOps<<P::Connection as AsyncConnectionCore>::Backend>,
     {
-        let span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME);
-        let exec = AsyncExec(&cache.inner().store);
-        drive::find::<M, _, _>(&exec, &mut PoolDb::hidden::<M>(pool, cache), cache, id)
-            .instrument(span)
-            .await
+        crate::asynch::find_through(&mut PoolDb::hidden::<M>(pool, cache), cache, id).await
     }
 
     pub(super) async fn find_many<'a, M, P>(
@@ -59,11 +52,7 @@ mod through_pool {
         P: Checkout,
         M: AsyncDieselOps<<P::Connection as AsyncConnectionCore>::Backend>,
     {
-        let span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME);
-        let exec = AsyncExec(&cache.inner().store);
-        drive::batch::find_many::<M, _, _>(&exec, &mut PoolDb::hidden::<M>(pool, cache), cache, ids)
-            .instrument(span)
-            .await
+        crate::asynch::find_many_through(&mut PoolDb::hidden::<M>(pool, cache), cache, ids).await
     }
 
     pub(super) async fn find_many_by<'a, M, const N: usize, P>(
@@ -75,20 +64,8 @@ mod through_pool {
         P: Checkout,
         M: AsyncDieselIndex<<P::Connection as AsyncConnectionCore>::Backend, N>,
     {
-        let span = tracing::debug_span!(
-            "write_through.find_many_by",
-            model = M::MODEL_NAME,
-            index = M::INDEX_NAME
-        );
-        let exec = AsyncExec(&cache.inner().store);
-        drive::index::find_many_by::<M, N, _, _>(
-            &exec,
-            &mut PoolDb::hidden_index::<M, N>(pool, cache),
-            cache,
-            values,
-        )
-        .instrument(span)
-        .await
+        let db = &mut PoolDb::hidden_index::<M, N>(pool, cache);
+        crate::asynch::index::find_many_by_through(db, cache, values).await
     }
 }
 

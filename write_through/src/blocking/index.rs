@@ -4,6 +4,7 @@ use diesel::connection::{Connection, LoadConnection};
 
 use crate::cache::Cache;
 use crate::drive;
+use crate::drive::db::LoadBy;
 use crate::error::Error;
 use crate::index::{Blocking as Front, IndexLookup};
 use crate::model::DieselIndex;
@@ -93,6 +94,19 @@ where
     M: DieselIndex<C::Backend, N>,
     I: IntoIterator<Item = M::Value<'a>>,
 {
+    find_many_by_through(&mut BlockingDb(conn), cache, values.into_iter().collect())
+}
+
+/// [`find_many_by`] through `db`: a connection, or a pool (`pool_db.rs`).
+pub(crate) fn find_many_by_through<'a, M, const N: usize, D>(
+    db: &mut D,
+    cache: &Cache,
+    values: Vec<M::Value<'a>>,
+) -> Result<Vec<Option<M>>, Error>
+where
+    M: crate::model::UniqueIndex<N>,
+    D: LoadBy<M, N>,
+{
     let _span = tracing::debug_span!(
         "write_through.find_many_by",
         model = M::MODEL_NAME,
@@ -101,10 +115,7 @@ where
     .entered();
     let exec = BlockingExec(&cache.inner().store);
     ready(drive::index::find_many_by::<M, N, _, _>(
-        &exec,
-        &mut BlockingDb(conn),
-        cache,
-        values.into_iter().collect(),
+        &exec, db, cache, values,
     ))
 }
 

@@ -11,6 +11,7 @@
 use diesel::connection::{Connection, LoadConnection};
 
 use crate::cache::{Cache, Inner};
+use crate::drive::db::Load;
 use crate::drive::{self, transaction};
 use crate::error::Error;
 use crate::model::{Cached, DieselCreate, DieselOps, DieselUpdate, SavesByRef, SavesInPlace};
@@ -64,14 +65,18 @@ where
     C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
 {
+    find_through(&mut BlockingDb(conn), cache, id)
+}
+
+/// [`find`] through `db`: a connection, or a pool (`pool_db.rs`).
+pub(crate) fn find_through<M: Cached, D: Load<M>>(
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+) -> Result<Option<M>, Error> {
     let _span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME).entered();
     let exec = BlockingExec(&cache.inner().store);
-    ready(drive::find::<M, _, _>(
-        &exec,
-        &mut BlockingDb(conn),
-        cache,
-        id,
-    ))
+    ready(drive::find::<M, _, _>(&exec, db, cache, id))
 }
 
 /// Reads many rows; results are in the order of `ids`, duplicates included. What
@@ -102,15 +107,18 @@ where
     M: DieselOps<C::Backend>,
     I: IntoIterator<Item = M::Id<'a>>,
 {
+    find_many_through(&mut BlockingDb(conn), cache, ids.into_iter().collect())
+}
+
+/// [`find_many`] through `db`: a connection, or a pool (`pool_db.rs`).
+pub(crate) fn find_many_through<'a, M: Cached, D: Load<M>>(
+    db: &mut D,
+    cache: &Cache,
+    ids: Vec<M::Id<'a>>,
+) -> Result<Vec<Option<M>>, Error> {
     let _span = tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
     let exec = BlockingExec(&cache.inner().store);
-    let ids = ids.into_iter().collect();
-    ready(drive::batch::find_many::<M, _, _>(
-        &exec,
-        &mut BlockingDb(conn),
-        cache,
-        ids,
-    ))
+    ready(drive::batch::find_many::<M, _, _>(&exec, db, cache, ids))
 }
 
 /// Inserts or updates a row, then publishes the row as the database stored it, which it

@@ -6,13 +6,10 @@ use diesel::connection::{Connection, LoadConnection};
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
 
 use crate::cache::Cache;
-use crate::drive;
 use crate::error::Error;
 use crate::index::{Blocking, IndexLookup};
 use crate::model::{DieselIndex, DieselOps};
 use crate::pooled::Pooled;
-use crate::redis::store::BlockingExec;
-use crate::shared::ready::ready;
 
 use super::pool_db::PoolDb;
 
@@ -74,14 +71,7 @@ where
     where
         M: DieselOps<C::Backend>,
     {
-        let _span = tracing::debug_span!("write_through.find", model = M::MODEL_NAME).entered();
-        let exec = BlockingExec(&cache.inner().store);
-        ready(drive::find::<M, _, _>(
-            &exec,
-            &mut PoolDb::new(self.0, cache),
-            cache,
-            id,
-        ))
+        super::find_through(&mut PoolDb::new(self.0, cache), cache, id)
     }
 
     fn __find_many<'a, M>(
@@ -92,15 +82,7 @@ where
     where
         M: DieselOps<C::Backend>,
     {
-        let _span =
-            tracing::debug_span!("write_through.find_many", model = M::MODEL_NAME).entered();
-        let exec = BlockingExec(&cache.inner().store);
-        ready(drive::batch::find_many::<M, _, _>(
-            &exec,
-            &mut PoolDb::new(self.0, cache),
-            cache,
-            ids,
-        ))
+        super::find_many_through(&mut PoolDb::new(self.0, cache), cache, ids)
     }
 }
 
@@ -129,18 +111,6 @@ where
         cache: &'a Cache,
         values: Vec<M::Value<'a>>,
     ) -> Result<Vec<Option<M>>, Error> {
-        let _span = tracing::debug_span!(
-            "write_through.find_many_by",
-            model = M::MODEL_NAME,
-            index = M::INDEX_NAME
-        )
-        .entered();
-        let exec = BlockingExec(&cache.inner().store);
-        ready(drive::index::find_many_by::<M, N, _, _>(
-            &exec,
-            &mut PoolDb::new(source.0, cache),
-            cache,
-            values,
-        ))
+        super::index::find_many_by_through(&mut PoolDb::new(source.0, cache), cache, values)
     }
 }

@@ -48,6 +48,19 @@ local function contend(key, tokens, ttl)
   if ttl < 1 then ttl = 1 end
   redis.call('SET', key, 'WT\1\5' .. tokens, 'PX', ttl)
 end
+-- An invalidation of `current`, what the key holds: a writer's lock is made contended (it
+-- cannot then publish a value older than what is retired), a contended lock stays, anything
+-- else is deleted. 1 when deleted.
+local function retire(key, current)
+  if is_contended(current) then
+    return 0
+  elseif is_lock(current) then
+    contend(key, token(current), redis.call('PTTL', key))
+    return 0
+  end
+  redis.call('DEL', key)
+  return 1
+end
 -- Takes the writer's token (16 bytes) out of a contended lock's list of holders; the last one
 -- out deletes the key. A writer that is not on the list (its lock expired, or never landed)
 -- changes nothing.
@@ -159,15 +172,7 @@ pub(crate) static INVALIDATE: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
 announce(KEYS[1], ARGV[1])
-local current = get(KEYS[1])
-if is_contended(current) then
-  return 0
-elseif is_lock(current) then
-  contend(KEYS[1], token(current), redis.call('PTTL', KEYS[1]))
-  return 0
-end
-redis.call('DEL', KEYS[1])
-return 1
+return retire(KEYS[1], get(KEYS[1]))
 ",
     )
 });
@@ -187,14 +192,7 @@ if not current or current == ARGV[1] or (ARGV[2] ~= '' and redis.sha1hex(current
   return 2
 end
 announce(KEYS[1], ARGV[3])
-if is_contended(current) then
-  return 0
-elseif is_lock(current) then
-  contend(KEYS[1], token(current), redis.call('PTTL', KEYS[1]))
-  return 0
-end
-redis.call('DEL', KEYS[1])
-return 1
+return retire(KEYS[1], current)
 ",
     )
 });
