@@ -150,15 +150,7 @@ fn on_the_async_front() {
     let cache = world.cache().clone();
     world.cached_user(1, "Ada");
     write_through_tests::fronts::runtime().block_on(async {
-        let feed_url = url.clone();
-        let feed = world
-            .feed()
-            .start_async(&cache, move || {
-                let url = feed_url.clone();
-                async move { AsyncPgConnection::establish(&url).await }
-            })
-            .await
-            .expect("start the feed as a task");
+        let feed = world.start_async(world.feed()).await;
         let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
         diesel_async::RunQueryDsl::execute(
             diesel::update(wt_feed_users::table.find(1)).set(wt_feed_users::name.eq("async")),

@@ -148,6 +148,20 @@ impl World {
             .expect("start the change feed")
     }
 
+    /// Starts `feed` as a tokio task (inside a runtime), connecting to this world's server.
+    pub async fn start_async(&self, feed: ChangeFeed) -> FeedHandle {
+        let url = self.server.url();
+        feed.start_async(self.cache(), move || {
+            let url = url.clone();
+            async move {
+                <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&url)
+                    .await
+            }
+        })
+        .await
+        .expect("start the feed as a task")
+    }
+
     /// Runs SQL as a service that does not use the library would.
     pub fn sql(&mut self, sql: &str) {
         diesel::connection::SimpleConnection::batch_execute(&mut self.conn, sql).expect(sql);

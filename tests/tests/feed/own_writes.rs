@@ -164,15 +164,7 @@ fn on_the_async_front() {
     let url = world.server.url();
     let cache = world.cache().clone();
     write_through_tests::fronts::runtime().block_on(async {
-        let feed_url = url.clone();
-        let feed = world
-            .feed()
-            .start_async(&cache, move || {
-                let url = feed_url.clone();
-                async move { AsyncPgConnection::establish(&url).await }
-            })
-            .await
-            .expect("start the feed as a task");
+        let feed = world.start_async(world.feed()).await;
         let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
         write_through::asynch::save(&user(1, "Ada"), &mut conn, &cache)
             .await
