@@ -66,13 +66,13 @@ pub struct UnavailableError {
 }
 
 impl UnavailableError {
-    #[cfg_attr(not(any(feature = "deadpool", feature = "bb8")), allow(dead_code))]
     pub(crate) fn new(reason: String, timeout: bool) -> Self {
         Self { reason, timeout }
     }
 
-    /// Whether the pool gave up waiting for a connection (all of them busy, or the database slow
-    /// to accept a new one), rather than failing to make one.
+    /// Whether the pool gave up waiting for a connection rather than reporting why it could not
+    /// make one. r2d2 and bb8 report every failure as their timeout (all connections busy, or
+    /// none could be made in time); deadpool reports a refused connection at once.
     pub fn is_timeout(&self) -> bool {
         self.timeout
     }
@@ -402,6 +402,16 @@ pub enum UsageError {
         "{model} is built on a join or computed expressions and cannot be saved; write through Model::update with a form, or Model::create"
     )]
     ReadOnlyModel {
+        /// The model's struct name.
+        model: &'static str,
+    },
+    /// A read through a pool ([`Pooled`](crate::Pooled)) checked out a connection that is
+    /// inside a transaction (a pool whose connections open one, as Diesel's test customizer
+    /// does): what it reads may never commit, so it is neither read nor cached.
+    #[error(
+        "a read of {model} through a pool checked out a connection inside a database transaction          (a pool customizer that begins one?); read through &mut conn instead"
+    )]
+    PooledConnectionInsideTransaction {
         /// The model's struct name.
         model: &'static str,
     },

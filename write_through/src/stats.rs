@@ -99,9 +99,7 @@ pub(crate) enum Event {
     FeedStartOver,
     FeedUnreadable,
     FeedRestart,
-    #[cfg_attr(not(any(feature = "deadpool", feature = "bb8")), allow(dead_code))]
     Checkout,
-    #[cfg_attr(not(any(feature = "deadpool", feature = "bb8")), allow(dead_code))]
     DatabaseUnavailable,
 }
 

@@ -371,4 +371,30 @@ mod blocking {
             other => panic!("expected Error::Unavailable, got {other:?}"),
         }
     }
+
+    /// A pool whose connections begin a transaction (Diesel's test customizer) reads what may
+    /// never commit: such a read is refused, and nothing is cached.
+    #[test]
+    fn a_pooled_connection_inside_a_transaction_is_refused() {
+        let (Some(mut conn), Some(mut tc)) = (write_through_tests::postgres(), TestCache::new())
+        else {
+            return;
+        };
+        let url = write_through_tests::services::postgres_url();
+        let cache = tc.cache.clone();
+        let user = cached_user(&mut conn, &cache);
+        cache.invalidate::<User>(&user.id).unwrap();
+        let pool = Pool::builder()
+            .max_size(1)
+            .connection_customizer(Box::new(diesel::r2d2::TestCustomizer))
+            .build(ConnectionManager::<PgConnection>::new(&url))
+            .expect("an r2d2 pool");
+        match User::find(&mut Pooled(&pool), &cache, &user.id) {
+            Err(Error::Usage(write_through::UsageError::PooledConnectionInsideTransaction {
+                model,
+            })) => assert_eq!(model, "User"),
+            other => panic!("expected the usage error, got {other:?}"),
+        }
+        assert_eq!(tc.raw(&format!("user:{}", user.id)), None, "nothing cached");
+    }
 }

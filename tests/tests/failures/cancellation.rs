@@ -153,6 +153,18 @@ where
             .is_some()
         }
     };
+    // A write the library ran in a transaction of its own (`create`, a write marked for the
+    // feed) never leaves the connection silently inside it: its transaction state is then
+    // broken, which pools and the library refuse.
+    if !matches!(operation, Operation::Transaction) {
+        use diesel_async::TransactionManager;
+        let depth =
+            C::TransactionManager::transaction_manager_status_mut(&mut conn).transaction_depth();
+        assert!(
+            !matches!(depth, Ok(Some(_))),
+            "{operation:?} dropped after {polls} polls left an open transaction: {depth:?}"
+        );
+    }
     // A connection whose transaction future was dropped may still be inside it: closed here,
     // so the database rolls it back, as a pool discards such a connection.
     drop(conn);
@@ -220,7 +232,7 @@ async fn check<C>(
     }
 }
 
-fn harness<C>(connect: impl Fn() -> Pin<Box<dyn Future<Output = C>>>)
+fn harness<C>(connect: impl Fn() -> Pin<Box<dyn Future<Output = C>>>, mark_writes: bool)
 where
     C: AsyncConnection + 'static,
     Tag: AsyncDieselOps<C::Backend>,
@@ -232,6 +244,7 @@ where
             .lock_ttl(LOCK_TTL)
             .lease_ttl(LOCK_TTL)
             .lease_wait(Duration::from_millis(50))
+            .mark_writes_for_feed(mark_writes)
     }) else {
         return;
     };
@@ -261,14 +274,38 @@ fn a_dropped_operation_leaves_no_stale_value_and_no_lock_beyond_its_ttl_on_postg
         return;
     }
     let url = write_through_tests::services::postgres_url();
-    harness(move || {
-        let url = url.clone();
-        Box::pin(async move {
-            AsyncPgConnection::establish(&url)
-                .await
-                .expect("PostgreSQL")
-        })
-    });
+    harness(
+        move || {
+            let url = url.clone();
+            Box::pin(async move {
+                AsyncPgConnection::establish(&url)
+                    .await
+                    .expect("PostgreSQL")
+            })
+        },
+        false,
+    );
+}
+
+/// The same with the writes marked for the change feed: each `save` and `delete` then runs in a
+/// transaction of its own (`BEGIN`, the statement, the mark, `COMMIT`), dropped at every point.
+#[test]
+fn a_dropped_marked_write_leaves_no_stale_value_and_no_open_transaction_on_postgres() {
+    if write_through_tests::postgres().is_none() {
+        return;
+    }
+    let url = write_through_tests::services::postgres_url();
+    harness(
+        move || {
+            let url = url.clone();
+            Box::pin(async move {
+                AsyncPgConnection::establish(&url)
+                    .await
+                    .expect("PostgreSQL")
+            })
+        },
+        true,
+    );
 }
 
 #[test]
@@ -277,8 +314,11 @@ fn a_dropped_operation_leaves_no_stale_value_and_no_lock_beyond_its_ttl_on_mysql
         return;
     }
     let url = write_through_tests::services::mysql_url();
-    harness(move || {
-        let url = url.clone();
-        Box::pin(async move { AsyncMysqlConnection::establish(&url).await.expect("MySQL") })
-    });
+    harness(
+        move || {
+            let url = url.clone();
+            Box::pin(async move { AsyncMysqlConnection::establish(&url).await.expect("MySQL") })
+        },
+        false,
+    );
 }

@@ -84,6 +84,10 @@ impl<C: AsyncConnection> Writes for AsyncDb<'_, C> {
         C::TransactionManager::rollback_transaction(self.0)
     }
 
+    fn abandon(&mut self) {
+        C::TransactionManager::transaction_manager_status_mut(self.0).set_in_error();
+    }
+
     fn can_mark(&self) -> bool {
         db::is_postgres::<C::Backend>()
     }

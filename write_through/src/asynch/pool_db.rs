@@ -4,11 +4,11 @@
 
 use std::num::NonZeroU32;
 
-use diesel_async::AsyncConnectionCore;
+use diesel_async::{AsyncConnection, AsyncConnectionCore, TransactionManager};
 
 use crate::cache::Cache;
 use crate::drive::db::{self, Conn, Load, LoadBy};
-use crate::error::Error;
+use crate::error::{Error, UsageError};
 use crate::model::{AsyncDieselIndex, AsyncDieselOps};
 use crate::stats::{Counters, Event};
 
@@ -51,8 +51,18 @@ impl<'p, P: Checkout> PoolDb<'p, P> {
         &self,
     ) -> Result<super::pooled_source::Checked<'p, P::Connection>, Error> {
         match self.pool.checkout().await {
-            Ok(connection) => {
+            Ok(mut connection) => {
                 self.counters.record(Event::Checkout, M::MODEL_NAME);
+                let depth = <P::Connection as AsyncConnection>::TransactionManager::transaction_manager_status_mut(
+                    &mut **connection,
+                )
+                .transaction_depth();
+                if !matches!(depth, Ok(None)) {
+                    return Err(UsageError::PooledConnectionInsideTransaction {
+                        model: M::MODEL_NAME,
+                    }
+                    .into());
+                }
                 Ok(connection)
             }
             Err(error) => {

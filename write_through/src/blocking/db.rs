@@ -40,6 +40,10 @@ impl<C: Connection> Writes for BlockingDb<'_, C> {
         ready(C::TransactionManager::rollback_transaction(self.0))
     }
 
+    fn abandon(&mut self) {
+        C::TransactionManager::transaction_manager_status_mut(self.0).set_in_error();
+    }
+
     fn can_mark(&self) -> bool {
         db::is_postgres::<C::Backend>()
     }

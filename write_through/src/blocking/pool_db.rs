@@ -5,12 +5,12 @@
 use std::future::{Future, ready};
 use std::num::NonZeroU32;
 
-use diesel::connection::LoadConnection;
+use diesel::connection::{LoadConnection, TransactionManager};
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection, R2D2Connection};
 
 use crate::cache::Cache;
 use crate::drive::db::{self, Conn, Load, LoadBy};
-use crate::error::{Error, UnavailableError};
+use crate::error::{Error, UnavailableError, UsageError};
 use crate::model::{Cached, DieselIndex, DieselOps};
 use crate::stats::{Counters, Event};
 
@@ -30,8 +30,16 @@ impl<'p, C: R2D2Connection + 'static> PoolDb<'p, C> {
     /// A connection for one load, counted; or the error that says none could be had.
     fn checkout<M: Cached>(&self) -> Result<PooledConnection<ConnectionManager<C>>, Error> {
         match self.pool.get() {
-            Ok(connection) => {
+            Ok(mut connection) => {
                 self.counters.record(Event::Checkout, M::MODEL_NAME);
+                let depth = C::TransactionManager::transaction_manager_status_mut(&mut *connection)
+                    .transaction_depth();
+                if !matches!(depth, Ok(None)) {
+                    return Err(UsageError::PooledConnectionInsideTransaction {
+                        model: M::MODEL_NAME,
+                    }
+                    .into());
+                }
                 Ok(connection)
             }
             Err(_) => {

@@ -42,6 +42,11 @@ pub(crate) trait Writes: Conn {
     fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
 
+    /// Marks the connection's transaction state broken: a transaction of the library's own was
+    /// left open (its future dropped before the commit or rollback returned), so the connection
+    /// must not be used again (a pool discards it; the library's operations refuse it).
+    fn abandon(&mut self);
+
     /// Whether this connection's database has a log the change feed reads, in which a write can
     /// be marked (PostgreSQL).
     fn can_mark(&self) -> bool;

@@ -4,6 +4,7 @@
 use crate::cache::Inner;
 use crate::core::write::Change;
 use crate::drive::db::Writes;
+use crate::drive::own_transaction::OwnTransaction;
 use crate::error::Error;
 use crate::feed::mark::Published;
 
@@ -46,14 +47,14 @@ pub(crate) async fn in_own_transaction<D: Writes, R>(
     db: &mut D,
     statement: impl AsyncFnOnce(&mut D) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    db.begin().await?;
-    let written = match statement(db).await {
+    let mut transaction = OwnTransaction::begin(db).await?;
+    let written = match statement(transaction.db()).await {
         Ok(written) => written,
         Err(error) => {
-            let _ = db.rollback().await;
+            let _ = transaction.rollback().await;
             return Err(error);
         }
     };
-    db.commit().await?;
+    transaction.commit().await?;
     Ok(written)
 }

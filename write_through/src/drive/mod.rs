@@ -40,10 +40,12 @@ pub(crate) mod batch;
 pub(crate) mod db;
 pub(crate) mod index;
 mod mark;
+mod own_transaction;
 pub(crate) mod steps;
 pub(crate) mod transaction;
 
 use db::{Conn, Create, Load, Remove, Update, Upsert, Writes};
+use own_transaction::OwnTransaction;
 use steps::{lock_all, perform};
 
 /// Reads a row: from Redis when cached, else from the database, filling the cache.
@@ -349,37 +351,37 @@ where
     }
     refuse_inside_transaction::<M, D>(db, "create")?;
     let lock = envelope::token_value(false, Token::new().as_bytes());
-    db.begin().await?;
-    // Inside the transaction: insert, then lock the new keys before the commit.
-    let inserted: Result<(M, Locked), Error> = async {
+    let marks = mark::marks(inner, db);
+    let mut transaction = OwnTransaction::begin(db).await?;
+    // Inside the transaction: insert, mark it for the feed, then lock the new keys before the
+    // commit (a mark that fails leaves nothing locked).
+    let inserted: Result<(M, Vec<Change>, Locked), Error> = async {
+        let db = transaction.db();
         let row = db.insert_returning(new).await?;
         let keys = created_keys(inner, &row);
+        let changes = created_changes(inner, &row, &keys);
+        if marks && !keys.is_empty() {
+            mark::mark(db, &lock, mark::published(&keys, &changes, &[])).await?;
+        }
         let mut locked = None;
         if !keys.is_empty() {
             let write = Write::new(inner.write_policy, keys.clone());
             locked = Some((keys, lock_all(e, inner, M::MODEL_NAME, write, &lock).await?));
         }
-        if let Some((keys, _)) = &locked
-            && mark::marks(inner, db)
-        {
-            let changes = created_changes(inner, &row, keys);
-            mark::mark(db, &lock, mark::published(keys, &changes, &[])).await?;
-        }
-        Ok((row, locked))
+        Ok((row, changes, locked))
     }
     .await;
-    let (row, locked) = match inserted {
+    let (row, changes, locked) = match inserted {
         Ok(inserted) => inserted,
         Err(error) => {
-            let _ = db.rollback().await;
+            let _ = transaction.rollback().await;
             return Err(error);
         }
     };
-    let committed = db.commit().await;
+    let committed = transaction.commit().await;
     match (committed, locked) {
         (Ok(()), Some((keys, write))) => {
             pause::reach(pause::WRITE_COMMITTED, &keys[0]);
-            let changes = created_changes(inner, &row, &keys);
             let steps = write.on_outcome(DbOutcome::Committed(changes));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
             Ok(row)

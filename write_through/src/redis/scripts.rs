@@ -180,18 +180,19 @@ return retire(KEYS[1], get(KEYS[1]))
 /// The change feed's invalidation of a key that a library write marked in the log
 /// (`feed::mark`): left in place when it holds that write's lock (its publish is still to come)
 /// or the value it publishes (compared by SHA-1), or nothing; otherwise what [`INVALIDATE`]
-/// does. So a key a reader refilled with an older row after the write's lock expired, the write
+/// does. Announced either way, as `INVALIDATE` is: a second chance for the in-process tiers of
+/// processes that missed the write's own announcements. So a key a reader refilled with an older row after the write's lock expired, the write
 /// having died before its publish, is still retired. `ARGV[1]` the write's lock value, `ARGV[2]`
 /// the SHA-1 (lowercase hex) of the value it publishes, empty when none, `ARGV[3]` where to
 /// announce the key. Returns 2 when the key is left in place.
 pub(crate) static INVALIDATE_UNLESS_WRITTEN: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
+announce(KEYS[1], ARGV[3])
 local current = get(KEYS[1])
 if not current or current == ARGV[1] or (ARGV[2] ~= '' and redis.sha1hex(current) == ARGV[2]) then
   return 2
 end
-announce(KEYS[1], ARGV[3])
 return retire(KEYS[1], current)
 ",
     )
