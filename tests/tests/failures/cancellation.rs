@@ -268,44 +268,34 @@ where
     }
 }
 
+/// Connections to the suites' PostgreSQL, or `None` (skipped) when it does not answer.
+fn postgres_connections() -> Option<impl Fn() -> Pin<Box<dyn Future<Output = AsyncPgConnection>>>> {
+    write_through_tests::postgres()?;
+    let url = write_through_tests::services::postgres_url();
+    Some(move || {
+        let url = url.clone();
+        Box::pin(async move {
+            AsyncPgConnection::establish(&url)
+                .await
+                .expect("PostgreSQL")
+        }) as Pin<Box<dyn Future<Output = AsyncPgConnection>>>
+    })
+}
+
 #[test]
 fn a_dropped_operation_leaves_no_stale_value_and_no_lock_beyond_its_ttl_on_postgres() {
-    if write_through_tests::postgres().is_none() {
-        return;
+    if let Some(connect) = postgres_connections() {
+        harness(connect, false);
     }
-    let url = write_through_tests::services::postgres_url();
-    harness(
-        move || {
-            let url = url.clone();
-            Box::pin(async move {
-                AsyncPgConnection::establish(&url)
-                    .await
-                    .expect("PostgreSQL")
-            })
-        },
-        false,
-    );
 }
 
 /// The same with the writes marked for the change feed: each `save` and `delete` then runs in a
 /// transaction of its own (`BEGIN`, the statement, the mark, `COMMIT`), dropped at every point.
 #[test]
 fn a_dropped_marked_write_leaves_no_stale_value_and_no_open_transaction_on_postgres() {
-    if write_through_tests::postgres().is_none() {
-        return;
+    if let Some(connect) = postgres_connections() {
+        harness(connect, true);
     }
-    let url = write_through_tests::services::postgres_url();
-    harness(
-        move || {
-            let url = url.clone();
-            Box::pin(async move {
-                AsyncPgConnection::establish(&url)
-                    .await
-                    .expect("PostgreSQL")
-            })
-        },
-        true,
-    );
 }
 
 #[test]

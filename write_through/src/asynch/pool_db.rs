@@ -7,10 +7,11 @@ use std::num::NonZeroU32;
 use diesel_async::{AsyncConnection, AsyncConnectionCore, TransactionManager};
 
 use crate::cache::Cache;
+use crate::drive::checkout;
 use crate::drive::db::{self, Conn, Load, LoadBy};
-use crate::error::{Error, UsageError};
+use crate::error::Error;
 use crate::model::{AsyncDieselIndex, AsyncDieselOps};
-use crate::stats::{Counters, Event};
+use crate::stats::Counters;
 
 use super::pooled_source::Checkout;
 
@@ -52,25 +53,14 @@ impl<'p, P: Checkout> PoolDb<'p, P> {
     ) -> Result<super::pooled_source::Checked<'p, P::Connection>, Error> {
         match self.pool.checkout().await {
             Ok(mut connection) => {
-                self.counters.record(Event::Checkout, M::MODEL_NAME);
                 let depth = <P::Connection as AsyncConnection>::TransactionManager::transaction_manager_status_mut(
                     &mut **connection,
                 )
                 .transaction_depth();
-                if !matches!(depth, Ok(None)) {
-                    return Err(UsageError::PooledConnectionInsideTransaction {
-                        model: M::MODEL_NAME,
-                    }
-                    .into());
-                }
+                checkout::checked_out::<M>(self.counters, depth)?;
                 Ok(connection)
             }
-            Err(error) => {
-                self.counters
-                    .record(Event::DatabaseUnavailable, M::MODEL_NAME);
-                tracing::warn!(model = M::MODEL_NAME, %error, "a read that missed the cache had no database connection");
-                Err(error.into())
-            }
+            Err(error) => Err(checkout::unavailable::<M>(self.counters, error)),
         }
     }
 }

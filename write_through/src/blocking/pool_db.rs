@@ -9,10 +9,11 @@ use diesel::connection::{LoadConnection, TransactionManager};
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection, R2D2Connection};
 
 use crate::cache::Cache;
+use crate::drive::checkout;
 use crate::drive::db::{self, Conn, Load, LoadBy};
-use crate::error::{Error, UnavailableError, UsageError};
+use crate::error::{Error, UnavailableError};
 use crate::model::{Cached, DieselIndex, DieselOps};
-use crate::stats::{Counters, Event};
+use crate::stats::Counters;
 
 pub(crate) struct PoolDb<'p, C: R2D2Connection + 'static> {
     pool: &'p Pool<ConnectionManager<C>>,
@@ -31,29 +32,20 @@ impl<'p, C: R2D2Connection + 'static> PoolDb<'p, C> {
     fn checkout<M: Cached>(&self) -> Result<PooledConnection<ConnectionManager<C>>, Error> {
         match self.pool.get() {
             Ok(mut connection) => {
-                self.counters.record(Event::Checkout, M::MODEL_NAME);
                 let depth = C::TransactionManager::transaction_manager_status_mut(&mut *connection)
                     .transaction_depth();
-                if !matches!(depth, Ok(None)) {
-                    return Err(UsageError::PooledConnectionInsideTransaction {
-                        model: M::MODEL_NAME,
-                    }
-                    .into());
-                }
+                checkout::checked_out::<M>(self.counters, depth)?;
                 Ok(connection)
             }
-            Err(_) => {
-                // r2d2 fails a checkout only when its timeout passed; its message quotes the
-                // last connection error, which for a malformed URL quotes the URL: not kept.
-                self.counters
-                    .record(Event::DatabaseUnavailable, M::MODEL_NAME);
-                let error = UnavailableError::new(
+            // r2d2 fails a checkout only when its timeout passed; its message quotes the last
+            // connection error, which for a malformed URL quotes the URL: not kept.
+            Err(_) => Err(checkout::unavailable::<M>(
+                self.counters,
+                UnavailableError::new(
                     "timed out waiting for a pooled connection (every connection busy, or none could be made)".into(),
                     true,
-                );
-                tracing::warn!(model = M::MODEL_NAME, %error, "a read that missed the cache had no database connection");
-                Err(error.into())
-            }
+                ),
+            )),
         }
     }
 }

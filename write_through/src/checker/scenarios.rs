@@ -99,31 +99,21 @@ impl Build {
         self
     }
 
-    /// The feed's delivery of the commit of `version` by a library writer of the scenario.
-    fn fed(mut self, version: u8) -> Self {
+    /// The feed's delivery of the commit of `version` by a library writer of the scenario: the
+    /// last writer added, when `marked` (its write marked in the log, `feed::mark`).
+    fn fed(mut self, version: u8, marked: bool) -> Self {
+        let marked_by = marked.then(|| {
+            self.specs
+                .iter()
+                .rposition(|spec| matches!(spec, Spec::Writer { .. }))
+                .expect("a writer before its marked commit")
+        });
         self.specs.push(Spec::Bypass(Bypass {
             key: 0,
             version,
             deliveries: 1,
             by_hand: false,
-            marked_by: None,
-        }));
-        self
-    }
-
-    /// [`Build::fed`] for a write marked in the log: the last writer added wrote `version`.
-    fn fed_marked(mut self, version: u8) -> Self {
-        let writer = self
-            .specs
-            .iter()
-            .rposition(|spec| matches!(spec, Spec::Writer { .. }))
-            .expect("a writer before its marked commit");
-        self.specs.push(Spec::Bypass(Bypass {
-            key: 0,
-            version,
-            deliveries: 1,
-            by_hand: false,
-            marked_by: Some(writer),
+            marked_by,
         }));
         self
     }
@@ -403,6 +393,9 @@ fn known_gap_a_writer_whose_lock_was_lost_dies_after_its_commit() {
 /// the dead writer's commit comes after the fill or the publish that left the older value
 /// behind, and deletes it, or before them, and deletes the lease or contends the lock they
 /// need. (Until it comes, reads may return the older value, as after a write by hand.)
+///
+/// The same holds with the library's writes marked in the log (`feed::mark`): the feed then
+/// leaves a key alone only when it holds the marking writer's lock or the value it publishes.
 #[test]
 fn the_feed_closes_the_known_gap() {
     let gaps = [
@@ -410,33 +403,35 @@ fn the_feed_closes_the_known_gap() {
         ("feed: lock expired, a 2nd writer, crash", true, true),
         ("feed: Redis restarted, a 2nd writer, crash", true, false),
     ];
-    for (name, second_writer, expiry) in gaps {
-        // v1 the dead writer's, v2 the second writer's.
-        let mut build = Build::new(name, 1, true).crashing_save(&[Commit]).fed(1);
-        build = if second_writer {
-            build.save(&[Commit]).fed(2)
-        } else {
-            build.readers(1)
-        };
-        if expiry {
-            build.ticks = 1;
-        } else {
-            build.restarts = 1;
+    for marked in [false, true] {
+        for (name, second_writer, expiry) in gaps {
+            // v1 the dead writer's, v2 the second writer's.
+            let mut build = Build::new(name, 1, true)
+                .crashing_save(&[Commit])
+                .fed(1, marked);
+            build = if second_writer {
+                build.save(&[Commit]).fed(2, marked)
+            } else {
+                build.readers(1)
+            };
+            if expiry {
+                build.ticks = 1;
+            } else {
+                build.restarts = 1;
+            }
+            holds(build.scenario());
         }
-        holds(build.scenario());
     }
 }
 
-/// With the library's writes marked in the log (`feed::mark`), the feed leaves a key alone when
-/// it holds the marking writer's lock or the value it publishes, and retires it otherwise: the
-/// known gap stays closed, the library's other guarantees hold, and a feed that left every
-/// marked key alone is caught.
+/// A feed that left every key a library write marked alone, whatever Redis holds, would keep
+/// the row a reader filled after the dead writer's lock expired.
 #[test]
-fn marked_writes_keep_the_gap_closed() {
+fn mutation_a_feed_that_keeps_every_marked_key_is_caught() {
     let gap = |mutation| {
         let mut build = Build::new("feed, marked: lock expired, a fill, crash", 1, true)
             .crashing_save(&[Commit])
-            .fed_marked(1)
+            .fed(1, true)
             .readers(1);
         if mutation == Mutation::MarkKeepsAnything {
             build.name = "MUTATION: the feed keeps every marked key";
@@ -448,27 +443,6 @@ fn marked_writes_keep_the_gap_closed() {
     holds(gap(Mutation::None));
     let broken = breaks(gap(Mutation::MarkKeepsAnything));
     assert!(broken.starts_with("(b)"), "{broken}");
-    let mut build = Build::new("feed, marked: lock expired, a 2nd writer, crash", 1, true)
-        .crashing_save(&[Commit])
-        .fed_marked(1)
-        .save(&[Commit])
-        .fed_marked(2);
-    build.ticks = 1;
-    holds(build.scenario());
-    holds(
-        Build::new(
-            "feed, marked: by hand, 2 saves fed too, a reader, warm",
-            1,
-            true,
-        )
-        .by_hand(true, 1)
-        .save(&[Commit, NotCommitted])
-        .fed_marked(2)
-        .save(&[Commit, UnknownCommitted])
-        .fed_marked(3)
-        .readers(1)
-        .scenario(),
-    );
 }
 
 #[test]
@@ -669,22 +643,25 @@ fn two_writes_by_hand_invalidated_by_the_feed() {
     );
 }
 
-/// The feed sees the library's commits too (it cannot tell them from the others): their
-/// invalidations come after the writer's publish, or contend its lock before, or delete the
-/// lease of a fill. They only ever delete, and never a lock, so nothing above changes.
+/// The feed sees the library's commits too: their invalidations come after the writer's
+/// publish, or contend its lock before, or delete the lease of a fill. They only ever delete,
+/// and never a lock, so nothing above changes; marked (the key left alone when it holds the
+/// writer's lock or value), neither does anything.
 #[test]
 fn the_feed_invalidating_the_librarys_own_commits() {
-    // v1 by hand, v2 and v3 the library's.
-    holds(
-        Build::new("feed: by hand, 2 saves fed too, a reader, warm", 1, true)
-            .by_hand(true, 1)
-            .save(&[Commit, NotCommitted])
-            .fed(2)
-            .save(&[Commit, UnknownCommitted])
-            .fed(3)
-            .readers(1)
-            .scenario(),
-    );
+    for marked in [false, true] {
+        // v1 by hand, v2 and v3 the library's.
+        holds(
+            Build::new("feed: by hand, 2 saves fed too, a reader, warm", 1, true)
+                .by_hand(true, 1)
+                .save(&[Commit, NotCommitted])
+                .fed(2, marked)
+                .save(&[Commit, UnknownCommitted])
+                .fed(3, marked)
+                .readers(1)
+                .scenario(),
+        );
+    }
 }
 
 /// The feed's invalidation must delete a reader's lease, not only a value: a reader that

@@ -37,6 +37,7 @@ use crate::stats::{Counters, Event};
 use crate::token::Token;
 
 pub(crate) mod batch;
+pub(crate) mod checkout;
 pub(crate) mod db;
 pub(crate) mod index;
 mod mark;
@@ -466,7 +467,7 @@ where
     };
     // The statement, then, when the cache marks writes, its mark for the feed.
     let marks = mark::marks(inner, db);
-    let marked_keys = keys.clone();
+    let marked_keys = if marks { keys.clone() } else { Vec::new() };
     let statement = async |db: &mut D, lock: &[u8]| {
         let (written, changes, retired) = db_write(db).await?;
         if marks {
