@@ -7,6 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
+/// A master as `CLUSTER NODES` lists it: its port, its node id, the slot ranges it serves.
+type Master = (u16, String, Vec<(u16, u16)>);
+
 pub struct PrivateCluster {
     nodes: Vec<(u16, Option<Child>)>,
     _dir: tempfile::TempDir,
@@ -135,6 +138,96 @@ impl PrivateCluster {
         }
     }
 
+    /// Moves `slot` and its keys from the master serving it to another master, as `redis-cli
+    /// --cluster reshard` does: the target imports it, the source migrates it, every key is
+    /// `MIGRATE`d, then every master is told the new owner. With `finish` false it stops
+    /// half-way: the slot stays `MIGRATING`/`IMPORTING` with its first key moved, so a client
+    /// is answered `ASK` for that key. Returns the port of the master the slot went to.
+    pub fn move_slot(&self, slot: u16, finish: bool) -> u16 {
+        let masters = self.masters();
+        let (source_port, source_id) = masters
+            .iter()
+            .find(|(_, _, slots)| slots.iter().any(|&(a, b)| (a..=b).contains(&slot)))
+            .map(|(port, id, _)| (*port, id.clone()))
+            .expect("a master serves the slot");
+        let (target_port, target_id) = masters
+            .iter()
+            .find(|(port, _, _)| *port != source_port)
+            .map(|(port, id, _)| (*port, id.clone()))
+            .expect("a second master");
+        let slot_arg = slot.to_string();
+        command(
+            target_port,
+            &["CLUSTER", "SETSLOT", &slot_arg, "IMPORTING", &source_id],
+        );
+        command(
+            source_port,
+            &["CLUSTER", "SETSLOT", &slot_arg, "MIGRATING", &target_id],
+        );
+        loop {
+            let keys: Vec<Vec<u8>> = query(
+                source_port,
+                redis::cmd("CLUSTER")
+                    .arg("GETKEYSINSLOT")
+                    .arg(slot)
+                    .arg(if finish { 100 } else { 1 }),
+            );
+            if keys.is_empty() {
+                break;
+            }
+            for key in &keys {
+                let _: redis::Value = query(
+                    source_port,
+                    redis::cmd("MIGRATE")
+                        .arg("127.0.0.1")
+                        .arg(target_port)
+                        .arg(key)
+                        .arg(0)
+                        .arg(5000),
+                );
+            }
+            if !finish {
+                return target_port;
+            }
+        }
+        for (port, _, _) in &masters {
+            command(
+                *port,
+                &["CLUSTER", "SETSLOT", &slot_arg, "NODE", &target_id],
+            );
+        }
+        target_port
+    }
+
+    /// Every live master: its port, its node id, and the slot ranges it serves.
+    fn masters(&self) -> Vec<Master> {
+        let (port, _) = self
+            .nodes
+            .iter()
+            .find(|(_, child)| child.is_some())
+            .expect("a live node");
+        let nodes: String = query(*port, redis::cmd("CLUSTER").arg("NODES"));
+        nodes
+            .lines()
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                if !fields.get(2)?.contains("master") || fields.get(2)?.contains("fail") {
+                    return None;
+                }
+                let port = fields[1].split(['@', ':']).nth(1)?.parse().ok()?;
+                let slots = fields[8..]
+                    .iter()
+                    .filter(|range| !range.starts_with('['))
+                    .filter_map(|range| {
+                        let (first, last) = range.split_once('-').unwrap_or((range, range));
+                        Some((first.parse().ok()?, last.parse().ok()?))
+                    })
+                    .collect();
+                Some((port, fields[0].to_string(), slots))
+            })
+            .collect()
+    }
+
     fn wait_for(&self, port: u16, ready: impl Fn(&str) -> bool, command: &[&str]) {
         let what = format!("redis node {port} for {command:?}");
         crate::services::wait_until(&what, Duration::from_secs(20), || {
@@ -154,6 +247,25 @@ impl Drop for PrivateCluster {
         *BUSY.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = false;
         FREED.notify_all();
     }
+}
+
+/// A command of the test's own on one node, which must succeed.
+fn command(port: u16, command: &[&str]) {
+    let mut cmd = redis::cmd(command[0]);
+    for arg in &command[1..] {
+        cmd.arg(*arg);
+    }
+    let _: redis::Value = query(port, &cmd);
+}
+
+/// A command's reply from one node, which must succeed.
+fn query<T: redis::FromRedisValue>(port: u16, cmd: &redis::Cmd) -> T {
+    let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).expect("a node URL");
+    let mut conn = client
+        .get_connection_with_timeout(Duration::from_secs(2))
+        .expect("the node answers");
+    cmd.query(&mut conn)
+        .unwrap_or_else(|error| panic!("{cmd:?} on {port}: {error}"))
 }
 
 /// A command's reply from one node, as text.

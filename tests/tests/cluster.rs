@@ -58,6 +58,98 @@ fn on_a_cluster_every_operation_keeps_its_guarantees() {
     }
 }
 
+/// A batch is sent one pipeline per node, grouped by a slot → node map the async front reads
+/// once: a slot moved to another master since (the map stale), and a slot half-way through its
+/// move (`ASK` for the keys already moved), still give every row, served from Redis, and a
+/// write to a key of the moved slot is read back.
+#[test]
+fn batches_follow_a_slot_that_moved_on_both_fronts() {
+    let Some(mut conn) = postgres() else { return };
+    let Some(cluster) = PrivateCluster::start() else {
+        return;
+    };
+    let cache = cache_on(&cluster);
+    let users: Vec<User> = (0..100)
+        .map(|i| {
+            let new = NewUser {
+                email: format!("mv-{}-{i}@x", unique()),
+                name: format!("mv{i}"),
+            };
+            User::create(&mut conn, &cache, &new).unwrap()
+        })
+        .collect();
+    let ids: Vec<i64> = users.iter().map(|user| user.id).collect();
+    let expected: Vec<Option<User>> = users.iter().cloned().map(Some).collect();
+    let slot = |id: i64| u16::try_from(slot_of(&cluster, &cache.key::<User>(&id))).unwrap();
+    for (round, front) in FRONTS.into_iter().enumerate() {
+        let mut front = front_on_postgres(front);
+        for id in &ids {
+            cache.invalidate::<User>(id).unwrap();
+        }
+        let fills = cache.stats().fills;
+        assert_eq!(front.find_many_users(&cache, &ids).unwrap(), expected);
+        assert_eq!(
+            cache.stats().fills - fills,
+            100,
+            "{}: cold: {:?}",
+            front.name(),
+            cache.stats()
+        );
+        let hits = cache.stats().hits;
+        assert_eq!(front.find_many_users(&cache, &ids).unwrap(), expected);
+        assert_eq!(cache.stats().hits - hits, 100, "{}: warm", front.name());
+
+        // Moved whole: the map the batch was grouped by is stale. The async front sends the
+        // misrouted commands again; the blocking one's batch fails once (served from the
+        // database), and the client reads the map again for the next.
+        let moved = ids[round * 2];
+        cluster.move_slot(slot(moved), true);
+        let (hits, errors) = (cache.stats().hits, cache.stats().cache_errors);
+        assert_eq!(front.find_many_users(&cache, &ids).unwrap(), expected);
+        if front.name() == "blocking" {
+            assert!(cache.stats().cache_errors - errors <= 1, "{}", front.name());
+            let hits = cache.stats().hits;
+            assert_eq!(front.find_many_users(&cache, &ids).unwrap(), expected);
+            assert_eq!(
+                cache.stats().hits - hits,
+                100,
+                "blocking: routed right again"
+            );
+        } else {
+            assert_eq!(
+                cache.stats().hits - hits,
+                100,
+                "{}: the moved keys are still hits: {:?}",
+                front.name(),
+                cache.stats()
+            );
+            assert_eq!(cache.stats().cache_errors, errors, "{}", front.name());
+        }
+        // Half-way: the slot's first key is on the target (`ASK`), the rest on the source. The
+        // blocking front's batches touching it fail (served from the database) until the move
+        // ends.
+        let moving = ids[round * 2 + 1];
+        cluster.move_slot(slot(moving), false);
+        let hits = cache.stats().hits;
+        assert_eq!(front.find_many_users(&cache, &ids).unwrap(), expected);
+        if front.name() != "blocking" {
+            assert_eq!(cache.stats().hits - hits, 100, "async: while moving");
+        }
+        cache.invalidate::<User>(&moving).unwrap();
+        assert_eq!(front.find_many_users(&cache, &ids).unwrap(), expected);
+
+        let mut changed = users[round * 2].clone();
+        changed.name = format!("moved on {}", front.name());
+        front.save_user(&cache, &changed).unwrap();
+        let mut read = front.find_many_users(&cache, &ids).unwrap();
+        assert_eq!(read.remove(round * 2), Some(changed), "{}", front.name());
+        front.save_user(&cache, &users[round * 2]).unwrap();
+    }
+    for id in &ids {
+        User::delete(&mut conn, &cache, id).unwrap();
+    }
+}
+
 /// The fronts the consistency checks run through.
 const FRONTS: [LibraryFront; 2] = [
     LibraryFront::Blocking,

@@ -747,7 +747,7 @@ impl CacheBuilder {
         if !self.cluster_urls.is_empty() {
             let urls: Vec<&str> = self.cluster_urls.iter().map(RedisUrl::expose).collect();
             // Bounded: a few retries on MOVED/ASK and failover, each bounded by the timeouts.
-            let builder = redis::cluster::ClusterClient::builder(urls)
+            let builder = redis::cluster::ClusterClient::builder(urls.clone())
                 .connection_timeout(self.connect_timeout)
                 .response_timeout(self.io_timeout)
                 .retries(3);
@@ -759,7 +759,20 @@ impl CacheBuilder {
                 }),
                 None => builder,
             };
-            return builder.build().map(RedisClient::Cluster);
+            let routed = builder.build()?;
+            #[cfg(feature = "async")]
+            let nodes = crate::redis::node_pipelines::NodeClients {
+                seed: redis::IntoConnectionInfo::into_connection_info(urls[0])?,
+                #[cfg(feature = "tls")]
+                root_certificate: self.tls_root_certificate.clone(),
+            };
+            return Ok(RedisClient::Cluster(Box::new(
+                crate::redis::connection::ClusterClients {
+                    routed,
+                    #[cfg(feature = "async")]
+                    nodes,
+                },
+            )));
         }
         #[cfg(feature = "tls")]
         if let Some(root_cert) = &self.tls_root_certificate {

@@ -11,7 +11,17 @@ use redis::{Cmd, ConnectionLike, RedisResult, Value};
 pub(crate) enum RedisClient {
     Single(redis::Client),
     #[cfg(feature = "cluster")]
-    Cluster(redis::cluster::ClusterClient),
+    Cluster(Box<ClusterClients>),
+}
+
+/// A cluster's clients: redis-rs's, which routes each command by its key, and (async) how the
+/// batches reach each master on a connection of its own (see `node_pipelines.rs`).
+#[cfg(feature = "cluster")]
+#[derive(Clone)]
+pub(crate) struct ClusterClients {
+    pub(crate) routed: redis::cluster::ClusterClient,
+    #[cfg(feature = "async")]
+    pub(crate) nodes: crate::redis::node_pipelines::NodeClients,
 }
 
 pub(crate) enum RedisConn {
@@ -41,9 +51,9 @@ impl RedisClient {
             }
             // The cluster client carries its timeouts (set when it was built).
             #[cfg(feature = "cluster")]
-            RedisClient::Cluster(client) => {
-                Ok(RedisConn::Cluster(Box::new(client.get_connection()?)))
-            }
+            RedisClient::Cluster(clients) => Ok(RedisConn::Cluster(Box::new(
+                clients.routed.get_connection()?,
+            ))),
         }
     }
 }
@@ -113,13 +123,15 @@ mod asynch {
     use redis::{Cmd, Pipeline, RedisFuture, RedisResult, Value};
 
     use super::RedisClient;
+    #[cfg(feature = "cluster")]
+    use crate::redis::node_pipelines::ClusterConn;
 
     /// A multiplexed connection: cheap to clone, shared by every task of one `Cache`.
     #[derive(Clone)]
     pub(crate) enum AsyncConn {
         Single(redis::aio::MultiplexedConnection),
         #[cfg(feature = "cluster")]
-        Cluster(redis::cluster_async::ClusterConnection),
+        Cluster(ClusterConn),
     }
 
     impl RedisClient {
@@ -140,11 +152,17 @@ mod asynch {
                             .await?,
                     ))
                 }
-                // The cluster client carries its timeouts (set when it was built).
+                // The cluster client carries its timeouts (set when it was built). Called on
+                // the cache's driver runtime (see `store.rs`), where the node connections are
+                // opened too.
                 #[cfg(feature = "cluster")]
-                RedisClient::Cluster(client) => {
-                    Ok(AsyncConn::Cluster(client.get_async_connection().await?))
-                }
+                RedisClient::Cluster(clients) => Ok(AsyncConn::Cluster(ClusterConn::new(
+                    clients.routed.get_async_connection().await?,
+                    clients.nodes.clone(),
+                    connect_timeout,
+                    io_timeout,
+                    tokio::runtime::Handle::current(),
+                ))),
             }
         }
     }
@@ -154,7 +172,7 @@ mod asynch {
             match self {
                 AsyncConn::Single(conn) => conn.req_packed_command(cmd),
                 #[cfg(feature = "cluster")]
-                AsyncConn::Cluster(conn) => conn.req_packed_command(cmd),
+                AsyncConn::Cluster(conn) => conn.routed.req_packed_command(cmd),
             }
         }
 
@@ -167,7 +185,9 @@ mod asynch {
             match self {
                 AsyncConn::Single(conn) => conn.req_packed_commands(pipeline, offset, count),
                 #[cfg(feature = "cluster")]
-                AsyncConn::Cluster(conn) => conn.req_packed_commands(pipeline, offset, count),
+                AsyncConn::Cluster(conn) => {
+                    conn.routed.req_packed_commands(pipeline, offset, count)
+                }
             }
         }
 
@@ -175,7 +195,7 @@ mod asynch {
             match self {
                 AsyncConn::Single(conn) => conn.get_db(),
                 #[cfg(feature = "cluster")]
-                AsyncConn::Cluster(conn) => conn.get_db(),
+                AsyncConn::Cluster(conn) => conn.routed.get_db(),
             }
         }
     }

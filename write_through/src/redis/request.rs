@@ -5,9 +5,9 @@
 //! Standalone, a batch is one pipeline: one round trip. On a cluster, the blocking front sends
 //! a cluster pipeline, which redis-rs splits by node (one round trip per node; redis-rs 1.8 no
 //! longer refuses `EVALSHA` there); the async cluster client refuses a pipeline that spans
-//! slots, so the async front sends the batch's commands concurrently on its multiplexed
-//! connection, which again costs about one round trip per node. The callers group keys by hash
-//! slot, so each multi-key script call stays within one slot and is routed by its first key.
+//! slots, so the async front groups the batch by node itself and sends one pipeline per node
+//! (`node_pipelines.rs`): again one round trip per node. The callers group keys by hash slot, so
+//! each multi-key script call stays within one slot and is routed by its first key.
 //!
 //! After a restarted Redis answers `NOSCRIPT`, the scripts are loaded and the request is sent
 //! once more: every script compares before it writes, so running one twice is harmless.
@@ -40,6 +40,24 @@ impl Batch {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.calls.is_empty()
+    }
+
+    #[cfg(feature = "cluster")]
+    fn cmds(&self) -> Vec<&Cmd> {
+        self.calls.iter().map(|(cmd, _)| cmd).collect()
+    }
+
+    /// The replies of the commands not ignored, as one array, from every command's reply.
+    #[cfg(feature = "cluster")]
+    fn kept(&self, replies: Vec<redis::Value>) -> redis::Value {
+        let kept = self
+            .calls
+            .iter()
+            .zip(replies)
+            .filter(|((_, ignored), _)| !*ignored)
+            .map(|(_, reply)| reply)
+            .collect();
+        redis::Value::Array(kept)
     }
 
     fn pipeline(&self) -> redis::Pipeline {
@@ -78,14 +96,9 @@ impl Request {
             (Request::Many(batch), RedisConn::Single(single)) => batch.pipeline().query(single),
             #[cfg(feature = "cluster")]
             (Request::Many(batch), RedisConn::Cluster(cluster)) => {
-                let mut pipeline = redis::cluster::cluster_pipe();
-                for (cmd, ignored) in &batch.calls {
-                    pipeline.add_command(cmd.clone());
-                    if *ignored {
-                        pipeline.ignore();
-                    }
-                }
-                pipeline.query(cluster.as_mut())
+                // Misrouted replies sent again (see `cluster_batch.rs`).
+                let replies = crate::redis::cluster_batch::send_blocking(cluster, &batch.cmds())?;
+                Ok(T::from_redis_value(batch.kept(replies))?)
             }
         }
     }
@@ -124,22 +137,9 @@ mod asynch {
                 }
                 #[cfg(feature = "cluster")]
                 (Request::Many(batch), AsyncConn::Cluster(cluster)) => {
-                    use redis::Value;
-                    // Concurrent on one multiplexed cluster connection: the client pipelines
-                    // what goes to one node, and the nodes answer in parallel.
-                    let sends = batch.calls.iter().map(|(cmd, _)| {
-                        let mut conn = cluster.clone();
-                        async move { cmd.query_async::<Value>(&mut conn).await }
-                    });
-                    let replies = futures_util::future::join_all(sends).await;
-                    let mut kept = Vec::with_capacity(replies.len());
-                    for ((_, ignored), reply) in batch.calls.iter().zip(replies) {
-                        let reply = reply?;
-                        if !*ignored {
-                            kept.push(reply);
-                        }
-                    }
-                    Ok(T::from_redis_value(Value::Array(kept))?)
+                    // One pipeline per node (see `node_pipelines.rs`).
+                    let replies = cluster.send_batch(&batch.cmds()).await?;
+                    Ok(T::from_redis_value(batch.kept(replies))?)
                 }
             }
         }

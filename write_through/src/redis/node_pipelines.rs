@@ -1,0 +1,451 @@
+//! The async front's batches on a Redis Cluster: one pipeline per master node, on a
+//! connection of that node's own.
+//!
+//! redis-rs's async cluster client refuses a pipeline whose commands span slots, and sending a
+//! batch's commands one by one through its router cost a cold `find_many(100)` about 300
+//! routed requests (3.3x one Redis, BENCHMARKS.md). Its `route_pipeline` would take a
+//! pipeline to one node, but on a redirect in any reply it sends the *whole* pipeline again,
+//! elsewhere: commands that had run would run twice. So a batch goes here:
+//!
+//! - The commands are grouped by the master that serves their slot, per the cluster's map
+//!   (`CLUSTER SLOTS`, read through the router on first use).
+//! - Each group is one pipeline on a multiplexed connection to that master alone, opened by
+//!   this cache: it is sent once, and every reply comes back as it is.
+//! - A misrouted reply (the slot moved since the map was read: see `cluster_batch.rs`) means
+//!   that command did not run: it is sent again on its own through the router, which follows
+//!   redirects; the map and the node connections are read again for the next batch.
+//! - A command whose slot or node is not known goes through the router, as before.
+//! - A node connection that fails fails the batch, as any Redis error does (its commands may
+//!   have run); the next batch reads the map and connects again.
+//!
+//! Every command still names keys of one slot, as Redis Cluster requires; only the transport
+//! changes. The connections are opened on the cache's driver runtime (see `store.rs`).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use redis::aio::{ConnectionLike as _, MultiplexedConnection};
+use redis::{Cmd, ConnectionAddr, ConnectionInfo, RedisResult, Value};
+
+use crate::redis::cluster_batch::{first_key, sorted};
+use crate::redis::slot::slot;
+
+/// Redis Cluster's number of hash slots.
+const SLOTS: usize = 16384;
+
+/// Marks a slot that no node of the map serves with an address to connect to.
+const UNSERVED: u16 = u16::MAX;
+
+/// Which master serves each slot, and the masters' addresses.
+#[derive(Debug, PartialEq)]
+pub(crate) struct NodeMap {
+    node_of_slot: Vec<u16>,
+    nodes: Vec<(String, u16)>,
+}
+
+impl NodeMap {
+    /// Reads a `CLUSTER SLOTS` reply: per range, its first and last slot and then the master
+    /// (address, port, ...) before any replicas. `None` for a reply of another shape. A range
+    /// whose master has no usable address (`?`, empty: its preferred endpoint is unknown) is
+    /// left unserved, so its commands go through the router.
+    pub(crate) fn from_cluster_slots(reply: &Value) -> Option<NodeMap> {
+        let Value::Array(ranges) = reply else {
+            return None;
+        };
+        let mut node_of_slot = vec![UNSERVED; SLOTS];
+        let mut nodes: Vec<(String, u16)> = Vec::new();
+        for range in ranges {
+            let Value::Array(range) = range else {
+                return None;
+            };
+            let (Some(Value::Int(first)), Some(Value::Int(last)), Some(Value::Array(master))) =
+                (range.first(), range.get(1), range.get(2))
+            else {
+                return None;
+            };
+            let (Some(address), Some(Value::Int(port))) = (master.first(), master.get(1)) else {
+                return None;
+            };
+            let address = match address {
+                Value::BulkString(bytes) => String::from_utf8(bytes.clone()).ok()?,
+                Value::SimpleString(text) => text.clone(),
+                _ => return None,
+            };
+            let (first, last) = (usize::try_from(*first).ok()?, usize::try_from(*last).ok()?);
+            if first > last || last >= SLOTS {
+                return None;
+            }
+            let port = u16::try_from(*port).ok()?;
+            if address.is_empty() || address == "?" {
+                continue;
+            }
+            let node = (address, port);
+            let number = match nodes.iter().position(|known| *known == node) {
+                Some(number) => number,
+                None => {
+                    nodes.push(node);
+                    nodes.len() - 1
+                }
+            };
+            let number = u16::try_from(number).ok().filter(|&n| n != UNSERVED)?;
+            node_of_slot[first..=last].fill(number);
+        }
+        Some(NodeMap {
+            node_of_slot,
+            nodes,
+        })
+    }
+
+    /// The positions of `slots` (one per command; `None` for one whose slot is not known),
+    /// grouped by node (`Some(node)`, each group in the commands' order), then the rest, whose
+    /// slot is not known or served, under `None`.
+    pub(crate) fn groups(&self, slots: &[Option<u16>]) -> Vec<(Option<usize>, Vec<usize>)> {
+        let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+        let mut rest = Vec::new();
+        for (position, slot) in slots.iter().enumerate() {
+            let node = slot
+                .and_then(|slot| self.node_of_slot.get(usize::from(slot)).copied())
+                .filter(|&node| node != UNSERVED)
+                .map(usize::from);
+            match node {
+                Some(node) => match groups.iter_mut().find(|(known, _)| *known == Some(node)) {
+                    Some((_, positions)) => positions.push(position),
+                    None => groups.push((Some(node), vec![position])),
+                },
+                None => rest.push(position),
+            }
+        }
+        if !rest.is_empty() {
+            groups.push((None, rest));
+        }
+        groups
+    }
+}
+
+/// How to reach any node: the first seed's settings (credentials, TLS) at the node's address.
+#[derive(Clone)]
+pub(crate) struct NodeClients {
+    pub(crate) seed: ConnectionInfo,
+    #[cfg(feature = "tls")]
+    pub(crate) root_certificate: Option<Vec<u8>>,
+}
+
+impl NodeClients {
+    fn client(&self, host: &str, port: u16) -> RedisResult<redis::Client> {
+        let addr = match self.seed.addr() {
+            ConnectionAddr::TcpTls {
+                insecure,
+                tls_params,
+                ..
+            } => ConnectionAddr::TcpTls {
+                host: host.to_owned(),
+                port,
+                insecure: *insecure,
+                tls_params: tls_params.clone(),
+            },
+            _ => ConnectionAddr::Tcp(host.to_owned(), port),
+        };
+        let info = self.seed.clone().set_addr(addr);
+        #[cfg(feature = "tls")]
+        if let Some(root_cert) = &self.root_certificate {
+            let certificates = redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(root_cert.clone()),
+            };
+            return redis::Client::build_with_tls(info, certificates);
+        }
+        redis::Client::open(info)
+    }
+}
+
+/// The map and a connection to each of its masters (`None` where connecting failed: that
+/// node's commands go through the router, and the map is read again after [`RETRY_AFTER`],
+/// since a node that cannot be reached is likely being failed over).
+struct Topology {
+    map: NodeMap,
+    links: Vec<Option<MultiplexedConnection>>,
+    read_at: std::time::Instant,
+}
+
+/// How long a map with a node that could not be reached is used before it is read again.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+impl Topology {
+    fn is_current(&self) -> bool {
+        self.links.iter().all(Option::is_some) || self.read_at.elapsed() < RETRY_AFTER
+    }
+}
+
+/// What every clone of one [`ClusterConn`] shares.
+struct Links {
+    clients: NodeClients,
+    connect_timeout: Duration,
+    io_timeout: Duration,
+    driver: tokio::runtime::Handle,
+    topology: Mutex<Option<Arc<Topology>>>,
+}
+
+/// The async cluster connection (redis-rs's, which routes single commands), with the node
+/// connections its batches go through; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct ClusterConn {
+    /// redis-rs's connection, which routes each command by its key.
+    pub(crate) routed: redis::cluster_async::ClusterConnection,
+    links: Arc<Links>,
+}
+
+impl ClusterConn {
+    /// `routed`, and node connections made from `clients` on the `driver` runtime.
+    pub(crate) fn new(
+        routed: redis::cluster_async::ClusterConnection,
+        clients: NodeClients,
+        connect_timeout: Duration,
+        io_timeout: Duration,
+        driver: tokio::runtime::Handle,
+    ) -> ClusterConn {
+        ClusterConn {
+            routed,
+            links: Arc::new(Links {
+                clients,
+                connect_timeout,
+                io_timeout,
+                driver,
+                topology: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// The map and node connections, read and opened when there are none.
+    async fn topology(&mut self) -> RedisResult<Arc<Topology>> {
+        let known = self
+            .links
+            .topology
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        if let Some(topology) = known.filter(|topology| topology.is_current()) {
+            return Ok(topology);
+        }
+        let read_at = std::time::Instant::now();
+        let reply: Value = redis::cmd("CLUSTER")
+            .arg("SLOTS")
+            .query_async(&mut self.routed)
+            .await?;
+        let map = NodeMap::from_cluster_slots(&reply).ok_or_else(|| {
+            redis::RedisError::from((
+                redis::ErrorKind::UnexpectedReturnType,
+                "CLUSTER SLOTS answered with a reply of another shape",
+            ))
+        })?;
+        let connects = map.nodes.iter().map(|(host, port)| {
+            let client = self.links.clients.client(host, *port);
+            let config = redis::AsyncConnectionConfig::new()
+                .set_connection_timeout(Some(self.links.connect_timeout))
+                .set_response_timeout(Some(self.links.io_timeout));
+            let driver = self.links.driver.clone();
+            async move {
+                let client = client.ok()?;
+                // On the driver, where the connection's I/O task then lives.
+                driver
+                    .spawn(async move {
+                        client
+                            .get_multiplexed_async_connection_with_config(&config)
+                            .await
+                    })
+                    .await
+                    .ok()?
+                    .ok()
+            }
+        });
+        let links = futures_util::future::join_all(connects).await;
+        let topology = Arc::new(Topology {
+            map,
+            links,
+            read_at,
+        });
+        *self
+            .links
+            .topology
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(topology.clone());
+        Ok(topology)
+    }
+
+    fn forget_topology(&self) {
+        *self
+            .links
+            .topology
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+    }
+
+    /// Sends `cmds`, one pipeline per node, the nodes in parallel; the replies in the
+    /// commands' order. An error reply other than a redirect fails the whole batch.
+    pub(crate) async fn send_batch(&mut self, cmds: &[&Cmd]) -> RedisResult<Vec<Value>> {
+        let topology = self.topology().await?;
+        let slots: Vec<Option<u16>> = cmds.iter().map(|cmd| first_key(cmd).map(slot)).collect();
+        let groups = topology.map.groups(&slots);
+        let sends = groups.iter().map(|(node, positions)| {
+            let link = node.and_then(|node| topology.links.get(node).cloned().flatten());
+            let routed = self.routed.clone();
+            async move {
+                match link {
+                    Some(mut link) => {
+                        let mut pipeline = redis::pipe();
+                        for &position in positions {
+                            pipeline.add_command(cmds[position].clone());
+                        }
+                        link.req_packed_commands(&pipeline, 0, positions.len())
+                            .await
+                    }
+                    None => {
+                        let one_by_one = positions.iter().map(|&position| {
+                            let mut routed = routed.clone();
+                            async move { cmds[position].query_async::<Value>(&mut routed).await }
+                        });
+                        futures_util::future::join_all(one_by_one)
+                            .await
+                            .into_iter()
+                            .collect()
+                    }
+                }
+            }
+        });
+        let replies = futures_util::future::join_all(sends).await;
+        let mut in_order = vec![Value::Nil; cmds.len()];
+        for ((_, positions), reply) in groups.iter().zip(replies) {
+            let reply = match reply {
+                Ok(reply) if reply.len() == positions.len() => reply,
+                Ok(_) => {
+                    self.forget_topology();
+                    return Err(redis::RedisError::from((
+                        redis::ErrorKind::UnexpectedReturnType,
+                        "a node answered a pipeline with another number of replies",
+                    )));
+                }
+                Err(error) => {
+                    self.forget_topology();
+                    return Err(error);
+                }
+            };
+            for (&position, value) in positions.iter().zip(reply) {
+                in_order[position] = value;
+            }
+        }
+        let sorted = sorted(in_order)?;
+        if sorted.iter().any(Option::is_none) {
+            self.forget_topology();
+        }
+        let resends = sorted.into_iter().zip(cmds).map(|(reply, cmd)| {
+            let mut routed = self.routed.clone();
+            async move {
+                match reply {
+                    Some(reply) => Ok(reply),
+                    None => cmd.query_async::<Value>(&mut routed).await,
+                }
+            }
+        });
+        futures_util::future::join_all(resends)
+            .await
+            .into_iter()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(first: i64, last: i64, address: &str, port: i64) -> Value {
+        Value::Array(vec![
+            Value::Int(first),
+            Value::Int(last),
+            Value::Array(vec![
+                Value::BulkString(address.as_bytes().to_vec()),
+                Value::Int(port),
+                Value::BulkString(b"node-id".to_vec()),
+            ]),
+            // A replica, which must not count as the range's node.
+            Value::Array(vec![
+                Value::BulkString(b"10.0.0.9".to_vec()),
+                Value::Int(7000),
+            ]),
+        ])
+    }
+
+    fn map(ranges: Vec<Value>) -> NodeMap {
+        NodeMap::from_cluster_slots(&Value::Array(ranges)).expect("a CLUSTER SLOTS reply")
+    }
+
+    #[test]
+    fn commands_are_grouped_by_the_master_of_their_slot() {
+        let map = map(vec![
+            range(0, 5460, "127.0.0.1", 7000),
+            range(5461, 10922, "127.0.0.1", 7001),
+            range(10923, 16383, "127.0.0.1", 7002),
+        ]);
+        assert_eq!(
+            map.nodes,
+            vec![
+                ("127.0.0.1".to_string(), 7000),
+                ("127.0.0.1".to_string(), 7001),
+                ("127.0.0.1".to_string(), 7002)
+            ]
+        );
+        let slots = [Some(12182), Some(5061), Some(100), Some(16000), Some(5461)];
+        assert_eq!(
+            map.groups(&slots),
+            vec![
+                (Some(2), vec![0, 3]),
+                (Some(0), vec![1, 2]),
+                (Some(1), vec![4]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_master_serving_several_ranges_gets_one_group() {
+        let map = map(vec![
+            range(0, 99, "a", 1),
+            range(100, 199, "b", 1),
+            range(200, 16383, "a", 1),
+        ]);
+        assert_eq!(
+            map.groups(&[Some(5), Some(150), Some(300)]),
+            vec![(Some(0), vec![0, 2]), (Some(1), vec![1])]
+        );
+    }
+
+    #[test]
+    fn commands_without_a_known_node_go_through_the_router() {
+        let map = map(vec![range(0, 99, "a", 1), range(100, 199, "?", 1)]);
+        assert_eq!(
+            map.groups(&[Some(5), None, Some(9000), Some(6), Some(150)]),
+            vec![(Some(0), vec![0, 3]), (None, vec![1, 2, 4])]
+        );
+    }
+
+    #[test]
+    fn a_reply_of_another_shape_is_no_map() {
+        assert_eq!(NodeMap::from_cluster_slots(&Value::Nil), None);
+        assert_eq!(
+            NodeMap::from_cluster_slots(&Value::Array(vec![Value::Int(1)])),
+            None
+        );
+        assert_eq!(
+            NodeMap::from_cluster_slots(&Value::Array(vec![range(10, 5, "a", 1)])),
+            None,
+            "a range that ends before it starts"
+        );
+        assert_eq!(
+            NodeMap::from_cluster_slots(&Value::Array(vec![range(0, 16384, "a", 1)])),
+            None,
+            "a slot past the last"
+        );
+        assert_eq!(
+            NodeMap::from_cluster_slots(&Value::Array(vec![range(0, 1, "a", 70000)])),
+            None,
+            "a port out of range"
+        );
+    }
+}
