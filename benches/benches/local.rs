@@ -14,7 +14,8 @@
 //! - `find_hit_pooled/postgres` (issue 23): a local hit through a pool (`Pooled`, which takes no
 //!   connection for a hit) on both fronts, beside the same hit after a checkout (`pool.get()`
 //!   then `&mut conn`, as services did) and a bare `moka` get and clone; the paired ratio to the
-//!   bare get is printed.
+//!   bare get is printed. The async hit is timed both with a `block_on` per find and awaited in
+//!   one task.
 //!
 //! The paired ratios are printed after each group. Ratios within one run are what matter.
 
@@ -221,6 +222,21 @@ fn through_a_pool(c: &mut Criterion) {
                     black_box(&HOT),
                 ))
                 .unwrap()
+        })
+    });
+    // The same hits awaited in one task: what the async front costs without a `block_on` per
+    // find (which the line above pays, as a blocking caller would).
+    group.bench_function("deadpool_pooled_local_hit_in_one_task", |b| {
+        b.iter_custom(|n| {
+            runtime.block_on(async {
+                let started = Instant::now();
+                for _ in 0..n {
+                    <User as AsyncModelOps>::find(&mut Pooled(&deadpool), &local, black_box(&HOT))
+                        .await
+                        .unwrap();
+                }
+                started.elapsed()
+            })
         })
     });
     group.bench_function("deadpool_checkout_then_local_hit", |b| {

@@ -74,7 +74,12 @@ pub struct KeyWriter {
 
 impl KeyWriter {
     pub(crate) fn new(namespace: &str) -> Self {
-        let mut bytes = Vec::with_capacity(namespace.len() + 40);
+        Self::reusing(Vec::with_capacity(namespace.len() + 40), namespace)
+    }
+
+    /// A writer into `bytes`, emptied first (a buffer kept to render keys without allocating).
+    pub(crate) fn reusing(mut bytes: Vec<u8>, namespace: &str) -> Self {
+        bytes.clear();
         bytes.extend_from_slice(namespace.as_bytes());
         bytes.push(b':');
         Self { bytes }
@@ -369,8 +374,17 @@ macro_rules! integer_key_parts {
     ($($t:ty),*) => {$(
         impl KeyPart for $t {
             fn write_key_part(&self, out: &mut KeyPartWriter<'_>) {
-                // Digits and '-' never need escaping.
-                let _ = write!(out.bytes, "{self}");
+                // Digits and '-' never need escaping. Written by hand where the magnitude fits
+                // a u64 (every key in practice): `write!` costs a hit of the in-process tier
+                // a tenth of its time.
+                #[allow(clippy::useless_conversion)]
+                let wide = i128::try_from(*self).ok();
+                match wide.and_then(|wide| Some((wide < 0, u64::try_from(wide.unsigned_abs()).ok()?))) {
+                    Some((negative, magnitude)) => push_integer(out.bytes, negative, magnitude),
+                    None => {
+                        let _ = write!(out.bytes, "{self}");
+                    }
+                }
             }
 
             fn from_auto_increment(id: u64) -> Option<Self> {
@@ -379,6 +393,24 @@ macro_rules! integer_key_parts {
         }
     )*};
 }
+/// Appends `magnitude` in decimal, after a `-` when `negative`: what `Display` writes.
+fn push_integer(bytes: &mut Vec<u8>, negative: bool, mut magnitude: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    if negative {
+        bytes.push(b'-');
+    }
+    bytes.extend_from_slice(&digits[start..]);
+}
+
 integer_key_parts!(
     i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
 );
@@ -562,6 +594,36 @@ mod tests {
         let mut key = KeyWriter::new("ns");
         key.part(&-5i32);
         assert_eq!(key.into_bytes(), b"ns:-5");
+    }
+
+    #[test]
+    fn integers_render_as_display_writes_them_at_every_width() {
+        fn rendered(part: &dyn Fn(&mut KeyWriter)) -> Vec<u8> {
+            let mut key = KeyWriter::new("ns");
+            part(&mut key);
+            key.into_bytes()
+        }
+        let cases: Vec<(Vec<u8>, String)> = vec![
+            (rendered(&|k| k.part(&0u8)), 0u8.to_string()),
+            (rendered(&|k| k.part(&i8::MIN)), i8::MIN.to_string()),
+            (rendered(&|k| k.part(&i64::MIN)), i64::MIN.to_string()),
+            (rendered(&|k| k.part(&i64::MAX)), i64::MAX.to_string()),
+            (rendered(&|k| k.part(&u64::MAX)), u64::MAX.to_string()),
+            (rendered(&|k| k.part(&-1isize)), (-1isize).to_string()),
+            (rendered(&|k| k.part(&i128::MIN)), i128::MIN.to_string()),
+            (rendered(&|k| k.part(&u128::MAX)), u128::MAX.to_string()),
+            (
+                rendered(&|k| k.part(&-(1i128 << 64))),
+                (-(1i128 << 64)).to_string(),
+            ),
+            (
+                rendered(&|k| k.part(&1_000_000_007u32)),
+                1_000_000_007u32.to_string(),
+            ),
+        ];
+        for (bytes, display) in cases {
+            assert_eq!(bytes, format!("ns:{display}").into_bytes());
+        }
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod pause;
 mod pooled;
 mod redacted;
 mod redis;
+mod row_clone;
 mod row_form;
 mod shared;
 mod statements;
@@ -86,6 +87,7 @@ pub mod __private {
     pub use crate::index::IndexLookup;
     pub use crate::key::{IndexKeys, KeyPart, KeyWriter};
     pub use crate::model::{Cached, UniqueIndex};
+    pub use crate::row_clone::{CloneRow, NoCloneRow, RowRef};
     pub use crate::row_form::{FieldSeed, cache_field, fill, next_field, present};
     #[cfg(feature = "mysql")]
     pub use crate::statements::CreatedByAutoIncrement;

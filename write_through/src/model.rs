@@ -323,6 +323,14 @@ pub trait Cached: Sized + Send + Sync + 'static {
     /// The row from its cache encoding, as [`Cached::serialize_row`] wrote it.
     #[doc(hidden)]
     fn deserialize_row<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+
+    /// A clone of the row when the model is `Clone`, else `None`. The in-process tier keeps
+    /// rows decoded and answers a hit with a clone, which costs less than decoding the bytes
+    /// again. The derive writes it (see `row_clone.rs`); not called directly.
+    #[doc(hidden)]
+    fn clone_row(&self) -> Option<Self> {
+        None
+    }
 }
 
 /// A unique index of a model: the `N`-th (from 0, in declaration order) of its

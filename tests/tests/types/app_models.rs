@@ -8,6 +8,7 @@ use diesel::connection::{LoadConnection, SimpleConnection};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use diesel_derive_newtype::DieselNewType;
+use write_through::Cache;
 use write_through::prelude::*;
 use write_through::{DieselCreate, DieselOps};
 use write_through_tests::services::{
@@ -113,6 +114,50 @@ pub struct PlainPerson {
     pub label: Label,
 }
 
+/// A lossy encoding: the cache keeps a label's first three characters only.
+mod label_prefix {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        label: &super::Label,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&label.0.chars().take(3).collect::<String>())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<super::Label, D::Error> {
+        String::deserialize(deserializer).map(super::Label)
+    }
+}
+
+/// The table through a `Clone` model whose label the cache keeps cut short.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, WriteThrough)]
+#[diesel(table_name = wt_app_people)]
+#[write_through(key = "app_person_prefix:{id}", ttl = "1h", local = "1m")]
+pub struct PrefixPerson {
+    pub id: i32,
+    pub display_name: String,
+    pub password_hash: String,
+    pub bio: Option<String>,
+    #[write_through(with = "label_prefix")]
+    pub label: Label,
+}
+
+/// The table through a model that is not `Clone`.
+#[derive(Debug, PartialEq, Queryable, Selectable, Identifiable, WriteThrough)]
+#[diesel(table_name = wt_app_people)]
+#[write_through(key = "app_person_unclonable:{id}", ttl = "1h", local = "1m")]
+pub struct UnclonablePerson {
+    pub id: i32,
+    pub display_name: String,
+    pub password_hash: String,
+    pub bio: Option<String>,
+    #[write_through(with = "label_text")]
+    pub label: Label,
+}
+
 const POSTGRES_DDL: &str = "CREATE TABLE IF NOT EXISTS wt_app_people (id SERIAL PRIMARY KEY,
     display_name TEXT NOT NULL, password_hash TEXT NOT NULL, bio TEXT, label TEXT NOT NULL)";
 const MYSQL_DDL: &str =
@@ -203,6 +248,71 @@ fn on_postgres() {
     let Some(mut conn) = postgres() else { return };
     create_tables(&mut conn, &[POSTGRES_DDL]);
     every_column_is_cached(&mut conn);
+}
+
+/// The in-process tier answers what a Redis hit would: for a `Clone` model a clone of the row
+/// its bytes decoded to when it was installed (so a lossy field is as Redis holds it, not as
+/// the database returned it on the fill), for another model the bytes decoded at each hit.
+#[test]
+fn the_tier_answers_what_redis_holds_for_clone_models_and_others() {
+    let Some(mut conn) = postgres() else { return };
+    create_tables(&mut conn, &[POSTGRES_DDL]);
+    let Some(test) = TestCache::new() else { return };
+    let ada: Person =
+        write_through::blocking::create(&mut conn, &test.cache, &form("Ada")).unwrap();
+    let tiered = write_through_tests::cache_builder()
+        .namespace(test.cache.namespace())
+        .build()
+        .unwrap();
+    let find_prefix = |conn: &mut PgConnection, cache: &Cache| {
+        write_through::blocking::find::<PrefixPerson, _>(conn, cache, &ada.id)
+            .unwrap()
+            .unwrap()
+    };
+    let filled = find_prefix(&mut conn, &tiered);
+    assert_eq!(
+        filled.label,
+        Label("Ada.label".into()),
+        "the fill returns the database's row"
+    );
+    write_through_tests::services::wait_until(
+        "the tier is live",
+        std::time::Duration::from_secs(5),
+        || {
+            find_prefix(&mut conn, &tiered);
+            tiered.local_tier_is_live()
+        },
+    );
+    let from_redis = find_prefix(&mut conn, &test.cache);
+    assert_eq!(
+        from_redis.label,
+        Label("Ada".into()),
+        "Redis holds the label cut short"
+    );
+    let (hits, redis_hits) = (tiered.stats().local_hits, tiered.stats().hits);
+    find_prefix(&mut conn, &tiered);
+    let from_the_tier = find_prefix(&mut conn, &tiered);
+    assert_eq!(tiered.stats().local_hits - hits, 2, "answered by the tier");
+    assert_eq!(tiered.stats().hits, redis_hits, "without Redis");
+    assert_eq!(from_the_tier, from_redis);
+
+    let find_unclonable = |conn: &mut PgConnection, cache: &Cache| {
+        write_through::blocking::find::<UnclonablePerson, _>(conn, cache, &ada.id)
+            .unwrap()
+            .unwrap()
+    };
+    find_unclonable(&mut conn, &tiered);
+    find_unclonable(&mut conn, &tiered);
+    let hits = tiered.stats().local_hits;
+    let from_the_tier = find_unclonable(&mut conn, &tiered);
+    assert_eq!(tiered.stats().local_hits - hits, 1, "answered by the tier");
+    assert_eq!(from_the_tier, find_unclonable(&mut conn, &test.cache));
+    assert_eq!(from_the_tier.label, Label("Ada.label".into()));
+    write_through::blocking::delete::<Person, _>(&mut conn, &test.cache, &ada.id).unwrap();
+    for cache in [&test.cache, &tiered] {
+        cache.invalidate::<PrefixPerson>(&ada.id).unwrap();
+        cache.invalidate::<UnclonablePerson>(&ada.id).unwrap();
+    }
 }
 
 #[test]

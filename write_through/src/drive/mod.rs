@@ -62,13 +62,20 @@ where
     E: Exec,
 {
     let inner = cache.inner();
+    let local = inner.local_for::<M>();
+    if let Some(local) = &local {
+        // The key rendered without an allocation: a hit needs it only for this look. (A key
+        // too long to cache is never in the tier.)
+        let answer = crate::core::key::with_key_of::<M, _>(&inner.namespace, id, |key| {
+            local.answer::<M>(key)
+        });
+        if let Some(answer) = answer {
+            return Ok(answer);
+        }
+    }
     let key = key_of::<M>(inner, id);
     if !key::fits(&key) {
         return load_without_fill(db, inner, id).await;
-    }
-    let local = inner.local_for::<M>();
-    if let Some(answer) = local.as_ref().and_then(|local| local.answer::<M>(&key)) {
-        return Ok(answer);
     }
     let ticket = local.as_ref().map(|local| local.ticket(&key));
     let raw = commands::get(e, &key).await;
@@ -77,7 +84,7 @@ where
         ReadPlan::Answer(answer) => {
             if let (Some(local), Some(ticket), Ok(Some(value))) = (&local, ticket, &raw) {
                 pause::reach(pause::FIND_READ, &key);
-                local.install(&key, value, ticket);
+                local.install::<M>(&key, value, ticket);
             }
             Ok(answered::<M>(inner, answer))
         }
@@ -695,7 +702,7 @@ where
         Some((value, ttl)) => match commands::fill(e, key, &lease, &value, ttl).await {
             Ok(true) => {
                 if let (Some(local), Some(ticket)) = (&local, ticket) {
-                    local.install(key, &value, ticket);
+                    local.install::<M>(key, &value, ticket);
                 }
                 inner.store.counters.record(Event::Fill, M::MODEL_NAME);
             }

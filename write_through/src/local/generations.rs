@@ -38,19 +38,29 @@ impl Generations {
     }
 }
 
-/// FNV-1a: keys are short, and the spread only needs to be even, not secret.
+/// rapidhash, unseeded: the spread only needs to be even, not secret (a key that shares a
+/// shard costs a spurious miss, never a stale hit). Word at a time, it costs a hit a few
+/// nanoseconds where FNV-1a, byte at a time, cost it twenty.
 fn shard(key: &[u8]) -> usize {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in key {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash as usize) % SHARDS
+    (rapidhash::v3::rapidhash_v3(key) % SHARDS as u64) as usize
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_spread_evenly_over_the_shards() {
+        let mut counts = vec![0u32; SHARDS];
+        for i in 0..(SHARDS * 64) {
+            counts[shard(format!("wt:user:{i}").as_bytes())] += 1;
+        }
+        // 64 a shard on average; a fair spread keeps every shard within a factor of four of it.
+        assert!(
+            counts.iter().all(|&n| (16..=128).contains(&n)),
+            "{counts:?}"
+        );
+    }
 
     #[test]
     fn a_bump_changes_the_generation_of_its_key_only_within_its_shard() {

@@ -2,8 +2,9 @@
 //! (`#[write_through(local = "5s")]` or [`crate::CacheBuilder::local`]), kept coherent with
 //! writes made in this process and in others.
 //!
-//! An entry holds the bytes Redis held (a row or a cached absence), so that a hit decodes them
-//! as a Redis hit would, without a round trip. Three rules keep it coherent:
+//! An entry holds the bytes Redis held (a row or a cached absence) and the row they decode to, so
+//! that a hit answers what a Redis hit would, without a round trip (and, for a `Clone` model,
+//! without decoding: a clone of the kept row). Three rules keep it coherent:
 //!
 //! - **In this process** every write bumps its key's generation (see `generations.rs`) right
 //!   after its Redis lock is taken, and again after its publish (or restore); a reader takes the
@@ -31,7 +32,7 @@
 mod generations;
 mod subscriber;
 
-use std::any::TypeId;
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, OnceLock};
@@ -65,7 +66,7 @@ pub(crate) struct LocalTier {
 
 /// What the subscriber thread shares with the readers and writers.
 pub(crate) struct Shared {
-    entries: moka::sync::Cache<Vec<u8>, Entry>,
+    entries: moka::sync::Cache<Vec<u8>, Entry, rapidhash::fast::RandomState>,
     generations: Generations,
     /// Bumped at every clear: an entry of an earlier epoch is never served.
     epoch: AtomicU64,
@@ -86,13 +87,21 @@ pub(crate) struct Shared {
     counters: Arc<Counters>,
 }
 
-/// One cached value: the bytes Redis held, and what it was read under.
+/// One cached value: the bytes Redis held, the row they decode to (kept so that a hit of a
+/// `Clone` model is a clone, not a decode), and what it was read under.
 #[derive(Clone)]
 struct Entry {
-    value: Arc<[u8]>,
+    /// Behind one `Arc`: moka hands out a clone of the entry on every hit.
+    held: Arc<Held>,
     generation: u64,
     epoch: u64,
     ttl: Duration,
+}
+
+/// What an entry holds: the bytes, and the row they decode to.
+struct Held {
+    value: Box<[u8]>,
+    row: Option<Box<dyn Any + Send + Sync>>,
 }
 
 /// Each entry lives for its model's local TTL from its installation.
@@ -136,7 +145,8 @@ impl LocalTier {
         let entries = moka::sync::Cache::builder()
             .max_capacity(capacity)
             .expire_after(LocalTtl)
-            .build();
+            // Keys hold user data: a seeded hash, cheaper than std's SipHash.
+            .build_with_hasher(rapidhash::fast::RandomState::new());
         Self {
             shared: Arc::new(Shared {
                 entries,
@@ -296,25 +306,42 @@ pub(crate) struct ModelTier<'a> {
 }
 
 impl ModelTier<'_> {
-    /// The bytes cached for `key`, when they are still good.
-    pub(crate) fn get(&self, key: &[u8]) -> Option<Arc<[u8]>> {
+    /// The entry for `key`, when it is still good (counted as a local hit).
+    fn entry(&self, key: &[u8]) -> Option<Entry> {
         let entry = self.shared.entries.get(key)?;
         let good = entry.epoch == self.shared.epoch.load(SeqCst)
             && entry.generation == self.shared.generations.of(key)
             && self.shared.live.load(SeqCst);
         if good {
             self.shared.counters.record(Event::LocalHit, self.model);
-            Some(entry.value)
+            Some(entry)
         } else {
             None
         }
     }
 
+    /// The bytes cached for `key`, when they are still good.
+    pub(crate) fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.entry(key).map(|entry| entry.held.value.to_vec())
+    }
+
     /// The answer cached for `key` (a row, or `None` for a cached absence), when it is still
-    /// good and decodes.
+    /// good and decodes: a clone of the row the entry keeps when `M` is `Clone` (the bytes
+    /// decoded when it was installed), else the bytes decoded now.
     pub(crate) fn answer<M: Cached>(&self, key: &[u8]) -> Option<Option<M>> {
-        let value = self.get(key)?;
-        crate::core::read::answer(crate::core::read::interpret::<M>(Some(&value), usize::MAX))
+        let entry = self.entry(key)?;
+        let kept = entry
+            .held
+            .row
+            .as_deref()
+            .and_then(|row| row.downcast_ref::<M>());
+        if let Some(row) = kept.and_then(Cached::clone_row) {
+            return Some(Some(row));
+        }
+        crate::core::read::answer(crate::core::read::interpret::<M>(
+            Some(&entry.held.value),
+            usize::MAX,
+        ))
     }
 
     /// Taken before reading Redis for `key`.
@@ -327,19 +354,30 @@ impl ModelTier<'_> {
     }
 
     /// Installs `value` (bytes Redis returned, or a fill Redis accepted) for `key`, read under
-    /// `ticket`; nothing when a write or a clear came since.
-    pub(crate) fn install(&self, key: &[u8], value: &[u8], ticket: Ticket) {
+    /// `ticket`; nothing when a write or a clear came since. The entry keeps the row the bytes
+    /// decode to as `M`: what a hit from Redis would answer, even for a field whose encoding
+    /// loses something (the row the database returned is not kept).
+    pub(crate) fn install<M: Cached>(&self, key: &[u8], value: &[u8], ticket: Ticket) {
         if ticket.epoch != self.shared.epoch.load(SeqCst)
             || ticket.generation != self.shared.generations.of(key)
         {
             return;
         }
+        let row = match crate::core::read::interpret::<M>(Some(value), usize::MAX) {
+            crate::core::read::CachedState::Row(row) => {
+                Some(Box::new(row) as Box<dyn Any + Send + Sync>)
+            }
+            _ => None,
+        };
         // Should a write bump the generation right now, the entry is born retired: `get`
         // compares it again.
         self.shared.entries.insert(
             key.to_vec(),
             Entry {
-                value: value.into(),
+                held: Arc::new(Held {
+                    value: value.into(),
+                    row,
+                }),
                 generation: ticket.generation,
                 epoch: ticket.epoch,
                 ttl: ticket.ttl,
@@ -359,7 +397,7 @@ pub(crate) fn look_many(
     };
     keys.iter()
         .map(|key| match local.get(key) {
-            Some(value) => (Some(value.to_vec()), None),
+            Some(value) => (Some(value), None),
             None => (None, Some(local.ticket(key))),
         })
         .unzip()

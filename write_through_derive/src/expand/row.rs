@@ -2,7 +2,8 @@
 //! written from the fields themselves (every one, in declaration order, under its name without
 //! `r#`, as serde_derive names it), so the model needs no serde derive and its serde attributes
 //! shape only its API JSON. A field with `#[write_through(with)]` or serde's `with` is written
-//! through that module, as a type from another crate needs.
+//! through that module, as a type from another crate needs. And `Cached::clone_row`, which
+//! clones the row when the model is `Clone` (see the runtime's `row_clone.rs`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -17,6 +18,11 @@ pub fn row_methods(model: &Model) -> TokenStream {
     quote! {
         #serialize
         #deserialize
+        fn clone_row(&self) -> ::core::option::Option<Self> {
+            #[allow(unused_imports)]
+            use __wt::{CloneRow as _, NoCloneRow as _};
+            (&__wt::RowRef(self)).clone_row()
+        }
     }
 }
 

@@ -92,6 +92,11 @@ const _: () = {
                 __Visitor,
             )
         }
+        fn clone_row(&self) -> ::core::option::Option<Self> {
+            #[allow(unused_imports)]
+            use __wt::{CloneRow as _, NoCloneRow as _};
+            (&__wt::RowRef(self)).clone_row()
+        }
     }
     const _: () = {
         type __Db = __wt::diesel::pg::Pg;
