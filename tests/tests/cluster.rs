@@ -133,7 +133,12 @@ fn batches_follow_a_slot_that_moved_on_both_fronts() {
         let hits = cache.stats().hits;
         assert_eq!(front.find_many_users(&cache, &ids).unwrap(), expected);
         if front.name() != "blocking" {
-            assert_eq!(cache.stats().hits - hits, 100, "async: while moving");
+            assert_eq!(
+                cache.stats().hits - hits,
+                100,
+                "async: while moving: {:?}",
+                cache.stats()
+            );
         }
         cache.invalidate::<User>(&moving).unwrap();
         assert_eq!(front.find_many_users(&cache, &ids).unwrap(), expected);
