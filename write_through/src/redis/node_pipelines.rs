@@ -425,6 +425,45 @@ mod tests {
         );
     }
 
+    fn clients(seed: &str) -> NodeClients {
+        NodeClients {
+            seed: redis::IntoConnectionInfo::into_connection_info(seed).unwrap(),
+            #[cfg(feature = "tls")]
+            root_certificate: None,
+        }
+    }
+
+    #[test]
+    fn a_node_is_reached_with_the_seeds_credentials_at_its_own_address() {
+        let client = clients("redis://ada:s3cret@10.0.0.1:7000/")
+            .client("10.0.0.2", 7002)
+            .unwrap();
+        let info = client.get_connection_info();
+        assert_eq!(
+            info.addr(),
+            &ConnectionAddr::Tcp("10.0.0.2".to_string(), 7002)
+        );
+        assert_eq!(info.redis_settings().username(), Some("ada"));
+        assert_eq!(info.redis_settings().password(), Some("s3cret"));
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn a_tls_seed_reaches_every_node_over_tls() {
+        let client = clients("rediss://10.0.0.1:7000/#insecure")
+            .client("10.0.0.2", 7002)
+            .unwrap();
+        match client.get_connection_info().addr() {
+            ConnectionAddr::TcpTls {
+                host,
+                port,
+                insecure,
+                ..
+            } => assert_eq!((host.as_str(), *port, *insecure), ("10.0.0.2", 7002, true)),
+            other => panic!("not TLS: {other:?}"),
+        }
+    }
+
     #[test]
     fn a_reply_of_another_shape_is_no_map() {
         assert_eq!(NodeMap::from_cluster_slots(&Value::Nil), None);
