@@ -142,7 +142,9 @@ impl PrivateCluster {
     /// --cluster reshard` does: the target imports it, the source migrates it, every key is
     /// `MIGRATE`d, then every master is told the new owner. With `finish` false it stops
     /// half-way: the slot stays `MIGRATING`/`IMPORTING` with its first key moved, so a client
-    /// is answered `ASK` for that key. Returns the port of the master the slot went to.
+    /// is answered `ASK` for that key; calling it again with `finish` true ends that move (the
+    /// target is the same: the first master other than the source). Returns the port of the
+    /// master the slot went to.
     pub fn move_slot(&self, slot: u16, finish: bool) -> u16 {
         let masters = self.masters();
         let (source_port, source_id) = masters

@@ -351,7 +351,7 @@ mod tests {
         for (place, event) in Event::ALL.iter().enumerate() {
             assert_eq!(*event as usize, place, "{event:?}");
         }
-        // A new variant fails to compile here until it is listed in `Event::ALL` too.
+        // A new variant fails to compile here: list it here and in `Event::ALL`, in its place.
         let last = match Event::ALL[Event::ALL.len() - 1] {
             Event::Hit
             | Event::NegativeHit

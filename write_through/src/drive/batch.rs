@@ -97,7 +97,7 @@ where
                 if !is_local_hit[slot] {
                     counters.record(Event::Hit, M::MODEL_NAME);
                     if let (Some(local), Some(ticket)) = (&local, tickets[slot]) {
-                        local.install::<M>(distinct_keys[slot], &bytes, ticket);
+                        local.install::<M>(distinct_keys[slot], &bytes, Some(&row), ticket);
                     }
                 }
                 slots.push(Some(Slot {
@@ -109,7 +109,7 @@ where
                 if !is_local_hit[slot] {
                     counters.record(Event::NegativeHit, M::MODEL_NAME);
                     if let (Some(local), Some(ticket)) = (&local, tickets[slot]) {
-                        local.install::<M>(distinct_keys[slot], &envelope::ABSENT, ticket);
+                        local.install::<M>(distinct_keys[slot], &envelope::ABSENT, None, ticket);
                     }
                 }
                 slots.push(Some(Slot {
@@ -230,7 +230,7 @@ where
                     (filled, &local, tickets[fill_slots[position]])
                 {
                     let (key, value, _) = &fills[position];
-                    local.install::<M>(key, value, ticket);
+                    local.install::<M>(key, value, None, ticket);
                 }
                 let event = if filled {
                     Event::Fill

@@ -66,9 +66,7 @@ where
     if let Some(local) = &local {
         // The key rendered without an allocation: a hit needs it only for this look. (A key
         // too long to cache is never in the tier.)
-        let answer = crate::core::key::with_key_of::<M, _>(&inner.namespace, id, |key| {
-            local.answer::<M>(key)
-        });
+        let answer = with_key_of::<M, _>(inner, id, |key| local.answer::<M>(key));
         if let Some(answer) = answer {
             return Ok(answer);
         }
@@ -84,7 +82,7 @@ where
         ReadPlan::Answer(answer) => {
             if let (Some(local), Some(ticket), Ok(Some(value))) = (&local, ticket, &raw) {
                 pause::reach(pause::FIND_READ, &key);
-                local.install::<M>(&key, value, ticket);
+                local.install::<M>(&key, value, answer.as_ref(), ticket);
             }
             Ok(answered::<M>(inner, answer))
         }
@@ -445,6 +443,24 @@ pub(crate) fn key_of<M: Cached>(inner: &Inner, id: M::Id<'_>) -> Vec<u8> {
     crate::core::key::key_of::<M>(&inner.namespace, id)
 }
 
+/// Calls `f` with the key of `id`, rendered into a buffer this thread keeps: a look that needs
+/// the key only for a moment (the in-process tier's, on every hit) allocates nothing. `f` is
+/// synchronous, so the buffer never crosses an `.await`.
+fn with_key_of<M: Cached, T>(inner: &Inner, id: M::Id<'_>, f: impl FnOnce(&[u8]) -> T) -> T {
+    thread_local! {
+        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut key = crate::key::KeyWriter::reusing(BUFFER.take(), &inner.namespace);
+    M::write_key(id, &mut key);
+    let bytes = key.into_bytes();
+    let out = f(&bytes);
+    // An outsized key's buffer is not kept.
+    if bytes.capacity() <= 1024 {
+        BUFFER.set(bytes);
+    }
+    out
+}
+
 /// Lock `keys`, write the database, publish; or, inside `Cache::transaction`, lock, write, and
 /// leave publishing to the commit. `db_write` returns one change per key, in order (a key
 /// without one is deleted), and the keys the caller retires itself once it returns (which are
@@ -702,7 +718,7 @@ where
         Some((value, ttl)) => match commands::fill(e, key, &lease, &value, ttl).await {
             Ok(true) => {
                 if let (Some(local), Some(ticket)) = (&local, ticket) {
-                    local.install::<M>(key, &value, ticket);
+                    local.install::<M>(key, &value, None, ticket);
                 }
                 inner.store.counters.record(Event::Fill, M::MODEL_NAME);
             }

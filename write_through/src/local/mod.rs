@@ -354,21 +354,31 @@ impl ModelTier<'_> {
     }
 
     /// Installs `value` (bytes Redis returned, or a fill Redis accepted) for `key`, read under
-    /// `ticket`; nothing when a write or a clear came since. The entry keeps the row the bytes
-    /// decode to as `M`: what a hit from Redis would answer, even for a field whose encoding
-    /// loses something (the row the database returned is not kept).
-    pub(crate) fn install<M: Cached>(&self, key: &[u8], value: &[u8], ticket: Ticket) {
+    /// `ticket`; nothing when a write or a clear came since. For a `Clone` model the entry also
+    /// keeps the row the bytes decode to: `decoded` when the caller has it (decoded from these
+    /// bytes), else decoded here. What a hit from Redis would answer, even for a field whose
+    /// encoding loses something (the row the database returned is never kept).
+    pub(crate) fn install<M: Cached>(
+        &self,
+        key: &[u8],
+        value: &[u8],
+        decoded: Option<&M>,
+        ticket: Ticket,
+    ) {
         if ticket.epoch != self.shared.epoch.load(SeqCst)
             || ticket.generation != self.shared.generations.of(key)
         {
             return;
         }
-        let row = match crate::core::read::interpret::<M>(Some(value), usize::MAX) {
-            crate::core::read::CachedState::Row(row) => {
-                Some(Box::new(row) as Box<dyn Any + Send + Sync>)
-            }
-            _ => None,
-        };
+        let row = match decoded {
+            Some(decoded) => decoded.clone_row(),
+            None => match crate::core::read::interpret::<M>(Some(value), usize::MAX) {
+                // Kept only when it can be cloned: another model's hits decode the bytes.
+                crate::core::read::CachedState::Row(row) => row.clone_row().map(|_| row),
+                _ => None,
+            },
+        }
+        .map(|row| Box::new(row) as Box<dyn Any + Send + Sync>);
         // Should a write bump the generation right now, the entry is born retired: `get`
         // compares it again.
         self.shared.entries.insert(

@@ -1,5 +1,5 @@
-//! A batch on a Redis Cluster: how the replies of commands sent to the wrong node are mended
-//! (both fronts), and the async front's one pipeline per master node.
+//! A batch on a Redis Cluster: how the replies of commands sent to the wrong node are told
+//! apart (both fronts), and how the blocking front sends a batch.
 //!
 //! **Misrouted replies.** When a slot moved since the client read the cluster's map, the node a
 //! command went to answers `MOVED` (or `ASK` while the slot is moving; `TRYAGAIN`,
@@ -17,14 +17,8 @@
 //! Any other error reply fails the batch, so `NOSCRIPT` still makes the caller load the scripts
 //! and send again.
 //!
-//! **One pipeline per node (async).** redis-rs's async cluster client refuses a pipeline whose
-//! commands span slots, and sending a batch's commands one by one through its router cost a
-//! cold `find_many(100)` about 300 routed requests (3.3x one Redis, BENCHMARKS.md). Here the
-//! commands are grouped by the node that serves their slot, each group goes as one pipeline
-//! routed to that node (`route_pipeline` to the master of the group's first slot), and the
-//! nodes answer in parallel. Every command still names only keys of one slot, as Redis Cluster
-//! requires; only the transport changes. The slot → node map is read with `CLUSTER SLOTS` on
-//! first use and dropped when a reply was misrouted.
+//! The async front's batches go one pipeline per master, on connections of its own:
+//! `node_pipelines.rs`.
 
 use redis::{Arg, Cmd, RedisResult, ServerErrorKind, Value};
 

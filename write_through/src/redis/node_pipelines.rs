@@ -8,19 +8,22 @@
 //! elsewhere: commands that had run would run twice. So a batch goes here:
 //!
 //! - The commands are grouped by the master that serves their slot, per the cluster's map
-//!   (`CLUSTER SLOTS`, read through the router on first use).
+//!   (`CLUSTER SLOTS`, read through the router on first use, by one task at a time).
 //! - Each group is one pipeline on a multiplexed connection to that master alone, opened by
 //!   this cache: it is sent once, and every reply comes back as it is.
 //! - A misrouted reply (the slot moved since the map was read: see `cluster_batch.rs`) means
 //!   that command did not run: it is sent again on its own through the router, which follows
-//!   redirects; the map and the node connections are read again for the next batch.
+//!   redirects; the map is read again for the next batch (the open connections are kept).
 //! - A command whose slot or node is not known goes through the router, as before.
-//! - A node connection that fails fails the batch, as any Redis error does (its commands may
-//!   have run); the next batch reads the map and connects again.
+//! - A node connection that fails (a node restarted, or closed it) fails the batch, as any
+//!   Redis error does (its commands may have run); the next batch reads the map and connects
+//!   again. A master that cannot be reached has its commands sent through the router, and the
+//!   map is read again after a second.
 //!
 //! Every command still names keys of one slot, as Redis Cluster requires; only the transport
 //! changes. The connections are opened on the cache's driver runtime (see `store.rs`).
 
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -69,6 +72,9 @@ impl NodeMap {
             let address = match address {
                 Value::BulkString(bytes) => String::from_utf8(bytes.clone()).ok()?,
                 Value::SimpleString(text) => text.clone(),
+                // `cluster-preferred-endpoint-type unknown-endpoint`: "the host that answered",
+                // which the router knows and this map does not.
+                Value::Nil => String::new(),
                 _ => return None,
             };
             let (first, last) = (usize::try_from(*first).ok()?, usize::try_from(*last).ok()?);
@@ -76,7 +82,9 @@ impl NodeMap {
                 return None;
             }
             let port = u16::try_from(*port).ok()?;
-            if address.is_empty() || address == "?" {
+            // Addresses this map cannot connect to (unknown, or "the node that answered" as
+            // `0.0.0.0`/`::` would name this host instead): their slots go through the router.
+            if matches!(address.as_str(), "" | "?" | "0.0.0.0" | "::") {
                 continue;
             }
             let node = (address, port);
@@ -174,6 +182,12 @@ impl Topology {
     fn is_current(&self) -> bool {
         self.links.iter().all(Option::is_some) || self.read_at.elapsed() < RETRY_AFTER
     }
+
+    /// The open connection to `node`, if this topology has one.
+    fn link_to(&self, node: &(String, u16)) -> Option<MultiplexedConnection> {
+        let at = self.map.nodes.iter().position(|known| known == node)?;
+        self.links.get(at).cloned().flatten()
+    }
 }
 
 /// What every clone of one [`ClusterConn`] shares.
@@ -182,7 +196,14 @@ struct Links {
     connect_timeout: Duration,
     io_timeout: Duration,
     driver: tokio::runtime::Handle,
+    /// The topology batches use; kept after it went stale, so that the next one reuses its
+    /// open connections.
     topology: Mutex<Option<Arc<Topology>>>,
+    /// Set when a reply was misrouted: the map is read again before the next batch.
+    stale: AtomicBool,
+    /// One task reads the map at a time; the others wait for its result (after a slot moved,
+    /// every batch in flight would otherwise read it and connect to every master).
+    refresh: tokio::sync::Mutex<()>,
 }
 
 /// The async cluster connection (redis-rs's, which routes single commands), with the node
@@ -211,21 +232,37 @@ impl ClusterConn {
                 io_timeout,
                 driver,
                 topology: Mutex::new(None),
+                stale: AtomicBool::new(false),
+                refresh: tokio::sync::Mutex::new(()),
             }),
         }
     }
 
-    /// The map and node connections, read and opened when there are none.
-    async fn topology(&mut self) -> RedisResult<Arc<Topology>> {
-        let known = self
-            .links
+    fn current(&self) -> Option<Arc<Topology>> {
+        self.links
             .topology
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        if let Some(topology) = known.filter(|topology| topology.is_current()) {
+            .clone()
+    }
+
+    fn usable(&self) -> Option<Arc<Topology>> {
+        self.current()
+            .filter(|topology| !self.links.stale.load(SeqCst) && topology.is_current())
+    }
+
+    /// The map and node connections: read and opened when there are none, when a reply was
+    /// misrouted, or (while a master could not be reached) after [`RETRY_AFTER`]. Connections
+    /// to masters that the previous map had are kept.
+    async fn topology(&mut self) -> RedisResult<Arc<Topology>> {
+        if let Some(topology) = self.usable() {
             return Ok(topology);
         }
+        let _refreshing = self.links.refresh.lock().await;
+        if let Some(topology) = self.usable() {
+            return Ok(topology);
+        }
+        let previous = self.current();
         let read_at = std::time::Instant::now();
         let reply: Value = redis::cmd("CLUSTER")
             .arg("SLOTS")
@@ -237,13 +274,19 @@ impl ClusterConn {
                 "CLUSTER SLOTS answered with a reply of another shape",
             ))
         })?;
-        let connects = map.nodes.iter().map(|(host, port)| {
-            let client = self.links.clients.client(host, *port);
+        let connects = map.nodes.iter().map(|node| {
+            let kept = previous
+                .as_ref()
+                .and_then(|previous| previous.link_to(node));
+            let client = self.links.clients.client(&node.0, node.1);
             let config = redis::AsyncConnectionConfig::new()
                 .set_connection_timeout(Some(self.links.connect_timeout))
                 .set_response_timeout(Some(self.links.io_timeout));
             let driver = self.links.driver.clone();
             async move {
+                if kept.is_some() {
+                    return kept;
+                }
                 let client = client.ok()?;
                 // On the driver, where the connection's I/O task then lives.
                 driver
@@ -268,15 +311,25 @@ impl ClusterConn {
             .topology
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(topology.clone());
+        self.links.stale.store(false, SeqCst);
         Ok(topology)
     }
 
+    /// A reply was misrouted: the map is read again before the next batch, its connections
+    /// kept.
+    fn map_is_stale(&self) {
+        self.links.stale.store(true, SeqCst);
+    }
+
+    /// A node connection failed: the map is read again, and every connection opened again
+    /// (a failed one is not told apart from the others).
     fn forget_topology(&self) {
         *self
             .links
             .topology
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        self.links.stale.store(true, SeqCst);
     }
 
     /// Sends `cmds`, one pipeline per node, the nodes in parallel; the replies in the
@@ -334,7 +387,7 @@ impl ClusterConn {
         }
         let sorted = sorted(in_order)?;
         if sorted.iter().any(Option::is_none) {
-            self.forget_topology();
+            self.map_is_stale();
         }
         let resends = sorted.into_iter().zip(cmds).map(|(reply, cmd)| {
             let mut routed = self.routed.clone();
@@ -422,6 +475,29 @@ mod tests {
         assert_eq!(
             map.groups(&[Some(5), None, Some(9000), Some(6), Some(150)]),
             vec![(Some(0), vec![0, 3]), (None, vec![1, 2, 4])]
+        );
+    }
+
+    #[test]
+    fn a_master_named_by_the_node_that_answered_goes_through_the_router() {
+        // `cluster-preferred-endpoint-type unknown-endpoint` answers NULL; an unspecified
+        // address would connect to this host rather than to the node.
+        let mut unknown = range(0, 99, "x", 7000);
+        if let Value::Array(parts) = &mut unknown
+            && let Some(Value::Array(master)) = parts.get_mut(2)
+        {
+            master[0] = Value::Nil;
+        }
+        let map = map(vec![
+            unknown,
+            range(100, 199, "0.0.0.0", 7001),
+            range(200, 299, "::", 7002),
+            range(300, 16383, "10.0.0.3", 7003),
+        ]);
+        assert_eq!(map.nodes, vec![("10.0.0.3".to_string(), 7003)]);
+        assert_eq!(
+            map.groups(&[Some(5), Some(150), Some(250), Some(400)]),
+            vec![(Some(0), vec![3]), (None, vec![0, 1, 2])]
         );
     }
 
