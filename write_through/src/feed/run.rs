@@ -388,8 +388,9 @@ async fn apply<E: Exec>(
 }
 
 /// Retires every key of model `at` (its rows and index entries): after a `TRUNCATE`, a table
-/// whose key columns changed, or a slot lost. One Redis only: on a cluster each node would be
-/// scanned on its own, which is not done; the model's keys then expire with their TTL.
+/// whose key columns changed, or a slot lost. Every key under the model's prefixes is scanned
+/// and invalidated: on one Redis, there; on a cluster, on each master in turn (a `SCAN` sees
+/// only its node's keys).
 async fn start_over<E: Exec>(
     exec: &E,
     cache: &Cache,
@@ -397,19 +398,73 @@ async fn start_over<E: Exec>(
     at: usize,
 ) -> Result<(), FeedError> {
     let model = &config.models[at];
-    let counters = &cache.inner().store.counters;
-    counters.record(Event::FeedStartOver, model.name);
+    cache
+        .inner()
+        .store
+        .counters
+        .record(Event::FeedStartOver, model.name);
     if exec.is_cluster() {
-        tracing::error!(
-            model = model.name,
-            "the model must start over, which a cluster cannot do by scanning: its cached rows stay until their TTL"
-        );
-        return Ok(());
+        // (Without the feature, no cache talks to a cluster.)
+        #[cfg(feature = "cluster")]
+        retire_on_every_master(exec, cache, &model.patterns).await?;
+    } else {
+        // One Redis: any slot routes there.
+        retire_matching(exec, cache, 0, &model.patterns).await?;
     }
-    for pattern in &model.patterns {
+    if let Some(local) = &cache.inner().local {
+        // Keys of this model may sit in the tier without being in Redis any more.
+        local.forget_all();
+    }
+    Ok(())
+}
+
+/// How many times a start-over on a cluster scans every master before it gives up (the
+/// session then ends, and the batch is read again): each time the cluster's map changed while
+/// it scanned, a key may have moved from a master not yet scanned to one already scanned.
+#[cfg(feature = "cluster")]
+const SCAN_ROUNDS: usize = 3;
+
+/// Scans each master of the cluster's map for `patterns` and retires what it finds; done when
+/// the map read after the round is the one the round scanned.
+#[cfg(feature = "cluster")]
+async fn retire_on_every_master<E: Exec>(
+    exec: &E,
+    cache: &Cache,
+    patterns: &[Vec<u8>],
+) -> Result<(), FeedError> {
+    let mut map = commands::cluster_map(exec).await?;
+    for _ in 0..SCAN_ROUNDS {
+        for slot in map.one_slot_per_master() {
+            retire_matching(exec, cache, slot, patterns).await?;
+        }
+        let after = commands::cluster_map(exec).await?;
+        if after == map {
+            return Ok(());
+        }
+        map = after;
+    }
+    Err(crate::error::CacheError::new(
+        "SCAN",
+        redis::RedisError::from((
+            redis::ErrorKind::Client,
+            "the cluster's map kept changing while every master was scanned",
+        )),
+    )
+    .into())
+}
+
+/// Scans the master serving `slot` for keys matching `patterns` and retires each, in Redis
+/// and in this process's tier.
+async fn retire_matching<E: Exec>(
+    exec: &E,
+    cache: &Cache,
+    slot: u16,
+    patterns: &[Vec<u8>],
+) -> Result<(), FeedError> {
+    for pattern in patterns {
         let mut cursor = 0;
         loop {
-            let (next, keys) = commands::scan(exec, cursor, pattern).await?;
+            let (next, keys) = commands::scan(exec, slot, cursor, pattern).await?;
             commands::invalidate_many(exec, &keys).await?;
             for key in &keys {
                 cache.inner().evict_local(key);
@@ -419,10 +474,6 @@ async fn start_over<E: Exec>(
             }
             cursor = next;
         }
-    }
-    if let Some(local) = &cache.inner().local {
-        // Keys of this model may sit in the tier without being in Redis any more.
-        local.forget_all();
     }
     Ok(())
 }

@@ -201,16 +201,10 @@ pub(crate) async fn invalidate(e: &impl Exec, key: &[u8]) -> Result<(), CacheErr
 }
 
 /// Invalidates many keys at once (the change feed's batch), as [`invalidate`] does each: in
-/// pipelines of [`DEL_CHUNK`] script calls on one Redis, one call per key on a cluster (a
-/// pipeline's keys may live on several nodes). `Ok` only when every call was answered.
+/// pipelines of [`DEL_CHUNK`] script calls of one key each (on a cluster, one pipeline per
+/// node: see `request.rs`). `Ok` only when every call was answered.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) async fn invalidate_many(e: &impl Exec, keys: &[Vec<u8>]) -> Result<(), CacheError> {
-    if e.is_cluster() {
-        for key in keys {
-            invalidate(e, key).await?;
-        }
-        return Ok(());
-    }
     for request in owed_delivery(keys, e.announce()) {
         e.run::<redis::Value>("INVALIDATE", request).await?;
     }
@@ -270,11 +264,13 @@ pub(crate) async fn invalidate_unless_written<'a>(
         .collect())
 }
 
-/// One step of `SCAN cursor MATCH pattern`: the next cursor (0 when done) and the keys. One
-/// Redis only: a cluster scans each node on its own, which the caller refuses.
+/// One step of `SCAN cursor MATCH pattern` on the master that serves `slot` (a cluster's
+/// nodes are scanned one by one: each sees its own keys; one Redis is that Redis): the next
+/// cursor (0 when done) and the keys.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) async fn scan(
     e: &impl Exec,
+    slot: u16,
     cursor: u64,
     pattern: &[u8],
 ) -> Result<(u64, Vec<Vec<u8>>), CacheError> {
@@ -284,7 +280,19 @@ pub(crate) async fn scan(
         .arg(pattern)
         .arg("COUNT")
         .arg(1000);
-    e.run("SCAN", one(&mut cmd)).await
+    e.run("SCAN", Request::OnMasterOf(slot, cmd)).await
+}
+
+/// The cluster's map of masters (`CLUSTER SLOTS`, through the router).
+#[cfg(all(feature = "cluster", feature = "postgres"))]
+pub(crate) async fn cluster_map(
+    e: &impl Exec,
+) -> Result<crate::redis::node_map::NodeMap, CacheError> {
+    let reply: redis::Value = e
+        .run("CLUSTER SLOTS", one(redis::cmd("CLUSTER").arg("SLOTS")))
+        .await?;
+    crate::redis::node_map::NodeMap::from_cluster_slots(&reply)
+        .ok_or_else(|| CacheError::unexpected_reply("CLUSTER SLOTS"))
 }
 
 /// `SET key value`, without expiry: the change feed's record of how far it applied the log.

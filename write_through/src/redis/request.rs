@@ -20,6 +20,20 @@ use crate::redis::scripts;
 pub(crate) enum Request {
     One(Cmd),
     Many(Batch),
+    /// A command for the master that serves a slot, whatever its keys (a `SCAN` of that
+    /// node's keys, on a cluster); on one Redis, that Redis.
+    #[cfg_attr(not(all(feature = "postgres", feature = "cluster")), allow(dead_code))]
+    OnMasterOf(u16, Cmd),
+}
+
+/// The route to the master serving `slot`.
+#[cfg(feature = "cluster")]
+fn master_of(slot: u16) -> redis::cluster_routing::RoutingInfo {
+    use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+    RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(Route::new(
+        slot,
+        SlotAddr::Master,
+    )))
 }
 
 /// Commands sent together; the replies of the ones not ignored come back in order, as one
@@ -93,6 +107,11 @@ impl Request {
     fn send_once<T: FromRedisValue>(&self, conn: &mut RedisConn) -> RedisResult<T> {
         match (self, conn) {
             (Request::One(cmd), conn) => cmd.query(conn),
+            (Request::OnMasterOf(_, cmd), RedisConn::Single(single)) => cmd.query(single),
+            #[cfg(feature = "cluster")]
+            (Request::OnMasterOf(slot, cmd), RedisConn::Cluster(cluster)) => Ok(
+                T::from_redis_value(cluster.route_command(cmd, master_of(*slot))?)?,
+            ),
             (Request::Many(batch), RedisConn::Single(single)) => batch.pipeline().query(single),
             #[cfg(feature = "cluster")]
             (Request::Many(batch), RedisConn::Cluster(cluster)) => {
@@ -132,6 +151,17 @@ mod asynch {
         async fn send_once_async<T: FromRedisValue>(&self, conn: &mut AsyncConn) -> RedisResult<T> {
             match (self, conn) {
                 (Request::One(cmd), conn) => cmd.query_async(conn).await,
+                (Request::OnMasterOf(_, cmd), AsyncConn::Single(single)) => {
+                    cmd.query_async(single).await
+                }
+                #[cfg(feature = "cluster")]
+                (Request::OnMasterOf(slot, cmd), AsyncConn::Cluster(cluster)) => {
+                    let reply = cluster
+                        .routed
+                        .route_command(cmd.clone(), super::master_of(*slot))
+                        .await?;
+                    Ok(T::from_redis_value(reply)?)
+                }
                 (Request::Many(batch), AsyncConn::Single(single)) => {
                     batch.pipeline().query_async(single).await
                 }
