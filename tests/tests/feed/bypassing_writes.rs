@@ -47,6 +47,37 @@ fn a_bulk_diesel_update_retires_every_row_it_changed() {
 }
 
 #[test]
+fn a_transaction_larger_than_the_feeds_key_cap_makes_only_its_model_start_over() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    // The transaction below names some 6 000 keys of `FeedUser` (a row key and an email entry
+    // per row), read through the feed's cursor a thousand messages at a time.
+    let _feed = world.start(world.feed().max_keys(500));
+    for id in 1..=5 {
+        world.cached_user(id, "before");
+    }
+    world.sql("INSERT INTO wt_feed_posts VALUES (10, 1, 'kept')");
+    world.catch_up();
+    assert!(world.find_post(10).is_some());
+    world.sql(
+        "BEGIN;
+         INSERT INTO wt_feed_users
+             SELECT g, 'bulk' || g || '@example.com', 'bulk' FROM generate_series(1000, 3999) g;
+         UPDATE wt_feed_users SET name = 'after' WHERE id <= 5;
+         COMMIT;",
+    );
+    world.catch_up();
+    for id in 1..=5 {
+        assert!(!world.user_is_cached(id), "user {id} is still cached");
+        assert_eq!(world.find_user(id).unwrap().name, "after");
+    }
+    assert!(world.cache().stats().feed_start_overs >= 1);
+    // The other model's rows were not in the transaction, and stay cached.
+    assert!(world.test.raw("feed_post:10").is_some());
+}
+
+#[test]
 fn a_cascade_retires_the_children_it_deleted() {
     let Some(mut world) = World::new() else {
         return;

@@ -61,6 +61,11 @@
 //! otherwise (so a writer that died after its lock expired, whose key a reader refilled with the
 //! older row, is still retired). Without the mark, every write's next read would miss.
 //!
+//! **Large transactions.** A batch holds whole transactions, and a migration's `UPDATE` of a
+//! whole table is one. The feed reads a batch through a cursor, a thousand messages at a time,
+//! and keeps only the keys the changes name, never the rows; a model whose batch names more than
+//! [`ChangeFeed::max_keys`] keys (100 000 by default) starts over instead (below).
+//!
 //! **Starting over.** A `TRUNCATE`, a table whose key columns are gone, or a slot created again
 //! after the feed had run (dropped, or its WAL removed by `max_slot_wal_keep_size`) names no row:
 //! the affected models start over, every key under their prefixes retired (a `SCAN` of one
@@ -259,6 +264,8 @@ pub(crate) struct FeedConfig {
     pub(crate) publication: String,
     pub(crate) models: Vec<plan::FeedModel>,
     pub(crate) max_changes: usize,
+    /// How many keys of one model a batch names before the model starts over instead.
+    pub(crate) max_keys: usize,
     pub(crate) poll: Duration,
     pub(crate) standby_retry: Duration,
     pub(crate) retry: Duration,

@@ -113,105 +113,170 @@ impl Transaction {
     }
 }
 
-/// The keys the messages of one batch retire, in log order.
+/// The keys the messages of one batch retire, in log order, all read at once.
+#[cfg(test)]
 pub(crate) fn plan<'m>(
     cache: &Cache,
     models: &[FeedModel],
     relations: &mut Relations,
     messages: impl IntoIterator<Item = Message<'m>>,
 ) -> BatchPlan {
-    let mut plan = BatchPlan::default();
-    let mut open = Transaction::default();
-    for message in messages {
-        match message {
-            Message::Relation(relation) => {
-                // pgoutput sends a table's relation again in every session (every peek): only a
-                // relation that changed since the last one is looked at again.
-                let unchanged = relations.by_id.get(&relation.id) == Some(&relation);
-                for (at, model) in models.iter().enumerate().filter(|_| !unchanged) {
-                    let keyed = model
-                        .key_columns
-                        .iter()
-                        .all(|column| relation.columns.iter().any(|c| c.name == *column));
-                    if model.caches(&relation) && !keyed {
-                        // The table changed under the model: no change can be mapped to its keys.
-                        tracing::warn!(
-                            model = model.name,
-                            table = %relation.name,
-                            "a key column of the model is no longer in its table; the model starts over"
-                        );
-                        plan.start_over.insert(at);
-                    }
-                }
-                relations.by_id.insert(relation.id, relation);
-            }
-            Message::Insert { relation, new } => {
-                let change = Change {
-                    relation,
-                    rows: &[&new],
-                };
-                retire(cache, models, relations, change, &mut open, &mut plan)
-            }
-            Message::Update { relation, old, new } => {
-                let rows: Vec<&Tuple<'_>> = old.iter().chain([&new]).collect();
-                let change = Change {
-                    relation,
-                    rows: &rows,
-                };
-                retire(cache, models, relations, change, &mut open, &mut plan)
-            }
-            Message::Delete { relation, old } => {
-                let change = Change {
-                    relation,
-                    rows: &[&old],
-                };
-                retire(cache, models, relations, change, &mut open, &mut plan)
-            }
-            Message::Truncate { relations: ids, .. } => {
-                for id in ids {
-                    let Some(relation) = relations.by_id.get(&id) else {
-                        continue;
-                    };
-                    for (at, model) in models.iter().enumerate() {
-                        if model.caches(relation) {
+    let mut planner = Planner::new(cache, models, usize::MAX);
+    planner.read(relations, messages);
+    planner.finish()
+}
+
+/// A batch's plan, read a chunk of messages at a time: only the keys they name are kept, never
+/// the rows, so a transaction larger than memory (a migration's `UPDATE` of every row) is read
+/// through. A model whose changes name more than `max_keys` keys in one batch starts over
+/// instead (every key it has retired), and its further changes name none.
+pub(crate) struct Planner<'a> {
+    cache: &'a Cache,
+    models: &'a [FeedModel],
+    max_keys: usize,
+    /// Keys each model's changes named in this batch (counted with repeats).
+    named: Vec<usize>,
+    open: Transaction,
+    plan: BatchPlan,
+}
+
+impl<'a> Planner<'a> {
+    pub(crate) fn new(cache: &'a Cache, models: &'a [FeedModel], max_keys: usize) -> Self {
+        Planner {
+            cache,
+            models,
+            max_keys,
+            named: vec![0; models.len()],
+            open: Transaction::default(),
+            plan: BatchPlan::default(),
+        }
+    }
+
+    /// Reads the next messages of the batch, in log order.
+    pub(crate) fn read<'m>(
+        &mut self,
+        relations: &mut Relations,
+        messages: impl IntoIterator<Item = Message<'m>>,
+    ) {
+        let Planner {
+            cache,
+            models,
+            max_keys,
+            named: counts,
+            open,
+            plan,
+        } = self;
+        let (cache, models) = (*cache, *models);
+        let mut named = Named {
+            counts,
+            max_keys: *max_keys,
+        };
+        for message in messages {
+            match message {
+                Message::Relation(relation) => {
+                    // pgoutput sends a table's relation again in every session (every peek):
+                    // only a relation that changed since the last one is looked at again.
+                    let unchanged = relations.by_id.get(&relation.id) == Some(&relation);
+                    for (at, model) in models.iter().enumerate().filter(|_| !unchanged) {
+                        let keyed = model
+                            .key_columns
+                            .iter()
+                            .all(|column| relation.columns.iter().any(|c| c.name == *column));
+                        if model.caches(&relation) && !keyed {
+                            // The table changed under the model: no change can be mapped to
+                            // its keys.
+                            tracing::warn!(
+                                model = model.name,
+                                table = %relation.name,
+                                "a key column of the model is no longer in its table; the model starts over"
+                            );
                             plan.start_over.insert(at);
                         }
                     }
+                    relations.by_id.insert(relation.id, relation);
                 }
+                Message::Insert { relation, new } => {
+                    let change = Change {
+                        relation,
+                        rows: &[&new],
+                    };
+                    retire(cache, models, relations, change, open, plan, &mut named)
+                }
+                Message::Update { relation, old, new } => {
+                    let rows: Vec<&Tuple<'_>> = old.iter().chain([&new]).collect();
+                    let change = Change {
+                        relation,
+                        rows: &rows,
+                    };
+                    retire(cache, models, relations, change, open, plan, &mut named)
+                }
+                Message::Delete { relation, old } => {
+                    let change = Change {
+                        relation,
+                        rows: &[&old],
+                    };
+                    retire(cache, models, relations, change, open, plan, &mut named)
+                }
+                Message::Truncate { relations: ids, .. } => {
+                    for id in ids {
+                        let Some(relation) = relations.by_id.get(&id) else {
+                            continue;
+                        };
+                        for (at, model) in models.iter().enumerate() {
+                            if model.caches(relation) {
+                                plan.start_over.insert(at);
+                            }
+                        }
+                    }
+                }
+                Message::Commit {
+                    end_lsn,
+                    commit_time,
+                    ..
+                } => {
+                    open.close(plan);
+                    plan.commit_end = Some(end_lsn);
+                    plan.commit_time = Some(commit_time);
+                }
+                Message::Begin { xid, .. } => {
+                    open.close(plan);
+                    plan.xids.push(xid);
+                }
+                Message::LogicalMessage {
+                    transactional: true,
+                    prefix: mark::PREFIX,
+                    content,
+                    ..
+                } => match mark::read(content) {
+                    // Only what the transaction changed before the mark is covered: a later
+                    // change names its keys again.
+                    Some(mark) => open.marked(&mark),
+                    None => {
+                        tracing::debug!("a write's mark could not be read; its keys are retired")
+                    }
+                },
+                Message::Origin { .. } | Message::Type { .. } | Message::LogicalMessage { .. } => {}
             }
-            Message::Commit {
-                end_lsn,
-                commit_time,
-                ..
-            } => {
-                open.close(&mut plan);
-                plan.commit_end = Some(end_lsn);
-                plan.commit_time = Some(commit_time);
-            }
-            Message::Begin { xid, .. } => {
-                open.close(&mut plan);
-                plan.xids.push(xid);
-            }
-            Message::LogicalMessage {
-                transactional: true,
-                prefix: mark::PREFIX,
-                content,
-                ..
-            } => match mark::read(content) {
-                // Only what the transaction changed before the mark is covered: a later change
-                // names its keys again.
-                Some(mark) => open.marked(&mark),
-                None => tracing::debug!("a write's mark could not be read; its keys are retired"),
-            },
-            Message::Origin { .. } | Message::Type { .. } | Message::LogicalMessage { .. } => {}
         }
     }
-    // A batch holds whole transactions; should one end without its commit, its keys are
-    // retired all the same.
-    open.close(&mut plan);
-    // A key some transaction of the batch changed without a mark is retired whatever Redis holds.
-    plan.covered.retain(|key, _| !plan.keys.contains(key));
-    plan
+
+    /// The batch's plan, once every message was read.
+    pub(crate) fn finish(mut self) -> BatchPlan {
+        // A batch holds whole transactions; should one end without its commit, its keys are
+        // retired all the same.
+        self.open.close(&mut self.plan);
+        let plan = &mut self.plan;
+        // A key some transaction of the batch changed without a mark is retired whatever Redis
+        // holds.
+        plan.covered.retain(|key, _| !plan.keys.contains(key));
+        self.plan
+    }
+}
+
+/// How many keys each model's changes named so far, and the most a batch holds per model.
+struct Named<'n> {
+    counts: &'n mut [usize],
+    max_keys: usize,
 }
 
 /// A row change: its relation's id, and its old and new values.
@@ -228,6 +293,7 @@ fn retire(
     change: Change<'_, '_>,
     transaction: &mut Transaction,
     plan: &mut BatchPlan,
+    named: &mut Named<'_>,
 ) {
     let mut keys = BTreeSet::new();
     let Change { relation, rows } = change;
@@ -243,18 +309,32 @@ fn retire(
         .filter(|(_, model)| model.caches(relation))
     {
         cached = true;
+        if plan.start_over.contains(&at) {
+            // Every key of the model is retired anyway.
+            continue;
+        }
         for row in rows {
             let texts = RowTexts { relation, row };
-            let mut named = ChangeKeyWriter::new(cache);
-            let read = (model.keys)(&texts, &mut named);
+            let mut writer = ChangeKeyWriter::new(cache);
+            let read = (model.keys)(&texts, &mut writer);
             // What was read before a column failed (the row key, before an unreadable unique
             // column) is still retired.
-            keys.extend(named.into_keys());
+            let row_keys = writer.into_keys();
+            named.counts[at] += row_keys.len();
+            keys.extend(row_keys);
             if let Err(error) = read {
                 // The keys it named cannot be known: every key of the model is retired instead.
                 plan.unreadable.push((model.name, error));
                 plan.start_over.insert(at);
             }
+        }
+        if named.counts[at] > named.max_keys {
+            tracing::warn!(
+                model = model.name,
+                max_keys = named.max_keys,
+                "a batch of the log changes more of the model's rows than the feed holds keys for; the model starts over"
+            );
+            plan.start_over.insert(at);
         }
     }
     if cached {
@@ -779,6 +859,48 @@ mod tests {
         assert_eq!(batch.commit_time, Some(20));
         let none = plan_of(&cache, &models(), [begin()]);
         assert_eq!((none.commit_end, none.commit_time), (None, None));
+    }
+
+    #[test]
+    fn a_model_whose_batch_names_more_keys_than_the_cap_starts_over_and_holds_no_more() {
+        let cache = cache();
+        let models = models();
+        let mut relations = Relations::default();
+        // At most 4 keys of a model: 2 per account row (its key and its email's entry).
+        let mut planner = Planner::new(&cache, &models, 4);
+        let ids: Vec<String> = (1..=50).map(|id| id.to_string()).collect();
+        let emails: Vec<String> = ids.iter().map(|id| format!("{id}@example.com")).collect();
+        planner.read(
+            &mut relations,
+            [
+                relation(ACCOUNTS, "public", "accounts"),
+                relation(POSTS, "public", "posts"),
+                begin(),
+                insert(POSTS, "7", None),
+            ],
+        );
+        // One transaction, read a chunk at a time, as the feed fetches it.
+        for chunk in ids.chunks(10).zip(emails.chunks(10)) {
+            let inserts = chunk
+                .0
+                .iter()
+                .zip(chunk.1)
+                .map(|(id, email)| insert(ACCOUNTS, id, Some(email)));
+            planner.read(&mut relations, inserts.collect::<Vec<_>>());
+        }
+        planner.read(&mut relations, [commit(0x100, 1)]);
+        let batch = planner.finish();
+        assert_eq!(batch.start_over, BTreeSet::from([0]), "accounts only");
+        // The keys named up to the row that passed the cap, and the post's: no more.
+        let held: Vec<_> = batch
+            .keys
+            .iter()
+            .filter(|key| **key != cache.key::<Account>(&7))
+            .collect();
+        assert_eq!(held.len(), 6, "three rows' keys: {held:?}");
+        assert!(batch.keys.contains(&cache.key::<Account>(&7)));
+        assert_eq!(batch.changes, 51);
+        assert_eq!(batch.commit_end, Some(0x100));
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub struct ChangeFeed {
     publication: String,
     models: Vec<fn(&Cache) -> Vec<FeedModel>>,
     max_changes: usize,
+    max_keys: usize,
     poll: Duration,
     standby_retry: Duration,
     retry: Duration,
@@ -54,6 +55,7 @@ impl ChangeFeed {
             publication: "write_through".to_owned(),
             models: Vec::new(),
             max_changes: 1000,
+            max_keys: 100_000,
             poll: Duration::from_millis(10),
             standby_retry: Duration::from_secs(1),
             retry: Duration::from_secs(1),
@@ -86,6 +88,16 @@ impl ChangeFeed {
     /// whole).
     pub fn max_changes(mut self, changes: usize) -> Self {
         self.max_changes = changes.max(1);
+        self
+    }
+
+    /// How many keys of one model a batch may name (100 000 by default) before the model starts
+    /// over instead, every key it has in Redis retired by a scan. A batch holds whole
+    /// transactions, and the feed reads them a chunk at a time, keeping only the keys their
+    /// changes name: a bulk change of more rows than this (a migration's `UPDATE` of a whole
+    /// table) costs the model its cached rows rather than the feed's memory.
+    pub fn max_keys(mut self, keys: usize) -> Self {
+        self.max_keys = keys.max(1);
         self
     }
 
@@ -122,6 +134,7 @@ impl ChangeFeed {
             slot: self.slot,
             publication: self.publication,
             max_changes: self.max_changes,
+            max_keys: self.max_keys,
             poll: self.poll,
             standby_retry: self.standby_retry,
             retry: self.retry,

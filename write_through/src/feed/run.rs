@@ -211,28 +211,12 @@ async fn consume<D: FeedDb, E: Exec>(
     let mut batches: u64 = 0;
     while !shared.stop.load(SeqCst) {
         let flushed = lsn_of(db.text(sql::flushed()).await?)?;
-        let rows = db
-            .changes(sql::peek(
-                &config.slot,
-                &config.publication,
-                config.max_changes,
-            ))
-            .await?;
-        let drained = rows.len() < config.max_changes;
-        let mut messages = Vec::with_capacity(rows.len());
-        for row in &rows {
-            messages.push(
-                pgoutput::decode(&row.data).map_err(|error| FeedError::Decode {
-                    lsn: row.lsn.clone(),
-                    error: error.to_string(),
-                })?,
-            );
-        }
-        let batch = plan::plan(cache, &config.models, &mut relations, messages);
-        if !rows.is_empty() {
+        let (batch, read) = read_batch(db, cache, config, &mut relations).await?;
+        let drained = read < config.max_changes;
+        if read > 0 {
             tracing::debug!(
                 slot = %config.slot,
-                messages = rows.len(),
+                messages = read,
                 changes = batch.changes,
                 keys = batch.keys.len(),
                 covered = batch.covered.len(),
@@ -283,6 +267,44 @@ async fn consume<D: FeedDb, E: Exec>(
         }
     }
     Ok(())
+}
+
+/// Reads the slot's next batch through a cursor, a chunk of messages at a time, each decoded,
+/// planned and dropped before the next is fetched: the feed holds the batch's keys, never its
+/// rows. Returns the plan and how many messages were read.
+async fn read_batch<D: FeedDb>(
+    db: &mut D,
+    cache: &Cache,
+    config: &FeedConfig,
+    relations: &mut Relations,
+) -> Result<(plan::BatchPlan, usize), FeedError> {
+    let mut planner = plan::Planner::new(cache, &config.models, config.max_keys);
+    let mut read = 0;
+    db.run(sql::open_changes(
+        &config.slot,
+        &config.publication,
+        config.max_changes,
+    ))
+    .await?;
+    loop {
+        let rows = db.changes(sql::fetch_changes()).await?;
+        read += rows.len();
+        let mut messages = Vec::with_capacity(rows.len());
+        for row in &rows {
+            messages.push(
+                pgoutput::decode(&row.data).map_err(|error| FeedError::Decode {
+                    lsn: row.lsn.clone(),
+                    error: error.to_string(),
+                })?,
+            );
+        }
+        planner.read(relations, messages);
+        if rows.len() < sql::FETCH_ROWS {
+            break;
+        }
+    }
+    db.run(sql::close_changes()).await?;
+    Ok((planner.finish(), read))
 }
 
 /// Waits until none of `xids` is in progress any more. A transaction's commit is in the log

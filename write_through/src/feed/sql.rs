@@ -199,6 +199,31 @@ pub(crate) fn peek(slot: &str, publication: &str, max_changes: usize) -> String 
     )
 }
 
+/// The cursor a batch is read through, [`FETCH_ROWS`] messages at a time: the server keeps
+/// the peek's result (spilling to disk past `work_mem`), and the feed only ever holds a chunk.
+const CURSOR: &str = "write_through_changes";
+
+/// How many messages one `FETCH` of the batch's cursor reads.
+pub(crate) const FETCH_ROWS: usize = 1000;
+
+/// Opens the batch's cursor over [`peek`], in a transaction of its own (a cursor lives in one).
+pub(crate) fn open_changes(slot: &str, publication: &str, max_changes: usize) -> String {
+    format!(
+        "BEGIN; DECLARE {CURSOR} NO SCROLL CURSOR FOR {}",
+        peek(slot, publication, max_changes)
+    )
+}
+
+/// The batch's next [`FETCH_ROWS`] messages.
+pub(crate) fn fetch_changes() -> String {
+    format!("FETCH {FETCH_ROWS} FROM {CURSOR}")
+}
+
+/// Closes the batch's cursor and its transaction.
+pub(crate) fn close_changes() -> String {
+    format!("CLOSE {CURSOR}; COMMIT")
+}
+
 pub(crate) fn advance(slot: &str, to: Lsn) -> String {
     format!(
         "SELECT end_lsn::text AS value FROM pg_replication_slot_advance({}, {}::pg_lsn)",
