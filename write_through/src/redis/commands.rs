@@ -38,6 +38,18 @@ pub(crate) trait Exec: Sync {
         patience: Duration,
     ) -> impl Future<Output = ()> + Send;
 
+    /// On a Redis Cluster whose map this front keeps (the async front's: `node_pipelines.rs`),
+    /// the positions of `slots` grouped by the master serving them; `None` on one Redis, on a
+    /// front without the map, or while it is not known (not read yet, or stale).
+    fn by_node(&self, slots: &[u16]) -> Option<Vec<Vec<usize>>> {
+        let _ = slots;
+        None
+    }
+
+    /// A reply showed that the cluster's map [`Exec::by_node`] grouped by is out of date: it is
+    /// read again before the next batch.
+    fn map_is_stale(&self) {}
+
     /// Sends `request`, decoding the reply as `T`.
     fn run<T: FromRedisValue + Send + 'static>(
         &self,
@@ -323,17 +335,60 @@ pub(crate) fn owed_delivery(keys: &[Vec<u8>], announce: &[u8]) -> Vec<Request> {
         .collect()
 }
 
-/// Keys of one batch, grouped for script calls: chunks of [`BATCH_CHUNK`] positions, and on a
-/// cluster one group per hash slot (a script's keys must share a slot).
-fn groups(e: &impl Exec, keys: &[&[u8]]) -> Vec<Vec<usize>> {
-    if e.is_cluster() {
-        slot::group_by_slot(keys, BATCH_CHUNK)
-    } else {
-        let positions: Vec<usize> = (0..keys.len()).collect();
-        positions
-            .chunks(BATCH_CHUNK)
-            .map(<[usize]>::to_vec)
-            .collect()
+/// Keys of one batch, grouped for script calls (`GET_OR_LEASE_MANY`, `SETTLE_MANY`): chunks of
+/// [`BATCH_CHUNK`] positions; on a cluster, one group per master when the front keeps the
+/// cluster's map (a group's keys then span slots: only its first is declared, the others go in
+/// `ARGV`, which `allow-cross-slot-keys` lets the script reach), else one per hash slot.
+struct Groups {
+    groups: Vec<Vec<usize>>,
+    across_slots: bool,
+}
+
+impl Groups {
+    fn of(e: &impl Exec, keys: &[&[u8]]) -> Groups {
+        if !e.is_cluster() {
+            let positions: Vec<usize> = (0..keys.len()).collect();
+            let groups = positions
+                .chunks(BATCH_CHUNK)
+                .map(<[usize]>::to_vec)
+                .collect();
+            return Groups {
+                groups,
+                across_slots: false,
+            };
+        }
+        let slots: Vec<u16> = keys.iter().map(|key| slot::slot(key)).collect();
+        match e.by_node(&slots) {
+            Some(by_node) => Groups {
+                groups: by_node
+                    .iter()
+                    .flat_map(|group| group.chunks(BATCH_CHUNK).map(<[usize]>::to_vec))
+                    .collect(),
+                across_slots: true,
+            },
+            None => Groups {
+                groups: slot::group_by_slot(keys, BATCH_CHUNK),
+                across_slots: false,
+            },
+        }
+    }
+
+    /// `EVALSHA` of `script` over the keys of `group`: the keys it declares, and those it is
+    /// passed in `ARGV` (see [`Groups`]), which the caller adds where the script reads them.
+    fn call<'k>(
+        &self,
+        script: &redis::Script,
+        keys: &[&'k [u8]],
+        group: &[usize],
+    ) -> (Cmd, Vec<&'k [u8]>) {
+        let keys: Vec<&[u8]> = group.iter().map(|&i| keys[i]).collect();
+        let declared = if self.across_slots {
+            keys.len().min(1)
+        } else {
+            keys.len()
+        };
+        let cmd = evalsha_keys(script, &keys[..declared]);
+        (cmd, keys[declared..].to_vec())
     }
 }
 
@@ -345,29 +400,53 @@ pub(crate) async fn get_or_lease_many(
     lease: &[u8],
     ttl: Duration,
 ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
-    // On a cluster the script would go once per slot (its keys must share one), which for keys
-    // spread over many slots costs more than plain GETs: read everything with one GET batch
-    // (one round trip per node), and lease only what is missing, the same way. Measured in one
-    // run: a warm find_many(100) on a cluster was 3.4x one Redis through the script, 1.1x so.
-    if e.is_cluster() {
+    let groups = Groups::of(e, keys);
+    // On a cluster without the map, the script would go once per slot (its declared keys must
+    // share one), which for keys spread over many slots costs more than plain GETs: read
+    // everything with one GET batch (one round trip per node), and lease only what is missing,
+    // the same way. Measured in one run: a warm find_many(100) on a cluster was 3.4x one Redis
+    // through the script per slot, 1.1x so.
+    if e.is_cluster() && !groups.across_slots {
         return get_or_lease_many_on_a_cluster(e, keys, lease, ttl).await;
     }
-    let groups = groups(e, keys);
     let mut batch = Batch::default();
-    for group in &groups {
-        let group_keys: Vec<&[u8]> = group.iter().map(|&i| keys[i]).collect();
-        let mut cmd = evalsha_keys(&scripts::GET_OR_LEASE_MANY, &group_keys);
-        batch.add(cmd.arg(lease).arg(millis(ttl)).clone());
+    for group in &groups.groups {
+        let (mut cmd, extra) = groups.call(&scripts::GET_OR_LEASE_MANY, keys, group);
+        cmd.arg(lease).arg(millis(ttl));
+        for key in extra {
+            cmd.arg(key);
+        }
+        batch.add(cmd);
     }
     let replies: Vec<Vec<Option<Vec<u8>>>> = e.run("GET_OR_LEASE", Request::Many(batch)).await?;
     let mut values: Vec<Option<Vec<u8>>> = vec![None; keys.len()];
-    for (group, reply) in groups.iter().zip(replies) {
+    for (group, reply) in groups.groups.iter().zip(replies) {
+        if reply.len() != group.len() {
+            return Err(CacheError::unexpected_reply("GET_OR_LEASE"));
+        }
         for (&position, value) in group.iter().zip(reply) {
             values[position] = value;
         }
     }
+    // Keys whose slot moved since the map was read: the map is read again, and they are asked
+    // of their owners (one GET batch, then leases), as without the map.
+    let elsewhere: Vec<usize> = (0..keys.len())
+        .filter(|&i| values[i].as_deref() == Some(NOT_HERE))
+        .collect();
+    if !elsewhere.is_empty() {
+        e.map_is_stale();
+        let moved: Vec<&[u8]> = elsewhere.iter().map(|&i| keys[i]).collect();
+        let asked = get_or_lease_many_on_a_cluster(e, &moved, lease, ttl).await?;
+        for (&i, value) in elsewhere.iter().zip(asked) {
+            values[i] = value;
+        }
+    }
     Ok(values)
 }
+
+/// What `GET_OR_LEASE_MANY` answers for a key its node does not serve (a slot moved since the
+/// cluster's map was read).
+const NOT_HERE: &[u8] = b"WT!";
 
 /// On a cluster: every key's GET in one batch, then `SET NX` leases for the empty keys the same
 /// way. A lease lost to someone else in between reads as empty bytes: unusable, so the row is
@@ -493,27 +572,36 @@ pub(crate) async fn settle_many(
 ) -> Result<Vec<bool>, CacheError> {
     let mut batch = Batch::default();
     let fill_keys: Vec<&[u8]> = fills.iter().map(|(key, _, _)| *key).collect();
-    let fill_groups = groups(e, &fill_keys);
-    for group in &fill_groups {
-        let keys: Vec<&[u8]> = group.iter().map(|&i| fill_keys[i]).collect();
-        let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, &keys);
-        cmd.arg(lease).arg(group.len()).arg(0);
+    let fill_groups = Groups::of(e, &fill_keys);
+    for group in &fill_groups.groups {
+        let (mut cmd, extra) = fill_groups.call(&scripts::SETTLE_MANY, &fill_keys, group);
+        cmd.arg(lease).arg(group.len()).arg(0).arg(extra.len());
+        for key in extra {
+            cmd.arg(key);
+        }
         for &i in group {
             cmd.arg(fills[i].1.as_slice()).arg(millis(fills[i].2));
         }
         batch.add(cmd);
     }
-    for group in groups(e, releases) {
-        let keys: Vec<&[u8]> = group.iter().map(|&i| releases[i]).collect();
-        let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, &keys);
-        batch.add_ignored(cmd.arg(lease).arg(0).arg(keys.len()).clone());
+    let release_groups = Groups::of(e, releases);
+    for group in &release_groups.groups {
+        let (mut cmd, extra) = release_groups.call(&scripts::SETTLE_MANY, releases, group);
+        cmd.arg(lease).arg(0).arg(group.len()).arg(extra.len());
+        for key in extra {
+            cmd.arg(key);
+        }
+        batch.add_ignored(cmd);
     }
     let unusable_keys: Vec<&[u8]> = unusable.iter().map(|(key, _)| *key).collect();
-    for group in groups(e, &unusable_keys) {
-        let keys: Vec<&[u8]> = group.iter().map(|&i| unusable_keys[i]).collect();
-        let mut cmd = evalsha_keys(&scripts::SETTLE_MANY, &keys);
-        cmd.arg(lease).arg(0).arg(0);
-        for &i in &group {
+    let unusable_groups = Groups::of(e, &unusable_keys);
+    for group in &unusable_groups.groups {
+        let (mut cmd, extra) = unusable_groups.call(&scripts::SETTLE_MANY, &unusable_keys, group);
+        cmd.arg(lease).arg(0).arg(0).arg(extra.len());
+        for key in extra {
+            cmd.arg(key);
+        }
+        for &i in group {
             cmd.arg(unusable[i].1);
         }
         batch.add_ignored(cmd);
@@ -523,7 +611,7 @@ pub(crate) async fn settle_many(
     }
     let replies: Vec<Vec<i64>> = e.run("FILL", Request::Many(batch)).await?;
     let mut filled = vec![false; fills.len()];
-    for (group, reply) in fill_groups.iter().zip(replies) {
+    for (group, reply) in fill_groups.groups.iter().zip(replies) {
         for (&position, outcome) in group.iter().zip(reply) {
             filled[position] = outcome == 1;
         }

@@ -155,6 +155,19 @@ impl ClusterConn {
             .filter(|topology| !self.links.stale.load(SeqCst) && topology.is_current())
     }
 
+    /// The positions of `slots` grouped by the master serving them, per the map as it is now;
+    /// `None` while there is no usable map, or when one of the slots has no addressed master.
+    pub(crate) fn by_node(&self, slots: &[u16]) -> Option<Vec<Vec<usize>>> {
+        let topology = self.usable()?;
+        let slots: Vec<Option<u16>> = slots.iter().copied().map(Some).collect();
+        topology
+            .map
+            .groups(&slots)
+            .into_iter()
+            .map(|(node, positions)| node.map(|_| positions))
+            .collect()
+    }
+
     /// The map and node connections: read and opened when there are none, when a reply was
     /// misrouted, or (while a master could not be reached) after [`RETRY_AFTER`]. Connections
     /// to masters that the previous map had are kept.
@@ -221,7 +234,7 @@ impl ClusterConn {
 
     /// A reply was misrouted: the map is read again before the next batch, its connections
     /// kept.
-    fn map_is_stale(&self) {
+    pub(crate) fn map_is_stale(&self) {
         self.links.stale.store(true, SeqCst);
     }
 

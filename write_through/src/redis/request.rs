@@ -6,8 +6,10 @@
 //! a cluster pipeline, which redis-rs splits by node (one round trip per node; redis-rs 1.8 no
 //! longer refuses `EVALSHA` there); the async cluster client refuses a pipeline that spans
 //! slots, so the async front groups the batch by node itself and sends one pipeline per node
-//! (`node_pipelines.rs`): again one round trip per node. The callers group keys by hash slot, so
-//! each multi-key script call stays within one slot and is routed by its first key.
+//! (`node_pipelines.rs`): again one round trip per node. A multi-key script call is routed by its
+//! first key: the callers group keys by hash slot, or, where the front keeps the cluster's map,
+//! by master (the batch scripts then declare one key and reach the others of the node through
+//! `allow-cross-slot-keys`: see `commands.rs`).
 //!
 //! After a restarted Redis answers `NOSCRIPT`, the scripts are loaded and the request is sent
 //! once more: every script compares before it writes, so running one twice is harmless.

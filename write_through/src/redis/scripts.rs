@@ -229,14 +229,24 @@ return 0
 
 /// A batch read's first step, for many keys in one call: each key's value when it has one,
 /// else a fill lease on the empty key and nil. `ARGV[1]` lease value, `ARGV[2]` lease TTL
-/// (ms). On a cluster, all keys of one call must share a slot.
+/// (ms); the keys are `KEYS`, then `ARGV[3]` on. Keys passed in `ARGV` are those of other
+/// slots on the node of `KEYS[1]` (a Redis Cluster refuses declared keys of several slots, and
+/// `allow-cross-slot-keys` lets a script reach the others; each access is still checked: a key
+/// the node does not serve, or no longer holds because its slot is migrating, answers `WT!`,
+/// never leased, for the caller to ask the slot's owner).
 pub(crate) static GET_OR_LEASE_MANY: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
-        r"
+        r"#!lua flags=allow-cross-slot-keys
+local keys = {}
+for i, key in ipairs(KEYS) do keys[i] = key end
+for i = 3, #ARGV do keys[#keys + 1] = ARGV[i] end
 local values = {}
-for i, key in ipairs(KEYS) do
+for i, key in ipairs(keys) do
   local value = redis.pcall('GET', key)
-  if type(value) == 'table' then
+  if type(value) == 'table' and value.err and string.find(value.err, 'non local key', 1, true) then
+    -- A key of a slot this node does not serve (any more): the caller asks its owner.
+    values[i] = 'WT!'
+  elseif type(value) == 'table' then
     -- Another type under our key: unusable bytes, never leased.
     values[i] = 'WT?'
   elseif value then
@@ -252,33 +262,40 @@ return values
 });
 
 /// A batch read's last step: fill the first `ARGV[2]` keys where the lease `ARGV[1]` is still
-/// there (value and TTL pairs from `ARGV[4]` on), release the lease on the next `ARGV[3]`
-/// keys, and delete each remaining key if it still holds the bytes given for it after the
-/// pairs. Returns, per filled key, 1 when filled.
+/// there, release the lease on the next `ARGV[3]` keys, and delete each remaining key if it
+/// still holds the bytes given for it. The keys are `KEYS`, then the `ARGV[4]` keys that follow
+/// it (other slots of the node: see [`GET_OR_LEASE_MANY`]); after them come the value and TTL
+/// pairs of the fills, then the bytes of the remaining keys. Returns, per filled key, 1 when
+/// filled.
 pub(crate) static SETTLE_MANY: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
-        r"
+        r"#!lua flags=allow-cross-slot-keys
 local lease = ARGV[1]
 local fills = tonumber(ARGV[2])
 local releases = tonumber(ARGV[3])
+local extra = tonumber(ARGV[4])
+local keys = {}
+for i, key in ipairs(KEYS) do keys[i] = key end
+for i = 1, extra do keys[#keys + 1] = ARGV[4 + i] end
+local pairs_at = 4 + extra
 local filled = {}
 for i = 1, fills do
-  if redis.pcall('GET', KEYS[i]) == lease then
-    redis.call('SET', KEYS[i], ARGV[2 + 2 * i], 'PX', ARGV[3 + 2 * i])
+  if redis.pcall('GET', keys[i]) == lease then
+    redis.call('SET', keys[i], ARGV[pairs_at + 2 * i - 1], 'PX', ARGV[pairs_at + 2 * i])
     filled[i] = 1
   else
     filled[i] = 0
   end
 end
 for i = fills + 1, fills + releases do
-  if redis.pcall('GET', KEYS[i]) == lease then
-    redis.call('DEL', KEYS[i])
+  if redis.pcall('GET', keys[i]) == lease then
+    redis.call('DEL', keys[i])
   end
 end
-local first_expected = 3 + 2 * fills
-for i = fills + releases + 1, #KEYS do
-  if redis.pcall('GET', KEYS[i]) == ARGV[first_expected + i - fills - releases] then
-    redis.call('DEL', KEYS[i])
+local expected_at = pairs_at + 2 * fills
+for i = fills + releases + 1, #keys do
+  if redis.pcall('GET', keys[i]) == ARGV[expected_at + i - fills - releases] then
+    redis.call('DEL', keys[i])
   end
 end
 return filled

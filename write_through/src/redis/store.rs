@@ -369,6 +369,33 @@ mod asynch {
             Box::pin(follower.wait_async(patience))
         }
 
+        #[cfg(feature = "cluster")]
+        fn by_node(&self, slots: &[u16]) -> Option<Vec<Vec<usize>>> {
+            match self
+                .0
+                .multiplexed
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .as_ref()?
+            {
+                AsyncConn::Cluster(cluster) => cluster.by_node(slots),
+                AsyncConn::Single(_) => None,
+            }
+        }
+
+        #[cfg(feature = "cluster")]
+        fn map_is_stale(&self) {
+            if let Some(AsyncConn::Cluster(cluster)) = self
+                .0
+                .multiplexed
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .as_ref()
+            {
+                cluster.map_is_stale();
+            }
+        }
+
         fn run<T: FromRedisValue + Send + 'static>(
             &self,
             operation: &'static str,
