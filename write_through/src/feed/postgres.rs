@@ -91,8 +91,9 @@ impl ChangeFeed {
         self
     }
 
-    /// How many keys of one model a batch may name (100 000 by default) before the model starts
-    /// over instead, every key it has in Redis retired by a scan. A batch holds whole
+    /// How many keys a batch may name for one model (100 000 by default; counted per table the
+    /// model is retired by, with repeats) before the model starts over instead, every key it has
+    /// in Redis retired by a scan. A batch holds whole
     /// transactions, and the feed reads them a chunk at a time, keeping only the keys their
     /// changes name: a bulk change of more rows than this (a migration's `UPDATE` of a whole
     /// table) costs the model its cached rows rather than the feed's memory.

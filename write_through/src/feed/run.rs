@@ -286,22 +286,31 @@ async fn read_batch<D: FeedDb>(
         config.max_changes,
     ))
     .await?;
-    loop {
-        let rows = db.changes(sql::fetch_changes()).await?;
-        read += rows.len();
-        let mut messages = Vec::with_capacity(rows.len());
-        for row in &rows {
-            messages.push(
-                pgoutput::decode(&row.data).map_err(|error| FeedError::Decode {
-                    lsn: row.lsn.clone(),
-                    error: error.to_string(),
-                })?,
-            );
+    let fetched: Result<(), FeedError> = async {
+        loop {
+            let rows = db.changes(sql::fetch_changes()).await?;
+            read += rows.len();
+            let mut messages = Vec::with_capacity(rows.len());
+            for row in &rows {
+                messages.push(
+                    pgoutput::decode(&row.data).map_err(|error| FeedError::Decode {
+                        lsn: row.lsn.clone(),
+                        error: error.to_string(),
+                    })?,
+                );
+            }
+            planner.read(relations, messages);
+            if rows.len() < sql::FETCH_ROWS {
+                return Ok(());
+            }
         }
-        planner.read(relations, messages);
-        if rows.len() < sql::FETCH_ROWS {
-            break;
-        }
+    }
+    .await;
+    if let Err(error) = fetched {
+        // The session ends; should the connect function hand out pooled connections, this
+        // one must not go back inside the cursor's transaction.
+        let _ = db.run("ROLLBACK".to_owned()).await;
+        return Err(error);
     }
     db.run(sql::close_changes()).await?;
     Ok((planner.finish(), read))

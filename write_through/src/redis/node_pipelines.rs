@@ -15,13 +15,17 @@
 //!   that command did not run: it is sent again on its own through the router, which follows
 //!   redirects; the map is read again for the next batch (the open connections are kept).
 //! - A command whose slot or node is not known goes through the router, as before.
+//! - A batch script that reaches keys of several slots of one node (`commands.rs`) is *pinned*:
+//!   misrouted, or for a node it cannot reach, it is never sent through the router (a redirect
+//!   with `ASKING` would extend to every key it touches); its reply is `Nil`, and the caller
+//!   asks its keys one by one.
 //! - A node connection that fails (a node restarted, or closed it) fails the batch, as any
 //!   Redis error does (its commands may have run); the next batch reads the map and connects
 //!   again. A master that cannot be reached has its commands sent through the router, and the
 //!   map is read again after a second.
 //!
-//! Every command still names keys of one slot, as Redis Cluster requires; only the transport
-//! changes. The connections are opened on the cache's driver runtime (see `store.rs`).
+//! Every command still declares keys of one slot, as Redis Cluster requires; only the
+//! transport changes. The connections are opened on the cache's driver runtime (see `store.rs`).
 
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
@@ -250,8 +254,14 @@ impl ClusterConn {
     }
 
     /// Sends `cmds`, one pipeline per node, the nodes in parallel; the replies in the
-    /// commands' order. An error reply other than a redirect fails the whole batch.
-    pub(crate) async fn send_batch(&mut self, cmds: &[&Cmd]) -> RedisResult<Vec<Value>> {
+    /// commands' order. An error reply other than a redirect fails the whole batch. A
+    /// `pinned` command (keys of several slots of one node) goes only to the node of its first
+    /// key's slot: where it cannot, it is not sent, and its reply is `Nil`.
+    pub(crate) async fn send_batch(
+        &mut self,
+        cmds: &[&Cmd],
+        pinned: &[bool],
+    ) -> RedisResult<Vec<Value>> {
         let topology = self.topology().await?;
         let slots: Vec<Option<u16>> = cmds.iter().map(|cmd| first_key(cmd).map(slot)).collect();
         let groups = topology.map.groups(&slots);
@@ -271,7 +281,12 @@ impl ClusterConn {
                     None => {
                         let one_by_one = positions.iter().map(|&position| {
                             let mut routed = routed.clone();
-                            async move { cmds[position].query_async::<Value>(&mut routed).await }
+                            async move {
+                                if pinned[position] {
+                                    return Ok(Value::Nil);
+                                }
+                                cmds[position].query_async::<Value>(&mut routed).await
+                            }
                         });
                         futures_util::future::join_all(one_by_one)
                             .await
@@ -306,15 +321,20 @@ impl ClusterConn {
         if sorted.iter().any(Option::is_none) {
             self.map_is_stale();
         }
-        let resends = sorted.into_iter().zip(cmds).map(|(reply, cmd)| {
-            let mut routed = self.routed.clone();
-            async move {
-                match reply {
-                    Some(reply) => Ok(reply),
-                    None => cmd.query_async::<Value>(&mut routed).await,
+        let resends = sorted
+            .into_iter()
+            .zip(cmds)
+            .zip(pinned)
+            .map(|((reply, cmd), &pinned)| {
+                let mut routed = self.routed.clone();
+                async move {
+                    match reply {
+                        Some(reply) => Ok(reply),
+                        None if pinned => Ok(Value::Nil),
+                        None => cmd.query_async::<Value>(&mut routed).await,
+                    }
                 }
-            }
-        });
+            });
         futures_util::future::join_all(resends)
             .await
             .into_iter()

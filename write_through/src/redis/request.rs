@@ -42,16 +42,40 @@ fn master_of(slot: u16) -> redis::cluster_routing::RoutingInfo {
 /// array.
 #[derive(Default)]
 pub(crate) struct Batch {
-    calls: Vec<(Cmd, bool)>,
+    calls: Vec<Call>,
+}
+
+struct Call {
+    cmd: Cmd,
+    /// Its reply is left out of the batch's.
+    ignored: bool,
+    /// It reaches keys of several slots of one node (see `commands.rs`): it goes to that node
+    /// only, and where it cannot (misrouted: the slot of its first key moved; or no connection
+    /// to the node) it is not sent at all, and its reply is `Nil`. Sent through the router, it
+    /// could be redirected with `ASKING`, which Redis extends to every key the script touches.
+    pinned: bool,
 }
 
 impl Batch {
     pub(crate) fn add(&mut self, cmd: Cmd) {
-        self.calls.push((cmd, false));
+        self.push(cmd, false, false);
     }
 
     pub(crate) fn add_ignored(&mut self, cmd: Cmd) {
-        self.calls.push((cmd, true));
+        self.push(cmd, true, false);
+    }
+
+    /// Adds a call that reaches keys of several slots of one node (see [`Call::pinned`]).
+    pub(crate) fn add_pinned(&mut self, cmd: Cmd, ignored: bool) {
+        self.push(cmd, ignored, true);
+    }
+
+    fn push(&mut self, cmd: Cmd, ignored: bool, pinned: bool) {
+        self.calls.push(Call {
+            cmd,
+            ignored,
+            pinned,
+        });
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -60,7 +84,12 @@ impl Batch {
 
     #[cfg(feature = "cluster")]
     fn cmds(&self) -> Vec<&Cmd> {
-        self.calls.iter().map(|(cmd, _)| cmd).collect()
+        self.calls.iter().map(|call| &call.cmd).collect()
+    }
+
+    #[cfg(all(feature = "cluster", feature = "async"))]
+    fn pinned(&self) -> Vec<bool> {
+        self.calls.iter().map(|call| call.pinned).collect()
     }
 
     /// The replies of the commands not ignored, as one array, from every command's reply.
@@ -70,7 +99,7 @@ impl Batch {
             .calls
             .iter()
             .zip(replies)
-            .filter(|((_, ignored), _)| !*ignored)
+            .filter(|(call, _)| !call.ignored)
             .map(|(_, reply)| reply)
             .collect();
         redis::Value::Array(kept)
@@ -78,9 +107,9 @@ impl Batch {
 
     fn pipeline(&self) -> redis::Pipeline {
         let mut pipeline = redis::pipe();
-        for (cmd, ignored) in &self.calls {
-            pipeline.add_command(cmd.clone());
-            if *ignored {
+        for call in &self.calls {
+            pipeline.add_command(call.cmd.clone());
+            if call.ignored {
                 pipeline.ignore();
             }
         }
@@ -170,7 +199,7 @@ mod asynch {
                 #[cfg(feature = "cluster")]
                 (Request::Many(batch), AsyncConn::Cluster(cluster)) => {
                     // One pipeline per node (see `node_pipelines.rs`).
-                    let replies = cluster.send_batch(&batch.cmds()).await?;
+                    let replies = cluster.send_batch(&batch.cmds(), &batch.pinned()).await?;
                     Ok(T::from_redis_value(batch.kept(replies))?)
                 }
             }

@@ -1,5 +1,7 @@
 //! The Lua scripts of the protocol. Each touches one key, or (the batch scripts) keys that the
-//! store groups by hash slot on a cluster, so each call is single-slot; all take only KEYS and ARGV: no script text is ever built from data. redis-rs sends them
+//! store groups, on a cluster, by hash slot or (where the front keeps the cluster's map) by
+//! master, the batch scripts then reaching the keys of other slots through Redis 7's
+//! `allow-cross-slot-keys`; all take only KEYS and ARGV: no script text is ever built from data. redis-rs sends them
 //! by SHA (`EVALSHA`) and loads them once on `NOSCRIPT`.
 //!
 //! Locks are soft locks in the manner of Hibernate's READ_WRITE cache. A writer that finds
