@@ -189,21 +189,25 @@ async fn put_user(
         email: body.email,
         name: body.name,
     };
-    let mut conn = state.pool.get().await?;
     let stored: Option<User> = match &state.cache {
         // The free function, not the method: it returns the row as the database stored it.
-        Some(cache) => write_through::asynch::save(&user, &mut conn, cache).await?,
+        // Through the pool: a connection is checked out for the lock and the upsert, and given
+        // back before the publish.
+        Some(cache) => write_through::asynch::save(&user, &mut Pooled(&state.pool), cache).await?,
         // Read to the end (not `get_result`), as the library does: diesel-async returns at the
         // first row, before PostgreSQL says whether the implicit commit succeeded.
-        None => diesel::insert_into(axum_users::table)
-            .values(&user)
-            .on_conflict(axum_users::id)
-            .do_update()
-            .set(&user)
-            .returning(User::as_returning())
-            .get_results(&mut conn)
-            .await?
-            .pop(),
+        None => {
+            let mut conn = state.pool.get().await?;
+            diesel::insert_into(axum_users::table)
+                .values(&user)
+                .on_conflict(axum_users::id)
+                .do_update()
+                .set(&user)
+                .returning(User::as_returning())
+                .get_results(&mut conn)
+                .await?
+                .pop()
+        }
     };
     // `None` only when a concurrent DELETE removed the row before it was read back.
     let stored = stored.ok_or(ApiError::NotFound)?;
@@ -215,10 +219,10 @@ async fn delete_user(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = id?;
-    let mut conn = state.pool.get().await?;
     let existed = if let Some(cache) = &state.cache {
-        User::delete(&mut conn, cache, &id).await?
+        User::delete(&mut Pooled(&state.pool), cache, &id).await?
     } else {
+        let mut conn = state.pool.get().await?;
         diesel::delete(axum_users::table.find(id))
             .execute(&mut conn)
             .await?
@@ -236,10 +240,10 @@ async fn create_user(
     body: Result<axum::Json<NewUser>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let axum::Json(new) = body?;
-    let mut conn = state.pool.get().await?;
     let created: User = if let Some(cache) = &state.cache {
-        User::create(&mut conn, cache, new).await?
+        User::create(&mut Pooled(&state.pool), cache, new).await?
     } else {
+        let mut conn = state.pool.get().await?;
         diesel::insert_into(axum_users::table)
             .values(&new)
             .returning(User::as_returning())

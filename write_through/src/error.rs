@@ -49,17 +49,19 @@ pub enum Error {
     /// The operation cannot run in the state the caller's connection is in.
     #[error(transparent)]
     Usage(#[from] UsageError),
-    /// A read through a pool ([`Pooled`](crate::Pooled)) missed the cache and could not get a
-    /// database connection: the pool timed out, or the database could not be reached. Nothing
-    /// was read; what the cache holds is still served to other reads.
+    /// An operation through a pool ([`Pooled`](crate::Pooled)) needed a database connection
+    /// and could not get one: the pool timed out, or the database could not be reached. A read
+    /// that missed the cache read nothing (what the cache holds is still served to other
+    /// reads); a write wrote nothing, and the cache is as it was.
     #[error(transparent)]
     Unavailable(#[from] UnavailableError),
 }
 
-/// No database connection for a read that missed the cache ([`Error::Unavailable`]). Its message
-/// says why (the pool's timeout, a connection refused), never with the database's URL.
+/// No database connection for an operation through a pool that needed one: a read that missed
+/// the cache, or a write ([`Error::Unavailable`]). Its message says why (the pool's timeout, a
+/// connection refused), never with the database's URL.
 #[derive(Debug, thiserror::Error)]
-#[error("no database connection for a read that missed the cache: {reason}")]
+#[error("no database connection: {reason}")]
 pub struct UnavailableError {
     reason: String,
     timeout: bool,
@@ -405,11 +407,12 @@ pub enum UsageError {
         /// The model's struct name.
         model: &'static str,
     },
-    /// A read through a pool ([`Pooled`](crate::Pooled)) checked out a connection that is
-    /// inside a transaction (a pool whose connections open one, as Diesel's test customizer
-    /// does): what it reads may never commit, so it is neither read nor cached.
+    /// An operation through a pool ([`Pooled`](crate::Pooled)) checked out a connection that
+    /// is inside a transaction (a pool whose connections open one, as Diesel's test customizer
+    /// does): what a read reads there may never commit, and a write would not commit when the
+    /// library commits, so nothing is read, written or cached.
     #[error(
-        "a read of {model} through a pool checked out a connection inside a database transaction          (a pool customizer that begins one?); read through &mut conn instead"
+        "an operation on {model} through a pool checked out a connection inside a database transaction (a pool customizer that begins one?); pass &mut conn instead"
     )]
     PooledConnectionInsideTransaction {
         /// The model's struct name.

@@ -1,8 +1,10 @@
-//! A connection pool that reads check a connection out of only when they miss the cache.
+//! A connection pool that operations check a connection out of only for their database part.
 
-/// A connection pool as a source of connections for reads: a read that the cache answers (Redis
-/// or the in-process tier) never touches the pool; one that misses checks one connection out,
-/// reads, and gives it back before it fills the cache. Passed where a connection goes:
+/// A connection pool as a source of connections: a read that the cache answers (Redis or the
+/// in-process tier) never touches the pool; one that misses checks one connection out, reads,
+/// and gives it back before it fills the cache; a write checks one out just before its Redis
+/// lock (a key is never locked while its writer waits for a connection) and gives it back before
+/// its publish. Passed where a connection goes:
 ///
 /// ```no_run
 /// # use diesel::prelude::*;
@@ -26,20 +28,23 @@
 /// // the database is down.
 /// let user: Option<User> = User::find(&mut Pooled(&pool), &cache, &42).await?;
 /// let ada = User::find_by_email(&mut Pooled(&pool), &cache, "ada@example.com").await?;
+/// // A write holds a connection for its lock and statement, not for its publish.
+/// let deleted: bool = User::delete(&mut Pooled(&pool), &cache, &42).await?;
 /// # Ok(()) }
 /// ```
 ///
-/// A miss that cannot get a connection (the pool timed out, the database refused it) is
-/// [`Error::Unavailable`](crate::Error::Unavailable), counted in
+/// A miss or a write that cannot get a connection (the pool timed out, the database refused it)
+/// is [`Error::Unavailable`](crate::Error::Unavailable), counted in
 /// [`Stats::database_unavailable`](crate::Stats::database_unavailable); each checkout is
-/// counted in [`Stats::checkouts`](crate::Stats::checkouts). Writes take a connection, checked
-/// out by the caller as today: a write needs one whatever the cache holds.
+/// counted in [`Stats::checkouts`](crate::Stats::checkouts). `cache.transaction` takes a
+/// connection, whose transaction it is.
 ///
-/// For `find`, `find_many`, `find_by_<field>` and `find_many_by_<field>`: on the blocking
+/// For `find`, `find_many`, `find_by_<field>`, `find_many_by_<field>`, `save`, `update`,
+/// `delete` and `create`: on the blocking
 /// front, Diesel's r2d2 `Pool<ConnectionManager<C>>` (`User::find(&mut Pooled(&pool), &cache,
 /// &42)?`); on the async front (feature `async`), diesel-async's deadpool `Pool` (feature
 /// `deadpool`) and bb8 `Pool` (feature `bb8`) of `AsyncPgConnection` or
-/// `AsyncMysqlConnection`. `write_through::blocking::find` and the other free functions take a
-/// connection only.
+/// `AsyncMysqlConnection`. Of the free functions, `save` (which returns the row as stored)
+/// takes a pool too; `write_through::blocking::find` and the others take a connection only.
 #[derive(Debug, Clone, Copy)]
 pub struct Pooled<'p, P>(pub &'p P);

@@ -3,4 +3,5 @@
 
 mod async_front;
 mod pool_reads;
+mod pool_writes;
 mod pooled;

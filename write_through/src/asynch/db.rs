@@ -72,8 +72,11 @@ impl<C: AsyncConnection> Conn for AsyncDb<'_, C> {
 }
 
 impl<C: AsyncConnection> Writes for AsyncDb<'_, C> {
-    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
-        C::TransactionManager::begin_transaction(self.0)
+    fn begin(&mut self) -> impl Future<Output = Result<(), Error>> + Send {
+        TryFutureExt::map_err(
+            C::TransactionManager::begin_transaction(self.0),
+            Error::from,
+        )
     }
 
     fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
@@ -175,8 +178,8 @@ where
     fn remove<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
-    ) -> impl Future<Output = QueryResult<usize>> + Send + 's {
-        M::remove(self.0, id)
+    ) -> impl Future<Output = Result<usize, Error>> + Send + 's {
+        TryFutureExt::map_err(M::remove(self.0, id), Error::from)
     }
 }
 

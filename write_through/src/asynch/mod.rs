@@ -6,7 +6,7 @@ use diesel_async::{AsyncConnection, TransactionManager};
 use tracing::Instrument;
 
 use crate::cache::{Cache, Inner};
-use crate::drive::db::Load;
+use crate::drive::db::{Create, Load, Remove, Update, Upsert};
 use crate::drive::{self, transaction};
 use crate::error::{CacheError, Error};
 use crate::model::{
@@ -27,7 +27,7 @@ mod source;
 #[cfg(feature = "postgres")]
 pub use crate::feed::catch_up;
 pub use index::{find_by, find_many_by};
-pub use source::ReadSource;
+pub use source::{ReadSource, WriteSource};
 
 use db::AsyncDb;
 
@@ -135,7 +135,8 @@ pub(crate) async fn find_many_through<'a, M: Cached, D: Load<M> + Send>(
 
 /// Inserts or updates a row, then publishes the row as the database stored it, which it
 /// returns (`None` only when a concurrent delete removed it before it could be read back).
-/// What [`SaveOps::save`] (`row.save(...).await`) calls, without the returned row.
+/// What [`SaveOps::save`] (`row.save(...).await`) calls, without the returned row. `conn` is
+/// a connection, or a pool as [`Pooled`](crate::Pooled) (see [`WriteSource`]).
 ///
 /// ```no_run
 /// # use diesel::prelude::*;
@@ -158,12 +159,21 @@ pub(crate) async fn find_many_through<'a, M: Cached, D: Load<M> + Send>(
 /// ```
 pub async fn save<M, C>(row: &M, conn: &mut C, cache: &Cache) -> Result<Option<M>, Error>
 where
-    C: AsyncConnection,
+    C: WriteSource,
     M: AsyncDieselOps<C::Backend>,
 {
+    conn.__save(cache, row).await
+}
+
+/// [`save`] through `db`: a connection, or a pool (`pooled_source.rs`).
+pub(crate) async fn save_through<M: Cached, D: Upsert<M> + Send>(
+    db: &mut D,
+    cache: &Cache,
+    row: &M,
+) -> Result<Option<M>, Error> {
     let span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME);
     let exec = AsyncExec(&cache.inner().store);
-    drive::save::<M, _, _>(&exec, &mut db::hidden::<M, C>(conn), cache, row)
+    drive::save::<M, _, _>(&exec, db, cache, row)
         .instrument(span)
         .await
 }
@@ -194,9 +204,18 @@ where
     C: AsyncConnection,
     M: AsyncDieselOps<C::Backend>,
 {
+    delete_through(&mut db::hidden::<M, C>(conn), cache, id).await
+}
+
+/// [`delete`] through `db`: a connection, or a pool (`pooled_source.rs`).
+pub(crate) async fn delete_through<M: Cached, D: Remove<M> + Send>(
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+) -> Result<bool, Error> {
     let span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME);
     let exec = AsyncExec(&cache.inner().store);
-    drive::delete::<M, _, _>(&exec, &mut db::hidden::<M, C>(conn), cache, id)
+    drive::delete::<M, _, _>(&exec, db, cache, id)
         .instrument(span)
         .await
 }
@@ -234,9 +253,18 @@ where
     C: AsyncConnection,
     M: AsyncDieselCreate<C::Backend, C, N>,
 {
+    create_through(&mut db::hidden_create::<M, N, C>(conn), cache, new).await
+}
+
+/// [`create`] through `db`: a connection, or a pool (`pooled_source.rs`).
+pub(crate) async fn create_through<M: Cached, N, D: Create<M, N> + Send>(
+    db: &mut D,
+    cache: &Cache,
+    new: N,
+) -> Result<M, Error> {
     let span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME);
     let exec = AsyncExec(&cache.inner().store);
-    drive::create::<M, N, _, _>(&exec, &mut db::hidden_create::<M, N, C>(conn), cache, new)
+    drive::create::<M, N, _, _>(&exec, db, cache, new)
         .instrument(span)
         .await
 }
@@ -284,18 +312,22 @@ where
     C: AsyncConnection,
     M: AsyncDieselUpdate<C::Backend, F>,
 {
+    update_through(&mut db::hidden_update::<M, F, C>(conn), cache, id, changes).await
+}
+
+/// [`update`] through `db`: a connection, or a pool (`pooled_source.rs`).
+pub(crate) async fn update_through<M: Cached, F, D: Update<M, F> + Send>(
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+    changes: F,
+) -> Result<M, Error> {
     let span = tracing::debug_span!("write_through.update", model = M::MODEL_NAME);
     let exec = AsyncExec(&cache.inner().store);
-    drive::update::<M, F, _, _>(
-        &exec,
-        &mut db::hidden_update::<M, F, C>(conn),
-        cache,
-        id,
-        changes,
-    )
-    .instrument(span)
-    .await?
-    .ok_or(Error::Database(diesel::result::Error::NotFound))
+    drive::update::<M, F, _, _>(&exec, db, cache, id, changes)
+        .instrument(span)
+        .await?
+        .ok_or(Error::Database(diesel::result::Error::NotFound))
 }
 
 /// Deletes the cached value of one row, for writes that bypassed the library: the async form
@@ -470,10 +502,10 @@ pub trait ModelOps: Cached + Send + Sync {
         id: Self::Id<'a>,
     ) -> impl Future<Output = Result<bool, Error>> + Send + 'a
     where
-        C: AsyncConnection,
+        C: WriteSource,
         Self: AsyncDieselOps<C::Backend>,
     {
-        delete::<Self, C>(conn, cache, id)
+        conn.__delete::<Self>(cache, id)
     }
 
     /// Updates the row whose key is `id` through `changes` (any `AsChangeset` of the table),
@@ -485,11 +517,11 @@ pub trait ModelOps: Cached + Send + Sync {
         changes: F,
     ) -> impl Future<Output = Result<Self, Error>> + Send + 'a
     where
-        C: AsyncConnection,
+        C: WriteSource,
         F: Send + 'a,
         Self: AsyncDieselUpdate<C::Backend, F>,
     {
-        update::<Self, C, F>(conn, cache, id, changes)
+        conn.__update::<Self, F>(cache, id, changes)
     }
 
     /// Inserts `new` (any `Insertable` for this table, typically without the primary key,
@@ -500,11 +532,11 @@ pub trait ModelOps: Cached + Send + Sync {
         new: N,
     ) -> impl Future<Output = Result<Self, Error>> + Send + 'a
     where
-        C: AsyncConnection,
+        C: WriteSource,
         N: Send + 'a,
-        Self: AsyncDieselCreate<C::Backend, C, N>,
+        Self: AsyncDieselCreate<C::Backend, C::Connection, N>,
     {
-        create::<Self, C, N>(conn, cache, new)
+        conn.__create::<Self, N>(cache, new)
     }
 }
 
@@ -562,7 +594,7 @@ pub trait SaveOps {
     ) -> impl Future<Output = Result<(), Error>> + Send + 'a
     where
         Self: 'a,
-        C: AsyncConnection,
+        C: WriteSource,
         Self::Model: AsyncDieselOps<C::Backend>;
 }
 
@@ -572,10 +604,10 @@ impl<M: SavesByRef> SaveOps for &M {
     async fn save<'a, C>(self, conn: &'a mut C, cache: &'a Cache) -> Result<(), Error>
     where
         Self: 'a,
-        C: AsyncConnection,
+        C: WriteSource,
         M: AsyncDieselOps<C::Backend>,
     {
-        save(self, conn, cache).await.map(drop)
+        conn.__save(cache, self).await.map(drop)
     }
 }
 
@@ -585,10 +617,10 @@ impl<M: SavesInPlace> SaveOps for &mut M {
     async fn save<'a, C>(self, conn: &'a mut C, cache: &'a Cache) -> Result<(), Error>
     where
         Self: 'a,
-        C: AsyncConnection,
+        C: WriteSource,
         M: AsyncDieselOps<C::Backend>,
     {
-        if let Some(stored) = save(&*self, conn, cache).await? {
+        if let Some(stored) = conn.__save(cache, &*self).await? {
             self.adopt_version(&stored);
         }
         Ok(())

@@ -1,6 +1,7 @@
-//! The async front's reads through a pool (features `deadpool`, `bb8`): [`ReadSource`] and
-//! `IndexLookup` for [`Pooled`] of diesel-async's deadpool and bb8 pools, one connection checked
-//! out per load that a miss needs (`pool_db.rs`).
+//! The async front's operations through a pool (features `deadpool`, `bb8`): [`ReadSource`],
+//! `IndexLookup` and [`WriteSource`] for [`Pooled`] of diesel-async's deadpool and bb8 pools,
+//! one connection checked out per load that a miss needs, and per write for its database part
+//! (`pool_db.rs`).
 
 use std::future::Future;
 use std::ops::DerefMut;
@@ -9,11 +10,13 @@ use diesel_async::{AsyncConnection, AsyncConnectionCore};
 
 use crate::cache::Cache;
 use crate::error::{Error, UnavailableError};
-use crate::model::{AsyncDieselIndex, AsyncDieselOps, BoxFuture};
+use crate::model::{
+    AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, BoxFuture,
+};
 use crate::pooled::Pooled;
 
 use super::pool_db::PoolDb;
-use super::source::ReadSource;
+use super::source::{ReadSource, WriteSource};
 
 /// A pool's checked-out connection, whatever the pool's type for it.
 pub(crate) type Checked<'p, C> = Box<dyn DerefMut<Target = C> + Send + 'p>;
@@ -53,6 +56,47 @@ mod through_pool {
         M: AsyncDieselOps<<P::Connection as AsyncConnectionCore>::Backend>,
     {
         crate::asynch::find_many_through(&mut PoolDb::hidden::<M>(pool, cache), cache, ids).await
+    }
+
+    pub(super) async fn save<M, P>(pool: &P, cache: &Cache, row: &M) -> Result<Option<M>, Error>
+    where
+        P: Checkout,
+        M: AsyncDieselOps<<P::Connection as AsyncConnectionCore>::Backend>,
+    {
+        crate::asynch::save_through(&mut PoolDb::hidden::<M>(pool, cache), cache, row).await
+    }
+
+    pub(super) async fn delete<M, P>(pool: &P, cache: &Cache, id: M::Id<'_>) -> Result<bool, Error>
+    where
+        P: Checkout,
+        M: AsyncDieselOps<<P::Connection as AsyncConnectionCore>::Backend>,
+    {
+        crate::asynch::delete_through(&mut PoolDb::hidden::<M>(pool, cache), cache, id).await
+    }
+
+    pub(super) async fn update<M, F, P>(
+        pool: &P,
+        cache: &Cache,
+        id: M::Id<'_>,
+        changes: F,
+    ) -> Result<M, Error>
+    where
+        P: Checkout,
+        M: AsyncDieselUpdate<<P::Connection as AsyncConnectionCore>::Backend, F>,
+        F: Send,
+    {
+        let db = &mut PoolDb::hidden_update::<M, F>(pool, cache);
+        crate::asynch::update_through(db, cache, id, changes).await
+    }
+
+    pub(super) async fn create<M, N, P>(pool: &P, cache: &Cache, new: N) -> Result<M, Error>
+    where
+        P: Checkout,
+        M: AsyncDieselCreate<<P::Connection as AsyncConnectionCore>::Backend, P::Connection, N>,
+        N: Send,
+    {
+        let db = &mut PoolDb::hidden_create::<M, N>(pool, cache);
+        crate::asynch::create_through(db, cache, new).await
     }
 
     pub(super) async fn find_many_by<'a, M, const N: usize, P>(
@@ -97,6 +141,58 @@ macro_rules! pooled_source {
                 M: AsyncDieselOps<Self::Backend>,
             {
                 through_pool::find_many::<M, $pool>(self.0, cache, ids)
+            }
+        }
+
+        impl<'p> WriteSource for Pooled<'p, $pool> {
+            type Backend = <$connection as AsyncConnectionCore>::Backend;
+            type Connection = $connection;
+
+            fn __save<'a, M>(
+                &'a mut self,
+                cache: &'a Cache,
+                row: &'a M,
+            ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 'a
+            where
+                M: AsyncDieselOps<Self::Backend>,
+            {
+                through_pool::save::<M, $pool>(self.0, cache, row)
+            }
+
+            fn __delete<'a, M>(
+                &'a mut self,
+                cache: &'a Cache,
+                id: M::Id<'a>,
+            ) -> impl Future<Output = Result<bool, Error>> + Send + 'a
+            where
+                M: AsyncDieselOps<Self::Backend>,
+            {
+                through_pool::delete::<M, $pool>(self.0, cache, id)
+            }
+
+            fn __update<'a, M, F>(
+                &'a mut self,
+                cache: &'a Cache,
+                id: M::Id<'a>,
+                changes: F,
+            ) -> impl Future<Output = Result<M, Error>> + Send + 'a
+            where
+                M: AsyncDieselUpdate<Self::Backend, F>,
+                F: Send + 'a,
+            {
+                through_pool::update::<M, F, $pool>(self.0, cache, id, changes)
+            }
+
+            fn __create<'a, M, N>(
+                &'a mut self,
+                cache: &'a Cache,
+                new: N,
+            ) -> impl Future<Output = Result<M, Error>> + Send + 'a
+            where
+                M: AsyncDieselCreate<Self::Backend, $connection, N>,
+                N: Send + 'a,
+            {
+                through_pool::create::<M, N, $pool>(self.0, cache, new)
             }
         }
 

@@ -28,8 +28,8 @@ impl<C: Connection> Conn for BlockingDb<'_, C> {
 }
 
 impl<C: Connection> Writes for BlockingDb<'_, C> {
-    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
-        ready(C::TransactionManager::begin_transaction(self.0))
+    fn begin(&mut self) -> impl Future<Output = Result<(), Error>> + Send {
+        ready(C::TransactionManager::begin_transaction(self.0).map_err(Error::from))
     }
 
     fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
@@ -133,8 +133,8 @@ where
     fn remove<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
-    ) -> impl Future<Output = QueryResult<usize>> + Send + 's {
-        ready(M::remove(self.0, id))
+    ) -> impl Future<Output = Result<usize, Error>> + Send + 's {
+        ready(M::remove(self.0, id).map_err(Error::from))
     }
 }
 

@@ -11,7 +11,7 @@
 use diesel::connection::{Connection, LoadConnection};
 
 use crate::cache::{Cache, Inner};
-use crate::drive::db::Load;
+use crate::drive::db::{Create, Load, Remove, Update, Upsert};
 use crate::drive::{self, transaction};
 use crate::error::Error;
 use crate::model::{Cached, DieselCreate, DieselOps, DieselUpdate, SavesByRef, SavesInPlace};
@@ -25,7 +25,7 @@ mod pool_db;
 mod source;
 
 pub use index::{find_by, find_many_by};
-pub use source::ReadSource;
+pub use source::{ReadSource, WriteSource};
 
 use db::BlockingDb;
 
@@ -123,7 +123,8 @@ pub(crate) fn find_many_through<'a, M: Cached, D: Load<M>>(
 
 /// Inserts or updates a row, then publishes the row as the database stored it, which it
 /// returns (`None` only when a concurrent delete removed it before it could be read back).
-/// What [`SaveOps::save`] (`row.save(...)`) calls, without the returned row.
+/// What [`SaveOps::save`] (`row.save(...)`) calls, without the returned row. `conn` is a
+/// connection, or a pool as [`Pooled`](crate::Pooled) (see [`WriteSource`]).
 ///
 /// ```no_run
 /// # use diesel::prelude::*;
@@ -144,17 +145,21 @@ pub(crate) fn find_many_through<'a, M: Cached, D: Load<M>>(
 /// ```
 pub fn save<M, C>(row: &M, conn: &mut C, cache: &Cache) -> Result<Option<M>, Error>
 where
-    C: Connection + LoadConnection,
+    C: WriteSource,
     M: DieselOps<C::Backend>,
 {
+    conn.__save(cache, row)
+}
+
+/// [`save`] through `db`: a connection, or a pool (`source.rs`).
+pub(crate) fn save_through<M: Cached, D: Upsert<M>>(
+    db: &mut D,
+    cache: &Cache,
+    row: &M,
+) -> Result<Option<M>, Error> {
     let _span = tracing::debug_span!("write_through.save", model = M::MODEL_NAME).entered();
     let exec = BlockingExec(&cache.inner().store);
-    ready(drive::save::<M, _, _>(
-        &exec,
-        &mut BlockingDb(conn),
-        cache,
-        row,
-    ))
+    ready(drive::save::<M, _, _>(&exec, db, cache, row))
 }
 
 /// Deletes a row, then its cached value. `true` when a row was deleted. What
@@ -181,14 +186,18 @@ where
     C: Connection,
     M: DieselOps<C::Backend>,
 {
+    delete_through::<M, _>(&mut BlockingDb(conn), cache, id)
+}
+
+/// [`delete`] through `db`: a connection, or a pool (`source.rs`).
+pub(crate) fn delete_through<M: Cached, D: Remove<M>>(
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+) -> Result<bool, Error> {
     let _span = tracing::debug_span!("write_through.delete", model = M::MODEL_NAME).entered();
     let exec = BlockingExec(&cache.inner().store);
-    ready(drive::delete::<M, _, _>(
-        &exec,
-        &mut BlockingDb(conn),
-        cache,
-        id,
-    ))
+    ready(drive::delete::<M, _, _>(&exec, db, cache, id))
 }
 
 /// Inserts a row whose primary key the database generates, caches it and returns it.
@@ -225,14 +234,18 @@ where
     C: Connection,
     M: DieselCreate<C::Backend, C, N>,
 {
+    create_through(&mut BlockingDb(conn), cache, new)
+}
+
+/// [`create`] through `db`: a connection, or a pool (`source.rs`).
+pub(crate) fn create_through<M: Cached, N, D: Create<M, N>>(
+    db: &mut D,
+    cache: &Cache,
+    new: N,
+) -> Result<M, Error> {
     let _span = tracing::debug_span!("write_through.create", model = M::MODEL_NAME).entered();
     let exec = BlockingExec(&cache.inner().store);
-    ready(drive::create::<M, N, _, _>(
-        &exec,
-        &mut BlockingDb(conn),
-        cache,
-        new,
-    ))
+    ready(drive::create::<M, N, _, _>(&exec, db, cache, new))
 }
 
 /// Updates the row whose key is `id` through `changes`, any `AsChangeset` of the model's table
@@ -272,16 +285,20 @@ where
     C: Connection + LoadConnection,
     M: DieselUpdate<C::Backend, F>,
 {
+    update_through(&mut BlockingDb(conn), cache, id, changes)
+}
+
+/// [`update`] through `db`: a connection, or a pool (`source.rs`).
+pub(crate) fn update_through<M: Cached, F, D: Update<M, F>>(
+    db: &mut D,
+    cache: &Cache,
+    id: M::Id<'_>,
+    changes: F,
+) -> Result<M, Error> {
     let _span = tracing::debug_span!("write_through.update", model = M::MODEL_NAME).entered();
     let exec = BlockingExec(&cache.inner().store);
-    ready(drive::update::<M, F, _, _>(
-        &exec,
-        &mut BlockingDb(conn),
-        cache,
-        id,
-        changes,
-    ))?
-    .ok_or(Error::Database(diesel::result::Error::NotFound))
+    ready(drive::update::<M, F, _, _>(&exec, db, cache, id, changes))?
+        .ok_or(Error::Database(diesel::result::Error::NotFound))
 }
 
 /// `find`, `find_many`, `update`, `delete` and `create` on every model, blocking. In scope through
@@ -343,30 +360,30 @@ pub trait ModelOps: Cached {
         changes: F,
     ) -> Result<Self, Error>
     where
-        C: Connection + LoadConnection,
+        C: WriteSource,
         Self: DieselUpdate<C::Backend, F>,
     {
-        update::<Self, C, F>(conn, cache, id, changes)
+        conn.__update::<Self, F>(cache, id, changes)
     }
 
     /// Deletes the row with primary key `id` from the database, then from the cache. Returns
     /// `true` when a row was deleted.
     fn delete<C>(conn: &mut C, cache: &Cache, id: Self::Id<'_>) -> Result<bool, Error>
     where
-        C: Connection,
+        C: WriteSource,
         Self: DieselOps<C::Backend>,
     {
-        delete::<Self, C>(conn, cache, id)
+        conn.__delete::<Self>(cache, id)
     }
 
     /// Inserts `new` (any `Insertable` for this table, typically without the primary key,
     /// which the database generates), caches the stored row and returns it.
     fn create<C, N>(conn: &mut C, cache: &Cache, new: N) -> Result<Self, Error>
     where
-        C: Connection,
-        Self: DieselCreate<C::Backend, C, N>,
+        C: WriteSource,
+        Self: DieselCreate<C::Backend, C::Connection, N>,
     {
-        create::<Self, C, N>(conn, cache, new)
+        conn.__create::<Self, N>(cache, new)
     }
 }
 
@@ -420,7 +437,7 @@ pub trait SaveOps {
     /// cache.
     fn save<C>(self, conn: &mut C, cache: &Cache) -> Result<(), Error>
     where
-        C: Connection + LoadConnection,
+        C: WriteSource,
         Self::Model: DieselOps<C::Backend>;
 }
 
@@ -429,10 +446,10 @@ impl<M: SavesByRef> SaveOps for &M {
 
     fn save<C>(self, conn: &mut C, cache: &Cache) -> Result<(), Error>
     where
-        C: Connection + LoadConnection,
+        C: WriteSource,
         M: DieselOps<C::Backend>,
     {
-        save(self, conn, cache).map(drop)
+        conn.__save(cache, self).map(drop)
     }
 }
 
@@ -441,10 +458,10 @@ impl<M: SavesInPlace> SaveOps for &mut M {
 
     fn save<C>(self, conn: &mut C, cache: &Cache) -> Result<(), Error>
     where
-        C: Connection + LoadConnection,
+        C: WriteSource,
         M: DieselOps<C::Backend>,
     {
-        if let Some(stored) = save(&*self, conn, cache)? {
+        if let Some(stored) = conn.__save(cache, &*self)? {
             self.adopt_version(&stored);
         }
         Ok(())

@@ -1,6 +1,6 @@
-//! Where the blocking front's reads get a database connection: a Diesel connection the caller
-//! checked out, or Diesel's r2d2 pool as [`Pooled`], which a read checks a connection out of
-//! only when it misses (`pool_db.rs`).
+//! Where the blocking front's operations get a database connection: a Diesel connection the
+//! caller checked out, or Diesel's r2d2 pool as [`Pooled`], which a read checks a connection
+//! out of only when it misses, and a write only for its database part (`pool_db.rs`).
 
 use diesel::connection::{Connection, LoadConnection};
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
@@ -8,7 +8,7 @@ use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
 use crate::cache::Cache;
 use crate::error::Error;
 use crate::index::{Blocking, IndexLookup};
-use crate::model::{DieselIndex, DieselOps};
+use crate::model::{DieselCreate, DieselIndex, DieselOps, DieselUpdate};
 use crate::pooled::Pooled;
 
 use super::pool_db::PoolDb;
@@ -71,7 +71,7 @@ where
     where
         M: DieselOps<C::Backend>,
     {
-        super::find_through(&mut PoolDb::new(self.0, cache), cache, id)
+        super::find_through(&mut PoolDb::new::<M>(self.0, cache), cache, id)
     }
 
     fn __find_many<'a, M>(
@@ -82,7 +82,7 @@ where
     where
         M: DieselOps<C::Backend>,
     {
-        super::find_many_through(&mut PoolDb::new(self.0, cache), cache, ids)
+        super::find_many_through(&mut PoolDb::new::<M>(self.0, cache), cache, ids)
     }
 }
 
@@ -111,6 +111,110 @@ where
         cache: &'a Cache,
         values: Vec<M::Value<'a>>,
     ) -> Result<Vec<Option<M>>, Error> {
-        super::index::find_many_by_through(&mut PoolDb::new(source.0, cache), cache, values)
+        super::index::find_many_by_through(&mut PoolDb::new::<M>(source.0, cache), cache, values)
+    }
+}
+
+/// What `save`, `update`, `delete` and `create` write through: any Diesel connection (as
+/// `&mut conn`), or Diesel's r2d2 pool as [`Pooled`], which a write checks a connection out of
+/// just before its Redis lock (a key is never locked while its writer waits for a connection),
+/// given back before its publish.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is neither a Diesel connection nor a pool the cache can write through",
+    note = "pass `&mut conn` (a connection), or `&mut write_through::Pooled(&pool)` for Diesel's r2d2 pool"
+)]
+pub trait WriteSource {
+    /// The database backend the writes run on.
+    type Backend: diesel::backend::Backend;
+    /// The connection a `create` inserts on (a pool's connection type).
+    type Connection: Connection<Backend = Self::Backend>;
+
+    #[doc(hidden)]
+    fn __save<M>(&mut self, cache: &Cache, row: &M) -> Result<Option<M>, Error>
+    where
+        M: DieselOps<Self::Backend>;
+
+    #[doc(hidden)]
+    fn __delete<M>(&mut self, cache: &Cache, id: M::Id<'_>) -> Result<bool, Error>
+    where
+        M: DieselOps<Self::Backend>;
+
+    #[doc(hidden)]
+    fn __update<M, F>(&mut self, cache: &Cache, id: M::Id<'_>, changes: F) -> Result<M, Error>
+    where
+        M: DieselUpdate<Self::Backend, F>;
+
+    #[doc(hidden)]
+    fn __create<M, N>(&mut self, cache: &Cache, new: N) -> Result<M, Error>
+    where
+        M: DieselCreate<Self::Backend, Self::Connection, N>;
+}
+
+impl<C: Connection + LoadConnection> WriteSource for C {
+    type Backend = C::Backend;
+    type Connection = C;
+
+    fn __save<M>(&mut self, cache: &Cache, row: &M) -> Result<Option<M>, Error>
+    where
+        M: DieselOps<C::Backend>,
+    {
+        super::save_through(&mut super::db::BlockingDb(self), cache, row)
+    }
+
+    fn __delete<M>(&mut self, cache: &Cache, id: M::Id<'_>) -> Result<bool, Error>
+    where
+        M: DieselOps<C::Backend>,
+    {
+        super::delete_through::<M, _>(&mut super::db::BlockingDb(self), cache, id)
+    }
+
+    fn __update<M, F>(&mut self, cache: &Cache, id: M::Id<'_>, changes: F) -> Result<M, Error>
+    where
+        M: DieselUpdate<C::Backend, F>,
+    {
+        super::update_through(&mut super::db::BlockingDb(self), cache, id, changes)
+    }
+
+    fn __create<M, N>(&mut self, cache: &Cache, new: N) -> Result<M, Error>
+    where
+        M: DieselCreate<C::Backend, C, N>,
+    {
+        super::create_through(&mut super::db::BlockingDb(self), cache, new)
+    }
+}
+
+impl<C> WriteSource for Pooled<'_, Pool<ConnectionManager<C>>>
+where
+    C: R2D2Connection + LoadConnection + 'static,
+{
+    type Backend = C::Backend;
+    type Connection = C;
+
+    fn __save<M>(&mut self, cache: &Cache, row: &M) -> Result<Option<M>, Error>
+    where
+        M: DieselOps<C::Backend>,
+    {
+        super::save_through(&mut PoolDb::new::<M>(self.0, cache), cache, row)
+    }
+
+    fn __delete<M>(&mut self, cache: &Cache, id: M::Id<'_>) -> Result<bool, Error>
+    where
+        M: DieselOps<C::Backend>,
+    {
+        super::delete_through::<M, _>(&mut PoolDb::new::<M>(self.0, cache), cache, id)
+    }
+
+    fn __update<M, F>(&mut self, cache: &Cache, id: M::Id<'_>, changes: F) -> Result<M, Error>
+    where
+        M: DieselUpdate<C::Backend, F>,
+    {
+        super::update_through(&mut PoolDb::new::<M>(self.0, cache), cache, id, changes)
+    }
+
+    fn __create<M, N>(&mut self, cache: &Cache, new: N) -> Result<M, Error>
+    where
+        M: DieselCreate<C::Backend, C, N>,
+    {
+        super::create_through(&mut PoolDb::new::<M>(self.0, cache), cache, new)
     }
 }

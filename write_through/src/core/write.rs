@@ -52,10 +52,11 @@ impl<T> DbOutcome<T> {
 }
 
 /// Errors after which nothing was committed: a statement the server refused, a version
-/// conflict. A closed connection or a failed read-back proves nothing.
+/// conflict, no connection to be had from a pool (the statement never ran). A closed connection
+/// or a failed read-back proves nothing.
 pub(crate) fn certainly_not_committed(error: &Error) -> bool {
     match error {
-        Error::Conflict(_) => true,
+        Error::Conflict(_) | Error::Unavailable(_) => true,
         Error::Database(error) => diesel_certainly_not_committed(error),
         _ => false,
     }

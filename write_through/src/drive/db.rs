@@ -38,9 +38,23 @@ pub(crate) trait Conn {
 /// A connection that writes: transactions of the library's own and marks for the feed.
 pub(crate) trait Writes: Conn {
     /// Opens a transaction of the library's own (a `create`, or a write marked for the feed).
-    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
+    /// Through a pool, the connection it checks out is held until the commit or rollback; none
+    /// to be had is [`Error::Unavailable`].
+    fn begin(&mut self) -> impl Future<Output = Result<(), Error>> + Send;
     fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
     fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
+
+    /// Makes sure a connection is at hand for the write about to lock its keys (a pool checks
+    /// one out now, so that a key is never locked while its writer waits for a connection);
+    /// a connection of the caller's is at hand already. None to be had is
+    /// [`Error::Unavailable`], before anything was locked.
+    fn reserve(&mut self) -> impl Future<Output = Result<(), Error>> + Send {
+        std::future::ready(Ok(()))
+    }
+
+    /// The write's database part is over: a pool gets its connection back (before the write
+    /// publishes, so that no pooled connection waits for the publish).
+    fn release(&mut self) {}
 
     /// Marks the connection's transaction state broken: a transaction of the library's own was
     /// left open (its future dropped before the commit or rollback returned), so the connection
@@ -123,7 +137,7 @@ pub(crate) trait Remove<M: Cached>: Writes {
     fn remove<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
-    ) -> impl Future<Output = QueryResult<usize>> + Send + 's;
+    ) -> impl Future<Output = Result<usize, Error>> + Send + 's;
 }
 
 /// Inserting a new row `N` in a transaction of its own ([`Writes::begin`]).

@@ -516,7 +516,16 @@ where
     refuse_inside_transaction::<M, D>(db, operation)?;
     let lock = envelope::token_value(false, Token::new().as_bytes());
     let write = Write::new(inner.write_policy, keys);
-    let write = lock_all(e, inner, M::MODEL_NAME, write, &lock).await?;
+    // Through a pool, the connection is checked out before the lock (a key is never locked
+    // while its writer waits for one) and given back before the publish.
+    db.reserve().await?;
+    let write = match lock_all(e, inner, M::MODEL_NAME, write, &lock).await {
+        Ok(write) => write,
+        Err(error) => {
+            db.release();
+            return Err(error);
+        }
+    };
     pause::reach(pause::WRITE_LOCKED, &first);
     // Marked for the feed, the statement runs in a transaction of its own with its mark.
     let written = if marks {
@@ -524,6 +533,7 @@ where
     } else {
         statement(db, &lock).await
     };
+    db.release();
     match written {
         Ok((written, changes)) => {
             pause::reach(pause::WRITE_COMMITTED, &first);

@@ -16,7 +16,7 @@ pub(crate) struct OwnTransaction<'d, D: Writes> {
 }
 
 impl<'d, D: Writes> OwnTransaction<'d, D> {
-    pub(crate) async fn begin(db: &'d mut D) -> QueryResult<Self> {
+    pub(crate) async fn begin(db: &'d mut D) -> Result<Self, crate::error::Error> {
         db.begin().await?;
         Ok(OwnTransaction { db, open: true })
     }

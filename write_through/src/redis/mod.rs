@@ -9,7 +9,7 @@
 pub(crate) mod cluster_batch;
 pub(crate) mod commands;
 pub(crate) mod connection;
-#[cfg(feature = "cluster")]
+#[cfg(all(feature = "cluster", any(feature = "async", feature = "postgres")))]
 pub(crate) mod node_map;
 #[cfg(all(feature = "cluster", feature = "async"))]
 pub(crate) mod node_pipelines;

@@ -53,6 +53,7 @@ struct Call {
     /// only, and where it cannot (misrouted: the slot of its first key moved; or no connection
     /// to the node) it is not sent at all, and its reply is `Nil`. Sent through the router, it
     /// could be redirected with `ASKING`, which Redis extends to every key the script touches.
+    #[cfg_attr(not(all(feature = "cluster", feature = "async")), allow(dead_code))]
     pinned: bool,
 }
 

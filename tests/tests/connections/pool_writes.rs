@@ -1,0 +1,303 @@
+//! Writes through a pool (`write_through::Pooled`): each checks one connection out, just before
+//! its Redis lock (a key is never locked while its writer waits for a connection), and gives it
+//! back before its publish; it keeps the guarantees it has through `&mut conn`; a write that
+//! cannot get a connection fails with `Error::Unavailable` within the pool's timeout and leaves
+//! the cache as it was. deadpool and bb8 on the async front, r2d2 on the blocking one, on
+//! PostgreSQL.
+
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use write_through::asynch::{ModelOps as _, SaveOps as _};
+use write_through::pause;
+use write_through::{Cache, Error, Pooled};
+use write_through_tests::models::{NewUser, User};
+use write_through_tests::schema::wt_users;
+use write_through_tests::{TestCache, unique};
+
+type Deadpool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
+type Bb8 = diesel_async::pooled_connection::bb8::Pool<AsyncPgConnection>;
+
+fn runtime() -> tokio::runtime::Runtime {
+    write_through_tests::fronts::runtime()
+}
+
+fn deadpool(url: &str, size: usize) -> Deadpool {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    Deadpool::builder(manager)
+        .max_size(size)
+        .build()
+        .expect("a deadpool pool")
+}
+
+async fn bb8(url: &str, size: u32, timeout: Duration) -> Bb8 {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    Bb8::builder()
+        .max_size(size)
+        .connection_timeout(timeout)
+        .build(manager)
+        .await
+        .expect("a bb8 pool")
+}
+
+fn new_user() -> NewUser {
+    NewUser {
+        email: format!("pool-write-{}@example.test", unique()),
+        name: "pooled".into(),
+    }
+}
+
+#[test]
+fn each_write_through_a_pool_checks_out_one_connection_and_is_read_back_from_the_cache() {
+    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
+        return;
+    };
+    let url = write_through_tests::services::postgres_url();
+    let cache = tc.cache.clone();
+    runtime().block_on(async {
+        let pool = deadpool(&url, 2);
+        let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+        let checkouts = |cache: &Cache| cache.stats().checkouts;
+
+        let before = checkouts(&cache);
+        let created: User = User::create(&mut Pooled(&pool), &cache, &new_user())
+            .await
+            .expect("create through the pool");
+        assert_eq!(checkouts(&cache), before + 1, "create: one");
+        assert_eq!(pool.status().available, pool.status().size, "given back");
+
+        let mut renamed = created.clone();
+        renamed.name = "saved through the pool".into();
+        renamed
+            .save(&mut Pooled(&pool), &cache)
+            .await
+            .expect("save");
+        assert_eq!(checkouts(&cache), before + 2, "save: one");
+
+        let updated = User::update(
+            &mut Pooled(&pool),
+            &cache,
+            &created.id,
+            wt_users::name.eq("updated through the pool"),
+        )
+        .await
+        .expect("update");
+        assert_eq!(updated.name, "updated through the pool");
+        assert_eq!(checkouts(&cache), before + 3, "update: one");
+
+        // Read back from Redis (a hit), through a connection of the caller's.
+        let hits = cache.stats().hits;
+        let found = User::find(&mut conn, &cache, &created.id).await.unwrap();
+        assert_eq!(found, Some(updated));
+        assert_eq!(cache.stats().hits, hits + 1, "published by the update");
+
+        let deleted = User::delete(&mut Pooled(&pool), &cache, &created.id)
+            .await
+            .expect("delete");
+        assert!(deleted);
+        assert_eq!(checkouts(&cache), before + 4, "delete: one");
+        assert_eq!(
+            User::find(&mut conn, &cache, &created.id).await.unwrap(),
+            None
+        );
+        assert_eq!(pool.status().available, pool.status().size);
+    });
+}
+
+/// With a pool of one connection: a write paused after its Redis lock holds it (it was checked
+/// out before the lock); paused after its commit, before its publish, it has given it back.
+#[test]
+fn a_write_holds_its_pooled_connection_from_before_its_lock_to_before_its_publish() {
+    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
+        return;
+    };
+    let url = write_through_tests::services::postgres_url();
+    let cache = tc.cache.clone();
+    // The pool's connections live on this runtime's workers (a diesel-async connection is
+    // driven by a task of the runtime that made it).
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let pool = rt.block_on(bb8(&url, 1, Duration::from_secs(2)));
+    let user: User = rt
+        .block_on(User::create(&mut Pooled(&pool), &cache, &new_user()))
+        .unwrap();
+    for point in [pause::WRITE_LOCKED, pause::WRITE_COMMITTED] {
+        let gate = pause::arm(point, &cache.key::<User>(&user.id));
+        let (writer_pool, writer_cache) = (pool.clone(), cache.clone());
+        let mut changed = user.clone();
+        changed.name = format!("paused at {point}");
+        // On a thread of its own: paused, it blocks that thread, never a worker of `rt`.
+        let writer = std::thread::spawn(move || {
+            runtime().block_on(async {
+                changed
+                    .save(&mut Pooled(&writer_pool), &writer_cache)
+                    .await?;
+                Ok::<User, Error>(changed)
+            })
+        });
+        gate.wait_until_reached();
+        rt.block_on(async {
+            let other = tokio::time::timeout(Duration::from_millis(300), pool.get()).await;
+            let free = matches!(other, Ok(Ok(_)));
+            assert_eq!(
+                free,
+                point == pause::WRITE_COMMITTED,
+                "{point}: is the pool's only connection free?"
+            );
+        });
+        gate.release();
+        let saved = writer.join().unwrap().expect("the paused save");
+        let found = rt
+            .block_on(User::find(&mut Pooled(&pool), &cache, &user.id))
+            .unwrap();
+        assert_eq!(found, Some(saved), "{point}");
+    }
+    rt.block_on(User::delete(&mut Pooled(&pool), &cache, &user.id))
+        .unwrap();
+}
+
+#[test]
+fn a_write_with_no_connection_to_be_had_is_unavailable_and_leaves_the_cache_as_it_was() {
+    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
+        return;
+    };
+    let url = write_through_tests::services::postgres_url();
+    let cache = tc.cache.clone();
+    runtime().block_on(async {
+        let pool = bb8(&url, 1, Duration::from_millis(300)).await;
+        let user: User = User::create(&mut Pooled(&pool), &cache, &new_user())
+            .await
+            .unwrap();
+        let held = pool.get().await.expect("the only connection");
+        let before = cache.stats();
+        let mut changed = user.clone();
+        changed.name = "never written".into();
+        let started = Instant::now();
+        let saved = changed.save(&mut Pooled(&pool), &cache).await;
+        let waited = started.elapsed();
+        match saved {
+            Err(Error::Unavailable(error)) => assert!(error.is_timeout(), "{error}"),
+            other => panic!("expected Error::Unavailable, got {other:?}"),
+        }
+        assert!(waited < Duration::from_secs(3), "waited {waited:?}");
+        assert_eq!(
+            cache.stats().database_unavailable,
+            before.database_unavailable + 1
+        );
+        // Nothing was locked: the row as it is, still served from Redis.
+        let hits = cache.stats().hits;
+        assert_eq!(
+            User::find(&mut Pooled(&pool), &cache, &user.id)
+                .await
+                .unwrap(),
+            Some(user.clone())
+        );
+        assert_eq!(cache.stats().hits, hits + 1, "still cached");
+        drop(held);
+        // And nothing is left locked: the next write goes through.
+        changed.save(&mut Pooled(&pool), &cache).await.unwrap();
+        assert_eq!(
+            User::find(&mut Pooled(&pool), &cache, &user.id)
+                .await
+                .unwrap(),
+            Some(changed)
+        );
+        User::delete(&mut Pooled(&pool), &cache, &user.id)
+            .await
+            .unwrap();
+    });
+}
+
+/// The blocking front: Diesel's r2d2 pool as `Pooled`, one checkout per write, given back before
+/// the publish; a write with no connection to be had is `Error::Unavailable`.
+mod blocking {
+    use std::time::Duration;
+
+    use diesel::PgConnection;
+    use diesel::prelude::*;
+    use diesel::r2d2::{ConnectionManager, Pool};
+    use write_through::blocking::{ModelOps as _, SaveOps as _};
+    use write_through::{Error, Pooled, pause};
+    use write_through_tests::TestCache;
+    use write_through_tests::models::User;
+    use write_through_tests::schema::wt_users;
+
+    fn pool(size: u32, timeout: Duration) -> Option<Pool<ConnectionManager<PgConnection>>> {
+        write_through_tests::postgres()?;
+        let url = write_through_tests::services::postgres_url();
+        Some(
+            Pool::builder()
+                .max_size(size)
+                .connection_timeout(timeout)
+                .build(ConnectionManager::new(url))
+                .expect("an r2d2 pool"),
+        )
+    }
+
+    #[test]
+    fn writes_through_r2d2_check_out_one_connection_each_given_back_before_the_publish() {
+        let (Some(pool), Some(tc)) = (pool(1, Duration::from_secs(2)), TestCache::new()) else {
+            return;
+        };
+        let cache = tc.cache.clone();
+        let before = cache.stats().checkouts;
+        let user: User = User::create(&mut Pooled(&pool), &cache, &super::new_user()).unwrap();
+        assert_eq!(cache.stats().checkouts, before + 1, "create: one");
+        let updated = User::update(
+            &mut Pooled(&pool),
+            &cache,
+            &user.id,
+            wt_users::name.eq("updated through r2d2"),
+        )
+        .unwrap();
+        assert_eq!(cache.stats().checkouts, before + 2, "update: one");
+        assert_eq!(
+            User::find(&mut Pooled(&pool), &cache, &user.id).unwrap(),
+            Some(updated.clone()),
+        );
+        assert_eq!(cache.stats().checkouts, before + 2, "the find was a hit");
+
+        for point in [pause::WRITE_LOCKED, pause::WRITE_COMMITTED] {
+            let gate = pause::arm(point, &cache.key::<User>(&user.id));
+            let (writer_pool, writer_cache) = (pool.clone(), cache.clone());
+            let mut changed = updated.clone();
+            changed.name = format!("paused at {point}");
+            let writer = std::thread::spawn(move || {
+                changed.save(&mut Pooled(&writer_pool), &writer_cache)?;
+                Ok::<User, Error>(changed)
+            });
+            gate.wait_until_reached();
+            let other = pool.get_timeout(Duration::from_millis(300));
+            assert_eq!(
+                other.is_ok(),
+                point == pause::WRITE_COMMITTED,
+                "{point}: is the only connection free?"
+            );
+            drop(other);
+            gate.release();
+            let saved = writer.join().unwrap().expect("the paused save");
+            assert_eq!(
+                User::find(&mut Pooled(&pool), &cache, &user.id).unwrap(),
+                Some(saved)
+            );
+        }
+
+        let held = pool.get().unwrap();
+        let unavailable = User::delete(&mut Pooled(&pool), &cache, &user.id);
+        assert!(
+            matches!(unavailable, Err(Error::Unavailable(_))),
+            "{unavailable:?}"
+        );
+        drop(held);
+        assert!(User::delete(&mut Pooled(&pool), &cache, &user.id).unwrap());
+        assert_eq!(
+            User::find(&mut Pooled(&pool), &cache, &user.id).unwrap(),
+            None
+        );
+    }
+}
