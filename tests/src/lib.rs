@@ -9,6 +9,7 @@ pub mod column_types;
 pub mod fronts;
 pub mod history;
 pub mod models;
+pub mod pools;
 pub mod private_cluster;
 pub mod private_postgres;
 pub mod private_redis;

@@ -6,39 +6,17 @@
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use write_through::asynch::ModelOps as _;
 use write_through::{Cache, Error, Pooled};
 use write_through_tests::models::{Account, NewUser, User};
+use write_through_tests::pools::{bb8, deadpool};
 use write_through_tests::private_postgres::PrivatePostgres;
 use write_through_tests::schema::POSTGRES_DDL;
 use write_through_tests::{TestCache, unique};
 
-type Deadpool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
-type Bb8 = diesel_async::pooled_connection::bb8::Pool<AsyncPgConnection>;
-
 fn runtime() -> tokio::runtime::Runtime {
     write_through_tests::fronts::runtime()
-}
-
-fn deadpool(url: &str, size: usize) -> Deadpool {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
-    Deadpool::builder(manager)
-        .max_size(size)
-        .build()
-        .expect("a deadpool pool")
-}
-
-async fn bb8(url: &str, size: u32, timeout: Duration) -> Bb8 {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
-    Bb8::builder()
-        .max_size(size)
-        .connection_timeout(timeout)
-        .test_on_check_out(true)
-        .build(manager)
-        .await
-        .expect("a bb8 pool")
 }
 
 /// A user created through the library, so that its key is warm.
