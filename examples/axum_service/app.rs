@@ -376,7 +376,7 @@ impl From<write_through::Error> for ApiError {
             }
             write_through::Error::Conflict(_) => Self::Conflict,
             write_through::Error::Unavailable(error) => {
-                // A read that missed the cache found no database connection.
+                // A read that missed the cache, or a write, found no database connection.
                 eprintln!("axum_service: {error}");
                 Self::Unavailable("database unavailable")
             }

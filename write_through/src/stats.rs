@@ -103,11 +103,12 @@ pub struct Stats {
     pub feed_unreadable_changes: u64,
     /// Feed sessions that ended on an error and were started again.
     pub feed_restarts: u64,
-    /// Connections that reads through a pool ([`Pooled`](crate::Pooled)) checked out, each for
-    /// a read that missed; hits take none.
+    /// Connections that operations through a pool ([`Pooled`](crate::Pooled)) checked out: one
+    /// for each read that missed (hits take none), one for each write.
     pub checkouts: u64,
-    /// Reads through a pool that missed and could not get a connection (the pool timed out, or
-    /// the database could not be reached): each one an [`Error::Unavailable`](crate::Error::Unavailable).
+    /// Operations through a pool that needed a connection and could not get one (the pool timed
+    /// out, or the database could not be reached): each one an
+    /// [`Error::Unavailable`](crate::Error::Unavailable).
     pub database_unavailable: u64,
 }
 
