@@ -280,3 +280,72 @@ mod blocking {
         );
     }
 }
+
+/// A write through the pool whose future is dropped at any point (an async caller's timeout)
+/// never gives the pool a connection inside its transaction: `create` runs one of its own, and
+/// so does a `save` marked for the change feed. Dropped after every few hundred microseconds,
+/// over many tries; each time the pool's one connection must come back out of any transaction
+/// (or be replaced), and the next write must go through.
+#[test]
+fn a_write_through_the_pool_dropped_mid_flight_leaves_no_connection_inside_a_transaction() {
+    use diesel_async::TransactionManager as _;
+    let (Some(_), Some(tc)) = (
+        write_through_tests::postgres(),
+        TestCache::with(|builder| builder.mark_writes_for_feed(true)),
+    ) else {
+        return;
+    };
+    let url = write_through_tests::services::postgres_url();
+    let cache = tc.cache.clone();
+    runtime().block_on(async {
+        let pool = deadpool(&url, 1);
+        let mut created = Vec::new();
+        for attempt in 0..60u64 {
+            let budget = Duration::from_micros(100 + attempt * 50);
+            let new = new_user();
+            let email = new.email.clone();
+            let _ = tokio::time::timeout(budget, User::create(&mut Pooled(&pool), &cache, &new)).await;
+            let mut user = User {
+                id: 0,
+                email,
+                name: "dropped".into(),
+            };
+            {
+                let mut conn = pool.get().await.expect("the pool's connection");
+                let depth = <AsyncPgConnection as AsyncConnection>::TransactionManager::transaction_manager_status_mut(&mut *conn)
+                    .transaction_depth();
+                assert!(
+                    matches!(depth, Ok(None)),
+                    "attempt {attempt}: the pool handed out a connection in a transaction: {depth:?}"
+                );
+                let query = wt_users::table.filter(wt_users::email.eq(&user.email));
+                let stored: Option<User> = diesel_async::RunQueryDsl::first(query, &mut *conn)
+                    .await
+                    .optional()
+                    .unwrap();
+                match stored {
+                    Some(stored) => user.id = stored.id,
+                    None => continue,
+                }
+            }
+            created.push(user.id);
+            let _ = tokio::time::timeout(budget, user.save(&mut Pooled(&pool), &cache)).await;
+            let mut conn = pool.get().await.expect("the pool's connection");
+            let depth = <AsyncPgConnection as AsyncConnection>::TransactionManager::transaction_manager_status_mut(&mut *conn)
+                .transaction_depth();
+            assert!(matches!(depth, Ok(None)), "attempt {attempt}: after save: {depth:?}");
+        }
+        // The pool still writes, and what it wrote is read back.
+        let user: User = User::create(&mut Pooled(&pool), &cache, &new_user())
+            .await
+            .unwrap();
+        assert_eq!(
+            User::find(&mut Pooled(&pool), &cache, &user.id).await.unwrap(),
+            Some(user.clone())
+        );
+        created.push(user.id);
+        for id in created {
+            User::delete(&mut Pooled(&pool), &cache, &id).await.unwrap();
+        }
+    });
+}
