@@ -150,6 +150,18 @@ mod tests {
         ])
     }
 
+    /// A range whose master's address is NULL (`cluster-preferred-endpoint-type
+    /// unknown-endpoint`).
+    fn range_without_address(first: i64, last: i64, port: i64) -> Value {
+        let mut range = range(first, last, "x", port);
+        if let Value::Array(parts) = &mut range
+            && let Some(Value::Array(master)) = parts.get_mut(2)
+        {
+            master[0] = Value::Nil;
+        }
+        range
+    }
+
     fn map(ranges: Vec<Value>) -> NodeMap {
         NodeMap::from_cluster_slots(&Value::Array(ranges)).expect("a CLUSTER SLOTS reply")
     }
@@ -206,14 +218,8 @@ mod tests {
     fn a_master_named_by_the_node_that_answered_goes_through_the_router() {
         // `cluster-preferred-endpoint-type unknown-endpoint` answers NULL; an unspecified
         // address would connect to this host rather than to the node.
-        let mut unknown = range(0, 99, "x", 7000);
-        if let Value::Array(parts) = &mut unknown
-            && let Some(Value::Array(master)) = parts.get_mut(2)
-        {
-            master[0] = Value::Nil;
-        }
         let map = map(vec![
-            unknown,
+            range_without_address(0, 99, 7000),
             range(100, 199, "0.0.0.0", 7001),
             range(200, 299, "::", 7002),
             range(300, 16383, "10.0.0.3", 7003),
@@ -227,12 +233,7 @@ mod tests {
 
     #[test]
     fn every_master_is_named_by_one_of_its_slots_addressed_or_not() {
-        let mut unknown = range(300, 399, "x", 7000);
-        if let Value::Array(parts) = &mut unknown
-            && let Some(Value::Array(master)) = parts.get_mut(2)
-        {
-            master[0] = Value::Nil;
-        }
+        let unknown = range_without_address(300, 399, 7000);
         let map = map(vec![
             range(0, 99, "a", 1),
             range(100, 199, "b", 1),
