@@ -112,6 +112,17 @@ pub enum Blocking {}
 #[derive(Debug)]
 pub enum Async {}
 
+/// The marker, for [`IndexLookup`] and [`ReadSource`](crate::asynch::ReadSource), of a shared
+/// `&AsyncPgConnection` (diesel-async's pipelining form): reads only, each miss asking the
+/// server, in the same round trip as its load, whether it ran inside a transaction (then it
+/// does not fill). Needs the `async` and `postgres` features. Inferred from the connection, as
+/// [`Async`] is: `User::find_by_email(&mut conn, &cache, email)` with
+/// `mut conn: &AsyncPgConnection`.
+#[cfg(all(feature = "async", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "async", feature = "postgres"))))]
+#[derive(Debug)]
+pub enum Shared {}
+
 /// How a connection type runs the lookups of unique index `N` of `M`; `F` is [`Blocking`] for
 /// a Diesel `Connection` and `Async` for a diesel-async `AsyncConnection`, and is inferred
 /// from the connection at the call of a generated `find_by_<name>`.

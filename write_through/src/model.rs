@@ -1128,7 +1128,7 @@ mod asynch {
 
     use diesel::QueryResult;
     use diesel::backend::Backend;
-    use diesel_async::AsyncConnection;
+    use diesel_async::{AsyncConnection, AsyncConnectionCore};
 
     use super::{Cached, UniqueIndex};
     use crate::error::Error;
@@ -1209,7 +1209,7 @@ mod asynch {
             value: Self::Value<'_>,
         ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
         where
-            C: AsyncConnection<Backend = B>;
+            C: AsyncConnectionCore<Backend = B>;
 
         /// `SELECT ... WHERE column IN (values)`, in any order.
         ///
@@ -1240,7 +1240,7 @@ mod asynch {
             values: &[Self::Value<'_>],
         ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
         where
-            C: AsyncConnection<Backend = B>;
+            C: AsyncConnectionCore<Backend = B>;
     }
 
     /// The queries the cache needs on backend `B` through diesel-async: the same as
@@ -1315,7 +1315,7 @@ mod asynch {
             id: Self::Id<'_>,
         ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
         where
-            C: AsyncConnection<Backend = B>;
+            C: AsyncConnectionCore<Backend = B>;
 
         /// `SELECT ... WHERE pk IN (ids)`, in any order.
         ///
@@ -1345,7 +1345,7 @@ mod asynch {
             ids: &[Self::Id<'_>],
         ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
         where
-            C: AsyncConnection<Backend = B>;
+            C: AsyncConnectionCore<Backend = B>;
 
         /// Inserts or updates the row and returns it as stored (see
         /// [`DieselOps::upsert`](super::DieselOps::upsert)). Called directly it writes the

@@ -5,3 +5,4 @@ mod async_front;
 mod pool_reads;
 mod pool_writes;
 mod pooled;
+mod shared_connection;

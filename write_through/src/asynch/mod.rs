@@ -20,6 +20,8 @@ mod index;
 mod pool_db;
 #[cfg(any(feature = "deadpool", feature = "bb8"))]
 mod pooled_source;
+#[cfg(feature = "postgres")]
+mod shared_pg;
 mod source;
 
 /// Waits until the change feed has applied everything committed before the call: the async form
@@ -462,14 +464,15 @@ pub trait ModelOps: Cached + Send + Sync {
     /// database, filling the cache.
     ///
     /// `conn` is a diesel-async connection, or a pool as [`Pooled`](crate::Pooled), which the
-    /// read checks a connection out of only when the cache does not answer it.
-    fn find<'a, C>(
+    /// read checks a connection out of only when the cache does not answer it, or a shared
+    /// `&AsyncPgConnection` (`K` is then [`Shared`](crate::index::Shared); it is inferred).
+    fn find<'a, C, K>(
         conn: &'a mut C,
         cache: &'a Cache,
         id: Self::Id<'a>,
     ) -> impl Future<Output = Result<Option<Self>, Error>> + Send + 'a
     where
-        C: ReadSource,
+        C: ReadSource<K>,
         Self: AsyncDieselOps<C::Backend>,
     {
         conn.__find::<Self>(cache, id)
@@ -481,13 +484,13 @@ pub trait ModelOps: Cached + Send + Sync {
     ///
     /// `conn` as in [`ModelOps::find`]: through a pool, one connection is checked out for the
     /// rows the cache did not hold, none when it held them all.
-    fn find_many<'a, C, I>(
+    fn find_many<'a, C, I, K>(
         conn: &'a mut C,
         cache: &'a Cache,
         ids: I,
     ) -> impl Future<Output = Result<Vec<Option<Self>>, Error>> + Send + 'a
     where
-        C: ReadSource,
+        C: ReadSource<K>,
         Self: AsyncDieselOps<C::Backend>,
         I: IntoIterator<Item = Self::Id<'a>> + Send + 'a,
     {

@@ -8,16 +8,19 @@ use diesel_async::AsyncConnection;
 
 use crate::cache::Cache;
 use crate::error::Error;
+use crate::index::Async;
 use crate::model::{AsyncDieselCreate, AsyncDieselOps, AsyncDieselUpdate};
 
-/// What `find` and `find_many` read through: any diesel-async connection (as `&mut conn`), or a
-/// pool as [`Pooled`](crate::Pooled) (features `deadpool`, `bb8`), which a read checks a connection out of only
-/// when the cache does not answer it.
+/// What `find` and `find_many` read through: any diesel-async connection (as `&mut conn`), a
+/// pool as [`Pooled`](crate::Pooled) (features `deadpool`, `bb8`), which a read checks a
+/// connection out of only when the cache does not answer it, or a shared `&AsyncPgConnection`
+/// (`K` = [`Shared`](crate::index::Shared); a miss asks the server, in its load's round trip,
+/// whether it runs inside a transaction). `K` tells these apart and is inferred.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is neither a diesel-async connection nor a pool the cache can read through",
     note = "pass `&mut conn` (a connection), or `&mut write_through::Pooled(&pool)` for diesel-async's deadpool or bb8 pool (features `deadpool`, `bb8`)"
 )]
-pub trait ReadSource: Send {
+pub trait ReadSource<K = Async>: Send {
     /// The database backend the reads run on.
     type Backend: diesel::backend::Backend;
 
@@ -72,7 +75,8 @@ impl<C: AsyncConnection> ReadSource for C {
 /// writer waits for a connection), given back before its publish.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is neither a diesel-async connection nor a pool the cache can write through",
-    note = "pass `&mut conn` (a connection), or `&mut write_through::Pooled(&pool)` for diesel-async's deadpool or bb8 pool (features `deadpool`, `bb8`)"
+    note = "pass `&mut conn` (a connection), or `&mut write_through::Pooled(&pool)` for diesel-async's deadpool or bb8 pool (features `deadpool`, `bb8`)",
+    note = "a shared `&AsyncPgConnection` only reads: a write runs in a transaction of its own, which queries pipelined on the shared connection would join; write through the `&mut AsyncPgConnection` it was borrowed from"
 )]
 pub trait WriteSource: Send {
     /// The database backend the writes run on.

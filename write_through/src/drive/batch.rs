@@ -181,6 +181,7 @@ where
             }
         }
     }
+    let may_fill = db.loads_may_fill();
     for &slot in &to_load {
         let key = distinct_keys[slot];
         let row = loaded.remove(key);
@@ -207,6 +208,8 @@ where
             super::note_uncached(counters, M::MODEL_NAME, uncached);
         }
         match settle {
+            // The loads ran inside a transaction after all: release what was leased.
+            Settle::Fill(..) if !may_fill => releases.push(key),
             Settle::Fill(value, ttl) => {
                 fills.push((key, value, ttl));
                 fill_slots.push(slot);

@@ -28,6 +28,14 @@ pub(crate) trait Conn {
         !matches!(self.depth(), Ok(None))
     }
 
+    /// Whether the rows of the loads so far may be cached. A connection whose transaction state
+    /// is known before it loads ([`Conn::depth`]) says no there and never here; one that learns
+    /// it only from the server, with its load (a shared `&AsyncPgConnection`: see
+    /// `asynch/shared_pg.rs`), answers `false` once a load ran inside a transaction.
+    fn loads_may_fill(&self) -> bool {
+        true
+    }
+
     /// [`Conn::depth`], with a broken transaction state reported as what it means.
     fn usable_depth(&mut self) -> Result<Option<NonZeroU32>, Error> {
         self.depth()

@@ -276,6 +276,10 @@ where
         }
         answers[slot] = Some(row);
     }
+    if !db.loads_may_fill() {
+        // The loads ran inside a transaction after all: release what was leased.
+        releases.extend(fills.drain(..).map(|(key, _, _)| key));
+    }
     if !(fills.is_empty() && releases.is_empty()) {
         if let Ok(filled) = commands::settle_many(e, &lease, &fills, &releases, &[]).await {
             for filled in filled {

@@ -712,6 +712,11 @@ where
         }
     };
     pause::reach(pause::FIND_LOADED, key);
+    if !db.loads_may_fill() {
+        // It read inside a transaction (rows it may have written, or an older snapshot).
+        let _ = commands::delete_if(e, key, &lease).await;
+        return Ok(loaded);
+    }
     if loaded
         .as_ref()
         .is_some_and(|row: &M| key_of::<M>(inner, row.id()) != key)

@@ -184,8 +184,8 @@ mod asynch {
     use diesel::dsl::{AsSelect, Returning, Values, insert_into};
     use diesel::prelude::SelectableHelper;
     use diesel::query_builder::Query;
-    use diesel_async::AsyncConnection;
     use diesel_async::methods::LoadQuery;
+    use diesel_async::{AsyncConnection, AsyncConnectionCore};
 
     use super::expect_one_row;
     use crate::error::Error;
@@ -224,7 +224,7 @@ mod asynch {
             id: Self::Id<'_>,
         ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
         where
-            C: AsyncConnection<Backend = DB>,
+            C: AsyncConnectionCore<Backend = DB>,
         {
             let select = M::select(id);
             async move { Ok(select.load_async(conn).await?.pop()) }
@@ -235,7 +235,7 @@ mod asynch {
             ids: &[Self::Id<'_>],
         ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
         where
-            C: AsyncConnection<Backend = DB>,
+            C: AsyncConnectionCore<Backend = DB>,
         {
             let select = M::select_many(ids);
             async move { select.load_async(conn).await }
@@ -273,7 +273,7 @@ mod asynch {
             value: Self::Value<'_>,
         ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
         where
-            C: AsyncConnection<Backend = DB>,
+            C: AsyncConnectionCore<Backend = DB>,
         {
             let select = M::select_by(value);
             async move { Ok(select.load_async(conn).await?.pop()) }
@@ -284,7 +284,7 @@ mod asynch {
             values: &[Self::Value<'_>],
         ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
         where
-            C: AsyncConnection<Backend = DB>,
+            C: AsyncConnectionCore<Backend = DB>,
         {
             let select = M::select_many_by(values);
             async move { select.load_async(conn).await }

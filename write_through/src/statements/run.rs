@@ -30,7 +30,7 @@ pub trait Load<DB: Backend, M>: Send + Sized {
     #[cfg(feature = "async")]
     fn load_async<'c, C>(self, conn: &'c mut C) -> impl Future<Output = QueryResult<Vec<M>>> + Send
     where
-        C: diesel_async::AsyncConnection<Backend = DB>,
+        C: diesel_async::AsyncConnectionCore<Backend = DB>,
         Self: 'c;
 }
 
@@ -53,7 +53,7 @@ where
     #[cfg(feature = "async")]
     fn load_async<'c, C>(self, conn: &'c mut C) -> impl Future<Output = QueryResult<Vec<M>>> + Send
     where
-        C: diesel_async::AsyncConnection<Backend = DB>,
+        C: diesel_async::AsyncConnectionCore<Backend = DB>,
         Self: 'c,
     {
         diesel_async::RunQueryDsl::load(self, conn)
@@ -141,7 +141,7 @@ impl<DB: Backend, M> Load<DB, M> for NoStatement<M> {
     #[cfg(feature = "async")]
     async fn load_async<'c, C>(self, _: &'c mut C) -> QueryResult<Vec<M>>
     where
-        C: diesel_async::AsyncConnection<Backend = DB>,
+        C: diesel_async::AsyncConnectionCore<Backend = DB>,
         Self: 'c,
     {
         match self.0 {}
