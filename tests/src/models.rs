@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use write_through::prelude::*;
 
-use crate::schema::{wt_accounts, wt_memberships, wt_tags, wt_users};
+use crate::schema::{wt_accounts, wt_avatars, wt_memberships, wt_people, wt_tags, wt_users};
 
 /// A row with a database-generated key and a unique column.
 #[derive(
@@ -228,4 +228,65 @@ pub struct NewAccount {
     pub handle: String,
     pub login: Option<String>,
     pub name: String,
+}
+
+/// A person read through a join with their avatar (as crates.io's `User` joins its GitHub
+/// account): read-only, cached under the person's key.
+#[derive(HasQuery, Identifiable, WriteThrough, Debug, Clone, PartialEq)]
+#[diesel(table_name = wt_people, base_query = wt_people::table.left_join(wt_avatars::table))]
+#[write_through(key = "person_avatar:{id}", ttl = "1h")]
+pub struct PersonWithAvatar {
+    pub id: i64,
+    pub name: String,
+    #[diesel(select_expression = wt_avatars::url.nullable())]
+    pub avatar: Option<String>,
+}
+
+/// A person before the database gave it an id.
+#[derive(Insertable, Debug, Clone)]
+#[diesel(table_name = wt_people)]
+pub struct NewPerson {
+    pub name: String,
+}
+
+/// An avatar, the joined table's own model: every write of it through the library retires the
+/// `PersonWithAvatar` of its person, before and after (an avatar moved to another person
+/// retires both).
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_avatars)]
+#[write_through(
+    key = "avatar:{id}",
+    ttl = "1h",
+    retires(PersonWithAvatar, foreign_key = person_id)
+)]
+pub struct Avatar {
+    pub id: i64,
+    pub person_id: i64,
+    pub url: String,
+}
+
+/// An avatar before the database gave it an id.
+#[derive(Insertable, Debug, Clone)]
+#[diesel(table_name = wt_avatars)]
+pub struct NewAvatar {
+    pub person_id: i64,
+    pub url: String,
+}
+
+/// The application's update form for avatars.
+#[derive(AsChangeset, Debug, Clone, Default)]
+#[diesel(table_name = wt_avatars)]
+pub struct AvatarUpdateForm {
+    pub person_id: Option<i64>,
+    pub url: Option<String>,
 }

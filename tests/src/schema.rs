@@ -42,6 +42,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wt_people (id) {
+        id -> BigInt,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    wt_avatars (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        url -> Text,
+    }
+}
+
+diesel::joinable!(wt_avatars -> wt_people (person_id));
+diesel::allow_tables_to_appear_in_same_query!(wt_people, wt_avatars);
+
 /// PostgreSQL DDL, idempotent.
 pub const POSTGRES_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_users (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
@@ -49,6 +67,8 @@ pub const POSTGRES_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_documents (id BIGINT PRIMARY KEY, title TEXT NOT NULL, version INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_accounts (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle TEXT NOT NULL, login TEXT UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
+    "CREATE TABLE IF NOT EXISTS wt_people (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_avatars (id BIGSERIAL PRIMARY KEY, person_id BIGINT NOT NULL UNIQUE, url TEXT NOT NULL)",
 ];
 
 /// MySQL/MariaDB DDL, idempotent.
@@ -60,6 +80,8 @@ pub const MYSQL_DDL: &[&str] = &[
     // MariaDB's default collation is case-insensitive: the email column keeps it, so that the
     // suites meet aliases ("ADA@..." finds "ada@...").
     "CREATE TABLE IF NOT EXISTS wt_accounts (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle VARCHAR(100) NOT NULL, login VARCHAR(191) NULL UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
+    "CREATE TABLE IF NOT EXISTS wt_people (id BIGINT AUTO_INCREMENT PRIMARY KEY, name TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_avatars (id BIGINT AUTO_INCREMENT PRIMARY KEY, person_id BIGINT NOT NULL UNIQUE, url TEXT NOT NULL)",
 ];
 
 /// SQLite DDL, idempotent.
@@ -69,6 +91,8 @@ pub const SQLITE_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_documents (id BIGINT PRIMARY KEY, title TEXT NOT NULL, version INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle TEXT NOT NULL, login TEXT UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
+    "CREATE TABLE IF NOT EXISTS wt_people (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_avatars (id INTEGER PRIMARY KEY AUTOINCREMENT, person_id BIGINT NOT NULL UNIQUE, url TEXT NOT NULL)",
 ];
 
 diesel::table! {

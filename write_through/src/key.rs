@@ -194,6 +194,34 @@ impl<'n> IndexKeys<'n> {
     }
 }
 
+/// Where a model writes the keys of the other models' rows that its writes retire
+/// (`#[write_through(retires(UserWithAvatar, foreign_key = user_id))]`: see
+/// [`Cached::write_retired_keys`](crate::Cached::write_retired_keys)).
+#[derive(Debug)]
+pub struct RetiredKeys<'n> {
+    namespace: &'n str,
+    keys: Vec<Vec<u8>>,
+}
+
+impl<'n> RetiredKeys<'n> {
+    pub(crate) fn new(namespace: &'n str) -> Self {
+        Self {
+            namespace,
+            keys: Vec::new(),
+        }
+    }
+
+    /// The row of `M` with key `id` is retired.
+    pub fn row<M: crate::Cached>(&mut self, id: M::Id<'_>) {
+        self.keys
+            .push(crate::core::key::key_of::<M>(self.namespace, id));
+    }
+
+    pub(crate) fn into_keys(self) -> Vec<Vec<u8>> {
+        self.keys
+    }
+}
+
 /// Where a [`KeyPart`] writes itself; everything written here is escaped.
 ///
 /// A hand [`KeyPart`] impl writes its value with one of the `push_` methods; the form must be

@@ -53,7 +53,7 @@ pub use codec::Codec;
 pub use error::{
     CacheError, CodecError, ConfigError, ConflictError, Error, Result, UnavailableError, UsageError,
 };
-pub use key::{IndexKeys, KeyPart, KeyPartWriter, KeyWriter};
+pub use key::{IndexKeys, KeyPart, KeyPartWriter, KeyWriter, RetiredKeys};
 #[cfg(feature = "async")]
 pub use model::{
     AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, BoxFuture,
@@ -85,7 +85,7 @@ pub mod __private {
         index_column, key_column,
     };
     pub use crate::index::IndexLookup;
-    pub use crate::key::{IndexKeys, KeyPart, KeyWriter};
+    pub use crate::key::{IndexKeys, KeyPart, KeyWriter, RetiredKeys};
     pub use crate::model::{Cached, UniqueIndex};
     pub use crate::row_clone::{CloneRow, NoCloneRow, RowRef};
     pub use crate::row_form::{FieldSeed, cache_field, fill, next_field, present};

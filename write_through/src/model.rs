@@ -18,7 +18,7 @@ use serde::{Deserializer, Serializer};
 
 use crate::envelope::Codec;
 use crate::error::Error;
-use crate::key::{IndexKeys, KeyWriter};
+use crate::key::{IndexKeys, KeyWriter, RetiredKeys};
 
 /// A model whose rows are cached in Redis: what `#[derive(WriteThrough)]` implements from the
 /// struct and its `#[write_through(...)]` attributes. Generic code over cached models is
@@ -310,6 +310,20 @@ pub trait Cached: Sized + Send + Sync + 'static {
     /// # Ok(()) }
     /// ```
     fn write_index_keys(&self, keys: &mut IndexKeys<'_>) {
+        let _ = keys;
+    }
+
+    /// Whether writes of this model retire rows of other models
+    /// (`#[write_through(retires(...))]`): then a `save`, `update` or `delete` first reads the
+    /// row it replaces, locked (`SELECT ... FOR UPDATE`), in the write's transaction (one of
+    /// its own outside `cache.transaction`), so that the rows its old values named are retired
+    /// as well as those its new values name.
+    const RETIRES: bool = false;
+
+    /// The keys of the other models' rows that a write of this row retires: for each
+    /// `#[write_through(retires(UserWithAvatar, foreign_key = user_id))]`, the `UserWithAvatar`
+    /// whose key is this row's `user_id` (none when it is `NULL`). The derive writes it.
+    fn write_retired_keys(&self, keys: &mut RetiredKeys<'_>) {
         let _ = keys;
     }
 
@@ -686,6 +700,13 @@ pub trait DieselOps<B: Backend>: Cached {
     /// # Ok(()) }
     /// ```
     fn load<C>(conn: &mut C, id: Self::Id<'_>) -> QueryResult<Option<Self>>
+    where
+        C: Connection<Backend = B> + LoadConnection;
+
+    /// `SELECT ... WHERE pk = id LIMIT 1 FOR UPDATE` (no `FOR UPDATE` on SQLite): the row a
+    /// write is about to replace, locked until its transaction ends. A write of a model that
+    /// retires other models' rows reads it first (see [`Cached::RETIRES`]).
+    fn load_for_update<C>(conn: &mut C, id: Self::Id<'_>) -> QueryResult<Option<Self>>
     where
         C: Connection<Backend = B> + LoadConnection;
 
@@ -1311,6 +1332,16 @@ mod asynch {
         /// # Ok(()) }
         /// ```
         fn load<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+        ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
+        where
+            C: AsyncConnectionCore<Backend = B>;
+
+        /// `SELECT ... WHERE pk = id LIMIT 1 FOR UPDATE` (no `FOR UPDATE` on SQLite): the row
+        /// a write is about to replace, locked until its transaction ends (see
+        /// [`Cached::RETIRES`]).
+        fn load_for_update<C>(
             conn: &mut C,
             id: Self::Id<'_>,
         ) -> impl Future<Output = QueryResult<Option<Self>>> + Send

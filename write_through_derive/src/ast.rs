@@ -41,6 +41,17 @@ pub struct Model {
     pub plain_columns: Option<Vec<Ident>>,
     /// `retired_by(table::column, ...)`: columns of other tables holding this model's key.
     pub retired_by: Vec<syn::Path>,
+    /// `retires(OtherModel, foreign_key = field)`: rows of other models this model's writes
+    /// retire.
+    pub retires: Vec<Retire>,
+}
+
+/// One `retires(...)`, checked: the other model, and the field of this one holding its key.
+pub struct Retire {
+    pub model: Path,
+    pub field: Ident,
+    /// The field is an `Option<_>`: a `None` names no row.
+    pub nullable: bool,
 }
 
 /// The columns `save` writes, the model's own Diesel derives, or nothing.

@@ -279,6 +279,49 @@ pub fn check_partial_save_writes_columns(cx: &Ctxt, at: &Path, read_only: bool) 
     false
 }
 
+/// `retires(OtherModel, foreign_key = field)` names a model and a field of this one; the model's
+/// rows are writable (a write reads the row it replaces, locked, which a join cannot be).
+pub fn check_retires(
+    cx: &Ctxt,
+    retires: &crate::internals::attr::Retires,
+    fields: &[&Ident],
+    read_only: bool,
+) -> bool {
+    let mut ok = true;
+    if retires.model.is_none() {
+        cx.error_spanned_by(
+            &retires.at,
+            "name the model whose rows this one's writes retire: retires(UserWithAvatar, foreign_key = user_id)",
+        );
+        ok = false;
+    }
+    match &retires.foreign_key {
+        None => {
+            cx.error_spanned_by(
+                &retires.at,
+                "name the field holding the other model's key: retires(UserWithAvatar, foreign_key = user_id)",
+            );
+            ok = false;
+        }
+        Some(field) if !fields.contains(&field) => {
+            cx.error_spanned_by(
+                field,
+                format!("`foreign_key = {field}` names no field of this model"),
+            );
+            ok = false;
+        }
+        Some(_) => {}
+    }
+    if read_only {
+        cx.error_spanned_by(
+            &retires.at,
+            "`retires` needs a model whose fields are columns of its table; a model with a base_query or a select_expression field is read-only: put `retires` on the model of the table it joins",
+        );
+        ok = false;
+    }
+    ok
+}
+
 /// `retired_by(...)` names columns whose value is the model's key, which must then be one
 /// column.
 pub fn check_retired_by_names_a_single_key(cx: &Ctxt, at: &Path, key_fields: &[KeyField]) -> bool {

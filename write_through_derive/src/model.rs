@@ -6,7 +6,8 @@ use syn::punctuated::Punctuated;
 use syn::{Data, DeriveInput, Field, Fields, Ident, Path, Token};
 
 use crate::ast::{
-    Backend, Index, KeyField, KeyPart, Model, RowField, RowWrites, VersionField, WrittenColumn,
+    Backend, Index, KeyField, KeyPart, Model, Retire, RowField, RowWrites, VersionField,
+    WrittenColumn,
 };
 use crate::check;
 use crate::fingerprint::fingerprint;
@@ -189,6 +190,12 @@ impl<'a> Parsed<'a> {
                 || self.columns.iter().any(|c| c.diesel.select_expression);
             ok &= check::check_partial_save_writes_columns(cx, partial_save, read_only);
         }
+        let column_idents: Vec<&Ident> = self.columns.iter().map(|c| &c.ident).collect();
+        let read_only = self.diesel.base_query.is_some()
+            || self.columns.iter().any(|c| c.diesel.select_expression);
+        for retires in &self.own.retires {
+            ok &= check::check_retires(cx, retires, &column_idents, read_only);
+        }
         if let Some(first) = self.own.retired_by.first() {
             ok &= check::check_retired_by_names_a_single_key(cx, first, key_fields);
         }
@@ -285,6 +292,20 @@ impl<'a> Parsed<'a> {
             plain_columns: (!self.columns.iter().any(|c| c.diesel.not_a_plain_column))
                 .then(|| self.columns.iter().map(|c| c.column.clone()).collect()),
             retired_by: self.own.retired_by.clone(),
+            retires: self
+                .own
+                .retires
+                .iter()
+                .map(|retires| {
+                    let field = retires.foreign_key.clone()?;
+                    let column = self.columns.iter().find(|c| c.ident == field)?;
+                    Some(Retire {
+                        model: retires.model.clone()?,
+                        nullable: crate::internals::types::option_inner(&column.field.ty).is_some(),
+                        field,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?,
             fields: self
                 .columns
                 .iter()

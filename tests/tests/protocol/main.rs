@@ -8,6 +8,7 @@ mod both_fronts;
 mod crud;
 mod find_many;
 mod index_races;
+mod join_models;
 mod mysql_semantics;
 mod races;
 mod transactions;

@@ -10,7 +10,9 @@ use diesel::QueryResult;
 use diesel_async::{AsyncConnection, TransactionManager};
 use futures_util::TryFutureExt;
 
-use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert, Writes};
+use crate::drive::db::{
+    self, Conn, Create, Load, LoadBy, LoadForUpdate, Remove, Update, Upsert, Writes,
+};
 use crate::error::Error;
 use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate};
 
@@ -137,6 +139,19 @@ where
         values: &'s [M::Value<'i>],
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
         TryFutureExt::map_err(M::load_many_by(self.0, values), Error::from)
+    }
+}
+
+impl<C, M> LoadForUpdate<M> for AsyncDb<'_, C>
+where
+    C: AsyncConnection,
+    M: AsyncDieselOps<C::Backend>,
+{
+    fn load_for_update<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
+        TryFutureExt::map_err(M::load_for_update(self.0, id), Error::from)
     }
 }
 

@@ -13,7 +13,9 @@ use diesel_async::{AsyncConnection, AsyncConnectionCore, TransactionManager};
 
 use crate::cache::Cache;
 use crate::drive::checkout;
-use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert, Writes};
+use crate::drive::db::{
+    self, Conn, Create, Load, LoadBy, LoadForUpdate, Remove, Update, Upsert, Writes,
+};
 use crate::error::Error;
 use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate};
 use crate::stats::Counters;
@@ -255,6 +257,17 @@ where
     ) -> Result<Vec<M>, Error> {
         let mut connection = self.checkout().await?;
         Ok(M::load_many_by(&mut **connection, values).await?)
+    }
+}
+
+impl<P, M> LoadForUpdate<M> for PoolDb<'_, P>
+where
+    P: Checkout,
+    M: AsyncDieselOps<BackendOf<P>>,
+{
+    async fn load_for_update<'s, 'i: 's>(&'s mut self, id: M::Id<'i>) -> Result<Option<M>, Error> {
+        let mut statement = self.statement_connection().await?;
+        Ok(M::load_for_update(statement.connection(), id).await?)
     }
 }
 

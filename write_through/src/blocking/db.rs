@@ -7,7 +7,9 @@ use std::num::NonZeroU32;
 use diesel::QueryResult;
 use diesel::connection::{Connection, LoadConnection, TransactionManager};
 
-use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert, Writes};
+use crate::drive::db::{
+    self, Conn, Create, Load, LoadBy, LoadForUpdate, Remove, Update, Upsert, Writes,
+};
 use crate::error::Error;
 use crate::model::{DieselCreate, DieselIndex, DieselOps, DieselUpdate};
 
@@ -95,6 +97,19 @@ where
     }
 }
 
+impl<C, M> LoadForUpdate<M> for BlockingDb<'_, C>
+where
+    C: Connection + LoadConnection,
+    M: DieselOps<C::Backend>,
+{
+    fn load_for_update<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
+        ready(M::load_for_update(self.0, id).map_err(Error::from))
+    }
+}
+
 impl<C, M> Upsert<M> for BlockingDb<'_, C>
 where
     C: Connection + LoadConnection,
@@ -127,7 +142,7 @@ where
 
 impl<C, M> Remove<M> for BlockingDb<'_, C>
 where
-    C: Connection,
+    C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
 {
     fn remove<'s, 'i: 's>(

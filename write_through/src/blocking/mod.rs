@@ -183,7 +183,7 @@ pub(crate) fn save_through<M: Cached, D: Upsert<M>>(
 /// ```
 pub fn delete<M, C>(conn: &mut C, cache: &Cache, id: M::Id<'_>) -> Result<bool, Error>
 where
-    C: Connection,
+    C: Connection + LoadConnection,
     M: DieselOps<C::Backend>,
 {
     delete_through::<M, _>(&mut BlockingDb(conn), cache, id)

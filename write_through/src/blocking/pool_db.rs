@@ -14,7 +14,9 @@ use diesel::r2d2::{ConnectionManager, Pool, PooledConnection, R2D2Connection};
 
 use crate::cache::Cache;
 use crate::drive::checkout;
-use crate::drive::db::{self, Conn, Create, Load, LoadBy, Remove, Update, Upsert, Writes};
+use crate::drive::db::{
+    self, Conn, Create, Load, LoadBy, LoadForUpdate, Remove, Update, Upsert, Writes,
+};
 use crate::error::{Error, UnavailableError};
 use crate::model::{Cached, DieselCreate, DieselIndex, DieselOps, DieselUpdate};
 use crate::stats::Counters;
@@ -219,6 +221,19 @@ where
     }
 }
 
+impl<C, M> LoadForUpdate<M> for PoolDb<'_, C>
+where
+    C: R2D2Connection + LoadConnection + 'static,
+    M: DieselOps<C::Backend>,
+{
+    fn load_for_update<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
+        ready(self.statement(|connection| Ok(M::load_for_update(connection, id)?)))
+    }
+}
+
 impl<C, M> Upsert<M> for PoolDb<'_, C>
 where
     C: R2D2Connection + LoadConnection + 'static,
@@ -251,7 +266,7 @@ where
 
 impl<C, M> Remove<M> for PoolDb<'_, C>
 where
-    C: R2D2Connection + 'static,
+    C: R2D2Connection + LoadConnection + 'static,
     M: DieselOps<C::Backend>,
 {
     fn remove<'s, 'i: 's>(

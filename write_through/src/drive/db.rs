@@ -121,8 +121,18 @@ pub(crate) trait LoadBy<M: UniqueIndex<N>, const N: usize>: Conn {
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's;
 }
 
+/// Reading, locked until the transaction ends, the row of `M` a write is about to replace: a
+/// model whose writes retire other models' rows ([`Cached::RETIRES`]) retires those its old
+/// values name too.
+pub(crate) trait LoadForUpdate<M: Cached>: Writes {
+    fn load_for_update<'s, 'i: 's>(
+        &'s mut self,
+        id: M::Id<'i>,
+    ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's;
+}
+
 /// Writing a row of `M`, returning it as stored.
-pub(crate) trait Upsert<M: Cached>: Writes {
+pub(crate) trait Upsert<M: Cached>: LoadForUpdate<M> {
     fn upsert<'s>(
         &'s mut self,
         row: &'s M,
@@ -130,7 +140,7 @@ pub(crate) trait Upsert<M: Cached>: Writes {
 }
 
 /// Updating the row of `M` with a given key through changes `F`, returning it as stored.
-pub(crate) trait Update<M: Cached, F>: Writes {
+pub(crate) trait Update<M: Cached, F>: LoadForUpdate<M> {
     fn update<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,
@@ -141,7 +151,7 @@ pub(crate) trait Update<M: Cached, F>: Writes {
 }
 
 /// Deleting a row of `M`.
-pub(crate) trait Remove<M: Cached>: Writes {
+pub(crate) trait Remove<M: Cached>: LoadForUpdate<M> {
     fn remove<'s, 'i: 's>(
         &'s mut self,
         id: M::Id<'i>,

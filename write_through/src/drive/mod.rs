@@ -45,7 +45,7 @@ mod own_transaction;
 pub(crate) mod steps;
 pub(crate) mod transaction;
 
-use db::{Conn, Create, Load, Remove, Update, Upsert, Writes};
+use db::{Conn, Create, Load, LoadForUpdate, Remove, Update, Upsert, Writes};
 use own_transaction::OwnTransaction;
 use steps::{lock_all, perform};
 
@@ -117,13 +117,18 @@ where
     // An unencodable row fails before anything changes.
     codec::encode_row(row)?;
     let inner = cache.inner();
-    let key = key_of::<M>(inner, row.id());
     // The entries of the values this row will have are locked with it: a reader's cached
     // "no row has this value" loaded before the commit must not be filled after it.
     let entries = index_keys_of(inner, row);
-    write_row(e, db, cache, "save", key, entries, async |db: &mut D| {
-        db.upsert(row).await
-    })
+    write_row(
+        e,
+        db,
+        cache,
+        "save",
+        row.id(),
+        entries,
+        async |db: &mut D| db.upsert(row).await,
+    )
     .await
 }
 
@@ -141,7 +146,6 @@ where
     D: Update<M, F>,
     E: Exec,
 {
-    let key = key_of::<M>(cache.inner(), id);
     // The values the update gives indexed columns are known only from the row it returns, so
     // no entry is locked before it: their entries are invalidated after the commit, as those of
     // a value a trigger set are in `save`.
@@ -150,31 +154,33 @@ where
         db,
         cache,
         "update",
-        key,
+        id,
         Vec::new(),
         async |db: &mut D| db.update(id, changes).await,
     )
     .await
 }
 
-/// The write of one row under `key`, locking `key` and the index `entries` it will hold, then
-/// publishing the row as stored (`db_write` returns it) and invalidating the entries of values
-/// it holds that were not locked.
+/// The write of the row with key `id`, locking its key and the index `entries` it will hold,
+/// then publishing the row as stored (`db_write` returns it) and invalidating the entries of
+/// values it holds that were not locked, and the other models' rows that the row it replaced
+/// and the row as stored retire.
 async fn write_row<M, D, E>(
     e: &E,
     db: &mut D,
     cache: &Cache,
     operation: &'static str,
-    key: Vec<u8>,
+    id: M::Id<'_>,
     entries: Vec<Vec<u8>>,
     db_write: impl AsyncFnOnce(&mut D) -> Result<Option<M>, Error>,
 ) -> Result<Option<M>, Error>
 where
     M: Cached,
-    D: Writes,
+    D: LoadForUpdate<M>,
     E: Exec,
 {
     let inner = cache.inner();
+    let key = key_of::<M>(inner, id);
     // A key too long to cache is neither locked nor published (its row is never cached).
     let row_cached = key::fits(&key);
     let mut keys = Vec::with_capacity(1 + entries.len());
@@ -184,8 +190,9 @@ where
     keys.extend(entries.iter().cloned());
     let (stored, aliased, unlocked) =
         write::<M, D, E, _>(e, db, cache, operation, keys, async |db| {
+            let replaced = replaced_row::<M, D>(db, id).await?;
             let stored = db_write(db).await?;
-            let (changes, aliased, unlocked) = match &stored {
+            let (changes, aliased, mut unlocked) = match &stored {
                 // The database matched our key to a row under another spelling (a case- or
                 // pad-insensitive collation): cache neither key, invalidate both.
                 Some(stored) if key_of::<M>(inner, stored.id()) != key => {
@@ -223,6 +230,9 @@ where
                 }
                 None => (Vec::new(), false, Vec::new()),
             };
+            for row in replaced.iter().chain(&stored) {
+                add_retired_keys(inner, row, &mut unlocked);
+            }
             // The keys it retires itself after the commit are marked for the feed with the
             // locked ones.
             let retired = unlocked.clone();
@@ -235,37 +245,82 @@ where
             "the database stored this row under another spelling of its key; give key columns a binary collation"
         );
     }
-    if !unlocked.is_empty() {
-        let conn = db.id();
-        match transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
-            // Not committed yet: lock those keys too, and delete them at the commit.
-            Some(lock) => {
-                for (at, extra) in unlocked.iter().enumerate() {
-                    if let Err(error) = transaction::lock_in_transaction(
-                        e,
-                        cache,
-                        M::MODEL_NAME,
-                        conn,
-                        extra,
-                        &lock,
-                    )
-                    .await
-                    {
-                        delete_at_commit(inner, conn, unlocked[at..].iter().cloned());
-                        return Err(error);
-                    }
-                    inner.frames.record_change(conn, extra.clone(), None);
+    retire_unlocked::<M, D, E>(e, db, cache, operation, unlocked).await?;
+    Ok(stored)
+}
+
+/// After a write's statement, the keys it wrote but did not lock (an index entry of a value a
+/// trigger set, a row of another model its row retires): invalidated now, after the commit; or,
+/// inside `cache.transaction`, locked now and deleted at the commit.
+async fn retire_unlocked<M, D, E>(
+    e: &E,
+    db: &mut D,
+    cache: &Cache,
+    operation: &'static str,
+    unlocked: Vec<Vec<u8>>,
+) -> Result<(), Error>
+where
+    M: Cached,
+    D: Writes,
+    E: Exec,
+{
+    if unlocked.is_empty() {
+        return Ok(());
+    }
+    let inner = cache.inner();
+    let conn = db.id();
+    match transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
+        // Not committed yet: lock those keys too, and delete them at the commit.
+        Some(lock) => {
+            for (at, extra) in unlocked.iter().enumerate() {
+                if let Err(error) =
+                    transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, extra, &lock)
+                        .await
+                {
+                    delete_at_commit(inner, conn, unlocked[at..].iter().cloned());
+                    return Err(error);
                 }
+                inner.frames.record_change(conn, extra.clone(), None);
             }
-            None => {
-                for extra in unlocked {
-                    // Owed when it fails: the save itself has committed.
-                    let _ = invalidate(e, inner, extra).await;
-                }
+        }
+        None => {
+            for extra in unlocked {
+                // Owed when it fails: the write itself has committed.
+                let _ = invalidate(e, inner, extra).await;
             }
         }
     }
-    Ok(stored)
+    Ok(())
+}
+
+/// The row a write of a model that retires other models' rows ([`Cached::RETIRES`]) is about
+/// to replace, read locked in the write's transaction: the rows its old values name are
+/// retired too (an account moved to another user, or deleted, retires its old user's row).
+/// `None` for any other model, without a query.
+async fn replaced_row<M: Cached, D: LoadForUpdate<M>>(
+    db: &mut D,
+    id: M::Id<'_>,
+) -> Result<Option<M>, Error> {
+    if M::RETIRES {
+        db.load_for_update(id).await
+    } else {
+        Ok(None)
+    }
+}
+
+/// Adds to `keys` those of the other models' rows that `row` retires, once each (those short
+/// enough to cache).
+fn add_retired_keys<M: Cached>(inner: &Inner, row: &M, keys: &mut Vec<Vec<u8>>) {
+    if !M::RETIRES {
+        return;
+    }
+    let mut retired = crate::key::RetiredKeys::new(&inner.namespace);
+    row.write_retired_keys(&mut retired);
+    for key in retired.into_keys() {
+        if key::fits(&key) && !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
 }
 
 /// After a write inside a transaction whose keys could not all be locked (Redis failed): the row
@@ -303,17 +358,23 @@ where
     } else {
         Vec::new()
     };
-    let deleted = write::<M, D, E, _>(e, db, cache, "delete", keys, async |db| {
+    let (deleted, retired) = write::<M, D, E, _>(e, db, cache, "delete", keys, async |db| {
+        let replaced = replaced_row::<M, D>(db, id).await?;
         let deleted = db.remove(id).await?;
+        let mut retired = Vec::new();
+        if let Some(replaced) = &replaced {
+            add_retired_keys(inner, replaced, &mut retired);
+        }
         Ok((
-            deleted,
+            (deleted, retired.clone()),
             vec![
                 M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), inner.value_rules().jitter.apply(ttl))),
             ],
-            Vec::new(),
+            retired,
         ))
     })
     .await?;
+    retire_unlocked::<M, D, E>(e, db, cache, "delete", retired).await?;
     Ok(deleted > 0)
 }
 
@@ -345,14 +406,16 @@ where
             }
         }
         let changes = created_changes(inner, &row, &keys);
-        if mark::marks(inner, db) && !keys.is_empty() {
-            mark::mark(db, &lock, mark::published(&keys, &changes, &[]))
+        let retired = created_retired_keys(inner, &row);
+        if mark::marks(inner, db) && !(keys.is_empty() && retired.is_empty()) {
+            mark::mark(db, &lock, mark::published(&keys, &changes, &retired))
                 .await
                 .inspect_err(|_| inner.frames.taint(conn))?;
         }
         for (key, change) in keys.iter().cloned().zip(changes) {
             inner.frames.record_change(conn, key, change);
         }
+        retire_unlocked::<M, D, E>(e, db, cache, "create", retired).await?;
         return Ok(row);
     }
     refuse_inside_transaction::<M, D>(db, "create")?;
@@ -366,8 +429,9 @@ where
         let row = db.insert_returning(new).await?;
         let keys = created_keys(inner, &row);
         let changes = created_changes(inner, &row, &keys);
-        if marks && !keys.is_empty() {
-            mark::mark(db, &lock, mark::published(&keys, &changes, &[])).await?;
+        let retired = created_retired_keys(inner, &row);
+        if marks && !(keys.is_empty() && retired.is_empty()) {
+            mark::mark(db, &lock, mark::published(&keys, &changes, &retired)).await?;
         }
         let mut locked = None;
         if !keys.is_empty() {
@@ -385,22 +449,39 @@ where
         }
     };
     let committed = transaction.commit().await;
-    match (committed, locked) {
+    let created = match (committed, locked) {
         (Ok(()), Some((keys, write))) => {
             pause::reach(pause::WRITE_COMMITTED, &keys[0]);
             let steps = write.on_outcome(DbOutcome::Committed(changes));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
-            Ok(row)
+            row
         }
         (Err(error), Some((_, write))) => {
             let error = Error::from(error);
             let steps = write.on_outcome(DbOutcome::of_error(&error));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
-            Err(error)
+            return Err(error);
         }
-        (Ok(()), None) => Ok(row),
-        (Err(error), None) => Err(error.into()),
-    }
+        (Ok(()), None) => row,
+        (Err(error), None) => return Err(error.into()),
+    };
+    // The other models' rows the new row retires, after the commit.
+    retire_unlocked::<M, D, E>(
+        e,
+        db,
+        cache,
+        "create",
+        created_retired_keys(inner, &created),
+    )
+    .await?;
+    Ok(created)
+}
+
+/// The keys of the other models' rows a new row retires (see [`add_retired_keys`]).
+fn created_retired_keys<M: Cached>(inner: &Inner, row: &M) -> Vec<Vec<u8>> {
+    let mut keys = Vec::new();
+    add_retired_keys(inner, row, &mut keys);
+    keys
 }
 
 /// The keys a `create` locks for its new row: the row's (when it fits) and its entries'.
@@ -485,6 +566,11 @@ where
         // Never cached, so nothing to lock or publish; the transaction rules still apply.
         if transaction::open_lock(cache, db, operation, M::MODEL_NAME)?.is_none() {
             refuse_inside_transaction::<M, D>(db, operation)?;
+            if M::RETIRES {
+                // Its read of the row it replaces and its statement, in one transaction.
+                let written = mark::in_own_transaction(db, async |db: &mut D| db_write(db).await);
+                return written.await.map(|(written, ..)| written);
+            }
         }
         return db_write(db).await.map(|(written, ..)| written);
     };
@@ -527,8 +613,9 @@ where
         }
     };
     pause::reach(pause::WRITE_LOCKED, &first);
-    // Marked for the feed, the statement runs in a transaction of its own with its mark.
-    let written = if marks {
+    // Marked for the feed, the statement runs in a transaction of its own with its mark; so
+    // does a model's that reads the row it replaces first (`Cached::RETIRES`).
+    let written = if marks || M::RETIRES {
         mark::in_own_transaction(db, async |db: &mut D| statement(db, &lock).await).await
     } else {
         statement(db, &lock).await

@@ -27,6 +27,13 @@ where
         Ok(M::select(id).load_blocking(conn)?.pop())
     }
 
+    fn load_for_update<C>(conn: &mut C, id: Self::Id<'_>) -> QueryResult<Option<Self>>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        Ok(M::select(id).for_update().load_blocking(conn)?.pop())
+    }
+
     fn load_many<C>(conn: &mut C, ids: &[Self::Id<'_>]) -> QueryResult<Vec<Self>>
     where
         C: Connection<Backend = DB> + LoadConnection,
@@ -227,6 +234,17 @@ mod asynch {
             C: AsyncConnectionCore<Backend = DB>,
         {
             let select = M::select(id);
+            async move { Ok(select.load_async(conn).await?.pop()) }
+        }
+
+        fn load_for_update<C>(
+            conn: &mut C,
+            id: Self::Id<'_>,
+        ) -> impl Future<Output = QueryResult<Option<Self>>> + Send
+        where
+            C: AsyncConnectionCore<Backend = DB>,
+        {
+            let select = M::select(id).for_update();
             async move { Ok(select.load_async(conn).await?.pop()) }
         }
 

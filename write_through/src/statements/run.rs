@@ -32,6 +32,10 @@ pub trait Load<DB: Backend, M>: Send + Sized {
     where
         C: diesel_async::AsyncConnectionCore<Backend = DB>,
         Self: 'c;
+
+    /// The query, locking the rows it reads until the end of the transaction (see
+    /// [`ForUpdate`]).
+    fn for_update(self) -> impl Load<DB, M>;
 }
 
 /// The rows are the model's `Selectable` (`.select(M::as_select())`, `.returning(M::as_returning())`).
@@ -57,6 +61,48 @@ where
         Self: 'c,
     {
         diesel_async::RunQueryDsl::load(self, conn)
+    }
+
+    fn for_update(self) -> impl Load<DB, M> {
+        ForUpdate(self)
+    }
+}
+
+/// A `SELECT` that locks the rows it reads: ` FOR UPDATE` after it (the generated selects end
+/// with their `LIMIT`, after which PostgreSQL and MySQL take the clause). SQLite has no row
+/// locks and no such clause: a transaction that read a row and then writes it fails rather than
+/// overwrite a change committed in between (`SQLITE_BUSY`), so the plain read is as exact.
+pub struct ForUpdate<Q>(Q);
+
+impl<Q: Query> Query for ForUpdate<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for ForUpdate<Q> {
+    fn walk_ast<'b>(&'b self, mut pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(pass.reborrow())?;
+        if !is_sqlite::<DB>() {
+            pass.push_sql(" FOR UPDATE");
+        }
+        Ok(())
+    }
+}
+
+impl<Q: QueryId> QueryId for ForUpdate<Q> {
+    // Its own prepared statement, never the plain select's.
+    type QueryId = ForUpdate<Q::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID;
+}
+
+/// Whether `DB` is SQLite (by the type's name, as `drive::db::is_postgres` tells PostgreSQL).
+fn is_sqlite<DB>() -> bool {
+    #[cfg(feature = "sqlite")]
+    {
+        std::any::type_name::<DB>() == std::any::type_name::<diesel::sqlite::Sqlite>()
+    }
+    #[cfg(not(feature = "sqlite"))]
+    {
+        false
     }
 }
 
@@ -145,5 +191,9 @@ impl<DB: Backend, M> Load<DB, M> for NoStatement<M> {
         Self: 'c,
     {
         match self.0 {}
+    }
+
+    fn for_update(self) -> impl Load<DB, M> {
+        self
     }
 }

@@ -5,7 +5,7 @@
 //! (`write_through::statements`).
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::Ident;
 
 use crate::ast::{Backend, KeyPart, Model, RowWrites, WrittenColumn};
@@ -93,6 +93,7 @@ fn cached_impl(model: &Model) -> TokenStream {
         }
     });
     let write_index_keys = index::write_index_keys(model);
+    let retired_keys = write_retired_keys(model);
     let row_methods = row::row_methods(model);
     quote! {
         #[automatically_derived]
@@ -117,7 +118,37 @@ fn cached_impl(model: &Model) -> TokenStream {
 
             #write_index_keys
 
+            #retired_keys
+
             #row_methods
+        }
+    }
+}
+
+/// `Cached::RETIRES` and `write_retired_keys`, for a model with `retires(...)`: the other
+/// model's row whose key is the field's value (the field's type must be that model's key
+/// type, which the call of `row::<Other>` checks; a `None` names none).
+fn write_retired_keys(model: &Model) -> TokenStream {
+    if model.retires.is_empty() {
+        return quote!();
+    }
+    let rows = model.retires.iter().map(|retire| {
+        let (other, field) = (&retire.model, &retire.field);
+        if retire.nullable {
+            quote! {
+                if let ::core::option::Option::Some(__wt_key) = &self.#field {
+                    keys.row::<#other>(__wt_key);
+                }
+            }
+        } else {
+            quote_spanned!(syn::spanned::Spanned::span(field)=> keys.row::<#other>(&self.#field);)
+        }
+    });
+    quote! {
+        const RETIRES: bool = true;
+
+        fn write_retired_keys(&self, keys: &mut __wt::RetiredKeys<'_>) {
+            #(#rows)*
         }
     }
 }

@@ -57,6 +57,17 @@ pub struct WriteThroughAttrs {
     /// reads) whose value is this model's key, so that the change feed retires the row when one
     /// of their rows changes.
     pub retired_by: Vec<Path>,
+    /// `retires(OtherModel, foreign_key = field)`, once per model: this model's writes retire
+    /// the row of `OtherModel` whose key is the field's value.
+    pub retires: Vec<Retires>,
+}
+
+/// One `retires(OtherModel, foreign_key = field)`, as written.
+pub struct Retires {
+    /// The attribute's `retires`, for errors about it as a whole.
+    pub at: Path,
+    pub model: Option<Path>,
+    pub foreign_key: Option<Ident>,
 }
 
 pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs {
@@ -102,6 +113,33 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                     }
                     Ok(())
                 })?;
+            } else if meta.path.is_ident("retires") {
+                let mut retires = Retires {
+                    at: meta.path.clone(),
+                    model: None,
+                    foreign_key: None,
+                };
+                meta.parse_nested_meta(|part| {
+                    if part.path.is_ident("foreign_key") {
+                        let field: Ident = part.value()?.parse()?;
+                        if retires.foreign_key.replace(field).is_some() {
+                            cx.error_spanned_by(&part.path, "duplicate `foreign_key`");
+                        }
+                    } else if part.input.peek(Token![=]) {
+                        cx.error_spanned_by(
+                            &part.path,
+                            "expected the model and its key's field: retires(UserWithAvatar, foreign_key = user_id)",
+                        );
+                        skip_value(&part)?;
+                    } else if retires.model.replace(part.path.clone()).is_some() {
+                        cx.error_spanned_by(
+                            &part.path,
+                            "one model per `retires(...)`; write one `retires` for each",
+                        );
+                    }
+                    Ok(())
+                })?;
+                out.retires.push(retires);
             } else if meta.path.is_ident("unique") {
                 let mut fields = Vec::new();
                 if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
@@ -124,7 +162,7 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec`, `unique(...)`, `partial_save` or `retired_by(...)`"
+                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec`, `unique(...)`, `partial_save`, `retired_by(...)` or `retires(...)`"
                     ),
                 );
                 skip_value(&meta)?;
