@@ -349,3 +349,65 @@ fn a_write_through_the_pool_dropped_mid_flight_leaves_no_connection_inside_a_tra
         }
     });
 }
+
+/// A write of a model that retires a join model's rows reads the row it replaces first, in a
+/// transaction of its own: through a pool, both on the one connection it checked out, which it
+/// gives back; the joined rows of the avatar's old and new person are retired.
+#[test]
+fn a_write_that_retires_a_join_models_rows_runs_on_one_pooled_connection() {
+    use write_through_tests::models::{Avatar, NewAvatar, PersonWithAvatar};
+    use write_through_tests::schema::wt_people;
+    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
+        return;
+    };
+    let url = write_through_tests::services::postgres_url();
+    let cache = tc.cache.clone();
+    runtime().block_on(async {
+        let pool = deadpool(&url, 1);
+        let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+        let (from, to) = (unique() as i64, unique() as i64);
+        for id in [from, to] {
+            let insert = diesel::insert_into(wt_people::table)
+                .values((wt_people::id.eq(id), wt_people::name.eq("pooled")));
+            diesel_async::RunQueryDsl::execute(insert, &mut conn)
+                .await
+                .unwrap();
+        }
+        let new = NewAvatar {
+            person_id: from,
+            url: format!("https://avatars.example.test/{}.png", unique()),
+        };
+        let avatar: Avatar = Avatar::create(&mut Pooled(&pool), &cache, &new)
+            .await
+            .unwrap();
+        for id in [from, to] {
+            PersonWithAvatar::find(&mut Pooled(&pool), &cache, &id)
+                .await
+                .unwrap();
+        }
+
+        let before = cache.stats().checkouts;
+        let moved = Avatar {
+            person_id: to,
+            ..avatar
+        };
+        moved.save(&mut Pooled(&pool), &cache).await.unwrap();
+        assert_eq!(
+            cache.stats().checkouts,
+            before + 1,
+            "one connection for the save"
+        );
+        assert_eq!(pool.status().available, pool.status().size, "given back");
+
+        let avatar_of = async |id: i64| {
+            let person = PersonWithAvatar::find(&mut Pooled(&pool), &cache, &id).await;
+            person.unwrap().unwrap().avatar
+        };
+        assert_eq!(avatar_of(from).await, None, "the person it left");
+        assert_eq!(
+            avatar_of(to).await,
+            Some(moved.url.clone()),
+            "the person it moved to"
+        );
+    });
+}
