@@ -15,7 +15,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use diesel::connection::LoadConnection;
 use diesel::prelude::*;
 use write_through::{Cache, DieselOps};
-use write_through_benches::{HandWritten, Member, User, postgres, redis_url, sqlite};
+use write_through_benches::{HandWritten, Member, User, UserRetiring, postgres, redis_url, sqlite};
 
 const HOT: i64 = 1;
 const MANY: i64 = 100;
@@ -31,6 +31,7 @@ fn suite<C>(c: &mut Criterion, backend: &str, conn: &mut C)
 where
     C: Connection + LoadConnection,
     User: DieselOps<C::Backend>,
+    UserRetiring: DieselOps<C::Backend>,
 {
     let cache = cache();
     let mut hand = HandWritten::new();
@@ -74,6 +75,12 @@ where
     let mut group = c.benchmark_group(format!("save/{backend}"));
     group.bench_function("write_through", |b| {
         b.iter(|| user.save(conn, &cache).unwrap())
+    });
+    // The same row and statement, by a model with `retires(...)`: its own transaction, the row
+    // read `FOR UPDATE` first, one more key retired.
+    let retiring = UserRetiring::from(&user);
+    group.bench_function("write_through_retiring_a_join_row", |b| {
+        b.iter(|| retiring.save(conn, &cache).unwrap())
     });
     group.bench_function("hand_written_same_round_trips", |b| {
         b.iter(|| hand.save_locked(conn, &user))

@@ -89,6 +89,30 @@ impl User {
     }
 }
 
+/// [`User`]'s row under a model whose writes retire another model's row (here the [`Member`]
+/// with its id: one more key retired after each write), to measure what `retires(...)` costs a
+/// `save`: the row it replaces read `FOR UPDATE` in a transaction of the library's own.
+#[derive(
+    Queryable, Selectable, Insertable, AsChangeset, Identifiable, WriteThrough, Debug, Clone,
+)]
+#[diesel(table_name = wt_bench_users)]
+#[write_through(key = "user_retiring:{id}", ttl = "1h", retires(Member, foreign_key = id))]
+pub struct UserRetiring {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+impl From<&User> for UserRetiring {
+    fn from(user: &User) -> Self {
+        UserRetiring {
+            id: user.id,
+            email: user.email.clone(),
+            name: user.name.clone(),
+        }
+    }
+}
+
 /// PostgreSQL at `DATABASE_URL_PG` (default the local one), with the bench table.
 pub fn postgres() -> PgConnection {
     let url = std::env::var("DATABASE_URL_PG")
