@@ -13,8 +13,17 @@ use write_through_tests::models::{Account, NewAccount, NewUser, User};
 use write_through_tests::schema::{wt_accounts, wt_users};
 use write_through_tests::{TestCache, unique};
 
-fn runtime() -> tokio::runtime::Runtime {
-    write_through_tests::fronts::runtime()
+/// Runs `test` on a tokio runtime with a connection to the suites' PostgreSQL and a cache of its
+/// own; skipped, saying so, when a server is missing outside CI.
+fn on_postgres(test: impl AsyncFnOnce(AsyncPgConnection, Cache)) {
+    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
+        return;
+    };
+    let url = write_through_tests::services::postgres_url();
+    write_through_tests::fronts::runtime().block_on(async {
+        let conn = AsyncPgConnection::establish(&url).await.unwrap();
+        test(conn, tc.cache.clone()).await;
+    });
 }
 
 /// A user in the database only (inserted without the library, so its key is cold).
@@ -41,13 +50,7 @@ async fn user_by_id(
 
 #[test]
 fn a_miss_through_a_shared_connection_fills_and_the_next_read_is_a_hit() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
-        let mut owned = AsyncPgConnection::establish(&url).await.unwrap();
+    on_postgres(async |mut owned, cache| {
         let user = uncached_user(&mut owned).await;
         let other = uncached_user(&mut owned).await;
         let conn: &AsyncPgConnection = &owned;
@@ -92,13 +95,7 @@ fn a_miss_through_a_shared_connection_fills_and_the_next_read_is_a_hit() {
 
 #[test]
 fn reads_pipelined_on_one_shared_connection_each_get_their_row() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
-        let mut owned = AsyncPgConnection::establish(&url).await.unwrap();
+    on_postgres(async |mut owned, cache| {
         let mut users = Vec::new();
         for _ in 0..16 {
             users.push(uncached_user(&mut owned).await);
@@ -139,13 +136,7 @@ async fn rollback(conn: &mut AsyncPgConnection) {
 
 #[test]
 fn a_read_of_a_transactions_own_write_through_a_shared_connection_is_not_cached() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
-        let mut owned = AsyncPgConnection::establish(&url).await.unwrap();
+    on_postgres(async |mut owned, cache| {
         let user = uncached_user(&mut owned).await;
         let fills = cache.stats().fills;
 
@@ -190,13 +181,8 @@ fn a_read_of_a_transactions_own_write_through_a_shared_connection_is_not_cached(
 
 #[test]
 fn a_read_from_an_older_snapshot_through_a_shared_connection_is_not_cached() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
-        let mut owned = AsyncPgConnection::establish(&url).await.unwrap();
+    on_postgres(async |mut owned, cache| {
+        let url = write_through_tests::services::postgres_url();
         let mut other = AsyncPgConnection::establish(&url).await.unwrap();
         let user = uncached_user(&mut owned).await;
         let fills = cache.stats().fills;
@@ -229,13 +215,7 @@ fn a_read_from_an_older_snapshot_through_a_shared_connection_is_not_cached() {
 
 #[test]
 fn a_read_inside_a_read_committed_transaction_that_wrote_nothing_fills() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
-        let mut owned = AsyncPgConnection::establish(&url).await.unwrap();
+    on_postgres(async |mut owned, cache| {
         let user = uncached_user(&mut owned).await;
         let fills = cache.stats().fills;
         // Each statement of it reads the latest commit, as one outside a transaction does.
@@ -251,13 +231,7 @@ fn a_read_inside_a_read_committed_transaction_that_wrote_nothing_fills() {
 
 #[test]
 fn a_unique_lookup_through_a_shared_connection_fills_and_hits() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
-        let mut owned = AsyncPgConnection::establish(&url).await.unwrap();
+    on_postgres(async |mut owned, cache| {
         let account: Account = diesel::insert_into(wt_accounts::table)
             .values(NewAccount {
                 email: format!("shared-{}@example.test", unique()),

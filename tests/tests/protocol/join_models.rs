@@ -193,18 +193,16 @@ fn an_avatar_updated_through_a_form_retires_its_persons_joined_row(
     assert_eq!(avatar_of(f, cache, person), form.url);
 }
 
-fn an_avatar_saved_under_another_person_retires_both_joined_rows(
-    f: &mut impl JoinFront,
-    tc: &mut TestCache,
+/// An avatar moved from one person to another by `move_it` (given the avatar and the new
+/// person, it returns the avatar as stored) retires both people's joined rows.
+fn moving_an_avatar_retires_both_joined_rows<F: JoinFront>(
+    f: &mut F,
+    cache: &Cache,
+    move_it: impl FnOnce(&mut F, Avatar, i64) -> Avatar,
 ) {
-    let cache = &tc.cache;
     let (from, avatar) = cached_person(f, cache, Some(&url("moving")));
     let (to, _) = cached_person(f, cache, None);
-    let moved = Avatar {
-        person_id: to,
-        ..avatar.unwrap()
-    };
-    f.save_avatar(cache, &moved).unwrap();
+    let moved = move_it(f, avatar.unwrap(), to);
     assert_eq!(
         avatar_of(f, cache, from),
         None,
@@ -217,25 +215,28 @@ fn an_avatar_saved_under_another_person_retires_both_joined_rows(
     );
 }
 
+fn an_avatar_saved_under_another_person_retires_both_joined_rows(
+    f: &mut impl JoinFront,
+    tc: &mut TestCache,
+) {
+    moving_an_avatar_retires_both_joined_rows(f, &tc.cache, |f, avatar, to| {
+        let moved = Avatar {
+            person_id: to,
+            ..avatar
+        };
+        f.save_avatar(&tc.cache, &moved).unwrap();
+        moved
+    });
+}
+
 fn an_avatar_moved_by_a_form_retires_both_joined_rows(f: &mut impl JoinFront, tc: &mut TestCache) {
-    let cache = &tc.cache;
-    let (from, avatar) = cached_person(f, cache, Some(&url("moving")));
-    let (to, _) = cached_person(f, cache, None);
-    let form = AvatarUpdateForm {
-        person_id: Some(to),
-        ..AvatarUpdateForm::default()
-    };
-    let moved = f.update_avatar(cache, avatar.unwrap().id, &form).unwrap();
-    assert_eq!(
-        avatar_of(f, cache, from),
-        None,
-        "the person it left (its old value)"
-    );
-    assert_eq!(
-        avatar_of(f, cache, to),
-        Some(moved.url),
-        "the person it moved to"
-    );
+    moving_an_avatar_retires_both_joined_rows(f, &tc.cache, |f, avatar, to| {
+        let form = AvatarUpdateForm {
+            person_id: Some(to),
+            ..AvatarUpdateForm::default()
+        };
+        f.update_avatar(&tc.cache, avatar.id, &form).unwrap()
+    });
 }
 
 fn a_deleted_avatar_retires_its_persons_joined_row(f: &mut impl JoinFront, tc: &mut TestCache) {
