@@ -5,11 +5,13 @@
 //! A read must know whether its connection is inside a transaction: there a miss never fills
 //! (the transaction may have written the row, or read it from an older snapshot). diesel-async
 //! keeps that state behind `&mut` only, so through a shared reference the server is asked, with
-//! the load itself: one more statement pipelined beside it, no round trip more. A load may fill
-//! when the transaction it ran in has written nothing (no transaction id assigned, so it cannot
-//! see rows of its own that are not committed) and reads committed data with a snapshot per
-//! statement (`READ COMMITTED`), which is then what a statement outside a transaction reads. A
-//! hit asks nothing.
+//! the load itself: one more statement (prepared once) pipelined after it, in the same round
+//! trip. A load may fill when the transaction it ran in has written nothing (no transaction id
+//! assigned, so it cannot see rows of its own that are not committed) and reads committed data
+//! with a snapshot per statement (`READ COMMITTED`), which is then what a statement outside a
+//! transaction reads. A hit asks nothing. A session whose default isolation is stricter never
+//! fills through a shared connection; nor does a server without `txid_current_if_assigned`
+//! (PostgreSQL 10 and later have it), whose error inside a transaction would also abort it.
 //!
 //! Writes are not offered: each runs in a transaction of the library's own (its feed mark, a
 //! `create`), which every query pipelined meanwhile on the same shared connection would join.
@@ -29,15 +31,34 @@ use crate::model::{AsyncDieselIndex, AsyncDieselOps, BoxFuture};
 
 use super::source::ReadSource;
 
-/// Whether a statement here reads what a statement outside a transaction would: inside none, or
-/// inside one that has written nothing and takes a snapshot per statement.
-const READS_AS_OUTSIDE_A_TRANSACTION: &str = "SELECT txid_current_if_assigned() IS NULL \
-     AND current_setting('transaction_isolation') = 'read committed' AS fillable";
+mod sql {
+    use diesel::sql_types::Text;
 
-#[derive(diesel::QueryableByName)]
-struct Fillable {
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    fillable: bool,
+    diesel::define_sql_function! {
+        /// PostgreSQL's `txid_current_if_assigned()`: the transaction's id, `NULL` until it writes.
+        fn txid_current_if_assigned() -> Nullable<BigInt>;
+    }
+    diesel::define_sql_function! {
+        /// PostgreSQL's `current_setting(name)`.
+        fn current_setting(name: Text) -> Text;
+    }
+}
+
+/// Whether a statement here reads what a statement outside a transaction would: inside none, or
+/// inside one that has written nothing and takes a snapshot per statement. A typed query, so
+/// that the connection prepares it once.
+fn reads_as_outside_a_transaction_query() -> impl diesel::query_builder::QueryFragment<Pg>
++ diesel::query_builder::QueryId
++ diesel::query_builder::Query<
+    SqlType = diesel::sql_types::Bool,
+> + Send
++ 'static {
+    use diesel::{BoolExpressionMethods as _, ExpressionMethods as _};
+    diesel::select(
+        sql::txid_current_if_assigned()
+            .is_null()
+            .and(sql::current_setting("transaction_isolation").eq("read committed")),
+    )
 }
 
 /// A shared connection as the steps see it: loads that ask the server whether they may fill.
@@ -56,13 +77,15 @@ impl<'c> SharedPgDb<'c> {
     }
 }
 
-/// The server's answer for the load pipelined after it; a question that failed is a no (the
+/// The server's answer, asked after the load it concerns: once a transaction has written, its
+/// id stays assigned until it ends, and a shared reference cannot end it, so a "yes" asked after
+/// the load holds for the load whatever ran between them. A question that failed is a no (the
 /// load's own error, if any, is the one the caller sees).
 async fn reads_as_outside_a_transaction(mut conn: &AsyncPgConnection) -> bool {
-    let question = diesel::sql_query(READS_AS_OUTSIDE_A_TRANSACTION);
+    let question = reads_as_outside_a_transaction_query();
     matches!(
-        diesel_async::RunQueryDsl::get_result::<Fillable>(question, &mut conn).await,
-        Ok(Fillable { fillable: true })
+        diesel_async::RunQueryDsl::get_result::<bool>(question, &mut conn).await,
+        Ok(true)
     )
 }
 
@@ -104,8 +127,8 @@ impl<M: AsyncDieselOps<Pg>> Load<M> for SharedPgDb<'_> {
     ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
         let (question, mut conn) = (reads_as_outside_a_transaction(self.conn), self.conn);
         async move {
-            let (answer, loaded) =
-                futures_util::future::join(question, M::load(&mut conn, id)).await;
+            let (loaded, answer) =
+                futures_util::future::join(M::load(&mut conn, id), question).await;
             self.may_fill &= answer;
             Ok(loaded?)
         }
@@ -117,8 +140,8 @@ impl<M: AsyncDieselOps<Pg>> Load<M> for SharedPgDb<'_> {
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
         let (question, mut conn) = (reads_as_outside_a_transaction(self.conn), self.conn);
         async move {
-            let (answer, loaded) =
-                futures_util::future::join(question, M::load_many(&mut conn, ids)).await;
+            let (loaded, answer) =
+                futures_util::future::join(M::load_many(&mut conn, ids), question).await;
             self.may_fill &= answer;
             Ok(loaded?)
         }
@@ -132,8 +155,8 @@ impl<M: AsyncDieselIndex<Pg, N>, const N: usize> LoadBy<M, N> for SharedPgDb<'_>
     ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
         let (question, mut conn) = (reads_as_outside_a_transaction(self.conn), self.conn);
         async move {
-            let (answer, loaded) =
-                futures_util::future::join(question, M::load_by(&mut conn, value)).await;
+            let (loaded, answer) =
+                futures_util::future::join(M::load_by(&mut conn, value), question).await;
             self.may_fill &= answer;
             Ok(loaded?)
         }
@@ -145,8 +168,8 @@ impl<M: AsyncDieselIndex<Pg, N>, const N: usize> LoadBy<M, N> for SharedPgDb<'_>
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
         let (question, mut conn) = (reads_as_outside_a_transaction(self.conn), self.conn);
         async move {
-            let (answer, loaded) =
-                futures_util::future::join(question, M::load_many_by(&mut conn, values)).await;
+            let (loaded, answer) =
+                futures_util::future::join(M::load_many_by(&mut conn, values), question).await;
             self.may_fill &= answer;
             Ok(loaded?)
         }
