@@ -9,7 +9,7 @@
 
 use std::thread;
 
-use write_through::pause::{self, FIND_LOADED};
+use write_through::pause::{self, FIND_LOADED, WRITE_COMMITTED};
 use write_through::{Cache, Error};
 use write_through_tests::fronts::{Async, AsyncSqlite, Blocking};
 use write_through_tests::models::{Avatar, AvatarUpdateForm, NewAvatar, PersonWithAvatar};
@@ -314,6 +314,38 @@ fn a_fill_that_read_the_join_before_an_avatars_update_cannot_install_it(make: fn
     assert_eq!(tc.cache.stats().fills_refused, 1, "{:?}", tc.cache.stats());
 }
 
+/// Between the avatar update's commit and its publish (a writer held there; one whose caller
+/// dropped it at that point, or whose commit's outcome is unknown, never publishes), the person's
+/// joined row is not served as it was: it was locked before the commit, so a reader goes to the
+/// database and reads the new avatar.
+fn between_the_commit_and_the_publish_the_joined_row_is_not_served_stale(make: fn() -> AnyFront) {
+    let Some(tc) = TestCache::new() else { return };
+    if write_through_tests::postgres().is_none() {
+        return;
+    }
+    let (mut writer, mut reader) = (make(), make());
+    let (person, avatar) = cached_person(&mut writer, &tc.cache, Some(&url("old")));
+    let avatar = avatar.unwrap();
+
+    let gate = pause::arm(WRITE_COMMITTED, &tc.cache.key::<Avatar>(&avatar.id));
+    let cache = tc.cache.clone();
+    let form = AvatarUpdateForm {
+        url: Some(url("new")),
+        ..AvatarUpdateForm::default()
+    };
+    let new_url = form.url.clone();
+    let write = thread::spawn(move || writer.update_avatar(&cache, avatar.id, &form).unwrap());
+    gate.wait_until_reached();
+    assert_eq!(
+        avatar_of(&mut reader, &tc.cache, person),
+        new_url,
+        "committed, not yet published: the reader reads the database"
+    );
+    gate.release();
+    write.join().unwrap();
+    assert_eq!(avatar_of(&mut reader, &tc.cache, person), new_url);
+}
+
 impl<T: JoinFront + ?Sized> JoinFront for Box<T> {
     fn insert_person(&mut self, id: i64, name: &str) {
         (**self).insert_person(id, name)
@@ -356,7 +388,10 @@ fn async_front() -> AnyFront {
 }
 
 write_through_tests::on_both_fronts!(
-    [a_fill_that_read_the_join_before_an_avatars_update_cannot_install_it],
+    [
+        a_fill_that_read_the_join_before_an_avatars_update_cannot_install_it,
+        between_the_commit_and_the_publish_the_joined_row_is_not_served_stale,
+    ],
     race_blocking: |race| race(super::blocking_front),
     race_asynch: |race| race(super::async_front),
 );

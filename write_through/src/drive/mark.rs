@@ -4,7 +4,6 @@
 use crate::cache::Inner;
 use crate::core::write::Change;
 use crate::drive::db::Writes;
-use crate::drive::own_transaction::OwnTransaction;
 use crate::error::Error;
 use crate::feed::mark::Published;
 
@@ -37,24 +36,4 @@ pub(crate) fn published<'a>(
         .enumerate()
         .map(move |(at, key)| (key.as_slice(), value(at)))
         .chain(retired.iter().map(|key| (key.as_slice(), None)))
-}
-
-/// Runs `statement` (which marks what it wrote) outside any transaction, in one of its own:
-/// `BEGIN`, the statement, `COMMIT`. An error of the statement rolls back and is returned as it
-/// was (the caller maps it to an outcome as it would the bare statement's); a failed `COMMIT` is
-/// the error of a commit.
-pub(crate) async fn in_own_transaction<D: Writes, R>(
-    db: &mut D,
-    statement: impl AsyncFnOnce(&mut D) -> Result<R, Error>,
-) -> Result<R, Error> {
-    let mut transaction = OwnTransaction::begin(db).await?;
-    let written = match statement(transaction.db()).await {
-        Ok(written) => written,
-        Err(error) => {
-            let _ = transaction.rollback().await;
-            return Err(error);
-        }
-    };
-    transaction.commit().await?;
-    Ok(written)
 }

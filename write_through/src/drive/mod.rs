@@ -188,109 +188,60 @@ where
         keys.push(key.clone());
     }
     keys.extend(entries.iter().cloned());
-    let (stored, aliased, unlocked) =
-        write::<M, D, E, _>(e, db, cache, operation, keys, async |db| {
-            let replaced = replaced_row::<M, D>(db, id).await?;
-            let stored = db_write(db).await?;
-            let (changes, aliased, mut unlocked) = match &stored {
-                // The database matched our key to a row under another spelling (a case- or
-                // pad-insensitive collation): cache neither key, invalidate both.
-                Some(stored) if key_of::<M>(inner, stored.id()) != key => {
-                    let mut unlocked = vec![key_of::<M>(inner, stored.id())];
-                    unlocked.extend(index_keys_of(inner, stored));
-                    (Vec::new(), true, unlocked)
+    let (stored, aliased) = write::<M, D, E, _>(e, db, cache, operation, keys, async |db| {
+        let replaced = replaced_row::<M, D>(db, id).await?;
+        let stored = db_write(db).await?;
+        let (changes, aliased, mut unlocked) = match &stored {
+            // The database matched our key to a row under another spelling (a case- or
+            // pad-insensitive collation): cache neither key, invalidate both.
+            Some(stored) if key_of::<M>(inner, stored.id()) != key => {
+                let mut unlocked = vec![key_of::<M>(inner, stored.id())];
+                unlocked.extend(index_keys_of(inner, stored));
+                (Vec::new(), true, unlocked)
+            }
+            Some(stored) => {
+                let change = if row_cached {
+                    encoded_change(inner, stored)
+                } else {
+                    None
+                };
+                // The row as stored may have other values than the row saved (a trigger that
+                // normalizes an email): their entries were not locked, so they are
+                // invalidated after the commit, and the locked ones point at the row only
+                // where it still has their value.
+                let stored_entries = index_keys_of(inner, stored);
+                let mut changes = Vec::with_capacity(1 + entries.len());
+                if row_cached {
+                    changes.push(change.clone());
                 }
-                Some(stored) => {
-                    let change = if row_cached {
-                        encoded_change(inner, stored)
+                for entry in &entries {
+                    changes.push(if stored_entries.contains(entry) {
+                        crate::core::index::published_pointer(&key, &change)
                     } else {
                         None
-                    };
-                    // The row as stored may have other values than the row saved (a trigger that
-                    // normalizes an email): their entries were not locked, so they are
-                    // invalidated after the commit, and the locked ones point at the row only
-                    // where it still has their value.
-                    let stored_entries = index_keys_of(inner, stored);
-                    let mut changes = Vec::with_capacity(1 + entries.len());
-                    if row_cached {
-                        changes.push(change.clone());
-                    }
-                    for entry in &entries {
-                        changes.push(if stored_entries.contains(entry) {
-                            crate::core::index::published_pointer(&key, &change)
-                        } else {
-                            None
-                        });
-                    }
-                    let unlocked = stored_entries
-                        .into_iter()
-                        .filter(|entry| !entries.contains(entry))
-                        .collect();
-                    (changes, false, unlocked)
+                    });
                 }
-                None => (Vec::new(), false, Vec::new()),
-            };
-            for row in replaced.iter().chain(&stored) {
-                add_retired_keys(inner, row, &mut unlocked);
+                let unlocked = stored_entries
+                    .into_iter()
+                    .filter(|entry| !entries.contains(entry))
+                    .collect();
+                (changes, false, unlocked)
             }
-            // The keys it retires itself after the commit are marked for the feed with the
-            // locked ones.
-            let retired = unlocked.clone();
-            Ok(((stored, aliased, unlocked), changes, retired))
-        })
-        .await?;
+            None => (Vec::new(), false, Vec::new()),
+        };
+        for row in replaced.iter().chain(&stored) {
+            add_retired_keys(inner, row, &mut unlocked);
+        }
+        Ok(((stored, aliased), changes, unlocked))
+    })
+    .await?;
     if aliased {
         tracing::warn!(
             model = M::MODEL_NAME,
             "the database stored this row under another spelling of its key; give key columns a binary collation"
         );
     }
-    retire_unlocked::<M, D, E>(e, db, cache, operation, unlocked).await?;
     Ok(stored)
-}
-
-/// After a write's statement, the keys it wrote but did not lock (an index entry of a value a
-/// trigger set, a row of another model its row retires): invalidated now, after the commit; or,
-/// inside `cache.transaction`, locked now and deleted at the commit.
-async fn retire_unlocked<M, D, E>(
-    e: &E,
-    db: &mut D,
-    cache: &Cache,
-    operation: &'static str,
-    unlocked: Vec<Vec<u8>>,
-) -> Result<(), Error>
-where
-    M: Cached,
-    D: Writes,
-    E: Exec,
-{
-    if unlocked.is_empty() {
-        return Ok(());
-    }
-    let inner = cache.inner();
-    let conn = db.id();
-    match transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
-        // Not committed yet: lock those keys too, and delete them at the commit.
-        Some(lock) => {
-            for (at, extra) in unlocked.iter().enumerate() {
-                if let Err(error) =
-                    transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, extra, &lock)
-                        .await
-                {
-                    delete_at_commit(inner, conn, unlocked[at..].iter().cloned());
-                    return Err(error);
-                }
-                inner.frames.record_change(conn, extra.clone(), None);
-            }
-        }
-        None => {
-            for extra in unlocked {
-                // Owed when it fails: the write itself has committed.
-                let _ = invalidate(e, inner, extra).await;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The row a write of a model that retires other models' rows ([`Cached::RETIRES`]) is about
@@ -358,7 +309,7 @@ where
     } else {
         Vec::new()
     };
-    let (deleted, retired) = write::<M, D, E, _>(e, db, cache, "delete", keys, async |db| {
+    let deleted = write::<M, D, E, _>(e, db, cache, "delete", keys, async |db| {
         let replaced = replaced_row::<M, D>(db, id).await?;
         let deleted = db.remove(id).await?;
         let mut retired = Vec::new();
@@ -366,7 +317,7 @@ where
             add_retired_keys(inner, replaced, &mut retired);
         }
         Ok((
-            (deleted, retired.clone()),
+            deleted,
             vec![
                 M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), inner.value_rules().jitter.apply(ttl))),
             ],
@@ -374,7 +325,6 @@ where
         ))
     })
     .await?;
-    retire_unlocked::<M, D, E>(e, db, cache, "delete", retired).await?;
     Ok(deleted > 0)
 }
 
@@ -395,8 +345,9 @@ where
             .insert_returning(new)
             .await
             .inspect_err(|_| inner.frames.taint(conn))?;
-        // The new row's key and the entries of its values, locked until the commit.
-        let keys = created_keys(inner, &row);
+        // The new row's key, the entries of its values and the other models' rows it retires,
+        // locked until the commit.
+        let (keys, changes) = created(inner, &row);
         for key in &keys {
             if let Err(error) =
                 transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, key, &lock).await
@@ -405,17 +356,14 @@ where
                 return Err(error);
             }
         }
-        let changes = created_changes(inner, &row, &keys);
-        let retired = created_retired_keys(inner, &row);
-        if mark::marks(inner, db) && !(keys.is_empty() && retired.is_empty()) {
-            mark::mark(db, &lock, mark::published(&keys, &changes, &retired))
+        if mark::marks(inner, db) && !keys.is_empty() {
+            mark::mark(db, &lock, mark::published(&keys, &changes, &[]))
                 .await
                 .inspect_err(|_| inner.frames.taint(conn))?;
         }
         for (key, change) in keys.iter().cloned().zip(changes) {
             inner.frames.record_change(conn, key, change);
         }
-        retire_unlocked::<M, D, E>(e, db, cache, "create", retired).await?;
         return Ok(row);
     }
     refuse_inside_transaction::<M, D>(db, "create")?;
@@ -427,11 +375,9 @@ where
     let inserted: Result<(M, Vec<Change>, Locked), Error> = async {
         let db = transaction.db();
         let row = db.insert_returning(new).await?;
-        let keys = created_keys(inner, &row);
-        let changes = created_changes(inner, &row, &keys);
-        let retired = created_retired_keys(inner, &row);
-        if marks && !(keys.is_empty() && retired.is_empty()) {
-            mark::mark(db, &lock, mark::published(&keys, &changes, &retired)).await?;
+        let (keys, changes) = created(inner, &row);
+        if marks && !keys.is_empty() {
+            mark::mark(db, &lock, mark::published(&keys, &changes, &[])).await?;
         }
         let mut locked = None;
         if !keys.is_empty() {
@@ -449,39 +395,36 @@ where
         }
     };
     let committed = transaction.commit().await;
-    let created = match (committed, locked) {
+    match (committed, locked) {
         (Ok(()), Some((keys, write))) => {
             pause::reach(pause::WRITE_COMMITTED, &keys[0]);
             let steps = write.on_outcome(DbOutcome::Committed(changes));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
-            row
+            Ok(row)
         }
         (Err(error), Some((_, write))) => {
             let error = Error::from(error);
             let steps = write.on_outcome(DbOutcome::of_error(&error));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
-            return Err(error);
+            Err(error)
         }
-        (Ok(()), None) => row,
-        (Err(error), None) => return Err(error.into()),
-    };
-    // The other models' rows the new row retires, after the commit.
-    retire_unlocked::<M, D, E>(
-        e,
-        db,
-        cache,
-        "create",
-        created_retired_keys(inner, &created),
-    )
-    .await?;
-    Ok(created)
+        (Ok(()), None) => Ok(row),
+        (Err(error), None) => Err(error.into()),
+    }
 }
 
-/// The keys of the other models' rows a new row retires (see [`add_retired_keys`]).
-fn created_retired_keys<M: Cached>(inner: &Inner, row: &M) -> Vec<Vec<u8>> {
-    let mut keys = Vec::new();
-    add_retired_keys(inner, row, &mut keys);
-    keys
+/// What a `create` locks for its new row and publishes under each key once committed: the row
+/// under its key, a pointer to it in each entry of its values ([`created_keys`],
+/// [`created_changes`]), and nothing under the other models' rows it retires (deleted).
+fn created<M: Cached>(inner: &Inner, row: &M) -> (Vec<Vec<u8>>, Vec<Change>) {
+    let mut keys = created_keys(inner, row);
+    let mut changes = created_changes(inner, row, &keys);
+    let mut retired = Vec::new();
+    add_retired_keys(inner, row, &mut retired);
+    retired.retain(|key| !keys.contains(key));
+    changes.extend(retired.iter().map(|_| None));
+    keys.extend(retired);
+    (keys, changes)
 }
 
 /// The keys a `create` locks for its new row: the row's (when it fits) and its entries'.
@@ -544,9 +487,13 @@ fn with_key_of<M: Cached, T>(inner: &Inner, id: M::Id<'_>, f: impl FnOnce(&[u8])
 
 /// Lock `keys`, write the database, publish; or, inside `Cache::transaction`, lock, write, and
 /// leave publishing to the commit. `db_write` returns one change per key, in order (a key
-/// without one is deleted), and the keys the caller retires itself once it returns (which are
-/// marked for the feed with `keys`: see `drive/mark.rs`). `keys` holds only keys that fit ([`key::fits`]); with none, the
-/// write goes to the database alone.
+/// without one is deleted), and the keys it retires besides (index entries of values it did not
+/// lock, the rows of other models its row retires: `Cached::RETIRES`), which are deleted after
+/// the commit: locked before it inside a transaction (`cache.transaction`'s, or the write's own:
+/// then a commit whose outcome is unknown, or a caller that drops the write after it, leaves
+/// them locked until the lock's TTL, never with the value they held), else invalidated after
+/// the statement. All are marked for the feed (see `drive/mark.rs`). `keys` holds only keys that
+/// fit ([`key::fits`]).
 async fn write<M, D, E, R>(
     e: &E,
     db: &mut D,
@@ -562,46 +509,50 @@ where
 {
     let inner = cache.inner();
     let conn = db.id();
-    let Some(first) = keys.first().cloned() else {
-        // Never cached, so nothing to lock or publish; the transaction rules still apply.
-        if transaction::open_lock(cache, db, operation, M::MODEL_NAME)?.is_none() {
-            refuse_inside_transaction::<M, D>(db, operation)?;
-            if M::RETIRES {
-                // Its read of the row it replaces and its statement, in one transaction.
-                let written = mark::in_own_transaction(db, async |db: &mut D| db_write(db).await);
-                return written.await.map(|(written, ..)| written);
-            }
-        }
-        return db_write(db).await.map(|(written, ..)| written);
-    };
-    // The statement, then, when the cache marks writes, its mark for the feed.
     let marks = mark::marks(inner, db);
-    let marked_keys = if marks { keys.clone() } else { Vec::new() };
-    let statement = async |db: &mut D, lock: &[u8]| {
-        let (written, changes, retired) = db_write(db).await?;
-        if marks {
-            mark::mark(db, lock, mark::published(&marked_keys, &changes, &retired)).await?;
-        }
-        Ok((written, changes))
-    };
     if let Some(lock) = transaction::open_lock(cache, db, operation, M::MODEL_NAME)? {
         for key in &keys {
             transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, key, &lock).await?;
         }
-        let (written, changes) = statement(db, &lock)
+        let (written, changes, retired) = db_write(db)
             .await
             .inspect_err(|_| inner.frames.taint(conn))?;
+        if marks && !(keys.is_empty() && retired.is_empty()) {
+            mark::mark(db, &lock, mark::published(&keys, &changes, &retired))
+                .await
+                .inspect_err(|_| inner.frames.taint(conn))?;
+        }
         let mut changes = changes.into_iter();
         for key in keys {
             inner
                 .frames
                 .record_change(conn, key, changes.next().flatten());
         }
+        // Not committed yet: the keys it retires are locked too, and deleted at the commit.
+        for (at, extra) in retired.iter().enumerate() {
+            if let Err(error) =
+                transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, extra, &lock).await
+            {
+                delete_at_commit(inner, conn, retired[at..].iter().cloned());
+                return Err(error);
+            }
+            inner.frames.record_change(conn, extra.clone(), None);
+        }
         return Ok(written);
     }
     refuse_inside_transaction::<M, D>(db, operation)?;
+    // Marked for the feed, the statement runs in a transaction of its own with its mark; so
+    // does a model's that reads the row it replaces first (`Cached::RETIRES`).
+    let own_transaction = marks || M::RETIRES;
+    if keys.is_empty() && !own_transaction {
+        // Never cached, so nothing to lock or publish.
+        let (written, _, retired) = db_write(db).await?;
+        invalidate_all(e, inner, retired).await;
+        return Ok(written);
+    }
     let lock = envelope::token_value(false, Token::new().as_bytes());
-    let write = Write::new(inner.write_policy, keys);
+    let first = keys.first().cloned();
+    let write = Write::new(inner.write_policy, keys.clone());
     // Through a pool, the connection is checked out before the lock (a key is never locked
     // while its writer waits for one) and given back before the publish.
     db.reserve().await?;
@@ -612,20 +563,66 @@ where
             return Err(error);
         }
     };
-    pause::reach(pause::WRITE_LOCKED, &first);
-    // Marked for the feed, the statement runs in a transaction of its own with its mark; so
-    // does a model's that reads the row it replaces first (`Cached::RETIRES`).
-    let written = if marks || M::RETIRES {
-        mark::in_own_transaction(db, async |db: &mut D| statement(db, &lock).await).await
+    if let Some(first) = &first {
+        pause::reach(pause::WRITE_LOCKED, first);
+    }
+    // The keys it retires: locked before its own transaction commits, or, a bare statement's,
+    // invalidated after it.
+    let mut retiring: Option<(usize, Write<crate::redis::commands::Replaced>)> = None;
+    let mut retire_after: Vec<Vec<u8>> = Vec::new();
+    let written = if own_transaction {
+        match OwnTransaction::begin(db).await {
+            Err(error) => Err(error),
+            Ok(mut transaction) => {
+                let inside = async {
+                    let db = transaction.db();
+                    let (written, changes, retired) = db_write(db).await?;
+                    if marks {
+                        mark::mark(db, &lock, mark::published(&keys, &changes, &retired)).await?;
+                    }
+                    if !retired.is_empty() {
+                        let count = retired.len();
+                        let extra = Write::new(inner.write_policy, retired);
+                        retiring = Some((
+                            count,
+                            lock_all(e, inner, M::MODEL_NAME, extra, &lock).await?,
+                        ));
+                    }
+                    Ok((written, changes))
+                }
+                .await;
+                match inside {
+                    Ok(written) => transaction
+                        .commit()
+                        .await
+                        .map(|()| written)
+                        .map_err(Error::from),
+                    Err(error) => {
+                        let _ = transaction.rollback().await;
+                        Err(error)
+                    }
+                }
+            }
+        }
     } else {
-        statement(db, &lock).await
+        db_write(db).await.map(|(written, changes, retired)| {
+            retire_after = retired;
+            (written, changes)
+        })
     };
     db.release();
     match written {
         Ok((written, changes)) => {
-            pause::reach(pause::WRITE_COMMITTED, &first);
+            if let Some(first) = &first {
+                pause::reach(pause::WRITE_COMMITTED, first);
+            }
             let steps = write.on_outcome(DbOutcome::Committed(changes));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
+            if let Some((count, retiring)) = retiring {
+                let steps = retiring.on_outcome(DbOutcome::Committed(vec![None; count]));
+                perform(e, inner, M::MODEL_NAME, &lock, steps).await;
+            }
+            invalidate_all(e, inner, retire_after).await;
             Ok(written)
         }
         Err(error) => {
@@ -634,8 +631,19 @@ where
             // may have changed, and only a deletion is safe.
             let steps = write.on_outcome(DbOutcome::of_error(&error));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
+            if let Some((_, retiring)) = retiring {
+                let steps = retiring.on_outcome(DbOutcome::of_error(&error));
+                perform(e, inner, M::MODEL_NAME, &lock, steps).await;
+            }
             Err(error)
         }
+    }
+}
+
+/// Invalidates `keys` after a write that committed (owed when Redis fails).
+async fn invalidate_all(e: &impl Exec, inner: &Inner, keys: Vec<Vec<u8>>) {
+    for key in keys {
+        let _ = invalidate(e, inner, key).await;
     }
 }
 
