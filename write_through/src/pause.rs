@@ -15,6 +15,9 @@
 
 /// After a writer locked its key, before the database write.
 pub const WRITE_LOCKED: &str = "write:locked";
+/// After a write's statements ran in a transaction of the write's own (a write marked for the
+/// feed, or one of a model that retires other models' rows), before its commit.
+pub const WRITE_WROTE: &str = "write:wrote";
 /// After the database committed a write, before it is published to Redis.
 pub const WRITE_COMMITTED: &str = "write:committed";
 /// After a reader read the database, before it fills the cache (`find_by_<field>`: keyed by
@@ -125,10 +128,16 @@ mod enabled {
 
     impl Drop for Gate {
         fn drop(&mut self) {
-            ARMED
-                .lock()
-                .unwrap()
-                .remove(&(self.point, std::mem::take(&mut self.key)));
+            let mut armed = ARMED.lock().unwrap();
+            let entry = (self.point, std::mem::take(&mut self.key));
+            // Only this gate's: a gate armed since for the same point and key stays armed.
+            if armed
+                .get(&entry)
+                .is_some_and(|shared| Arc::ptr_eq(shared, &self.shared))
+            {
+                armed.remove(&entry);
+            }
+            drop(armed);
             self.decide(Verdict::Go);
         }
     }

@@ -9,7 +9,7 @@
 
 use std::thread;
 
-use write_through::pause::{self, FIND_LOADED, WRITE_COMMITTED};
+use write_through::pause::{self, FIND_LOADED, WRITE_COMMITTED, WRITE_WROTE};
 use write_through::{Cache, Error};
 use write_through_tests::fronts::{Async, AsyncSqlite, Blocking};
 use write_through_tests::models::{Avatar, AvatarUpdateForm, NewAvatar, PersonWithAvatar};
@@ -346,6 +346,89 @@ fn between_the_commit_and_the_publish_the_joined_row_is_not_served_stale(make: f
     assert_eq!(avatar_of(&mut reader, &tc.cache, person), new_url);
 }
 
+/// Two saves of one new avatar race on PostgreSQL: the first inserts it for one person and has
+/// not committed; the second moves it to another person. The second's read of the row it
+/// replaces must wait for the first's commit (a `FOR UPDATE` alone neither sees nor waits for a
+/// row not yet committed, while its upsert does wait and then overwrites it): it then retires
+/// the first person's joined row too, which a reader filled between the two commits.
+fn a_save_racing_the_insert_of_its_row_retires_what_that_insert_named(make: fn() -> AnyFront) {
+    let Some(tc) = TestCache::new() else { return };
+    if write_through_tests::postgres().is_none() {
+        return;
+    }
+    let (mut first, mut second, mut reader) = (make(), make(), make());
+    let (from, _) = cached_person(&mut reader, &tc.cache, None);
+    let (to, _) = cached_person(&mut reader, &tc.cache, None);
+    let id = unique() as i64;
+    let key = tc.cache.key::<Avatar>(&id);
+    let inserted = Avatar {
+        id,
+        person_id: from,
+        url: url("first"),
+    };
+    let moved = Avatar {
+        person_id: to,
+        url: url("second"),
+        ..inserted.clone()
+    };
+
+    // The first save has inserted the avatar and waits before its commit.
+    let first_gate = pause::arm(WRITE_WROTE, &key);
+    let cache = tc.cache.clone();
+    let first_save = thread::spawn(move || first.save_avatar(&cache, &inserted).unwrap());
+    first_gate.wait_until_reached();
+    // The second save starts; it waits on the first (where depends on the fix), and is held
+    // before its own commit.
+    let second_gate = pause::arm(WRITE_WROTE, &key);
+    let cache = tc.cache.clone();
+    let second_moved = moved.clone();
+    let second_save = thread::spawn(move || second.save_avatar(&cache, &second_moved).unwrap());
+    wait_until_a_write_of_avatars_waits_on_a_lock();
+    first_gate.release();
+    first_save.join().unwrap();
+    second_gate.wait_until_reached();
+    // Between the two commits, a reader reads the first person's joined row: the avatar is
+    // theirs in the database for now.
+    let _ = avatar_of(&mut reader, &tc.cache, from);
+    second_gate.release();
+    second_save.join().unwrap();
+
+    assert_eq!(
+        avatar_of(&mut reader, &tc.cache, from),
+        None,
+        "the avatar moved away from the first person"
+    );
+    assert_eq!(avatar_of(&mut reader, &tc.cache, to), Some(moved.url));
+}
+
+/// Waits until a session of this database waits on a lock in a write of avatars: the library's
+/// turn-taking (`pg_advisory_xact_lock`) or, without it, the insert that waits on a row not yet
+/// committed.
+fn wait_until_a_write_of_avatars_waits_on_a_lock() {
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct Waiting {
+        #[diesel(sql_type = BigInt)]
+        waiting: i64,
+    }
+    let mut conn = write_through_tests::postgres().expect("PostgreSQL answered a moment ago");
+    write_through_tests::services::wait_until(
+        "the second save waits on the first",
+        std::time::Duration::from_secs(10),
+        || {
+            let waiting: Waiting = diesel::sql_query(
+                "SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                 AND datname = current_database() \
+                 AND (query LIKE '%pg_advisory_xact_lock%' OR query LIKE '%INTO \"wt_avatars\"%')",
+            )
+            .get_result(&mut conn)
+            .expect("pg_stat_activity");
+            waiting.waiting > 0
+        },
+    );
+}
+
 impl<T: JoinFront + ?Sized> JoinFront for Box<T> {
     fn insert_person(&mut self, id: i64, name: &str) {
         (**self).insert_person(id, name)
@@ -391,6 +474,7 @@ write_through_tests::on_both_fronts!(
     [
         a_fill_that_read_the_join_before_an_avatars_update_cannot_install_it,
         between_the_commit_and_the_publish_the_joined_row_is_not_served_stale,
+        a_save_racing_the_insert_of_its_row_retires_what_that_insert_named,
     ],
     race_blocking: |race| race(super::blocking_front),
     race_asynch: |race| race(super::async_front),

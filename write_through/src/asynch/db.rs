@@ -93,11 +93,11 @@ impl<C: AsyncConnection> Writes for AsyncDb<'_, C> {
         C::TransactionManager::transaction_manager_status_mut(self.0).set_in_error();
     }
 
-    fn can_mark(&self) -> bool {
+    fn is_postgres(&self) -> bool {
         db::is_postgres::<C::Backend>()
     }
 
-    async fn mark(&mut self, sql: String) -> QueryResult<()> {
+    async fn run(&mut self, sql: String) -> QueryResult<()> {
         diesel_async::SimpleAsyncConnection::batch_execute(self.0, &sql).await
     }
 }

@@ -216,11 +216,11 @@ impl<P: Checkout> Writes for PoolDb<'_, P> {
         }
     }
 
-    fn can_mark(&self) -> bool {
+    fn is_postgres(&self) -> bool {
         db::is_postgres::<BackendOf<P>>()
     }
 
-    async fn mark(&mut self, sql: String) -> QueryResult<()> {
+    async fn run(&mut self, sql: String) -> QueryResult<()> {
         diesel_async::SimpleAsyncConnection::batch_execute(self.held()?, &sql).await
     }
 }

@@ -46,11 +46,11 @@ impl<C: Connection> Writes for BlockingDb<'_, C> {
         C::TransactionManager::transaction_manager_status_mut(self.0).set_in_error();
     }
 
-    fn can_mark(&self) -> bool {
+    fn is_postgres(&self) -> bool {
         db::is_postgres::<C::Backend>()
     }
 
-    fn mark(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send {
+    fn run(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send {
         ready(diesel::connection::SimpleConnection::batch_execute(
             self.0, &sql,
         ))

@@ -157,11 +157,11 @@ impl<C: R2D2Connection + 'static> Writes for PoolDb<'_, C> {
         }
     }
 
-    fn can_mark(&self) -> bool {
+    fn is_postgres(&self) -> bool {
         db::is_postgres::<C::Backend>()
     }
 
-    fn mark(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send {
+    fn run(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send {
         ready(
             self.held()
                 .and_then(|held| diesel::connection::SimpleConnection::batch_execute(held, &sql)),

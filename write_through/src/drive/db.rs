@@ -69,13 +69,13 @@ pub(crate) trait Writes: Conn {
     /// must not be used again (a pool discards it; the library's operations refuse it).
     fn abandon(&mut self);
 
-    /// Whether this connection's database has a log the change feed reads, in which a write can
-    /// be marked (PostgreSQL).
-    fn can_mark(&self) -> bool;
+    /// Whether this connection's database is PostgreSQL: it has the log the change feed reads,
+    /// in which a write can be marked, and advisory locks (`drive/writers.rs`).
+    fn is_postgres(&self) -> bool;
 
-    /// Runs `sql` (the mark of `crate::feed::mark`: one `SELECT` with its literals inlined) in
-    /// the connection's current transaction.
-    fn mark(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send;
+    /// Runs `sql` (one `SELECT` with its literals inlined: the mark of `crate::feed::mark`, an
+    /// advisory lock) in the connection's current transaction.
+    fn run(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send;
 }
 
 /// What a connection's broken transaction state means. Diesel marks the state broken when the

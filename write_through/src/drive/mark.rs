@@ -9,7 +9,7 @@ use crate::feed::mark::Published;
 
 /// Whether writes on `db` are marked: the cache marks writes and the database has the log.
 pub(crate) fn marks<D: Writes>(inner: &Inner, db: &D) -> bool {
-    inner.marks_writes() && db.can_mark()
+    inner.marks_writes() && db.is_postgres()
 }
 
 /// Marks, in the transaction open on `db` and after the statement that wrote them, the keys a
@@ -19,7 +19,7 @@ pub(crate) async fn mark<'a, D: Writes>(
     lock: &[u8],
     published: impl IntoIterator<Item = Published<'a>>,
 ) -> Result<(), Error> {
-    db.mark(crate::feed::mark::sql(lock, published))
+    db.run(crate::feed::mark::sql(lock, published))
         .await
         .map_err(Error::from)
 }

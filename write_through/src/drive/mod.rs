@@ -44,6 +44,7 @@ mod mark;
 mod own_transaction;
 pub(crate) mod steps;
 pub(crate) mod transaction;
+mod writers;
 
 use db::{Conn, Create, Load, LoadForUpdate, Remove, Update, Upsert, Writes};
 use own_transaction::OwnTransaction;
@@ -189,6 +190,9 @@ where
     }
     keys.extend(entries.iter().cloned());
     let (stored, aliased) = write::<M, D, E, _>(e, db, cache, operation, keys, async |db| {
+        if M::RETIRES {
+            writers::take_turn(db, &key).await?;
+        }
         let replaced = replaced_row::<M, D>(db, id).await?;
         let stored = db_write(db).await?;
         let (changes, aliased, mut unlocked) = match &stored {
@@ -345,6 +349,11 @@ where
             .insert_returning(new)
             .await
             .inspect_err(|_| inner.frames.taint(conn))?;
+        if M::RETIRES {
+            writers::take_turn(db, &key_of::<M>(inner, row.id()))
+                .await
+                .inspect_err(|_| inner.frames.taint(conn))?;
+        }
         // The new row's key, the entries of its values and the other models' rows it retires,
         // locked until the commit.
         let (keys, changes) = created(inner, &row);
@@ -375,6 +384,9 @@ where
     let inserted: Result<(M, Vec<Change>, Locked), Error> = async {
         let db = transaction.db();
         let row = db.insert_returning(new).await?;
+        if M::RETIRES {
+            writers::take_turn(db, &key_of::<M>(inner, row.id())).await?;
+        }
         let (keys, changes) = created(inner, &row);
         if marks && !keys.is_empty() {
             mark::mark(db, &lock, mark::published(&keys, &changes, &[])).await?;
@@ -592,11 +604,16 @@ where
                 }
                 .await;
                 match inside {
-                    Ok(written) => transaction
-                        .commit()
-                        .await
-                        .map(|()| written)
-                        .map_err(Error::from),
+                    Ok(written) => {
+                        if let Some(first) = &first {
+                            pause::reach(pause::WRITE_WROTE, first);
+                        }
+                        transaction
+                            .commit()
+                            .await
+                            .map(|()| written)
+                            .map_err(Error::from)
+                    }
                     Err(error) => {
                         let _ = transaction.rollback().await;
                         Err(error)
