@@ -215,6 +215,16 @@ impl TestCache {
             .expect("SET");
     }
 
+    /// Deletes a rendered template's key behind the cache's back (no announcement), as an
+    /// eviction would.
+    pub fn delete_raw(&mut self, rendered: &str) {
+        let key = self.key(rendered);
+        redis::cmd("DEL")
+            .arg(key)
+            .query::<()>(&mut *self.redis)
+            .expect("DEL");
+    }
+
     /// The remaining TTL of a key in milliseconds (-2 when absent, -1 when none).
     pub fn pttl(&mut self, rendered: &str) -> i64 {
         let key = self.key(rendered);

@@ -176,6 +176,48 @@ fn the_in_process_tier_is_retired_with_redis() {
     assert_eq!(world.find_user(1).unwrap().name, "changed");
 }
 
+/// Another process's tier may hold a row Redis no longer does (evicted there, or expired there
+/// first): a start-over, which finds what it retires by scanning Redis, tells every tier to
+/// forget what it holds. Here a second cache of the namespace, with the tier, stands for the
+/// other process.
+#[test]
+fn the_in_process_tier_is_retired_with_redis_in_every_process_on_a_start_over() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    let other = write_through_tests::services::cache_builder()
+        .namespace(world.cache().namespace())
+        .local::<FeedUser>(Duration::from_secs(60))
+        .build()
+        .expect("the other process's cache");
+    world.cached_user(1, "Ada");
+    let find = |world: &mut World| FeedUser::find(&mut world.conn, &other, &1).expect("find");
+    assert_eq!(find(&mut world).unwrap().name, "Ada");
+    write_through_tests::services::wait_until(
+        "the other tier is live",
+        Duration::from_secs(5),
+        || other.local_tier_is_live(),
+    );
+    assert_eq!(find(&mut world).unwrap().name, "Ada");
+    let local_hits = other.stats().local_hits;
+    assert_eq!(find(&mut world).unwrap().name, "Ada");
+    assert_eq!(
+        other.stats().local_hits,
+        local_hits + 1,
+        "held in the other tier"
+    );
+    // Redis loses the row without a word (as an eviction would); the table is truncated.
+    world.test.delete_raw("feed_user:1");
+    world.sql("TRUNCATE wt_feed_users CASCADE");
+    world.catch_up();
+    write_through_tests::services::wait_until(
+        "the other tier forgets the row",
+        Duration::from_secs(5),
+        || find(&mut world).is_none(),
+    );
+}
+
 #[test]
 fn on_the_async_front() {
     let Some(mut world) = World::new() else {

@@ -442,10 +442,12 @@ async fn start_over<E: Exec>(
         // One Redis: any slot routes there.
         retire_matching(exec, cache, 0, &model.patterns).await?;
     }
+    // Keys of this model may sit in tiers without being in Redis any more: this process's, and
+    // (told through Redis) every other's.
     if let Some(local) = &cache.inner().local {
-        // Keys of this model may sit in the tier without being in Redis any more.
         local.forget_all();
     }
+    commands::announce_forget_all(exec).await?;
     Ok(())
 }
 

@@ -269,17 +269,21 @@ impl Shared {
         }
     }
 
-    /// An announcement: the writer's origin, then its key. Another cache's retires the key.
+    /// An announcement: the writer's origin, then its key. Another cache's retires the key; one
+    /// with no key (a change feed's start-over) retires every entry.
     fn announced(&self, message: &[u8]) {
         if let Some((origin, key)) = message.split_at_checked(16)
             && origin != self.origin.as_bytes()
         {
-            self.evict(key);
+            if key.is_empty() {
+                self.forget_all();
+            } else {
+                self.evict(key);
+            }
         }
     }
 
     /// Forgets every entry (the change feed's start-over of a model), the tier staying live.
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) fn forget_all(&self) {
         self.clear(true);
     }

@@ -223,6 +223,22 @@ pub(crate) async fn invalidate_many(e: &impl Exec, keys: &[Vec<u8>]) -> Result<(
     Ok(())
 }
 
+/// Tells every process's in-process tier to forget every entry (a change feed's start-over: a
+/// model's keys may sit in other processes' tiers without being in Redis, where the start-over
+/// finds what it retires): the writer's origin followed by no key, on the tiers' channel. A
+/// cache with no channel (`announce` empty) has no tiers to tell.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) async fn announce_forget_all(e: &impl Exec) -> Result<(), CacheError> {
+    let Some((origin, channel)) = e.announce().split_at_checked(16) else {
+        return Ok(());
+    };
+    if channel.is_empty() {
+        return Ok(());
+    }
+    let request = one(redis::cmd("PUBLISH").arg(channel).arg(origin));
+    e.run::<i64>("PUBLISH", request).await.map(drop)
+}
+
 /// A key a library write covered with its mark (`feed::mark`): its lock value, and the SHA-1
 /// (lowercase hex) of the value it publishes, `None` when it publishes none.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
