@@ -33,8 +33,8 @@ pub trait Load<DB: Backend, M>: Send + Sized {
         C: diesel_async::AsyncConnectionCore<Backend = DB>,
         Self: 'c;
 
-    /// The query, locking the rows it reads until the end of the transaction (see
-    /// [`ForUpdate`]).
+    /// The query, locking the rows it reads until the end of the transaction: ` FOR UPDATE`
+    /// after it, none on SQLite (`ForUpdate`, in `statements/run.rs`).
     fn for_update(self) -> impl Load<DB, M>;
 }
 
