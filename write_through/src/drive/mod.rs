@@ -556,8 +556,8 @@ where
     // Marked for the feed, the statement runs in a transaction of its own with its mark; so
     // does a model's that reads the row it replaces first (`Cached::RETIRES`).
     let own_transaction = marks || M::RETIRES;
-    if keys.is_empty() && !own_transaction {
-        // Never cached, so nothing to lock or publish.
+    if keys.is_empty() && !M::RETIRES {
+        // Never cached, so nothing to lock, mark or publish.
         let (written, _, retired) = db_write(db).await?;
         invalidate_all(e, inner, retired).await;
         return Ok(written);
@@ -589,7 +589,7 @@ where
                 let inside = async {
                     let db = transaction.db();
                     let (written, changes, retired) = db_write(db).await?;
-                    if marks {
+                    if marks && !(keys.is_empty() && retired.is_empty()) {
                         mark::mark(db, &lock, mark::published(&keys, &changes, &retired)).await?;
                     }
                     if !retired.is_empty() {
