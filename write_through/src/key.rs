@@ -199,8 +199,9 @@ impl<'n> IndexKeys<'n> {
 /// [`Cached::write_retired_keys`](crate::Cached::write_retired_keys)).
 #[derive(Debug)]
 pub struct RetiredKeys<'n> {
-    namespace: &'n str,
-    keys: Vec<Vec<u8>>,
+    // `row`, which names the other model, lives with the models in `model.rs`.
+    pub(crate) namespace: &'n str,
+    pub(crate) keys: Vec<Vec<u8>>,
 }
 
 impl<'n> RetiredKeys<'n> {
@@ -209,12 +210,6 @@ impl<'n> RetiredKeys<'n> {
             namespace,
             keys: Vec::new(),
         }
-    }
-
-    /// The row of `M` with key `id` is retired.
-    pub fn row<M: crate::Cached>(&mut self, id: M::Id<'_>) {
-        self.keys
-            .push(crate::core::key::key_of::<M>(self.namespace, id));
     }
 
     pub(crate) fn into_keys(self) -> Vec<Vec<u8>> {

@@ -1588,6 +1588,16 @@ mod asynch {
     }
 }
 
+impl RetiredKeys<'_> {
+    /// The row of `M` with key `id` is retired: the derive's `write_retired_keys` calls it for
+    /// each `retires(M, foreign_key = field)`, as `keys.row::<M>(&self.field)`.
+    pub fn row<M: Cached>(&mut self, id: M::Id<'_>) {
+        let mut key = KeyWriter::new(self.namespace);
+        M::write_key(id, &mut key);
+        self.keys.push(key.into_bytes());
+    }
+}
+
 impl IndexKeys<'_> {
     /// Adds the entry of `value` in unique index `N` of `M`: the key
     /// [`Cache::index_key::<M, N>(value)`](crate::Cache::index_key) names. The derive's
