@@ -508,8 +508,8 @@ impl CacheBuilder {
         self
     }
 
-    /// How long a reader waits for another reader's fill before reading the database itself
-    /// (default 50 ms).
+    /// How long a reader waits for another reader's fill, or a writer's publish (a key under a
+    /// lock that is not contended), before reading the database itself (default 50 ms).
     ///
     /// ```
     /// # fn main() -> Result<(), write_through::Error> {

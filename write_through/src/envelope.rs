@@ -94,8 +94,11 @@ pub(crate) enum Envelope<'a> {
     Absent,
     /// A writer holds the key while its database write is in flight.
     Lock {
-        /// The writer's token.
+        /// The writer's token (a contended lock: each holder's, 16 bytes each).
         token: &'a [u8],
+        /// Made contended by an invalidation or a second writer: no publish will replace it
+        /// (it stays until its TTL).
+        contended: bool,
     },
     /// A reader is filling the key.
     Lease {
@@ -153,7 +156,14 @@ impl<'a> Envelope<'a> {
             (VERSION, kind::ROW) => row(Codec::Bincode, body),
             (VERSION, kind::ABSENT) if body.is_empty() => Ok(Envelope::Absent),
             (VERSION, kind::ABSENT) => Err(Unreadable::Corrupt),
-            (VERSION, kind::LOCK | kind::CONTENDED) => Ok(Envelope::Lock { token: body }),
+            (VERSION, kind::LOCK) => Ok(Envelope::Lock {
+                token: body,
+                contended: false,
+            }),
+            (VERSION, kind::CONTENDED) => Ok(Envelope::Lock {
+                token: body,
+                contended: true,
+            }),
             (VERSION, kind::LEASE) => Ok(Envelope::Lease { token: body }),
             (VERSION, kind::POINTER) if !body.is_empty() => Ok(Envelope::Pointer { row_key: body }),
             (VERSION, kind::POINTER) => Err(Unreadable::Corrupt),
@@ -337,7 +347,10 @@ mod tests {
     fn locks_and_leases_carry_their_token() {
         assert_eq!(
             Envelope::parse(&token_value(false, b"t1")),
-            Ok(Envelope::Lock { token: b"t1" })
+            Ok(Envelope::Lock {
+                token: b"t1",
+                contended: false
+            })
         );
         assert_eq!(
             Envelope::parse(&token_value(true, b"t2")),
@@ -371,7 +384,11 @@ mod tests {
         let mut value = b"WT\x01\x05".to_vec();
         value.extend_from_slice(&first);
         value.extend_from_slice(&second);
-        let Ok(Envelope::Lock { token: holders }) = Envelope::parse(&value) else {
+        let Ok(Envelope::Lock {
+            token: holders,
+            contended: true,
+        }) = Envelope::parse(&value)
+        else {
             panic!("a contended lock must read as a lock");
         };
         assert_eq!(holders.chunks(16).collect::<Vec<_>>(), [&first, &second]);

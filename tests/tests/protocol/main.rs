@@ -11,6 +11,7 @@ mod index_races;
 mod join_models;
 mod mysql_semantics;
 mod races;
+mod reads_while_written;
 mod transactions;
 mod unique_index;
 mod update_forms;

@@ -533,7 +533,7 @@ impl Actor {
                 let raw = ctx.redis.get(&key);
                 let label = format!("GET key {k} (awaiting a fill)");
                 match read::interpret::<Item>(raw.as_deref(), limit) {
-                    CachedState::Held { lease: true } => {
+                    CachedState::Held { lease: true } | CachedState::Writing => {
                         *phase = ReaderPhase::LoadWithoutFill;
                         (format!("{label}: still leased"), None)
                     }

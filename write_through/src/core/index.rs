@@ -90,6 +90,7 @@ pub(crate) fn interpret<M: UniqueIndex<N>, const N: usize>(
                     row_empty: true,
                 },
                 CachedState::Held { .. }
+                | CachedState::Writing
                 | CachedState::Unreadable(_)
                 | CachedState::Unavailable => EntryState::RowMissing {
                     entry: entry.to_vec(),

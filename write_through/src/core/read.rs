@@ -19,7 +19,10 @@ pub(crate) enum CachedState<M> {
     Absent,
     /// Nothing under the key.
     Empty,
-    /// A writer's lock (`lease: false`) or a filling reader's lease (`lease: true`).
+    /// A writer's lock, not contended: the writer is about to publish (its statement runs).
+    Writing,
+    /// A contended writer's lock, or a newer deploy's (`lease: false`), or a filling reader's
+    /// lease (`lease: true`).
     Held {
         /// Whether it is a reader's lease.
         lease: bool,
@@ -50,7 +53,12 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
         },
         Ok(Envelope::Row { .. }) => CachedState::Unreadable(Unreadable::SchemaChanged),
         Ok(Envelope::Absent) => CachedState::Absent,
-        Ok(Envelope::Lock { .. }) => CachedState::Held { lease: false },
+        Ok(Envelope::Lock {
+            contended: false, ..
+        }) => CachedState::Writing,
+        Ok(Envelope::Lock {
+            contended: true, ..
+        }) => CachedState::Held { lease: false },
         Ok(Envelope::Lease { .. }) => CachedState::Held { lease: true },
         // An index entry under a row's key: not ours to read as a row.
         Ok(Envelope::Pointer { .. }) => CachedState::Unreadable(Unreadable::UnknownKind),
@@ -78,7 +86,9 @@ pub(crate) enum ReadPlan<M> {
     /// Read the database and leave Redis alone: a writer holds the key, Redis is down, or the
     /// connection is inside a transaction (whose reads may see uncommitted rows).
     LoadWithoutFill,
-    /// Another reader is filling the key: wait briefly for its value.
+    /// Another reader is filling the key, or a writer is about to publish it: wait briefly for
+    /// its value (a read of a hot key while it is written is then served from Redis, not from
+    /// the database and its pool).
     AwaitFill,
     /// Take a lease, read the database, and fill while the lease holds. `unreadable`: bad bytes
     /// sit under the key and must go first (a lease is only taken on an empty key).
@@ -96,7 +106,7 @@ pub(crate) fn plan_read<M>(state: CachedState<M>, inside_transaction: bool) -> R
         _ if inside_transaction => ReadPlan::LoadWithoutFill,
         CachedState::Empty => ReadPlan::LeaseAndLoad { unreadable: false },
         CachedState::Unreadable(_) => ReadPlan::LeaseAndLoad { unreadable: true },
-        CachedState::Held { lease: true } => ReadPlan::AwaitFill,
+        CachedState::Held { lease: true } | CachedState::Writing => ReadPlan::AwaitFill,
         CachedState::Held { lease: false } | CachedState::Unavailable => ReadPlan::LoadWithoutFill,
     }
 }
@@ -237,8 +247,19 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_locked_key_is_loaded_without_filling() {
+    fn a_locked_key_waits_for_its_writers_publish() {
         let state = interpret::<Row>(Some(&token_value(false, b"t")), LIMIT);
+        assert!(matches!(state, CachedState::Writing));
+        assert!(matches!(plan_read(state, false), ReadPlan::AwaitFill));
+    }
+
+    #[test]
+    fn a_contended_lock_is_loaded_without_filling() {
+        // No publish will replace it: it waits for its TTL.
+        let mut contended = b"WT\x01\x05".to_vec();
+        contended.extend_from_slice(&[1u8; 16]);
+        let state = interpret::<Row>(Some(&contended), LIMIT);
+        assert!(matches!(state, CachedState::Held { lease: false }));
         assert!(matches!(plan_read(state, false), ReadPlan::LoadWithoutFill));
     }
 

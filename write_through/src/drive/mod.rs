@@ -863,7 +863,8 @@ where
     Ok(loaded)
 }
 
-/// Another reader holds the lease: poll briefly for its fill. `None` when it did not come.
+/// Another reader holds the lease, or a writer its lock: poll briefly for its fill or publish.
+/// `None` when it did not come (or came as a deletion).
 async fn await_fill<M: Cached, E: Exec>(e: &E, inner: &Inner, key: &[u8]) -> Option<Option<M>> {
     let deadline = std::time::Instant::now() + inner.lease_wait;
     let mut pause = Duration::from_millis(1);
@@ -871,7 +872,7 @@ async fn await_fill<M: Cached, E: Exec>(e: &E, inner: &Inner, key: &[u8]) -> Opt
         e.sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(16));
         match look::<M>(e, inner, key).await {
-            CachedState::Held { lease: true } => continue,
+            CachedState::Held { lease: true } | CachedState::Writing => continue,
             state => return protocol::answer(state),
         }
     }
