@@ -185,14 +185,13 @@ impl<'a> Parsed<'a> {
             .map(|c| (&c.ident, &c.column))
             .collect();
         ok &= check::check_fields_name_distinct_columns(cx, &field_columns);
+        // Built on a join or computed expressions: nothing of it is its table's to write.
+        let read_only = self.diesel.base_query.is_some()
+            || self.columns.iter().any(|c| c.diesel.select_expression);
         if let Some(partial_save) = &self.own.partial_save {
-            let read_only = self.diesel.base_query.is_some()
-                || self.columns.iter().any(|c| c.diesel.select_expression);
             ok &= check::check_partial_save_writes_columns(cx, partial_save, read_only);
         }
         let column_idents: Vec<&Ident> = self.columns.iter().map(|c| &c.ident).collect();
-        let read_only = self.diesel.base_query.is_some()
-            || self.columns.iter().any(|c| c.diesel.select_expression);
         for retires in &self.own.retires {
             ok &= check::check_retires(cx, retires, &column_idents, read_only);
         }

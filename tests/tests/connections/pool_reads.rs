@@ -30,12 +30,7 @@ async fn cached_user(conn: &mut AsyncPgConnection, cache: &Cache) -> User {
 
 #[test]
 fn a_hit_takes_no_connection_even_when_every_one_is_busy() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
+    super::on_postgres(async |url, cache| {
         let pool = deadpool(&url, 1);
         let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
         let user = cached_user(&mut conn, &cache).await;
@@ -103,12 +98,7 @@ fn a_unique_lookup_through_a_pool_hits_without_a_connection_and_misses_with_one(
 
 #[test]
 fn a_miss_checks_out_one_connection_per_call_and_gives_it_back() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
+    super::on_postgres(async |url, cache| {
         let pool = deadpool(&url, 2);
         let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
         let users = [
@@ -157,12 +147,7 @@ fn a_miss_checks_out_one_connection_per_call_and_gives_it_back() {
 
 #[test]
 fn a_miss_with_every_connection_busy_is_unavailable_within_the_pool_timeout() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
+    super::on_postgres(async |url, cache| {
         let pool = bb8(&url, 1, Duration::from_millis(300)).await;
         let held = pool.get().await.expect("the only connection");
         let before = cache.stats();

@@ -30,12 +30,7 @@ fn new_user() -> NewUser {
 
 #[test]
 fn each_write_through_a_pool_checks_out_one_connection_and_is_read_back_from_the_cache() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
+    super::on_postgres(async |url, cache| {
         let pool = deadpool(&url, 2);
         let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
         let checkouts = |cache: &Cache| cache.stats().checkouts;
@@ -142,12 +137,7 @@ fn a_write_holds_its_pooled_connection_from_before_its_lock_to_before_its_publis
 
 #[test]
 fn a_write_with_no_connection_to_be_had_is_unavailable_and_leaves_the_cache_as_it_was() {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
+    super::on_postgres(async |url, cache| {
         let pool = bb8(&url, 1, Duration::from_millis(300)).await;
         let user: User = User::create(&mut Pooled(&pool), &cache, &new_user())
             .await
@@ -357,12 +347,7 @@ fn a_write_through_the_pool_dropped_mid_flight_leaves_no_connection_inside_a_tra
 fn a_write_that_retires_a_join_models_rows_runs_on_one_pooled_connection() {
     use write_through_tests::models::{Avatar, NewAvatar, PersonWithAvatar};
     use write_through_tests::schema::wt_people;
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    let cache = tc.cache.clone();
-    runtime().block_on(async {
+    super::on_postgres(async |url, cache| {
         let pool = deadpool(&url, 1);
         let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
         let (from, to) = (unique() as i64, unique() as i64);

@@ -11,18 +11,14 @@ use write_through::asynch::ModelOps as _;
 use write_through::{Cache, Error};
 use write_through_tests::models::{Account, NewAccount, NewUser, User};
 use write_through_tests::schema::{wt_accounts, wt_users};
-use write_through_tests::{TestCache, unique};
+use write_through_tests::unique;
 
-/// Runs `test` on a tokio runtime with a connection to the suites' PostgreSQL and a cache of its
-/// own; skipped, saying so, when a server is missing outside CI.
+/// Runs `test` with a connection to the suites' PostgreSQL and a cache of its own (see
+/// `on_postgres`).
 fn on_postgres(test: impl AsyncFnOnce(AsyncPgConnection, Cache)) {
-    let (Some(_), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
-        return;
-    };
-    let url = write_through_tests::services::postgres_url();
-    write_through_tests::fronts::runtime().block_on(async {
+    super::on_postgres(async |url, cache| {
         let conn = AsyncPgConnection::establish(&url).await.unwrap();
-        test(conn, tc.cache.clone()).await;
+        test(conn, cache).await;
     });
 }
 

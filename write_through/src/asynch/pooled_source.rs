@@ -21,7 +21,7 @@ use super::source::{ReadSource, WriteSource};
 /// A pool's checked-out connection, whatever the pool's type for it.
 pub(crate) type Checked<'p, C> = Box<dyn DerefMut<Target = C> + Send + 'p>;
 
-/// A pool a read checks one connection out of.
+/// A pool a read or a write checks one connection out of.
 pub(crate) trait Checkout: Sync {
     type Connection: AsyncConnection + 'static;
 
@@ -30,7 +30,7 @@ pub(crate) trait Checkout: Sync {
     ) -> impl Future<Output = Result<Checked<'_, Self::Connection>, UnavailableError>> + Send;
 }
 
-/// The reads of [`ReadSource`] and `IndexLookup` through pool `P`.
+/// The operations of [`ReadSource`], `IndexLookup` and [`WriteSource`] through pool `P`.
 mod through_pool {
     use super::*;
 

@@ -89,6 +89,19 @@ async fn reads_as_outside_a_transaction(mut conn: &AsyncPgConnection) -> bool {
     )
 }
 
+/// Runs `load` on the shared connection `conn` with the question pipelined after it, and notes
+/// the answer in `may_fill`.
+async fn asking<T>(
+    may_fill: &mut bool,
+    conn: &AsyncPgConnection,
+    load: impl Future<Output = diesel::QueryResult<T>>,
+) -> Result<T, Error> {
+    let (loaded, answer) =
+        futures_util::future::join(load, reads_as_outside_a_transaction(conn)).await;
+    *may_fill &= answer;
+    Ok(loaded?)
+}
+
 /// `SharedPgDb` as an opaque type, as `AsyncDb` is (see `db.rs`'s `hidden`).
 fn hidden<'c, M: AsyncDieselOps<Pg>>(conn: &'c AsyncPgConnection) -> impl Load<M> + Send + 'c {
     SharedPgDb::new(conn)
@@ -125,26 +138,16 @@ impl<M: AsyncDieselOps<Pg>> Load<M> for SharedPgDb<'_> {
         &'s mut self,
         id: M::Id<'i>,
     ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
-        let (question, mut conn) = (reads_as_outside_a_transaction(self.conn), self.conn);
-        async move {
-            let (loaded, answer) =
-                futures_util::future::join(M::load(&mut conn, id), question).await;
-            self.may_fill &= answer;
-            Ok(loaded?)
-        }
+        let mut conn = self.conn;
+        async move { asking(&mut self.may_fill, self.conn, M::load(&mut conn, id)).await }
     }
 
     fn load_many<'s, 'i: 's>(
         &'s mut self,
         ids: &'s [M::Id<'i>],
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
-        let (question, mut conn) = (reads_as_outside_a_transaction(self.conn), self.conn);
-        async move {
-            let (loaded, answer) =
-                futures_util::future::join(M::load_many(&mut conn, ids), question).await;
-            self.may_fill &= answer;
-            Ok(loaded?)
-        }
+        let mut conn = self.conn;
+        async move { asking(&mut self.may_fill, self.conn, M::load_many(&mut conn, ids)).await }
     }
 }
 
@@ -153,25 +156,22 @@ impl<M: AsyncDieselIndex<Pg, N>, const N: usize> LoadBy<M, N> for SharedPgDb<'_>
         &'s mut self,
         value: M::Value<'i>,
     ) -> impl Future<Output = Result<Option<M>, Error>> + Send + 's {
-        let (question, mut conn) = (reads_as_outside_a_transaction(self.conn), self.conn);
-        async move {
-            let (loaded, answer) =
-                futures_util::future::join(M::load_by(&mut conn, value), question).await;
-            self.may_fill &= answer;
-            Ok(loaded?)
-        }
+        let mut conn = self.conn;
+        async move { asking(&mut self.may_fill, self.conn, M::load_by(&mut conn, value)).await }
     }
 
     fn load_many_by<'s, 'i: 's>(
         &'s mut self,
         values: &'s [M::Value<'i>],
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
-        let (question, mut conn) = (reads_as_outside_a_transaction(self.conn), self.conn);
+        let mut conn = self.conn;
         async move {
-            let (loaded, answer) =
-                futures_util::future::join(M::load_many_by(&mut conn, values), question).await;
-            self.may_fill &= answer;
-            Ok(loaded?)
+            asking(
+                &mut self.may_fill,
+                self.conn,
+                M::load_many_by(&mut conn, values),
+            )
+            .await
         }
     }
 }

@@ -139,7 +139,7 @@ impl<C: AsyncConnection> WriteSource for C {
     where
         M: AsyncDieselOps<C::Backend>,
     {
-        super::delete_through(&mut super::db::hidden::<M, C>(self), cache, id).await
+        super::delete::<M, C>(self, cache, id).await
     }
 
     async fn __update<'a, M, F>(
@@ -152,8 +152,7 @@ impl<C: AsyncConnection> WriteSource for C {
         M: AsyncDieselUpdate<C::Backend, F>,
         F: Send + 'a,
     {
-        let db = &mut super::db::hidden_update::<M, F, C>(self);
-        super::update_through(db, cache, id, changes).await
+        super::update::<M, C, F>(self, cache, id, changes).await
     }
 
     async fn __create<'a, M, N>(&'a mut self, cache: &'a Cache, new: N) -> Result<M, Error>
@@ -161,7 +160,6 @@ impl<C: AsyncConnection> WriteSource for C {
         M: AsyncDieselCreate<C::Backend, C, N>,
         N: Send + 'a,
     {
-        let db = &mut super::db::hidden_create::<M, N, C>(self);
-        super::create_through(db, cache, new).await
+        super::create::<M, C, N>(self, cache, new).await
     }
 }

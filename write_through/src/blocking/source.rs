@@ -165,21 +165,21 @@ impl<C: Connection + LoadConnection> WriteSource for C {
     where
         M: DieselOps<C::Backend>,
     {
-        super::delete_through::<M, _>(&mut super::db::BlockingDb(self), cache, id)
+        super::delete::<M, C>(self, cache, id)
     }
 
     fn __update<M, F>(&mut self, cache: &Cache, id: M::Id<'_>, changes: F) -> Result<M, Error>
     where
         M: DieselUpdate<C::Backend, F>,
     {
-        super::update_through(&mut super::db::BlockingDb(self), cache, id, changes)
+        super::update::<M, C, F>(self, cache, id, changes)
     }
 
     fn __create<M, N>(&mut self, cache: &Cache, new: N) -> Result<M, Error>
     where
         M: DieselCreate<C::Backend, C, N>,
     {
-        super::create_through(&mut super::db::BlockingDb(self), cache, new)
+        super::create::<M, C, N>(self, cache, new)
     }
 }
 

@@ -13,12 +13,16 @@ pub(crate) fn marks<D: Writes>(inner: &Inner, db: &D) -> bool {
 }
 
 /// Marks, in the transaction open on `db` and after the statement that wrote them, the keys a
-/// write holds under `lock` and what it publishes under each.
+/// write holds under `lock` and what it publishes under each; a write with no key marks nothing.
 pub(crate) async fn mark<'a, D: Writes>(
     db: &mut D,
     lock: &[u8],
     published: impl IntoIterator<Item = Published<'a>>,
 ) -> Result<(), Error> {
+    let published: Vec<Published<'a>> = published.into_iter().collect();
+    if published.is_empty() {
+        return Ok(());
+    }
     db.run(crate::feed::mark::sql(lock, published))
         .await
         .map_err(Error::from)

@@ -365,7 +365,7 @@ where
                 return Err(error);
             }
         }
-        if mark::marks(inner, db) && !keys.is_empty() {
+        if mark::marks(inner, db) {
             mark::mark(db, &lock, mark::published(&keys, &changes, &[]))
                 .await
                 .inspect_err(|_| inner.frames.taint(conn))?;
@@ -388,7 +388,7 @@ where
             writers::take_turn(db, &key_of::<M>(inner, row.id())).await?;
         }
         let (keys, changes) = created(inner, &row);
-        if marks && !keys.is_empty() {
+        if marks {
             mark::mark(db, &lock, mark::published(&keys, &changes, &[])).await?;
         }
         let mut locked = None;
@@ -431,11 +431,8 @@ where
 fn created<M: Cached>(inner: &Inner, row: &M) -> (Vec<Vec<u8>>, Vec<Change>) {
     let mut keys = created_keys(inner, row);
     let mut changes = created_changes(inner, row, &keys);
-    let mut retired = Vec::new();
-    add_retired_keys(inner, row, &mut retired);
-    retired.retain(|key| !keys.contains(key));
-    changes.extend(retired.iter().map(|_| None));
-    keys.extend(retired);
+    add_retired_keys(inner, row, &mut keys);
+    changes.resize(keys.len(), None);
     (keys, changes)
 }
 
@@ -529,7 +526,7 @@ where
         let (written, changes, retired) = db_write(db)
             .await
             .inspect_err(|_| inner.frames.taint(conn))?;
-        if marks && !(keys.is_empty() && retired.is_empty()) {
+        if marks {
             mark::mark(db, &lock, mark::published(&keys, &changes, &retired))
                 .await
                 .inspect_err(|_| inner.frames.taint(conn))?;
@@ -580,7 +577,7 @@ where
     }
     // The keys it retires: locked before its own transaction commits, or, a bare statement's,
     // invalidated after it.
-    let mut retiring: Option<(usize, Write<crate::redis::commands::Replaced>)> = None;
+    let mut retiring: Option<Write<crate::redis::commands::Replaced>> = None;
     let mut retire_after: Vec<Vec<u8>> = Vec::new();
     let written = if own_transaction {
         match OwnTransaction::begin(db).await {
@@ -589,16 +586,12 @@ where
                 let inside = async {
                     let db = transaction.db();
                     let (written, changes, retired) = db_write(db).await?;
-                    if marks && !(keys.is_empty() && retired.is_empty()) {
+                    if marks {
                         mark::mark(db, &lock, mark::published(&keys, &changes, &retired)).await?;
                     }
                     if !retired.is_empty() {
-                        let count = retired.len();
                         let extra = Write::new(inner.write_policy, retired);
-                        retiring = Some((
-                            count,
-                            lock_all(e, inner, M::MODEL_NAME, extra, &lock).await?,
-                        ));
+                        retiring = Some(lock_all(e, inner, M::MODEL_NAME, extra, &lock).await?);
                     }
                     Ok((written, changes))
                 }
@@ -635,8 +628,9 @@ where
             }
             let steps = write.on_outcome(DbOutcome::Committed(changes));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
-            if let Some((count, retiring)) = retiring {
-                let steps = retiring.on_outcome(DbOutcome::Committed(vec![None; count]));
+            if let Some(retiring) = retiring {
+                // No change for any of them: each is deleted.
+                let steps = retiring.on_outcome(DbOutcome::Committed(Vec::new()));
                 perform(e, inner, M::MODEL_NAME, &lock, steps).await;
             }
             invalidate_all(e, inner, retire_after).await;
@@ -648,7 +642,7 @@ where
             // may have changed, and only a deletion is safe.
             let steps = write.on_outcome(DbOutcome::of_error(&error));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
-            if let Some((_, retiring)) = retiring {
+            if let Some(retiring) = retiring {
                 let steps = retiring.on_outcome(DbOutcome::of_error(&error));
                 perform(e, inner, M::MODEL_NAME, &lock, steps).await;
             }
