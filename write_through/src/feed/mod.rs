@@ -86,11 +86,11 @@
 //! without one). Each is a typed [`FeedError`] saying what to change. SQLite has no log to read;
 //! MariaDB and MySQL's binlog is a second source on the same mapping ([`ChangeKeys`]).
 
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "binlog"))]
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "binlog"))]
 use crate::cache::Cache;
 use crate::error::CacheError;
 
@@ -106,25 +106,38 @@ pub use keys::{index_column, key_column};
 
 #[cfg(feature = "postgres")]
 mod db;
+#[cfg(any(feature = "postgres", feature = "binlog"))]
+mod handle;
+#[cfg(any(feature = "postgres", feature = "binlog"))]
+mod models;
 #[cfg(feature = "postgres")]
 pub(crate) mod pgoutput;
 #[cfg(feature = "postgres")]
+mod pgoutput_plan;
+#[cfg(any(feature = "postgres", feature = "binlog"))]
 mod plan;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(any(feature = "postgres", feature = "binlog"))]
+mod retire;
 #[cfg(feature = "postgres")]
 mod run;
 #[cfg(feature = "postgres")]
 mod sql;
 
+#[cfg(any(feature = "postgres", feature = "binlog"))]
+pub use handle::FeedHandle;
+#[doc(hidden)]
+#[cfg(any(feature = "postgres", feature = "binlog"))]
+pub use models::NamingBackend;
+#[cfg(feature = "postgres")]
+pub use postgres::ChangeFeed;
 #[cfg(all(feature = "postgres", feature = "async"))]
 #[doc(hidden)]
 pub use postgres::catch_up;
-#[cfg(feature = "postgres")]
-pub use postgres::{ChangeFeed, FeedHandle};
 
 /// The model label of events that are not one model's.
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "binlog"))]
 const ANY_MODEL: &str = "*";
 
 /// Why the change feed could not start or run, or `catch_up` could not wait. Each says what to
@@ -276,7 +289,7 @@ pub(crate) struct FeedConfig {
 }
 
 /// What the loop and its handle share.
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "binlog"))]
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
     pub(crate) stop: AtomicBool,
@@ -284,7 +297,7 @@ pub(crate) struct Shared {
     pub(crate) applied: AtomicU64,
 }
 
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "binlog"))]
 /// The Redis key where the feed of `cache`'s namespace records how far it applied the log.
 pub(crate) fn marker_key(cache: &Cache) -> Vec<u8> {
     let mut key = crate::key::KeyWriter::new(cache.namespace());

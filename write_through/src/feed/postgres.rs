@@ -2,22 +2,21 @@
 //! `catch_up`.
 
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use diesel::QuerySource;
 use diesel::connection::{Connection, LoadConnection};
-use diesel::pg::{Pg, PgQueryBuilder};
-use diesel::query_builder::{QueryBuilder, QueryFragment};
+use diesel::pg::Pg;
+use diesel::query_builder::QueryFragment;
 
 use super::db::TextRow;
 use super::db::blocking::BlockingFeedDb;
-use super::keys::{ChangeKeys, Dependencies, Dependency, KeysOf};
-use super::plan::FeedModel;
+use super::handle::{FeedHandle, Runner};
+use super::keys::ChangeKeys;
+use super::models::{FeedModel, NamingBackend, feed_model};
 use super::run::{self, Connect};
 use super::{FeedConfig, FeedError, Shared, marker_key, sql};
 use crate::cache::Cache;
-use crate::key::KeyWriter;
 use crate::redis::store::BlockingExec;
 use crate::shared::ready::ready;
 
@@ -78,7 +77,7 @@ impl ChangeFeed {
     pub fn model<M>(mut self) -> Self
     where
         M: ChangeKeys,
-        <M::Table as QuerySource>::FromClause: QueryFragment<Pg>,
+        <M::Table as QuerySource>::FromClause: QueryFragment<NamingBackend>,
     {
         self.models.push(feed_model::<M>);
         self
@@ -179,10 +178,7 @@ impl ChangeFeed {
             .map_err(|error| {
                 FeedError::Connect(diesel::ConnectionError::BadConnection(error.to_string()))
             })?;
-        Ok(FeedHandle {
-            shared,
-            runner: Runner::Thread(Some(thread)),
-        })
+        Ok(FeedHandle::new(shared, Runner::Thread(Some(thread))))
     }
 }
 
@@ -198,53 +194,6 @@ where
 
     fn connect(&mut self) -> impl Future<Output = Result<Self::Db, FeedError>> + Send {
         std::future::ready((self.0)().map(BlockingFeedDb).map_err(FeedError::from))
-    }
-}
-
-/// A running feed. Dropping it (or [`stop`](FeedHandle::stop)) stops the feed at its next
-/// batch: nothing is lost, the slot keeps what was not applied.
-#[derive(Debug)]
-pub struct FeedHandle {
-    shared: Arc<Shared>,
-    runner: Runner,
-}
-
-#[derive(Debug)]
-enum Runner {
-    Thread(Option<JoinHandle<()>>),
-    #[cfg(feature = "async")]
-    Task(tokio::task::JoinHandle<()>),
-}
-
-impl FeedHandle {
-    /// Whether this feed is the slot's active consumer (else it stands by, or is reconnecting).
-    pub fn is_active(&self) -> bool {
-        run::is_active(&self.shared)
-    }
-
-    /// Stops the feed and waits for its thread (a task is aborted: a batch cut short is read
-    /// again by the next consumer).
-    pub fn stop(mut self) {
-        self.halt(true);
-    }
-
-    fn halt(&mut self, wait: bool) {
-        run::request_stop(&self.shared);
-        match &mut self.runner {
-            Runner::Thread(thread) => {
-                if let Some(thread) = thread.take().filter(|_| wait) {
-                    let _ = thread.join();
-                }
-            }
-            #[cfg(feature = "async")]
-            Runner::Task(task) => task.abort(),
-        }
-    }
-}
-
-impl Drop for FeedHandle {
-    fn drop(&mut self) {
-        self.halt(false);
     }
 }
 
@@ -282,7 +231,34 @@ impl Cache {
         };
         let target = target_of(target)?;
         let exec = BlockingExec(&self.inner().store);
-        ready(run::wait_applied(&exec, &marker_key(self), target, timeout))
+        ready(wait_for_lsn(&exec, self, target, timeout))
+    }
+}
+
+/// Waits until the feed of `cache`'s namespace has applied the log up to `target`.
+async fn wait_for_lsn<E: crate::redis::commands::Exec>(
+    exec: &E,
+    cache: &Cache,
+    target: super::pgoutput::Lsn,
+    timeout: Duration,
+) -> Result<(), FeedError> {
+    super::retire::wait_applied(
+        exec,
+        &marker_key(cache),
+        &LsnText(target),
+        |text| super::pgoutput::parse_lsn(text).map(LsnText),
+        |applied, target| applied.0 >= target.0,
+        timeout,
+    )
+    .await
+}
+
+/// A log position, printed as PostgreSQL prints it (`16/B374D848`).
+struct LsnText(super::pgoutput::Lsn);
+
+impl std::fmt::Display for LsnText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&super::pgoutput::format_lsn(self.0))
     }
 }
 
@@ -292,138 +268,6 @@ fn target_of(text: Option<String>) -> Result<super::pgoutput::Lsn, FeedError> {
         lsn: text,
         error: "not a log position".to_owned(),
     })
-}
-
-/// The feed's view of model `M` in `cache`: its table's SQL name, its key columns, how changes
-/// become keys, and the patterns of every key it writes; then the same for each table it depends
-/// on (`retired_by`), whose changes name its keys.
-fn feed_model<M>(cache: &Cache) -> Vec<FeedModel>
-where
-    M: ChangeKeys,
-    <M::Table as QuerySource>::FromClause: QueryFragment<Pg>,
-{
-    let (schema, table) = table_name::<M::Table>();
-    let mut patterns = Vec::new();
-    let mut rows = KeyWriter::new(cache.namespace());
-    rows.literal_owned(&template_prefix(M::KEY_TEMPLATE));
-    patterns.push(glob_prefix(&rows.into_bytes()));
-    if !M::INDEX_COLUMNS.is_empty() {
-        let mut entries = KeyWriter::new(cache.namespace());
-        entries.literal("#");
-        entries.part(M::KEY_TEMPLATE);
-        entries.literal("#");
-        patterns.push(glob_prefix(&entries.into_bytes()));
-    }
-    let mut found = Vec::new();
-    M::dependencies(&mut Dependencies { found: &mut found });
-    let mut models = vec![FeedModel {
-        name: M::MODEL_NAME,
-        schema,
-        table,
-        key_columns: M::KEY_COLUMNS.to_vec(),
-        keys: M::change_keys,
-        patterns: patterns.clone(),
-    }];
-    models.extend(found.into_iter().map(|dependency| FeedModel {
-        name: M::MODEL_NAME,
-        schema: dependency.schema,
-        table: dependency.table,
-        key_columns: vec![dependency.column],
-        keys: dependency.keys,
-        patterns: patterns.clone(),
-    }));
-    models
-}
-
-impl Dependencies<'_> {
-    /// Changes of table `T` retire rows of the model: `column` holds their key, and `keys` reads
-    /// it (generated by the derive for `retired_by(...)`).
-    pub fn on<T>(&mut self, column: &'static str, keys: KeysOf)
-    where
-        T: QuerySource + Default,
-        T::FromClause: QueryFragment<Pg>,
-    {
-        let (schema, table) = table_name::<T>();
-        self.found.push(Dependency {
-            schema,
-            table,
-            column,
-            keys,
-        });
-    }
-}
-
-/// The schema (when the `table!` names one) and the name of a Diesel table, as Diesel writes
-/// them into SQL.
-fn table_name<T: QuerySource + Default>() -> (Option<String>, String)
-where
-    T::FromClause: QueryFragment<Pg>,
-{
-    let mut builder = PgQueryBuilder::default();
-    let written = T::default()
-        .from_clause()
-        .to_sql(&mut builder, &Pg)
-        .map(|()| builder.finish())
-        .unwrap_or_default();
-    let mut parts = unquote_identifiers(&written);
-    let table = parts.pop().unwrap_or_default();
-    (parts.pop(), table)
-}
-
-/// `"public"."users"` as `["public", "users"]` (a doubled quote is one quote).
-fn unquote_identifiers(written: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut chars = written.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                current.push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            ('.', false) => parts.push(std::mem::take(&mut current)),
-            (c, _) => current.push(c),
-        }
-    }
-    parts.push(current);
-    parts
-}
-
-/// The template's text before its first placeholder (`{{` and `}}` written once), which every
-/// row key of the model starts with.
-fn template_prefix(template: &str) -> String {
-    let mut prefix = String::new();
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                prefix.push('{');
-            }
-            '{' => break,
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                prefix.push('}');
-            }
-            c => prefix.push(c),
-        }
-    }
-    prefix
-}
-
-/// A `SCAN MATCH` pattern of the keys starting with `prefix`.
-fn glob_prefix(prefix: &[u8]) -> Vec<u8> {
-    let mut pattern = Vec::with_capacity(prefix.len() + 1);
-    for &byte in prefix {
-        if matches!(byte, b'*' | b'?' | b'[' | b']' | b'\\') {
-            pattern.push(b'\\');
-        }
-        pattern.push(byte);
-    }
-    pattern.push(b'*');
-    pattern
 }
 
 impl FeedModel {
@@ -445,10 +289,11 @@ mod asynch {
     use diesel::pg::Pg;
     use diesel_async::AsyncConnection;
 
-    use super::{ChangeFeed, FeedHandle, Runner, marker_key, target_of};
+    use super::{ChangeFeed, target_of};
     use crate::cache::Cache;
     use crate::feed::db::TextRow;
     use crate::feed::db::asynch::AsyncFeedDb;
+    use crate::feed::handle::{FeedHandle, Runner};
     use crate::feed::run::{self, Connect};
     use crate::feed::{FeedError, Shared, sql};
     use crate::redis::store::AsyncExec;
@@ -485,10 +330,7 @@ mod asynch {
                 )
                 .await;
             });
-            Ok(FeedHandle {
-                shared,
-                runner: Runner::Task(task),
-            })
+            Ok(FeedHandle::new(shared, Runner::Task(task)))
         }
     }
 
@@ -541,36 +383,9 @@ mod asynch {
         };
         let target = target_of(target)?;
         let exec = AsyncExec(&cache.inner().store);
-        run::wait_applied(&exec, &marker_key(cache), target, timeout).await
+        super::wait_for_lsn(&exec, cache, target, timeout).await
     }
 }
 
 #[cfg(feature = "async")]
 pub use asynch::catch_up;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn diesel_table_names_are_unquoted_into_schema_and_name() {
-        assert_eq!(unquote_identifiers("\"users\""), ["users"]);
-        assert_eq!(unquote_identifiers("\"app\".\"users\""), ["app", "users"]);
-        assert_eq!(unquote_identifiers("\"a\"\"b\""), ["a\"b"]);
-    }
-
-    #[test]
-    fn a_template_prefix_ends_at_its_first_placeholder() {
-        assert_eq!(template_prefix("user:{id}"), "user:");
-        assert_eq!(template_prefix("org:{org}:member:{user}"), "org:");
-        assert_eq!(template_prefix("a{{b}}:{id}"), "a{b}:");
-    }
-
-    #[test]
-    fn patterns_escape_globs() {
-        assert_eq!(
-            glob_prefix(b"wt:a*b?[c]\\"),
-            b"wt:a\\*b\\?\\[c\\]\\\\*".to_vec()
-        );
-    }
-}

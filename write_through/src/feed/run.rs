@@ -8,13 +8,14 @@
 //! (an invalidation is idempotent). A failure of either server ends the session; the loop waits
 //! and starts a new one on a new connection.
 
-use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::Ordering::SeqCst;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::db::FeedDb;
 use super::pgoutput::{self, Lsn};
-use super::plan::{self, Relations};
-use super::{FeedConfig, FeedError, Shared, sql};
+use super::pgoutput_plan::Relations;
+use super::plan;
+use super::{FeedConfig, FeedError, Shared, retire, sql};
 use crate::cache::Cache;
 use crate::redis::commands::{self, Exec};
 use crate::stats::Event;
@@ -172,7 +173,7 @@ pub(crate) async fn set_up<D: FeedDb, E: Exec>(
         if marker.is_some() {
             tracing::warn!(%slot, "the slot was created again after the feed had run; every model starts over");
             for at in 0..config.models.len() {
-                start_over(exec, cache, config, at).await?;
+                retire::start_over(exec, cache, &config.models, at).await?;
             }
         }
     }
@@ -225,7 +226,7 @@ async fn consume<D: FeedDb, E: Exec>(
             );
         }
         wait_visible(db, exec, config, &batch.xids).await?;
-        apply(exec, cache, config, &batch).await?;
+        retire::apply(exec, cache, &config.models, &batch).await?;
 
         // Everything up to `upto` is retired; the slot and the marker move there.
         let upto = match (drained, batch.commit_end) {
@@ -364,153 +365,6 @@ fn in_progress(snapshot: &str, xids: &[u32]) -> bool {
     })
 }
 
-/// Invalidates a batch's keys, then starts over the models it says, and counts.
-async fn apply<E: Exec>(
-    exec: &E,
-    cache: &Cache,
-    config: &FeedConfig,
-    batch: &plan::BatchPlan,
-) -> Result<(), FeedError> {
-    let counters = &cache.inner().store.counters;
-    for (model, error) in &batch.unreadable {
-        tracing::warn!(model, %error, "a change the feed cannot map to keys");
-        counters.record(Event::FeedUnreadable, model);
-    }
-    let keys: Vec<Vec<u8>> = batch.keys.iter().cloned().collect();
-    let invalidated = commands::invalidate_many(exec, &keys).await;
-    for key in &keys {
-        cache.inner().evict_local(key);
-    }
-    invalidated?;
-    // Keys a library write covered: retired only when Redis holds neither its lock nor its
-    // value (`feed::mark`).
-    let covered: Vec<commands::Covered<'_>> = batch
-        .covered
-        .iter()
-        .map(|(key, cover)| commands::Covered {
-            key,
-            lock: &cover.lock,
-            value: cover.value.map(|digest| super::mark::hex(&digest)),
-        })
-        .collect();
-    let retired = commands::invalidate_unless_written(exec, &covered).await;
-    let retired = match retired {
-        Ok(retired) => retired,
-        Err(error) => {
-            for key in batch.covered.keys() {
-                cache.inner().evict_local(key);
-            }
-            return Err(error.into());
-        }
-    };
-    for key in &retired {
-        cache.inner().evict_local(key);
-    }
-    counters.add(Event::FeedChange, batch.changes, super::ANY_MODEL);
-    counters.add(
-        Event::FeedInvalidation,
-        (keys.len() + retired.len()) as u64,
-        super::ANY_MODEL,
-    );
-    for &at in &batch.start_over {
-        start_over(exec, cache, config, at).await?;
-    }
-    Ok(())
-}
-
-/// Retires every key of model `at` (its rows and index entries): after a `TRUNCATE`, a table
-/// whose key columns changed, or a slot lost. Every key under the model's prefixes is scanned
-/// and invalidated: on one Redis, there; on a cluster, on each master in turn (a `SCAN` sees
-/// only its node's keys).
-async fn start_over<E: Exec>(
-    exec: &E,
-    cache: &Cache,
-    config: &FeedConfig,
-    at: usize,
-) -> Result<(), FeedError> {
-    let model = &config.models[at];
-    cache
-        .inner()
-        .store
-        .counters
-        .record(Event::FeedStartOver, model.name);
-    if exec.is_cluster() {
-        // (Without the feature, no cache talks to a cluster.)
-        #[cfg(feature = "cluster")]
-        retire_on_every_master(exec, cache, &model.patterns).await?;
-    } else {
-        // One Redis: any slot routes there.
-        retire_matching(exec, cache, 0, &model.patterns).await?;
-    }
-    // Keys of this model may sit in tiers without being in Redis any more: this process's, and
-    // (told through Redis) every other's.
-    if let Some(local) = &cache.inner().local {
-        local.forget_all();
-    }
-    commands::announce_forget_all(exec).await?;
-    Ok(())
-}
-
-/// How many times a start-over on a cluster scans every master before it gives up (the
-/// session then ends, and the batch is read again): each time the cluster's map changed while
-/// it scanned, a key may have moved from a master not yet scanned to one already scanned.
-#[cfg(feature = "cluster")]
-const SCAN_ROUNDS: usize = 3;
-
-/// Scans each master of the cluster's map for `patterns` and retires what it finds; done when
-/// the map read after the round is the one the round scanned.
-#[cfg(feature = "cluster")]
-async fn retire_on_every_master<E: Exec>(
-    exec: &E,
-    cache: &Cache,
-    patterns: &[Vec<u8>],
-) -> Result<(), FeedError> {
-    let mut map = commands::cluster_map(exec).await?;
-    for _ in 0..SCAN_ROUNDS {
-        for slot in map.one_slot_per_master() {
-            retire_matching(exec, cache, slot, patterns).await?;
-        }
-        let after = commands::cluster_map(exec).await?;
-        if after == map {
-            return Ok(());
-        }
-        map = after;
-    }
-    Err(crate::error::CacheError::new(
-        "SCAN",
-        redis::RedisError::from((
-            redis::ErrorKind::Client,
-            "the cluster's map kept changing while every master was scanned",
-        )),
-    )
-    .into())
-}
-
-/// Scans the master serving `slot` for keys matching `patterns` and retires each, in Redis
-/// and in this process's tier.
-async fn retire_matching<E: Exec>(
-    exec: &E,
-    cache: &Cache,
-    slot: u16,
-    patterns: &[Vec<u8>],
-) -> Result<(), FeedError> {
-    for pattern in patterns {
-        let mut cursor = 0;
-        loop {
-            let (next, keys) = commands::scan(exec, slot, cursor, pattern).await?;
-            commands::invalidate_many(exec, &keys).await?;
-            for key in &keys {
-                cache.inner().evict_local(key);
-            }
-            if next == 0 {
-                break;
-            }
-            cursor = next;
-        }
-    }
-    Ok(())
-}
-
 /// Whether a replica identity (`kind:columns`, see `sql::replica_identity`) sends `needed` of an
 /// old row: whole rows always, the primary key's or an index's columns when they hold them.
 fn identity_sends(identity: &str, needed: &[&str]) -> bool {
@@ -540,47 +394,6 @@ fn lag_seconds(commit_time: i64) -> f64 {
         .map_or(0, |since| since.as_micros() as i64);
     let lag = now.saturating_sub(commit_time.saturating_add(POSTGRES_EPOCH_UNIX_MICROS));
     Duration::from_micros(lag.max(0) as u64).as_secs_f64()
-}
-
-/// Waits until the feed has applied the log up to `target` (read by `catch_up`), polling the
-/// marker the active consumer writes, or fails after `timeout`.
-pub(crate) async fn wait_applied<E: Exec>(
-    exec: &E,
-    marker: &[u8],
-    target: Lsn,
-    timeout: Duration,
-) -> Result<(), FeedError> {
-    let start = std::time::Instant::now();
-    let mut pause = Duration::from_millis(1);
-    loop {
-        let applied = commands::get(exec, marker).await?;
-        let applied = applied
-            .as_deref()
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .and_then(pgoutput::parse_lsn);
-        if applied.is_some_and(|applied| applied >= target) {
-            return Ok(());
-        }
-        if start.elapsed() >= timeout {
-            return Err(FeedError::Timeout {
-                waited: timeout,
-                applied: applied.map(pgoutput::format_lsn),
-                target: pgoutput::format_lsn(target),
-            });
-        }
-        exec.sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(10));
-    }
-}
-
-/// The `stop` flag's store, seen by the loop between batches.
-pub(crate) fn request_stop(shared: &Shared) {
-    shared.stop.store(true, SeqCst);
-}
-
-/// Whether this consumer is the active one (it holds the slot's lock).
-pub(crate) fn is_active(shared: &Shared) -> bool {
-    shared.active.load(Relaxed)
 }
 
 #[cfg(test)]

@@ -1,0 +1,196 @@
+//! Retiring what a batch of the log names, whichever database's log it is: its keys (those a
+//! library write's mark covers only when Redis holds neither that write's lock nor its value),
+//! then the models that start over (every key under their prefixes, on one Redis or on each
+//! master of a cluster), and the in-process tiers with them.
+
+use std::time::Duration;
+
+use super::FeedError;
+use super::plan::{BatchPlan, FeedModel};
+use crate::cache::Cache;
+use crate::redis::commands::{self, Exec};
+use crate::stats::Event;
+
+/// Invalidates a batch's keys, then starts over the models it says, and counts.
+pub(crate) async fn apply<E: Exec>(
+    exec: &E,
+    cache: &Cache,
+    models: &[FeedModel],
+    batch: &BatchPlan,
+) -> Result<(), FeedError> {
+    let counters = &cache.inner().store.counters;
+    for (model, error) in &batch.unreadable {
+        tracing::warn!(model, %error, "a change the feed cannot map to keys");
+        counters.record(Event::FeedUnreadable, model);
+    }
+    let keys: Vec<Vec<u8>> = batch.keys.iter().cloned().collect();
+    let invalidated = commands::invalidate_many(exec, &keys).await;
+    for key in &keys {
+        cache.inner().evict_local(key);
+    }
+    invalidated?;
+    // Keys a library write covered: retired only when Redis holds neither its lock nor its
+    // value (`feed::mark`).
+    let covered: Vec<commands::Covered<'_>> = batch
+        .covered
+        .iter()
+        .map(|(key, cover)| commands::Covered {
+            key,
+            lock: &cover.lock,
+            value: cover.value.map(|digest| super::mark::hex(&digest)),
+        })
+        .collect();
+    let retired = commands::invalidate_unless_written(exec, &covered).await;
+    let retired = match retired {
+        Ok(retired) => retired,
+        Err(error) => {
+            for key in batch.covered.keys() {
+                cache.inner().evict_local(key);
+            }
+            return Err(error.into());
+        }
+    };
+    for key in &retired {
+        cache.inner().evict_local(key);
+    }
+    counters.add(Event::FeedChange, batch.changes, super::ANY_MODEL);
+    counters.add(
+        Event::FeedInvalidation,
+        (keys.len() + retired.len()) as u64,
+        super::ANY_MODEL,
+    );
+    for &at in &batch.start_over {
+        start_over(exec, cache, models, at).await?;
+    }
+    Ok(())
+}
+
+/// Retires every key of model `at` (its rows and index entries): after a `TRUNCATE`, a table
+/// whose key columns changed, or a slot lost. Every key under the model's prefixes is scanned
+/// and invalidated: on one Redis, there; on a cluster, on each master in turn (a `SCAN` sees
+/// only its node's keys).
+pub(crate) async fn start_over<E: Exec>(
+    exec: &E,
+    cache: &Cache,
+    models: &[FeedModel],
+    at: usize,
+) -> Result<(), FeedError> {
+    let model = &models[at];
+    cache
+        .inner()
+        .store
+        .counters
+        .record(Event::FeedStartOver, model.name);
+    if exec.is_cluster() {
+        // (Without the feature, no cache talks to a cluster.)
+        #[cfg(feature = "cluster")]
+        retire_on_every_master(exec, cache, &model.patterns).await?;
+    } else {
+        // One Redis: any slot routes there.
+        retire_matching(exec, cache, 0, &model.patterns).await?;
+    }
+    // Keys of this model may sit in tiers without being in Redis any more: this process's, and
+    // (told through Redis) every other's.
+    if let Some(local) = &cache.inner().local {
+        local.forget_all();
+    }
+    commands::announce_forget_all(exec).await?;
+    Ok(())
+}
+
+/// How many times a start-over on a cluster scans every master before it gives up (the
+/// session then ends, and the batch is read again): each time the cluster's map changed while
+/// it scanned, a key may have moved from a master not yet scanned to one already scanned.
+#[cfg(feature = "cluster")]
+const SCAN_ROUNDS: usize = 3;
+
+/// Scans each master of the cluster's map for `patterns` and retires what it finds; done when
+/// the map read after the round is the one the round scanned.
+#[cfg(feature = "cluster")]
+async fn retire_on_every_master<E: Exec>(
+    exec: &E,
+    cache: &Cache,
+    patterns: &[Vec<u8>],
+) -> Result<(), FeedError> {
+    let mut map = commands::cluster_map(exec).await?;
+    for _ in 0..SCAN_ROUNDS {
+        for slot in map.one_slot_per_master() {
+            retire_matching(exec, cache, slot, patterns).await?;
+        }
+        let after = commands::cluster_map(exec).await?;
+        if after == map {
+            return Ok(());
+        }
+        map = after;
+    }
+    Err(crate::error::CacheError::new(
+        "SCAN",
+        redis::RedisError::from((
+            redis::ErrorKind::Client,
+            "the cluster's map kept changing while every master was scanned",
+        )),
+    )
+    .into())
+}
+
+/// Scans the master serving `slot` for keys matching `patterns` and retires each, in Redis
+/// and in this process's tier.
+async fn retire_matching<E: Exec>(
+    exec: &E,
+    cache: &Cache,
+    slot: u16,
+    patterns: &[Vec<u8>],
+) -> Result<(), FeedError> {
+    for pattern in patterns {
+        let mut cursor = 0;
+        loop {
+            let (next, keys) = commands::scan(exec, slot, cursor, pattern).await?;
+            commands::invalidate_many(exec, &keys).await?;
+            for key in &keys {
+                cache.inner().evict_local(key);
+            }
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+    }
+    Ok(())
+}
+
+/// Waits until the feed has applied the log up to `target` (read by `catch_up`), polling the
+/// marker the active consumer writes (a position `parse` reads, which `covers` the target once
+/// the feed is there), or fails after `timeout`.
+pub(crate) async fn wait_applied<E: Exec, P: std::fmt::Display>(
+    exec: &E,
+    marker: &[u8],
+    target: &P,
+    parse: impl Fn(&str) -> Option<P>,
+    covers: impl Fn(&P, &P) -> bool,
+    timeout: Duration,
+) -> Result<(), FeedError> {
+    let start = std::time::Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        let applied = commands::get(exec, marker).await?;
+        let applied = applied
+            .as_deref()
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .and_then(&parse);
+        if applied
+            .as_ref()
+            .is_some_and(|applied| covers(applied, target))
+        {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            return Err(FeedError::Timeout {
+                waited: timeout,
+                applied: applied.map(|applied| applied.to_string()),
+                target: target.to_string(),
+            });
+        }
+        exec.sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(10));
+    }
+}
