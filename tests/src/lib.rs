@@ -11,6 +11,7 @@ pub mod history;
 pub mod models;
 pub mod pools;
 pub mod private_cluster;
+pub mod private_mariadb;
 pub mod private_postgres;
 pub mod private_redis;
 pub mod queries;

@@ -26,7 +26,7 @@ mod source;
 
 /// Waits until the change feed has applied everything committed before the call: the async form
 /// of [`Cache::catch_up`](crate::Cache::catch_up).
-#[cfg(feature = "postgres")]
+#[cfg(any(feature = "postgres", feature = "binlog"))]
 pub use crate::feed::catch_up;
 pub use index::{find_by, find_many_by};
 pub use source::{ReadSource, WriteSource};

@@ -104,6 +104,10 @@ pub use keys::{
 #[doc(hidden)]
 pub use keys::{index_column, key_column};
 
+#[cfg(feature = "binlog")]
+mod binlog;
+#[cfg(any(feature = "postgres", feature = "binlog"))]
+mod catch_up;
 #[cfg(feature = "postgres")]
 mod db;
 #[cfg(any(feature = "postgres", feature = "binlog"))]
@@ -125,6 +129,13 @@ mod run;
 #[cfg(feature = "postgres")]
 mod sql;
 
+#[cfg(feature = "binlog")]
+pub use binlog::BinlogFeed;
+#[cfg(all(any(feature = "postgres", feature = "binlog"), feature = "async"))]
+#[doc(hidden)]
+pub use catch_up::catch_up;
+#[cfg(any(feature = "postgres", feature = "binlog"))]
+pub use catch_up::{FeedDatabase, LogTarget};
 #[cfg(any(feature = "postgres", feature = "binlog"))]
 pub use handle::FeedHandle;
 #[doc(hidden)]
@@ -132,9 +143,6 @@ pub use handle::FeedHandle;
 pub use models::NamingBackend;
 #[cfg(feature = "postgres")]
 pub use postgres::ChangeFeed;
-#[cfg(all(feature = "postgres", feature = "async"))]
-#[doc(hidden)]
-pub use postgres::catch_up;
 
 /// The model label of events that are not one model's.
 #[cfg(any(feature = "postgres", feature = "binlog"))]
@@ -237,6 +245,37 @@ pub enum FeedError {
         /// What was wrong.
         error: String,
     },
+    /// The server is not MariaDB: the binlog feed reads MariaDB's global transaction ids.
+    #[error(
+        "the binlog feed reads MariaDB's binlog and GTIDs; the server is `{version}` (MySQL's binlog is not supported yet)"
+    )]
+    NotMariaDb {
+        /// The server's `VERSION()`.
+        version: String,
+    },
+    /// A binlog setting the feed needs is not set.
+    #[error(
+        "the server's {setting} is `{found}`; the binlog feed needs {setting} = {wanted}: set it in the server's configuration and restart it"
+    )]
+    BinlogSetting {
+        /// The setting.
+        setting: &'static str,
+        /// Its value on the server.
+        found: String,
+        /// The value the feed needs.
+        wanted: &'static str,
+    },
+    /// The binlog feed's connection failed, or the server refused a statement.
+    #[cfg(feature = "binlog")]
+    #[error("binlog: {0}")]
+    Binlog(Box<mysql_async::Error>),
+    /// The URL the binlog feed was given is not a `mysql://` URL it can connect with (the URL
+    /// is not repeated: it may hold a password).
+    #[error("the binlog feed's database URL is not a valid mysql:// URL")]
+    InvalidUrl,
+    /// The thread or runtime the blocking front runs the binlog feed on could not be made.
+    #[error("starting the binlog feed's thread: {0}")]
+    Runtime(std::io::Error),
     /// `catch_up` was called inside a transaction: it waits for committed writes, and the
     /// transaction's own are not committed yet.
     #[error(
@@ -294,6 +333,8 @@ pub(crate) struct FeedConfig {
 pub(crate) struct Shared {
     pub(crate) stop: AtomicBool,
     pub(crate) active: AtomicBool,
+    /// How far the PostgreSQL feed applied the log (the binlog feed keeps its position itself).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) applied: AtomicU64,
 }
 

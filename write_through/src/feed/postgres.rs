@@ -9,7 +9,6 @@ use diesel::connection::{Connection, LoadConnection};
 use diesel::pg::Pg;
 use diesel::query_builder::QueryFragment;
 
-use super::db::TextRow;
 use super::db::blocking::BlockingFeedDb;
 use super::handle::{FeedHandle, Runner};
 use super::keys::ChangeKeys;
@@ -197,46 +196,8 @@ where
     }
 }
 
-impl Cache {
-    /// Waits until the change feed of this cache's namespace has applied everything committed
-    /// before this call, so that a write that bypassed the library (`diesel::update(...)
-    /// .filter(...)`, raw SQL) followed by `catch_up` is as strong as `save`: no read after it
-    /// returns the row as it was before. Reads the log's position on `conn` (any connection to
-    /// the database, outside a transaction: [`FeedError::InsideTransaction`]), then polls the
-    /// feed's progress in Redis; fails with [`FeedError::Timeout`] after `timeout`. Commits made
-    /// with `synchronous_commit = off` count too: when the log holds records not yet flushed,
-    /// `catch_up` commits a transaction of its own synchronously first, which flushes them. It blocks its thread; an async service awaits
-    /// `write_through::asynch::catch_up`.
-    pub fn catch_up<C>(&self, conn: &mut C, timeout: Duration) -> Result<(), FeedError>
-    where
-        C: Connection<Backend = Pg> + LoadConnection,
-    {
-        use diesel::connection::TransactionManager;
-        if C::TransactionManager::transaction_manager_status_mut(conn)
-            .transaction_depth()?
-            .is_some()
-        {
-            return Err(FeedError::InsideTransaction);
-        }
-        let text = |conn: &mut C, sql: String| -> Result<Option<String>, FeedError> {
-            let rows: Vec<TextRow> = diesel::RunQueryDsl::load(diesel::sql_query(sql), conn)?;
-            Ok(rows.into_iter().next().and_then(|row| row.value))
-        };
-        let target = match text(conn, sql::flushed_if_complete())? {
-            Some(flushed) => Some(flushed),
-            None => {
-                conn.batch_execute(&sql::force_flush())?;
-                text(conn, sql::flushed())?
-            }
-        };
-        let target = target_of(target)?;
-        let exec = BlockingExec(&self.inner().store);
-        ready(wait_for_lsn(&exec, self, target, timeout))
-    }
-}
-
 /// Waits until the feed of `cache`'s namespace has applied the log up to `target`.
-async fn wait_for_lsn<E: crate::redis::commands::Exec>(
+pub(crate) async fn wait_for_lsn<E: crate::redis::commands::Exec>(
     exec: &E,
     cache: &Cache,
     target: super::pgoutput::Lsn,
@@ -262,7 +223,7 @@ impl std::fmt::Display for LsnText {
     }
 }
 
-fn target_of(text: Option<String>) -> Result<super::pgoutput::Lsn, FeedError> {
+pub(crate) fn target_of(text: Option<String>) -> Result<super::pgoutput::Lsn, FeedError> {
     let text = text.unwrap_or_default();
     super::pgoutput::parse_lsn(&text).ok_or(FeedError::Decode {
         lsn: text,
@@ -284,18 +245,17 @@ impl FeedModel {
 #[cfg(feature = "async")]
 mod asynch {
     use std::sync::Arc;
-    use std::time::Duration;
 
     use diesel::pg::Pg;
     use diesel_async::AsyncConnection;
 
-    use super::{ChangeFeed, target_of};
+    use super::ChangeFeed;
     use crate::cache::Cache;
-    use crate::feed::db::TextRow;
+
     use crate::feed::db::asynch::AsyncFeedDb;
     use crate::feed::handle::{FeedHandle, Runner};
     use crate::feed::run::{self, Connect};
-    use crate::feed::{FeedError, Shared, sql};
+    use crate::feed::{FeedError, Shared};
     use crate::redis::store::AsyncExec;
 
     impl ChangeFeed {
@@ -350,42 +310,4 @@ mod asynch {
             async move { Ok(AsyncFeedDb(connecting.await?)) }
         }
     }
-
-    /// The async form of [`Cache::catch_up`]: waits until the change feed of `cache`'s
-    /// namespace has applied everything committed before this call.
-    pub async fn catch_up<C>(
-        cache: &Cache,
-        conn: &mut C,
-        timeout: Duration,
-    ) -> Result<(), FeedError>
-    where
-        C: AsyncConnection<Backend = Pg> + Send,
-    {
-        use diesel_async::TransactionManager;
-        if C::TransactionManager::transaction_manager_status_mut(conn)
-            .transaction_depth()?
-            .is_some()
-        {
-            return Err(FeedError::InsideTransaction);
-        }
-        let complete: Vec<TextRow> =
-            diesel_async::RunQueryDsl::load(diesel::sql_query(sql::flushed_if_complete()), conn)
-                .await?;
-        let target = match complete.into_iter().next().and_then(|row| row.value) {
-            Some(flushed) => Some(flushed),
-            None => {
-                conn.batch_execute(&sql::force_flush()).await?;
-                let flushed: Vec<TextRow> =
-                    diesel_async::RunQueryDsl::load(diesel::sql_query(sql::flushed()), conn)
-                        .await?;
-                flushed.into_iter().next().and_then(|row| row.value)
-            }
-        };
-        let target = target_of(target)?;
-        let exec = AsyncExec(&cache.inner().store);
-        super::wait_for_lsn(&exec, cache, target, timeout).await
-    }
 }
-
-#[cfg(feature = "async")]
-pub use asynch::catch_up;

@@ -88,7 +88,11 @@ mod tests {
         assert_eq!(GtidPosition::parse("").unwrap().to_string(), "");
         assert_eq!(GtidPosition::parse("0-1"), None);
         assert_eq!(GtidPosition::parse("0-1-x"), None);
-        assert_eq!(GtidPosition::parse("0-1-4,0-2-5"), None, "one GTID per domain");
+        assert_eq!(
+            GtidPosition::parse("0-1-4,0-2-5"),
+            None,
+            "one GTID per domain"
+        );
     }
 
     #[test]

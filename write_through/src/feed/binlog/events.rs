@@ -1,0 +1,605 @@
+//! The binlog's events read into a batch's plan (`plan.rs`), without I/O: table maps, row
+//! events with their before and after images, statements (`TRUNCATE`, and the DDL that changes
+//! a cached table's columns), and the ends of transactions with their GTIDs.
+//!
+//! MariaDB opens each transaction with a GTID event (type 162, which mysql_common leaves
+//! unread: its body is read here) and ends it with an XID event, or a `COMMIT` statement for a
+//! table that is not transactional; a DDL statement is a transaction of its own (its GTID event
+//! is flagged standalone).
+
+use std::collections::HashMap;
+
+use mysql_async::Value;
+use mysql_async::binlog::events::{Event, EventData, RowsEventData, TableMapEvent};
+use mysql_async::binlog::row::BinlogRow;
+use mysql_async::binlog::value::BinlogValue;
+use mysql_async::consts::ColumnType;
+
+use super::gtid::Gtid;
+use crate::feed::keys::{ColumnText, ColumnTexts};
+use crate::feed::plan::Planner;
+
+/// MariaDB's GTID event, which starts every transaction.
+const MARIADB_GTID_EVENT: u8 = 162;
+/// The GTID event's flag for a transaction without `BEGIN` and `COMMIT` (a DDL statement).
+const FL_STANDALONE: u8 = 1;
+
+/// What an event meant for the reader of the stream.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Nothing to act on.
+    Read,
+    /// The transaction `Gtid` is read whole: what it changed is in the plan.
+    Committed(Gtid),
+    /// The server switched to binlog file `name` (positions restart there).
+    Rotated(String),
+}
+
+/// What the reader keeps between events: the tables the stream mapped, and the transaction
+/// being read.
+#[derive(Default)]
+pub(crate) struct BinlogReader {
+    tables: HashMap<u64, TableMapEvent<'static>>,
+    open: Option<Gtid>,
+    standalone: bool,
+    /// Whether the stream's format description was read: the fake rotate the server sends
+    /// before it carries a checksum that mysql_async, not knowing the format yet, leaves on the
+    /// file's name.
+    described: bool,
+    /// The foreign keys whose actions change rows of cached tables: InnoDB runs `ON DELETE` and
+    /// `ON UPDATE` actions itself, and the binlog holds only the statement's own rows.
+    pub(crate) cascades: Vec<Cascade>,
+    /// Tables whose definition a statement changed since the session last looked: the column
+    /// names it read from the server for them are to be read again.
+    pub(crate) altered: Vec<(String, String)>,
+}
+
+/// The column names of tables, by database and table, for tables whose map does not carry them
+/// (`binlog_row_metadata` below `FULL`).
+pub(crate) trait ColumnNames {
+    /// The names of `schema`.`table`'s columns, in order; `None` when not known.
+    fn names(&self, schema: &str, table: &str) -> Option<&[String]>;
+}
+
+/// A foreign key that acts (`CASCADE`, `SET NULL`, `SET DEFAULT`) on rows of a cached table,
+/// directly or through further such keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cascade {
+    /// The referenced table: database and name.
+    pub(crate) parent: (String, String),
+    /// Its referenced columns.
+    pub(crate) referenced: Vec<String>,
+    /// Whether a deleted parent row changes child rows.
+    pub(crate) on_delete: bool,
+    /// Whether an update of the referenced columns changes child rows.
+    pub(crate) on_update: bool,
+    /// The tables whose rows the action may change: the child, and every table the child's own
+    /// acting keys reach.
+    pub(crate) reached: Vec<(String, String)>,
+}
+
+impl BinlogReader {
+    /// Whether changes of `schema`.`table` may act on cached tables through a foreign key.
+    pub(crate) fn is_cascade_parent(&self, schema: &str, table: &str) -> bool {
+        self.cascades
+            .iter()
+            .any(|cascade| cascade.parent.0 == schema && cascade.parent.1 == table)
+    }
+
+    /// Reads one event into `planner`.
+    pub(crate) fn read(
+        &mut self,
+        planner: &mut Planner<'_>,
+        event: &Event,
+        names: &dyn ColumnNames,
+    ) -> Result<Step, std::io::Error> {
+        let header = event.header();
+        if header.event_type_raw() == MARIADB_GTID_EVENT {
+            let (gtid, flags) = read_gtid(event.data(), header.server_id())?;
+            planner.transaction_ends();
+            self.open = Some(gtid);
+            self.standalone = flags & FL_STANDALONE != 0;
+            return Ok(Step::Read);
+        }
+        let Some(data) = event.read_data()? else {
+            // An event type this reader does not need (MariaDB's annotations and checkpoints).
+            return Ok(Step::Read);
+        };
+        match data {
+            EventData::TableMapEvent(map) => {
+                self.tables.insert(map.table_id(), map.into_owned());
+                Ok(Step::Read)
+            }
+            EventData::RowsEvent(rows) => {
+                self.rows(planner, &rows, names)?;
+                Ok(Step::Read)
+            }
+            EventData::XidEvent(_) => Ok(self.commit(planner)),
+            EventData::QueryEvent(query) => {
+                let text = query.query();
+                let statement = Statement::of(&text, &query.schema());
+                match statement {
+                    Statement::Commit => Ok(self.commit(planner)),
+                    Statement::Truncate { schema, table } => {
+                        planner.truncate(&schema, &table);
+                        Ok(self.statement_ends(planner))
+                    }
+                    Statement::Altered { schema, table } => {
+                        // Its columns are read again before its next rows, and checked there
+                        // against the models' key columns.
+                        self.altered.push((schema, table));
+                        Ok(self.statement_ends(planner))
+                    }
+                    Statement::Rows => {
+                        // A session that set binlog_format = STATEMENT: its rows are not in the
+                        // log, so nothing says which keys it changed.
+                        tracing::warn!(
+                            "a write was logged as a statement (binlog_format = STATEMENT in its session); every model starts over"
+                        );
+                        planner.start_over_all();
+                        Ok(self.statement_ends(planner))
+                    }
+                    Statement::Other => Ok(self.statement_ends(planner)),
+                }
+            }
+            EventData::RotateEvent(rotate) => {
+                let mut name = rotate.name_raw().to_vec();
+                if !self.described {
+                    // mysql_async asks for checksums on every event (`@master_binlog_checksum`).
+                    name.truncate(name.len().saturating_sub(4));
+                }
+                Ok(Step::Rotated(String::from_utf8_lossy(&name).into_owned()))
+            }
+            EventData::FormatDescriptionEvent(_) => {
+                self.described = true;
+                Ok(Step::Read)
+            }
+            _ => Ok(Step::Read),
+        }
+    }
+
+    /// A transaction's end: what it changed goes to the plan.
+    fn commit(&mut self, planner: &mut Planner<'_>) -> Step {
+        planner.transaction_ends();
+        self.standalone = false;
+        match self.open.take() {
+            Some(gtid) => Step::Committed(gtid),
+            None => Step::Read,
+        }
+    }
+
+    /// A statement outside `BEGIN` … `COMMIT` is a transaction of its own.
+    fn statement_ends(&mut self, planner: &mut Planner<'_>) -> Step {
+        if self.standalone {
+            self.commit(planner)
+        } else {
+            Step::Read
+        }
+    }
+
+    fn rows(
+        &mut self,
+        planner: &mut Planner<'_>,
+        rows: &RowsEventData<'_>,
+        names: &dyn ColumnNames,
+    ) -> Result<(), std::io::Error> {
+        let Some(map) = self.tables.get(&rows.table_id()) else {
+            // A row event always follows its table's map; without one nothing can be read.
+            return Err(std::io::Error::other("a row event without its table map"));
+        };
+        let schema = map.database_name();
+        let table = map.table_name();
+        let from_map = names_in_map(map);
+        let deletes = matches!(
+            rows,
+            RowsEventData::DeleteRowsEvent(_) | RowsEventData::DeleteRowsEventV1(_)
+        );
+        let columns: Option<&[String]> = match &from_map {
+            Some(columns) => Some(columns),
+            None => names.names(&schema, &table),
+        };
+        let Some(columns) = columns else {
+            // The session reads the names of every table a model reads (or whose keys act on
+            // one) before its rows: a table no model reads. (Were it one, its models would
+            // start over: its rows cannot be read.)
+            planner.truncate(&schema, &table);
+            return Ok(());
+        };
+        planner.columns(&schema, &table, |column| {
+            columns.iter().any(|c| c == column)
+        });
+        let cascades: Vec<&Cascade> = self
+            .cascades
+            .iter()
+            .filter(|cascade| cascade.parent.0 == schema && cascade.parent.1 == table)
+            .collect();
+        for row in rows.rows(map) {
+            let (before, after) = row?;
+            let images: Vec<RowImage<'_>> = [before, after]
+                .into_iter()
+                .flatten()
+                .map(|row| RowImage::new(columns, map, row))
+                .collect();
+            for cascade in &cascades {
+                // The rows the action changed are not in the log: the tables it reaches start
+                // over.
+                let acts = if deletes {
+                    cascade.on_delete
+                } else {
+                    cascade.on_update
+                        && images.len() == 2
+                        && cascade
+                            .referenced
+                            .iter()
+                            .any(|column| images[0].column(column) != images[1].column(column))
+                };
+                if acts {
+                    for (schema, table) in &cascade.reached {
+                        planner.truncate(schema, table);
+                    }
+                }
+            }
+            let images: Vec<&dyn ColumnTexts> =
+                images.iter().map(|row| row as &dyn ColumnTexts).collect();
+            planner.row_change(&schema, &table, &images);
+        }
+        Ok(())
+    }
+}
+
+/// The column names a table map carries (`binlog_row_metadata = FULL`).
+fn names_in_map(map: &TableMapEvent<'_>) -> Option<Vec<String>> {
+    let meta =
+        mysql_async::binlog::events::OptionalMetaExtractor::new(map.iter_optional_meta()).ok()?;
+    let names: Vec<String> = meta
+        .iter_column_name()
+        .map(|name| name.map(|name| name.name().into_owned()))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    (names.len() as u64 == map.columns_count()).then_some(names)
+}
+
+/// MariaDB's GTID event body: the sequence number (8 bytes), the domain (4), flags (1), then
+/// what the reader does not need. The server id is the event header's.
+fn read_gtid(body: &[u8], server: u32) -> Result<(Gtid, u8), std::io::Error> {
+    let too_short = || std::io::Error::other("a GTID event shorter than its fields");
+    let sequence = u64::from_le_bytes(
+        body.get(0..8)
+            .ok_or_else(too_short)?
+            .try_into()
+            .unwrap_or_default(),
+    );
+    let domain = u32::from_le_bytes(
+        body.get(8..12)
+            .ok_or_else(too_short)?
+            .try_into()
+            .unwrap_or_default(),
+    );
+    let flags = *body.get(12).ok_or_else(too_short)?;
+    Ok((
+        Gtid {
+            domain,
+            server,
+            sequence,
+        },
+        flags,
+    ))
+}
+
+/// One row image, its values rendered as the feed's key readers parse them
+/// ([`crate::feed::FromChangeText`]).
+struct RowImage<'c> {
+    columns: &'c [String],
+    values: Vec<ColumnValue>,
+}
+
+enum ColumnValue {
+    Text(String),
+    Null,
+    /// Not in the image, or a value no key is made of (JSON).
+    Absent,
+}
+
+impl<'c> RowImage<'c> {
+    fn new(columns: &'c [String], map: &TableMapEvent<'_>, mut row: BinlogRow) -> Self {
+        let values = (0..columns.len())
+            .map(|at| {
+                let kind = map.get_column_type(at).ok().flatten();
+                match row.take(at) {
+                    Some(BinlogValue::Value(value)) => text_of(value, kind),
+                    _ => ColumnValue::Absent,
+                }
+            })
+            .collect();
+        RowImage { columns, values }
+    }
+}
+
+impl ColumnTexts for RowImage<'_> {
+    fn column(&self, column: &str) -> ColumnText<'_> {
+        let Some(at) = self.columns.iter().position(|c| c == column) else {
+            return ColumnText::Absent;
+        };
+        match self.values.get(at) {
+            Some(ColumnValue::Text(text)) => ColumnText::Value(text),
+            Some(ColumnValue::Null) => ColumnText::Null,
+            Some(ColumnValue::Absent) | None => ColumnText::Absent,
+        }
+    }
+}
+
+/// A value as the key readers parse it: integers in decimal, text as it is, bytes that are not
+/// text in PostgreSQL's `\x` hex form (as `Vec<u8>` reads them), dates as `2024-05-01`, times
+/// of day and timestamps as `2024-05-01 12:00:00.5`.
+fn text_of(value: Value, kind: Option<ColumnType>) -> ColumnValue {
+    let text = match value {
+        Value::NULL => return ColumnValue::Null,
+        Value::Int(n) => n.to_string(),
+        Value::UInt(n) => n.to_string(),
+        Value::Float(n) => n.to_string(),
+        Value::Double(n) => n.to_string(),
+        Value::Bytes(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                let bytes = error.into_bytes();
+                let mut hex = String::with_capacity(2 + 2 * bytes.len());
+                hex.push_str("\\x");
+                for byte in bytes {
+                    hex.push_str(&format!("{byte:02x}"));
+                }
+                hex
+            }
+        },
+        Value::Date(year, month, day, hour, minute, second, micros) => {
+            if matches!(
+                kind,
+                Some(ColumnType::MYSQL_TYPE_DATE | ColumnType::MYSQL_TYPE_NEWDATE)
+            ) {
+                format!("{year:04}-{month:02}-{day:02}")
+            } else {
+                format!(
+                    "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}.{micros:06}"
+                )
+            }
+        }
+        Value::Time(negative, days, hours, minutes, seconds, micros) => {
+            let hours = u32::from(hours) + days * 24;
+            let sign = if negative { "-" } else { "" };
+            format!("{sign}{hours:02}:{minutes:02}:{seconds:02}.{micros:06}")
+        }
+    };
+    ColumnValue::Text(text)
+}
+
+/// What a statement in the binlog means to the feed.
+#[derive(Debug, PartialEq, Eq)]
+enum Statement {
+    /// `COMMIT`: a transaction on a table that is not transactional ends.
+    Commit,
+    /// `TRUNCATE [TABLE] [db.]name`: the table was emptied.
+    Truncate { schema: String, table: String },
+    /// `ALTER TABLE`, `RENAME TABLE`, `DROP TABLE`, `CREATE TABLE`: a definition changed.
+    Altered { schema: String, table: String },
+    /// `INSERT`, `UPDATE`, `DELETE`, `REPLACE`, `LOAD DATA`: rows changed by a statement
+    /// logged as such, whose rows the log does not give.
+    Rows,
+    /// Anything else (`BEGIN`, other DDL).
+    Other,
+}
+
+impl Statement {
+    /// The meaning of `text`, run with `default_schema` as the current database.
+    fn of(text: &str, default_schema: &str) -> Statement {
+        let words = words(text);
+        let upper: Vec<String> = words.iter().map(|word| word.to_ascii_uppercase()).collect();
+        let upper: Vec<&str> = upper.iter().map(String::as_str).collect();
+        let name_at = |at: usize| -> Option<(String, String)> {
+            let name = words.get(at)?;
+            Some(qualified(name, default_schema))
+        };
+        match upper.as_slice() {
+            ["COMMIT", ..] => Statement::Commit,
+            ["TRUNCATE", "TABLE", ..] => name_at(2).map_or(Statement::Other, |(schema, table)| {
+                Statement::Truncate { schema, table }
+            }),
+            ["TRUNCATE", ..] => name_at(1).map_or(Statement::Other, |(schema, table)| {
+                Statement::Truncate { schema, table }
+            }),
+            ["ALTER", "TABLE", ..] | ["RENAME", "TABLE", ..] | ["CREATE", "TABLE", ..] => {
+                let at = if upper.get(2) == Some(&"IF") { 5 } else { 2 };
+                name_at(at).map_or(Statement::Other, |(schema, table)| Statement::Altered {
+                    schema,
+                    table,
+                })
+            }
+            ["DROP", "TABLE", ..] => {
+                let at = if upper.get(2) == Some(&"IF") { 4 } else { 2 };
+                name_at(at).map_or(Statement::Other, |(schema, table)| Statement::Altered {
+                    schema,
+                    table,
+                })
+            }
+            ["INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "LOAD", ..] => Statement::Rows,
+            _ => Statement::Other,
+        }
+    }
+}
+
+/// The words of a statement: comments dropped, a backquoted name kept whole (quotes included),
+/// `.` kept inside a name, `,` and `;` and parentheses ending a word.
+fn words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {
+                word.push(c);
+                while let Some(c) = chars.next() {
+                    word.push(c);
+                    if c == '`' {
+                        if chars.peek() == Some(&'`') {
+                            chars.next();
+                            continue;
+                        }
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                push_word(&mut words, &mut word);
+            }
+            c if c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')') => {
+                push_word(&mut words, &mut word);
+            }
+            c => word.push(c),
+        }
+    }
+    push_word(&mut words, &mut word);
+    words
+}
+
+fn push_word(words: &mut Vec<String>, word: &mut String) {
+    if !word.is_empty() {
+        words.push(std::mem::take(word));
+    }
+}
+
+/// `db.name`, `` `db`.`name` `` or `name` (in `default_schema`), unquoted.
+fn qualified(name: &str, default_schema: &str) -> (String, String) {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' if quoted && chars.peek() == Some(&'`') => {
+                chars.next();
+                current.push('`');
+            }
+            '`' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    parts.push(current);
+    let table = parts.pop().unwrap_or_default();
+    let schema = parts.pop().unwrap_or_else(|| default_schema.to_owned());
+    (schema, table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_names_its_table_in_the_current_or_a_named_database() {
+        assert_eq!(
+            Statement::of("TRUNCATE TABLE wt_users", "test"),
+            Statement::Truncate {
+                schema: "test".into(),
+                table: "wt_users".into()
+            }
+        );
+        assert_eq!(
+            Statement::of("truncate `app`.`my``users`;", "test"),
+            Statement::Truncate {
+                schema: "app".into(),
+                table: "my`users".into()
+            }
+        );
+        assert_eq!(
+            Statement::of("/* by a job */ TRUNCATE app.users", "test"),
+            Statement::Truncate {
+                schema: "app".into(),
+                table: "users".into()
+            }
+        );
+    }
+
+    #[test]
+    fn ddl_names_the_table_whose_definition_changed() {
+        assert_eq!(
+            Statement::of("ALTER TABLE wt_users DROP COLUMN email", "test"),
+            Statement::Altered {
+                schema: "test".into(),
+                table: "wt_users".into()
+            }
+        );
+        assert_eq!(
+            Statement::of(
+                "DROP TABLE IF EXISTS `test`.`wt_users` /* generated by server */",
+                "x"
+            ),
+            Statement::Altered {
+                schema: "test".into(),
+                table: "wt_users".into()
+            }
+        );
+        assert_eq!(Statement::of("COMMIT", "test"), Statement::Commit);
+        assert_eq!(Statement::of("BEGIN", "test"), Statement::Other);
+        assert_eq!(
+            Statement::of("update wt_users set name = 'x'", "test"),
+            Statement::Rows
+        );
+        assert_eq!(
+            Statement::of("CREATE INDEX i ON t (a)", "test"),
+            Statement::Other
+        );
+    }
+
+    #[test]
+    fn a_gtid_event_reads_its_sequence_domain_and_flags() {
+        let mut body = 42u64.to_le_bytes().to_vec();
+        body.extend(7u32.to_le_bytes());
+        body.push(FL_STANDALONE);
+        body.extend([0; 6]);
+        let (gtid, flags) = read_gtid(&body, 3).unwrap();
+        assert_eq!(
+            gtid,
+            Gtid {
+                domain: 7,
+                server: 3,
+                sequence: 42
+            }
+        );
+        assert_eq!(flags, FL_STANDALONE);
+        assert!(read_gtid(&body[..10], 3).is_err());
+    }
+
+    #[test]
+    fn values_render_as_the_key_readers_parse_them() {
+        let text = |value, kind| match text_of(value, kind) {
+            ColumnValue::Text(text) => text,
+            ColumnValue::Null => "NULL".to_owned(),
+            ColumnValue::Absent => "absent".to_owned(),
+        };
+        assert_eq!(text(Value::Int(-7), None), "-7");
+        assert_eq!(text(Value::UInt(u64::MAX), None), "18446744073709551615");
+        assert_eq!(text(Value::Bytes(b"ada".to_vec()), None), "ada");
+        assert_eq!(text(Value::Bytes(vec![0xff, 0x00]), None), "\\xff00");
+        assert_eq!(text(Value::NULL, None), "NULL");
+        assert_eq!(
+            text(
+                Value::Date(2024, 5, 1, 0, 0, 0, 0),
+                Some(ColumnType::MYSQL_TYPE_DATE)
+            ),
+            "2024-05-01"
+        );
+        assert_eq!(
+            text(
+                Value::Date(2024, 5, 1, 12, 0, 0, 500_000),
+                Some(ColumnType::MYSQL_TYPE_DATETIME2)
+            ),
+            "2024-05-01 12:00:00.500000"
+        );
+    }
+}
