@@ -439,7 +439,9 @@ fn words(text: &str) -> Vec<String> {
                     word.push(c);
                     if c == '`' {
                         if chars.peek() == Some(&'`') {
+                            // A doubled quote inside the name: kept for `qualified` to read.
                             chars.next();
+                            word.push('`');
                             continue;
                         }
                         break;
