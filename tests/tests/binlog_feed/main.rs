@@ -4,6 +4,7 @@
 
 mod bypassing_writes;
 mod consumers;
+mod own_writes;
 
 use std::time::Duration;
 

@@ -97,6 +97,10 @@ impl<C: AsyncConnection> Writes for AsyncDb<'_, C> {
         db::is_postgres::<C::Backend>()
     }
 
+    fn is_mysql(&self) -> bool {
+        db::is_mysql::<C::Backend>()
+    }
+
     async fn run(&mut self, sql: String) -> QueryResult<()> {
         diesel_async::SimpleAsyncConnection::batch_execute(self.0, &sql).await
     }

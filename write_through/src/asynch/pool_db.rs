@@ -220,6 +220,10 @@ impl<P: Checkout> Writes for PoolDb<'_, P> {
         db::is_postgres::<BackendOf<P>>()
     }
 
+    fn is_mysql(&self) -> bool {
+        db::is_mysql::<BackendOf<P>>()
+    }
+
     async fn run(&mut self, sql: String) -> QueryResult<()> {
         diesel_async::SimpleAsyncConnection::batch_execute(self.held()?, &sql).await
     }

@@ -50,6 +50,10 @@ impl<C: Connection> Writes for BlockingDb<'_, C> {
         db::is_postgres::<C::Backend>()
     }
 
+    fn is_mysql(&self) -> bool {
+        db::is_mysql::<C::Backend>()
+    }
+
     fn run(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send {
         ready(diesel::connection::SimpleConnection::batch_execute(
             self.0, &sql,

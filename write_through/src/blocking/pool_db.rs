@@ -161,6 +161,10 @@ impl<C: R2D2Connection + 'static> Writes for PoolDb<'_, C> {
         db::is_postgres::<C::Backend>()
     }
 
+    fn is_mysql(&self) -> bool {
+        db::is_mysql::<C::Backend>()
+    }
+
     fn run(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send {
         ready(
             self.held()

@@ -73,6 +73,10 @@ pub(crate) trait Writes: Conn {
     /// in which a write can be marked, and advisory locks (`drive/writers.rs`).
     fn is_postgres(&self) -> bool;
 
+    /// Whether this connection's database is MySQL or MariaDB, whose binlog the change feed
+    /// reads (the binlog feed's marks, `crate::feed::mark`).
+    fn is_mysql(&self) -> bool;
+
     /// Runs `sql` (one `SELECT` with its literals inlined: the mark of `crate::feed::mark`, an
     /// advisory lock) in the connection's current transaction.
     fn run(&mut self, sql: String) -> impl Future<Output = QueryResult<()>> + Send;
@@ -163,6 +167,19 @@ pub(crate) trait Create<M: Cached, N>: Writes {
     fn insert_returning<'s>(&'s mut self, new: N) -> impl Future<Output = Result<M, Error>> + Send
     where
         N: 's;
+}
+
+/// Whether backend `B` is MySQL (or MariaDB), whose binlog the change feed reads.
+#[cfg_attr(not(feature = "mysql"), allow(clippy::extra_unused_type_parameters))]
+pub(crate) fn is_mysql<B>() -> bool {
+    #[cfg(feature = "mysql")]
+    {
+        std::any::type_name::<B>() == std::any::type_name::<diesel::mysql::Mysql>()
+    }
+    #[cfg(not(feature = "mysql"))]
+    {
+        false
+    }
 }
 
 /// Whether backend `B` is PostgreSQL, whose log the change feed reads.

@@ -1,5 +1,6 @@
-//! Marking a write in PostgreSQL's log for the change feed (`crate::feed::mark`): right after
+//! Marking a write in the database's log for the change feed (`crate::feed::mark`): right after
 //! the statement, in its transaction; a write outside a transaction gets one of its own.
+//! PostgreSQL's log takes a message; MariaDB's binlog, a row of the feed's marks table.
 
 use crate::cache::Inner;
 use crate::core::write::Change;
@@ -9,7 +10,7 @@ use crate::feed::mark::Published;
 
 /// Whether writes on `db` are marked: the cache marks writes and the database has the log.
 pub(crate) fn marks<D: Writes>(inner: &Inner, db: &D) -> bool {
-    inner.marks_writes() && db.is_postgres()
+    inner.marks_writes() && (db.is_postgres() || (cfg!(feature = "binlog") && db.is_mysql()))
 }
 
 /// Marks, in the transaction open on `db` and after the statement that wrote them, the keys a
@@ -23,9 +24,19 @@ pub(crate) async fn mark<'a, D: Writes>(
     if published.is_empty() {
         return Ok(());
     }
-    db.run(crate::feed::mark::sql(lock, published))
-        .await
-        .map_err(Error::from)
+    if db.is_postgres() {
+        return db
+            .run(crate::feed::mark::sql(lock, published))
+            .await
+            .map_err(Error::from);
+    }
+    // MariaDB: a failed statement leaves the transaction as it was, and a write that cannot
+    // be marked (the feed has not created its table yet) is only retired by the feed once
+    // more, as without a mark: the write goes on.
+    if let Err(error) = db.run(crate::feed::mark::mysql_sql(lock, published)).await {
+        tracing::debug!(%error, "a write's mark could not be written; the feed will retire its keys");
+    }
+    Ok(())
 }
 
 /// What a write publishes under `keys`: `changes` in order (a key past their end publishes

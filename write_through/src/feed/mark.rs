@@ -54,6 +54,29 @@ pub(crate) fn sql<'a>(lock: &[u8], keys: impl IntoIterator<Item = Published<'a>>
     sql
 }
 
+/// The table the binlog feed creates for marks: one row per connection, whose every write
+/// through the library replaces it (so the table stays as small as the number of connections).
+pub(crate) const MYSQL_TABLE: &str = "write_through_marks";
+
+/// The statement that creates [`MYSQL_TABLE`].
+#[cfg_attr(not(feature = "binlog"), allow(dead_code))]
+pub(crate) const MYSQL_CREATE: &str = "CREATE TABLE IF NOT EXISTS write_through_marks \
+     (connection BIGINT UNSIGNED NOT NULL PRIMARY KEY, mark LONGBLOB NOT NULL) ENGINE=InnoDB";
+
+/// The statement that marks `keys` as written under `lock` in MariaDB's binlog: the row of this
+/// connection in [`MYSQL_TABLE`], replaced in the current transaction, which the binlog then
+/// holds in the transaction's order.
+pub(crate) fn mysql_sql<'a>(lock: &[u8], keys: impl IntoIterator<Item = Published<'a>>) -> String {
+    let content = content(lock, keys);
+    let mut sql = String::with_capacity(120 + 2 * content.len());
+    sql.push_str("INSERT INTO ");
+    sql.push_str(MYSQL_TABLE);
+    sql.push_str(" (connection, mark) VALUES (CONNECTION_ID(), x'");
+    sql.push_str(&hex(&content));
+    sql.push_str("') ON DUPLICATE KEY UPDATE mark = VALUES(mark)");
+    sql
+}
+
 /// The mark's content.
 pub(crate) fn content<'a>(lock: &[u8], keys: impl IntoIterator<Item = Published<'a>>) -> Vec<u8> {
     let mut out = vec![VERSION];
@@ -95,7 +118,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// The mark a message's content holds; `None` for content of another layout or cut short, which
 /// then covers nothing (the feed retires what the changes named).
-#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "postgres", feature = "binlog")), allow(dead_code))]
 pub(crate) fn read(content: &[u8]) -> Option<Mark<'_>> {
     let (&version, rest) = content.split_first()?;
     if version != VERSION {

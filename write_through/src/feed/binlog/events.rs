@@ -17,6 +17,7 @@ use mysql_async::consts::ColumnType;
 
 use super::gtid::Gtid;
 use crate::feed::keys::{ColumnText, ColumnTexts};
+use crate::feed::mark;
 use crate::feed::plan::Planner;
 
 /// MariaDB's GTID event, which starts every transaction.
@@ -189,6 +190,9 @@ impl BinlogReader {
         };
         let schema = map.database_name();
         let table = map.table_name();
+        if table == mark::MYSQL_TABLE {
+            return read_marks(planner, rows, map);
+        }
         let from_map = names_in_map(map);
         let deletes = matches!(
             rows,
@@ -245,6 +249,28 @@ impl BinlogReader {
         }
         Ok(())
     }
+}
+
+/// A library write's mark: the row of its connection in the marks table, `(connection, mark)`,
+/// as the write left it (the after image).
+fn read_marks(
+    planner: &mut Planner<'_>,
+    rows: &RowsEventData<'_>,
+    map: &TableMapEvent<'_>,
+) -> Result<(), std::io::Error> {
+    for row in rows.rows(map) {
+        let (_, after) = row?;
+        let Some(mut after) = after else {
+            continue;
+        };
+        if let Some(BinlogValue::Value(Value::Bytes(content))) = after.take(1) {
+            match mark::read(&content) {
+                Some(mark) => planner.marked(&mark),
+                None => tracing::debug!("a write's mark could not be read; its keys are retired"),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The column names a table map carries (`binlog_row_metadata = FULL`).

@@ -129,6 +129,12 @@ pub(crate) async fn set_up(config: &BinlogConfig) -> Result<Conn, FeedError> {
             Some(_) => {}
         }
     }
+    // The table the library's writes leave their marks in (`feed::mark`), in the feed's
+    // database, as the services' connections name it.
+    control
+        .query_drop(crate::feed::mark::MYSQL_CREATE)
+        .await
+        .map_err(binlog_error)?;
     Ok(control)
 }
 
@@ -310,6 +316,12 @@ pub(crate) async fn prepare<E: Exec>(
     let mut control = set_up(config).await?;
     recorded_or_now(&mut control, exec, cache, config).await?;
     let _ = control.disconnect().await;
+    // From now on this cache's own writes carry their mark, and the feed leaves what they
+    // publish in place.
+    cache
+        .inner()
+        .marks_writes
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
 
