@@ -83,3 +83,20 @@ fn a_sidecars_feed_keeps_marked_writes_and_retires_unmarked_ones() {
     );
     assert_eq!(world.find_user(2).unwrap().name, "unmarked");
 }
+
+#[test]
+fn a_write_whose_mark_cannot_be_written_goes_on_and_is_retired() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.sql("DROP TABLE write_through_marks");
+    let cache = world.cache().clone();
+    user(1, "Ada").save(&mut world.conn, &cache).unwrap();
+    cache
+        .transaction(&mut world.conn, |conn| user(1, "in a transaction").save(conn, &cache))
+        .unwrap();
+    world.catch_up();
+    assert!(!world.user_is_cached(1), "unmarked, so retired");
+    assert_eq!(world.find_user(1).unwrap().name, "in a transaction");
+}
