@@ -101,7 +101,8 @@ pub mod __private {
     pub use serde;
 
     pub use crate::{
-        __if_mysql as if_mysql, __if_postgres as if_postgres, __if_sqlite as if_sqlite,
+        __if_feed as if_feed, __if_mysql as if_mysql, __if_postgres as if_postgres,
+        __if_sqlite as if_sqlite,
     };
 }
 
@@ -116,6 +117,17 @@ macro_rules! __if_postgres { ($($item:tt)*) => { $($item)* }; }
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __if_postgres {
+    ($($item:tt)*) => {};
+}
+
+#[cfg(any(feature = "postgres", feature = "binlog"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_feed { ($($item:tt)*) => { $($item)* }; }
+#[cfg(not(any(feature = "postgres", feature = "binlog")))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_feed {
     ($($item:tt)*) => {};
 }
 

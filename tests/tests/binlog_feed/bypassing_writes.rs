@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncMysqlConnection};
 use write_through::prelude::*;
 
-use super::{BinlogUser, World, wt_bl_users};
+use super::{BinlogUser, BinlogUserWithAvatar, World, wt_bl_users};
 
 #[test]
 fn a_raw_sql_update_is_retired_and_the_next_find_reads_it() {
@@ -64,6 +64,24 @@ fn a_cascade_retires_the_children_it_deleted() {
     assert_eq!(world.find_user(1), None);
     assert_eq!(world.find_post(10), None, "deleted by the cascade");
     assert_eq!(world.find_post(11), None, "deleted by the cascade");
+}
+
+#[test]
+fn a_change_of_a_joined_table_retires_the_join_models_row() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.sql("INSERT INTO wt_bl_accounts VALUES (7, 1, 'old.png')");
+    world.catch_up();
+    let cache = world.cache().clone();
+    let found = BinlogUserWithAvatar::find(&mut world.conn, &cache, &1).unwrap();
+    assert_eq!(found.unwrap().avatar.as_deref(), Some("old.png"));
+    world.sql("UPDATE wt_bl_accounts SET avatar = 'new.png' WHERE id = 7");
+    world.catch_up();
+    let found = BinlogUserWithAvatar::find(&mut world.conn, &cache, &1).unwrap();
+    assert_eq!(found.unwrap().avatar.as_deref(), Some("new.png"));
 }
 
 #[test]

@@ -52,9 +52,41 @@ pub struct BinlogPost {
     pub title: String,
 }
 
+diesel::table! {
+    wt_bl_accounts (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        avatar -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(wt_bl_accounts -> wt_bl_users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(wt_bl_users, wt_bl_accounts);
+
+/// A user read through a join with their account: a change of the account retires the user's
+/// row.
+#[derive(Debug, Clone, PartialEq, HasQuery, Identifiable, WriteThrough)]
+#[diesel(
+    table_name = wt_bl_users,
+    base_query = wt_bl_users::table.left_join(wt_bl_accounts::table),
+)]
+#[write_through(
+    key = "bl_user_avatar:{id}",
+    ttl = "1h",
+    retired_by(wt_bl_accounts::user_id)
+)]
+pub struct BinlogUserWithAvatar {
+    pub id: i64,
+    pub name: String,
+    #[diesel(select_expression = wt_bl_accounts::avatar.nullable())]
+    pub avatar: Option<String>,
+}
+
 const DDL: &[&str] = &[
     "CREATE TABLE wt_bl_users (id BIGINT PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, name TEXT NOT NULL) ENGINE=InnoDB",
     "CREATE TABLE wt_bl_posts (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL, title TEXT NOT NULL,
+        FOREIGN KEY (user_id) REFERENCES wt_bl_users (id) ON DELETE CASCADE) ENGINE=InnoDB",
+    "CREATE TABLE wt_bl_accounts (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL, avatar TEXT,
         FOREIGN KEY (user_id) REFERENCES wt_bl_users (id) ON DELETE CASCADE) ENGINE=InnoDB",
 ];
 
@@ -87,6 +119,7 @@ impl World {
         BinlogFeed::mariadb()
             .model::<BinlogUser>()
             .model::<BinlogPost>()
+            .model::<BinlogUserWithAvatar>()
             .poll_interval(Duration::from_millis(5))
             .standby_retry(Duration::from_millis(50))
             .retry_interval(Duration::from_millis(50))

@@ -94,7 +94,9 @@ fn a_write_whose_mark_cannot_be_written_goes_on_and_is_retired() {
     let cache = world.cache().clone();
     user(1, "Ada").save(&mut world.conn, &cache).unwrap();
     cache
-        .transaction(&mut world.conn, |conn| user(1, "in a transaction").save(conn, &cache))
+        .transaction(&mut world.conn, |conn| {
+            user(1, "in a transaction").save(conn, &cache)
+        })
         .unwrap();
     world.catch_up();
     assert!(!world.user_is_cached(1), "unmarked, so retired");

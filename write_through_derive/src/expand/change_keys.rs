@@ -109,8 +109,8 @@ pub fn change_keys(model: &Model) -> TokenStream {
 }
 
 /// `retired_by(table::column, ...)`: for each, the other table and how its changed rows name
-/// this model's key (the column's value; a `NULL` names none). Only the PostgreSQL feed reads
-/// them, so they are compiled with it.
+/// this model's key (the column's value; a `NULL` names none). Only the feeds read them, so they
+/// are compiled with one (`postgres` or `binlog`).
 fn dependencies(model: &Model) -> Option<TokenStream> {
     if model.retired_by.is_empty() {
         return None;
@@ -146,7 +146,7 @@ fn dependencies(model: &Model) -> Option<TokenStream> {
     });
     Some(quote! {
         fn dependencies(list: &mut __wt::Dependencies<'_>) {
-            __wt::if_postgres! {
+            __wt::if_feed! {
                 #(#ons)*
             }
             let _ = list;
