@@ -7,9 +7,12 @@
 //! ```
 //!
 //! `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`; the server needs
-//! `wal_level = logical` and a user with the REPLICATION attribute), `REDIS_URL` (default
+//! `wal_level = logical` and a user with the REPLICATION attribute; a `mysql://` URL reads a
+//! MariaDB's binlog instead, which needs `log_bin`, `binlog_format = ROW` and
+//! `binlog_row_image = FULL`), `REDIS_URL` (default
 //! `redis://127.0.0.1:6379`), `CACHE_NAMESPACE` (the services' namespace, default `wt`),
-//! `FEED_SLOT` (the replication slot and publication, default `write_through`). Start two for
+//! `FEED_SLOT` (the replication slot and publication, or on MariaDB the name of the lock that
+//! picks the active consumer, default `write_through`). Start two for
 //! a standby: one is active, the other takes over when it stops. Ctrl-C (or SIGTERM) stops it;
 //! what it had not applied stays in the slot for the next one.
 //!
@@ -17,7 +20,8 @@
 //! `MARK_WRITES_FOR_FEED=1` for the axum example): the feed then leaves what each write
 //! published in place instead of retiring it, which would cost the write's next read a miss.
 //!
-//! A sidecar of your own is this file with your models in `ChangeFeed::model`.
+//! A sidecar of your own is this file with your models in `ChangeFeed::model` (or
+//! `BinlogFeed::model`).
 
 #[allow(
     dead_code,
@@ -30,7 +34,29 @@ use std::process::ExitCode;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use write_through::Cache;
-use write_through::feed::ChangeFeed;
+use write_through::feed::{BinlogFeed, ChangeFeed, FeedError, FeedHandle};
+
+/// The feed of the database `database_url` names: PostgreSQL's logical decoding, or MariaDB's
+/// binlog for a `mysql://` URL.
+async fn start(cache: &Cache, database_url: String, slot: &str) -> Result<FeedHandle, FeedError> {
+    if database_url.starts_with("mysql://") {
+        return BinlogFeed::mariadb()
+            .lock_name(slot)
+            .model::<app::User>()
+            .start_async(cache, &database_url)
+            .await;
+    }
+    let connect = move || {
+        let url = database_url.clone();
+        async move { AsyncPgConnection::establish(&url).await }
+    };
+    ChangeFeed::postgres()
+        .slot(slot)
+        .publication(slot)
+        .model::<app::User>()
+        .start_async(cache, connect)
+        .await
+}
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
@@ -49,17 +75,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let connect = move || {
-        let url = database_url.clone();
-        async move { AsyncPgConnection::establish(&url).await }
-    };
-    let feed = match ChangeFeed::postgres()
-        .slot(&slot)
-        .publication(&slot)
-        .model::<app::User>()
-        .start_async(&cache, connect)
-        .await
-    {
+    let feed = match start(&cache, database_url, &slot).await {
         Ok(feed) => feed,
         Err(error) => {
             eprintln!("feed_sidecar: {error}");
