@@ -83,8 +83,50 @@
 //! **What the server needs.** `wal_level = logical`, a free replication slot, and a user with the
 //! `REPLICATION` attribute (or superuser) that owns the cached tables (for the publication).
 //! Every cached table needs a primary key (PostgreSQL refuses `UPDATE`s on a published table
-//! without one). Each is a typed [`FeedError`] saying what to change. SQLite has no log to read;
-//! MariaDB and MySQL's binlog is a second source on the same mapping ([`ChangeKeys`]).
+//! without one). Each is a typed [`FeedError`] saying what to change. SQLite has no log to read.
+//!
+//! # MariaDB's binlog
+//!
+//! With the feature `binlog`, `BinlogFeed` reads MariaDB's row-based binlog as a replica does
+//! (mysql_async's binlog stream, the client diesel-async's MySQL connection is built on), on the
+//! same models, planner and retirement as the PostgreSQL feed:
+//! `BinlogFeed::mariadb().model::<User>().start(&cache, "mysql://feed@db/app")` (a thread with a
+//! tokio runtime of its own) or `.start_async(&cache, url).await` (a task); `Cache::catch_up`
+//! and `asynch::catch_up` take a MySQL connection as well and wait for `@@gtid_binlog_pos`.
+//!
+//! - **What the server needs:** `log_bin`, `binlog_format = ROW`, `binlog_row_image = FULL`,
+//!   `log_bin_compress = OFF` (checked at start, each a [`FeedError::BinlogSetting`] saying what
+//!   to set), a user with `REPLICATION SLAVE` and `BINLOG MONITOR` who may create a table (the
+//!   marks table, below), and a primary key on every cached table. MySQL is refused
+//!   ([`FeedError::NotMariaDb`]): its GTIDs and dump protocol differ.
+//! - **Position, at least once:** the GTID position the feed applied is recorded in Redis (under
+//!   the namespace's feed key) after each batch's invalidations were acknowledged; a consumer
+//!   that dies in between leaves the batch to the next. A feed that finds no recorded position
+//!   (the first start, or a Redis that lost it) cannot know what it missed: every model starts
+//!   over, from the server's current position, before `start` returns. A position the server
+//!   has purged (`binlog_expire_logs_seconds`, `PURGE BINARY LOGS`) does the same.
+//! - **One active consumer:** a named lock (`GET_LOCK`, [`BinlogFeed::lock_name`]); the others
+//!   stand by. Each reads the binlog under a server id of its own ([`BinlogFeed::server_id`],
+//!   drawn at random by default: a second reader with the same id makes the server drop the
+//!   first).
+//! - **What is read:** row events with their before and after images (an update that changes
+//!   the key names the old and the new key); `TRUNCATE` makes the table's models start over, as
+//!   does a write its session logged as a statement (`SET binlog_format = STATEMENT`: its rows
+//!   are not in the binlog). InnoDB runs foreign-key actions (`ON DELETE CASCADE`, `SET NULL`,
+//!   `ON UPDATE CASCADE`) itself and the binlog does not hold the rows they change: the feed
+//!   reads the acting keys from `information_schema` at each session, and a deleted (or
+//!   re-keyed) parent row makes the models of the tables its keys reach start over. Column names
+//!   come from the table map when the server sends them (`binlog_row_metadata = FULL`), else
+//!   from `information_schema`, read again after a DDL statement names the table.
+//! - **Visibility:** MariaDB writes a transaction to the binlog before its storage engine
+//!   commits it. Before a batch's keys are retired, the feed waits until a consistent snapshot's
+//!   binlog position (`binlog_snapshot_file`, `binlog_snapshot_position`) has passed the batch,
+//!   so that no reader fills a retired key from the row as it was.
+//! - **The library's own writes** are marked in the binlog as on PostgreSQL: after the write's
+//!   statement, in its transaction, the connection's row of the table `write_through_marks`
+//!   (created by the feed; one row per connection) is replaced with the write's mark. A write
+//!   whose mark cannot be written (the table is not there yet) goes on, unmarked: the feed then
+//!   retires its keys.
 
 #[cfg(any(feature = "postgres", feature = "binlog"))]
 use std::sync::atomic::{AtomicBool, AtomicU64};
