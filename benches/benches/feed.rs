@@ -35,7 +35,6 @@
 use std::collections::VecDeque;
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -44,14 +43,14 @@ use diesel::prelude::*;
 use write_through::Cache;
 use write_through::blocking::{ModelOps as _, SaveOps as _};
 use write_through::feed::{ChangeFeed, FeedHandle};
+use write_through_benches::feed_lag::{
+    DRAIN, Update, delete_namespace, ms, pace_and_watch, quantile, redis,
+};
 use write_through_benches::{User, redis_url};
 
 /// Rows in the table: enough for the fastest phase to touch each once.
 const ROWS: i64 = 100_000;
 const PHASE: Duration = Duration::from_secs(5);
-const WATCH_PERIOD: Duration = Duration::from_micros(500);
-/// How long the watcher waits for the last keys after the writers stopped.
-const DRAIN: Duration = Duration::from_secs(20);
 
 /// A PostgreSQL server of this bench's own, `wal_level = logical`; stopped when dropped.
 struct PrivatePostgres {
@@ -172,12 +171,6 @@ fn start_feed(
     handle
 }
 
-fn redis() -> redis::Connection {
-    redis::Client::open(redis_url())
-        .and_then(|c| c.get_connection())
-        .expect("Redis")
-}
-
 /// Fills the keys of `ids` through the library and returns how many are in Redis.
 fn arm(
     conn: &mut PgConnection,
@@ -194,19 +187,6 @@ fn arm(
         present += values.iter().filter(|v| v.is_some()).count();
     }
     present
-}
-
-/// `q` quantile (nearest rank) of sorted durations.
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }
 
 /// How far behind the log the slot is, in bytes: its `restart_lsn` (where each read of the slot
@@ -264,135 +244,41 @@ fn lag_phase(
     let armed = arm(conn, cache, &mut watcher_redis, &ids);
     let before = cache.stats();
 
-    let (commits, received) = mpsc::channel::<(i64, Instant)>();
-    let start = Instant::now() + Duration::from_millis(20);
-    let mut threads = Vec::new();
-    for w in 0..writers {
-        let commits = commits.clone();
-        let mut db = server.connect();
-        threads.push(std::thread::spawn(move || {
-            let mut latencies = Vec::new();
-            let mut k: u64 = 0;
-            loop {
-                let id = (k * writers + w + 1) as i64;
-                if id > total {
-                    break;
-                }
-                let due = start + Duration::from_secs_f64((id - 1) as f64 / rate as f64);
-                let now = Instant::now();
-                if due > now {
-                    std::thread::sleep(due - now);
-                }
-                let sent = Instant::now();
+    let (mut most_restart, mut most_behind) = (0f64, 0f64);
+    let updates: Vec<Update> = (0..writers)
+        .map(|_| {
+            let mut db = server.connect();
+            Box::new(move |id: i64, k: u64| {
                 db.batch_execute(&format!(
                     "UPDATE wt_bench_users SET name = 'changed {k}' WHERE id = {id}"
                 ))
                 .expect("UPDATE");
-                let committed = Instant::now();
-                latencies.push(committed - sent);
-                commits.send((id, committed)).expect("the watcher");
-                k += 1;
-            }
-            latencies
-        }));
-    }
-    drop(commits);
-
-    // The watcher, on this thread: keys of committed updates, oldest first, polled together.
-    let mut pending: VecDeque<(i64, Instant, Vec<u8>)> = VecDeque::new();
-    let mut lags: Vec<(Instant, Duration)> = Vec::with_capacity(total as usize);
-    let mut writers_done: Option<Instant> = None;
-    let mut polls: u64 = 0;
-    let (mut most_restart, mut most_behind, mut sampled) = (0f64, 0f64, Instant::now());
-    loop {
-        if sampled.elapsed() > Duration::from_millis(250) {
-            let distance = slot_distance(conn);
-            most_restart = most_restart.max(distance.restart);
-            most_behind = most_behind.max(distance.confirmed);
-            sampled = Instant::now();
-        }
-        loop {
-            match received.try_recv() {
-                Ok((id, at)) => pending.push_back((id, at, cache.key::<User>(&id))),
-                Err(mpsc::TryRecvError::Empty) => break,
-                Err(mpsc::TryRecvError::Disconnected) => {
-                    writers_done.get_or_insert_with(Instant::now);
-                    break;
-                }
-            }
-        }
-        if pending.is_empty() {
-            if writers_done.is_some() {
-                break;
-            }
-        } else {
-            // The feed retires in commit order: the oldest 5 000 are the ones to look at.
-            let n = pending.len().min(5_000);
-            let keys: Vec<&[u8]> = pending
-                .iter()
-                .take(n)
-                .map(|(_, _, k)| k.as_slice())
-                .collect();
-            let values: Vec<Option<Vec<u8>>> = redis::cmd("MGET")
-                .arg(&keys)
-                .query(&mut watcher_redis)
-                .expect("MGET");
-            let seen = Instant::now();
-            polls += 1;
-            let mut kept = VecDeque::with_capacity(pending.len());
-            for (i, entry) in pending.drain(..).enumerate() {
-                if i < n && values[i].is_none() {
-                    lags.push((entry.1, seen.saturating_duration_since(entry.1)));
-                } else {
-                    kept.push_back(entry);
-                }
-            }
-            pending = kept;
-        }
-        if writers_done.is_some_and(|done| done.elapsed() > DRAIN) {
-            break;
-        }
-        std::thread::sleep(WATCH_PERIOD);
-    }
-    let mut commit_latencies: Vec<Duration> = Vec::new();
-    for thread in threads {
-        commit_latencies.extend(thread.join().expect("writer"));
-    }
+            }) as Update
+        })
+        .collect();
+    let mut sampler = server.connect();
+    let measured = pace_and_watch(cache, updates, rate, total, || {
+        let distance = slot_distance(&mut sampler);
+        most_restart = most_restart.max(distance.restart);
+        most_behind = most_behind.max(distance.confirmed);
+    });
     // The feed counts a batch after its invalidations, before it records its progress.
     cache
         .catch_up(conn, Duration::from_secs(60))
         .expect("the feed catches up after the phase");
     let after = cache.stats();
 
-    let last_commit = lags
-        .iter()
-        .map(|(at, _)| *at)
-        .chain(pending.iter().map(|p| p.1))
-        .max();
-    let achieved = total as f64 / last_commit.map_or(f64::NAN, |l| (l - start).as_secs_f64());
-    let mut sorted: Vec<Duration> = lags.iter().map(|(_, lag)| *lag).collect();
-    sorted.sort();
-    commit_latencies.sort();
-    let over_50 = sorted
-        .iter()
-        .filter(|l| **l > Duration::from_millis(50))
-        .count();
-    // The worst lag of the changes committed in each second of the phase.
-    let mut per_second: Vec<Duration> = Vec::new();
-    for (at, lag) in &lags {
-        let second = (at.saturating_duration_since(start).as_secs()) as usize;
-        if per_second.len() <= second {
-            per_second.resize(second + 1, Duration::ZERO);
-        }
-        per_second[second] = per_second[second].max(*lag);
-    }
+    let sorted = measured.sorted();
+    let over_50 = measured.over_50_ms();
+    let commit_latencies = &measured.commit_latencies;
+    let (achieved, polls) = (measured.achieved, measured.polls);
     eprintln!(
         "feed lag, poll {poll:?}, max_changes {max_changes}, target {rate}/s for {seconds} s ({writers} writer(s)): achieved {achieved:.0} changes/s, \
          {} seen of {total} ({} keys armed, {} never retired within {DRAIN:?}); \
          p50 {}, p99 {}, max {}; over 50 ms: {over_50} ({:.2}%)",
         sorted.len(),
         armed,
-        pending.len(),
+        measured.never,
         ms(quantile(&sorted, 0.50)),
         ms(quantile(&sorted, 0.99)),
         ms(sorted.last().copied().unwrap_or_default()),
@@ -403,16 +289,12 @@ fn lag_phase(
          {:.1} MB at the start, at most {:.1} MB; applied at most {:.1} MB behind; \
          worst lag per second: [{}]; \
          feed: {} changes, {} invalidations, {} restarts, {} start-overs, {} unreadable",
-        ms(quantile(&commit_latencies, 0.50)),
-        ms(quantile(&commit_latencies, 0.99)),
+        ms(quantile(commit_latencies, 0.50)),
+        ms(quantile(commit_latencies, 0.99)),
         restart_at_start / 1e6,
         most_restart / 1e6,
         most_behind / 1e6,
-        per_second
-            .iter()
-            .map(|d| format!("{:.0}", d.as_secs_f64() * 1e3))
-            .collect::<Vec<_>>()
-            .join(" "),
+        measured.worst_per_second(),
         after.feed_changes - before.feed_changes,
         after.feed_invalidations - before.feed_invalidations,
         after.feed_restarts - before.feed_restarts,
@@ -627,32 +509,6 @@ fn on_postgres(c: &mut Criterion) {
     eprintln!("deleted {deleted} keys of {namespace}; {left} found on a second pass");
     drop(conn);
     drop(server);
-}
-
-/// `SCAN MATCH namespace:*` and `DEL` what it finds; how many.
-fn delete_namespace(namespace: &str) -> usize {
-    let mut r = redis();
-    let pattern = format!("{namespace}:*");
-    let mut cursor: u64 = 0;
-    let mut deleted = 0;
-    loop {
-        let (next, keys): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(&pattern)
-            .arg("COUNT")
-            .arg(1000)
-            .query(&mut r)
-            .expect("SCAN");
-        if !keys.is_empty() {
-            let _: () = redis::cmd("DEL").arg(&keys).query(&mut r).expect("DEL");
-            deleted += keys.len();
-        }
-        if next == 0 {
-            return deleted;
-        }
-        cursor = next;
-    }
 }
 
 fn config() -> Criterion {

@@ -1,6 +1,7 @@
 //! What the benchmarks share: the model, connections, and the hand-written baselines that the
 //! library is measured against, written here as a careful engineer would write them by hand.
 
+pub mod feed_lag;
 pub mod rows;
 
 use diesel::connection::{LoadConnection, SimpleConnection};
