@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering::SeqCst;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use mysql_async::binlog::events::EventData;
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinlogStream, BinlogStreamRequest, Conn, Opts};
@@ -225,16 +225,22 @@ async fn read_batches<E: Exec>(
         let mut transactions = 0usize;
         // Events until a transaction ends with nothing more ready, or the batch is full.
         loop {
-            let wait = if transactions == 0 {
-                config.poll
+            let next = if transactions == 0 {
+                match tokio::time::timeout(config.poll, stream.next()).await {
+                    Ok(next) => next,
+                    Err(_) if shared.stop.load(SeqCst) => return Ok(()),
+                    Err(_) => continue,
+                }
             } else {
-                Duration::ZERO
+                // What is already read ends the batch; a timer, even of zero, would wait for
+                // its tick, and events a millisecond apart would then never end one.
+                match stream.next().now_or_never() {
+                    Some(next) => next,
+                    None => break,
+                }
             };
-            let next = match tokio::time::timeout(wait, stream.next()).await {
-                Ok(Some(event)) => event,
-                Ok(None) => return Err(binlog_closed()),
-                Err(_) if transactions == 0 && !shared.stop.load(SeqCst) => continue,
-                Err(_) => break,
+            let Some(next) = next else {
+                return Err(binlog_closed());
             };
             let event = match next {
                 Ok(event) => event,
