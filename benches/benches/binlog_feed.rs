@@ -10,9 +10,12 @@
 //!   changes/s, ~5 s each, every row's key filled before; a watcher `MGET`s the keys of
 //!   committed updates every ~0.5 ms and records when each disappeared. Printed, not
 //!   criterion's.
-//! - `feed_save/mariadb`: `save` of one row with no feed running, then with one running and the
-//!   write marked (a row of `write_through_marks` in the write's transaction), then the two
+//! - `feed_save/mariadb`: `save` of one row (a new name each time) with no feed running, unmarked
+//!   and marked (a row of `write_through_marks` in the write's transaction), then with one
+//!   running, unmarked and marked; then unmarked with the feed off and marked with it on,
 //!   alternated in rounds (paired medians, printed).
+//!
+//! `WT_BINLOG_BENCH_PHASES` (default `lag,save`) picks the parts to run.
 //!
 //! The MariaDB server is the tests' private one (a copy of a data directory initialized once,
 //! its binlog on, killed at the end); the cache's namespace is this process's own and its keys
@@ -195,12 +198,23 @@ fn on_mariadb(c: &mut Criterion) {
     };
     let (plain, marking) = (writer(false), writer(true));
 
+    let phases = std::env::var("WT_BINLOG_BENCH_PHASES").unwrap_or_else(|_| "lag,save".into());
+
     // 1. Lag.
-    let handle = start_feed(&server, &cache);
-    for phase in [(1_000, 1, 5), (5_000, 2, 5), (10_000, 2, 5)] {
-        lag_phase(&server, &mut conn, &cache, phase);
+    if phases.contains("lag") {
+        let handle = start_feed(&server, &cache);
+        for phase in [(1_000, 1, 5), (5_000, 2, 5), (10_000, 2, 5)] {
+            lag_phase(&server, &mut conn, &cache, phase);
+        }
+        handle.stop();
+    } else {
+        // The marks table, which the feed creates.
+        start_feed(&server, &cache).stop();
     }
-    handle.stop();
+    if !phases.contains("save") {
+        delete_namespace(&namespace);
+        return;
+    }
 
     // 2. What a running feed costs `save`, and what marking costs it.
     let mut saves = Saves {
