@@ -28,6 +28,7 @@
 use super::actors::{Ctx, change_of, token};
 use super::db_model::{Db, Versions, bit};
 use super::properties::of_key;
+use super::redis_model::Mutation;
 use crate::envelope::token_value;
 
 /// What the writer does: commit `version` (of its key, by the scenario's table) by hand; the
@@ -51,6 +52,8 @@ pub(crate) struct Bypass {
 pub(crate) enum BypassWriter {
     /// Not committed yet.
     Commit,
+    /// In the log and delivered, not visible yet ([`Mutation::FeedBeforeVisible`] only).
+    Logged,
     /// Committed; `delivered` invalidations have run. `before_it`: the versions the write
     /// supersedes once the first one has (nothing, after it).
     Feed { delivered: u8, before_it: Versions },
@@ -79,6 +82,24 @@ impl BypassWriter {
         let world = ctx.world;
         let k = spec.key;
         match self {
+            BypassWriter::Commit if world.mutation == Mutation::FeedBeforeVisible => {
+                let reply = ctx.redis.feed_invalidate(&world.keys[k], world.mutation);
+                *self = BypassWriter::Logged;
+                let label = format!(
+                    "feed: INVALIDATE key {k} -> {reply} (v{} in the log, not visible yet)",
+                    spec.version
+                );
+                (label, false)
+            }
+            BypassWriter::Logged => {
+                let before_it = ctx.history.write_started(of_key(&world.table, k));
+                ctx.db.commit(k, spec.version);
+                ctx.history.committed_by_hand(bit(spec.version));
+                // Delivered already: from now on nothing is to retire what it superseded.
+                ctx.history.invalidated_by_the_feed(before_it);
+                let label = format!("database: v{} visible (delivered before)", spec.version);
+                (label, true)
+            }
             BypassWriter::Commit => {
                 let before_it = ctx.history.write_started(of_key(&world.table, k));
                 ctx.db.commit(k, spec.version);

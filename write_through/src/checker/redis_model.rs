@@ -38,6 +38,12 @@ pub(crate) enum Mutation {
     /// of only one that holds the write's lock or the value it publishes: a value a reader filled
     /// after the writer's lock expired stays, should the writer die before its publish.
     MarkKeepsAnything,
+    /// Not a script's: the change feed delivers a commit's invalidation as soon as the commit
+    /// is in the log, before readers can see it (MariaDB writes a transaction to its binlog
+    /// before InnoDB commits it; PostgreSQL decodes a commit that waits for a synchronous
+    /// standby), instead of waiting until it is visible (`feed::run::wait_visible`,
+    /// `feed::binlog::session::wait_visible`).
+    FeedBeforeVisible,
 }
 
 /// One key's value and the tick at which it expires (`None`: never).

@@ -684,6 +684,27 @@ fn mutation_a_feed_that_deletes_only_values_is_caught() {
     assert!(broken.starts_with("(b)"), "{broken}");
 }
 
+/// The feed must not retire a commit's keys before the commit is visible: a reader that reads
+/// between the two fills the row as it was, and nothing retires it after. Both feeds wait for
+/// visibility (PostgreSQL's for the transaction to leave the snapshot's running set, MariaDB's
+/// for a consistent snapshot's binlog position to pass the batch).
+#[test]
+fn mutation_a_feed_that_retires_before_the_commit_is_visible_is_caught() {
+    let feed = |mutation| {
+        let mut build = Build::new("feed, a reader, cold", 1, false)
+            .by_hand(true, 1)
+            .readers(1);
+        if mutation == Mutation::FeedBeforeVisible {
+            build.name = "MUTATION: the feed retires before the commit is visible";
+        }
+        build.mutation = mutation;
+        build.scenario()
+    };
+    holds(feed(Mutation::None));
+    let broken = breaks(feed(Mutation::FeedBeforeVisible));
+    assert!(!broken.is_empty());
+}
+
 #[test]
 fn a_commit_refused_after_the_statement_returned_its_row() {
     holds(
