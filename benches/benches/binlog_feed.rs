@@ -29,7 +29,8 @@ use write_through::Cache;
 use write_through::blocking::{ModelOps as _, SaveOps as _};
 use write_through::feed::{BinlogFeed, FeedHandle};
 use write_through_benches::feed_lag::{
-    DRAIN, Update, delete_namespace, ms, pace_and_watch, quantile, redis,
+    DRAIN, Update, delete_namespace, ms, pace_and_watch, paired_rounds, print_totals, quantile,
+    redis,
 };
 use write_through_benches::{User, redis_url};
 
@@ -237,44 +238,17 @@ fn on_mariadb(c: &mut Criterion) {
     handle.stop();
 
     // The same, alternated: off, the writes are not marked; on, they are.
-    let (mut off, mut on, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..12 {
-        let mut pair = [0.0; 2];
-        for turn in 0..2 {
-            let feed_on = (round + turn) % 2 == 1;
-            let handle = feed_on.then(|| start_feed(&server, &cache));
-            let writer = if feed_on { &marking } else { &plain };
-            saves.time(&mut conn, writer, 50);
-            pair[usize::from(feed_on)] = saves.time(&mut conn, writer, 300);
-            if let Some(handle) = handle {
-                handle.stop();
-            }
+    paired_rounds(12, |feed_on| {
+        let handle = feed_on.then(|| start_feed(&server, &cache));
+        let writer = if feed_on { &marking } else { &plain };
+        saves.time(&mut conn, writer, 50);
+        let mean = saves.time(&mut conn, writer, 300);
+        if let Some(handle) = handle {
+            handle.stop();
         }
-        off.push(pair[0]);
-        on.push(pair[1]);
-        ratios.push(pair[1] / pair[0]);
-    }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
-    };
-    eprintln!(
-        "save, paired rounds (12 x 300 saves each): feed off {:.1} µs, feed on and writes marked {:.1} µs (medians); on/off ratio median {:.3}, rounds {:?}",
-        median(&mut off),
-        median(&mut on),
-        median(&mut ratios.clone()),
-        ratios.iter().map(|r| format!("{r:.3}")).collect::<Vec<_>>(),
-    );
-    let stats = cache.stats();
-    eprintln!(
-        "feed totals: {} changes, {} invalidations, {} restarts, {} start-overs, {} unreadable; cache errors {}",
-        stats.feed_changes,
-        stats.feed_invalidations,
-        stats.feed_restarts,
-        stats.feed_start_overs,
-        stats.feed_unreadable_changes,
-        stats.cache_errors
-    );
+        mean
+    });
+    print_totals(&cache);
     let deleted = delete_namespace(&namespace);
     let left = delete_namespace(&namespace);
     eprintln!("deleted {deleted} keys of {namespace}; {left} found on a second pass");

@@ -44,7 +44,8 @@ use write_through::Cache;
 use write_through::blocking::{ModelOps as _, SaveOps as _};
 use write_through::feed::{ChangeFeed, FeedHandle};
 use write_through_benches::feed_lag::{
-    DRAIN, Update, delete_namespace, ms, pace_and_watch, quantile, redis,
+    DRAIN, Update, delete_namespace, ms, pace_and_watch, paired_rounds, print_totals, quantile,
+    redis,
 };
 use write_through_benches::{User, redis_url};
 
@@ -445,38 +446,17 @@ fn on_postgres(c: &mut Criterion) {
 
     // The same, alternated: the feed stopped and started between rounds; off, the writes are
     // not marked, on, they are.
-    let (mut off, mut on, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     let rounds = if phases.contains("save") { 12 } else { 0 };
-    for round in 0..rounds {
-        let mut pair = [0.0; 2];
-        for turn in 0..2 {
-            let feed_on = (round + turn) % 2 == 1;
-            let handle =
-                feed_on.then(|| start_feed(&server, &cache, Duration::from_millis(10), BATCH));
-            let writer = if feed_on { &marking } else { &plain };
-            time_saves(&mut conn, writer, &user, 50);
-            pair[usize::from(feed_on)] = time_saves(&mut conn, writer, &user, 300);
-            if let Some(handle) = handle {
-                handle.stop();
-            }
+    paired_rounds(rounds, |feed_on| {
+        let handle = feed_on.then(|| start_feed(&server, &cache, Duration::from_millis(10), BATCH));
+        let writer = if feed_on { &marking } else { &plain };
+        time_saves(&mut conn, writer, &user, 50);
+        let mean = time_saves(&mut conn, writer, &user, 300);
+        if let Some(handle) = handle {
+            handle.stop();
         }
-        off.push(pair[0]);
-        on.push(pair[1]);
-        ratios.push(pair[1] / pair[0]);
-    }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
-    };
-    if rounds > 0 {
-        eprintln!(
-            "save, paired rounds (12 x 300 saves each): feed off {:.1} µs, feed on and writes marked {:.1} µs (medians); on/off ratio median {:.3}, rounds {:?}",
-            median(&mut off),
-            median(&mut on),
-            median(&mut ratios.clone()),
-            ratios.iter().map(|r| format!("{r:.3}")).collect::<Vec<_>>(),
-        );
-    }
+        mean
+    });
 
     // 3. The miss the feed adds after a library write, unless the write is marked.
     if phases.contains("misses") {
@@ -492,16 +472,7 @@ fn on_postgres(c: &mut Criterion) {
             .expect("catch up");
         handle.stop();
     }
-    let stats = cache.stats();
-    eprintln!(
-        "feed totals: {} changes, {} invalidations, {} restarts, {} start-overs, {} unreadable; cache errors {}",
-        stats.feed_changes,
-        stats.feed_invalidations,
-        stats.feed_restarts,
-        stats.feed_start_overs,
-        stats.feed_unreadable_changes,
-        stats.cache_errors
-    );
+    print_totals(&cache);
 
     // Every key of the namespace (rows, the feed's marker) goes; a second pass finds none.
     let deleted = delete_namespace(&namespace);

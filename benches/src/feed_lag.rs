@@ -231,3 +231,48 @@ pub fn delete_namespace(namespace: &str) -> usize {
         cursor = next;
     }
 }
+
+/// `rounds` alternating pairs of `measure(false)` (the feed off, writes unmarked) and
+/// `measure(true)` (on, marked), each a mean time in µs, the order swapped every round;
+/// printed as medians and the median of the per-round ratios.
+pub fn paired_rounds(rounds: usize, mut measure: impl FnMut(bool) -> f64) {
+    let (mut off, mut on, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let mut pair = [0.0; 2];
+        for turn in 0..2 {
+            let feed_on = (round + turn) % 2 == 1;
+            pair[usize::from(feed_on)] = measure(feed_on);
+        }
+        off.push(pair[0]);
+        on.push(pair[1]);
+        ratios.push(pair[1] / pair[0]);
+    }
+    if rounds == 0 {
+        return;
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+    };
+    eprintln!(
+        "save, paired rounds ({rounds} x 300 saves each): feed off {:.1} µs, feed on and writes marked {:.1} µs (medians); on/off ratio median {:.3}, rounds {:?}",
+        median(&mut off),
+        median(&mut on),
+        median(&mut ratios.clone()),
+        ratios.iter().map(|r| format!("{r:.3}")).collect::<Vec<_>>(),
+    );
+}
+
+/// Prints the feed's counters for the whole run.
+pub fn print_totals(cache: &Cache) {
+    let stats = cache.stats();
+    eprintln!(
+        "feed totals: {} changes, {} invalidations, {} restarts, {} start-overs, {} unreadable; cache errors {}",
+        stats.feed_changes,
+        stats.feed_invalidations,
+        stats.feed_restarts,
+        stats.feed_start_overs,
+        stats.feed_unreadable_changes,
+        stats.cache_errors
+    );
+}
