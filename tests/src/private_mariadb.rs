@@ -1,7 +1,8 @@
 //! A MariaDB server of a test's own with its binlog on (row-based, whole row images), on a free
 //! port, for the binlog feed: the shared server keeps its binlog off, and is never reconfigured.
-//! Each server starts from a copy of one data directory initialized once per test process, and
-//! is killed and removed when dropped, even when the test panics.
+//! Each server starts from a copy of one data directory, initialized once per machine (kept in
+//! the temporary directory, shared by the test processes), and is killed and removed when
+//! dropped, even when the test panics.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -15,8 +16,8 @@ pub struct PrivateMariaDb {
     child: Child,
 }
 
-/// The data directory `mariadb-install-db` made, copied for each server.
-static TEMPLATE: OnceLock<Result<tempfile::TempDir, String>> = OnceLock::new();
+/// The directory holding the data directory `mariadb-install-db` made, copied for each server.
+static TEMPLATE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
 
 impl PrivateMariaDb {
     /// `None` (after a loud message) when no server can be made here; a failure under CI.
@@ -30,7 +31,20 @@ impl PrivateMariaDb {
         }
     }
 
+    /// A free port can be taken by another test's server between the look and the bind: then
+    /// this server exits, and another port is tried.
     fn try_start() -> Result<Self, String> {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Self::try_start_once() {
+                Ok(server) => return Ok(server),
+                Err(why) => last = why,
+            }
+        }
+        Err(last)
+    }
+
+    fn try_start_once() -> Result<Self, String> {
         let template = TEMPLATE
             .get_or_init(initialize)
             .as_ref()
@@ -38,7 +52,7 @@ impl PrivateMariaDb {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let status = Command::new("cp")
             .arg("-a")
-            .arg(template.path().join("data"))
+            .arg(template.join("data"))
             .arg(dir.path())
             .status()
             .map_err(|e| e.to_string())?;
@@ -50,7 +64,7 @@ impl PrivateMariaDb {
             .map_err(|e| e.to_string())?
             .port();
         let child = spawn(dir.path(), port)?;
-        let server = Self { dir, port, child };
+        let mut server = Self { dir, port, child };
         server.wait_until_ready()?;
         server.sql("CREATE DATABASE IF NOT EXISTS test")?;
         Ok(server)
@@ -82,11 +96,26 @@ impl PrivateMariaDb {
         }
     }
 
-    fn wait_until_ready(&self) -> Result<(), String> {
+    /// The end of the server's error log, for a failure's message.
+    pub fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(150)..].join("\n")
+    }
+
+    fn wait_until_ready(&mut self) -> Result<(), String> {
         let start = Instant::now();
+        let pid_file = self.dir.path().join("pid").display().to_string();
         loop {
-            if self.sql("SELECT 1").is_ok() {
-                return Ok(());
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("mariadbd exited ({status}); its port was taken?"));
+            }
+            // The server that answers must be this one, not another test's on the same port.
+            if let Ok(answered) = self.sql("SELECT @@pid_file") {
+                if answered == pid_file {
+                    return Ok(());
+                }
+                return Err(format!("port {} is another server's", self.port));
             }
             if start.elapsed() > Duration::from_secs(30) {
                 let log = std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default();
@@ -99,6 +128,13 @@ impl PrivateMariaDb {
 
 impl Drop for PrivateMariaDb {
     fn drop(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            eprintln!(
+                "the private MariaDB on port {} had exited ({status}):\n{}",
+                self.port,
+                self.log_tail()
+            );
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -121,18 +157,37 @@ fn mariadbd() -> PathBuf {
     on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/mariadbd"))
 }
 
-/// Runs `mariadb-install-db` once, into a directory kept for the process's life.
-fn initialize() -> Result<tempfile::TempDir, String> {
+/// The template, made by `mariadb-install-db` the first time on this machine: into a
+/// directory of its own, then renamed into place (another test process may be making it too).
+fn initialize() -> Result<PathBuf, String> {
     if !mariadbd().is_file() {
         return Err("there is no mariadbd".to_owned());
     }
-    let template = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let data = template.path().join("data");
+    // Named after the user and the server's settings below (v2): a template made for other
+    // settings is not used.
+    let uid = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let template = std::env::temp_dir().join(format!("write_through-mariadb-template-{uid}-v2"));
+    if template.join("data").join("mysql").is_dir() {
+        return Ok(template);
+    }
+    let making = tempfile::Builder::new()
+        .prefix("write_through-mariadb-template-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let data = making.path().join("data");
     let output = Command::new("mariadb-install-db")
         .arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))
         .arg(format!("--user={}", user()))
-        .args(["--skip-test-db", "--auth-root-authentication-method=normal"])
+        .args([
+            "--skip-test-db",
+            "--auth-root-authentication-method=normal",
+            "--innodb-log-file-size=16M",
+        ])
         .env("PATH", path_with_sbin())
         .output()
         .map_err(|e| format!("mariadb-install-db: {e}"))?;
@@ -142,11 +197,23 @@ fn initialize() -> Result<tempfile::TempDir, String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    Ok(template)
+    let made = making.keep();
+    if std::fs::rename(&made, &template).is_err() {
+        // Another process put its template there first.
+        let _ = std::fs::remove_dir_all(&made);
+    }
+    if template.join("data").join("mysql").is_dir() {
+        Ok(template)
+    } else {
+        Err(format!("no template at {}", template.display()))
+    }
 }
 
 fn spawn(dir: &Path, port: u16) -> Result<Child, String> {
     let data = dir.join("data");
+    // Its internal temporary tables in a directory of its own, not the machine's /tmp.
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
     let log = std::fs::File::create(dir.join("log")).map_err(|e| e.to_string())?;
     Command::new(mariadbd())
         .arg("--no-defaults")
@@ -154,6 +221,7 @@ fn spawn(dir: &Path, port: u16) -> Result<Child, String> {
         .arg(format!("--port={port}"))
         .arg(format!("--socket={}", dir.join("sock").display()))
         .arg(format!("--pid-file={}", dir.join("pid").display()))
+        .arg(format!("--tmpdir={}", tmp.display()))
         .arg(format!("--user={}", user()))
         .args([
             "--bind-address=127.0.0.1",

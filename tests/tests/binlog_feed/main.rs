@@ -5,6 +5,8 @@
 mod bypassing_writes;
 mod consumers;
 mod own_writes;
+mod schema_changes;
+mod server_events;
 
 use std::time::Duration;
 
@@ -141,7 +143,18 @@ impl World {
         self.test
             .cache
             .catch_up(&mut self.conn, Duration::from_secs(10))
-            .expect("the feed catches up");
+            .unwrap_or_else(|error| {
+                let listening = std::process::Command::new("ss")
+                    .arg("-ltnp")
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                    .unwrap_or_default();
+                panic!(
+                    "the feed catches up ({}): {error}\nLOG:\n{}\nSS:\n{listening}",
+                    self.server.url(),
+                    self.server.log_tail()
+                )
+            });
     }
 
     pub fn find_user(&mut self, id: i64) -> Option<BinlogUser> {

@@ -102,3 +102,44 @@ fn a_write_whose_mark_cannot_be_written_goes_on_and_is_retired() {
     assert!(!world.user_is_cached(1), "unmarked, so retired");
     assert_eq!(world.find_user(1).unwrap().name, "in a transaction");
 }
+
+#[test]
+fn on_the_async_front_a_marked_write_stays_cached() {
+    let Some(world) = World::new() else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use diesel_async::{AsyncConnection, AsyncMysqlConnection};
+        let cache = world.cache().clone();
+        let _feed = world
+            .feed()
+            .start_async(&cache, &world.server.url())
+            .await
+            .unwrap();
+        let mut conn = AsyncMysqlConnection::establish(&world.server.url())
+            .await
+            .unwrap();
+        write_through::asynch::SaveOps::save(&user(1, "Ada"), &mut conn, &cache)
+            .await
+            .unwrap();
+        let caught_up =
+            write_through::asynch::catch_up(&cache, &mut conn, std::time::Duration::from_secs(10))
+                .await;
+        assert!(caught_up.is_ok(), "{caught_up:?} {:?}", cache.stats());
+        let misses = cache.stats().misses;
+        let found = <BinlogUser as write_through::asynch::ModelOps>::find(&mut conn, &cache, &1)
+            .await
+            .unwrap();
+        assert_eq!(found.unwrap().name, "Ada");
+        assert_eq!(
+            cache.stats().misses,
+            misses,
+            "served from Redis, not retired"
+        );
+    });
+}

@@ -30,13 +30,29 @@ pub(crate) async fn mark<'a, D: Writes>(
             .await
             .map_err(Error::from);
     }
-    // MariaDB: a failed statement leaves the transaction as it was, and a write that cannot
-    // be marked (the feed has not created its table yet) is only retired by the feed once
-    // more, as without a mark: the write goes on.
-    if let Err(error) = db.run(crate::feed::mark::mysql_sql(lock, published)).await {
-        tracing::debug!(%error, "a write's mark could not be written; the feed will retire its keys");
+    // MariaDB: a write that cannot be marked because the feed has not created the marks
+    // table yet goes on, unmarked (the feed then retires its keys, as without a mark): such a
+    // failed statement leaves the transaction as it was. Any other failure fails the write: a
+    // deadlock, for one, has rolled the whole transaction back.
+    match db.run(crate::feed::mark::mysql_sql(lock, published)).await {
+        Err(error) if no_marks_table(&error) => {
+            tracing::debug!(%error, "no marks table; the feed will retire this write's keys");
+            Ok(())
+        }
+        outcome => outcome.map_err(Error::from),
     }
-    Ok(())
+}
+
+/// Whether `error` says the marks table does not exist (MariaDB's error 1146, which Diesel
+/// gives as a message only).
+fn no_marks_table(error: &diesel::result::Error) -> bool {
+    match error {
+        diesel::result::Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.contains(crate::feed::mark::MYSQL_TABLE) && message.contains("doesn't exist")
+        }
+        _ => false,
+    }
 }
 
 /// What a write publishes under `keys`: `changes` in order (a key past their end publishes

@@ -22,6 +22,9 @@ use crate::feed::plan::Planner;
 
 /// MariaDB's GTID event, which starts every transaction.
 const MARIADB_GTID_EVENT: u8 = 162;
+/// MariaDB's compressed query and row events (`QUERY_COMPRESSED_EVENT` to
+/// `DELETE_ROWS_COMPRESSED_EVENT_V1`).
+const COMPRESSED_EVENTS: std::ops::RangeInclusive<u8> = 165..=171;
 /// The GTID event's flag for a transaction without `BEGIN` and `COMMIT` (a DDL statement).
 const FL_STANDALONE: u8 = 1;
 
@@ -32,8 +35,13 @@ pub(crate) enum Step {
     Read,
     /// The transaction `Gtid` is read whole: what it changed is in the plan.
     Committed(Gtid),
-    /// The server switched to binlog file `name` (positions restart there).
-    Rotated(String),
+    /// The server switched to binlog file `name`; the next event starts at `position` in it.
+    Rotated {
+        /// The file.
+        name: String,
+        /// Where in it the stream goes on.
+        position: u64,
+    },
 }
 
 /// What the reader keeps between events: the tables the stream mapped, and the transaction
@@ -102,6 +110,16 @@ impl BinlogReader {
             self.standalone = flags & FL_STANDALONE != 0;
             return Ok(Step::Read);
         }
+        if COMPRESSED_EVENTS.contains(&header.event_type_raw()) {
+            // MariaDB's compressed queries and rows (`log_bin_compress`, which a server can
+            // turn on while the feed runs), which this reader does not inflate: nothing says
+            // which keys they changed.
+            tracing::warn!(
+                "a compressed binlog event (log_bin_compress = ON); every model starts over"
+            );
+            planner.start_over_all();
+            return Ok(Step::Read);
+        }
         let Some(data) = event.read_data()? else {
             // An event type this reader does not need (MariaDB's annotations and checkpoints).
             return Ok(Step::Read);
@@ -121,21 +139,28 @@ impl BinlogReader {
                 let statement = Statement::of(&text, &query.schema());
                 match statement {
                     Statement::Commit => Ok(self.commit(planner)),
-                    Statement::Truncate { schema, table } => {
-                        planner.truncate(&schema, &table);
+                    Statement::Definition { tables } => {
+                        // A definition that names a cached table may have emptied, replaced or
+                        // rewritten its rows (TRUNCATE, DROP, a RENAME swap, an ALTER that
+                        // converts a column) with no row in the log: its models start over, and
+                        // its columns are read again before its next rows.
+                        for (schema, table) in tables {
+                            planner.truncate(&schema, &table);
+                            self.altered.push((schema, table));
+                        }
                         Ok(self.statement_ends(planner))
                     }
-                    Statement::Altered { schema, table } => {
-                        // Its columns are read again before its next rows, and checked there
-                        // against the models' key columns.
-                        self.altered.push((schema, table));
+                    Statement::DroppedDatabase => {
+                        planner.start_over_all();
                         Ok(self.statement_ends(planner))
                     }
                     Statement::Rows => {
-                        // A session that set binlog_format = STATEMENT: its rows are not in the
-                        // log, so nothing says which keys it changed.
+                        // A statement logged as such (a session with binlog_format =
+                        // STATEMENT, a function's side effects, an XA transaction's commit):
+                        // nothing in the log says which keys it changed.
                         tracing::warn!(
-                            "a write was logged as a statement (binlog_format = STATEMENT in its session); every model starts over"
+                            statement = %text.chars().take(40).collect::<String>(),
+                            "rows changed by a statement the binlog holds as SQL; every model starts over"
                         );
                         planner.start_over_all();
                         Ok(self.statement_ends(planner))
@@ -143,13 +168,19 @@ impl BinlogReader {
                     Statement::Other => Ok(self.statement_ends(planner)),
                 }
             }
+            // The end of an XA transaction's first phase: its rows are in the log, its commit
+            // (`XA COMMIT`, a statement of its own later) makes every model start over.
+            EventData::XaPrepareLogEvent(_) => Ok(self.commit(planner)),
             EventData::RotateEvent(rotate) => {
                 let mut name = rotate.name_raw().to_vec();
                 if !self.described {
                     // mysql_async asks for checksums on every event (`@master_binlog_checksum`).
                     name.truncate(name.len().saturating_sub(4));
                 }
-                Ok(Step::Rotated(String::from_utf8_lossy(&name).into_owned()))
+                Ok(Step::Rotated {
+                    name: String::from_utf8_lossy(&name).into_owned(),
+                    position: rotate.position(),
+                })
             }
             EventData::FormatDescriptionEvent(_) => {
                 self.described = true;
@@ -198,20 +229,37 @@ impl BinlogReader {
             rows,
             RowsEventData::DeleteRowsEvent(_) | RowsEventData::DeleteRowsEventV1(_)
         );
+        // Names read from `information_schema` are the table's as it is now; should they not
+        // match the row's column count, a later DDL statement changed the table since this row
+        // was written, and no column can be trusted (`binlog_row_metadata = FULL` sends the
+        // names with each map instead).
         let columns: Option<&[String]> = match &from_map {
             Some(columns) => Some(columns),
-            None => names.names(&schema, &table),
+            None => names
+                .names(&schema, &table)
+                .filter(|names| names.len() as u64 == map.columns_count()),
         };
         let Some(columns) = columns else {
             // The session reads the names of every table a model reads (or whose keys act on
-            // one) before its rows: a table no model reads. (Were it one, its models would
-            // start over: its rows cannot be read.)
+            // one) before its rows: a table no model reads, or one whose names no longer fit
+            // its rows. Its models, if any, start over: its rows cannot be read.
             planner.truncate(&schema, &table);
             return Ok(());
         };
         planner.columns(&schema, &table, |column| {
-            columns.iter().any(|c| c == column)
+            columns.iter().any(|c| c.eq_ignore_ascii_case(column))
         });
+        let n = columns.len();
+        if !whole(rows.columns_before_image(), n) || !whole(rows.columns_after_image(), n) {
+            // A session that set binlog_row_image = MINIMAL or NOBLOB: values are missing and
+            // the others are not where the names say.
+            tracing::warn!(
+                table = %table,
+                "a row logged without all its columns (binlog_row_image); the table's models start over"
+            );
+            planner.truncate(&schema, &table);
+            return Ok(());
+        }
         let cascades: Vec<&Cascade> = self
             .cascades
             .iter()
@@ -271,6 +319,15 @@ fn read_marks(
         }
     }
     Ok(())
+}
+
+/// Whether a row image's bitmap (`None`: no such image) has each of the first `columns` set.
+fn whole<I>(image: Option<I>, columns: usize) -> bool
+where
+    I: IntoIterator,
+    I::Item: std::ops::Deref<Target = bool>,
+{
+    image.is_none_or(|bits| bits.into_iter().take(columns).all(|bit| *bit))
 }
 
 /// The column names a table map carries (`binlog_row_metadata = FULL`).
@@ -343,7 +400,12 @@ impl<'c> RowImage<'c> {
 
 impl ColumnTexts for RowImage<'_> {
     fn column(&self, column: &str) -> ColumnText<'_> {
-        let Some(at) = self.columns.iter().position(|c| c == column) else {
+        // MariaDB's column names are not case-sensitive.
+        let Some(at) = self
+            .columns
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(column))
+        else {
             return ColumnText::Absent;
         };
         match self.values.get(at) {
@@ -402,14 +464,17 @@ fn text_of(value: Value, kind: Option<ColumnType>) -> ColumnValue {
 enum Statement {
     /// `COMMIT`: a transaction on a table that is not transactional ends.
     Commit,
-    /// `TRUNCATE [TABLE] [db.]name`: the table was emptied.
-    Truncate { schema: String, table: String },
-    /// `ALTER TABLE`, `RENAME TABLE`, `DROP TABLE`, `CREATE TABLE`: a definition changed.
-    Altered { schema: String, table: String },
-    /// `INSERT`, `UPDATE`, `DELETE`, `REPLACE`, `LOAD DATA`: rows changed by a statement
-    /// logged as such, whose rows the log does not give.
+    /// `TRUNCATE`, `ALTER`, `RENAME`, `DROP`, `CREATE`: every name the statement holds, each as
+    /// `(database, table)` (keywords too: a conservative reading, since a definition may name
+    /// several tables, as a `RENAME` swap does).
+    Definition { tables: Vec<(String, String)> },
+    /// `DROP DATABASE` (or `SCHEMA`).
+    DroppedDatabase,
+    /// Rows changed by a statement logged as SQL, whose rows the log does not give: `INSERT`,
+    /// `UPDATE`, `DELETE`, `REPLACE`, `LOAD DATA`, `SET STATEMENT ... FOR`, a `SELECT`, `DO` or
+    /// `CALL` whose functions wrote, `XA COMMIT`.
     Rows,
-    /// Anything else (`BEGIN`, other DDL).
+    /// Anything else (`BEGIN`, `SAVEPOINT`, `XA START`, grants).
     Other,
 }
 
@@ -419,33 +484,21 @@ impl Statement {
         let words = words(text);
         let upper: Vec<String> = words.iter().map(|word| word.to_ascii_uppercase()).collect();
         let upper: Vec<&str> = upper.iter().map(String::as_str).collect();
-        let name_at = |at: usize| -> Option<(String, String)> {
-            let name = words.get(at)?;
-            Some(qualified(name, default_schema))
-        };
         match upper.as_slice() {
             ["COMMIT", ..] => Statement::Commit,
-            ["TRUNCATE", "TABLE", ..] => name_at(2).map_or(Statement::Other, |(schema, table)| {
-                Statement::Truncate { schema, table }
-            }),
-            ["TRUNCATE", ..] => name_at(1).map_or(Statement::Other, |(schema, table)| {
-                Statement::Truncate { schema, table }
-            }),
-            ["ALTER", "TABLE", ..] | ["RENAME", "TABLE", ..] | ["CREATE", "TABLE", ..] => {
-                let at = if upper.get(2) == Some(&"IF") { 5 } else { 2 };
-                name_at(at).map_or(Statement::Other, |(schema, table)| Statement::Altered {
-                    schema,
-                    table,
-                })
-            }
-            ["DROP", "TABLE", ..] => {
-                let at = if upper.get(2) == Some(&"IF") { 4 } else { 2 };
-                name_at(at).map_or(Statement::Other, |(schema, table)| Statement::Altered {
-                    schema,
-                    table,
-                })
-            }
-            ["INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "LOAD", ..] => Statement::Rows,
+            ["DROP", "DATABASE" | "SCHEMA", ..] => Statement::DroppedDatabase,
+            ["TRUNCATE" | "ALTER" | "RENAME" | "DROP" | "CREATE", ..] => Statement::Definition {
+                tables: words[1..]
+                    .iter()
+                    .map(|name| qualified(name, default_schema))
+                    .collect(),
+            },
+            ["XA", "COMMIT", ..]
+            | [
+                "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "LOAD" | "SELECT" | "DO" | "CALL",
+                ..,
+            ]
+            | ["SET", "STATEMENT", ..] => Statement::Rows,
             _ => Statement::Other,
         }
     }
@@ -528,59 +581,57 @@ fn qualified(name: &str, default_schema: &str) -> (String, String) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn truncate_names_its_table_in_the_current_or_a_named_database() {
-        assert_eq!(
-            Statement::of("TRUNCATE TABLE wt_users", "test"),
-            Statement::Truncate {
-                schema: "test".into(),
-                table: "wt_users".into()
-            }
-        );
-        assert_eq!(
-            Statement::of("truncate `app`.`my``users`;", "test"),
-            Statement::Truncate {
-                schema: "app".into(),
-                table: "my`users".into()
-            }
-        );
-        assert_eq!(
-            Statement::of("/* by a job */ TRUNCATE app.users", "test"),
-            Statement::Truncate {
-                schema: "app".into(),
-                table: "users".into()
-            }
-        );
+    fn names(statement: &Statement) -> Vec<(String, String)> {
+        match statement {
+            Statement::Definition { tables } => tables.clone(),
+            other => panic!("not a definition: {other:?}"),
+        }
+    }
+
+    fn named(statement: &Statement, schema: &str, table: &str) -> bool {
+        names(statement).contains(&(schema.to_owned(), table.to_owned()))
     }
 
     #[test]
-    fn ddl_names_the_table_whose_definition_changed() {
-        assert_eq!(
-            Statement::of("ALTER TABLE wt_users DROP COLUMN email", "test"),
-            Statement::Altered {
-                schema: "test".into(),
-                table: "wt_users".into()
-            }
+    fn a_definition_names_every_table_it_holds_in_the_current_or_a_named_database() {
+        let truncate = Statement::of("TRUNCATE TABLE wt_users", "test");
+        assert!(named(&truncate, "test", "wt_users"));
+        let quoted = Statement::of("truncate `app`.`my``users`;", "test");
+        assert!(named(&quoted, "app", "my`users"));
+        let commented = Statement::of("/* by a job */ TRUNCATE app.users", "test");
+        assert!(named(&commented, "app", "users"));
+        let swap = Statement::of("RENAME TABLE users TO users_old, users_new TO users", "app");
+        assert!(named(&swap, "app", "users") && named(&swap, "app", "users_new"));
+        let altered = Statement::of("ALTER TABLE IF EXISTS wt_users DROP COLUMN email", "test");
+        assert!(named(&altered, "test", "wt_users"));
+        let dropped = Statement::of(
+            "DROP TABLE IF EXISTS `test`.`wt_users` /* generated by server */",
+            "x",
         );
-        assert_eq!(
-            Statement::of(
-                "DROP TABLE IF EXISTS `test`.`wt_users` /* generated by server */",
-                "x"
-            ),
-            Statement::Altered {
-                schema: "test".into(),
-                table: "wt_users".into()
-            }
-        );
+        assert!(named(&dropped, "test", "wt_users"));
+        let replaced = Statement::of("CREATE OR REPLACE TABLE t2 AS SELECT 1", "db");
+        assert!(named(&replaced, "db", "t2"));
+    }
+
+    #[test]
+    fn statements_that_changed_rows_the_log_does_not_give_are_recognized() {
+        for rows in [
+            "update wt_users set name = 'x'",
+            "INSERT INTO t VALUES (1)",
+            "SET STATEMENT max_statement_time=1 FOR UPDATE t SET a = 1",
+            "SELECT f()",
+            "DO f()",
+            "XA COMMIT 'trx1'",
+            "LOAD DATA INFILE 'x' INTO TABLE t",
+        ] {
+            assert_eq!(Statement::of(rows, "test"), Statement::Rows, "{rows}");
+        }
         assert_eq!(Statement::of("COMMIT", "test"), Statement::Commit);
         assert_eq!(Statement::of("BEGIN", "test"), Statement::Other);
+        assert_eq!(Statement::of("XA START 'x'", "test"), Statement::Other);
         assert_eq!(
-            Statement::of("update wt_users set name = 'x'", "test"),
-            Statement::Rows
-        );
-        assert_eq!(
-            Statement::of("CREATE INDEX i ON t (a)", "test"),
-            Statement::Other
+            Statement::of("DROP DATABASE app", "test"),
+            Statement::DroppedDatabase
         );
     }
 

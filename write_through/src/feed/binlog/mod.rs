@@ -33,7 +33,7 @@ use crate::cache::Cache;
 pub struct BinlogFeed {
     models: Vec<fn(&Cache) -> Vec<FeedModel>>,
     server_id: Option<u32>,
-    lock: String,
+    lock: Option<String>,
     max_changes: usize,
     max_keys: usize,
     poll: Duration,
@@ -52,13 +52,13 @@ impl std::fmt::Debug for BinlogFeed {
 }
 
 impl BinlogFeed {
-    /// A feed with the lock `write_through_feed`, at most 1 000 changes a batch, and a server
-    /// id of its own drawn at random (see [`server_id`](BinlogFeed::server_id)).
+    /// A feed with a lock named after the cache's namespace, at most 1 000 changes a batch, and a
+    /// server id of its own drawn at random (see [`server_id`](BinlogFeed::server_id)).
     pub fn mariadb() -> Self {
         BinlogFeed {
             models: Vec::new(),
             server_id: None,
-            lock: "write_through_feed".to_owned(),
+            lock: None,
             max_changes: 1000,
             max_keys: 100_000,
             poll: Duration::from_millis(10),
@@ -86,9 +86,10 @@ impl BinlogFeed {
     }
 
     /// The name of the lock (`GET_LOCK`) that makes one consumer active and the others stand
-    /// by: one per cache namespace reading this server.
+    /// by: one per cache namespace reading this server (by default `write_through_feed:` and
+    /// the namespace; a name longer than the server's 64 characters is replaced by its hash).
     pub fn lock_name(mut self, name: &str) -> Self {
-        self.lock = name.to_owned();
+        self.lock = Some(name.to_owned());
         self
     }
 
@@ -126,17 +127,30 @@ impl BinlogFeed {
 
     fn config(self, cache: &Cache, url: &str) -> Result<BinlogConfig, FeedError> {
         let opts = mysql_async::Opts::from_url(url).map_err(|_| FeedError::InvalidUrl)?;
-        if self.lock.is_empty() || self.lock.len() > 64 {
+        let lock = match self.lock {
+            Some(lock) if lock.len() > 64 => hashed_lock(&lock),
+            Some(lock) => lock,
+            None => default_lock(cache.namespace()),
+        };
+        if lock.is_empty() {
             return Err(FeedError::InvalidName {
                 what: "lock",
-                name: self.lock,
+                name: lock,
             });
+        }
+        let mut models: Vec<FeedModel> =
+            self.models.iter().flat_map(|model| model(cache)).collect();
+        // A `table!` without a schema names a table of the connection's database, not of any.
+        for model in &mut models {
+            if model.schema.is_none() {
+                model.schema = opts.db_name().map(str::to_owned);
+            }
         }
         Ok(BinlogConfig {
             opts,
-            models: self.models.iter().flat_map(|model| model(cache)).collect(),
+            models,
             server_id: self.server_id.unwrap_or_else(random_server_id),
-            lock: self.lock,
+            lock,
             max_changes: self.max_changes,
             max_keys: self.max_keys,
             poll: self.poll,
@@ -189,6 +203,22 @@ impl BinlogFeed {
         });
         Ok(FeedHandle::new(shared, Runner::Task(task)))
     }
+}
+
+/// `write_through_feed:<namespace>`, or with the namespace's SHA-1 when that is longer than a
+/// lock name may be.
+fn default_lock(namespace: &str) -> String {
+    let named = format!("write_through_feed:{namespace}");
+    if named.len() <= 64 {
+        return named;
+    }
+    hashed_lock(namespace)
+}
+
+/// A lock name of at most 64 characters for `name`: its SHA-1.
+fn hashed_lock(name: &str) -> String {
+    let digest = crate::feed::mark::digest(name.as_bytes());
+    format!("write_through_feed:{}", crate::feed::mark::hex(&digest))
 }
 
 /// A server id in `2^31 .. 2^32`, out of the way of the small ids servers are usually given.

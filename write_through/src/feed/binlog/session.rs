@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::SeqCst;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::{FutureExt, StreamExt};
 use mysql_async::binlog::events::EventData;
@@ -24,6 +24,13 @@ use crate::feed::plan::{FeedModel, Planner};
 use crate::feed::{FeedError, Shared, retire};
 use crate::redis::commands::{self, Exec};
 use crate::stats::Event;
+
+/// How long the stream may stay silent (the server sends a heartbeat every second,
+/// `@master_heartbeat_period`) before the session takes its connection for dead.
+const SILENCE: Duration = Duration::from_secs(10);
+/// The binlog's heartbeat and rotate events.
+const HEARTBEAT: u8 = 27;
+const ROTATE: u8 = 4;
 
 /// The server's error for a position it cannot serve (its binlog was purged past it).
 const CANNOT_READ_BINLOG: u16 = 1236;
@@ -100,9 +107,9 @@ pub(crate) async fn set_up(config: &BinlogConfig) -> Result<Conn, FeedError> {
         }
     }
     for model in &config.models {
-        let table = model.table.replace('\'', "''");
+        let table = quote_text(&model.table);
         let schema = match &model.schema {
-            Some(schema) => format!("'{}'", schema.replace('\'', "''")),
+            Some(schema) => quote_text(schema),
             None => "DATABASE()".to_owned(),
         };
         let keys: Option<String> = first(
@@ -111,7 +118,7 @@ pub(crate) async fn set_up(config: &BinlogConfig) -> Result<Conn, FeedError> {
                 "SELECT CAST(COUNT(k.CONSTRAINT_NAME) AS CHAR) FROM information_schema.TABLES t \
                  LEFT JOIN information_schema.TABLE_CONSTRAINTS k ON k.TABLE_SCHEMA = t.TABLE_SCHEMA \
                  AND k.TABLE_NAME = t.TABLE_NAME AND k.CONSTRAINT_TYPE = 'PRIMARY KEY' \
-                 WHERE t.TABLE_SCHEMA = {schema} AND t.TABLE_NAME = '{table}' GROUP BY t.TABLE_NAME"
+                 WHERE t.TABLE_SCHEMA = {schema} AND t.TABLE_NAME = {table} GROUP BY t.TABLE_NAME"
             ),
         )
         .await?;
@@ -154,8 +161,8 @@ async fn consume<E: Exec>(
         let held: Option<String> = first(
             &mut control,
             &format!(
-                "SELECT CAST(GET_LOCK('{}', 0) AS CHAR)",
-                config.lock.replace('\'', "''")
+                "SELECT CAST(GET_LOCK({}, 0) AS CHAR)",
+                quote_text(&config.lock)
             ),
         )
         .await?;
@@ -223,12 +230,15 @@ async fn read_batches<E: Exec>(
         let mut end = 0u64;
         let mut committed_at: Option<u32> = None;
         let mut transactions = 0usize;
+        let mut last_event = Instant::now();
         // Events until a transaction ends with nothing more ready, or the batch is full.
         loop {
             let next = if transactions == 0 {
                 match tokio::time::timeout(config.poll, stream.next()).await {
                     Ok(next) => next,
                     Err(_) if shared.stop.load(SeqCst) => return Ok(()),
+                    // The server sends a heartbeat every second when it has nothing else.
+                    Err(_) if last_event.elapsed() > SILENCE => return Err(binlog_closed()),
                     Err(_) => continue,
                 }
             } else {
@@ -275,7 +285,12 @@ async fn read_batches<E: Exec>(
             for (schema, table) in reader.altered.drain(..) {
                 names.by_table.remove(&(schema, table));
             }
-            if event.header().log_pos() != 0 {
+            last_event = Instant::now();
+            // Where the next event starts: the position the batch has read up to. A heartbeat
+            // says where the server is, not what was read; a rotation's own position is in the
+            // file it leaves (the step gives the new one's).
+            let kind = event.header().event_type_raw();
+            if event.header().log_pos() != 0 && kind != HEARTBEAT && kind != ROTATE {
                 end = u64::from(event.header().log_pos());
             }
             match step {
@@ -287,7 +302,10 @@ async fn read_batches<E: Exec>(
                         break;
                     }
                 }
-                Step::Rotated(name) => file = name,
+                Step::Rotated { name, position } => {
+                    file = name;
+                    end = position;
+                }
                 Step::Read => {}
             }
             if shared.stop.load(SeqCst) && transactions == 0 {
@@ -295,8 +313,21 @@ async fn read_batches<E: Exec>(
             }
         }
         let plan = planner.finish();
-        if !plan.keys.is_empty() || !plan.start_over.is_empty() {
-            wait_visible(control, exec, config, &file, end).await?;
+        if transactions > 0 {
+            tracing::debug!(
+                transactions,
+                changes = plan.changes,
+                keys = plan.keys.len(),
+                covered = plan.covered.len(),
+                start_overs = plan.start_over.len(),
+                position = %batch_position,
+                "write_through.feed binlog batch"
+            );
+        }
+        let retires = !plan.keys.is_empty() || !plan.start_over.is_empty();
+        if retires && !wait_visible(control, exec, config, Some(shared), &file, end).await? {
+            // Stopped: the batch is read again by the next consumer.
+            return Ok(());
         }
         retire::apply(exec, cache, &config.models, &plan).await?;
         commands::set_marker(exec, &config.marker, batch_position.to_string().as_bytes()).await?;
@@ -369,7 +400,7 @@ async fn start_from_now<E: Exec>(
         error: "not a GTID position".to_owned(),
     })?;
     let (file, end) = binlog_end(control).await?;
-    wait_visible(control, exec, config, &file, end).await?;
+    wait_visible(control, exec, config, None, &file, end).await?;
     for at in 0..config.models.len() {
         retire::start_over(exec, cache, &config.models, at).await?;
     }
@@ -386,10 +417,14 @@ async fn wait_visible<E: Exec>(
     control: &mut Conn,
     exec: &E,
     config: &BinlogConfig,
+    shared: Option<&Shared>,
     file: &str,
     end: u64,
-) -> Result<(), FeedError> {
+) -> Result<bool, FeedError> {
     loop {
+        if shared.is_some_and(|shared| shared.stop.load(SeqCst)) {
+            return Ok(false);
+        }
         control
             .query_drop("START TRANSACTION WITH CONSISTENT SNAPSHOT")
             .await
@@ -409,7 +444,7 @@ async fn wait_visible<E: Exec>(
             .and_then(|pos| pos.parse::<u64>().ok())
             .unwrap_or(0);
         if (file_number(seen_file), seen_end) >= (file_number(file), end) {
-            return Ok(());
+            return Ok(true);
         }
         exec.sleep(
             config
@@ -487,36 +522,73 @@ impl ColumnNames for TableNames {
 /// The foreign keys whose `ON DELETE` or `ON UPDATE` actions change rows of the cached tables,
 /// directly or through a chain of such keys.
 async fn cascades(control: &mut Conn, config: &BinlogConfig) -> Result<Vec<Cascade>, FeedError> {
-    type Row = (String, String, String, String, String, String, String);
-    let rows: Vec<Row> = control
-        .query(
-            "SELECT rc.CONSTRAINT_SCHEMA, rc.TABLE_NAME, rc.UNIQUE_CONSTRAINT_SCHEMA, \
-                    rc.REFERENCED_TABLE_NAME, rc.DELETE_RULE, rc.UPDATE_RULE, \
-                    GROUP_CONCAT(k.REFERENCED_COLUMN_NAME ORDER BY k.ORDINAL_POSITION) \
-             FROM information_schema.REFERENTIAL_CONSTRAINTS rc \
-             JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA \
-                  AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME AND k.TABLE_NAME = rc.TABLE_NAME \
-             WHERE rc.DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT') \
-                OR rc.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT') \
-             GROUP BY rc.CONSTRAINT_SCHEMA, rc.CONSTRAINT_NAME, rc.TABLE_NAME, \
-                      rc.UNIQUE_CONSTRAINT_SCHEMA, rc.REFERENCED_TABLE_NAME, rc.DELETE_RULE, rc.UPDATE_RULE",
-        )
+    // Two plain reads, restricted to the models' databases, joined here: MariaDB 10.11 was
+    // seen to crash (SIGSEGV in `create_tmp_table_for_schema`) on one query joining the two
+    // views over every database.
+    let schemas: Option<Vec<String>> = config
+        .models
+        .iter()
+        .map(|model| model.schema.as_ref().map(|schema| quote_text(schema)))
+        .collect();
+    let within = |column: &str| match &schemas {
+        Some(schemas) if !schemas.is_empty() => {
+            format!(" AND {column} IN ({})", schemas.join(", "))
+        }
+        _ => String::new(),
+    };
+    type Key = (String, String, String, String, String, String, String);
+    let keys: Vec<Key> = control
+        .query(format!(
+            "SELECT CONSTRAINT_SCHEMA, CONSTRAINT_NAME, TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA, \
+                    REFERENCED_TABLE_NAME, DELETE_RULE, UPDATE_RULE \
+             FROM information_schema.REFERENTIAL_CONSTRAINTS \
+             WHERE (DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT') \
+                OR UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')){}",
+            within("CONSTRAINT_SCHEMA")
+        ))
+        .await
+        .map_err(binlog_error)?;
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    type Column = (String, String, String, String);
+    let columns: Vec<Column> = control
+        .query(format!(
+            "SELECT CONSTRAINT_SCHEMA, CONSTRAINT_NAME, TABLE_NAME, REFERENCED_COLUMN_NAME \
+             FROM information_schema.KEY_COLUMN_USAGE \
+             WHERE REFERENCED_TABLE_NAME IS NOT NULL{} ORDER BY ORDINAL_POSITION",
+            within("CONSTRAINT_SCHEMA")
+        ))
         .await
         .map_err(binlog_error)?;
     let acting = |rule: &str| matches!(rule, "CASCADE" | "SET NULL" | "SET DEFAULT");
-    let keys: Vec<Cascade> = rows
+    let keys: Vec<Cascade> = keys
         .into_iter()
         .map(
-            |(child_schema, child, parent_schema, parent, on_delete, on_update, columns)| Cascade {
-                parent: (parent_schema, parent),
-                referenced: columns.split(',').map(str::to_owned).collect(),
-                on_delete: acting(&on_delete),
-                on_update: acting(&on_update),
-                reached: vec![(child_schema, child)],
+            |(child_schema, name, child, parent_schema, parent, on_delete, on_update)| {
+                let referenced = columns
+                    .iter()
+                    .filter(|(schema, key, table, _)| {
+                        *schema == child_schema && *key == name && *table == child
+                    })
+                    .map(|(_, _, _, column)| column.clone())
+                    .collect();
+                Cascade {
+                    parent: (parent_schema, parent),
+                    referenced,
+                    on_delete: acting(&on_delete),
+                    on_update: acting(&on_update),
+                    reached: vec![(child_schema, child)],
+                }
             },
         )
         .collect();
     Ok(plan_cascades(keys, &config.models))
+}
+
+/// `text` as a SQL string literal.
+fn quote_text(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
 }
 
 /// Each key with every table its action reaches (its child, and what the child's own keys
