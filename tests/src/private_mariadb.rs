@@ -1,8 +1,8 @@
 //! A MariaDB server of a test's own with its binlog on (row-based, whole row images), on a free
 //! port, for the binlog feed: the shared server keeps its binlog off, and is never reconfigured.
-//! Each server starts from a copy of one data directory, initialized once per machine (kept in
-//! the temporary directory, shared by the test processes), and is killed and removed when
-//! dropped, even when the test panics.
+//! Each server starts from a copy of one data directory, initialized once per build tree (kept
+//! under `target/tmp`, shared by the test processes and removed by `cargo clean`), and is killed
+//! and removed when dropped, even when the test panics.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -170,13 +170,19 @@ fn initialize() -> Result<PathBuf, String> {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
-    let template = std::env::temp_dir().join(format!("write_through-mariadb-template-{uid}-v2"));
+    // target/<profile>/deps/<test binary> -> target/tmp.
+    let target_tmp = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("tmp")))
+        .filter(|dir| std::fs::create_dir_all(dir).is_ok())
+        .unwrap_or_else(std::env::temp_dir);
+    let template = target_tmp.join(format!("write_through-mariadb-template-{uid}-v2"));
     if template.join("data").join("mysql").is_dir() {
         return Ok(template);
     }
     let making = tempfile::Builder::new()
         .prefix("write_through-mariadb-template-")
-        .tempdir()
+        .tempdir_in(&target_tmp)
         .map_err(|e| e.to_string())?;
     let data = making.path().join("data");
     let output = Command::new("mariadb-install-db")

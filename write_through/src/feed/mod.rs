@@ -105,19 +105,26 @@
 //!   (the first start, or a Redis that lost it) cannot know what it missed: every model starts
 //!   over, from the server's current position, before `start` returns. A position the server
 //!   has purged (`binlog_expire_logs_seconds`, `PURGE BINARY LOGS`) does the same.
-//! - **One active consumer:** a named lock (`GET_LOCK`, [`BinlogFeed::lock_name`]); the others
-//!   stand by. Each reads the binlog under a server id of its own ([`BinlogFeed::server_id`],
-//!   drawn at random by default: a second reader with the same id makes the server drop the
-//!   first).
+//! - **One active consumer:** a named lock (`GET_LOCK`, `write_through_feed:` and the cache's
+//!   namespace, or [`BinlogFeed::lock_name`]); the others stand by. Each reads the binlog under
+//!   a server id of its own ([`BinlogFeed::server_id`], drawn at random by default: a second
+//!   reader with the same id makes the server drop the first). A model whose `table!` names no
+//!   schema reads the table of the URL's database.
 //! - **What is read:** row events with their before and after images (an update that changes
-//!   the key names the old and the new key); `TRUNCATE` makes the table's models start over, as
-//!   does a write its session logged as a statement (`SET binlog_format = STATEMENT`: its rows
-//!   are not in the binlog). InnoDB runs foreign-key actions (`ON DELETE CASCADE`, `SET NULL`,
-//!   `ON UPDATE CASCADE`) itself and the binlog does not hold the rows they change: the feed
-//!   reads the acting keys from `information_schema` at each session, and a deleted (or
-//!   re-keyed) parent row makes the models of the tables its keys reach start over. Column names
-//!   come from the table map when the server sends them (`binlog_row_metadata = FULL`), else
-//!   from `information_schema`, read again after a DDL statement names the table.
+//!   the key names the old and the new key). What changes rows without giving them makes the
+//!   models it may touch start over: a definition that names a cached table (`TRUNCATE`,
+//!   `DROP`, `ALTER`, a `RENAME` swap), `DROP DATABASE` and writes logged as statements
+//!   (a session's `binlog_format = STATEMENT`, `SET STATEMENT ... FOR`, a function's writes,
+//!   `XA COMMIT`) make every model start over, as do compressed events (`log_bin_compress`
+//!   turned on while the feed runs) and rows logged without all their columns (a session's
+//!   `binlog_row_image = MINIMAL`). InnoDB runs foreign-key actions (`ON DELETE CASCADE`,
+//!   `SET NULL`, `ON UPDATE CASCADE`) itself and the binlog does not hold the rows they change:
+//!   the feed reads the acting keys from `information_schema` at each session, and a deleted
+//!   (or re-keyed) parent row makes the models of the tables its keys reach start over. Column
+//!   names come from the table map when the server sends them (`binlog_row_metadata = FULL`),
+//!   else from `information_schema`, read again after a definition names the table; a row
+//!   whose column count no longer fits the names read (the feed behind a schema change) makes
+//!   its models start over.
 //! - **Visibility:** MariaDB writes a transaction to the binlog before its storage engine
 //!   commits it. Before a batch's keys are retired, the feed waits until a consistent snapshot's
 //!   binlog position (`binlog_snapshot_file`, `binlog_snapshot_position`) has passed the batch,
