@@ -73,3 +73,30 @@ fn a_mixed_or_minimal_binlog_is_refused_with_what_to_set() {
         "the error says what to set: {message}"
     );
 }
+
+#[test]
+fn a_cascade_added_while_the_feed_runs_retires_the_children_it_deletes() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    world.sql("ALTER TABLE wt_bl_posts DROP FOREIGN KEY wt_bl_posts_ibfk_1");
+    let _feed = world.start(world.feed());
+    // The session is reading (it read the foreign keys at its start) before the key is added.
+    world.cached_user(2, "Grace");
+    world.catch_up();
+    world.sql(
+        "ALTER TABLE wt_bl_posts ADD CONSTRAINT wt_bl_posts_user FOREIGN KEY (user_id)
+         REFERENCES wt_bl_users (id) ON DELETE CASCADE",
+    );
+    world.cached_user(1, "Ada");
+    world.sql("INSERT INTO wt_bl_posts VALUES (10, 1, 'first')");
+    world.catch_up();
+    assert!(world.find_post(10).is_some(), "cached");
+    world.sql("DELETE FROM wt_bl_users WHERE id = 1");
+    world.catch_up();
+    assert_eq!(
+        world.find_post(10),
+        None,
+        "deleted by the cascade added after the start"
+    );
+}

@@ -119,7 +119,8 @@
 //!   turned on while the feed runs) and rows logged without all their columns (a session's
 //!   `binlog_row_image = MINIMAL`). InnoDB runs foreign-key actions (`ON DELETE CASCADE`,
 //!   `SET NULL`, `ON UPDATE CASCADE`) itself and the binlog does not hold the rows they change:
-//!   the feed reads the acting keys from `information_schema` at each session, and a deleted
+//!   the feed reads the acting keys from `information_schema` at each session and after each
+//!   definition, and a deleted
 //!   (or re-keyed) parent row makes the models of the tables its keys reach start over. Column
 //!   names come from the table map when the server sends them (`binlog_row_metadata = FULL`),
 //!   else from `information_schema`, read again after a definition names the table; a row

@@ -152,6 +152,8 @@ impl BinlogReader {
                     }
                     Statement::DroppedDatabase => {
                         planner.start_over_all();
+                        // Every name read is to be read again, and the foreign keys.
+                        self.altered.push((String::new(), String::new()));
                         Ok(self.statement_ends(planner))
                     }
                     Statement::Rows => {

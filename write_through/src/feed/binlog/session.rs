@@ -282,8 +282,13 @@ async fn read_batches<E: Exec>(
                         lsn: format!("{file}:{}", event.header().log_pos()),
                         error: error.to_string(),
                     })?;
-            for (schema, table) in reader.altered.drain(..) {
-                names.by_table.remove(&(schema, table));
+            if !reader.altered.is_empty() {
+                for (schema, table) in reader.altered.drain(..) {
+                    names.by_table.remove(&(schema, table));
+                }
+                // A definition may also have added or dropped a foreign key that acts on a
+                // cached table.
+                reader.cascades = cascades(control, config).await?;
             }
             last_event = Instant::now();
             // Where the next event starts: the position the batch has read up to. A heartbeat
