@@ -283,8 +283,24 @@ async fn read_batches<E: Exec>(
                         error: error.to_string(),
                     })?;
             if !reader.altered.is_empty() {
-                for (schema, table) in reader.altered.drain(..) {
-                    names.by_table.remove(&(schema, table));
+                let altered: Vec<(String, String)> = reader.altered.drain(..).collect();
+                for name in &altered {
+                    names.by_table.remove(name);
+                }
+                // The server logs a definition before it lets go of the table, and
+                // `information_schema` may show the table as it was until then: wait for the
+                // tables it names (a read of none of their rows waits for the definition's
+                // lock; a name that is no table fails, and is skipped).
+                for (schema, table) in altered.iter().take(32) {
+                    if !table.is_empty() {
+                        let _ = control
+                            .query_drop(format!(
+                                "SELECT 1 FROM {}.{} LIMIT 0",
+                                quote_ident(schema),
+                                quote_ident(table)
+                            ))
+                            .await;
+                    }
                 }
                 // A definition may also have added or dropped a foreign key that acts on a
                 // cached table.
@@ -589,6 +605,11 @@ async fn cascades(control: &mut Conn, config: &BinlogConfig) -> Result<Vec<Casca
         )
         .collect();
     Ok(plan_cascades(keys, &config.models))
+}
+
+/// `name` as a quoted identifier.
+fn quote_ident(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
 }
 
 /// `text` as a SQL string literal.
