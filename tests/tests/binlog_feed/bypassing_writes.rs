@@ -176,12 +176,7 @@ fn the_async_front_runs_the_feed_as_a_task_and_catches_up() {
     let Some(world) = World::new() else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    super::runtime().block_on(async {
         let cache = world.cache().clone();
         let _feed = world
             .feed()

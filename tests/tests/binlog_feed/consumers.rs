@@ -1,6 +1,6 @@
 //! The binlog feed's consumers and their failures: one active and the others standing by, a
-//! consumer stopped with changes pending (the next one applies them), Redis down (the position
-//! does not move until Redis acknowledged), a position the server purged (the models start
+//! consumer stopped with changes pending (the next one applies them), Redis down (the change is
+//! applied once it answers: the position did not move past it), a position the server purged (the models start
 //! over), and the server's settings checked at start.
 
 use std::time::Duration;
@@ -70,7 +70,7 @@ fn changes_made_while_no_consumer_runs_are_applied_by_the_next() {
 }
 
 #[test]
-fn while_redis_is_down_the_position_waits_for_its_acknowledgement() {
+fn a_change_made_while_redis_is_down_is_applied_once_it_answers() {
     let Some(mut world) = World::new() else {
         return;
     };

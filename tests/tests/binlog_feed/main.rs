@@ -92,6 +92,15 @@ const DDL: &[&str] = &[
         FOREIGN KEY (user_id) REFERENCES wt_bl_users (id) ON DELETE CASCADE) ENGINE=InnoDB",
 ];
 
+/// A tokio runtime for the async front's specs (the feed's task and the test share it).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
 /// A test's world: its own MariaDB, a connection to it, a cache with a namespace of its own.
 pub struct World {
     pub server: PrivateMariaDb,

@@ -108,12 +108,7 @@ fn on_the_async_front_a_marked_write_stays_cached() {
     let Some(world) = World::new() else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    super::runtime().block_on(async {
         use diesel_async::{AsyncConnection, AsyncMysqlConnection};
         let cache = world.cache().clone();
         let _feed = world

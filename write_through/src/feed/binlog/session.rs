@@ -28,9 +28,10 @@ use crate::stats::Event;
 /// How long the stream may stay silent (the server sends a heartbeat every second,
 /// `@master_heartbeat_period`) before the session takes its connection for dead.
 const SILENCE: Duration = Duration::from_secs(10);
-/// The binlog's heartbeat and rotate events.
-const HEARTBEAT: u8 = 27;
+/// The binlog's rotate, table map and heartbeat events.
 const ROTATE: u8 = 4;
+const TABLE_MAP: u8 = 19;
+const HEARTBEAT: u8 = 27;
 
 /// The server's error for a position it cannot serve (its binlog was purged past it).
 const CANNOT_READ_BINLOG: u16 = 1236;
@@ -264,14 +265,13 @@ async fn read_batches<E: Exec>(
                 }
                 Err(error) => return Err(binlog_error(error)),
             };
-            if let Ok(Some(EventData::TableMapEvent(map))) = event.read_data() {
+            // A table map is decoded here too only to read the names of a table the feed reads
+            // before its rows: the reader decodes every event once more.
+            if event.header().event_type_raw() == TABLE_MAP
+                && let Ok(Some(EventData::TableMapEvent(map))) = event.read_data()
+            {
                 let (schema, table) = (map.database_name(), map.table_name());
-                let needed = reader.is_cascade_parent(&schema, &table)
-                    || config
-                        .models
-                        .iter()
-                        .any(|model| model.caches(&schema, &table));
-                if needed {
+                if reads(config, &reader, &schema, &table) {
                     names.ensure(control, &schema, &table).await?;
                 }
             }
@@ -289,10 +289,10 @@ async fn read_batches<E: Exec>(
                 }
                 // The server logs a definition before it lets go of the table, and
                 // `information_schema` may show the table as it was until then: wait for the
-                // tables it names (a read of none of their rows waits for the definition's
-                // lock; a name that is no table fails, and is skipped).
-                for (schema, table) in altered.iter().take(32) {
-                    if !table.is_empty() {
+                // tables it names that the feed reads (a read of none of their rows waits for
+                // the definition's lock; a name that is no table fails, and is skipped).
+                for (schema, table) in &altered {
+                    if reads(config, &reader, schema, table) {
                         let _ = control
                             .query_drop(format!(
                                 "SELECT 1 FROM {}.{} LIMIT 0",
@@ -499,6 +499,16 @@ fn file_number(name: &str) -> u64 {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
+}
+
+/// Whether the feed reads the rows of `schema`.`table`: a model caches it, or one of its foreign
+/// keys acts on a cached table.
+fn reads(config: &BinlogConfig, reader: &BinlogReader, schema: &str, table: &str) -> bool {
+    reader.is_cascade_parent(schema, table)
+        || config
+            .models
+            .iter()
+            .any(|model| model.caches(schema, table))
 }
 
 /// Column names read from `information_schema`, for tables whose maps do not carry them.
