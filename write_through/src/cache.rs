@@ -284,6 +284,35 @@ impl Cache {
         crate::model::entry_key::<M, N>(&self.inner.namespace, value)
     }
 
+    /// The Redis key of `parent`'s collection `N` of `M` (`#[write_through(collection(by =
+    /// ...))]`, see [`crate::collection`]): `#`, the model's key template, `#all_by.`, the
+    /// collection's field, then the parent's key.
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { comments (id) { id -> BigInt, post_id -> BigInt, body -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = comments)]
+    /// # #[write_through(key = "comment:{id}", ttl = "1h", collection(by = post_id))]
+    /// # pub struct Comment { pub id: i64, pub post_id: i64, pub body: String }
+    /// # fn main() -> Result<(), write_through::Error> {
+    /// let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// assert_eq!(
+    ///     cache.collection_key::<Comment, 0>(&7),
+    ///     b"wt:#comment%3A%7Bid%7D#all_by.post_id:7"
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn collection_key<M: crate::model_collection::Collection<N>, const N: usize>(
+        &self,
+        parent: M::Parent<'_>,
+    ) -> Vec<u8> {
+        crate::model_collection::collection_key::<M, N>(&self.inner.namespace, parent)
+    }
+
     pub(crate) fn inner(&self) -> &Inner {
         &self.inner
     }

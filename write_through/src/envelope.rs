@@ -70,6 +70,7 @@ mod kind {
     pub(super) const LEASE: u8 = 4;
     pub(super) const CONTENDED: u8 = 5;
     pub(super) const POINTER: u8 = 6;
+    pub(super) const MEMBERS: u8 = 7;
 }
 
 /// The codec tags of a version 2 row.
@@ -110,6 +111,12 @@ pub(crate) enum Envelope<'a> {
     Pointer {
         /// The row's full Redis key.
         row_key: &'a [u8],
+    },
+    /// A cached collection's entry: its members, in the collection's order (see
+    /// `core/collection.rs`). Read with [`members`].
+    Members {
+        /// The members, as [`members_value`] wrote them.
+        body: &'a [u8],
     },
 }
 
@@ -167,6 +174,8 @@ impl<'a> Envelope<'a> {
             (VERSION, kind::LEASE) => Ok(Envelope::Lease { token: body }),
             (VERSION, kind::POINTER) if !body.is_empty() => Ok(Envelope::Pointer { row_key: body }),
             (VERSION, kind::POINTER) => Err(Unreadable::Corrupt),
+            (VERSION, kind::MEMBERS) if members(body).is_some() => Ok(Envelope::Members { body }),
+            (VERSION, kind::MEMBERS) => Err(Unreadable::Corrupt),
             (VERSION, _) => Err(Unreadable::UnknownKind),
             (VERSION_WITH_CODEC, kind::ROW) => match body.split_first() {
                 Some((&codec_tag::BINCODE, rest)) => row(Codec::Bincode, rest),
@@ -247,9 +256,94 @@ pub(crate) fn pointer_value(row_key: &[u8]) -> Vec<u8> {
     value
 }
 
+/// One member of a collection's entry: the row's key, and the value of the collection's order
+/// column when the entry was written (empty when the collection has no order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Member<'a> {
+    pub(crate) row_key: &'a [u8],
+    pub(crate) order: &'a [u8],
+}
+
+/// A collection's entry holding `members`, in order: each member is its row key and its order
+/// value, each after its length (4 bytes, big-endian), which the read script walks to find the
+/// row keys.
+pub(crate) fn members_value<'a>(members: impl IntoIterator<Item = Member<'a>>) -> Vec<u8> {
+    let mut value = vec![MAGIC[0], MAGIC[1], VERSION, kind::MEMBERS];
+    for member in members {
+        for part in [member.row_key, member.order] {
+            // Row keys are at most `key::MAX_KEY_BYTES`, order values the size of one column.
+            value.extend_from_slice(&u32::try_from(part.len()).unwrap_or(u32::MAX).to_be_bytes());
+            value.extend_from_slice(part);
+        }
+    }
+    value
+}
+
+/// The members of an entry's body, in order; `None` when the body is not a whole list (a
+/// truncated or foreign value).
+pub(crate) fn members(body: &[u8]) -> Option<Vec<Member<'_>>> {
+    fn part<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let (length, tail) = rest.split_first_chunk::<4>()?;
+        let length = usize::try_from(u32::from_be_bytes(*length)).ok()?;
+        if tail.len() < length {
+            return None;
+        }
+        let (part, tail) = tail.split_at(length);
+        *rest = tail;
+        Some(part)
+    }
+    let mut rest = body;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let row_key = part(&mut rest)?;
+        let order = part(&mut rest)?;
+        if row_key.is_empty() {
+            return None;
+        }
+        out.push(Member { row_key, order });
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_round_trip_in_order_and_an_empty_collection_is_an_entry_too() {
+        let list = [
+            Member {
+                row_key: b"wt:version:2",
+                order: b"1.0.0",
+            },
+            Member {
+                row_key: b"wt:version:1",
+                order: b"",
+            },
+        ];
+        let value = members_value(list);
+        let Ok(Envelope::Members { body }) = Envelope::parse(&value) else {
+            panic!("not a members entry: {value:?}");
+        };
+        assert_eq!(members(body), Some(list.to_vec()));
+        let empty = members_value([]);
+        assert_eq!(Envelope::parse(&empty), Ok(Envelope::Members { body: b"" }));
+    }
+
+    #[test]
+    fn a_truncated_members_entry_is_corrupt() {
+        let value = members_value([Member {
+            row_key: b"wt:version:2",
+            order: b"7",
+        }]);
+        for cut in 5..value.len() {
+            assert_eq!(
+                Envelope::parse(&value[..cut]),
+                Err(Unreadable::Corrupt),
+                "cut at {cut}"
+            );
+        }
+    }
 
     #[test]
     fn a_pointer_carries_the_row_key_and_is_never_empty() {

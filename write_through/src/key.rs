@@ -194,6 +194,28 @@ impl<'n> IndexKeys<'n> {
     }
 }
 
+/// Where a model writes the keys of the cached collections a row is a member of (see
+/// [`Cached::write_collection_keys`](crate::Cached::write_collection_keys)).
+#[derive(Debug)]
+pub struct CollectionKeys<'n> {
+    // `add`, which names the model's collections, lives with them in `model_collection.rs`.
+    pub(crate) namespace: &'n str,
+    pub(crate) keys: Vec<Vec<u8>>,
+}
+
+impl<'n> CollectionKeys<'n> {
+    pub(crate) fn new(namespace: &'n str) -> Self {
+        Self {
+            namespace,
+            keys: Vec::new(),
+        }
+    }
+
+    pub(crate) fn into_keys(self) -> Vec<Vec<u8>> {
+        self.keys
+    }
+}
+
 /// Where a model writes the keys of the other models' rows that its writes retire
 /// (`#[write_through(retires(UserWithAvatar, foreign_key = user_id))]`: see
 /// [`Cached::write_retired_keys`](crate::Cached::write_retired_keys)).

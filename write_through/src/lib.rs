@@ -19,6 +19,7 @@ mod cache;
 #[cfg(test)]
 mod checker;
 mod codec;
+pub mod collection;
 mod core;
 mod drive;
 mod envelope;
@@ -29,6 +30,7 @@ mod jitter;
 pub mod key;
 mod local;
 mod model;
+mod model_collection;
 #[doc(hidden)] // test support: pause points in the protocol, not an API
 pub mod pause;
 mod pooled;
@@ -53,7 +55,7 @@ pub use codec::Codec;
 pub use error::{
     CacheError, CodecError, ConfigError, ConflictError, Error, Result, UnavailableError, UsageError,
 };
-pub use key::{IndexKeys, KeyPart, KeyPartWriter, KeyWriter, RetiredKeys};
+pub use key::{CollectionKeys, IndexKeys, KeyPart, KeyPartWriter, KeyWriter, RetiredKeys};
 #[cfg(feature = "async")]
 pub use model::{
     AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, BoxFuture,
@@ -62,6 +64,9 @@ pub use model::{
     Cached, DieselCreate, DieselIndex, DieselOps, DieselUpdate, SavesByRef, SavesInPlace,
     UniqueIndex,
 };
+#[cfg(feature = "async")]
+pub use model_collection::AsyncDieselCollection;
+pub use model_collection::{Collection, DieselCollection};
 pub use pooled::Pooled;
 pub use stats::Stats;
 #[doc = include_str!("derive.md")]
@@ -80,22 +85,24 @@ pub mod prelude {
 pub mod __private {
     pub use diesel;
 
+    pub use crate::collection::CollectionLookup;
     pub use crate::feed::{
         ChangeKeyWriter, ChangeKeys, ColumnTexts, Dependencies, FromChangeText, UnreadableChange,
         index_column, key_column,
     };
     pub use crate::index::IndexLookup;
-    pub use crate::key::{IndexKeys, KeyPart, KeyWriter, RetiredKeys};
+    pub use crate::key::{CollectionKeys, IndexKeys, KeyPart, KeyWriter, RetiredKeys};
     pub use crate::model::{Cached, UniqueIndex};
+    pub use crate::model_collection::Collection;
     pub use crate::row_clone::{CloneRow, NoCloneRow, RowRef};
     pub use crate::row_form::{FieldSeed, cache_field, fill, next_field, present};
     #[cfg(feature = "mysql")]
     pub use crate::statements::CreatedByAutoIncrement;
     pub use crate::statements::{
-        BumpsVersion, Execute, IndexStatements, Load, NoStatement, PlainWrites, ReadOnly,
-        RowColumns, Statements, Unversioned, UpdateReturning, UpdateThenInsert, UpdateThenSelect,
-        Upsert, UpsertStatement, VersionedStatements, VersionedUpdateThenInsert, VersionedUpsert,
-        WithVersionBump, as_select,
+        BumpsVersion, CollectionStatements, Execute, IndexStatements, Load, NoStatement,
+        PlainWrites, ReadOnly, RowColumns, Statements, Unversioned, UpdateReturning,
+        UpdateThenInsert, UpdateThenSelect, Upsert, UpsertStatement, VersionedStatements,
+        VersionedUpdateThenInsert, VersionedUpsert, WithVersionBump, as_select,
     };
     pub use crate::{Cache, Codec};
     pub use serde;

@@ -18,7 +18,7 @@ use serde::{Deserializer, Serializer};
 
 use crate::envelope::Codec;
 use crate::error::Error;
-use crate::key::{IndexKeys, KeyWriter, RetiredKeys};
+use crate::key::{CollectionKeys, IndexKeys, KeyWriter, RetiredKeys};
 
 /// A model whose rows are cached in Redis: what `#[derive(WriteThrough)]` implements from the
 /// struct and its `#[write_through(...)]` attributes. Generic code over cached models is
@@ -310,6 +310,17 @@ pub trait Cached: Sized + Send + Sync + 'static {
     /// # Ok(()) }
     /// ```
     fn write_index_keys(&self, keys: &mut IndexKeys<'_>) {
+        let _ = keys;
+    }
+
+    /// Adds the key of each cached collection this row is a member of
+    /// ([`Collection`](crate::Collection)): a write locks them with the row's key and deletes
+    /// them after its commit. None by default; the derive adds, for each
+    /// `collection(by = parent_id)`, the key [`Cache::collection_key`] names for the row's
+    /// parent (none when it is `NULL`).
+    ///
+    /// [`Cache::collection_key`]: crate::Cache::collection_key
+    fn write_collection_keys(&self, keys: &mut CollectionKeys<'_>) {
         let _ = keys;
     }
 

@@ -110,6 +110,9 @@ pub struct Stats {
     /// out, or the database could not be reached): each one an
     /// [`Error::Unavailable`](crate::Error::Unavailable).
     pub database_unavailable: u64,
+    /// Collection reads (`find_all_by_<parent>`) whose collection was larger than its cap
+    /// (`collection(..., max = N)`): answered from the database, and not cached.
+    pub collections_too_large: u64,
 }
 
 /// One countable event.
@@ -139,11 +142,12 @@ pub(crate) enum Event {
     FeedRestart,
     Checkout,
     DatabaseUnavailable,
+    CollectionTooLarge,
 }
 
 impl Event {
     /// Every event, in declaration order: `event as usize` is its place.
-    const ALL: [Event; 22] = [
+    const ALL: [Event; 23] = [
         Event::Hit,
         Event::NegativeHit,
         Event::Miss,
@@ -166,6 +170,7 @@ impl Event {
         Event::FeedRestart,
         Event::Checkout,
         Event::DatabaseUnavailable,
+        Event::CollectionTooLarge,
     ];
 
     fn metric_name(self) -> &'static str {
@@ -192,6 +197,7 @@ impl Event {
             Event::FeedRestart => "write_through_feed_restarts_total",
             Event::Checkout => "write_through_checkouts_total",
             Event::DatabaseUnavailable => "write_through_database_unavailable_total",
+            Event::CollectionTooLarge => "write_through_collections_too_large_total",
         }
     }
 }
@@ -220,6 +226,7 @@ pub(crate) struct Counters {
     feed_restarts: AtomicU64,
     checkouts: AtomicU64,
     database_unavailable: AtomicU64,
+    collections_too_large: AtomicU64,
 }
 
 impl Counters {
@@ -251,6 +258,7 @@ impl Counters {
             Event::FeedRestart => &self.feed_restarts,
             Event::Checkout => &self.checkouts,
             Event::DatabaseUnavailable => &self.database_unavailable,
+            Event::CollectionTooLarge => &self.collections_too_large,
         };
         counter.fetch_add(n, Relaxed);
         let unlisted;
@@ -291,6 +299,7 @@ impl Counters {
             feed_restarts: self.feed_restarts.load(Relaxed),
             checkouts: self.checkouts.load(Relaxed),
             database_unavailable: self.database_unavailable.load(Relaxed),
+            collections_too_large: self.collections_too_large.load(Relaxed),
         }
     }
 }
@@ -374,8 +383,9 @@ mod tests {
             | Event::FeedStartOver
             | Event::FeedUnreadable
             | Event::FeedRestart
-            | Event::Checkout => false,
-            Event::DatabaseUnavailable => true,
+            | Event::Checkout
+            | Event::DatabaseUnavailable => false,
+            Event::CollectionTooLarge => true,
         };
         assert!(last, "the last variant closes the list");
     }

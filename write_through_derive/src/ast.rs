@@ -44,6 +44,26 @@ pub struct Model {
     /// `retires(OtherModel, foreign_key = field)`: rows of other models this model's writes
     /// retire.
     pub retires: Vec<Retire>,
+    /// The cached collections, numbered by position (`Collection<N>`).
+    pub collections: Vec<Collection>,
+}
+
+/// One `collection(by = ...)`, checked: the rows grouped by one parent column.
+pub struct Collection {
+    /// The parent field, as a one-field index: its name is the suffix of `find_all_by_`.
+    pub parent: Index,
+    /// `order_by = ...`: the field, its column, whether it is an `Option`, and whether the
+    /// order is descending. `None`: key order.
+    pub order: Option<OrderField>,
+    /// `max = ...`, or the default.
+    pub max: u64,
+}
+
+pub struct OrderField {
+    pub ident: Ident,
+    pub column: Ident,
+    pub nullable: bool,
+    pub descending: bool,
 }
 
 /// One `retires(...)`, checked: the other model, and the field of this one holding its key.

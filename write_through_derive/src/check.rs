@@ -473,6 +473,69 @@ pub fn check_index_declared_once(cx: &Ctxt, at: &Ident, name: &str, accepted: &[
     false
 }
 
+/// A `collection(...)` names its parent with `by`, and every field it names is a plain column of
+/// the struct that a key can hold (not a float, not an `Option` of an `Option`); each parent
+/// has one collection.
+pub fn check_collection(
+    cx: &Ctxt,
+    collection: &crate::internals::attr::CollectionAttr,
+    fields: &[(&Ident, &Type, bool)],
+    accepted: &[Ident],
+) -> bool {
+    let Some(by) = &collection.by else {
+        cx.error_spanned_by(
+            &collection.at,
+            "name the field holding the parent's key: collection(by = crate_id)",
+        );
+        return false;
+    };
+    let mut ok = true;
+    let mut named: Vec<&Ident> = vec![by];
+    if let Some((order, _)) = &collection.order_by {
+        named.push(order);
+    }
+    for (at, name) in named.into_iter().enumerate() {
+        let what = if at == 0 { "by" } else { "order_by" };
+        match fields.iter().find(|(ident, _, _)| *ident == name) {
+            None => {
+                cx.error_spanned_by(
+                    name,
+                    format!("`{what} = {name}` names no field of this model"),
+                );
+                ok = false;
+            }
+            Some((_, ty, plain_column)) => {
+                let value = option_inner(ty).unwrap_or(ty);
+                if is_ident(value, "f32") || is_ident(value, "f64") {
+                    cx.error_spanned_by(
+                        ty,
+                        format!("a collection's `{what}` cannot be a float: SQL equality and order on floats are not exact"),
+                    );
+                    ok = false;
+                } else if option_inner(value).is_some() {
+                    cx.error_spanned_by(
+                        ty,
+                        format!("a collection's `{what}` cannot be an Option of an Option"),
+                    );
+                    ok = false;
+                }
+                if !plain_column {
+                    cx.error_spanned_by(
+                        name,
+                        format!("a collection's `{what}` must be a plain column (no embed, serialize_as or deserialize_as)"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+    }
+    if ok && accepted.contains(by) {
+        cx.error_spanned_by(by, format!("the collection by `{by}` is declared twice"));
+        ok = false;
+    }
+    ok
+}
+
 /// Each backend of `#[diesel(check_for_backend(...))]` is one write_through generates queries
 /// for; `backend` is what `path` was read as (by its last segment: a derive sees tokens, so a
 /// type alias is not followed).

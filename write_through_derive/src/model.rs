@@ -6,8 +6,8 @@ use syn::punctuated::Punctuated;
 use syn::{Data, DeriveInput, Field, Fields, Ident, Path, Token};
 
 use crate::ast::{
-    Backend, Index, KeyField, KeyPart, Model, Retire, RowField, RowWrites, VersionField,
-    WrittenColumn,
+    Backend, Collection, Index, KeyField, KeyPart, Model, OrderField, Retire, RowField, RowWrites,
+    VersionField, WrittenColumn,
 };
 use crate::check;
 use crate::fingerprint::fingerprint;
@@ -229,9 +229,24 @@ impl<'a> Parsed<'a> {
             ok &= holds;
         }
 
+        let collection_fields: Vec<(&Ident, &syn::Type, bool)> = self
+            .columns
+            .iter()
+            .map(|c| (&c.ident, &c.field.ty, !c.diesel.not_a_plain_column))
+            .collect();
+        let mut parents: Vec<Ident> = Vec::new();
+        for collection in &self.own.collections {
+            let holds = check::check_collection(cx, collection, &collection_fields, &parents);
+            if let (true, Some(by)) = (holds, &collection.by) {
+                parents.push(by.clone());
+            }
+            ok &= holds;
+        }
+
         for column in &self.columns {
             if let Some(newtype) = &column.newtype {
                 let keyed = key_fields.iter().any(|field| field.ident == column.ident)
+                    || parents.contains(&column.ident)
                     || requested
                         .iter()
                         .any(|request| request.members.iter().any(|m| *m.ident == column.ident));
@@ -249,6 +264,7 @@ impl<'a> Parsed<'a> {
     /// attribute could not be read (its error is recorded).
     fn build(self, indexes: Vec<Index>) -> Option<Model> {
         let ident = &self.input.ident;
+        let collections = self.collections()?;
         let key_fields = self.key_fields?;
         let key_parts = key_parts(self.key_segments?.ok()?, &key_fields)?;
         let writes = row_writes(&self.columns, &key_fields, &self.diesel);
@@ -305,6 +321,7 @@ impl<'a> Parsed<'a> {
                     })
                 })
                 .collect::<Option<Vec<_>>>()?,
+            collections,
             fields: self
                 .columns
                 .iter()
@@ -325,6 +342,49 @@ impl<'a> Parsed<'a> {
         })
     }
 }
+
+impl Parsed<'_> {
+    /// The collections, from attributes every rule accepted; `None` when one names what is not
+    /// there (its error is recorded).
+    fn collections(&self) -> Option<Vec<Collection>> {
+        let candidates = self.index_candidates();
+        self.own
+            .collections
+            .iter()
+            .map(|collection| {
+                let by = collection.by.as_ref()?;
+                let parent = candidates.iter().find(|c| c.ident == by)?;
+                let order = match &collection.order_by {
+                    None => None,
+                    Some((field, descending)) => {
+                        let column = self.columns.iter().find(|c| c.ident == *field)?;
+                        Some(OrderField {
+                            ident: column.ident.clone(),
+                            column: column.column.clone(),
+                            nullable: crate::internals::types::option_inner(&column.field.ty)
+                                .is_some(),
+                            descending: *descending,
+                        })
+                    }
+                };
+                Some(Collection {
+                    parent: unique::index(&Request {
+                        members: vec![parent],
+                        at: by,
+                    }),
+                    order,
+                    max: collection
+                        .max
+                        .as_ref()
+                        .map_or(DEFAULT_MAX_MEMBERS, |(_, max)| *max),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The cap of a collection without `max = ...`.
+const DEFAULT_MAX_MEMBERS: u64 = 1_000;
 
 /// How `save` writes the row: column by column when every field is a plain column of the
 /// table, so that the row is written as the struct is (a `None` as `NULL`, whatever

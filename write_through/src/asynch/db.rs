@@ -11,10 +11,11 @@ use diesel_async::{AsyncConnection, TransactionManager};
 use futures_util::TryFutureExt;
 
 use crate::drive::db::{
-    self, Conn, Create, Load, LoadBy, LoadForUpdate, Remove, Update, Upsert, Writes,
+    self, Conn, Create, Load, LoadBy, LoadForUpdate, LoadMembers, Remove, Update, Upsert, Writes,
 };
 use crate::error::Error;
 use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate};
+use crate::model_collection::AsyncDieselCollection;
 
 pub(crate) struct AsyncDb<'c, C>(pub(crate) &'c mut C);
 
@@ -55,6 +56,17 @@ pub(crate) fn hidden_index<'c, M, C, const N: usize>(
 where
     C: AsyncConnection,
     M: AsyncDieselIndex<C::Backend, N>,
+{
+    AsyncDb(conn)
+}
+
+/// `AsyncDb(conn)` as an opaque type for the listings of collection `N` (see [`hidden`]).
+pub(crate) fn hidden_collection<'c, M, C, const N: usize>(
+    conn: &'c mut C,
+) -> impl LoadMembers<M, N> + Send + 'c
+where
+    C: AsyncConnection,
+    M: AsyncDieselCollection<C::Backend, N>,
 {
     AsyncDb(conn)
 }
@@ -143,6 +155,19 @@ where
         values: &'s [M::Value<'i>],
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
         TryFutureExt::map_err(M::load_many_by(self.0, values), Error::from)
+    }
+}
+
+impl<C, M, const N: usize> LoadMembers<M, N> for AsyncDb<'_, C>
+where
+    C: AsyncConnection,
+    M: AsyncDieselCollection<C::Backend, N>,
+{
+    fn load_members<'s, 'i: 's>(
+        &'s mut self,
+        parent: M::Parent<'i>,
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
+        TryFutureExt::map_err(M::load_members(self.0, parent), Error::from)
     }
 }
 

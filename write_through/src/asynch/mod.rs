@@ -14,6 +14,7 @@ use crate::model::{
 };
 use crate::redis::store::AsyncExec;
 
+mod collection;
 mod db;
 mod index;
 #[cfg(any(feature = "deadpool", feature = "bb8"))]
@@ -28,6 +29,7 @@ mod source;
 /// of [`Cache::catch_up`](crate::Cache::catch_up).
 #[cfg(any(feature = "postgres", feature = "binlog"))]
 pub use crate::feed::catch_up;
+pub use collection::{find_all_by, find_all_by_in};
 pub use index::{find_by, find_many_by};
 pub use source::{ReadSource, WriteSource};
 

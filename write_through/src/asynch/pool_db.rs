@@ -14,10 +14,11 @@ use diesel_async::{AsyncConnection, AsyncConnectionCore, TransactionManager};
 use crate::cache::Cache;
 use crate::drive::checkout;
 use crate::drive::db::{
-    self, Conn, Create, Load, LoadBy, LoadForUpdate, Remove, Update, Upsert, Writes,
+    self, Conn, Create, Load, LoadBy, LoadForUpdate, LoadMembers, Remove, Update, Upsert, Writes,
 };
 use crate::error::Error;
 use crate::model::{AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate};
+use crate::model_collection::AsyncDieselCollection;
 use crate::stats::Counters;
 
 use super::pooled_source::{Checked, Checkout};
@@ -55,6 +56,17 @@ impl<'p, P: Checkout> PoolDb<'p, P> {
     ) -> impl LoadBy<M, N> + Send + 'p
     where
         M: AsyncDieselIndex<BackendOf<P>, N>,
+    {
+        Self::new::<M>(pool, cache)
+    }
+
+    /// `PoolDb` as an opaque type for the listings of collection `N`.
+    pub(crate) fn hidden_collection<M, const N: usize>(
+        pool: &'p P,
+        cache: &'p Cache,
+    ) -> impl LoadMembers<M, N> + Send + 'p
+    where
+        M: AsyncDieselCollection<BackendOf<P>, N>,
     {
         Self::new::<M>(pool, cache)
     }
@@ -261,6 +273,20 @@ where
     ) -> Result<Vec<M>, Error> {
         let mut connection = self.checkout().await?;
         Ok(M::load_many_by(&mut **connection, values).await?)
+    }
+}
+
+impl<P, M, const N: usize> LoadMembers<M, N> for PoolDb<'_, P>
+where
+    P: Checkout,
+    M: AsyncDieselCollection<BackendOf<P>, N>,
+{
+    async fn load_members<'s, 'i: 's>(
+        &'s mut self,
+        parent: M::Parent<'i>,
+    ) -> Result<Vec<M>, Error> {
+        let mut connection = self.checkout().await?;
+        Ok(M::load_members(&mut **connection, parent).await?)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::error::{Error, UnavailableError};
 use crate::model::{
     AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, BoxFuture,
 };
+use crate::model_collection::AsyncDieselCollection;
 use crate::pooled::Pooled;
 
 use super::pool_db::PoolDb;
@@ -111,6 +112,19 @@ mod through_pool {
         let db = &mut PoolDb::hidden_index::<M, N>(pool, cache);
         crate::asynch::index::find_many_by_through(db, cache, values).await
     }
+
+    pub(super) async fn find_all_by_in<'a, M, const N: usize, P>(
+        pool: &P,
+        cache: &Cache,
+        parents: Vec<M::Parent<'a>>,
+    ) -> Result<Vec<Vec<M>>, Error>
+    where
+        P: Checkout,
+        M: AsyncDieselCollection<<P::Connection as AsyncConnectionCore>::Backend, N>,
+    {
+        let db = &mut PoolDb::hidden_collection::<M, N>(pool, cache);
+        crate::asynch::collection::find_all_by_through(db, cache, parents).await
+    }
 }
 
 /// [`ReadSource`] and `IndexLookup` for `Pooled` of a pool type that implements [`Checkout`].
@@ -193,6 +207,41 @@ macro_rules! pooled_source {
                 N: Send + 'a,
             {
                 through_pool::create::<M, N, $pool>(self.0, cache, new)
+            }
+        }
+
+        impl<'p, M, const N: usize> crate::collection::CollectionLookup<M, N, crate::index::Async>
+            for Pooled<'p, $pool>
+        where
+            M: AsyncDieselCollection<<$connection as AsyncConnectionCore>::Backend, N>,
+        {
+            type Output<'a, T: 'a>
+                = BoxFuture<'a, Result<T, Error>>
+            where
+                Self: 'a;
+
+            fn find_all_by<'a>(
+                source: &'a mut Self,
+                cache: &'a Cache,
+                parent: M::Parent<'a>,
+            ) -> BoxFuture<'a, Result<Vec<M>, Error>> {
+                let pool = source.0;
+                Box::pin(async move {
+                    let mut lists =
+                        through_pool::find_all_by_in::<M, N, $pool>(pool, cache, vec![parent])
+                            .await?;
+                    Ok(lists.pop().unwrap_or_default())
+                })
+            }
+
+            fn find_all_by_in<'a>(
+                source: &'a mut Self,
+                cache: &'a Cache,
+                parents: Vec<M::Parent<'a>>,
+            ) -> BoxFuture<'a, Result<Vec<Vec<M>>, Error>> {
+                Box::pin(through_pool::find_all_by_in::<M, N, $pool>(
+                    source.0, cache, parents,
+                ))
             }
         }
 

@@ -24,10 +24,12 @@ use diesel::pg::Pg;
 use diesel_async::AsyncPgConnection;
 
 use crate::cache::Cache;
-use crate::drive::db::{Conn, Load, LoadBy};
+use crate::collection::CollectionLookup;
+use crate::drive::db::{Conn, Load, LoadBy, LoadMembers};
 use crate::error::Error;
 use crate::index::{IndexLookup, Shared};
 use crate::model::{AsyncDieselIndex, AsyncDieselOps, BoxFuture};
+use crate::model_collection::AsyncDieselCollection;
 
 use super::source::ReadSource;
 
@@ -114,6 +116,13 @@ fn hidden_index<'c, M: AsyncDieselIndex<Pg, N>, const N: usize>(
     SharedPgDb::new(conn)
 }
 
+/// `SharedPgDb` as an opaque type for the listings of collection `N`.
+fn hidden_collection<'c, M: AsyncDieselCollection<Pg, N>, const N: usize>(
+    conn: &'c AsyncPgConnection,
+) -> impl LoadMembers<M, N> + Send + 'c {
+    SharedPgDb::new(conn)
+}
+
 impl Conn for SharedPgDb<'_> {
     fn id(&mut self) -> usize {
         std::ptr::from_ref(self.conn) as usize
@@ -170,6 +179,23 @@ impl<M: AsyncDieselIndex<Pg, N>, const N: usize> LoadBy<M, N> for SharedPgDb<'_>
                 &mut self.may_fill,
                 self.conn,
                 M::load_many_by(&mut conn, values),
+            )
+            .await
+        }
+    }
+}
+
+impl<M: AsyncDieselCollection<Pg, N>, const N: usize> LoadMembers<M, N> for SharedPgDb<'_> {
+    fn load_members<'s, 'i: 's>(
+        &'s mut self,
+        parent: M::Parent<'i>,
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
+        let mut conn = self.conn;
+        async move {
+            asking(
+                &mut self.may_fill,
+                self.conn,
+                M::load_members(&mut conn, parent),
             )
             .await
         }
@@ -234,6 +260,41 @@ where
         let conn: &AsyncPgConnection = conn;
         Box::pin(async move {
             super::index::find_many_by_through(&mut hidden_index::<M, N>(conn), cache, values).await
+        })
+    }
+}
+
+impl<M, const N: usize> CollectionLookup<M, N, Shared> for &AsyncPgConnection
+where
+    M: AsyncDieselCollection<Pg, N>,
+{
+    type Output<'a, T: 'a>
+        = BoxFuture<'a, Result<T, Error>>
+    where
+        Self: 'a;
+
+    fn find_all_by<'a>(
+        conn: &'a mut Self,
+        cache: &'a Cache,
+        parent: M::Parent<'a>,
+    ) -> BoxFuture<'a, Result<Vec<M>, Error>> {
+        let conn: &AsyncPgConnection = conn;
+        Box::pin(async move {
+            let db = &mut hidden_collection::<M, N>(conn);
+            let mut lists = super::collection::find_all_by_through(db, cache, vec![parent]).await?;
+            Ok(lists.pop().unwrap_or_default())
+        })
+    }
+
+    fn find_all_by_in<'a>(
+        conn: &'a mut Self,
+        cache: &'a Cache,
+        parents: Vec<M::Parent<'a>>,
+    ) -> BoxFuture<'a, Result<Vec<Vec<M>>, Error>> {
+        let conn: &AsyncPgConnection = conn;
+        Box::pin(async move {
+            let db = &mut hidden_collection::<M, N>(conn);
+            super::collection::find_all_by_through(db, cache, parents).await
         })
     }
 }

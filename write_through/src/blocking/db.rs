@@ -8,10 +8,11 @@ use diesel::QueryResult;
 use diesel::connection::{Connection, LoadConnection, TransactionManager};
 
 use crate::drive::db::{
-    self, Conn, Create, Load, LoadBy, LoadForUpdate, Remove, Update, Upsert, Writes,
+    self, Conn, Create, Load, LoadBy, LoadForUpdate, LoadMembers, Remove, Update, Upsert, Writes,
 };
 use crate::error::Error;
 use crate::model::{DieselCreate, DieselIndex, DieselOps, DieselUpdate};
+use crate::model_collection::DieselCollection;
 
 pub(crate) struct BlockingDb<'c, C>(pub(crate) &'c mut C);
 
@@ -98,6 +99,19 @@ where
         values: &'s [M::Value<'i>],
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
         ready(M::load_many_by(self.0, values).map_err(Error::from))
+    }
+}
+
+impl<C, M, const N: usize> LoadMembers<M, N> for BlockingDb<'_, C>
+where
+    C: Connection + LoadConnection,
+    M: DieselCollection<C::Backend, N>,
+{
+    fn load_members<'s, 'i: 's>(
+        &'s mut self,
+        parent: M::Parent<'i>,
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
+        ready(M::load_members(self.0, parent).map_err(Error::from))
     }
 }
 

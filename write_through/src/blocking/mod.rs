@@ -18,12 +18,14 @@ use crate::model::{Cached, DieselCreate, DieselOps, DieselUpdate, SavesByRef, Sa
 use crate::redis::store::BlockingExec;
 use crate::shared::ready::ready;
 
+mod collection;
 mod db;
 mod handle;
 mod index;
 mod pool_db;
 mod source;
 
+pub use collection::{find_all_by, find_all_by_in};
 pub use index::{find_by, find_many_by};
 pub use source::{ReadSource, WriteSource};
 

@@ -15,10 +15,11 @@ use diesel::r2d2::{ConnectionManager, Pool, PooledConnection, R2D2Connection};
 use crate::cache::Cache;
 use crate::drive::checkout;
 use crate::drive::db::{
-    self, Conn, Create, Load, LoadBy, LoadForUpdate, Remove, Update, Upsert, Writes,
+    self, Conn, Create, Load, LoadBy, LoadForUpdate, LoadMembers, Remove, Update, Upsert, Writes,
 };
 use crate::error::{Error, UnavailableError};
 use crate::model::{Cached, DieselCreate, DieselIndex, DieselOps, DieselUpdate};
+use crate::model_collection::DieselCollection;
 use crate::stats::Counters;
 
 type Checked<C> = PooledConnection<ConnectionManager<C>>;
@@ -221,6 +222,22 @@ where
         ready(
             self.checkout()
                 .and_then(|mut connection| Ok(M::load_many_by(&mut *connection, values)?)),
+        )
+    }
+}
+
+impl<C, M, const N: usize> LoadMembers<M, N> for PoolDb<'_, C>
+where
+    C: R2D2Connection + LoadConnection + 'static,
+    M: DieselCollection<C::Backend, N>,
+{
+    fn load_members<'s, 'i: 's>(
+        &'s mut self,
+        parent: M::Parent<'i>,
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's {
+        ready(
+            self.checkout()
+                .and_then(|mut connection| Ok(M::load_members(&mut *connection, parent)?)),
         )
     }
 }

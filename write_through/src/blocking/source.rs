@@ -6,9 +6,11 @@ use diesel::connection::{Connection, LoadConnection};
 use diesel::r2d2::{ConnectionManager, Pool, R2D2Connection};
 
 use crate::cache::Cache;
+use crate::collection::CollectionLookup;
 use crate::error::Error;
 use crate::index::{Blocking, IndexLookup};
 use crate::model::{DieselCreate, DieselIndex, DieselOps, DieselUpdate};
+use crate::model_collection::DieselCollection;
 use crate::pooled::Pooled;
 
 use super::pool_db::PoolDb;
@@ -112,6 +114,40 @@ where
         values: Vec<M::Value<'a>>,
     ) -> Result<Vec<Option<M>>, Error> {
         super::index::find_many_by_through(&mut PoolDb::new::<M>(source.0, cache), cache, values)
+    }
+}
+
+impl<C, M, const N: usize> CollectionLookup<M, N, Blocking>
+    for Pooled<'_, Pool<ConnectionManager<C>>>
+where
+    C: R2D2Connection + LoadConnection + 'static,
+    M: DieselCollection<C::Backend, N>,
+{
+    type Output<'a, T: 'a>
+        = Result<T, Error>
+    where
+        Self: 'a;
+
+    fn find_all_by<'a>(
+        source: &'a mut Self,
+        cache: &'a Cache,
+        parent: M::Parent<'a>,
+    ) -> Result<Vec<M>, Error> {
+        let mut lists = <Self as CollectionLookup<M, N, Blocking>>::find_all_by_in(
+            source,
+            cache,
+            vec![parent],
+        )?;
+        Ok(lists.pop().unwrap_or_default())
+    }
+
+    fn find_all_by_in<'a>(
+        source: &'a mut Self,
+        cache: &'a Cache,
+        parents: Vec<M::Parent<'a>>,
+    ) -> Result<Vec<Vec<M>>, Error> {
+        let db = &mut PoolDb::new::<M>(source.0, cache);
+        super::collection::find_all_by_through(db, cache, parents)
     }
 }
 

@@ -99,8 +99,8 @@ pub(crate) fn interpret<M: UniqueIndex<N>, const N: usize>(
                 },
             }
         }
-        // A row, or bytes that are not ours, under an entry's key.
-        Ok(Envelope::Row { .. }) | Err(_) => stale(),
+        // A row, a collection, or bytes that are not ours, under an entry's key.
+        Ok(Envelope::Row { .. } | Envelope::Members { .. }) | Err(_) => stale(),
     }
 }
 

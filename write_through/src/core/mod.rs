@@ -3,6 +3,8 @@
 //! returns what to send next. The fronts perform the steps; they decide nothing.
 //!
 //! - [`batch`]: the `find_many` plan: grouping, what each reply means, what a load sends.
+//! - [`collection`]: cached collections: what an entry and its members' rows mean, what a fill
+//!   writes.
 //! - [`index`]: unique-index entries: what an entry read means, what a fill and a write put there.
 //! - [`key`]: the Redis key of a row.
 //! - [`policy`]: the settings decisions follow (write policy, value size, TTL spread), passed in.
@@ -20,6 +22,7 @@
 //! test code; `cargo test -p write_through` runs it.
 
 pub(crate) mod batch;
+pub(crate) mod collection;
 pub(crate) mod index;
 pub(crate) mod key;
 pub(crate) mod policy;

@@ -61,7 +61,9 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
         }) => CachedState::Held { lease: false },
         Ok(Envelope::Lease { .. }) => CachedState::Held { lease: true },
         // An index entry under a row's key: not ours to read as a row.
-        Ok(Envelope::Pointer { .. }) => CachedState::Unreadable(Unreadable::UnknownKind),
+        Ok(Envelope::Pointer { .. } | Envelope::Members { .. }) => {
+            CachedState::Unreadable(Unreadable::UnknownKind)
+        }
         // A newer deploy's format (a rolling upgrade): it may be that deploy's lock, so it is
         // read around, never deleted.
         Err(Unreadable::UnknownVersion) => CachedState::Held { lease: false },

@@ -10,6 +10,7 @@ use diesel::QueryResult;
 
 use crate::error::Error;
 use crate::model::{Cached, UniqueIndex};
+use crate::model_collection::Collection;
 
 /// The connection itself: its identity and transaction state.
 pub(crate) trait Conn {
@@ -122,6 +123,15 @@ pub(crate) trait LoadBy<M: UniqueIndex<N>, const N: usize>: Conn {
     fn load_many_by<'s, 'i: 's>(
         &'s mut self,
         values: &'s [M::Value<'i>],
+    ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's;
+}
+
+/// Reading the members of `M`'s collection `N` of one parent, in the collection's order (errors
+/// as [`Load`]'s).
+pub(crate) trait LoadMembers<M: Collection<N>, const N: usize>: Conn {
+    fn load_members<'s, 'i: 's>(
+        &'s mut self,
+        parent: M::Parent<'i>,
     ) -> impl Future<Output = Result<Vec<M>, Error>> + Send + 's;
 }
 

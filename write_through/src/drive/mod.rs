@@ -38,6 +38,7 @@ use crate::token::Token;
 
 pub(crate) mod batch;
 pub(crate) mod checkout;
+pub(crate) mod collection;
 pub(crate) mod db;
 pub(crate) mod index;
 mod mark;
@@ -119,8 +120,11 @@ where
     codec::encode_row(row)?;
     let inner = cache.inner();
     // The entries of the values this row will have are locked with it: a reader's cached
-    // "no row has this value" loaded before the commit must not be filled after it.
+    // "no row has this value" loaded before the commit must not be filled after it. So are the
+    // collections it will be a member of: a member list read before the commit must not be
+    // filled after it.
     let entries = index_keys_of(inner, row);
+    let collections = collection_keys_of(inner, row);
     write_row(
         e,
         db,
@@ -128,6 +132,7 @@ where
         "save",
         row.id(),
         entries,
+        collections,
         async |db: &mut D| db.upsert(row).await,
     )
     .await
@@ -147,9 +152,9 @@ where
     D: Update<M, F>,
     E: Exec,
 {
-    // The values the update gives indexed columns are known only from the row it returns, so
-    // no entry is locked before it: their entries are invalidated after the commit, as those of
-    // a value a trigger set are in `save`.
+    // The values the update gives indexed columns, and the parents it gives the row, are known
+    // only from the row it returns, so no entry or collection is locked before it: they are
+    // invalidated after the commit, as those of a value a trigger set are in `save`.
     write_row(
         e,
         db,
@@ -157,15 +162,17 @@ where
         "update",
         id,
         Vec::new(),
+        Vec::new(),
         async |db: &mut D| db.update(id, changes).await,
     )
     .await
 }
 
-/// The write of the row with key `id`, locking its key and the index `entries` it will hold,
-/// then publishing the row as stored (`db_write` returns it) and invalidating the entries of
-/// values it holds that were not locked, and the other models' rows that the row it replaced
-/// and the row as stored retire.
+/// The write of the row with key `id`, locking its key, the index `entries` it will hold and
+/// the `collections` it will be a member of, then publishing the row as stored (`db_write`
+/// returns it) and deleting the collections, and invalidating the entries of values and the
+/// collections of parents it holds that were not locked, and the other models' rows that the
+/// row it replaced and the row as stored retire.
 async fn write_row<M, D, E>(
     e: &E,
     db: &mut D,
@@ -173,6 +180,7 @@ async fn write_row<M, D, E>(
     operation: &'static str,
     id: M::Id<'_>,
     entries: Vec<Vec<u8>>,
+    collections: Vec<Vec<u8>>,
     db_write: impl AsyncFnOnce(&mut D) -> Result<Option<M>, Error>,
 ) -> Result<Option<M>, Error>
 where
@@ -184,11 +192,13 @@ where
     let key = key_of::<M>(inner, id);
     // A key too long to cache is neither locked nor published (its row is never cached).
     let row_cached = key::fits(&key);
-    let mut keys = Vec::with_capacity(1 + entries.len());
+    let mut keys = Vec::with_capacity(1 + entries.len() + collections.len());
     if row_cached {
         keys.push(key.clone());
     }
     keys.extend(entries.iter().cloned());
+    // Last, without a change: deleted at the commit.
+    keys.extend(collections.iter().cloned());
     let (stored, aliased) = write::<M, D, E, _>(e, db, cache, operation, keys, async |db| {
         if M::RETIRES {
             writers::take_turn(db, &key).await?;
@@ -201,6 +211,7 @@ where
             Some(stored) if key_of::<M>(inner, stored.id()) != key => {
                 let mut unlocked = vec![key_of::<M>(inner, stored.id())];
                 unlocked.extend(index_keys_of(inner, stored));
+                unlocked.extend(collection_keys_of(inner, stored));
                 (Vec::new(), true, unlocked)
             }
             Some(stored) => {
@@ -228,6 +239,11 @@ where
                 let unlocked = stored_entries
                     .into_iter()
                     .filter(|entry| !entries.contains(entry))
+                    .chain(
+                        collection_keys_of(inner, stored)
+                            .into_iter()
+                            .filter(|collection| !collections.contains(collection)),
+                    )
                     .collect();
                 (changes, false, unlocked)
             }
@@ -427,11 +443,14 @@ where
 
 /// What a `create` locks for its new row and publishes under each key once committed: the row
 /// under its key, a pointer to it in each entry of its values ([`created_keys`],
-/// [`created_changes`]), and nothing under the other models' rows it retires (deleted).
+/// [`created_changes`]), and nothing under the other models' rows it retires and the
+/// collections it joins (deleted).
 fn created<M: Cached>(inner: &Inner, row: &M) -> (Vec<Vec<u8>>, Vec<Change>) {
     let mut keys = created_keys(inner, row);
     let mut changes = created_changes(inner, row, &keys);
     add_retired_keys(inner, row, &mut keys);
+    // The collections it joins: deleted at the commit.
+    keys.extend(collection_keys_of(inner, row));
     changes.resize(keys.len(), None);
     (keys, changes)
 }
@@ -662,6 +681,15 @@ async fn invalidate_all(e: &impl Exec, inner: &Inner, keys: Vec<Vec<u8>>) {
 fn index_keys_of<M: Cached>(inner: &Inner, row: &M) -> Vec<Vec<u8>> {
     let mut keys = crate::key::IndexKeys::new(&inner.namespace);
     row.write_index_keys(&mut keys);
+    let mut keys = keys.into_keys();
+    keys.retain(|key| key::fits(key));
+    keys
+}
+
+/// The keys of the cached collections `row` is a member of (those short enough to cache).
+fn collection_keys_of<M: Cached>(inner: &Inner, row: &M) -> Vec<Vec<u8>> {
+    let mut keys = crate::key::CollectionKeys::new(&inner.namespace);
+    row.write_collection_keys(&mut keys);
     let mut keys = keys.into_keys();
     keys.retain(|key| key::fits(key));
     keys

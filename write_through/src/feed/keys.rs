@@ -1,5 +1,6 @@
 //! From a changed row, as the database's log gives it, to the cache keys it retires: the row's
-//! key, and the unique-index entries of its values (an entry may cache the value as absent).
+//! key, the unique-index entries of its values (an entry may cache the value as absent), and the
+//! collections it joins or leaves.
 //!
 //! The derive writes [`ChangeKeys`] for every model: the columns it needs, by name, and how to
 //! read them into the key's types, so that the keys are rendered exactly as a `find` renders
@@ -10,6 +11,7 @@ use diesel::Table;
 
 use crate::cache::Cache;
 use crate::model::{Cached, UniqueIndex};
+use crate::model_collection::Collection;
 
 /// One column of a changed row, as the log gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +205,11 @@ impl<'c> ChangeKeyWriter<'c> {
         self.keys.push(self.cache.index_key::<M, N>(value));
     }
 
+    /// The collection `N` of `parent`: a row that joins or leaves it changes its members.
+    pub fn collection<M: Collection<N>, const N: usize>(&mut self, parent: M::Parent<'_>) {
+        self.keys.push(self.cache.collection_key::<M, N>(parent));
+    }
+
     pub(crate) fn into_keys(self) -> Vec<Vec<u8>> {
         self.keys
     }
@@ -220,8 +227,13 @@ pub trait ChangeKeys: Cached {
     /// Each unique index's columns, in the order of `UniqueIndex<N>`.
     const INDEX_COLUMNS: &'static [&'static [&'static str]];
 
+    /// Each collection's parent column, in the order of `Collection<N>`.
+    const COLLECTION_COLUMNS: &'static [&'static str] = &[];
+
     /// Adds the keys that `row` (an inserted, updated or deleted row: new or old values) names:
-    /// its row key, and the entries of its unique-index values.
+    /// its row key, the entries of its unique-index values, and the collections of its parents
+    /// (those the change carries: a deleted row's old parent may not be in it, and need not be,
+    /// since its row key is retired).
     fn change_keys(
         row: &dyn ColumnTexts,
         keys: &mut ChangeKeyWriter<'_>,

@@ -31,7 +31,7 @@ pub(crate) struct FeedModel {
     /// table it depends on that holds its key).
     pub(crate) key_columns: Vec<&'static str>,
     pub(crate) keys: KeysOf,
-    /// `SCAN` patterns of every key the model writes (rows, index entries), for a start-over.
+    /// `SCAN` patterns of every key the model writes (rows, index entries, collections), for a start-over.
     pub(crate) patterns: Vec<Vec<u8>>,
 }
 
@@ -60,7 +60,7 @@ where
     let mut rows = KeyWriter::new(cache.namespace());
     rows.literal_owned(&template_prefix(M::KEY_TEMPLATE));
     patterns.push(glob_prefix(&rows.into_bytes()));
-    if !M::INDEX_COLUMNS.is_empty() {
+    if !M::INDEX_COLUMNS.is_empty() || !M::COLLECTION_COLUMNS.is_empty() {
         let mut entries = KeyWriter::new(cache.namespace());
         entries.literal("#");
         entries.part(M::KEY_TEMPLATE);

@@ -569,6 +569,78 @@ pub(crate) async fn read_entries(
     Ok(out)
 }
 
+/// A collection's entry and the values of its members' rows, in the entry's order (none when
+/// the entry is not a members list).
+pub(crate) type EntryAndMembers = (Option<Vec<u8>>, Vec<Option<Vec<u8>>>);
+
+/// Cached collections' entries and, for each members list, every member's row. Standalone: one
+/// round trip, one instant (the script reads the rows its entry names). On a cluster the rows
+/// live in other slots: a batch of entry reads, then one of row reads.
+pub(crate) async fn read_collections(
+    e: &impl Exec,
+    keys: &[&[u8]],
+) -> Result<Vec<EntryAndMembers>, CacheError> {
+    if e.is_cluster() {
+        let entries = get_many(e, keys).await?;
+        let named: Vec<Vec<Vec<u8>>> = entries
+            .iter()
+            .map(|entry| {
+                let members = match entry.as_deref().map(crate::envelope::Envelope::parse) {
+                    Some(Ok(crate::envelope::Envelope::Members { body })) => {
+                        crate::envelope::members(body).unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                };
+                members.iter().map(|m| m.row_key.to_vec()).collect()
+            })
+            .collect();
+        let row_keys: Vec<&[u8]> = named.iter().flatten().map(Vec::as_slice).collect();
+        let mut rows = if row_keys.is_empty() {
+            Vec::new()
+        } else {
+            get_many(e, &row_keys).await?
+        }
+        .into_iter();
+        return Ok(entries
+            .into_iter()
+            .zip(&named)
+            .map(|(entry, keys)| (entry, rows.by_ref().take(keys.len()).collect()))
+            .collect());
+    }
+    let mut batch = Batch::default();
+    for chunk in keys.chunks(BATCH_CHUNK) {
+        batch.add(evalsha_keys(&scripts::READ_COLLECTIONS, chunk));
+    }
+    let replies: Vec<Vec<redis::Value>> = e.run("READ_COLLECTIONS", Request::Many(batch)).await?;
+    let value = |value: redis::Value| -> Result<Option<Vec<u8>>, CacheError> {
+        redis::from_redis_value(value)
+            .map_err(|error| CacheError::new("READ_COLLECTIONS", error.into()))
+    };
+    let mut out = Vec::with_capacity(keys.len());
+    for reply in replies {
+        let mut values = reply.into_iter();
+        while let Some(entry) = values.next() {
+            let count: usize = match values.next() {
+                Some(count) => redis::from_redis_value(count)
+                    .map_err(|error| CacheError::new("READ_COLLECTIONS", error.into()))?,
+                None => return Err(CacheError::unexpected_reply("READ_COLLECTIONS")),
+            };
+            let mut rows = Vec::with_capacity(count);
+            for _ in 0..count {
+                match values.next() {
+                    Some(row) => rows.push(value(row)?),
+                    None => return Err(CacheError::unexpected_reply("READ_COLLECTIONS")),
+                }
+            }
+            out.push((value(entry)?, rows));
+        }
+    }
+    if out.len() != keys.len() {
+        return Err(CacheError::unexpected_reply("READ_COLLECTIONS"));
+    }
+    Ok(out)
+}
+
 /// One round trip of leases (see [`scripts::LEASE_IF`]): per `(key, expected)`, whether this
 /// reader now holds the lease on the key, taken only if it held exactly `expected` (or nothing,
 /// when `expected` is `None`).

@@ -334,6 +334,60 @@ return out
     )
 });
 
+/// A cached collection's read (`find_all_by_<parent>`, standalone Redis only): for each entry
+/// key, its value and, when it is a members list (kind 7: per member, the row key and its order
+/// value, each after a 4-byte big-endian length), the value of every member's row, in order:
+/// one round trip, and one instant, for the entry and its rows. The rows' keys are read from the
+/// entry rather than declared, which a cluster forbids (there the two are read one after the
+/// other). Returns, per entry, the entry (`false` for nothing), the number of rows read, then
+/// those rows.
+pub(crate) static READ_COLLECTIONS: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local function get(key)
+  local value = redis.pcall('GET', key)
+  if type(value) == 'table' then
+    return false
+  end
+  return value
+end
+local function length(value, at)
+  local a, b, c, d = string.byte(value, at, at + 3)
+  if not d then
+    return nil
+  end
+  return ((a * 256 + b) * 256 + c) * 256 + d
+end
+local out = {}
+for _, key in ipairs(KEYS) do
+  local entry = get(key)
+  out[#out + 1] = entry
+  local count_at = #out + 1
+  out[count_at] = 0
+  if entry and string.sub(entry, 1, 4) == 'WT\1\7' then
+    local keys = {}
+    local at = 5
+    while at <= #entry do
+      local key_length = length(entry, at)
+      if not key_length then break end
+      local row_key = string.sub(entry, at + 4, at + 3 + key_length)
+      at = at + 4 + key_length
+      local order_length = length(entry, at)
+      if not order_length then break end
+      at = at + 4 + order_length
+      keys[#keys + 1] = row_key
+    end
+    for _, row_key in ipairs(keys) do
+      out[#out + 1] = get(row_key)
+    end
+    out[count_at] = #keys
+  end
+end
+return out
+",
+    )
+});
+
 /// A reader's lease on a unique index's entry or on a row's key: taken only when the key holds
 /// exactly `ARGV[3]` (a stale pointer seen by the reader), or nothing when `ARGV[3]` is empty.
 /// A writer's lock taken since wins. `ARGV[1]` lease value, `ARGV[2]` lease TTL (ms). Returns
@@ -355,7 +409,7 @@ return 0
 });
 
 /// Every script, for loading them after a `NOSCRIPT` reply to a pipeline.
-pub(crate) fn all() -> [&'static Script; 11] {
+pub(crate) fn all() -> [&'static Script; 12] {
     [
         &LOCK,
         &PUBLISH,
@@ -367,6 +421,7 @@ pub(crate) fn all() -> [&'static Script; 11] {
         &GET_OR_LEASE_MANY,
         &SETTLE_MANY,
         &READ_ENTRIES,
+        &READ_COLLECTIONS,
         &LEASE_IF,
     ]
 }

@@ -180,6 +180,14 @@ pub trait IndexStatements<DB: Backend, const N: usize>: Statements<DB> + UniqueI
     fn select_many_by(values: &[Self::Value<'_>]) -> impl Load<DB, Self>;
 }
 
+/// The statement of collection `N` on backend `DB`.
+pub trait CollectionStatements<DB: Backend, const N: usize>:
+    Statements<DB> + crate::model_collection::Collection<N>
+{
+    /// `SELECT ... WHERE parent = value ORDER BY order, key`.
+    fn select_members(parent: Self::Parent<'_>) -> impl Load<DB, Self>;
+}
+
 /// The backends with `RETURNING`, where `create` and `save` read the row the statement wrote.
 pub trait ReturningBackend: Backend + 'static {}
 

@@ -10,10 +10,12 @@ use diesel::query_builder::Query;
 use diesel::query_dsl::LoadQuery;
 
 use super::{
-    Execute, IndexStatements, Load, ReturningBackend, SaveStrategy, Statements, UpdateReturning,
+    CollectionStatements, Execute, IndexStatements, Load, ReturningBackend, SaveStrategy,
+    Statements, UpdateReturning,
 };
 use crate::error::{Error, UsageError};
 use crate::model::{DieselCreate, DieselIndex, DieselOps, DieselUpdate};
+use crate::model_collection::DieselCollection;
 
 impl<M, DB> DieselOps<DB> for M
 where
@@ -73,6 +75,19 @@ where
         C: Connection<Backend = DB> + LoadConnection,
     {
         M::select_many_by(values).load_blocking(conn)
+    }
+}
+
+impl<M, DB, const N: usize> DieselCollection<DB, N> for M
+where
+    M: CollectionStatements<DB, N>,
+    DB: diesel::backend::Backend,
+{
+    fn load_members<C>(conn: &mut C, parent: Self::Parent<'_>) -> QueryResult<Vec<Self>>
+    where
+        C: Connection<Backend = DB> + LoadConnection,
+    {
+        M::select_members(parent).load_blocking(conn)
     }
 }
 
@@ -199,8 +214,10 @@ mod asynch {
     use crate::model::{
         AsyncDieselCreate, AsyncDieselIndex, AsyncDieselOps, AsyncDieselUpdate, BoxFuture,
     };
+    use crate::model_collection::AsyncDieselCollection;
     use crate::statements::{
-        Execute, IndexStatements, Load, ReturningBackend, SaveStrategy, Statements, UpdateReturning,
+        CollectionStatements, Execute, IndexStatements, Load, ReturningBackend, SaveStrategy,
+        Statements, UpdateReturning,
     };
 
     impl<M, DB, F> AsyncDieselUpdate<DB, F> for M
@@ -305,6 +322,23 @@ mod asynch {
             C: AsyncConnectionCore<Backend = DB>,
         {
             let select = M::select_many_by(values);
+            async move { select.load_async(conn).await }
+        }
+    }
+
+    impl<M, DB, const N: usize> AsyncDieselCollection<DB, N> for M
+    where
+        M: CollectionStatements<DB, N>,
+        DB: diesel::backend::Backend,
+    {
+        fn load_members<C>(
+            conn: &mut C,
+            parent: Self::Parent<'_>,
+        ) -> impl Future<Output = QueryResult<Vec<Self>>> + Send
+        where
+            C: AsyncConnectionCore<Backend = DB>,
+        {
+            let select = M::select_members(parent);
             async move { select.load_async(conn).await }
         }
     }

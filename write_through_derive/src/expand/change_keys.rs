@@ -81,6 +81,42 @@ pub fn change_keys(model: &Model) -> TokenStream {
         }
     });
     let index_reads: Vec<TokenStream> = index_reads.collect();
+    let collection_names = model
+        .collections
+        .iter()
+        .map(|collection| name_of(&collection.parent.fields[0].column));
+    let collection_reads: Vec<TokenStream> = model
+        .collections
+        .iter()
+        .enumerate()
+        .map(|(n, collection)| {
+            let field = &collection.parent.fields[0];
+            let var = format_ident!("__wt_c{}", n);
+            let name = name_of(&field.column);
+            let ty = &field.ty;
+            let read = if field.newtype {
+                quote!(let #var: ::core::option::Option<#ty> = __wt::index_column(row, #name)?.map(#ty);)
+            } else {
+                let read = if field.string { quote!(::std::string::String) } else { quote!(#ty) };
+                bounds.push(quote!(#read: __wt::FromChangeText<#lt>));
+                quote!(let #var: ::core::option::Option<#read> = __wt::index_column(row, #name)?;)
+            };
+            let parent = if field.string && !field.newtype {
+                quote!(#var.as_str())
+            } else {
+                quote!(&#var)
+            };
+            quote! {
+                #read
+                if let ::core::option::Option::Some(#var) = #var {
+                    keys.collection::<Self, #n>(#parent);
+                }
+            }
+        })
+        .collect();
+    let collection_columns = (!model.collections.is_empty()).then(
+        || quote!(const COLLECTION_COLUMNS: &'static [&'static str] = &[#(#collection_names),*];),
+    );
     let dependencies = dependencies(model);
 
     quote! {
@@ -92,6 +128,7 @@ pub fn change_keys(model: &Model) -> TokenStream {
             type Table = #table::table;
             const KEY_COLUMNS: &'static [&'static str] = &[#(#key_names),*];
             const INDEX_COLUMNS: &'static [&'static [&'static str]] = &[#(#index_names),*];
+            #collection_columns
 
             fn change_keys(
                 row: &dyn __wt::ColumnTexts,
@@ -100,6 +137,7 @@ pub fn change_keys(model: &Model) -> TokenStream {
                 #(#key_reads)*
                 keys.row::<Self>(#id);
                 #(#index_reads)*
+                #(#collection_reads)*
                 ::core::result::Result::Ok(())
             }
 

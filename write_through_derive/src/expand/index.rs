@@ -9,7 +9,7 @@ use super::select_many::select_many_query;
 use crate::ast::{Index, Model};
 
 /// The value type of an index, borrowed for `lifetime`.
-fn value_type(index: &Index, lifetime: &TokenStream) -> TokenStream {
+pub(super) fn value_type(index: &Index, lifetime: &TokenStream) -> TokenStream {
     let parts: Vec<TokenStream> = index
         .fields
         .iter()
@@ -38,6 +38,18 @@ fn value_part(index: &Index, i: usize) -> TokenStream {
     }
 }
 
+/// A field of `self` as its index value is borrowed: `&self.f`, `self.f.as_str()`, or (a
+/// nullable column) an `Option` of either.
+pub(super) fn borrowed(field: &crate::ast::IndexField) -> TokenStream {
+    let f = &field.ident;
+    match (field.nullable, field.string) {
+        (false, false) => quote!(&self.#f),
+        (false, true) => quote!(self.#f.as_str()),
+        (true, false) => quote!(self.#f.as_ref()),
+        (true, true) => quote!(self.#f.as_deref()),
+    }
+}
+
 /// The `UniqueIndex` impls and the lookup methods.
 pub fn index_items(model: &Model) -> TokenStream {
     let ident = &model.ident;
@@ -47,15 +59,7 @@ pub fn index_items(model: &Model) -> TokenStream {
         let name = &index.name;
         // `Some(value)` of this row, `None` when a nullable part is NULL (written without
         // closures or `?`, which lints in the user's crate would flag).
-        let borrowed = |field: &crate::ast::IndexField| {
-            let f = &field.ident;
-            match (field.nullable, field.string) {
-                (false, false) => quote!(&self.#f),
-                (false, true) => quote!(self.#f.as_str()),
-                (true, false) => quote!(self.#f.as_ref()),
-                (true, true) => quote!(self.#f.as_deref()),
-            }
-        };
+        let borrowed = borrowed;
         let value_of_self = match index.fields.as_slice() {
             [single] if single.nullable => borrowed(single),
             [single] => {

@@ -12,6 +12,7 @@ use crate::ast::{Backend, KeyPart, Model, RowWrites, WrittenColumn};
 use crate::internals::codec::Codec;
 
 mod change_keys;
+mod collection;
 mod index;
 mod row;
 mod select_many;
@@ -26,6 +27,7 @@ pub fn expand(model: &Model) -> TokenStream {
         .map(|&backend| backend_impls(model, backend));
     let methods = save_impl(model);
     let indexes = index::index_items(model);
+    let collections = collection::collection_items(model);
     let change_keys = change_keys::change_keys(model);
     quote! {
         #[doc(hidden)]
@@ -41,6 +43,7 @@ pub fn expand(model: &Model) -> TokenStream {
             #(#backends)*
             #methods
             #indexes
+            #collections
             #change_keys
         };
     }
@@ -93,6 +96,7 @@ fn cached_impl(model: &Model) -> TokenStream {
         }
     });
     let write_index_keys = index::write_index_keys(model);
+    let write_collection_keys = collection::write_collection_keys(model);
     let retired_keys = write_retired_keys(model);
     let row_methods = row::row_methods(model);
     quote! {
@@ -117,6 +121,8 @@ fn cached_impl(model: &Model) -> TokenStream {
             }
 
             #write_index_keys
+
+            #write_collection_keys
 
             #retired_keys
 
@@ -201,6 +207,7 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
     // update would be the application's own statement.
     let update = (!read_only).then(|| update_by_key(model, backend, &db));
     let indexes = index::index_statements(model, &db);
+    let collections = collection::collection_statements(model, &db);
     quote! {
         __wt::#gate! {
             const _: () = {
@@ -209,6 +216,7 @@ fn backend_impls(model: &Model, backend: Backend) -> TokenStream {
                 #writes
                 #update
                 #indexes
+                #collections
             };
         }
     }

@@ -60,6 +60,19 @@ pub struct WriteThroughAttrs {
     /// `retires(OtherModel, foreign_key = field)`, once per model: this model's writes retire
     /// the row of `OtherModel` whose key is the field's value.
     pub retires: Vec<Retires>,
+    /// `collection(by = parent_id, order_by = num.desc(), max = 500)`, once per collection.
+    pub collections: Vec<CollectionAttr>,
+}
+
+/// One `collection(by = field, order_by = field[.asc()|.desc()], max = N)`, as written.
+pub struct CollectionAttr {
+    /// The attribute's `collection`, for errors about it as a whole.
+    pub at: Path,
+    pub by: Option<Ident>,
+    /// The field, and whether the order is descending.
+    pub order_by: Option<(Ident, bool)>,
+    /// The cap, with its literal for errors.
+    pub max: Option<(syn::LitInt, u64)>,
 }
 
 /// One `retires(OtherModel, foreign_key = field)`, as written.
@@ -140,6 +153,8 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                     Ok(())
                 })?;
                 out.retires.push(retires);
+            } else if meta.path.is_ident("collection") {
+                out.collections.push(collection_attr(cx, &meta)?);
             } else if meta.path.is_ident("unique") {
                 let mut fields = Vec::new();
                 if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
@@ -162,7 +177,7 @@ pub fn write_through_attrs(cx: &Ctxt, attrs: &[Attribute]) -> WriteThroughAttrs 
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec`, `unique(...)`, `partial_save`, `retired_by(...)` or `retires(...)`"
+                        "unknown write_through attribute `{name}`; expected `key`, `ttl`, `negative_ttl`, `local`, `codec`, `unique(...)`, `collection(...)`, `partial_save`, `retired_by(...)` or `retires(...)`"
                     ),
                 );
                 skip_value(&meta)?;
@@ -235,6 +250,78 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
 }
 
 /// Records an option; a second occurrence is an error, whether or not the first was valid.
+/// `collection(by = crate_id, order_by = num.desc(), max = 500)`: read, not checked (the
+/// fields it names are checked against the struct in `check.rs`).
+fn collection_attr(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<CollectionAttr> {
+    let mut out = CollectionAttr {
+        at: meta.path.clone(),
+        by: None,
+        order_by: None,
+        max: None,
+    };
+    if meta.input.is_empty() || meta.input.peek(Token![,]) {
+        return Ok(out);
+    }
+    meta.parse_nested_meta(|part| {
+        if part.path.is_ident("by") {
+            let field: Ident = part.value()?.parse()?;
+            if out.by.replace(field).is_some() {
+                cx.error_spanned_by(&part.path, "duplicate `by`");
+            }
+        } else if part.path.is_ident("order_by") {
+            let expr: Expr = part.value()?.parse()?;
+            match order_field(&expr) {
+                Some(order) => {
+                    if out.order_by.replace(order).is_some() {
+                        cx.error_spanned_by(&part.path, "duplicate `order_by`");
+                    }
+                }
+                None => cx.error_spanned_by(
+                    &expr,
+                    "expected a field, or a field with `.asc()` or `.desc()`: order_by = num.desc()",
+                ),
+            }
+        } else if part.path.is_ident("max") {
+            let literal: syn::LitInt = part.value()?.parse()?;
+            match literal.base10_parse::<u64>() {
+                Ok(max) if max > 0 => {
+                    if out.max.replace((literal, max)).is_some() {
+                        cx.error_spanned_by(&part.path, "duplicate `max`");
+                    }
+                }
+                _ => cx.error_spanned_by(&literal, "`max` is the most rows a cached collection holds: a whole number above 0"),
+            }
+        } else {
+            cx.error_spanned_by(
+                &part.path,
+                "expected `by`, `order_by` or `max`: collection(by = crate_id, order_by = num.desc(), max = 500)",
+            );
+            skip_value(&part)?;
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// `num`, `num.asc()` or `num.desc()`: the field, and whether descending.
+fn order_field(expr: &Expr) -> Option<(Ident, bool)> {
+    match expr {
+        Expr::Path(path) => Some((path.path.get_ident()?.clone(), false)),
+        Expr::MethodCall(call) if call.args.is_empty() && call.turbofish.is_none() => {
+            let Expr::Path(receiver) = &*call.receiver else {
+                return None;
+            };
+            let field = receiver.path.get_ident()?.clone();
+            match call.method.to_string().as_str() {
+                "asc" => Some((field, false)),
+                "desc" => Some((field, true)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 fn set_once<T>(cx: &Ctxt, meta: &ParseNestedMeta<'_>, slot: &mut Given<T>, value: Option<T>) {
     if !slot.is_absent() {
         let name = meta.path.to_token_stream_string();
