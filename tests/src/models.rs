@@ -4,7 +4,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use write_through::prelude::*;
 
-use crate::schema::{wt_accounts, wt_avatars, wt_memberships, wt_people, wt_tags, wt_users};
+use crate::schema::{
+    wt_accounts, wt_avatars, wt_comments, wt_memberships, wt_people, wt_tags, wt_users,
+};
 
 /// A row with a database-generated key and a unique column.
 #[derive(
@@ -289,4 +291,48 @@ pub struct NewAvatar {
 pub struct AvatarUpdateForm {
     pub person_id: Option<i64>,
     pub url: Option<String>,
+}
+
+/// A comment of a post (a post's id is only a number here): the post's comments are a cached
+/// collection, highest rank first.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_comments)]
+#[write_through(
+    key = "comment:{id}",
+    ttl = "1h",
+    collection(by = post_id, order_by = rank.desc(), max = 20)
+)]
+pub struct Comment {
+    pub id: i64,
+    pub post_id: i64,
+    pub rank: i32,
+    pub body: String,
+}
+
+/// A comment before the database gave it an id.
+#[derive(Insertable, Debug, Clone)]
+#[diesel(table_name = wt_comments)]
+pub struct NewComment {
+    pub post_id: i64,
+    pub rank: i32,
+    pub body: String,
+}
+
+/// The application's update form for comments.
+#[derive(AsChangeset, Debug, Clone, Default)]
+#[diesel(table_name = wt_comments)]
+pub struct CommentUpdateForm {
+    pub post_id: Option<i64>,
+    pub rank: Option<i32>,
+    pub body: Option<String>,
 }

@@ -57,6 +57,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wt_comments (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        rank -> Integer,
+        body -> Text,
+    }
+}
+
 diesel::joinable!(wt_avatars -> wt_people (person_id));
 diesel::allow_tables_to_appear_in_same_query!(wt_people, wt_avatars);
 
@@ -69,6 +78,8 @@ pub const POSTGRES_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_accounts (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle TEXT NOT NULL, login TEXT UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
     "CREATE TABLE IF NOT EXISTS wt_people (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_avatars (id BIGSERIAL PRIMARY KEY, person_id BIGINT NOT NULL UNIQUE, url TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_comments (id BIGSERIAL PRIMARY KEY, post_id BIGINT NOT NULL, rank INTEGER NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS wt_comments_post ON wt_comments (post_id)",
 ];
 
 /// MySQL/MariaDB DDL, idempotent.
@@ -82,6 +93,7 @@ pub const MYSQL_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_accounts (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle VARCHAR(100) NOT NULL, login VARCHAR(191) NULL UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
     "CREATE TABLE IF NOT EXISTS wt_people (id BIGINT AUTO_INCREMENT PRIMARY KEY, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_avatars (id BIGINT AUTO_INCREMENT PRIMARY KEY, person_id BIGINT NOT NULL UNIQUE, url TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_comments (id BIGINT AUTO_INCREMENT PRIMARY KEY, post_id BIGINT NOT NULL, `rank` INTEGER NOT NULL, body TEXT NOT NULL, INDEX wt_comments_post (post_id))",
 ];
 
 /// SQLite DDL, idempotent.
@@ -93,6 +105,7 @@ pub const SQLITE_DDL: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS wt_accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE, org_id INTEGER NOT NULL, handle TEXT NOT NULL, login TEXT UNIQUE, name TEXT NOT NULL, UNIQUE (org_id, handle))",
     "CREATE TABLE IF NOT EXISTS wt_people (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS wt_avatars (id INTEGER PRIMARY KEY AUTOINCREMENT, person_id BIGINT NOT NULL UNIQUE, url TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wt_comments (id INTEGER PRIMARY KEY AUTOINCREMENT, post_id BIGINT NOT NULL, rank INTEGER NOT NULL, body TEXT NOT NULL)",
 ];
 
 diesel::table! {

@@ -5,6 +5,7 @@
 //! Cluster.
 
 mod both_fronts;
+mod collections;
 mod crud;
 mod find_many;
 mod index_races;

@@ -402,6 +402,40 @@ pub async fn invalidate_index<M: crate::model::UniqueIndex<N>, const N: usize>(
     crate::drive::invalidate(&exec, cache.inner(), cache.index_key::<M, N>(value)).await
 }
 
+/// Deletes the cached collection `N` of `parent`: the async form of
+/// [`Cache::invalidate_collection`] (which blocks its thread for the Redis round trip). When
+/// Redis cannot be reached the invalidation is owed, as there.
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+/// # use serde::{Deserialize, Serialize};
+/// # use write_through::asynch::prelude::*;
+/// # diesel::table! { comments (id) { id -> BigInt, post_id -> BigInt, body -> Text, } }
+/// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+/// #          Serialize, Deserialize, WriteThrough)]
+/// # #[diesel(table_name = comments)]
+/// # #[write_through(key = "comment:{id}", ttl = "1h", collection(by = post_id))]
+/// # pub struct Comment { pub id: i64, pub post_id: i64, pub body: String }
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut conn = AsyncPgConnection::establish("postgres://localhost/app").await?;
+/// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+/// // A comment inserted by hand, outside the library: post 7's cached list lacks it.
+/// diesel::sql_query("INSERT INTO comments (id, post_id, body) VALUES (43, 7, 'hi')")
+///     .execute(&mut conn)
+///     .await?;
+/// write_through::asynch::invalidate_collection::<Comment, 0>(&cache, &7).await?;
+/// # Ok(()) }
+/// ```
+pub async fn invalidate_collection<M: crate::model_collection::Collection<N>, const N: usize>(
+    cache: &Cache,
+    parent: M::Parent<'_>,
+) -> Result<(), CacheError> {
+    let exec = AsyncExec(&cache.inner().store);
+    crate::drive::invalidate(&exec, cache.inner(), cache.collection_key::<M, N>(parent)).await
+}
+
 /// Sends `PING`: the async form of [`Cache::ping`], a health check.
 ///
 /// ```no_run

@@ -92,4 +92,40 @@ impl Cache {
         let exec = BlockingExec(&self.inner().store);
         ready(drive::invalidate(&exec, self.inner(), key))
     }
+
+    /// Deletes the cached collection `N` of `parent` (`#[write_through(collection(by =
+    /// ...))]`), for writes that bypassed the library and gave a row that parent (an insert, or
+    /// a row moved to it; a row deleted or moved away needs only [`Cache::invalidate`]: a
+    /// collection's members are verified against their rows). Owed when Redis cannot be
+    /// reached, as for [`Cache::invalidate`]. `N` is the collection's position among the
+    /// model's `collection(...)` attributes.
+    ///
+    /// ```no_run
+    /// # use diesel::prelude::*;
+    /// # use serde::{Deserialize, Serialize};
+    /// # use write_through::prelude::*;
+    /// # diesel::table! { comments (id) { id -> BigInt, post_id -> BigInt, body -> Text, } }
+    /// # #[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable,
+    /// #          Serialize, Deserialize, WriteThrough)]
+    /// # #[diesel(table_name = comments)]
+    /// # #[write_through(key = "comment:{id}", ttl = "1h", collection(by = post_id))]
+    /// # pub struct Comment { pub id: i64, pub post_id: i64, pub body: String }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut conn = SqliteConnection::establish("app.sqlite")?;
+    /// # let cache = Cache::open("redis://127.0.0.1:6379")?;
+    /// // A comment inserted by hand, outside the library: post 7's cached list lacks it.
+    /// diesel::insert_into(comments::table)
+    ///     .values((comments::id.eq(43), comments::post_id.eq(7), comments::body.eq("hi")))
+    ///     .execute(&mut conn)?;
+    /// cache.invalidate_collection::<Comment, 0>(&7)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn invalidate_collection<M: crate::model_collection::Collection<N>, const N: usize>(
+        &self,
+        parent: M::Parent<'_>,
+    ) -> Result<(), CacheError> {
+        let key = self.collection_key::<M, N>(parent);
+        let exec = BlockingExec(&self.inner().store);
+        ready(drive::invalidate(&exec, self.inner(), key))
+    }
 }

@@ -20,6 +20,9 @@ pub(crate) struct VersionInfo {
     pub(crate) key: usize,
     /// Whether the version is a row (a save) or its absence (a delete, or no initial row).
     pub(crate) row: bool,
+    /// The parent of the row (the collection scenarios' children), by index (`None`: in no
+    /// collection, and for an absence).
+    pub(crate) parent: Option<u8>,
 }
 
 /// The committed state.
@@ -75,6 +78,38 @@ impl Db {
         self.rows[key] = version;
         self.ever |= bit(version);
     }
+
+    /// The members of parent `p`'s collection now: the versions of the rows whose parent is
+    /// `p` (each names its key, so the set is the members and their values).
+    pub(crate) fn members(&self, table: &[VersionInfo], p: usize) -> Versions {
+        self.rows
+            .iter()
+            .filter(|&&v| {
+                let info = table[usize::from(v)];
+                info.row && info.parent.map(usize::from) == Some(p)
+            })
+            .fold(0, |m, &v| m | bit(v))
+    }
+
+    /// The rows `members` loads, in the collection's order (the keys').
+    pub(crate) fn load_members(&self, table: &[VersionInfo], p: usize) -> Vec<(usize, u8)> {
+        let members = self.members(table, p);
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|&(_, &v)| members & bit(v) != 0)
+            .map(|(k, &v)| (k, v))
+            .collect()
+    }
+}
+
+/// A set of versions, readably: `{v0 v3}`.
+pub(crate) fn show_versions(versions: Versions) -> String {
+    let names: Vec<String> = (0..32u8)
+        .filter(|&v| versions & bit(v) != 0)
+        .map(|v| format!("v{v}"))
+        .collect();
+    format!("{{{}}}", names.join(" "))
 }
 
 impl fmt::Display for Db {

@@ -44,6 +44,14 @@ pub(crate) enum Mutation {
     /// standby), instead of waiting until it is visible (`feed::run::wait_visible`,
     /// `feed::binlog::session::wait_visible`).
     FeedBeforeVisible,
+    /// Not a script's: `save` locks only the row's key, not its new parent's collection, and so
+    /// does not delete the collection after its commit: a member list a reader loaded before the
+    /// commit is filled after it, missing the child that joined.
+    CollectionWriteSkipsLock,
+    /// Not a script's: a reader of a collection answers from the entry as soon as every member's
+    /// row is cached, without checking that each row still names the parent (`belongs` in
+    /// `core/collection.rs`): a child that moved away is still listed.
+    CollectionReaderTrustsMembers,
 }
 
 /// One key's value and the tick at which it expires (`None`: never).
@@ -290,6 +298,81 @@ impl Redis {
         false
     }
 
+    /// `READ_COLLECTIONS` for one entry key: the entry, and when it is a members list (kind 7)
+    /// the value of each member's row, in the entry's order, walked as the script walks it (a
+    /// length that runs past the end stops the walk). One atomic step: one instant of Redis.
+    pub(crate) fn read_collection(&self, key: &[u8]) -> (Option<Vec<u8>>, Vec<Option<Vec<u8>>>) {
+        let entry = self.get(key);
+        let mut rows = Vec::new();
+        if let Some(entry) = entry.as_deref().filter(|e| e.starts_with(b"WT\x01\x07")) {
+            let length = |at: usize| -> Option<usize> {
+                let bytes: [u8; 4] = entry.get(at..at + 4)?.try_into().ok()?;
+                usize::try_from(u32::from_be_bytes(bytes)).ok()
+            };
+            let mut at = 4;
+            while at < entry.len() {
+                let Some(key_length) = length(at) else { break };
+                let row_key = entry
+                    .get(at + 4..at + 4 + key_length)
+                    .or_else(|| entry.get(at + 4..))
+                    .unwrap_or_default();
+                at += 4 + key_length;
+                let Some(order_length) = length(at) else {
+                    break;
+                };
+                at += 4 + order_length;
+                rows.push(self.get(row_key));
+            }
+        }
+        (entry, rows)
+    }
+
+    /// `LEASE_IF`: the lease is taken only when the key holds exactly `expected` (nothing, when
+    /// `None`).
+    pub(crate) fn lease_if(
+        &mut self,
+        key: &[u8],
+        lease: &[u8],
+        ttl: i64,
+        expected: Option<&[u8]>,
+    ) -> bool {
+        if self.current(key) != expected {
+            return false;
+        }
+        self.set_px(key, lease.to_vec(), ttl);
+        true
+    }
+
+    /// `SETTLE_MANY` with fills only: each key is set where `lease` is still there
+    /// ([`Mutation::FillWithoutLease`]: wherever). Returns, per fill, whether it was filled.
+    pub(crate) fn settle_fills(
+        &mut self,
+        lease: &[u8],
+        fills: &[(Vec<u8>, Vec<u8>, i64)],
+        mutation: Mutation,
+    ) -> Vec<bool> {
+        fills
+            .iter()
+            .map(|(key, value, ttl)| {
+                let leased =
+                    self.current(key) == Some(lease) || mutation == Mutation::FillWithoutLease;
+                if leased {
+                    self.set_px(key, value.clone(), *ttl);
+                }
+                leased
+            })
+            .collect()
+    }
+
+    /// `SETTLE_MANY` with releases only: each key is deleted where `lease` is still there.
+    pub(crate) fn settle_releases(&mut self, lease: &[u8], releases: &[Vec<u8>]) {
+        for key in releases {
+            if self.current(key) == Some(lease) {
+                self.del(key);
+            }
+        }
+    }
+
     /// `FILL`.
     pub(crate) fn fill(
         &mut self,
@@ -316,17 +399,38 @@ impl Redis {
     }
 }
 
-/// A value, readably: `row v2`, `absent`, `lock W1`, `lease R1`, `contended [W1 W2]`.
+/// A value, readably: `row v2` (`row v2 in A` for a child of parent A), `absent`,
+/// `members [item:1 item:2]`, `lock W1`, `lease R1`, `contended [W1 W2]`.
 pub(crate) fn describe(value: &[u8]) -> String {
     use crate::envelope::Envelope;
     match Envelope::parse(value) {
         Ok(Envelope::Row { .. }) => {
             match crate::core::read::interpret::<super::item::Item>(Some(value), usize::MAX) {
-                crate::core::read::CachedState::Row(item) => format!("row v{}", item.version),
+                crate::core::read::CachedState::Row(item) => match item.parent {
+                    Some(parent) => {
+                        format!(
+                            "row v{} in {}",
+                            item.version,
+                            super::item::parent_name(parent)
+                        )
+                    }
+                    None => format!("row v{}", item.version),
+                },
                 _ => "row ?".into(),
             }
         }
         Ok(Envelope::Absent) => "absent".into(),
+        Ok(Envelope::Members { body }) => {
+            let members: Vec<String> = crate::envelope::members(body)
+                .unwrap_or_default()
+                .iter()
+                .map(|m| {
+                    let key = String::from_utf8_lossy(m.row_key);
+                    key.strip_prefix("wt:").unwrap_or(&key).to_string()
+                })
+                .collect();
+            format!("members [{}]", members.join(" "))
+        }
         _ if value.starts_with(CONTENDED) => {
             let names: Vec<String> = value[4..]
                 .chunks(16)

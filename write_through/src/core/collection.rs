@@ -203,6 +203,28 @@ pub(crate) fn entry_fill<M: Collection<N>, const N: usize>(
     Some((value, rules.jitter.apply(M::TTL)))
 }
 
+/// What a committed write that leaves its row (under `row_key`) in a collection puts back in
+/// that collection's entry, which its lock replaced (`replaced`, with the time it had left):
+/// the entry as it was when it listed the row, since the write added no member (a `save` that
+/// kept the row's parent, the most common write of a child). Anything else (no entry, a lease,
+/// an entry without the row: the row joined) is deleted. Another writer that joined a row
+/// meanwhile made the lock contended, so nothing is put back over it; a member whose order
+/// value this write changed is found stale by the next reader.
+pub(crate) fn kept_entry(
+    replaced: Option<&[u8]>,
+    left: Duration,
+    row_key: &[u8],
+) -> Option<(Vec<u8>, Duration)> {
+    let replaced = replaced?;
+    let Ok(Envelope::Members { body }) = Envelope::parse(replaced) else {
+        return None;
+    };
+    let listed = envelope::members(body)?
+        .iter()
+        .any(|member| member.row_key == row_key);
+    (listed && !left.is_zero()).then(|| (replaced.to_vec(), left))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +385,29 @@ mod tests {
             interpret::<Child, 0>(None, &[], &7, usize::MAX, key_of),
             CollectionState::Empty
         ));
+    }
+
+    #[test]
+    fn a_write_that_leaves_its_row_in_a_collection_puts_the_entry_back_and_one_that_adds_it_does_not()
+     {
+        let rows = [child(2, 7, 1)];
+        let (entry, _) = cached(&rows);
+        let left = Duration::from_secs(30);
+        assert_eq!(
+            kept_entry(Some(&entry), left, &key_of(&rows[0])),
+            Some((entry.clone(), left))
+        );
+        assert_eq!(
+            kept_entry(Some(&entry), left, &key_of(&child(3, 7, 1))),
+            None
+        );
+        assert_eq!(
+            kept_entry(Some(&entry), Duration::ZERO, &key_of(&rows[0])),
+            None
+        );
+        let lease = crate::envelope::token_value(true, &[1; 16]);
+        assert_eq!(kept_entry(Some(&lease), left, &key_of(&rows[0])), None);
+        assert_eq!(kept_entry(None, left, &key_of(&rows[0])), None);
     }
 
     #[test]

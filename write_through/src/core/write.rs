@@ -230,6 +230,11 @@ impl<R> Write<R> {
         self.keys.into_iter().zip(self.replies).collect()
     }
 
+    /// What the lock of the `at`-th key replaced, when it reached Redis.
+    pub(crate) fn replaced(&self, at: usize) -> Option<&R> {
+        self.replies.get(at)?.as_ref()
+    }
+
     /// Per key, what follows the database's outcome. `Committed` carries one change per key,
     /// in the order of the keys; a key without one is deleted.
     pub(crate) fn on_outcome(self, outcome: DbOutcome<Vec<Change>>) -> Vec<(Vec<u8>, Step<R>)> {

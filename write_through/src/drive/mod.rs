@@ -197,7 +197,8 @@ where
         keys.push(key.clone());
     }
     keys.extend(entries.iter().cloned());
-    // Last, without a change: deleted at the commit.
+    // Last, without a change: deleted at the commit, or put back (`Written::kept`).
+    let keys_before_collections = keys.len();
     keys.extend(collections.iter().cloned());
     let (stored, aliased) = write::<M, D, E, _>(e, db, cache, operation, keys, async |db| {
         if M::RETIRES {
@@ -252,7 +253,29 @@ where
         for row in replaced.iter().chain(&stored) {
             add_retired_keys(inner, row, &mut unlocked);
         }
-        Ok(((stored, aliased), changes, unlocked))
+        // The collections it locked that the row as stored is in: put back as they were if
+        // they listed it already (it added no member), else deleted.
+        let kept = match &stored {
+            Some(stored) if !aliased => {
+                let first = keys_before_collections;
+                collection_keys_of(inner, stored)
+                    .into_iter()
+                    .filter_map(|collection| {
+                        let at = collections
+                            .iter()
+                            .position(|locked| *locked == collection)?;
+                        Some((first + at, key.clone()))
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Ok(Written {
+            result: (stored, aliased),
+            changes,
+            retired: unlocked,
+            kept,
+        })
     })
     .await?;
     if aliased {
@@ -336,13 +359,14 @@ where
         if let Some(replaced) = &replaced {
             add_retired_keys(inner, replaced, &mut retired);
         }
-        Ok((
-            deleted,
-            vec![
+        Ok(Written {
+            result: deleted,
+            changes: vec![
                 M::NEGATIVE_TTL.map(|ttl| (ABSENT.to_vec(), inner.value_rules().jitter.apply(ttl))),
             ],
             retired,
-        ))
+            kept: Vec::new(),
+        })
     })
     .await?;
     Ok(deleted > 0)
@@ -528,7 +552,7 @@ async fn write<M, D, E, R>(
     cache: &Cache,
     operation: &'static str,
     keys: Vec<Vec<u8>>,
-    db_write: impl AsyncFnOnce(&mut D) -> Result<(R, Vec<Change>, Vec<Vec<u8>>), Error>,
+    db_write: impl AsyncFnOnce(&mut D) -> Result<Written<R>, Error>,
 ) -> Result<R, Error>
 where
     M: Cached,
@@ -542,7 +566,14 @@ where
         for key in &keys {
             transaction::lock_in_transaction(e, cache, M::MODEL_NAME, conn, key, &lock).await?;
         }
-        let (written, changes, retired) = db_write(db)
+        // Inside a transaction the collections it locked are deleted at the commit, even those
+        // it leaves as they were (`kept`): another write of the transaction may move the row.
+        let Written {
+            result: written,
+            changes,
+            retired,
+            kept: _,
+        } = db_write(db)
             .await
             .inspect_err(|_| inner.frames.taint(conn))?;
         if marks {
@@ -574,9 +605,9 @@ where
     let own_transaction = marks || M::RETIRES;
     if keys.is_empty() && !M::RETIRES {
         // Never cached, so nothing to lock, mark or publish.
-        let (written, _, retired) = db_write(db).await?;
-        invalidate_all(e, inner, retired).await;
-        return Ok(written);
+        let written = db_write(db).await?;
+        invalidate_all(e, inner, written.retired).await;
+        return Ok(written.result);
     }
     let lock = envelope::token_value(false, Token::new().as_bytes());
     let first = keys.first().cloned();
@@ -604,7 +635,12 @@ where
             Ok(mut transaction) => {
                 let inside = async {
                     let db = transaction.db();
-                    let (written, changes, retired) = db_write(db).await?;
+                    let Written {
+                        result,
+                        changes,
+                        retired,
+                        kept,
+                    } = db_write(db).await?;
                     if marks {
                         mark::mark(db, &lock, mark::published(&keys, &changes, &retired)).await?;
                     }
@@ -612,7 +648,7 @@ where
                         let extra = Write::new(inner.write_policy, retired);
                         retiring = Some(lock_all(e, inner, M::MODEL_NAME, extra, &lock).await?);
                     }
-                    Ok((written, changes))
+                    Ok((result, changes, kept))
                 }
                 .await;
                 match inside {
@@ -634,16 +670,26 @@ where
             }
         }
     } else {
-        db_write(db).await.map(|(written, changes, retired)| {
-            retire_after = retired;
-            (written, changes)
+        db_write(db).await.map(|written| {
+            retire_after = written.retired;
+            (written.result, written.changes, written.kept)
         })
     };
     db.release();
     match written {
-        Ok((written, changes)) => {
+        Ok((written, mut changes, kept)) => {
             if let Some(first) = &first {
                 pause::reach(pause::WRITE_COMMITTED, first);
+            }
+            for (at, row_key) in kept {
+                let Some(replaced) = write.replaced(at) else {
+                    continue;
+                };
+                let (value, left) = replaced.value_and_time_left();
+                if changes.len() <= at {
+                    changes.resize(at + 1, None);
+                }
+                changes[at] = crate::core::collection::kept_entry(value, left, &row_key);
             }
             let steps = write.on_outcome(DbOutcome::Committed(changes));
             perform(e, inner, M::MODEL_NAME, &lock, steps).await;
@@ -668,6 +714,17 @@ where
             Err(error)
         }
     }
+}
+
+/// What a write's database part returns to [`write`]: its result, one change per key it
+/// locked (a key without one is deleted), the keys it retires besides, and the collections
+/// among its keys that are put back as they were if they listed the row (each: its position
+/// among the keys, and the row's key).
+struct Written<R> {
+    result: R,
+    changes: Vec<Change>,
+    retired: Vec<Vec<u8>>,
+    kept: Vec<(usize, Vec<u8>)>,
 }
 
 /// Invalidates `keys` after a write that committed (owed when Redis fails).

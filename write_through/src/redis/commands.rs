@@ -67,6 +67,16 @@ pub(crate) struct Replaced {
     at: Instant,
 }
 
+impl Replaced {
+    /// The value the lock replaced, and the time it had left now (zero without an expiry or
+    /// once it is up).
+    pub(crate) fn value_and_time_left(&self) -> (Option<&[u8]>, Duration) {
+        let elapsed = u64::try_from(self.at.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let left = u64::try_from(self.pttl).map_or(0, |pttl| pttl.saturating_sub(elapsed));
+        (self.value.as_deref(), Duration::from_millis(left))
+    }
+}
+
 /// `EVALSHA sha n key...`, to which the caller adds the arguments.
 fn evalsha_keys(script: &redis::Script, keys: &[&[u8]]) -> Cmd {
     let mut cmd = redis::cmd("EVALSHA");
