@@ -12,7 +12,7 @@ use write_through_tests::models::{Comment, CommentUpdateForm, NewComment};
 use write_through_tests::unique;
 
 /// The operations these specifications need, on one front and backend.
-trait CommentFront {
+pub(crate) trait CommentFront {
     fn create(&mut self, cache: &Cache, new: &NewComment) -> Result<Comment, Error>;
     fn save(&mut self, cache: &Cache, comment: &Comment) -> Result<(), Error>;
     fn update(

@@ -5,6 +5,7 @@
 //! Cluster.
 
 mod both_fronts;
+mod collection_races;
 mod collections;
 mod crud;
 mod find_many;
