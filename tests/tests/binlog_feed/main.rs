@@ -47,7 +47,7 @@ pub struct BinlogUser {
 /// A user's post, deleted with its user (`ON DELETE CASCADE`).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, WriteThrough)]
 #[diesel(table_name = wt_bl_posts)]
-#[write_through(key = "bl_post:{id}", ttl = "1h")]
+#[write_through(key = "bl_post:{id}", ttl = "1h", collection(by = user_id))]
 pub struct BinlogPost {
     pub id: i64,
     pub user_id: i64,
@@ -168,6 +168,15 @@ impl World {
 
     pub fn find_user(&mut self, id: i64) -> Option<BinlogUser> {
         BinlogUser::find(&mut self.conn, &self.test.cache, &id).expect("find")
+    }
+
+    /// A user's posts, by `find_all_by_user_id`, in key order.
+    pub fn posts_of(&mut self, user: i64) -> Vec<i64> {
+        BinlogPost::find_all_by_user_id(&mut self.conn, &self.test.cache, &user)
+            .expect("list")
+            .iter()
+            .map(|post| post.id)
+            .collect()
     }
 
     pub fn find_post(&mut self, id: i64) -> Option<BinlogPost> {

@@ -311,3 +311,46 @@ fn catch_up_inside_a_transaction_is_refused() {
         Ok(Err(write_through::feed::FeedError::InsideTransaction))
     ));
 }
+
+#[test]
+fn a_cascade_empties_the_cached_collection_of_the_parent_it_deleted() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.cached_user(2, "Grace");
+    world.sql("INSERT INTO wt_feed_posts VALUES (10, 1, 'first'), (11, 1, 'second'), (12, 2, 'kept')");
+    world.catch_up();
+    assert_eq!(world.posts_of(1), [10, 11]);
+    assert_eq!(world.posts_of(1), [10, 11], "cached");
+    assert_eq!(world.posts_of(2), [12]);
+    world.sql("DELETE FROM wt_feed_users WHERE id = 1");
+    world.catch_up();
+    assert!(world.posts_of(1).is_empty(), "deleted by the cascade");
+    assert!(world.posts_of(1).is_empty(), "and again");
+    assert_eq!(world.posts_of(2), [12]);
+}
+
+#[test]
+fn children_inserted_and_moved_by_raw_sql_are_listed_under_their_new_parents() {
+    let Some(mut world) = World::new() else {
+        return;
+    };
+    let _feed = world.start(world.feed());
+    world.cached_user(1, "Ada");
+    world.cached_user(2, "Grace");
+    world.sql("INSERT INTO wt_feed_posts VALUES (10, 1, 'first')");
+    world.catch_up();
+    assert_eq!(world.posts_of(1), [10]);
+    assert!(world.posts_of(2).is_empty());
+    assert!(world.posts_of(2).is_empty(), "cached as empty");
+    world.sql("INSERT INTO wt_feed_posts VALUES (11, 1, 'second')");
+    world.catch_up();
+    assert_eq!(world.posts_of(1), [10, 11], "an insert joins");
+    world.sql("UPDATE wt_feed_posts SET user_id = 2 WHERE id = 10");
+    world.catch_up();
+    assert_eq!(world.posts_of(1), [11], "a move leaves");
+    assert_eq!(world.posts_of(2), [10], "and joins");
+    assert_eq!(world.posts_of(2), [10], "cached");
+}

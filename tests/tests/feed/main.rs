@@ -47,7 +47,7 @@ pub struct FeedUser {
 /// A user's post, deleted with its user (`ON DELETE CASCADE`).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, WriteThrough)]
 #[diesel(table_name = wt_feed_posts)]
-#[write_through(key = "feed_post:{id}", ttl = "1h")]
+#[write_through(key = "feed_post:{id}", ttl = "1h", collection(by = user_id))]
 pub struct FeedPost {
     pub id: i64,
     pub user_id: i64,
@@ -177,6 +177,15 @@ impl World {
 
     pub fn find_user(&mut self, id: i64) -> Option<FeedUser> {
         FeedUser::find(&mut self.conn, &self.test.cache, &id).expect("find")
+    }
+
+    /// A user's posts, by `find_all_by_user_id`, in key order.
+    pub fn posts_of(&mut self, user: i64) -> Vec<i64> {
+        FeedPost::find_all_by_user_id(&mut self.conn, &self.test.cache, &user)
+            .expect("list")
+            .iter()
+            .map(|post| post.id)
+            .collect()
     }
 
     pub fn find_post(&mut self, id: i64) -> Option<FeedPost> {
