@@ -1,0 +1,25 @@
+//! `order_by` is a field, or a field with `.asc()` or `.desc()`, as in a Diesel `.order(...)`.
+
+use diesel::prelude::*;
+use write_through::prelude::*;
+
+diesel::table! {
+    versions (id) {
+        id -> BigInt,
+        crate_id -> Integer,
+        num -> Text,
+        downloads -> Double,
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Identifiable, WriteThrough)]
+#[diesel(table_name = versions)]
+#[write_through(key = "version:{id}", ttl = "1h", collection(by = crate_id, order_by = num.reversed()))]
+pub struct Version {
+    pub id: i64,
+    pub crate_id: i32,
+    pub num: String,
+    pub downloads: f64,
+}
+
+fn main() {}
