@@ -41,6 +41,7 @@ snapshots! {
     raw_identifier_index,
     newtype_key,
     join_model,
+    collection,
 }
 
 #[test]
