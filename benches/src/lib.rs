@@ -25,6 +25,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wt_bench_comments (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        rank -> Integer,
+        body -> Text,
+    }
+}
+
+/// A post's comment, the post's comments a cached collection (highest rank first).
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_bench_comments)]
+#[write_through(key = "comment:{id}", ttl = "1h", collection(by = post_id, order_by = rank.desc()))]
+pub struct Comment {
+    pub id: i64,
+    pub post_id: i64,
+    pub rank: i32,
+    pub body: String,
+}
+
+/// [`Comment`]'s row under a model without the collection: what the collection adds to a
+/// `save` is the difference.
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Identifiable,
+    WriteThrough,
+    Debug,
+    Clone,
+    PartialEq,
+)]
+#[diesel(table_name = wt_bench_comments)]
+#[write_through(key = "comment_alone:{id}", ttl = "1h")]
+pub struct CommentAlone {
+    pub id: i64,
+    pub post_id: i64,
+    pub rank: i32,
+    pub body: String,
+}
+
+/// PostgreSQL with the comments' table (created if missing; the caller drops it).
+pub fn postgres_with_comments() -> PgConnection {
+    let mut conn = postgres();
+    conn.batch_execute(
+        "CREATE TABLE IF NOT EXISTS wt_bench_comments (id BIGINT PRIMARY KEY, post_id BIGINT NOT NULL, rank INTEGER NOT NULL, body TEXT NOT NULL);
+         CREATE INDEX IF NOT EXISTS wt_bench_comments_post ON wt_bench_comments (post_id, rank)",
+    )
+    .expect("bench table");
+    conn
+}
+
 /// The row of [`User`] with a unique index on its email (`find_by_email`).
 #[derive(
     Queryable,

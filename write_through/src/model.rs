@@ -324,6 +324,13 @@ pub trait Cached: Sized + Send + Sync + 'static {
         let _ = keys;
     }
 
+    /// Whether a row of this model is named by keys besides its own: unique-index entries
+    /// ([`UniqueIndex`]) or collections ([`Collection`](crate::Collection)). An `update`
+    /// through a form learns them only from the row it returns, so it then runs in a
+    /// transaction of the library's own and locks them before the commit. The derive says
+    /// `true` when the model has either.
+    const NAMES_OTHER_KEYS: bool = false;
+
     /// Whether writes of this model retire rows of other models
     /// (`#[write_through(retires(...))]`): then a `save`, `update` or `delete` first reads the
     /// row it replaces, locked (`SELECT ... FOR UPDATE`), in the write's transaction (one of

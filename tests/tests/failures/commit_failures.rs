@@ -870,3 +870,138 @@ fn blocking_postgres_history_with_refused_commits() {
 fn async_postgres_history_with_refused_commits() {
     a_history_with_refused_commits(true);
 }
+
+// ---- an update through a form whose commit is never acknowledged ------------------------------
+
+/// `Comment::update` through a form moves a comment to another post on a private PostgreSQL
+/// whose commit is written but never acknowledged (the server waits for a standby that never
+/// answers, then is stopped): the update reports the lost connection. It learned the new post
+/// only from the row its statement returned, and locked that post's cached collection before
+/// its commit; so, once the server is back, the new post's listing has the comment, and the
+/// old post's does not, although the update's caller was told it failed. Found by the model
+/// checker (`an_update_whose_outcome_is_unknown_retires_the_collection_it_joined`): the update
+/// used to invalidate the collection after its commit only when it took itself for committed.
+fn an_unacknowledged_update_through_a_form_still_retires_the_collection_it_joined(
+    asynchronous: bool,
+) {
+    use write_through_tests::models::{Comment, CommentUpdateForm, NewComment};
+    let (Some(pg), Some(tc)) = (PrivatePostgres::start(), test_cache()) else {
+        return;
+    };
+    let url = pg.url();
+    let mut setup = PgConnection::establish(&url).expect("the private PostgreSQL");
+    setup
+        .batch_execute(
+            "CREATE TABLE wt_comments (id BIGSERIAL PRIMARY KEY, post_id BIGINT NOT NULL,
+             rank INTEGER NOT NULL, body TEXT NOT NULL)",
+        )
+        .unwrap();
+    let (from, to) = (1_i64, 2_i64);
+    let create = |conn: &mut PgConnection, post_id: i64, rank: i32| {
+        let new = NewComment {
+            post_id,
+            rank,
+            body: format!("rank {rank}"),
+        };
+        <Comment as DieselCreate<_, _, _>>::insert_returning(conn, &new).unwrap()
+    };
+    let moving = create(&mut setup, from, 1);
+    let staying = create(&mut setup, to, 2);
+    let list = |conn: &mut PgConnection, post: i64| -> Vec<i64> {
+        Comment::find_all_by_post_id(conn, &tc.cache, &post)
+            .unwrap()
+            .iter()
+            .map(|comment| comment.id)
+            .collect()
+    };
+    // Both listings cached (the second read of each is a hit).
+    for _ in 0..2 {
+        assert_eq!(list(&mut setup, from), [moving.id]);
+        assert_eq!(list(&mut setup, to), [staying.id]);
+    }
+    setup
+        .batch_execute("ALTER SYSTEM SET synchronous_standby_names = 'nobody'")
+        .unwrap();
+    setup.batch_execute("SELECT pg_reload_conf()").unwrap();
+    let mut updating = PgConnection::establish(&url).expect("the private PostgreSQL");
+    write_through_tests::services::wait_until(
+        "the reloaded setting",
+        Duration::from_secs(20),
+        || {
+            diesel::sql_query(
+                "SELECT 1 WHERE current_setting('synchronous_standby_names') = 'nobody'",
+            )
+            .execute(&mut updating)
+            .is_ok_and(|rows| rows == 1)
+        },
+    );
+    let form = CommentUpdateForm {
+        post_id: Some(to),
+        ..CommentUpdateForm::default()
+    };
+    let result = thread::scope(|scope| {
+        let update = scope.spawn(|| {
+            if asynchronous {
+                let runtime = write_through_tests::fronts::runtime();
+                runtime.block_on(async {
+                    use write_through::asynch::ModelOps as _;
+                    let mut conn = diesel_async::AsyncPgConnection::establish(&url)
+                        .await
+                        .expect("the private PostgreSQL");
+                    Comment::update(&mut conn, &tc.cache, &moving.id, &form).await
+                })
+            } else {
+                use write_through::blocking::ModelOps as _;
+                Comment::update(&mut updating, &tc.cache, &moving.id, &form)
+            }
+        });
+        write_through_tests::services::wait_until(
+            "an update waiting for the standby inside its COMMIT",
+            Duration::from_secs(20),
+            || {
+                diesel::sql_query("SELECT pid FROM pg_stat_activity WHERE wait_event = 'SyncRep'")
+                    .execute(&mut setup)
+                    .is_ok_and(|rows| rows > 0)
+            },
+        );
+        pg.stop_now();
+        update.join().expect("the updating thread")
+    });
+    assert!(
+        matches!(result, Err(Error::Database(_))),
+        "expected the lost connection, got {result:?}"
+    );
+    pg.restart();
+    let mut reset = PgConnection::establish(&url).expect("the restarted PostgreSQL");
+    reset
+        .batch_execute("ALTER SYSTEM RESET synchronous_standby_names")
+        .unwrap();
+    reset.batch_execute("SELECT pg_reload_conf()").unwrap();
+    let mut after = PgConnection::establish(&url).expect("the restarted PostgreSQL");
+    let mut joined = list(&mut after, to);
+    joined.sort_unstable();
+    assert_eq!(
+        joined,
+        [moving.id, staying.id],
+        "the comment joined, though unacknowledged"
+    );
+    assert!(list(&mut after, from).is_empty(), "and left");
+    thread::sleep(LOCK_TTL);
+    let mut joined = list(&mut after, to);
+    joined.sort_unstable();
+    assert_eq!(
+        joined,
+        [moving.id, staying.id],
+        "once the locks expired too"
+    );
+}
+
+#[test]
+fn blocking_an_unacknowledged_update_through_a_form_still_retires_the_collection_it_joined() {
+    an_unacknowledged_update_through_a_form_still_retires_the_collection_it_joined(false);
+}
+
+#[test]
+fn async_an_unacknowledged_update_through_a_form_still_retires_the_collection_it_joined() {
+    an_unacknowledged_update_through_a_form_still_retires_the_collection_it_joined(true);
+}

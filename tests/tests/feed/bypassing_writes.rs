@@ -320,7 +320,9 @@ fn a_cascade_empties_the_cached_collection_of_the_parent_it_deleted() {
     let _feed = world.start(world.feed());
     world.cached_user(1, "Ada");
     world.cached_user(2, "Grace");
-    world.sql("INSERT INTO wt_feed_posts VALUES (10, 1, 'first'), (11, 1, 'second'), (12, 2, 'kept')");
+    world.sql(
+        "INSERT INTO wt_feed_posts VALUES (10, 1, 'first'), (11, 1, 'second'), (12, 2, 'kept')",
+    );
     world.catch_up();
     assert_eq!(world.posts_of(1), [10, 11]);
     assert_eq!(world.posts_of(1), [10, 11], "cached");

@@ -85,7 +85,11 @@ fn unexplained(events: &[Event], children: usize, first: &[Place]) -> Vec<Event>
     }
     let mut bad = Vec::new();
     for event in events {
-        let Op::List { parent, children: listed } = &event.op else {
+        let Op::List {
+            parent,
+            children: listed,
+        } = &event.op
+        else {
             continue;
         };
         if !listed.windows(2).all(|pair| pair[0] > pair[1]) {
@@ -276,10 +280,17 @@ fn run(make: fn() -> Option<Box<dyn Lister>>) {
         bad.len(),
         cache.stats()
     );
-    assert!(bad.is_empty(), "listings no instant explains, seed {seed}: {bad:#?}");
+    assert!(
+        bad.is_empty(),
+        "listings no instant explains, seed {seed}: {bad:#?}"
+    );
     // Writes have stopped: each parent's listing, from Redis or not, is the database's.
     for parent in 0..2 {
-        let mut listed: Vec<i64> = setup.list(&cache, posts[parent]).iter().map(|c| c.id).collect();
+        let mut listed: Vec<i64> = setup
+            .list(&cache, posts[parent])
+            .iter()
+            .map(|c| c.id)
+            .collect();
         let mut conn = postgres().expect("PostgreSQL");
         use diesel::prelude::*;
         use write_through_tests::schema::wt_comments;

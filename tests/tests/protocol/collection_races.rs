@@ -64,8 +64,16 @@ impl Naive<'_> {
     }
     /// The cached list of `post`, if any.
     fn get(&mut self, post: i64) -> Option<Vec<i64>> {
-        let list: Option<String> = redis::cmd("GET").arg(self.key(post)).query(self.redis).unwrap();
-        list.map(|list| list.split(',').filter(|id| !id.is_empty()).map(|id| id.parse().unwrap()).collect())
+        let list: Option<String> = redis::cmd("GET")
+            .arg(self.key(post))
+            .query(self.redis)
+            .unwrap();
+        list.map(|list| {
+            list.split(',')
+                .filter(|id| !id.is_empty())
+                .map(|id| id.parse().unwrap())
+                .collect()
+        })
     }
     fn set(&mut self, post: i64, ids: &[i64]) {
         let list: Vec<String> = ids.iter().map(i64::to_string).collect();
@@ -219,8 +227,15 @@ fn a_fill_that_read_the_children_before_an_insert_cannot_hide_the_new_child(fron
     let (gate, reader) = paused_listing(&tc, b, p);
     let y = a.create(&tc.cache, &new_comment(p, 2)).unwrap();
     gate.release();
-    assert_eq!(ids(&reader.join().unwrap()), [x.id], "it read before the insert");
-    assert_eq!(ids(&a.list(&tc.cache, p).unwrap()), sorted(vec![x.id, y.id]));
+    assert_eq!(
+        ids(&reader.join().unwrap()),
+        [x.id],
+        "it read before the insert"
+    );
+    assert_eq!(
+        ids(&a.list(&tc.cache, p).unwrap()),
+        sorted(vec![x.id, y.id])
+    );
     assert_eq!(
         ids(&a.list(&tc.cache, p).unwrap()),
         sorted(vec![x.id, y.id]),
@@ -276,8 +291,15 @@ fn a_child_moved_in_a_transaction_is_listed_under_its_new_parent_only(fronts: Fr
     };
     a.save_in_transaction(&tc.cache, std::slice::from_ref(&moved), true);
     gate.release();
-    assert_eq!(ids(&reader.join().unwrap()), [y.id], "it read before the commit");
-    assert_eq!(ids(&a.list(&tc.cache, to).unwrap()), sorted(vec![x.id, y.id]));
+    assert_eq!(
+        ids(&reader.join().unwrap()),
+        [y.id],
+        "it read before the commit"
+    );
+    assert_eq!(
+        ids(&a.list(&tc.cache, to).unwrap()),
+        sorted(vec![x.id, y.id])
+    );
     assert_eq!(
         ids(&a.list(&tc.cache, to).unwrap()),
         sorted(vec![x.id, y.id]),

@@ -11,16 +11,24 @@
 //! as it was answered.
 //!
 //! Also here: the hand-written pattern (write the database then `SET`; `GET`, on a miss load
-//! then `SET`), whose actors the mutation tests run to see the checker catch it.
+//! then `SET`), whose actors the mutation tests run to see the checker catch it; and the
+//! reader of a cached collection (`drive/collection.rs` `find_all_by`, for one parent), whose
+//! decisions are `core::collection`'s `interpret`, `plan` and `entry_fill`. A `save` of a child
+//! is a [`Spec::Writer`] whose keys are the row's and its (new) parent's collection
+//! (`drive/mod.rs` `save`: the collection is locked last; after the commit it gets back the
+//! entry its lock replaced if that listed the row, by `core::collection::kept_entry`, and is
+//! deleted otherwise).
 
 use std::time::Duration;
 
-use super::db_model::{Db, Outcome, VersionInfo, Versions, bit};
+use super::db_model::{Db, Outcome, VersionInfo, Versions, bit, show_versions};
 use super::feed::{Bypass, BypassWriter};
 use super::item::{Item, RULES};
-use super::properties::{History, check_read, of_key};
+use super::item::{parent_id, parent_name};
+use super::properties::{History, Listing, check_read, of_key};
 use super::redis_model::{Mutation, Redis, TICK_MS};
 use crate::cache::WritePolicy;
+use crate::core::collection::{self, CollectionPlan, CollectionState};
 use crate::core::read::{self, CachedState, ReadPlan};
 use crate::core::txn::{End, Frame};
 use crate::core::write::{
@@ -45,6 +53,12 @@ pub(crate) enum Spec {
         outcomes: Vec<Outcome>,
         may_crash: bool,
         policy: WritePolicy,
+        /// `update` through a form (`drive/mod.rs` `update`): the row's parent is known only
+        /// from the row its statement returns, which is then locked before the commit of the
+        /// update's own transaction (nothing outside sees the statement before its commit, so
+        /// locking it with the row's key is the same history); after the commit it is deleted,
+        /// never put back (`Written::kept` is `save`'s).
+        form: bool,
     },
     /// `find` of one key.
     Reader { key: usize },
@@ -63,6 +77,8 @@ pub(crate) enum Spec {
     Invalidator { key: usize, version: u8 },
     /// A write that bypasses the library and leaves the cache to the change feed.
     Bypass(Bypass),
+    /// `find_all_by_parent` of one parent (by index).
+    Lister { parent: usize },
 }
 
 /// A write inside a transaction.
@@ -82,11 +98,33 @@ pub(crate) enum TxnOp {
 /// What is fixed for a run: the scenario's keys and versions, and the mutation.
 #[derive(Debug)]
 pub(crate) struct World {
+    /// The rows' keys (row id = index + 1), then the collection keys of the `parents` parents.
     pub(crate) keys: Vec<Vec<u8>>,
+    pub(crate) parents: usize,
     pub(crate) table: Vec<VersionInfo>,
     pub(crate) mutation: Mutation,
     /// Keys whose `LOCK` cannot reach Redis (a fault of the scenario).
     pub(crate) unreachable_locks: Vec<usize>,
+}
+
+impl World {
+    /// How many row keys there are (the first of `keys`).
+    pub(crate) fn rows(&self) -> usize {
+        self.keys.len() - self.parents
+    }
+
+    /// The index in `keys` of parent `p`'s collection key.
+    pub(crate) fn collection(&self, p: usize) -> usize {
+        self.rows() + p
+    }
+
+    /// A key's name in traces: `key 0` for a row, `collection A` for a parent's collection.
+    pub(crate) fn name(&self, k: usize) -> String {
+        match k.checked_sub(self.rows()) {
+            Some(p) => format!("collection {}", parent_name(parent_id(p))),
+            None => format!("key {k}"),
+        }
+    }
 }
 
 /// What an actor's step may touch.
@@ -177,6 +215,10 @@ pub(crate) enum Actor {
         forbidden: Versions,
     },
     Bypass(BypassWriter),
+    Lister {
+        phase: ListPhase,
+        listing: Listing,
+    },
     Done,
     /// The process died (after its commit): it never returns.
     Crashed,
@@ -202,6 +244,30 @@ pub(crate) enum ReaderPhase {
     LoadWithoutFill,
     Load,
     Fill(Option<Item>),
+}
+
+/// Where a listing is (`drive/collection.rs`, one parent).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum ListPhase {
+    /// Step 1: `READ_COLLECTIONS`, the entry and its members' rows at one instant.
+    Read,
+    /// Step 2: the leases, one `LEASE_IF` per step (a pipeline: other clients' commands may
+    /// run between them). `todo`: the keys left, each with the bytes it must hold (`None`:
+    /// nothing); `leased`: the keys leased so far.
+    Lease {
+        todo: Vec<(usize, Option<Vec<u8>>)>,
+        leased: Vec<usize>,
+    },
+    /// Step 3: the database's members of the parent, at one instant.
+    Load { leased: Vec<usize> },
+    /// Redis held or could not say: the database, answered without filling.
+    LoadWithoutFill,
+    /// Step 4: `SETTLE_MANY`'s fills (key, value, TTL in ms), then its releases: two scripts
+    /// of one pipeline, so two steps. The answer is known (in the listing).
+    Settle {
+        fills: Vec<(usize, Vec<u8>, i64)>,
+        releases: Vec<usize>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -261,6 +327,30 @@ impl Actor {
                 forbidden: 0,
             },
             Spec::Bypass(bypass) => Actor::Bypass(BypassWriter::new(bypass)),
+            Spec::Lister { .. } => Actor::Lister {
+                phase: ListPhase::Read,
+                listing: Listing::Seen(Vec::new()),
+            },
+        }
+    }
+
+    /// The database changed (collection scenarios): a listing under way notes its parent's
+    /// members.
+    pub(crate) fn observe(&mut self, spec: &Spec, world: &World, db: &Db) {
+        if let (Actor::Lister { phase, listing }, Spec::Lister { parent }) = (self, spec)
+            && *phase != ListPhase::Read
+        {
+            listing.observe(db.members(&world.table, *parent));
+        }
+    }
+
+    /// Whether this is a library writer between its first lock and its return (the collection
+    /// scenarios' clock does not tick then: see `properties.rs`).
+    pub(crate) fn is_writing(&self) -> bool {
+        match self {
+            Actor::Writer { replies, .. } => !replies.is_empty(),
+            Actor::Transaction { log, .. } => !log.is_empty(),
+            _ => false,
         }
     }
 
@@ -307,7 +397,8 @@ impl Actor {
                 outcomes,
                 may_crash: _,
                 policy,
-            } => self.writer(me, keys, versions, outcomes, *policy, choice, ctx),
+                form,
+            } => self.writer(me, keys, versions, outcomes, *policy, *form, choice, ctx),
             Spec::Reader { key } => self.reader(me, *key, ctx),
             Spec::Transaction {
                 ops,
@@ -327,6 +418,7 @@ impl Actor {
                 }
                 Ok(label)
             }
+            Spec::Lister { parent } => self.lister(me, *parent, ctx),
         }
     }
 
@@ -338,6 +430,7 @@ impl Actor {
         versions: &[u8],
         outcomes: &[Outcome],
         policy: WritePolicy,
+        form: bool,
         choice: usize,
         ctx: &mut Ctx<'_>,
     ) -> Result<String, String> {
@@ -351,6 +444,12 @@ impl Actor {
         };
         let world = ctx.world;
         let lock = token_value(false, &token(me));
+        let keys: &[usize] = if world.mutation == Mutation::CollectionWriteSkipsLock {
+            // Only the rows' keys (they come first).
+            &keys[..keys.iter().filter(|&&k| k < world.rows()).count()]
+        } else {
+            keys
+        };
         // The core's Write, rebuilt from the replies it was fed.
         let rebuild = |replies: &[Option<Replaced>]| {
             let mut write = Write::new(
@@ -375,7 +474,8 @@ impl Actor {
                 let key = write.next_lock().expect("a lock to take").to_vec();
                 let k = key_index(world, &key);
                 let (reply, label) = if world.unreachable_locks.contains(&k) {
-                    (LockReply::Unreachable, format!("LOCK key {k}: unreachable"))
+                    let name = world.name(k);
+                    (LockReply::Unreachable, format!("LOCK {name}: unreachable"))
                 } else {
                     let (value, pttl, contended) = ctx.redis.lock(&key, &lock, millis(LOCK_TTL));
                     let replaced = Replaced {
@@ -386,7 +486,8 @@ impl Actor {
                     (
                         LockReply::Locked(replaced),
                         format!(
-                            "LOCK key {k}{}",
+                            "LOCK {}{}",
+                            world.name(k),
                             if contended { " (contended)" } else { "" }
                         ),
                     )
@@ -427,8 +528,42 @@ impl Actor {
                     *self = Actor::Crashed;
                     return Ok(format!("{label}, then the process dies"));
                 }
+                let now = ctx.redis.now;
                 let committed = || {
-                    DbOutcome::Committed(versions.iter().map(|&v| change_of(world, v)).collect())
+                    let mut changes: Vec<Change> =
+                        versions.iter().map(|&v| change_of(world, v)).collect();
+                    // `drive/mod.rs` `write_row`: each collection it locked (after the row's
+                    // key; the row as stored is in it) gets back the entry its lock replaced
+                    // if that listed the row (`core::collection::kept_entry`), with the time it
+                    // had left; else it is deleted.
+                    for (at, &k) in keys.iter().enumerate() {
+                        let Some(replaced) =
+                            write.replaced(at).filter(|_| k >= world.rows() && !form)
+                        else {
+                            continue;
+                        };
+                        let elapsed = u64::from(now - replaced.at) * TICK_MS.unsigned_abs();
+                        let left = u64::try_from(replaced.pttl)
+                            .map_or(0, |ttl| ttl.saturating_sub(elapsed));
+                        changes.resize(changes.len().max(at + 1), None);
+                        let left = Duration::from_millis(left);
+                        let value = replaced.value.as_deref();
+                        changes[at] = if world.mutation == Mutation::CollectionKeptWithoutTheRow {
+                            let listed = |value: &&[u8]| {
+                                matches!(
+                                    crate::envelope::Envelope::parse(value),
+                                    Ok(crate::envelope::Envelope::Members { .. })
+                                )
+                            };
+                            value
+                                .filter(listed)
+                                .filter(|_| !left.is_zero())
+                                .map(|value| (value.to_vec(), left))
+                        } else {
+                            collection::kept_entry(value, left, &world.keys[keys[0]])
+                        };
+                    }
+                    DbOutcome::Committed(changes)
                 };
                 // The fronts read every statement to its end, so a refusal after the row is
                 // the statement's error; the mutation stops at the row.
@@ -442,10 +577,8 @@ impl Actor {
                 };
                 // The caller sees Ok exactly when the front took the write for committed.
                 let ok = matches!(db_outcome, DbOutcome::Committed(_));
-                *phase = WriterPhase::Steps {
-                    steps: pending(write.on_outcome(db_outcome), world),
-                    ok,
-                };
+                let steps = pending(write.on_outcome(db_outcome), world);
+                *phase = WriterPhase::Steps { steps, ok };
                 Ok(label)
             }
             WriterPhase::Steps { steps, ok } => {
@@ -580,6 +713,174 @@ impl Actor {
             }
             None => Ok(label),
         }
+    }
+
+    /// `find_all_by_parent(p)` (`drive/collection.rs` `find_all_by`, one parent, outside a
+    /// transaction), deciding by `core::collection`.
+    fn lister(&mut self, me: usize, p: usize, ctx: &mut Ctx<'_>) -> Result<String, String> {
+        let Actor::Lister { phase, listing } = self else {
+            unreachable!()
+        };
+        let world = ctx.world;
+        let lease = token_value(true, &token(me));
+        let parent = parent_id(p);
+        let name = parent_name(parent);
+        let entry_key = world.collection(p);
+        let row_key_of = |row: &Item| super::item::key(row.id);
+        // `Some(rows)`: it returns, with `rows` if the answer is known only now.
+        let (label, ends): (String, Option<Option<Vec<Item>>>) = match phase.clone() {
+            ListPhase::Read => {
+                *listing = Listing::start(ctx.history, &world.table, ctx.db, p);
+                let (entry, rows) = ctx.redis.read_collection(&world.keys[entry_key]);
+                let label = format!("READ_COLLECTIONS {name} ({} member rows)", rows.len());
+                let trusted = if world.mutation == Mutation::CollectionReaderTrustsMembers {
+                    trusted(entry.as_deref(), &rows)
+                } else {
+                    None
+                };
+                let state = collection::interpret::<Item, 0>(
+                    entry.as_deref(),
+                    &rows,
+                    &parent,
+                    RULES.max_value_bytes,
+                    row_key_of,
+                );
+                match (collection::plan(&state, false), state) {
+                    _ if trusted.is_some() => {
+                        (format!("{label}: all cached, trusted"), Some(trusted))
+                    }
+                    (CollectionPlan::Answer, CollectionState::Hit(rows)) => {
+                        (format!("{label}: hit"), Some(Some(rows)))
+                    }
+                    (CollectionPlan::LeaseAndLoad { replacing, rows }, state) => {
+                        let why = match state {
+                            CollectionState::Empty => "empty",
+                            CollectionState::Stale { .. } => "stale",
+                            _ => "rows missing",
+                        };
+                        let mut todo = vec![(entry_key, replacing)];
+                        todo.extend(rows.iter().map(|key| (key_index(world, key), None)));
+                        *phase = ListPhase::Lease {
+                            todo,
+                            leased: Vec::new(),
+                        };
+                        (format!("{label}: {why}"), None)
+                    }
+                    (_, _) => {
+                        *phase = ListPhase::LoadWithoutFill;
+                        (format!("{label}: held"), None)
+                    }
+                }
+            }
+            ListPhase::Lease {
+                mut todo,
+                mut leased,
+            } => {
+                let (k, expected) = todo.remove(0);
+                let taken = ctx.redis.lease_if(
+                    &world.keys[k],
+                    &lease,
+                    millis(LEASE_TTL),
+                    expected.as_deref(),
+                );
+                if taken {
+                    leased.push(k);
+                }
+                let label = format!(
+                    "LEASE_IF {} (if {}) -> {taken}",
+                    world.name(k),
+                    if expected.is_some() {
+                        "unchanged"
+                    } else {
+                        "empty"
+                    }
+                );
+                *phase = if todo.is_empty() {
+                    ListPhase::Load { leased }
+                } else {
+                    ListPhase::Lease { todo, leased }
+                };
+                (label, None)
+            }
+            ListPhase::LoadWithoutFill => {
+                let loaded = load_members(world, ctx.db, p);
+                (
+                    format!("database: {name} has {}", show_items(&loaded)),
+                    Some(Some(loaded)),
+                )
+            }
+            ListPhase::Load { leased } => {
+                let loaded = load_members(world, ctx.db, p);
+                let label = format!("database: {name} has {}", show_items(&loaded));
+                // What was leased is filled from this read, or released.
+                let mut fills = Vec::new();
+                let mut releases = Vec::new();
+                for k in leased {
+                    let value = if k == entry_key {
+                        collection::entry_fill::<Item, 0>(&loaded, row_key_of, RULES)
+                    } else {
+                        loaded
+                            .iter()
+                            .find(|row| row_key_of(row) == world.keys[k])
+                            .and_then(|row| read::row_value(row, RULES).ok())
+                    };
+                    match value {
+                        Some((value, ttl)) => fills.push((k, value, millis(ttl))),
+                        None => releases.push(k),
+                    }
+                }
+                if fills.is_empty() && releases.is_empty() {
+                    (label, Some(Some(loaded)))
+                } else {
+                    listing.answer(&world.table, ctx.db, p, &loaded)?;
+                    *phase = ListPhase::Settle { fills, releases };
+                    (label, None)
+                }
+            }
+            ListPhase::Settle { fills, releases } if !fills.is_empty() => {
+                let sent: Vec<(Vec<u8>, Vec<u8>, i64)> = fills
+                    .iter()
+                    .map(|(k, value, ttl)| (world.keys[*k].clone(), value.clone(), *ttl))
+                    .collect();
+                let filled = ctx.redis.settle_fills(&lease, &sent, world.mutation);
+                let names: Vec<String> = fills
+                    .iter()
+                    .zip(&filled)
+                    .map(|((k, _, _), filled)| format!("{} -> {filled}", world.name(*k)))
+                    .collect();
+                let label = format!("SETTLE_MANY fill {}", names.join(", "));
+                if releases.is_empty() {
+                    (label, Some(None))
+                } else {
+                    *phase = ListPhase::Settle {
+                        fills: Vec::new(),
+                        releases,
+                    };
+                    (label, None)
+                }
+            }
+            ListPhase::Settle { releases, .. } => {
+                let keys: Vec<Vec<u8>> = releases.iter().map(|&k| world.keys[k].clone()).collect();
+                ctx.redis.settle_releases(&lease, &keys);
+                let names: Vec<String> = releases.iter().map(|&k| world.name(k)).collect();
+                (
+                    format!("SETTLE_MANY release {}", names.join(", ")),
+                    Some(None),
+                )
+            }
+        };
+        let Some(rows) = ends else {
+            return Ok(label);
+        };
+        if let Some(rows) = rows {
+            listing.answer(&world.table, ctx.db, p, &rows)?;
+        }
+        listing.returned(p)?;
+        let Listing::Answered { answer, .. } = *listing else {
+            unreachable!("judged")
+        };
+        *self = Actor::Done;
+        Ok(format!("{label}; returns {}", show_versions(answer)))
     }
 
     fn transaction(
@@ -889,7 +1190,7 @@ fn surviving_or_not(log: &[TxnEvent]) -> Versions {
 pub(crate) fn change_of(world: &World, version: u8) -> Change {
     let info = world.table[usize::from(version)];
     if info.row {
-        read::row_value(&item(info.key, version), RULES).ok()
+        read::row_value(&item(world, info.key, version), RULES).ok()
     } else {
         cacheable(read::fill_for::<Item>(None, RULES))
     }
@@ -900,10 +1201,14 @@ fn cacheable(value: read::ValueFor) -> Change {
     value.expect("an item is cacheable")
 }
 
-fn item(k: usize, version: u8) -> Item {
+/// The row `version` of key `k` (its parent is the version's).
+pub(crate) fn item(world: &World, k: usize, version: u8) -> Item {
     Item {
         id: i64::try_from(k).unwrap_or(0) + 1,
         version,
+        parent: world.table[usize::from(version)]
+            .parent
+            .map(|p| parent_id(usize::from(p))),
     }
 }
 
@@ -911,7 +1216,37 @@ fn load(world: &World, db: &Db, k: usize) -> Option<Item> {
     let version = db.rows[k];
     world.table[usize::from(version)]
         .row
-        .then(|| item(k, version))
+        .then(|| item(world, k, version))
+}
+
+/// The members of parent `p` the database holds now, in the collection's order.
+fn load_members(world: &World, db: &Db, p: usize) -> Vec<Item> {
+    db.load_members(&world.table, p)
+        .into_iter()
+        .map(|(k, v)| item(world, k, v))
+        .collect()
+}
+
+fn show_items(rows: &[Item]) -> String {
+    let names: Vec<String> = rows.iter().map(|row| format!("v{}", row.version)).collect();
+    format!("{{{}}}", names.join(" "))
+}
+
+/// [`Mutation::CollectionReaderTrustsMembers`]: the rows of an entry whose members' rows are all
+/// cached, whatever parent they name.
+fn trusted(entry: Option<&[u8]>, rows: &[Option<Vec<u8>>]) -> Option<Vec<Item>> {
+    let Ok(crate::envelope::Envelope::Members { .. }) = crate::envelope::Envelope::parse(entry?)
+    else {
+        return None;
+    };
+    rows.iter()
+        .map(
+            |row| match read::interpret::<Item>(row.as_deref(), RULES.max_value_bytes) {
+                CachedState::Row(item) => Some(item),
+                _ => None,
+            },
+        )
+        .collect()
 }
 
 fn show(answer: Option<Item>) -> String {
@@ -944,7 +1279,7 @@ fn perform(ctx: &mut Ctx<'_>, lock: &[u8], k: usize, step: Pending) -> String {
             } else {
                 "deletion"
             };
-            format!("PUBLISH key {k} {what} -> {published:?}")
+            format!("PUBLISH {} {what} -> {published:?}", ctx.world.name(k))
         }
         Pending::Restore(replaced) => {
             let elapsed = Duration::from_millis(
@@ -952,8 +1287,8 @@ fn perform(ctx: &mut Ctx<'_>, lock: &[u8], k: usize, step: Pending) -> String {
             );
             let (value, left) = restoration(replaced.value.as_deref(), replaced.pttl, elapsed);
             let restored = ctx.redis.restore(&key, lock, value, left);
-            format!("RESTORE key {k} -> {restored}")
+            format!("RESTORE {} -> {restored}", ctx.world.name(k))
         }
-        Pending::Nothing => format!("nothing to undo on key {k}"),
+        Pending::Nothing => format!("nothing to undo on {}", ctx.world.name(k)),
     }
 }

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::time::{Duration, Instant};
 
 use super::state::{Move, Scenario, State};
@@ -28,7 +29,7 @@ pub(crate) fn explore(scenario: &Scenario) -> Report {
     let started = Instant::now();
     let start = scenario.start.clone();
     // Per state: its node. Per node: its parent and the move from there.
-    let mut seen: HashMap<State, u32> = HashMap::new();
+    let mut seen: HashMap<State, u32, BuildHasherDefault<Fx>> = HashMap::default();
     let mut nodes: Vec<(u32, Option<Move>)> = vec![(0, None)];
     seen.insert(start.clone(), 0);
     let mut frontier = VecDeque::from([(start, 0u32)]);
@@ -66,6 +67,55 @@ pub(crate) fn explore(scenario: &Scenario) -> Report {
     }
 }
 
+/// The visited set's hasher: FxHash's mixing (rotate, xor, multiply), eight bytes at a time.
+/// The standard SipHash took a third of the explorer's time in a debug build, hashing states
+/// whose keys and values are byte strings; nothing here needs its resistance to chosen keys.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buffer = [0; 8];
+            buffer.copy_from_slice(word);
+            self.add(u64::from_le_bytes(buffer));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut buffer = [0; 8];
+            buffer[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buffer));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The numbered steps from the start to `last` after node `node`, with the state after each.
 fn trace(scenario: &Scenario, nodes: &[(u32, Option<Move>)], node: u32, last: Move) -> String {
     let mut moves = vec![last];
@@ -77,10 +127,15 @@ fn trace(scenario: &Scenario, nodes: &[(u32, Option<Move>)], node: u32, last: Mo
     moves.reverse();
     let mut state = scenario.start.clone();
     let mut out = String::new();
-    let _ = writeln!(out, "start: redis {} | db {}", state.redis, state.db);
+    let _ = writeln!(
+        out,
+        "start: redis {} | db {}",
+        state.redis,
+        db(scenario, &state)
+    );
     for (i, m) in moves.into_iter().enumerate() {
         let who = match m {
-            Move::Actor { who, .. } => format!("#{who} {}", name(&scenario.specs[who])),
+            Move::Actor { who, .. } => format!("#{who} {}", name(scenario, &scenario.specs[who])),
             Move::Tick | Move::Restart => "environment".into(),
         };
         let what = match state.apply(scenario, m) {
@@ -92,18 +147,52 @@ fn trace(scenario: &Scenario, nodes: &[(u32, Option<Move>)], node: u32, last: Mo
             "{:>3}. {who}: {what}\n     redis {} | db {}",
             i + 1,
             state.redis,
-            state.db
+            db(scenario, &state)
         );
     }
     out
 }
 
-fn name(spec: &super::actors::Spec) -> String {
+/// The database, and in the collection scenarios each parent's members.
+fn db(scenario: &Scenario, state: &State) -> String {
+    let world = &scenario.world;
+    let mut out = state.db.to_string();
+    for p in 0..world.parents {
+        let members = state.db.members(&world.table, p);
+        let _ = write!(
+            out,
+            " {}={}",
+            super::item::parent_name(super::item::parent_id(p)),
+            super::db_model::show_versions(members)
+        );
+    }
+    out
+}
+
+fn name(scenario: &Scenario, spec: &super::actors::Spec) -> String {
     use super::actors::Spec;
+    let world = &scenario.world;
     match spec {
-        Spec::Writer { versions, .. } => {
-            let v: Vec<String> = versions.iter().map(|v| format!("v{v}")).collect();
-            format!("writer({})", v.join(" "))
+        Spec::Writer { versions, form, .. } => {
+            let v: Vec<String> = versions
+                .iter()
+                .map(|&v| {
+                    let info = world.table[usize::from(v)];
+                    match info.parent {
+                        Some(p) if info.row => format!(
+                            "v{v}: key {} to {}",
+                            info.key,
+                            super::item::parent_name(super::item::parent_id(usize::from(p)))
+                        ),
+                        _ if !info.row && world.parents > 0 => {
+                            format!("v{v}: delete key {}", info.key)
+                        }
+                        _ => format!("v{v}"),
+                    }
+                })
+                .collect();
+            let what = if *form { "update" } else { "writer" };
+            format!("{what}({})", v.join(" "))
         }
         Spec::Reader { key } => format!("reader(key {key})"),
         Spec::Transaction { .. } => "transaction".into(),
@@ -112,5 +201,9 @@ fn name(spec: &super::actors::Spec) -> String {
         Spec::Invalidator { version, .. } => format!("by hand + invalidate(v{version})"),
         Spec::Bypass(bypass) if bypass.by_hand => format!("by hand + feed(v{})", bypass.version),
         Spec::Bypass(bypass) => format!("feed(v{})", bypass.version),
+        Spec::Lister { parent } => format!(
+            "lister({})",
+            super::item::parent_name(super::item::parent_id(*parent))
+        ),
     }
 }

@@ -24,6 +24,16 @@
 //! A delivery the feed could not make because Redis was unreachable is not modelled (the
 //! consumer would retry it, which is one more delivery, later), nor are other keys: a change
 //! touches one row, and the feed's ordering across rows decides nothing for one key.
+//!
+//! In the collection scenarios a change also names the collection of the row's new parent
+//! (`feed/keys.rs` `collection`): each delivery then invalidates that collection's key, then
+//! the row's, one `INVALIDATE` per step (`invalidate_many` sends them in the batch's order,
+//! its keys sorted, where a collection's sorts first; nothing makes the two one instant). A
+//! delete by hand names no collection (its row key is retired, which readers of the old
+//! parent see). The window in which a listing may return the members as they were before the
+//! commit lasts until the first delivery's last key ([`History::open_window`]).
+//!
+//! [`History::open_window`]: super::properties::History::open_window
 
 use super::actors::{Ctx, change_of, token};
 use super::db_model::{Db, Versions, bit};
@@ -45,6 +55,8 @@ pub(crate) struct Bypass {
     /// (`feed::mark`): the feed then leaves the key alone when it holds that writer's lock or
     /// the value it publishes.
     pub(crate) marked_by: Option<usize>,
+    /// The parent (by index) whose collection the change names too: the row's new parent.
+    pub(crate) collection: Option<usize>,
 }
 
 /// Where the writer and its feed events are.
@@ -55,8 +67,13 @@ pub(crate) enum BypassWriter {
     /// In the log and delivered, not visible yet ([`Mutation::FeedBeforeVisible`] only).
     Logged,
     /// Committed; `delivered` invalidations have run. `before_it`: the versions the write
-    /// supersedes once the first one has (nothing, after it).
-    Feed { delivered: u8, before_it: Versions },
+    /// supersedes once the first one has (nothing, after it). `collection_done`: the current
+    /// delivery has invalidated the collection key, not yet the row's.
+    Feed {
+        delivered: u8,
+        before_it: Versions,
+        collection_done: bool,
+    },
 }
 
 impl BypassWriter {
@@ -67,6 +84,7 @@ impl BypassWriter {
             BypassWriter::Feed {
                 delivered: 0,
                 before_it: 0,
+                collection_done: false,
             }
         }
     }
@@ -102,19 +120,44 @@ impl BypassWriter {
             }
             BypassWriter::Commit => {
                 let before_it = ctx.history.write_started(of_key(&world.table, k));
+                if world.parents > 0 {
+                    ctx.history.open_window(spec.version, &ctx.db.rows);
+                }
                 ctx.db.commit(k, spec.version);
                 ctx.history.committed_by_hand(bit(spec.version));
                 *self = BypassWriter::Feed {
                     delivered: 0,
                     before_it,
+                    collection_done: false,
                 };
                 let label = format!("database (by hand, no lock): v{} Commit", spec.version);
                 (label, false)
             }
             BypassWriter::Feed {
                 delivered,
+                collection_done,
+                ..
+            } if !*collection_done && spec.collection.is_some() => {
+                let c = world.collection(spec.collection.unwrap_or_default());
+                let reply = ctx.redis.feed_invalidate(&world.keys[c], world.mutation);
+                *collection_done = true;
+                let label = format!(
+                    "feed: INVALIDATE {} -> {reply} (delivery {} of {})",
+                    world.name(c),
+                    *delivered + 1,
+                    spec.deliveries
+                );
+                (label, false)
+            }
+            BypassWriter::Feed {
+                delivered,
                 before_it,
+                collection_done,
             } => {
+                *collection_done = false;
+                if *delivered == 0 && world.parents > 0 {
+                    ctx.history.close_window(spec.version);
+                }
                 let key = &world.keys[k];
                 let reply = match spec.marked_by {
                     Some(writer) => {

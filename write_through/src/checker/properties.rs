@@ -29,10 +29,36 @@
 //!   uncommitted version;
 //! - (d) where a scenario says so (one failing writer, readers that can only hit), the cache
 //!   at the end is the cache at the start (guarantee 1).
+//!
+//! For cached collections (the scenarios with parents, `core/collection.rs`):
+//!
+//! - (a) a listing of a parent is linearizable: the rows it returns (which members, and each
+//!   member's version) are the database's members of that parent at some instant between the
+//!   listing's start and its return, in the collection's order. [`Listing`] keeps, until the
+//!   answer is known, the memberships the database had since the start (the explorer tells it
+//!   of each commit), then the answer and whether one of those instants, or a later one before
+//!   the return, had it. The feed's window applies as above: a listing that starts between a
+//!   commit by hand and the end of the feed's first delivery of it (its new parent's
+//!   collection and its row's key) may return the members as they were just before that
+//!   commit, or at any instant since ([`History::window`]). So may a listing that starts while
+//!   an `update` through a form is between its commit and its return (it retires its new
+//!   parent's collection only after its commit). This is stronger than the per-key rule (a
+//!   write's instant is its commit, not any point of its call), so the collection scenarios
+//!   let the clock tick, and Redis restart, only while no library write holds locks: a lock
+//!   lost mid-write lets a row be read stale within the write's call, which the per-key rule
+//!   allows and this one would not;
+//! - (b) when every actor is done, each collection entry Redis holds lists every member the
+//!   database has under its parent (a child that joins always retires the entry), and what a
+//!   reader would answer from it and its members' rows is exactly the database's members: an
+//!   entry may still list a child that left (readers find that out from the child's row), but
+//!   then that row is not cached naming the parent, and the reader reloads. A lock or a lease
+//!   expires, as for rows;
+//! - (c) a listing returns only committed versions of rows under its parent.
 
-use super::db_model::{Db, VersionInfo, Versions, bit};
-use super::item::Item;
+use super::db_model::{Db, VersionInfo, Versions, bit, show_versions};
+use super::item::{Item, parent_id, parent_name};
 use super::redis_model::Redis;
+use crate::core::collection::{self, CollectionState};
 use crate::core::read::{CachedState, interpret};
 
 /// What the history of writes says about each version.
@@ -43,6 +69,14 @@ pub(crate) struct History {
     /// Versions some write superseded: it started after their write returned and returned
     /// `Ok`. A read that starts later may not return them.
     pub(crate) superseded: Versions,
+    /// Collections only: the database's states (each key's version) from just before the
+    /// earliest open window's commit (by hand, until the feed's first delivery of it ends; an
+    /// `update` through a form's, until it returns) to now; empty when none is open. A listing
+    /// that starts meanwhile may return the members of any of them.
+    pub(crate) window: Vec<Vec<u8>>,
+    /// The commits whose window is open (by version), each with where in `window` the state
+    /// just before it is.
+    pub(crate) open: Vec<(u8, usize)>,
 }
 
 impl History {
@@ -50,6 +84,40 @@ impl History {
         Self {
             returned: initial,
             superseded: 0,
+            window: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+
+    /// Collections: a write by hand of `version` is about to commit over the database's
+    /// `before`; its window opens.
+    pub(crate) fn open_window(&mut self, version: u8, before: &[u8]) {
+        if self.window.last().map(Vec::as_slice) != Some(before) {
+            self.window.push(before.to_vec());
+        }
+        self.open.push((version, self.window.len() - 1));
+    }
+
+    /// Collections: the database changed to `rows` (any commit).
+    pub(crate) fn record(&mut self, rows: &[u8]) {
+        if !self.open.is_empty() && self.window.last().map(Vec::as_slice) != Some(rows) {
+            self.window.push(rows.to_vec());
+        }
+    }
+
+    /// Collections: the feed's first delivery of the write by hand of `version` ended; its
+    /// window closes (the states before the next open
+    /// one's start are dropped).
+    pub(crate) fn close_window(&mut self, version: u8) {
+        self.open.retain(|&(v, _)| v != version);
+        match self.open.iter().map(|&(_, at)| at).min() {
+            None => self.window.clear(),
+            Some(first) => {
+                self.window.drain(..first);
+                for (_, at) in &mut self.open {
+                    *at -= first;
+                }
+            }
         }
     }
 
@@ -214,6 +282,159 @@ pub(crate) fn check_final(
     Ok(())
 }
 
+/// What a listing of one parent needs to be judged when it returns (a, c).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Listing {
+    /// Until its answer is known: the parent's memberships the database had from the start
+    /// (and in an open feed window, since just before the commit by hand), sorted.
+    Seen(Vec<Versions>),
+    /// Its answer (the versions returned), and whether the database had exactly those members
+    /// at an instant since the start.
+    Answered { answer: Versions, matched: bool },
+}
+
+impl Listing {
+    /// A listing of parent `p` starts.
+    pub(crate) fn start(history: &History, table: &[VersionInfo], db: &Db, p: usize) -> Self {
+        let mut seen = Listing::Seen(Vec::new());
+        seen.observe(db.members(table, p));
+        for rows in &history.window {
+            let then = Db {
+                rows: rows.clone(),
+                ever: db.ever,
+            };
+            seen.observe(then.members(table, p));
+        }
+        seen
+    }
+
+    /// The database now has `members` under the parent.
+    pub(crate) fn observe(&mut self, members: Versions) {
+        match self {
+            Listing::Seen(seen) => {
+                if let Err(at) = seen.binary_search(&members) {
+                    seen.insert(at, members);
+                }
+            }
+            Listing::Answered { answer, matched } => *matched |= *answer == members,
+        }
+    }
+
+    /// The listing of parent `p` knows its answer, `rows`: (c) each is a committed version of
+    /// a row under `p`, in the collection's order (the keys'), and it is judged against the
+    /// memberships seen so far.
+    pub(crate) fn answer(
+        &mut self,
+        table: &[VersionInfo],
+        db: &Db,
+        p: usize,
+        rows: &[Item],
+    ) -> Result<(), String> {
+        let name = parent_name(parent_id(p));
+        let mut answer = 0;
+        for (i, row) in rows.iter().enumerate() {
+            let known = table.get(usize::from(row.version)).is_some_and(|info| {
+                info.row
+                    && i64::try_from(info.key).is_ok_and(|k| k + 1 == row.id)
+                    && info.parent.map(usize::from) == Some(p)
+                    && row.parent == Some(parent_id(p))
+            });
+            if !known || db.ever & bit(row.version) == 0 {
+                return Err(format!(
+                    "(c) a listing of {name} returned v{}, which never committed under {name}",
+                    row.version
+                ));
+            }
+            if i > 0 && rows[i - 1].id >= row.id {
+                return Err(format!(
+                    "(a) a listing of {name} returned its members out of order (or twice)"
+                ));
+            }
+            answer |= bit(row.version);
+        }
+        let matched = match self {
+            Listing::Seen(seen) => seen.contains(&answer),
+            Listing::Answered { .. } => unreachable!("one answer per listing"),
+        };
+        *self = Listing::Answered { answer, matched };
+        Ok(())
+    }
+
+    /// (a) when the listing of parent `p` returns.
+    pub(crate) fn returned(&self, p: usize) -> Result<(), String> {
+        match *self {
+            Listing::Answered { matched: true, .. } => Ok(()),
+            Listing::Answered { answer, .. } => Err(format!(
+                "(a) a listing of {} returned {}, which the database never had under it \
+                 between the listing's start and its return",
+                parent_name(parent_id(p)),
+                show_versions(answer)
+            )),
+            Listing::Seen(_) => unreachable!("a listing returns its answer"),
+        }
+    }
+}
+
+/// (b) for collections, when every actor is done: `collections[p]` is parent `p`'s key.
+pub(crate) fn check_final_collections(
+    collections: &[Vec<u8>],
+    table: &[VersionInfo],
+    redis: &Redis,
+    db: &Db,
+) -> Result<(), String> {
+    use crate::envelope::{Envelope, members};
+    for (p, key) in collections.iter().enumerate() {
+        let Some(stored) = redis.keys.get(key) else {
+            continue;
+        };
+        let name = parent_name(parent_id(p));
+        let listed: Vec<Vec<u8>> = match Envelope::parse(&stored.value) {
+            Ok(Envelope::Members { body }) => members(body)
+                .unwrap_or_default()
+                .iter()
+                .map(|m| m.row_key.to_vec())
+                .collect(),
+            Ok(Envelope::Lock { .. } | Envelope::Lease { .. }) if stored.expires.is_some() => {
+                continue;
+            }
+            _ => {
+                return Err(format!(
+                    "(b) at the end the collection of {name} holds {} that never expires",
+                    super::redis_model::describe(&stored.value)
+                ));
+            }
+        };
+        for (k, _) in db.load_members(table, p) {
+            if !listed.contains(&super::item::key(i64::try_from(k).unwrap_or(0) + 1)) {
+                return Err(format!(
+                    "(b) at the end the collection of {name} misses key {k}, which the database \
+                     has under {name}"
+                ));
+            }
+        }
+        let (entry, rows) = redis.read_collection(key);
+        let state = collection::interpret::<Item, 0>(
+            entry.as_deref(),
+            &rows,
+            &parent_id(p),
+            usize::MAX,
+            |row: &Item| super::item::key(row.id),
+        );
+        if let CollectionState::Hit(found) = state {
+            let answer = found.iter().fold(0, |m, row| m | bit(row.version));
+            let members = db.members(table, p);
+            if answer != members {
+                return Err(format!(
+                    "(b) at the end the collection of {name} answers {} but the database has {}",
+                    show_versions(answer),
+                    show_versions(members)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// (d): the cache at the end is the cache at the start.
 pub(crate) fn check_unchanged(initial: &Redis, now: &Redis) -> Result<(), String> {
     let values = |r: &Redis| -> Vec<(Vec<u8>, Vec<u8>)> {
@@ -239,7 +460,11 @@ mod tests {
     fn table() -> Vec<VersionInfo> {
         [true, true, false]
             .into_iter()
-            .map(|row| VersionInfo { key: 0, row })
+            .map(|row| VersionInfo {
+                key: 0,
+                row,
+                parent: None,
+            })
             .collect()
     }
 
@@ -253,7 +478,11 @@ mod tests {
     }
 
     fn item(version: u8) -> Option<Item> {
-        Some(Item { id: 1, version })
+        Some(Item {
+            id: 1,
+            version,
+            parent: None,
+        })
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub(crate) enum Mutation {
     /// row is cached, without checking that each row still names the parent (`belongs` in
     /// `core/collection.rs`): a child that moved away is still listed.
     CollectionReaderTrustsMembers,
+    /// Not a script's: after its commit a `save` puts back whatever members entry its lock
+    /// replaced (`core::collection::kept_entry` without its check that the entry listed the
+    /// row): a child that joined is missing from the entry put back.
+    CollectionKeptWithoutTheRow,
 }
 
 /// One key's value and the tick at which it expires (`None`: never).
@@ -450,10 +454,19 @@ impl fmt::Display for Redis {
         for (i, (key, entry)) in self.keys.iter().enumerate() {
             let sep = if i == 0 { "" } else { ", " };
             let expires = entry.expires.map_or("-".into(), |at| at.to_string());
+            // A collection's key by its parent: `collection A`.
+            let name = (0..8)
+                .find(|&p| super::item::collection_key(p) == *key)
+                .map_or_else(
+                    || String::from_utf8_lossy(key).into_owned(),
+                    |p| {
+                        let parent = super::item::parent_name(super::item::parent_id(p));
+                        format!("collection {parent}")
+                    },
+                );
             write!(
                 f,
-                "{sep}{} = {} (expires t={expires})",
-                String::from_utf8_lossy(key),
+                "{sep}{name} = {} (expires t={expires})",
                 describe(&entry.value)
             )?;
         }

@@ -9,7 +9,7 @@ use super::actors::{Spec, TxnOp, World};
 use super::db_model::{Outcome, VersionInfo};
 use super::explore::{Report, explore};
 use super::feed::Bypass;
-use super::item::key;
+use super::item::{collection_key, key};
 use super::redis_model::Mutation;
 use super::state::{Scenario, State};
 use crate::cache::WritePolicy;
@@ -32,13 +32,21 @@ struct Build {
     unreachable_locks: Vec<usize>,
     unchanged: bool,
     ticks_after_a_crash: bool,
+    /// Collections: how many parents, and those whose entry starts cached.
+    parents: usize,
+    entries: Vec<usize>,
+    environment_between_writes: bool,
 }
 
 impl Build {
     /// `keys` keys, each starting with a row (version `k`), cached or not.
     fn new(name: &'static str, keys: usize, cached: bool) -> Self {
         let table = (0..keys)
-            .map(|key| VersionInfo { key, row: true })
+            .map(|key| VersionInfo {
+                key,
+                row: true,
+                parent: None,
+            })
             .collect();
         let rows = (0..keys).map(|k| k as u8).collect();
         let cached = if cached {
@@ -59,11 +67,18 @@ impl Build {
             unreachable_locks: Vec::new(),
             unchanged: false,
             ticks_after_a_crash: false,
+            parents: 0,
+            entries: Vec::new(),
+            environment_between_writes: false,
         }
     }
 
     fn version(&mut self, key: usize, row: bool) -> u8 {
-        self.table.push(VersionInfo { key, row });
+        self.table.push(VersionInfo {
+            key,
+            row,
+            parent: None,
+        });
         u8::try_from(self.table.len() - 1).unwrap()
     }
 
@@ -95,6 +110,7 @@ impl Build {
             deliveries,
             by_hand: true,
             marked_by: None,
+            collection: None,
         }));
         self
     }
@@ -114,6 +130,7 @@ impl Build {
             deliveries: 1,
             by_hand: false,
             marked_by,
+            collection: None,
         }));
         self
     }
@@ -127,12 +144,16 @@ impl Build {
 
     fn scenario(self) -> Scenario {
         let world = World {
-            keys: (0..self.keys).map(|k| key(k as i64 + 1)).collect(),
+            keys: (0..self.keys)
+                .map(|k| key(k as i64 + 1))
+                .chain((0..self.parents).map(collection_key))
+                .collect(),
+            parents: self.parents,
             table: self.table,
             mutation: self.mutation,
             unreachable_locks: self.unreachable_locks,
         };
-        let start = State::start(&world, &self.specs, &self.rows, &self.cached);
+        let start = State::start(&world, &self.specs, &self.rows, &self.cached, &self.entries);
         Scenario {
             name: self.name,
             world,
@@ -142,6 +163,7 @@ impl Build {
             restarts: self.restarts,
             unchanged: self.unchanged,
             ticks_after_a_crash: self.ticks_after_a_crash,
+            environment_between_writes: self.environment_between_writes,
         }
     }
 }
@@ -153,6 +175,7 @@ fn writer(keys: Vec<usize>, versions: Vec<u8>, outcomes: &[Outcome], may_crash: 
         outcomes: outcomes.to_vec(),
         may_crash,
         policy: WritePolicy::Available,
+        form: false,
     }
 }
 
@@ -488,6 +511,7 @@ fn a_failed_write_leaves_the_cache_as_it_was() {
         outcomes: vec![Commit],
         may_crash: false,
         policy: WritePolicy::Strict,
+        form: false,
     });
     build.unreachable_locks = vec![1];
     build.unchanged = true;
@@ -759,6 +783,368 @@ fn mutation_the_hand_written_pattern_is_caught() {
         version: v1,
     });
     build.specs.push(Spec::NaiveReader { key: 0 });
+    breaks(build.scenario());
+}
+
+/// The collection scenarios' builders (`core/collection.rs`): children (row keys) under
+/// parents A and B (parent `p` is index `p`, id `p + 1`), whose collection keys follow the
+/// rows'.
+impl Build {
+    /// Key `k` starts as a row (version `k`) under parent `placed[k]`; `warm`: every row and
+    /// every parent's entry start cached. The environment acts only between library writes.
+    fn children(name: &'static str, placed: &[u8], parents: usize, warm: bool) -> Self {
+        let mut build = Build::new(name, placed.len(), warm);
+        for (k, &p) in placed.iter().enumerate() {
+            build.table[k].parent = Some(p);
+        }
+        build.parents = parents;
+        if warm {
+            build.entries = (0..parents).collect();
+        }
+        build.environment_between_writes = true;
+        build
+    }
+
+    /// A version of key `key` under `parent` (`None`: its deletion).
+    fn child_version(&mut self, key: usize, parent: Option<u8>) -> u8 {
+        let v = self.version(key, parent.is_some());
+        self.table[usize::from(v)].parent = parent;
+        v
+    }
+
+    /// `save` of key `key` under `parent` (a move, when it was under another): it locks the
+    /// row's key and the new parent's collection, which after the commit it puts back as it
+    /// was if that listed the row, and deletes otherwise.
+    fn move_child(mut self, key: usize, parent: u8, outcomes: &[Outcome]) -> Self {
+        let v = self.child_version(key, Some(parent));
+        let collection = self.keys + usize::from(parent);
+        self.specs
+            .push(writer(vec![key, collection], vec![v], outcomes, false));
+        self
+    }
+
+    /// `update` of key `key` through a form, giving it `parent`: it locks the row's key, learns
+    /// the parent from the row its statement returns, locks the parent's collection before its
+    /// commit (a transaction of its own), and deletes it after.
+    fn update_child(mut self, key: usize, parent: u8, outcomes: &[Outcome]) -> Self {
+        let v = self.child_version(key, Some(parent));
+        let collection = self.keys + usize::from(parent);
+        self.specs.push(Spec::Writer {
+            keys: vec![key, collection],
+            versions: vec![v],
+            outcomes: outcomes.to_vec(),
+            may_crash: false,
+            policy: WritePolicy::Available,
+            form: true,
+        });
+        self
+    }
+
+    /// `delete` of key `key`: it locks the row's key alone.
+    fn delete_child(mut self, key: usize, outcomes: &[Outcome]) -> Self {
+        let v = self.child_version(key, None);
+        self.specs.push(writer(vec![key], vec![v], outcomes, false));
+        self
+    }
+
+    /// A write by hand moving key `key` under `parent`, and the feed's delivery of it: the new
+    /// parent's collection, then the row's key.
+    fn moved_by_hand(mut self, key: usize, parent: u8) -> Self {
+        let version = self.child_version(key, Some(parent));
+        self.specs.push(Spec::Bypass(Bypass {
+            key,
+            version,
+            deliveries: 1,
+            by_hand: true,
+            marked_by: None,
+            collection: Some(usize::from(parent)),
+        }));
+        self
+    }
+
+    fn listers(mut self, parent: usize, n: usize) -> Self {
+        for _ in 0..n {
+            self.specs.push(Spec::Lister { parent });
+        }
+        self
+    }
+}
+
+// Cached collections. Parents A and B; children key 0 (under A) and key 1 (under B) unless
+// said otherwise. Every scenario checks the collections' (a) (a listing returns the members
+// the database had at an instant of its call), (b) (at the end no entry misses a member, and
+// none answers other than the database) and (c), with the rows' (a), (b), (c).
+
+const A: u8 = 0;
+const B: u8 = 1;
+
+#[test]
+fn collections_a_child_moving_between_parents_racing_listers() {
+    // The child leaves A (readers of A find it from its row) and joins B (whose entry the
+    // write locks, then deletes): every outcome of the write, from a warm and a cold cache.
+    for warm in [true, false] {
+        let name = if warm {
+            "collections: a move A->B, listers A and B, warm"
+        } else {
+            "collections: a move A->B, listers A and B, cold"
+        };
+        holds(
+            Build::children(name, &[A, B], 2, warm)
+                .move_child(0, B, &[Commit, NotCommitted, UnknownCommitted])
+                .listers(0, 1)
+                .listers(1, 1)
+                .scenario(),
+        );
+    }
+}
+
+#[test]
+fn collections_a_child_moving_away_and_back() {
+    // The child moves to B and back to A: two writers whose locks on the child's key contend.
+    // Moving back, the writer finds A's entry still listing the child (readers saw it leave
+    // from its row) and puts it back as it was (`kept_entry`).
+    holds(
+        Build::children("collections: A->B, B->A, 2 listers, warm", &[A, B], 2, true)
+            .move_child(0, B, &[Commit])
+            .move_child(0, A, &[Commit, NotCommitted])
+            .listers(0, 1)
+            .listers(1, 1)
+            .scenario(),
+    );
+}
+
+#[test]
+fn collections_a_save_that_keeps_its_parent() {
+    // The most common write of a child: its parent stays. The write locks the entry with the
+    // row and, after the commit, puts the entry back as it was (it listed the row), so the
+    // listing stays cached; another child leaves meanwhile, and a listing may have leased the
+    // entry before the lock.
+    for warm in [true, false] {
+        let name = if warm {
+            "collections: a save in A, a move A->B, 2 listers, warm"
+        } else {
+            "collections: a save in A, a move A->B, 2 listers, cold"
+        };
+        holds(
+            Build::children(name, &[A, A], 2, warm)
+                .move_child(0, A, &[Commit, NotCommitted])
+                .move_child(1, B, &[Commit])
+                .listers(0, 2)
+                .scenario(),
+        );
+    }
+}
+
+#[test]
+fn collections_a_save_in_place_racing_a_child_joining() {
+    // Two saves lock A's entry: one keeps its child in A (it would put the entry back), one
+    // moves the other child in (it deletes it). Whichever locks second makes the lock
+    // contended, so neither puts back an entry that misses the child that joined.
+    holds(
+        Build::children(
+            "collections: a save in A, a move B->A, 2 listers of A",
+            &[A, B],
+            2,
+            true,
+        )
+        .move_child(0, A, &[Commit, NotCommitted])
+        .move_child(1, A, &[Commit, UnknownCommitted])
+        .listers(0, 2)
+        .scenario(),
+    );
+}
+
+#[test]
+fn collections_two_children_joining_one_parent_racing_two_listers() {
+    // Both children join A (one from B, one created: it had no row), two readers of A fill it
+    // around them; between the writes, leases expire and Redis restarts empty.
+    let join = |name, outcomes: &[Outcome], ticks, restarts| {
+        let mut build = Build::children(name, &[A, B], 2, false);
+        let gone = build.child_version(0, None);
+        build.rows[0] = gone;
+        let mut build = build
+            .move_child(0, A, outcomes)
+            .move_child(1, A, &[Commit])
+            .listers(0, 2);
+        build.ticks = ticks;
+        build.restarts = restarts;
+        build.scenario()
+    };
+    holds(join(
+        "collections: 2 join A, 2 listers, tick",
+        &[Commit, UnknownNotCommitted],
+        1,
+        0,
+    ));
+    holds(join(
+        "collections: 2 join A, 2 listers, restart",
+        &[Commit],
+        0,
+        1,
+    ));
+}
+
+#[test]
+fn collections_a_row_reader_and_a_lister_sharing_rows() {
+    // A plain `find` of the child fills its row beside a listing that leases and fills it
+    // too; the child moves and is deleted.
+    let mut build = Build::children(
+        "collections: a move, a delete, find + lister",
+        &[A, A],
+        2,
+        false,
+    )
+    .move_child(0, B, &[Commit, NotCommitted])
+    .delete_child(1, &[Commit])
+    .listers(0, 1);
+    build.specs.push(Spec::Reader { key: 0 });
+    holds(build.scenario());
+}
+
+#[test]
+fn collections_a_move_by_hand_retired_by_the_feed() {
+    // A write by hand moves the child to B; the feed invalidates B's collection, then the
+    // row's key. A listing that starts before that ends may return the members as they were
+    // before the commit; none may after. With a library write moving the other child to A.
+    holds(
+        Build::children(
+            "collections: by hand A->B + feed, a move, 2 listers",
+            &[A, B],
+            2,
+            true,
+        )
+        .moved_by_hand(0, B)
+        .move_child(1, A, &[Commit])
+        .listers(0, 1)
+        .listers(1, 1)
+        .scenario(),
+    );
+    holds(
+        Build::children(
+            "collections: by hand A->B + feed, 2 listers, cold",
+            &[A, B],
+            2,
+            false,
+        )
+        .moved_by_hand(0, B)
+        .listers(0, 1)
+        .listers(1, 1)
+        .scenario(),
+    );
+}
+
+#[test]
+fn collections_an_update_through_a_form() {
+    // The form moves the child to A: it learns A from the row its statement returns and locks
+    // A's entry before its commit, which replaces a lease taken before; after the commit the
+    // entry is deleted.
+    holds(
+        Build::children(
+            "collections: update B->A, listers A and B, warm",
+            &[A, B],
+            2,
+            true,
+        )
+        .update_child(1, A, &[Commit, NotCommitted])
+        .listers(0, 1)
+        .listers(1, 1)
+        .scenario(),
+    );
+}
+
+/// Found by this checker, and closed: an `update` through a form learns the row's parent only
+/// from the row the database returns. It used to invalidate the parent's collection after the
+/// publish, only when it took itself for committed; when the outcome was unknown (the
+/// connection lost at `COMMIT`, and the update had committed), the collection the child joined
+/// was never retired, and its entry answered without the child until its TTL. Now the update
+/// runs in a transaction of its own and locks that collection before its commit
+/// (`Cached::NAMES_OTHER_KEYS`), so an unknown outcome deletes it, as it does a `save`'s.
+#[test]
+fn an_update_whose_outcome_is_unknown_retires_the_collection_it_joined() {
+    holds(
+        Build::children("update B->A, unknown outcome, warm", &[A, B], 2, true)
+            .update_child(1, A, &[UnknownCommitted, UnknownNotCommitted])
+            .listers(0, 1)
+            .scenario(),
+    );
+}
+
+/// A `save` that locked only the row's key would not retire the entry of the parent the child
+/// joins: a reader that read the members before the commit fills them after it.
+#[test]
+fn mutation_a_save_that_skips_the_collection_lock_is_caught() {
+    let join = |mutation| {
+        let mut build =
+            Build::children("collections: B->A, a lister of A, cold", &[A, B], 2, false)
+                .move_child(1, A, &[Commit])
+                .listers(0, 1);
+        if mutation == Mutation::CollectionWriteSkipsLock {
+            build.name = "MUTATION: save skips the collection's lock";
+        }
+        build.mutation = mutation;
+        build.scenario()
+    };
+    holds(join(Mutation::None));
+    let broken = breaks(join(Mutation::CollectionWriteSkipsLock));
+    assert!(
+        broken.starts_with("(b)") || broken.starts_with("(a)"),
+        "{broken}"
+    );
+}
+
+/// A reader that answered from the entry without checking that each member's row still names
+/// the parent would list a child that moved away: leaving is seen only through the row.
+#[test]
+fn mutation_a_lister_that_trusts_the_members_is_caught() {
+    let leave = |mutation| {
+        let mut build = Build::children("collections: A->B, a lister of A, warm", &[A, B], 2, true)
+            .move_child(0, B, &[Commit])
+            .listers(0, 1);
+        if mutation == Mutation::CollectionReaderTrustsMembers {
+            build.name = "MUTATION: the lister trusts the entry's members";
+        }
+        build.mutation = mutation;
+        build.scenario()
+    };
+    holds(leave(Mutation::None));
+    let broken = breaks(leave(Mutation::CollectionReaderTrustsMembers));
+    assert!(
+        broken.starts_with("(a)") || broken.starts_with("(c)"),
+        "{broken}"
+    );
+}
+
+/// A `save` puts back the entry its lock replaced only if that listed the row (the row's own
+/// update, which adds no member): putting back an entry that did not list it would leave
+/// a child that joined out of the listing.
+#[test]
+fn mutation_a_save_that_puts_back_an_entry_without_its_row_is_caught() {
+    let join = |mutation| {
+        let mut build = Build::children("collections: B->A, a lister of A, warm", &[A, B], 2, true)
+            .move_child(1, A, &[Commit])
+            .listers(0, 1);
+        if mutation == Mutation::CollectionKeptWithoutTheRow {
+            build.name = "MUTATION: save puts back an entry without its row";
+        }
+        build.mutation = mutation;
+        build.scenario()
+    };
+    holds(join(Mutation::None));
+    let broken = breaks(join(Mutation::CollectionKeptWithoutTheRow));
+    assert!(
+        broken.starts_with("(a)") || broken.starts_with("(b)"),
+        "{broken}"
+    );
+}
+
+/// `SETTLE_MANY` must fill the entry only where the reader's lease still is: the lock of a
+/// child joining replaced it, and the members loaded before that commit must not land.
+#[test]
+fn mutation_a_collection_fill_without_its_lease_is_caught() {
+    let mut build = Build::children("MUTATION: SETTLE_MANY ignores its lease", &[A, B], 2, false)
+        .move_child(1, A, &[Commit])
+        .listers(0, 1);
+    build.mutation = Mutation::FillWithoutLease;
     breaks(build.scenario());
 }
 

@@ -22,6 +22,10 @@ pub(crate) struct Scenario {
     /// Whether the clock ticks only once a process has died (so that its lock was intact at
     /// its commit, and expires after).
     pub(crate) ticks_after_a_crash: bool,
+    /// Whether the clock ticks, and Redis restarts, only while no library write holds locks
+    /// (leases and cached absences expire, locks are never lost mid-write: see the
+    /// collections' (a) in `properties.rs`).
+    pub(crate) environment_between_writes: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -43,23 +47,22 @@ pub(crate) enum Move {
 }
 
 impl State {
-    /// The start: `rows` per key (a version), the cache holding `cached` (key, version), no
-    /// actor started.
+    /// The start: `rows` per key (a version), the cache holding `cached` (key, version) and
+    /// the collections of the parents `entries` (as a reader fills them from `rows`), no actor
+    /// started.
     pub(crate) fn start(
         world: &World,
         specs: &[Spec],
         rows: &[u8],
         cached: &[(usize, u8)],
+        entries: &[usize],
     ) -> Self {
         let mut redis = Redis::default();
         for &(k, version) in cached {
             let info: VersionInfo = world.table[usize::from(version)];
             let value = if info.row {
                 crate::core::read::row_value(
-                    &super::item::Item {
-                        id: k as i64 + 1,
-                        version,
-                    },
+                    &super::actors::item(world, k, version),
                     super::item::RULES,
                 )
                 .ok()
@@ -71,6 +74,24 @@ impl State {
             redis.set_px(&world.keys[k], value, ttl.as_millis() as i64);
         }
         let db = Db::new(rows);
+        for &p in entries {
+            let members: Vec<_> = db
+                .load_members(&world.table, p)
+                .into_iter()
+                .map(|(k, v)| super::actors::item(world, k, v))
+                .collect();
+            let (value, ttl) = crate::core::collection::entry_fill::<super::item::Item, 0>(
+                &members,
+                |row| super::item::key(row.id),
+                super::item::RULES,
+            )
+            .expect("a small collection");
+            redis.set_px(
+                &world.keys[world.collection(p)],
+                value,
+                ttl.as_millis() as i64,
+            );
+        }
         let initial = rows.iter().fold(0, |m, &v| m | bit(v));
         Self {
             redis,
@@ -101,10 +122,16 @@ impl State {
         }
         if !self.all_done(scenario) {
             let crashed = self.actors.iter().any(|a| matches!(a, Actor::Crashed));
-            if self.ticks < scenario.ticks && (crashed || !scenario.ticks_after_a_crash) {
+            let writing = self.actors.iter().any(Actor::is_writing);
+            if self.ticks < scenario.ticks
+                && (crashed || !scenario.ticks_after_a_crash)
+                && !(writing && scenario.environment_between_writes)
+            {
                 moves.push(Move::Tick);
             }
-            if self.restarts < scenario.restarts {
+            if self.restarts < scenario.restarts
+                && !(writing && scenario.environment_between_writes)
+            {
                 moves.push(Move::Restart);
             }
         }
@@ -126,6 +153,7 @@ impl State {
             }
             Move::Actor { who, choice } => {
                 let mut actor = std::mem::replace(&mut self.actors[who], Actor::Done);
+                let before = (scenario.world.parents > 0).then(|| self.db.rows.clone());
                 let mut ctx = Ctx {
                     world: &scenario.world,
                     redis: &mut self.redis,
@@ -134,6 +162,13 @@ impl State {
                 };
                 let result = actor.step(who, &scenario.specs[who], choice, &mut ctx);
                 self.actors[who] = actor;
+                if before.is_some_and(|before| before != self.db.rows) {
+                    // Collections: listings under way, and an open feed window, see the commit.
+                    self.history.record(&self.db.rows);
+                    for (actor, spec) in self.actors.iter_mut().zip(&scenario.specs) {
+                        actor.observe(spec, &scenario.world, &self.db);
+                    }
+                }
                 result
             }
         }
@@ -142,9 +177,11 @@ impl State {
     /// The properties of every state, and of the end.
     pub(crate) fn check(&self, scenario: &Scenario) -> Result<(), String> {
         let world = &scenario.world;
-        properties::check_state(&world.keys, &world.table, &self.redis, &self.db)?;
+        let (rows, collections) = world.keys.split_at(world.rows());
+        properties::check_state(rows, &world.table, &self.redis, &self.db)?;
         if self.all_done(scenario) {
-            properties::check_final(&world.keys, &world.table, &self.redis, &self.db)?;
+            properties::check_final(rows, &world.table, &self.redis, &self.db)?;
+            properties::check_final_collections(collections, &world.table, &self.redis, &self.db)?;
             if scenario.unchanged {
                 properties::check_unchanged(&scenario.start.redis, &self.redis)?;
             }

@@ -123,16 +123,17 @@ where
     // "no row has this value" loaded before the commit must not be filled after it. So are the
     // collections it will be a member of: a member list read before the commit must not be
     // filled after it.
-    let entries = index_keys_of(inner, row);
-    let collections = collection_keys_of(inner, row);
+    let beside = Beside::Known {
+        entries: index_keys_of(inner, row),
+        collections: collection_keys_of(inner, row),
+    };
     write_row(
         e,
         db,
         cache,
         "save",
         row.id(),
-        entries,
-        collections,
+        beside,
         async |db: &mut D| db.upsert(row).await,
     )
     .await
@@ -154,33 +155,48 @@ where
 {
     // The values the update gives indexed columns, and the parents it gives the row, are known
     // only from the row it returns, so no entry or collection is locked before it: they are
-    // invalidated after the commit, as those of a value a trigger set are in `save`.
+    // locked after the statement, before the commit of a transaction of the write's own, and
+    // deleted after it (or, the commit's outcome unknown, left locked until their TTL).
     write_row(
         e,
         db,
         cache,
         "update",
         id,
-        Vec::new(),
-        Vec::new(),
+        Beside::FromTheRow,
         async |db: &mut D| db.update(id, changes).await,
     )
     .await
 }
 
-/// The write of the row with key `id`, locking its key, the index `entries` it will hold and
-/// the `collections` it will be a member of, then publishing the row as stored (`db_write`
-/// returns it) and deleting the collections, and invalidating the entries of values and the
-/// collections of parents it holds that were not locked, and the other models' rows that the
-/// row it replaced and the row as stored retire.
+/// The keys besides its own that a write of a row names: the unique-index entries of its
+/// values and the collections it is a member of.
+enum Beside {
+    /// Known before the statement, from the row written (`save`): locked with the row's key.
+    Known {
+        entries: Vec<Vec<u8>>,
+        collections: Vec<Vec<u8>>,
+    },
+    /// Known only from the row the statement returns (`update` through a form): locked after
+    /// the statement, before the commit of a transaction of the write's own, when the model has
+    /// any ([`Cached::NAMES_OTHER_KEYS`]); a commit whose outcome is unknown then leaves them
+    /// locked, never with what they held.
+    FromTheRow,
+}
+
+/// The write of the row with key `id`, locking its key and the keys `beside` it known before
+/// the statement (index entries it will hold, collections it will be a member of), then
+/// publishing the row as stored (`db_write` returns it) and deleting the collections (or
+/// putting back those that listed it), and retiring the entries of values and the collections
+/// of parents it holds that were not locked, and the other models' rows that the row it
+/// replaced and the row as stored retire.
 async fn write_row<M, D, E>(
     e: &E,
     db: &mut D,
     cache: &Cache,
     operation: &'static str,
     id: M::Id<'_>,
-    entries: Vec<Vec<u8>>,
-    collections: Vec<Vec<u8>>,
+    beside: Beside,
     db_write: impl AsyncFnOnce(&mut D) -> Result<Option<M>, Error>,
 ) -> Result<Option<M>, Error>
 where
@@ -190,6 +206,14 @@ where
 {
     let inner = cache.inner();
     let key = key_of::<M>(inner, id);
+    let learns_keys = matches!(beside, Beside::FromTheRow) && M::NAMES_OTHER_KEYS;
+    let (entries, collections) = match beside {
+        Beside::Known {
+            entries,
+            collections,
+        } => (entries, collections),
+        Beside::FromTheRow => (Vec::new(), Vec::new()),
+    };
     // A key too long to cache is neither locked nor published (its row is never cached).
     let row_cached = key::fits(&key);
     let mut keys = Vec::with_capacity(1 + entries.len() + collections.len());
@@ -200,84 +224,85 @@ where
     // Last, without a change: deleted at the commit, or put back (`Written::kept`).
     let keys_before_collections = keys.len();
     keys.extend(collections.iter().cloned());
-    let (stored, aliased) = write::<M, D, E, _>(e, db, cache, operation, keys, async |db| {
-        if M::RETIRES {
-            writers::take_turn(db, &key).await?;
-        }
-        let replaced = replaced_row::<M, D>(db, id).await?;
-        let stored = db_write(db).await?;
-        let (changes, aliased, mut unlocked) = match &stored {
-            // The database matched our key to a row under another spelling (a case- or
-            // pad-insensitive collation): cache neither key, invalidate both.
-            Some(stored) if key_of::<M>(inner, stored.id()) != key => {
-                let mut unlocked = vec![key_of::<M>(inner, stored.id())];
-                unlocked.extend(index_keys_of(inner, stored));
-                unlocked.extend(collection_keys_of(inner, stored));
-                (Vec::new(), true, unlocked)
+    let (stored, aliased) =
+        write::<M, D, E, _>(e, db, cache, operation, keys, learns_keys, async |db| {
+            if M::RETIRES {
+                writers::take_turn(db, &key).await?;
             }
-            Some(stored) => {
-                let change = if row_cached {
-                    encoded_change(inner, stored)
-                } else {
-                    None
-                };
-                // The row as stored may have other values than the row saved (a trigger that
-                // normalizes an email): their entries were not locked, so they are
-                // invalidated after the commit, and the locked ones point at the row only
-                // where it still has their value.
-                let stored_entries = index_keys_of(inner, stored);
-                let mut changes = Vec::with_capacity(1 + entries.len());
-                if row_cached {
-                    changes.push(change.clone());
+            let replaced = replaced_row::<M, D>(db, id).await?;
+            let stored = db_write(db).await?;
+            let (changes, aliased, mut unlocked) = match &stored {
+                // The database matched our key to a row under another spelling (a case- or
+                // pad-insensitive collation): cache neither key, invalidate both.
+                Some(stored) if key_of::<M>(inner, stored.id()) != key => {
+                    let mut unlocked = vec![key_of::<M>(inner, stored.id())];
+                    unlocked.extend(index_keys_of(inner, stored));
+                    unlocked.extend(collection_keys_of(inner, stored));
+                    (Vec::new(), true, unlocked)
                 }
-                for entry in &entries {
-                    changes.push(if stored_entries.contains(entry) {
-                        crate::core::index::published_pointer(&key, &change)
+                Some(stored) => {
+                    let change = if row_cached {
+                        encoded_change(inner, stored)
                     } else {
                         None
-                    });
+                    };
+                    // The row as stored may have other values than the row saved (a trigger that
+                    // normalizes an email): their entries were not locked, so they are
+                    // invalidated after the commit, and the locked ones point at the row only
+                    // where it still has their value.
+                    let stored_entries = index_keys_of(inner, stored);
+                    let mut changes = Vec::with_capacity(1 + entries.len());
+                    if row_cached {
+                        changes.push(change.clone());
+                    }
+                    for entry in &entries {
+                        changes.push(if stored_entries.contains(entry) {
+                            crate::core::index::published_pointer(&key, &change)
+                        } else {
+                            None
+                        });
+                    }
+                    let unlocked = stored_entries
+                        .into_iter()
+                        .filter(|entry| !entries.contains(entry))
+                        .chain(
+                            collection_keys_of(inner, stored)
+                                .into_iter()
+                                .filter(|collection| !collections.contains(collection)),
+                        )
+                        .collect();
+                    (changes, false, unlocked)
                 }
-                let unlocked = stored_entries
-                    .into_iter()
-                    .filter(|entry| !entries.contains(entry))
-                    .chain(
-                        collection_keys_of(inner, stored)
-                            .into_iter()
-                            .filter(|collection| !collections.contains(collection)),
-                    )
-                    .collect();
-                (changes, false, unlocked)
+                None => (Vec::new(), false, Vec::new()),
+            };
+            for row in replaced.iter().chain(&stored) {
+                add_retired_keys(inner, row, &mut unlocked);
             }
-            None => (Vec::new(), false, Vec::new()),
-        };
-        for row in replaced.iter().chain(&stored) {
-            add_retired_keys(inner, row, &mut unlocked);
-        }
-        // The collections it locked that the row as stored is in: put back as they were if
-        // they listed it already (it added no member), else deleted.
-        let kept = match &stored {
-            Some(stored) if !aliased => {
-                let first = keys_before_collections;
-                collection_keys_of(inner, stored)
-                    .into_iter()
-                    .filter_map(|collection| {
-                        let at = collections
-                            .iter()
-                            .position(|locked| *locked == collection)?;
-                        Some((first + at, key.clone()))
-                    })
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
-        Ok(Written {
-            result: (stored, aliased),
-            changes,
-            retired: unlocked,
-            kept,
+            // The collections it locked that the row as stored is in: put back as they were if
+            // they listed it already (it added no member), else deleted.
+            let kept = match &stored {
+                Some(stored) if !aliased => {
+                    let first = keys_before_collections;
+                    collection_keys_of(inner, stored)
+                        .into_iter()
+                        .filter_map(|collection| {
+                            let at = collections
+                                .iter()
+                                .position(|locked| *locked == collection)?;
+                            Some((first + at, key.clone()))
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            Ok(Written {
+                result: (stored, aliased),
+                changes,
+                retired: unlocked,
+                kept,
+            })
         })
-    })
-    .await?;
+        .await?;
     if aliased {
         tracing::warn!(
             model = M::MODEL_NAME,
@@ -352,7 +377,7 @@ where
     } else {
         Vec::new()
     };
-    let deleted = write::<M, D, E, _>(e, db, cache, "delete", keys, async |db| {
+    let deleted = write::<M, D, E, _>(e, db, cache, "delete", keys, false, async |db| {
         let replaced = replaced_row::<M, D>(db, id).await?;
         let deleted = db.remove(id).await?;
         let mut retired = Vec::new();
@@ -545,13 +570,17 @@ fn with_key_of<M: Cached, T>(inner: &Inner, id: M::Id<'_>, f: impl FnOnce(&[u8])
 /// then a commit whose outcome is unknown, or a caller that drops the write after it, leaves
 /// them locked until the lock's TTL, never with the value they held), else invalidated after
 /// the statement. All are marked for the feed (see `drive/mark.rs`). `keys` holds only keys that
-/// fit ([`key::fits`]).
+/// fit ([`key::fits`]). `learns_keys`: the keys it retires name values of the row as stored
+/// that could not be locked before (an `update` through a form of a model with indexes or
+/// collections), so it runs in a transaction of its own, where they are locked before the
+/// commit.
 async fn write<M, D, E, R>(
     e: &E,
     db: &mut D,
     cache: &Cache,
     operation: &'static str,
     keys: Vec<Vec<u8>>,
+    learns_keys: bool,
     db_write: impl AsyncFnOnce(&mut D) -> Result<Written<R>, Error>,
 ) -> Result<R, Error>
 where
@@ -601,8 +630,10 @@ where
     }
     refuse_inside_transaction::<M, D>(db, operation)?;
     // Marked for the feed, the statement runs in a transaction of its own with its mark; so
-    // does a model's that reads the row it replaces first (`Cached::RETIRES`).
-    let own_transaction = marks || M::RETIRES;
+    // does a model's that reads the row it replaces first (`Cached::RETIRES`), and a write that
+    // learns keys to retire from the row it writes (locked before the commit: one whose
+    // outcome is unknown must not leave them as they were).
+    let own_transaction = marks || M::RETIRES || learns_keys;
     if keys.is_empty() && !M::RETIRES {
         // Never cached, so nothing to lock, mark or publish.
         let written = db_write(db).await?;

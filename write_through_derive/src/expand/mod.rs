@@ -65,6 +65,13 @@ fn cached_impl(model: &Model) -> TokenStream {
         quote!(const LOCAL_TTL: ::core::option::Option<::core::time::Duration> =
             ::core::option::Option::Some(::core::time::Duration::from_millis(#millis));)
     });
+    // Only when true, so that the models without indexes or collections expand as before.
+    let names_other_keys =
+        (!model.indexes.is_empty() || !model.collections.is_empty()).then(|| {
+            quote!(
+                const NAMES_OTHER_KEYS: bool = true;
+            )
+        });
     let fingerprint = model.fingerprint;
     let codec = match model.codec {
         Codec::Bincode => quote!(__wt::Codec::Bincode),
@@ -111,6 +118,7 @@ fn cached_impl(model: &Model) -> TokenStream {
             const KEY_CAN_ALIAS: bool = #key_can_alias;
             const CODEC: __wt::Codec = #codec;
             #local_ttl
+            #names_other_keys
 
             fn id(&self) -> Self::Id<'_> {
                 #id_of_self

@@ -16,6 +16,7 @@ const _: () = {
         const SCHEMA_FINGERPRINT: u64 = 993689125003129795u64;
         const KEY_CAN_ALIAS: bool = false;
         const CODEC: __wt::Codec = __wt::Codec::Bincode;
+        const NAMES_OTHER_KEYS: bool = true;
         fn id(&self) -> Self::Id<'_> {
             &self.id
         }

@@ -16,6 +16,7 @@ const _: () = {
         const SCHEMA_FINGERPRINT: u64 = 3749383946131205004u64;
         const KEY_CAN_ALIAS: bool = true;
         const CODEC: __wt::Codec = __wt::Codec::MessagePack;
+        const NAMES_OTHER_KEYS: bool = true;
         fn id(&self) -> Self::Id<'_> {
             &self.id
         }
