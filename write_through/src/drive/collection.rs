@@ -183,7 +183,12 @@ where
                 "a collection larger than its cap is read from the database and not cached"
             );
         }
-        if need.entry_leased {
+        // Rows found under another spelling of the parent (a case- or pad-insensitive
+        // collation) belong to the collection of their own spelling: answered, not cached.
+        let aliased = rows.iter().any(|row| !row.has_parent(parent_of(slot)));
+        if need.entry_leased && aliased {
+            releases.push(distinct[slot]);
+        } else if need.entry_leased {
             match plan::entry_fill::<M, N>(&rows, row_key_of, rules) {
                 Some((value, ttl)) => fills.push((distinct[slot], value, ttl)),
                 None => releases.push(distinct[slot]),

@@ -10,7 +10,8 @@
 //! - using it: [`operations`], [`configuration`], [`transactions`], [`async_front`],
 //!   [`axum_example`];
 //! - what it promises: [`guarantees`], [`protocol`], [`limits`], [`failures`];
-//! - what a model can add, and what is stored: [`unique_indexes`], [`local_tier`], [`cluster`],
+//! - what a model can add, and what is stored: [`unique_indexes`], [`collections`],
+//!   [`local_tier`], [`cluster`],
 //!   [`keys_and_values`], [`column_types`];
 //! - writes that bypass the library: the change feed, [`crate::feed`].
 
@@ -43,6 +44,9 @@ pub mod failures {}
 
 #[doc = include_str!("unique_indexes.md")]
 pub mod unique_indexes {}
+
+#[doc = include_str!("collections.md")]
+pub mod collections {}
 
 #[doc = include_str!("local_tier.md")]
 pub mod local_tier {}
