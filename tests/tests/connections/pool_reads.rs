@@ -361,3 +361,55 @@ mod blocking {
         assert_eq!(tc.raw(&format!("user:{}", user.id)), None, "nothing cached");
     }
 }
+
+/// A collection listed through deadpool and through Diesel's r2d2: the misses take one
+/// connection, the hits none, even with every pooled connection held.
+#[test]
+fn a_collection_listed_through_a_pool_hits_without_a_connection() {
+    use write_through_tests::models::{Comment, NewComment};
+    let (Some(mut setup), Some(tc)) = (write_through_tests::postgres(), TestCache::new()) else {
+        return;
+    };
+    let url = write_through_tests::services::postgres_url();
+    let cache = tc.cache.clone();
+    let post = unique() as i64;
+    let comments: Vec<Comment> = (1..=3)
+        .map(|rank| {
+            let new = NewComment {
+                post_id: post,
+                rank,
+                body: format!("rank {rank}"),
+            };
+            <Comment as write_through::blocking::ModelOps>::create(&mut setup, &cache, &new)
+                .expect("create")
+        })
+        .collect();
+    let expected: Vec<Comment> = comments.iter().rev().cloned().collect();
+    runtime().block_on(async {
+        let pool = deadpool(&url, 1);
+        let before = cache.stats().checkouts;
+        let cold = Comment::find_all_by_post_id(&mut Pooled(&pool), &cache, &post).await;
+        assert_eq!(cold.unwrap(), expected);
+        assert_eq!(cache.stats().checkouts, before + 1, "the miss took one");
+        let held = pool.get().await.expect("the only connection");
+        let warm =
+            Comment::find_all_by_post_id_in(&mut Pooled(&pool), &cache, [&post, &post]).await;
+        assert_eq!(warm.unwrap(), vec![expected.clone(), expected.clone()]);
+        assert_eq!(cache.stats().checkouts, before + 1, "the hits took none");
+        drop(held);
+    });
+    let r2d2 = diesel::r2d2::Pool::builder()
+        .max_size(1)
+        .build(diesel::r2d2::ConnectionManager::<PgConnection>::new(&url))
+        .expect("an r2d2 pool");
+    let held = r2d2.get().expect("the only connection");
+    let before = cache.stats().checkouts;
+    let warm = Comment::find_all_by_post_id(&mut Pooled(&r2d2), &cache, &post);
+    assert_eq!(warm.unwrap(), expected);
+    assert_eq!(
+        cache.stats().checkouts,
+        before,
+        "a hit through r2d2 took none"
+    );
+    drop(held);
+}
