@@ -63,6 +63,35 @@ fn on_postgres(c: &mut Criterion) {
     group.bench_function("find_many_50_hit", |b| {
         b.iter(|| Comment::find_many(conn, &cache, ids.iter()).unwrap())
     });
+    // The floor: the rows' bytes alone, one MGET, no decoding.
+    let keys: Vec<Vec<u8>> = ids.iter().map(|id| cache.key::<Comment>(id)).collect();
+    let mut redis = redis::Client::open(redis_url())
+        .and_then(|client| client.get_connection())
+        .expect("Redis");
+    group.bench_function("raw_mget_50_bytes", |b| {
+        b.iter(|| {
+            let values: Vec<Option<Vec<u8>>> =
+                redis::cmd("MGET").arg(&keys).query(&mut redis).unwrap();
+            values
+        })
+    });
+    // The hand-written pattern (IdentityCache's `embed: :ids` done by hand): the list of ids
+    // under a key of its own, then the rows by `find_many`: two round trips, and no guard
+    // against the races of `tests/tests/protocol/collection_races.rs`.
+    let list_key = format!("wt-bench-collections:hand:post:{POST}");
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    redis::cmd("SET")
+        .arg(&list_key)
+        .arg(list.join(","))
+        .query::<()>(&mut redis)
+        .expect("the hand-written list");
+    group.bench_function("hand_written_ids_then_find_many", |b| {
+        b.iter(|| {
+            let list: String = redis::cmd("GET").arg(&list_key).query(&mut redis).unwrap();
+            let ids: Vec<i64> = list.split(',').map(|id| id.parse().unwrap()).collect();
+            Comment::find_many(conn, &cache, ids.iter()).unwrap()
+        })
+    });
     group.bench_function("diesel_filter_order_load", |b| {
         b.iter(|| {
             comments::wt_bench_comments
@@ -74,6 +103,10 @@ fn on_postgres(c: &mut Criterion) {
         })
     });
     group.finish();
+    redis::cmd("DEL")
+        .arg(&list_key)
+        .query::<()>(&mut redis)
+        .expect("the hand-written list");
 
     let child = rows[0].clone();
     let alone = CommentAlone {

@@ -738,12 +738,13 @@ impl Actor {
                 } else {
                     None
                 };
+                let row_values: Vec<Option<&[u8]>> = rows.iter().map(Option::as_deref).collect();
                 let state = collection::interpret::<Item, 0>(
                     entry.as_deref(),
-                    &rows,
+                    &row_values,
                     &parent,
                     RULES.max_value_bytes,
-                    row_key_of,
+                    |row: &Item, key: &[u8]| row_key_of(row) == key,
                 );
                 match (collection::plan(&state, false), state) {
                     _ if trusted.is_some() => {

@@ -413,12 +413,13 @@ pub(crate) fn check_final_collections(
             }
         }
         let (entry, rows) = redis.read_collection(key);
+        let rows: Vec<Option<&[u8]>> = rows.iter().map(Option::as_deref).collect();
         let state = collection::interpret::<Item, 0>(
             entry.as_deref(),
             &rows,
             &parent_id(p),
             usize::MAX,
-            |row: &Item| super::item::key(row.id),
+            |row: &Item, key: &[u8]| super::item::key(row.id) == key,
         );
         if let CollectionState::Hit(found) = state {
             let answer = found.iter().fold(0, |m, row| m | bit(row.version));

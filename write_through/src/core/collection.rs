@@ -58,13 +58,14 @@ pub(crate) enum CollectionState<M> {
 }
 
 /// Interprets an entry and its members' rows (`rows[i]` is what the `i`-th member's key held,
-/// in the entry's order); never panics, whatever the bytes. `row_key_of` renders a row's key.
+/// in the entry's order); never panics, whatever the bytes. `is_key_of(row, key)` says whether
+/// `key` is `row`'s key.
 pub(crate) fn interpret<M: Collection<N>, const N: usize>(
     entry: Option<&[u8]>,
-    rows: &[Option<Vec<u8>>],
+    rows: &[Option<&[u8]>],
     parent: M::Parent<'_>,
     max_value_bytes: usize,
-    row_key_of: impl Fn(&M) -> Vec<u8>,
+    is_key_of: impl Fn(&M, &[u8]) -> bool,
 ) -> CollectionState<M> {
     let Some(entry) = entry else {
         return CollectionState::Empty;
@@ -94,9 +95,13 @@ pub(crate) fn interpret<M: Collection<N>, const N: usize>(
     let mut found = Vec::with_capacity(members.len());
     let mut empty_rows = Vec::new();
     let mut missing = false;
+    // One buffer for every member's order value.
+    let mut order = Vec::new();
     for (member, row) in members.iter().zip(rows) {
-        match read::interpret::<M>(row.as_deref(), max_value_bytes) {
-            CachedState::Row(row) if belongs::<M, N>(&row, member, parent, &row_key_of) => {
+        match read::interpret::<M>(*row, max_value_bytes) {
+            CachedState::Row(row)
+                if belongs::<M, N>(&row, member, parent, &is_key_of, &mut order) =>
+            {
                 found.push(row);
             }
             // The member left: deleted, moved to another parent, or its order changed.
@@ -121,15 +126,21 @@ pub(crate) fn interpret<M: Collection<N>, const N: usize>(
 }
 
 /// Whether `row`, cached under `member`'s key, is still that member of `parent`'s collection.
+/// `order` is a buffer to render its order value into.
 fn belongs<M: Collection<N>, const N: usize>(
     row: &M,
     member: &Member<'_>,
     parent: M::Parent<'_>,
-    row_key_of: &impl Fn(&M) -> Vec<u8>,
+    is_key_of: &impl Fn(&M, &[u8]) -> bool,
+    order: &mut Vec<u8>,
 ) -> bool {
-    row.has_parent(parent)
-        && row_key_of(row) == member.row_key
-        && crate::model_collection::order_bytes::<M, N>(row) == member.order
+    if !(row.has_parent(parent) && is_key_of(row, member.row_key)) {
+        return false;
+    }
+    let mut writer = crate::key::KeyWriter::reusing(std::mem::take(order), "");
+    row.write_order(&mut writer);
+    *order = writer.into_bytes();
+    *order == member.order
 }
 
 /// What a reader of a collection does after looking in Redis.
@@ -306,8 +317,13 @@ mod tests {
         (entry, values)
     }
 
+    fn is_key_of(row: &Child, key: &[u8]) -> bool {
+        key_of(row) == key
+    }
+
     fn state(entry: &[u8], rows: &[Option<Vec<u8>>], parent: i64) -> CollectionState<Child> {
-        interpret::<Child, 0>(Some(entry), rows, &parent, usize::MAX, key_of)
+        let rows: Vec<Option<&[u8]>> = rows.iter().map(Option::as_deref).collect();
+        interpret::<Child, 0>(Some(entry), &rows, &parent, usize::MAX, is_key_of)
     }
 
     #[test]
@@ -382,7 +398,7 @@ mod tests {
             CollectionState::Stale { .. }
         ));
         assert!(matches!(
-            interpret::<Child, 0>(None, &[], &7, usize::MAX, key_of),
+            interpret::<Child, 0>(None, &[], &7, usize::MAX, is_key_of),
             CollectionState::Empty
         ));
     }

@@ -82,10 +82,12 @@ where
                 Ok(read) => match read.next() {
                     Some((entry, rows)) => plan::interpret::<M, N>(
                         entry.as_deref(),
-                        &rows,
+                        &rows.rows(),
                         parent_of(slot),
                         inner.max_value_bytes,
-                        row_key_of,
+                        |row: &M, key: &[u8]| {
+                            super::with_key_of::<M, _>(inner, row.id(), |own| own == key)
+                        },
                     ),
                     None => CollectionState::Unavailable,
                 },

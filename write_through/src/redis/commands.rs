@@ -581,7 +581,37 @@ pub(crate) async fn read_entries(
 
 /// A collection's entry and the values of its members' rows, in the entry's order (none when
 /// the entry is not a members list).
-pub(crate) type EntryAndMembers = (Option<Vec<u8>>, Vec<Option<Vec<u8>>>);
+pub(crate) type EntryAndMembers = (Option<Vec<u8>>, MemberRows);
+
+/// The values of a collection's members' rows, in one buffer as Redis sent them.
+#[derive(Debug, Default)]
+pub(crate) struct MemberRows {
+    bytes: Vec<u8>,
+    rows: Vec<Option<std::ops::Range<usize>>>,
+}
+
+impl MemberRows {
+    /// Each row's value, `None` for nothing under its key.
+    pub(crate) fn rows(&self) -> Vec<Option<&[u8]>> {
+        self.rows
+            .iter()
+            .map(|range| range.clone().map(|range| &self.bytes[range]))
+            .collect()
+    }
+
+    /// Rows read one by one (a cluster's), copied into one buffer.
+    fn of(values: impl IntoIterator<Item = Option<Vec<u8>>>) -> Self {
+        let mut out = MemberRows::default();
+        for value in values {
+            out.rows.push(value.map(|value| {
+                let start = out.bytes.len();
+                out.bytes.extend_from_slice(&value);
+                start..out.bytes.len()
+            }));
+        }
+        out
+    }
+}
 
 /// Cached collections' entries and, for each members list, every member's row. Standalone: one
 /// round trip, one instant (the script reads the rows its entry names). On a cluster the rows
@@ -614,41 +644,58 @@ pub(crate) async fn read_collections(
         return Ok(entries
             .into_iter()
             .zip(&named)
-            .map(|(entry, keys)| (entry, rows.by_ref().take(keys.len()).collect()))
+            .map(|(entry, keys)| (entry, MemberRows::of(rows.by_ref().take(keys.len()))))
             .collect());
     }
     let mut batch = Batch::default();
     for chunk in keys.chunks(BATCH_CHUNK) {
         batch.add(evalsha_keys(&scripts::READ_COLLECTIONS, chunk));
     }
-    let replies: Vec<Vec<redis::Value>> = e.run("READ_COLLECTIONS", Request::Many(batch)).await?;
-    let value = |value: redis::Value| -> Result<Option<Vec<u8>>, CacheError> {
-        redis::from_redis_value(value)
-            .map_err(|error| CacheError::new("READ_COLLECTIONS", error.into()))
-    };
+    let replies: Vec<Vec<Option<Vec<u8>>>> =
+        e.run("READ_COLLECTIONS", Request::Many(batch)).await?;
     let mut out = Vec::with_capacity(keys.len());
     for reply in replies {
         let mut values = reply.into_iter();
-        while let Some(entry) = values.next() {
-            let count: usize = match values.next() {
-                Some(count) => redis::from_redis_value(count)
-                    .map_err(|error| CacheError::new("READ_COLLECTIONS", error.into()))?,
-                None => return Err(CacheError::unexpected_reply("READ_COLLECTIONS")),
-            };
-            let mut rows = Vec::with_capacity(count);
-            for _ in 0..count {
-                match values.next() {
-                    Some(row) => rows.push(value(row)?),
-                    None => return Err(CacheError::unexpected_reply("READ_COLLECTIONS")),
-                }
-            }
-            out.push((value(entry)?, rows));
+        while let (Some(entry), Some(packed)) = (values.next(), values.next()) {
+            let packed = packed.unwrap_or_default();
+            let rows = unpack_rows(&packed)
+                .ok_or_else(|| CacheError::unexpected_reply("READ_COLLECTIONS"))?;
+            out.push((
+                entry,
+                MemberRows {
+                    bytes: packed,
+                    rows,
+                },
+            ));
         }
     }
     if out.len() != keys.len() {
         return Err(CacheError::unexpected_reply("READ_COLLECTIONS"));
     }
     Ok(out)
+}
+
+/// Where the rows `READ_COLLECTIONS` packed into one string are in it: per row, `1`, a 4-byte
+/// big-endian length and the bytes, or `0` for nothing. `None` when the string is cut short.
+fn unpack_rows(packed: &[u8]) -> Option<Vec<Option<std::ops::Range<usize>>>> {
+    let mut rows = Vec::new();
+    let mut at = 0;
+    while let Some(&present) = packed.get(at) {
+        at += 1;
+        if present == 0 {
+            rows.push(None);
+            continue;
+        }
+        let length = packed.get(at..at + 4)?;
+        let length = usize::try_from(u32::from_be_bytes(length.try_into().ok()?)).ok()?;
+        at += 4;
+        if packed.len() - at < length {
+            return None;
+        }
+        rows.push(Some(at..at + length));
+        at += length;
+    }
+    Some(rows)
 }
 
 /// One round trip of leases (see [`scripts::LEASE_IF`]): per `(key, expected)`, whether this
@@ -740,4 +787,23 @@ pub(crate) async fn settle_many(
         }
     }
     Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unpack_rows;
+
+    #[test]
+    fn packed_rows_unpack_in_order_with_their_absences_and_a_cut_one_is_refused() {
+        let mut packed = vec![1, 0, 0, 0, 2, b'a', b'b', 0];
+        packed.extend_from_slice(&[1, 0, 0, 0, 0]);
+        assert_eq!(
+            unpack_rows(&packed),
+            Some(vec![Some(5..7), None, Some(13..13)])
+        );
+        assert_eq!(&packed[5..7], b"ab");
+        assert_eq!(unpack_rows(&[]), Some(Vec::new()));
+        assert_eq!(unpack_rows(&[1, 0, 0, 0, 3, b'a']), None);
+        assert_eq!(unpack_rows(&[1, 0, 0]), None);
+    }
 }

@@ -336,11 +336,13 @@ return out
 
 /// A cached collection's read (`find_all_by_<parent>`, standalone Redis only): for each entry
 /// key, its value and, when it is a members list (kind 7: per member, the row key and its order
-/// value, each after a 4-byte big-endian length), the value of every member's row, in order:
+/// value, each after a 4-byte big-endian length), the values of every member's row, in order:
 /// one round trip, and one instant, for the entry and its rows. The rows' keys are read from the
 /// entry rather than declared, which a cluster forbids (there the two are read one after the
-/// other). Returns, per entry, the entry (`false` for nothing), the number of rows read, then
-/// those rows.
+/// other). Returns, per entry, the entry (`false` for nothing), then its rows packed into one
+/// string (per row: `1`, its length in 4 bytes big-endian and its bytes; or `0` for nothing):
+/// one reply element per collection, whatever its size, since the client's parsing of each
+/// element costs more than the script's packing.
 pub(crate) static READ_COLLECTIONS: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
@@ -358,30 +360,40 @@ local function length(value, at)
   end
   return ((a * 256 + b) * 256 + c) * 256 + d
 end
+local function be32(n)
+  return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256,
+    math.floor(n / 256) % 256, n % 256)
+end
 local out = {}
 for _, key in ipairs(KEYS) do
   local entry = get(key)
   out[#out + 1] = entry
-  local count_at = #out + 1
-  out[count_at] = 0
+  local packed = {}
   if entry and string.sub(entry, 1, 4) == 'WT\1\7' then
     local keys = {}
     local at = 5
     while at <= #entry do
       local key_length = length(entry, at)
       if not key_length then break end
-      local row_key = string.sub(entry, at + 4, at + 3 + key_length)
+      keys[#keys + 1] = string.sub(entry, at + 4, at + 3 + key_length)
       at = at + 4 + key_length
       local order_length = length(entry, at)
       if not order_length then break end
       at = at + 4 + order_length
-      keys[#keys + 1] = row_key
     end
-    for _, row_key in ipairs(keys) do
-      out[#out + 1] = get(row_key)
+    -- MGET answers nothing for a key of another type; 500 keys per call (unpack's limit).
+    for first = 1, #keys, 500 do
+      local rows = redis.call('MGET', unpack(keys, first, math.min(first + 499, #keys)))
+      for _, row in ipairs(rows) do
+        if row then
+          packed[#packed + 1] = '\1' .. be32(#row) .. row
+        else
+          packed[#packed + 1] = '\0'
+        end
+      end
     end
-    out[count_at] = #keys
   end
+  out[#out + 1] = table.concat(packed)
 end
 return out
 ",
