@@ -285,9 +285,9 @@ fn run(make: fn() -> Option<Box<dyn Lister>>) {
         "listings no instant explains, seed {seed}: {bad:#?}"
     );
     // Writes have stopped: each parent's listing, from Redis or not, is the database's.
-    for parent in 0..2 {
+    for (parent, &post) in posts.iter().enumerate() {
         let mut listed: Vec<i64> = setup
-            .list(&cache, posts[parent])
+            .list(&cache, post)
             .iter()
             .map(|c| c.id)
             .collect();
@@ -295,7 +295,7 @@ fn run(make: fn() -> Option<Box<dyn Lister>>) {
         use diesel::prelude::*;
         use write_through_tests::schema::wt_comments;
         let mut stored: Vec<i64> = wt_comments::table
-            .filter(wt_comments::post_id.eq(posts[parent]))
+            .filter(wt_comments::post_id.eq(post))
             .select(wt_comments::id)
             .load(&mut conn)
             .expect("the database's members");
