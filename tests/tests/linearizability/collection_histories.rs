@@ -286,11 +286,7 @@ fn run(make: fn() -> Option<Box<dyn Lister>>) {
     );
     // Writes have stopped: each parent's listing, from Redis or not, is the database's.
     for (parent, &post) in posts.iter().enumerate() {
-        let mut listed: Vec<i64> = setup
-            .list(&cache, post)
-            .iter()
-            .map(|c| c.id)
-            .collect();
+        let mut listed: Vec<i64> = setup.list(&cache, post).iter().map(|c| c.id).collect();
         let mut conn = postgres().expect("PostgreSQL");
         use diesel::prelude::*;
         use write_through_tests::schema::wt_comments;
