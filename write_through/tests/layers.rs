@@ -26,7 +26,14 @@ use std::path::{Path, PathBuf};
 
 /// What the core may import: the data its decisions are about.
 const CORE_MAY_USE: &[&str] = &[
-    "codec", "envelope", "error", "key", "model", "stats", "token",
+    "codec",
+    "envelope",
+    "error",
+    "key",
+    "model",
+    "model_collection",
+    "stats",
+    "token",
 ];
 
 /// Every `.rs` file under `dir`, recursively.

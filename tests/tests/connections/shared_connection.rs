@@ -283,3 +283,63 @@ fn a_unique_lookup_through_a_shared_connection_fills_and_hits() {
         );
     });
 }
+
+/// A collection listed through a shared connection: the first listing fills the entry, the
+/// second the rows it found missing, the third is a hit; inside a transaction that added a
+/// child, a listing reads the transaction's rows and caches nothing.
+#[test]
+fn a_collection_listed_through_a_shared_connection_fills_and_skips_a_transactions_rows() {
+    use write_through_tests::models::{Comment, NewComment};
+    use write_through_tests::schema::wt_comments;
+    on_postgres(async |mut owned, cache| {
+        let post = unique() as i64;
+        for rank in [1, 2] {
+            diesel::insert_into(wt_comments::table)
+                .values(NewComment {
+                    post_id: post,
+                    rank,
+                    body: format!("rank {rank}"),
+                })
+                .execute(&mut owned)
+                .await
+                .unwrap();
+        }
+        let mut conn: &AsyncPgConnection = &owned;
+        for _ in 0..3 {
+            let listed = Comment::find_all_by_post_id(&mut conn, &cache, &post).await;
+            let ranks: Vec<i32> = listed.unwrap().iter().map(|c| c.rank).collect();
+            assert_eq!(ranks, [2, 1]);
+        }
+        let hits = cache.stats().hits;
+        let listed = Comment::find_all_by_post_id_in(&mut conn, &cache, [&post]).await;
+        assert_eq!(listed.unwrap()[0].len(), 2);
+        assert_eq!(cache.stats().hits - hits, 1, "served from Redis");
+
+        // Inside a transaction that added a comment (written behind the cache's back), a
+        // listing of another post reads the database and caches nothing.
+        let other = unique() as i64;
+        let fills = cache.stats().fills;
+        begin(&mut owned).await;
+        diesel::insert_into(wt_comments::table)
+            .values(NewComment {
+                post_id: other,
+                rank: 5,
+                body: "uncommitted".into(),
+            })
+            .execute(&mut owned)
+            .await
+            .unwrap();
+        let mut conn: &AsyncPgConnection = &owned;
+        let inside = Comment::find_all_by_post_id(&mut conn, &cache, &other).await;
+        assert_eq!(inside.unwrap().len(), 1, "the transaction's own row");
+        rollback(&mut owned).await;
+        assert_eq!(
+            cache.stats().fills,
+            fills,
+            "nothing cached from inside the transaction"
+        );
+        let mut conn: &AsyncPgConnection = &owned;
+        let after = Comment::find_all_by_post_id(&mut conn, &cache, &other).await;
+        assert!(after.unwrap().is_empty(), "the insert never committed");
+    });
+}

@@ -186,7 +186,8 @@ pub(crate) fn plan<M>(state: &CollectionState<M>, inside_transaction: bool) -> C
 
 /// What a lease holder fills in the entry after reading `loaded`, the collection's rows in its
 /// order: its members, living as long as a row. `None`: the collection is larger than its cap
-/// (or its entry than the largest value read), and is not cached.
+/// (or its entry than the largest value read, or a member's key too long to cache), and is not
+/// cached.
 pub(crate) fn entry_fill<M: Collection<N>, const N: usize>(
     loaded: &[M],
     row_key_of: impl Fn(&M) -> Vec<u8>,
@@ -204,6 +205,11 @@ pub(crate) fn entry_fill<M: Collection<N>, const N: usize>(
             )
         })
         .collect();
+    // A member whose key is too long to cache is never locked by its writers: a list naming it
+    // could be answered with a row nothing retires.
+    if !keys.iter().all(|(key, _)| crate::key::fits(key)) {
+        return None;
+    }
     let value = envelope::members_value(
         keys.iter()
             .map(|(row_key, order)| Member { row_key, order }),
@@ -424,6 +430,16 @@ mod tests {
         let lease = crate::envelope::token_value(true, &[1; 16]);
         assert_eq!(kept_entry(Some(&lease), left, &key_of(&rows[0])), None);
         assert_eq!(kept_entry(None, left, &key_of(&rows[0])), None);
+    }
+
+    #[test]
+    fn a_collection_naming_a_row_whose_key_is_too_long_to_cache_is_not_cached() {
+        let long = |row: &Child| {
+            let mut key = key_of(row);
+            key.resize(crate::key::MAX_KEY_BYTES + 1, b'x');
+            key
+        };
+        assert!(entry_fill::<Child, 0>(&[child(1, 7, 1)], long, rules()).is_none());
     }
 
     #[test]

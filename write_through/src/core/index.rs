@@ -142,15 +142,13 @@ pub(crate) fn plan<M>(state: &EntryState<M>, inside_transaction: bool) -> EntryP
             entry,
             row_key,
             row_empty: true,
-        } => EntryPlan::LeaseAndLoad {
+        } if crate::key::fits(row_key) => EntryPlan::LeaseAndLoad {
             replacing: Some(entry.clone()),
             row_key: Some(row_key.clone()),
         },
-        EntryState::RowMissing {
-            row_empty: false, ..
+        EntryState::RowMissing { .. } | EntryState::Held | EntryState::Unavailable => {
+            EntryPlan::LoadWithoutFill
         }
-        | EntryState::Held
-        | EntryState::Unavailable => EntryPlan::LoadWithoutFill,
     }
 }
 
@@ -177,6 +175,9 @@ pub(crate) fn entry_fill<M: UniqueIndex<N>, const N: usize>(
     rules: ValueRules,
 ) -> Option<(Vec<u8>, Duration)> {
     match (loaded, row_key) {
+        // A row whose key is too long to cache is never locked by its writers: no entry may
+        // point at it (its reader would fill it, and nothing would retire it).
+        (Some(_), Some(row_key)) if !crate::key::fits(row_key) => None,
         (Some(row), Some(row_key)) if row.has_index_value(value) => {
             Some((pointer_value(row_key), rules.jitter.apply(M::TTL)))
         }
@@ -254,6 +255,13 @@ mod tests {
             }
         );
         assert_eq!(plan(&missing(false), false), EntryPlan::LoadWithoutFill);
+        // A pointer at a key too long to cache (never locked by its writers): nothing leased.
+        let long = EntryState::<()>::RowMissing {
+            entry: b"p".to_vec(),
+            row_key: vec![b'r'; crate::key::MAX_KEY_BYTES + 1],
+            row_empty: true,
+        };
+        assert_eq!(plan(&long, false), EntryPlan::LoadWithoutFill);
         assert_eq!(
             plan::<()>(&EntryState::Held, false),
             EntryPlan::LoadWithoutFill
