@@ -79,7 +79,9 @@ pub struct CommentAlone {
 
 /// PostgreSQL with the comments' table (created if missing; the caller drops it).
 pub fn postgres_with_comments() -> PgConnection {
-    let mut conn = postgres();
+    let url = std::env::var("DATABASE_URL_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let mut conn = PgConnection::establish(&url).expect("PostgreSQL for the benchmarks");
     conn.batch_execute(
         "CREATE TABLE IF NOT EXISTS wt_bench_comments (id BIGINT PRIMARY KEY, post_id BIGINT NOT NULL, rank INTEGER NOT NULL, body TEXT NOT NULL);
          CREATE INDEX IF NOT EXISTS wt_bench_comments_post ON wt_bench_comments (post_id, rank)",
