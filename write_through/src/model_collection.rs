@@ -174,9 +174,10 @@ pub(crate) fn collection_key<M: Collection<N>, const N: usize>(
     key.into_bytes()
 }
 
-/// The bytes of `row`'s order value in collection `N`, as a cached entry remembers them.
-pub(crate) fn order_bytes<M: Collection<N>, const N: usize>(row: &M) -> Vec<u8> {
-    let mut order = KeyWriter::new("");
+/// `row`'s order value in collection `N`, as a cached entry remembers it, rendered into
+/// `buffer` (emptied first, and returned: one buffer serves every member of a list).
+pub(crate) fn render_order<M: Collection<N>, const N: usize>(row: &M, buffer: Vec<u8>) -> Vec<u8> {
+    let mut order = KeyWriter::reusing(buffer, "");
     row.write_order(&mut order);
     order.into_bytes()
 }

@@ -542,23 +542,20 @@ impl Actor {
                         else {
                             continue;
                         };
-                        let elapsed = u64::from(now - replaced.at) * TICK_MS.unsigned_abs();
-                        let left = u64::try_from(replaced.pttl)
-                            .map_or(0, |ttl| ttl.saturating_sub(elapsed));
+                        // What the driver's `Replaced::restoration` gives.
+                        let elapsed = Duration::from_millis(
+                            u64::from(now - replaced.at) * TICK_MS.unsigned_abs(),
+                        );
+                        let (value, left) =
+                            restoration(replaced.value.as_deref(), replaced.pttl, elapsed);
                         changes.resize(changes.len().max(at + 1), None);
                         let left = Duration::from_millis(left);
-                        let value = replaced.value.as_deref();
                         changes[at] = if world.mutation == Mutation::CollectionKeptWithoutTheRow {
-                            let listed = |value: &&[u8]| {
-                                matches!(
-                                    crate::envelope::Envelope::parse(value),
-                                    Ok(crate::envelope::Envelope::Members { .. })
-                                )
-                            };
-                            value
-                                .filter(listed)
-                                .filter(|_| !left.is_zero())
-                                .map(|value| (value.to_vec(), left))
+                            let listed = matches!(
+                                crate::envelope::Envelope::parse(value),
+                                Ok(crate::envelope::Envelope::Members { .. })
+                            );
+                            (listed && !left.is_zero()).then(|| (value.to_vec(), left))
                         } else {
                             collection::kept_entry(value, left, &world.keys[keys[0]])
                         };
@@ -818,7 +815,8 @@ impl Actor {
                 let mut releases = Vec::new();
                 for k in leased {
                     let value = if k == entry_key {
-                        collection::entry_fill::<Item, 0>(&loaded, row_key_of, RULES)
+                        let keys: Vec<Vec<u8>> = loaded.iter().map(row_key_of).collect();
+                        collection::entry_fill::<Item, 0>(&loaded, &keys, RULES)
                     } else {
                         loaded
                             .iter()

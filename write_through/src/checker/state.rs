@@ -82,7 +82,10 @@ impl State {
                 .collect();
             let (value, ttl) = crate::core::collection::entry_fill::<super::item::Item, 0>(
                 &members,
-                |row| super::item::key(row.id),
+                &members
+                    .iter()
+                    .map(|row| super::item::key(row.id))
+                    .collect::<Vec<_>>(),
                 super::item::RULES,
             )
             .expect("a small collection");

@@ -137,9 +137,7 @@ fn belongs<M: Collection<N>, const N: usize>(
     if !(row.has_parent(parent) && is_key_of(row, member.row_key)) {
         return false;
     }
-    let mut writer = crate::key::KeyWriter::reusing(std::mem::take(order), "");
-    row.write_order(&mut writer);
-    *order = writer.into_bytes();
+    *order = crate::model_collection::render_order::<M, N>(row, std::mem::take(order));
     *order == member.order
 }
 
@@ -185,33 +183,26 @@ pub(crate) fn plan<M>(state: &CollectionState<M>, inside_transaction: bool) -> C
 }
 
 /// What a lease holder fills in the entry after reading `loaded`, the collection's rows in its
-/// order: its members, living as long as a row. `None`: the collection is larger than its cap
-/// (or its entry than the largest value read, or a member's key too long to cache), and is not
-/// cached.
+/// order, whose keys are `keys` (one each): its members, living as long as a row. `None`: the
+/// collection is larger than its cap (or its entry than the largest value read, or a member's
+/// key too long to cache), and is not cached.
 pub(crate) fn entry_fill<M: Collection<N>, const N: usize>(
     loaded: &[M],
-    row_key_of: impl Fn(&M) -> Vec<u8>,
+    keys: &[Vec<u8>],
     rules: ValueRules,
 ) -> Option<(Vec<u8>, Duration)> {
-    if loaded.len() > M::MAX_MEMBERS {
-        return None;
-    }
-    let keys: Vec<(Vec<u8>, Vec<u8>)> = loaded
-        .iter()
-        .map(|row| {
-            (
-                row_key_of(row),
-                crate::model_collection::order_bytes::<M, N>(row),
-            )
-        })
-        .collect();
     // A member whose key is too long to cache is never locked by its writers: a list naming it
     // could be answered with a row nothing retires.
-    if !keys.iter().all(|(key, _)| crate::key::fits(key)) {
+    if loaded.len() > M::MAX_MEMBERS || !keys.iter().all(|key| crate::key::fits(key)) {
         return None;
     }
+    let orders: Vec<Vec<u8>> = loaded
+        .iter()
+        .map(|row| crate::model_collection::render_order::<M, N>(row, Vec::new()))
+        .collect();
     let value = envelope::members_value(
         keys.iter()
+            .zip(&orders)
             .map(|(row_key, order)| Member { row_key, order }),
     );
     if value.len() > rules.max_value_bytes {
@@ -221,18 +212,18 @@ pub(crate) fn entry_fill<M: Collection<N>, const N: usize>(
 }
 
 /// What a committed write that leaves its row (under `row_key`) in a collection puts back in
-/// that collection's entry, which its lock replaced (`replaced`, with the time it had left):
+/// that collection's entry, which its lock replaced (`replaced`, empty for nothing or a lease,
+/// with the time it had left: `core::write::restoration`):
 /// the entry as it was when it listed the row, since the write added no member (a `save` that
 /// kept the row's parent, the most common write of a child). Anything else (no entry, a lease,
 /// an entry without the row: the row joined) is deleted. Another writer that joined a row
 /// meanwhile made the lock contended, so nothing is put back over it; a member whose order
 /// value this write changed is found stale by the next reader.
 pub(crate) fn kept_entry(
-    replaced: Option<&[u8]>,
+    replaced: &[u8],
     left: Duration,
     row_key: &[u8],
 ) -> Option<(Vec<u8>, Duration)> {
-    let replaced = replaced?;
     let Ok(Envelope::Members { body }) = Envelope::parse(replaced) else {
         return None;
     };
@@ -315,12 +306,16 @@ mod tests {
 
     /// The entry a reader filled from `rows`, and each row as cached.
     fn cached(rows: &[Child]) -> (Vec<u8>, Vec<Option<Vec<u8>>>) {
-        let (entry, _) = entry_fill::<Child, 0>(rows, key_of, rules()).unwrap();
+        let (entry, _) = entry_fill::<Child, 0>(rows, &keys_of(rows), rules()).unwrap();
         let values = rows
             .iter()
             .map(|row| Some(crate::codec::encode_cacheable(row).unwrap()))
             .collect();
         (entry, values)
+    }
+
+    fn keys_of(rows: &[Child]) -> Vec<Vec<u8>> {
+        rows.iter().map(key_of).collect()
     }
 
     fn is_key_of(row: &Child, key: &[u8]) -> bool {
@@ -416,36 +411,28 @@ mod tests {
         let (entry, _) = cached(&rows);
         let left = Duration::from_secs(30);
         assert_eq!(
-            kept_entry(Some(&entry), left, &key_of(&rows[0])),
+            kept_entry(&entry, left, &key_of(&rows[0])),
             Some((entry.clone(), left))
         );
-        assert_eq!(
-            kept_entry(Some(&entry), left, &key_of(&child(3, 7, 1))),
-            None
-        );
-        assert_eq!(
-            kept_entry(Some(&entry), Duration::ZERO, &key_of(&rows[0])),
-            None
-        );
+        assert_eq!(kept_entry(&entry, left, &key_of(&child(3, 7, 1))), None);
+        assert_eq!(kept_entry(&entry, Duration::ZERO, &key_of(&rows[0])), None);
         let lease = crate::envelope::token_value(true, &[1; 16]);
-        assert_eq!(kept_entry(Some(&lease), left, &key_of(&rows[0])), None);
-        assert_eq!(kept_entry(None, left, &key_of(&rows[0])), None);
+        assert_eq!(kept_entry(&lease, left, &key_of(&rows[0])), None);
+        assert_eq!(kept_entry(&[], left, &key_of(&rows[0])), None);
     }
 
     #[test]
     fn a_collection_naming_a_row_whose_key_is_too_long_to_cache_is_not_cached() {
-        let long = |row: &Child| {
-            let mut key = key_of(row);
-            key.resize(crate::key::MAX_KEY_BYTES + 1, b'x');
-            key
-        };
-        assert!(entry_fill::<Child, 0>(&[child(1, 7, 1)], long, rules()).is_none());
+        let rows = [child(1, 7, 1)];
+        let mut keys = keys_of(&rows);
+        keys[0].resize(crate::key::MAX_KEY_BYTES + 1, b'x');
+        assert!(entry_fill::<Child, 0>(&rows, &keys, rules()).is_none());
     }
 
     #[test]
     fn a_collection_over_its_cap_is_not_cached() {
         let rows = [child(1, 7, 1), child(2, 7, 2), child(3, 7, 3)];
-        assert!(entry_fill::<Child, 0>(&rows, key_of, rules()).is_none());
-        assert!(entry_fill::<Child, 0>(&rows[..2], key_of, rules()).is_some());
+        assert!(entry_fill::<Child, 0>(&rows, &keys_of(&rows), rules()).is_none());
+        assert!(entry_fill::<Child, 0>(&rows[..2], &keys_of(&rows[..2]), rules()).is_some());
     }
 }

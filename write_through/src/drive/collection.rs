@@ -185,13 +185,15 @@ where
                 "a collection larger than its cap is read from the database and not cached"
             );
         }
+        // Rendered once, for the entry and for the rows leased.
+        let row_keys: Vec<Vec<u8>> = rows.iter().map(row_key_of).collect();
         // Rows found under another spelling of the parent (a case- or pad-insensitive
         // collation) belong to the collection of their own spelling: answered, not cached.
         let aliased = rows.iter().any(|row| !row.has_parent(parent_of(slot)));
         if need.entry_leased && aliased {
             releases.push(distinct[slot]);
         } else if need.entry_leased {
-            match plan::entry_fill::<M, N>(&rows, row_key_of, rules) {
+            match plan::entry_fill::<M, N>(&rows, &row_keys, rules) {
                 Some((value, ttl)) => fills.push((distinct[slot], value, ttl)),
                 None => releases.push(distinct[slot]),
             }
@@ -200,11 +202,11 @@ where
             if !leased {
                 continue;
             }
-            let fill = rows
+            let fill = row_keys
                 .iter()
-                .find(|row| row_key_of(row) == *row_key)
-                .and_then(|row| {
-                    super::noted::<M>(inner, protocol::row_value(row, rules).map(Some))
+                .position(|loaded| loaded == row_key)
+                .and_then(|at| {
+                    super::noted::<M>(inner, protocol::row_value(&rows[at], rules).map(Some))
                 });
             match fill {
                 Some((value, ttl)) => fills.push((row_key.as_slice(), value, ttl)),

@@ -231,14 +231,14 @@ where
             }
             let replaced = replaced_row::<M, D>(db, id).await?;
             let stored = db_write(db).await?;
-            let (changes, aliased, mut unlocked) = match &stored {
+            let (changes, aliased, mut unlocked, kept) = match &stored {
                 // The database matched our key to a row under another spelling (a case- or
                 // pad-insensitive collation): cache neither key, invalidate both.
                 Some(stored) if key_of::<M>(inner, stored.id()) != key => {
                     let mut unlocked = vec![key_of::<M>(inner, stored.id())];
                     unlocked.extend(index_keys_of(inner, stored));
                     unlocked.extend(collection_keys_of(inner, stored));
-                    (Vec::new(), true, unlocked)
+                    (Vec::new(), true, unlocked, Vec::new())
                 }
                 Some(stored) => {
                     let change = if row_cached {
@@ -262,39 +262,27 @@ where
                             None
                         });
                     }
-                    let unlocked = stored_entries
+                    let mut unlocked: Vec<Vec<u8>> = stored_entries
                         .into_iter()
                         .filter(|entry| !entries.contains(entry))
-                        .chain(
-                            collection_keys_of(inner, stored)
-                                .into_iter()
-                                .filter(|collection| !collections.contains(collection)),
-                        )
                         .collect();
-                    (changes, false, unlocked)
+                    // The collections the row as stored is in: those it locked are put back as
+                    // they were if they listed it already (it added no member), else deleted;
+                    // the others (a trigger gave it another parent) are retired.
+                    let mut kept = Vec::new();
+                    for collection in collection_keys_of(inner, stored) {
+                        match collections.iter().position(|locked| *locked == collection) {
+                            Some(at) => kept.push((keys_before_collections + at, key.clone())),
+                            None => unlocked.push(collection),
+                        }
+                    }
+                    (changes, false, unlocked, kept)
                 }
-                None => (Vec::new(), false, Vec::new()),
+                None => (Vec::new(), false, Vec::new(), Vec::new()),
             };
             for row in replaced.iter().chain(&stored) {
                 add_retired_keys(inner, row, &mut unlocked);
             }
-            // The collections it locked that the row as stored is in: put back as they were if
-            // they listed it already (it added no member), else deleted.
-            let kept = match &stored {
-                Some(stored) if !aliased => {
-                    let first = keys_before_collections;
-                    collection_keys_of(inner, stored)
-                        .into_iter()
-                        .filter_map(|collection| {
-                            let at = collections
-                                .iter()
-                                .position(|locked| *locked == collection)?;
-                            Some((first + at, key.clone()))
-                        })
-                        .collect()
-                }
-                _ => Vec::new(),
-            };
             Ok(Written {
                 result: (stored, aliased),
                 changes,
@@ -716,10 +704,11 @@ where
                 let Some(replaced) = write.replaced(at) else {
                     continue;
                 };
-                let (value, left) = replaced.value_and_time_left();
+                let (value, left) = replaced.restoration();
                 if changes.len() <= at {
                     changes.resize(at + 1, None);
                 }
+                let left = Duration::from_millis(left);
                 changes[at] = crate::core::collection::kept_entry(value, left, &row_key);
             }
             let steps = write.on_outcome(DbOutcome::Committed(changes));

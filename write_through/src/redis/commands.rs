@@ -68,12 +68,10 @@ pub(crate) struct Replaced {
 }
 
 impl Replaced {
-    /// The value the lock replaced, and the time it had left now (zero without an expiry or
-    /// once it is up).
-    pub(crate) fn value_and_time_left(&self) -> (Option<&[u8]>, Duration) {
-        let elapsed = u64::try_from(self.at.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let left = u64::try_from(self.pttl).map_or(0, |pttl| pttl.saturating_sub(elapsed));
-        (self.value.as_deref(), Duration::from_millis(left))
+    /// What putting it back would put back now, and the milliseconds it has left (0: delete
+    /// instead): [`crate::core::write::restoration`].
+    pub(crate) fn restoration(&self) -> (&[u8], u64) {
+        crate::core::write::restoration(self.value.as_deref(), self.pttl, self.at.elapsed())
     }
 }
 
@@ -162,11 +160,7 @@ pub(crate) async fn restore(
     lock: &[u8],
     replaced: &Replaced,
 ) -> Result<(), CacheError> {
-    let (value, remaining) = crate::core::write::restoration(
-        replaced.value.as_deref(),
-        replaced.pttl,
-        replaced.at.elapsed(),
-    );
+    let (value, remaining) = replaced.restoration();
     let request = one(evalsha_keys(&scripts::RESTORE, &[key])
         .arg(lock)
         .arg(value)

@@ -344,15 +344,8 @@ return out
 /// one reply element per collection, whatever its size, since the client's parsing of each
 /// element costs more than the script's packing.
 pub(crate) static READ_COLLECTIONS: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
+    script(
         r"
-local function get(key)
-  local value = redis.pcall('GET', key)
-  if type(value) == 'table' then
-    return false
-  end
-  return value
-end
 local function length(value, at)
   local a, b, c, d = string.byte(value, at, at + 3)
   if not d then
