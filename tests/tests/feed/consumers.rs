@@ -145,11 +145,14 @@ fn a_slot_dropped_behind_the_feeds_back_makes_every_model_start_over() {
     let _feed = world.start(world.feed());
     world.cached_user(1, "Ada");
     world.catch_up();
-    // The slot is busy only while the feed reads it: retry until it is dropped.
+    // The slot is busy while the feed streams it: its walsender is ended first (the feed
+    // then connects again), until the drop comes in between.
     wait_until("the slot dropped", Duration::from_secs(10), || {
         diesel::connection::SimpleConnection::batch_execute(
             &mut world.conn,
-            "SELECT pg_drop_replication_slot('write_through')",
+            "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots \
+             WHERE slot_name = 'write_through' AND active_pid IS NOT NULL; \
+             SELECT pg_drop_replication_slot('write_through')",
         )
         .is_ok()
     });

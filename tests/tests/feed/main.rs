@@ -131,8 +131,14 @@ impl World {
         &self.test.cache
     }
 
-    /// The feed's settings for this world: both models, a short poll.
+    /// The feed's settings for this world: both models, streamed from this world's server, a
+    /// short poll.
     pub fn feed(&self) -> ChangeFeed {
+        self.polling_feed().streaming(&self.server.url())
+    }
+
+    /// The feed's settings, reading the slot by polling (`peek` and `advance`) instead.
+    pub fn polling_feed(&self) -> ChangeFeed {
         ChangeFeed::postgres()
             .model::<FeedUser>()
             .model::<FeedPost>()

@@ -159,6 +159,8 @@ mod binlog;
 #[cfg(any(feature = "postgres", feature = "binlog"))]
 mod catch_up;
 #[cfg(feature = "postgres")]
+mod conninfo;
+#[cfg(feature = "postgres")]
 mod db;
 #[cfg(any(feature = "postgres", feature = "binlog"))]
 mod handle;
@@ -177,7 +179,13 @@ mod retire;
 #[cfg(feature = "postgres")]
 mod run;
 #[cfg(feature = "postgres")]
+mod socket;
+#[cfg(feature = "postgres")]
 mod sql;
+#[cfg(feature = "postgres")]
+mod stream;
+#[cfg(feature = "postgres")]
+mod walsender;
 
 #[cfg(feature = "binlog")]
 pub use binlog::BinlogFeed;
@@ -323,6 +331,21 @@ pub enum FeedError {
     /// is not repeated: it may hold a password).
     #[error("the binlog feed's database URL is not a valid mysql:// URL")]
     InvalidUrl,
+    /// The URL given to `ChangeFeed::streaming` cannot be connected with (the URL is not
+    /// repeated: it may hold a password).
+    #[error("the change feed's streaming URL cannot be used: {problem}")]
+    StreamUrl {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The replication connection failed, or the server refused the stream (a slot another
+    /// session streams, a user without the `REPLICATION` attribute, a `pg_hba.conf` without a
+    /// line for it); the session ends and the feed starts another.
+    #[error("the change feed's replication stream: {problem}")]
+    Replication {
+        /// What happened, as the server or the socket said it.
+        problem: String,
+    },
     /// The thread or runtime the blocking front runs the binlog feed on could not be made.
     #[error("starting the binlog feed's thread: {0}")]
     Runtime(std::io::Error),
@@ -364,6 +387,8 @@ impl FeedError {
 /// What the loop reads: the feed's settings and models, fixed at start.
 #[cfg(feature = "postgres")]
 pub(crate) struct FeedConfig {
+    /// Where the slot is streamed from; `None`: it is polled.
+    pub(crate) stream: Option<conninfo::Conninfo>,
     pub(crate) slot: String,
     pub(crate) publication: String,
     pub(crate) models: Vec<plan::FeedModel>,

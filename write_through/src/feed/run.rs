@@ -11,7 +11,9 @@
 use std::sync::atomic::Ordering::SeqCst;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::conninfo::Conninfo;
 use super::db::FeedDb;
+use super::socket::ReplicationSocket;
 use super::pgoutput::{self, Lsn};
 use super::pgoutput_plan::Relations;
 use super::plan;
@@ -20,11 +22,19 @@ use crate::cache::Cache;
 use crate::redis::commands::{self, Exec};
 use crate::stats::Event;
 
-/// Opens the feed's connections (the application's connect function, on its front).
+/// Opens the feed's connections (the application's connect function, on its front, and the
+/// streaming reader's socket).
 pub(crate) trait Connect: Send {
     type Db: FeedDb;
+    type Socket: ReplicationSocket;
 
     fn connect(&mut self) -> impl Future<Output = Result<Self::Db, FeedError>> + Send;
+
+    /// Connects to the walsender `info` names.
+    fn replication(
+        &mut self,
+        info: &Conninfo,
+    ) -> impl Future<Output = Result<Self::Socket, FeedError>> + Send;
 }
 
 /// Runs sessions until `shared.stop` is set.
@@ -42,7 +52,7 @@ pub(crate) async fn run<K: Connect, E: Exec>(
             None => connect.connect().await,
         };
         let outcome = match session {
-            Ok(mut db) => consume(&mut db, exec, cache, config, shared).await,
+            Ok(mut db) => consume(&mut db, &mut connect, exec, cache, config, shared).await,
             Err(error) => Err(error),
         };
         shared.active.store(false, SeqCst);
@@ -187,9 +197,11 @@ pub(crate) async fn set_up<D: FeedDb, E: Exec>(
 }
 
 /// One session: standby until this consumer holds the slot's lock, then batches until stopped
-/// or a server fails.
-async fn consume<D: FeedDb, E: Exec>(
-    db: &mut D,
+/// or a server fails, streamed (`stream.rs`) when the feed was given a replication URL, else
+/// polled with `peek` and `advance`.
+async fn consume<K: Connect, E: Exec>(
+    db: &mut K::Db,
+    connect: &mut K,
     exec: &E,
     cache: &Cache,
     config: &FeedConfig,
@@ -205,28 +217,19 @@ async fn consume<D: FeedDb, E: Exec>(
         }
         exec.sleep(config.standby_retry).await;
     }
+    if let Some(info) = &config.stream {
+        let socket = connect.replication(info).await?;
+        return super::stream::consume(db, socket, info, exec, cache, config, shared).await;
+    }
     shared.active.store(true, SeqCst);
-    tracing::info!(slot = %config.slot, "change feed active");
-    let mut confirmed = lsn_of(db.text(sql::confirmed(&config.slot)).await?)?;
+    tracing::info!(slot = %config.slot, "change feed active, polling");
+    let mut applied = Applied::new(db, config).await?;
     let mut relations = Relations::default();
-    let mut batches: u64 = 0;
     while !shared.stop.load(SeqCst) {
         let flushed = lsn_of(db.text(sql::flushed()).await?)?;
         let (batch, read) = read_batch(db, cache, config, &mut relations).await?;
         let drained = read < config.max_changes;
-        if read > 0 {
-            tracing::debug!(
-                slot = %config.slot,
-                messages = read,
-                changes = batch.changes,
-                keys = batch.keys.len(),
-                covered = batch.covered.len(),
-                start_overs = batch.start_over.len(),
-                "write_through.feed batch"
-            );
-        }
-        wait_visible(db, exec, config, &batch.xids).await?;
-        retire::apply(exec, cache, &config.models, &batch).await?;
+        retire_batch(db, exec, cache, config, &batch, read).await?;
 
         // Everything up to `upto` is retired; the slot and the marker move there.
         let upto = match (drained, batch.commit_end) {
@@ -234,40 +237,100 @@ async fn consume<D: FeedDb, E: Exec>(
             (false, end) => end,
         };
         if let Some(upto) = upto {
-            // The slot moves only forward (a new slot may start ahead of the flushed log)...
-            if upto > confirmed {
+            // The slot moves only forward (a new slot may start ahead of the flushed log).
+            if upto > applied.confirmed {
                 db.text(sql::advance(&config.slot, upto)).await?;
-                confirmed = upto;
             }
-            // ...and the record of what is applied, after the slot, whenever it grows (and now
-            // and then, should Redis have lost it).
-            let applied = shared.applied.load(SeqCst);
-            if upto > applied || batches % 100 == 0 {
-                let applied = upto.max(applied);
-                commands::set_marker(
-                    exec,
-                    &config.marker,
-                    pgoutput::format_lsn(applied).as_bytes(),
-                )
-                .await?;
-                shared.applied.store(applied, SeqCst);
-            }
-        }
-        if let Some(committed) = batch.commit_time {
-            metrics::histogram!("write_through_feed_lag_seconds").record(lag_seconds(committed));
-        }
-        batches += 1;
-        if batches % 100 == 1
-            && let Some(bytes) = db.text(sql::retained(&config.slot)).await?
-        {
-            metrics::gauge!("write_through_feed_retained_wal_bytes")
-                .set(bytes.parse::<f64>().unwrap_or(0.0));
+            applied.record(db, exec, config, shared, &batch, upto).await?;
         }
         if drained {
             exec.sleep(config.poll).await;
         }
     }
     Ok(())
+}
+
+/// Retires what a batch names, once its transactions are visible to other sessions.
+pub(crate) async fn retire_batch<D: FeedDb, E: Exec>(
+    db: &mut D,
+    exec: &E,
+    cache: &Cache,
+    config: &FeedConfig,
+    batch: &plan::BatchPlan,
+    read: usize,
+) -> Result<(), FeedError> {
+    if read > 0 {
+        tracing::debug!(
+            slot = %config.slot,
+            messages = read,
+            changes = batch.changes,
+            keys = batch.keys.len(),
+            covered = batch.covered.len(),
+            start_overs = batch.start_over.len(),
+            "write_through.feed batch"
+        );
+    }
+    wait_visible(db, exec, config, &batch.xids).await?;
+    retire::apply(exec, cache, &config.models, batch).await
+}
+
+/// How far the slot is confirmed, and the record of what is applied in Redis (for
+/// `catch_up`), with the feed's metrics.
+pub(crate) struct Applied {
+    confirmed: Lsn,
+    batches: u64,
+}
+
+impl Applied {
+    /// Starts from where the slot was confirmed.
+    pub(crate) async fn new<D: FeedDb>(db: &mut D, config: &FeedConfig) -> Result<Self, FeedError> {
+        Ok(Self {
+            confirmed: lsn_of(db.text(sql::confirmed(&config.slot)).await?)?,
+            batches: 0,
+        })
+    }
+
+    /// Where the slot is confirmed: the log before it is retired.
+    pub(crate) fn confirmed(&self) -> Lsn {
+        self.confirmed
+    }
+
+    /// Records that `batch` was retired and the slot confirmed up to `upto`.
+    pub(crate) async fn record<D: FeedDb, E: Exec>(
+        &mut self,
+        db: &mut D,
+        exec: &E,
+        config: &FeedConfig,
+        shared: &Shared,
+        batch: &plan::BatchPlan,
+        upto: Lsn,
+    ) -> Result<(), FeedError> {
+        self.confirmed = self.confirmed.max(upto);
+        // The record of what is applied follows the slot whenever it grows (and now and then,
+        // should Redis have lost it).
+        let applied = shared.applied.load(SeqCst);
+        if upto > applied || self.batches % 100 == 0 {
+            let applied = upto.max(applied);
+            commands::set_marker(
+                exec,
+                &config.marker,
+                pgoutput::format_lsn(applied).as_bytes(),
+            )
+            .await?;
+            shared.applied.store(applied, SeqCst);
+        }
+        if let Some(committed) = batch.commit_time {
+            metrics::histogram!("write_through_feed_lag_seconds").record(lag_seconds(committed));
+        }
+        self.batches += 1;
+        if self.batches % 100 == 1
+            && let Some(bytes) = db.text(sql::retained(&config.slot)).await?
+        {
+            metrics::gauge!("write_through_feed_retained_wal_bytes")
+                .set(bytes.parse::<f64>().unwrap_or(0.0));
+        }
+        Ok(())
+    }
 }
 
 /// Reads the slot's next batch through a cursor, a chunk of messages at a time, each decoded,
