@@ -148,6 +148,15 @@ fn feed(poll: Duration, max_changes: usize) -> ChangeFeed {
         .retry_interval(Duration::from_millis(100))
 }
 
+/// How a lag run reads the slot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Reader {
+    /// `peek` and `advance` over the connect function's connection.
+    Polling,
+    /// The replication protocol (`ChangeFeed::streaming`).
+    Streaming,
+}
+
 /// The default batch size (`ChangeFeed::max_changes`).
 const BATCH: usize = 1000;
 
@@ -156,9 +165,14 @@ fn start_feed(
     cache: &Cache,
     poll: Duration,
     max_changes: usize,
+    reader: Reader,
 ) -> FeedHandle {
     let url = server.url();
-    let handle = feed(poll, max_changes)
+    let mut feed = feed(poll, max_changes);
+    if reader == Reader::Streaming {
+        feed = feed.streaming(&url);
+    }
+    let handle = feed
         .start(cache, move || PgConnection::establish(&url))
         .expect("start the change feed");
     let started = Instant::now();
@@ -234,7 +248,7 @@ fn lag_phase(
     server: &PrivatePostgres,
     conn: &mut PgConnection,
     cache: &Cache,
-    (poll, max_changes): (Duration, usize),
+    (poll, max_changes, reader): (Duration, usize, Reader),
     (rate, writers, seconds): (u64, u64, u64),
 ) {
     let total = (rate * seconds).min(ROWS as u64) as i64;
@@ -274,7 +288,7 @@ fn lag_phase(
     let commit_latencies = &measured.commit_latencies;
     let (achieved, polls) = (measured.achieved, measured.polls);
     eprintln!(
-        "feed lag, poll {poll:?}, max_changes {max_changes}, target {rate}/s for {seconds} s ({writers} writer(s)): achieved {achieved:.0} changes/s, \
+        "feed lag, {reader:?}, poll {poll:?}, max_changes {max_changes}, target {rate}/s for {seconds} s ({writers} writer(s)): achieved {achieved:.0} changes/s, \
          {} seen of {total} ({} keys armed, {} never retired within {DRAIN:?}); \
          p50 {}, p99 {}, max {}; over 50 ms: {over_50} ({:.2}%)",
         sorted.len(),
@@ -367,7 +381,7 @@ fn time_saves(conn: &mut PgConnection, cache: &Cache, user: &User, n: u32) -> f6
 
 /// A feed's settings (poll interval, batch size) and the phases run with them (rate, writer
 /// threads, seconds).
-type LagRun<'a> = (Duration, usize, &'a [(u64, u64, u64)]);
+type LagRun<'a> = (Reader, Duration, usize, &'a [(u64, u64, u64)]);
 
 fn on_postgres(c: &mut Criterion) {
     let server = PrivatePostgres::start();
@@ -403,18 +417,41 @@ fn on_postgres(c: &mut Criterion) {
     let all: &[(u64, u64, u64)] = &[(1_000, 1, 5), (5_000, 2, 5), (10_000, 2, 5)];
     let lag_runs: &[LagRun] = if phases.contains("lag") {
         &[
-            (Duration::from_millis(10), BATCH, all),
-            (Duration::from_millis(1), BATCH, all),
-            (Duration::from_millis(10), 10_000, &all[1..]),
-            (Duration::from_millis(10), BATCH, &[(5_000, 2, 20)]),
+            (Reader::Streaming, Duration::from_millis(10), BATCH, all),
+            (
+                Reader::Streaming,
+                Duration::from_millis(10),
+                BATCH,
+                &[(5_000, 2, 20), (10_000, 2, 20)],
+            ),
+            (Reader::Polling, Duration::from_millis(10), BATCH, all),
+            (Reader::Polling, Duration::from_millis(1), BATCH, all),
+            (
+                Reader::Polling,
+                Duration::from_millis(10),
+                10_000,
+                &all[1..],
+            ),
+            (
+                Reader::Polling,
+                Duration::from_millis(10),
+                BATCH,
+                &[(5_000, 2, 20)],
+            ),
         ]
     } else {
         &[]
     };
-    for &(poll, max_changes, rates) in lag_runs {
-        let handle = start_feed(&server, &cache, poll, max_changes);
+    for &(reader, poll, max_changes, rates) in lag_runs {
+        let handle = start_feed(&server, &cache, poll, max_changes, reader);
         for &phase in rates {
-            lag_phase(&server, &mut conn, &cache, (poll, max_changes), phase);
+            lag_phase(
+                &server,
+                &mut conn,
+                &cache,
+                (poll, max_changes, reader),
+                phase,
+            );
         }
         cache
             .catch_up(&mut conn, Duration::from_secs(60))
@@ -433,7 +470,13 @@ fn on_postgres(c: &mut Criterion) {
         group.bench_function("feed_off_marked", |b| {
             b.iter(|| user.save(&mut conn, &marking).unwrap())
         });
-        let handle = start_feed(&server, &cache, Duration::from_millis(10), BATCH);
+        let handle = start_feed(
+            &server,
+            &cache,
+            Duration::from_millis(10),
+            BATCH,
+            Reader::Streaming,
+        );
         group.bench_function("feed_on_unmarked", |b| {
             b.iter(|| user.save(&mut conn, &plain).unwrap())
         });
@@ -448,7 +491,15 @@ fn on_postgres(c: &mut Criterion) {
     // not marked, on, they are.
     let rounds = if phases.contains("save") { 12 } else { 0 };
     paired_rounds(rounds, |feed_on| {
-        let handle = feed_on.then(|| start_feed(&server, &cache, Duration::from_millis(10), BATCH));
+        let handle = feed_on.then(|| {
+            start_feed(
+                &server,
+                &cache,
+                Duration::from_millis(10),
+                BATCH,
+                Reader::Streaming,
+            )
+        });
         let writer = if feed_on { &marking } else { &plain };
         time_saves(&mut conn, writer, &user, 50);
         let mean = time_saves(&mut conn, writer, &user, 300);
@@ -461,7 +512,13 @@ fn on_postgres(c: &mut Criterion) {
     // 3. The miss the feed adds after a library write, unless the write is marked.
     if phases.contains("misses") {
         misses_after_save(&mut conn, &plain, &cache, "off");
-        let handle = start_feed(&server, &cache, Duration::from_millis(10), BATCH);
+        let handle = start_feed(
+            &server,
+            &cache,
+            Duration::from_millis(10),
+            BATCH,
+            Reader::Streaming,
+        );
         cache
             .catch_up(&mut conn, Duration::from_secs(60))
             .expect("catch up");

@@ -12,7 +12,8 @@
 //! `binlog_row_image = FULL`), `REDIS_URL` (default
 //! `redis://127.0.0.1:6379`), `CACHE_NAMESPACE` (the services' namespace, default `wt`),
 //! `FEED_SLOT` (the replication slot and publication, or on MariaDB the name of the lock that
-//! picks the active consumer, default `write_through`). Start two for
+//! picks the active consumer, default `write_through`), `FEED_POLL=1` (poll the slot instead of
+//! streaming it over the replication protocol: for a server reached only over TLS). Start two for
 //! a standby: one is active, the other takes over when it stops. Ctrl-C (or SIGTERM) stops it;
 //! what it had not applied stays in the slot for the next one.
 //!
@@ -46,16 +47,20 @@ async fn start(cache: &Cache, database_url: String, slot: &str) -> Result<FeedHa
             .start_async(cache, &database_url)
             .await;
     }
+    // Streamed over the replication protocol (`FEED_POLL=1`: polled, for a server reached
+    // only over TLS, which the streaming reader does not speak).
+    let mut feed = ChangeFeed::postgres()
+        .slot(slot)
+        .publication(slot)
+        .model::<app::User>();
+    if std::env::var("FEED_POLL").as_deref() != Ok("1") {
+        feed = feed.streaming(&database_url);
+    }
     let connect = move || {
         let url = database_url.clone();
         async move { AsyncPgConnection::establish(&url).await }
     };
-    ChangeFeed::postgres()
-        .slot(slot)
-        .publication(slot)
-        .model::<app::User>()
-        .start_async(cache, connect)
-        .await
+    feed.start_async(cache, connect).await
 }
 
 fn env_or(name: &str, default: &str) -> String {

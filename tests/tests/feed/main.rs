@@ -5,8 +5,10 @@
 mod bypassing_writes;
 mod consumers;
 mod own_writes;
+mod polling;
 mod random_history;
 mod setup;
+mod streaming;
 
 use std::time::Duration;
 

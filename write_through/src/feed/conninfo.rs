@@ -58,7 +58,9 @@ impl Conninfo {
         {
             url_pairs(rest)?
         } else if text.contains("://") {
-            return Err(invalid("it is neither a postgres:// URL nor key=value pairs"));
+            return Err(invalid(
+                "it is neither a postgres:// URL nor key=value pairs",
+            ));
         } else {
             keyword_pairs(text)?
         };
@@ -76,6 +78,7 @@ impl Conninfo {
         let mut dbname = None;
         let mut application_name = None;
         let mut connect_timeout = None;
+        let mut sslmode = None;
         for (key, value) in pairs {
             match key.as_str() {
                 "host" | "hostaddr" => host = Some(value),
@@ -85,17 +88,20 @@ impl Conninfo {
                 "dbname" => dbname = Some(value),
                 "application_name" => application_name = Some(value),
                 "connect_timeout" => connect_timeout = Some(value),
-                "sslmode" => match value.as_str() {
-                    "disable" | "allow" | "prefer" => {}
-                    _ => {
-                        return Err(invalid(
-                            "the streaming reader does not speak TLS: use sslmode=disable or prefer (on a trusted network), or read the slot by polling (leave out ChangeFeed::streaming)",
-                        ));
-                    }
-                },
+                "sslmode" => sslmode = Some(value),
+                // JDBC's spelling, which libpq reads as sslmode=require.
+                "ssl" if value == "true" => sslmode = Some("require".to_owned()),
                 // libpq's other settings (keepalives, target_session_attrs, gssencmode, ...)
                 // change nothing the reader relies on.
                 _ => {}
+            }
+        }
+        match sslmode.or_else(|| env("PGSSLMODE")).as_deref() {
+            None | Some("disable" | "allow" | "prefer") => {}
+            Some(_) => {
+                return Err(invalid(
+                    "the streaming reader does not speak TLS and the connection string (or PGSSLMODE) requires it: use sslmode=disable or prefer on a trusted network, or read the slot by polling (leave out ChangeFeed::streaming)",
+                ));
             }
         }
         let host = host.or_else(|| env("PGHOST")).filter(|h| !h.is_empty());
@@ -119,7 +125,9 @@ impl Conninfo {
             .or_else(|| env("PGUSER"))
             .or_else(|| env("USER"))
             .filter(|u| !u.is_empty())
-            .ok_or(invalid("it names no user (and neither PGUSER nor USER is set)"))?;
+            .ok_or(invalid(
+                "it names no user (and neither PGUSER nor USER is set)",
+            ))?;
         let password = password.or_else(|| env("PGPASSWORD"));
         let dbname = dbname
             .or_else(|| env("PGDATABASE"))
@@ -139,8 +147,7 @@ impl Conninfo {
             user,
             password,
             dbname,
-            application_name: application_name
-                .unwrap_or_else(|| "write_through feed".to_owned()),
+            application_name: application_name.unwrap_or_else(|| "write_through feed".to_owned()),
             connect_timeout,
         })
     }
@@ -290,8 +297,8 @@ mod tests {
 
     #[test]
     fn a_url_gives_its_user_password_host_port_and_database() {
-        let info = parsed("postgres://feed:p%40ss:w@db.internal:6543/app?application_name=x")
-            .unwrap();
+        let info =
+            parsed("postgres://feed:p%40ss:w@db.internal:6543/app?application_name=x").unwrap();
         assert_eq!(info.host, Host::Tcp("db.internal".to_owned(), 6543));
         assert_eq!(info.user, "feed");
         assert_eq!(info.password.as_deref(), Some("p@ss:w"));
@@ -319,8 +326,8 @@ mod tests {
         // `'it'` then `'s'` is not libpq's quoting (`\'` is): the text after the first
         // closing quote is not a setting.
         assert!(matches!(info, FeedError::StreamUrl { .. }));
-        let info = parsed(r"host=/tmp port = 5999 user=feed password='it\'s x' dbname=app")
-            .unwrap();
+        let info =
+            parsed(r"host=/tmp port = 5999 user=feed password='it\'s x' dbname=app").unwrap();
         assert_eq!(info.host, Host::Unix("/tmp/.s.PGSQL.5999".to_owned()));
         assert_eq!(info.password.as_deref(), Some("it's x"));
         assert_eq!(info.dbname, "app");
@@ -342,6 +349,8 @@ mod tests {
     fn tls_several_hosts_and_bad_ports_are_refused_with_what_to_change() {
         for text in [
             "postgres://u@h/d?sslmode=require",
+            "postgres://u@h/d?ssl=true",
+            "host=h user=u sslmode=verify-full",
             "postgres://u@h1,h2/d",
             "postgres://u@h:99999/d",
             "postgres://u@h/d?x",

@@ -5,7 +5,8 @@
 //! `diesel::update(...).filter(...)`, raw SQL, another service, a migration,
 //! `ON DELETE CASCADE`) used to stay stale until the TTL. The feed reads PostgreSQL's logical
 //! decoding (the built-in `pgoutput` plugin, a publication of the cached tables, a replication
-//! slot read over an ordinary connection) and, for each committed `INSERT`, `UPDATE`, `DELETE`
+//! slot streamed over the replication protocol or polled over an ordinary connection) and, for
+//! each committed `INSERT`, `UPDATE`, `DELETE`
 //! and `TRUNCATE`, invalidates the row's key (old and new, when an update changes it) and the
 //! unique-index entries of its values, with the invalidation `Cache::invalidate` uses: the value,
 //! a reader's lease (so a fill that read before the change cannot install it) and a writer's lock
@@ -13,8 +14,9 @@
 //! in-process tiers are told. It never fills from a change.
 //!
 //! On the blocking front the feed is a thread, on a Diesel connection of its own:
-//! `ChangeFeed::postgres().model::<User>().start(&cache, move || PgConnection::establish(&url))`,
-//! and `cache.catch_up(&mut conn, timeout)`. On the async front, a tokio task:
+//! `ChangeFeed::postgres().model::<User>().streaming(&url).start(&cache, move ||
+//! PgConnection::establish(&url))`, and `cache.catch_up(&mut conn, timeout)`. On the async
+//! front, a tokio task:
 //!
 //! ```no_run
 //! # use diesel::prelude::*;
@@ -32,9 +34,10 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let url = "postgres://localhost/app";
 //! let cache = Cache::open("redis://127.0.0.1:6379")?;
-//! // A task of its own, on a connection of its own; stopped when `feed` is dropped.
+//! // A task of its own, on connections of its own; stopped when `feed` is dropped.
 //! let feed = ChangeFeed::postgres()
 //!     .model::<User>()
+//!     .streaming(url)
 //!     .start_async(&cache, move || AsyncPgConnection::establish(url))
 //!     .await?;
 //!
@@ -45,11 +48,23 @@
 //! # Ok(()) }
 //! ```
 //!
-//! **At least once.** The slot is read with `pg_logical_slot_peek_binary_changes` and moved on
-//! with `pg_replication_slot_advance` only after Redis acknowledged every invalidation of the
+//! **Streaming or polling.** With [`ChangeFeed::streaming`] (a URL of the database, for a
+//! connection of the feed's own in replication mode) the feed runs `START_REPLICATION` and the
+//! server sends each transaction once, as it commits: a few milliseconds of lag, held under
+//! thousands of changes a second. Without it the feed polls the slot every
+//! [`ChangeFeed::poll_interval`] with `pg_logical_slot_peek_binary_changes` and moves it with
+//! `pg_replication_slot_advance` over the connect function's connection; each of those calls
+//! decodes again the WAL since the slot's restart point (which PostgreSQL moves every 15 s),
+//! so under sustained writes its lag grows to a second (BENCHMARKS.md, "Change feed"). The
+//! streaming reader speaks trust, password, MD5 and SCRAM-SHA-256 authentication, over TCP or a
+//! Unix socket, without TLS ([`FeedError::StreamUrl`] for `sslmode=require`: poll instead, or
+//! run the feed where the network is trusted).
+//!
+//! **At least once.** Either way, the slot is confirmed past a batch (a status update on the
+//! stream, an advance when polling) only after Redis acknowledged every invalidation of the
 //! batch: a consumer that dies in between leaves the batch to the next one. One consumer is
-//! active per slot (a PostgreSQL advisory lock); others stand by and take over when its session
-//! ends.
+//! active per slot (a PostgreSQL advisory lock, held on the connect function's connection);
+//! others stand by and take over when its session ends.
 //!
 //! **The library's own writes** come back through the log like any other. A cache that marks
 //! its writes ([`crate::CacheBuilder::mark_writes_for_feed`], on by itself for the cache a feed
@@ -62,8 +77,9 @@
 //! older row, is still retired). Without the mark, every write's next read would miss.
 //!
 //! **Large transactions.** A batch holds whole transactions, and a migration's `UPDATE` of a
-//! whole table is one. The feed reads a batch through a cursor, a thousand messages at a time,
-//! and keeps only the keys the changes name, never the rows; a model whose batch names more than
+//! whole table is one. The feed reads a batch message by message from the stream (or through a
+//! cursor, a thousand at a time, when polling) and keeps only the keys the changes name, never
+//! the rows; a model whose batch names more than
 //! [`ChangeFeed::max_keys`] keys (100 000 by default) starts over instead (below).
 //!
 //! **Starting over.** A `TRUNCATE`, a table whose key columns are gone, or a slot created again
@@ -81,7 +97,10 @@
 //! recorded under the namespace, for [`Cache::catch_up`].
 //!
 //! **What the server needs.** `wal_level = logical`, a free replication slot, and a user with the
-//! `REPLICATION` attribute (or superuser) that owns the cached tables (for the publication).
+//! `REPLICATION` attribute (or superuser) that owns the cached tables (for the publication);
+//! streaming also takes one of `max_wal_senders`, and a `pg_hba.conf` line that lets that user
+//! connect to the database (a line for the database, not the `replication` keyword, covers
+//! logical replication).
 //! Every cached table needs a primary key (PostgreSQL refuses `UPDATE`s on a published table
 //! without one). Each is a typed [`FeedError`] saying what to change. SQLite has no log to read.
 //!

@@ -11,11 +11,11 @@ use diesel::query_builder::QueryFragment;
 
 use super::conninfo::Conninfo;
 use super::db::blocking::BlockingFeedDb;
-use super::socket::blocking::BlockingSocket;
 use super::handle::{FeedHandle, Runner};
 use super::keys::ChangeKeys;
 use super::models::{FeedModel, NamingBackend, feed_model};
 use super::run::{self, Connect};
+use super::socket::blocking::BlockingSocket;
 use super::{FeedConfig, FeedError, Shared, marker_key, sql};
 use crate::cache::Cache;
 use crate::redis::store::BlockingExec;

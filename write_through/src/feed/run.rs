@@ -13,10 +13,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::conninfo::Conninfo;
 use super::db::FeedDb;
-use super::socket::ReplicationSocket;
 use super::pgoutput::{self, Lsn};
 use super::pgoutput_plan::Relations;
 use super::plan;
+use super::socket::ReplicationSocket;
 use super::{FeedConfig, FeedError, Shared, retire, sql};
 use crate::cache::Cache;
 use crate::redis::commands::{self, Exec};
@@ -241,7 +241,9 @@ async fn consume<K: Connect, E: Exec>(
             if upto > applied.confirmed {
                 db.text(sql::advance(&config.slot, upto)).await?;
             }
-            applied.record(db, exec, config, shared, &batch, upto).await?;
+            applied
+                .record(db, exec, config, shared, &batch, upto)
+                .await?;
         }
         if drained {
             exec.sleep(config.poll).await;
@@ -392,12 +394,24 @@ async fn wait_visible<D: FeedDb, E: Exec>(
     if xids.is_empty() {
         return Ok(());
     }
+    // A stream sends a commit as soon as it is flushed, usually a moment before the committing
+    // session has made it visible: the first looks come quickly, then every poll interval.
+    let mut pause = Duration::from_micros(250).min(config.poll);
+    let started = std::time::Instant::now();
+    let mut checked = false;
     loop {
         let snapshot = db.text(sql::snapshot()).await?.unwrap_or_default();
         if !in_progress(&snapshot, xids) {
             return Ok(());
         }
-        exec.sleep(config.poll).await;
+        // A commit waiting this long may be waiting for the feed itself, should the server
+        // have been told since the session began to count its stream as a synchronous standby.
+        if !checked && started.elapsed() >= Duration::from_secs(1) {
+            checked = true;
+            super::stream::refuse_sync_standby(db, config).await?;
+        }
+        exec.sleep(pause).await;
+        pause = (pause * 2).min(config.poll.max(pause));
     }
 }
 

@@ -232,6 +232,22 @@ pub(crate) fn advance(slot: &str, to: Lsn) -> String {
     )
 }
 
+/// Whether the walsender streaming `slot` is a synchronous standby, or a candidate to become one
+/// (`synchronous_standby_names` names its application name, or is `*`).
+pub(crate) fn sync_standby(slot: &str) -> String {
+    format!(
+        "SELECT r.sync_state::text AS value FROM pg_stat_replication r \
+         JOIN pg_replication_slots s ON s.active_pid = r.pid \
+         WHERE s.slot_name = {} AND r.sync_state <> 'async'",
+        literal(slot)
+    )
+}
+
+/// The server's `wal_sender_timeout`, in milliseconds.
+pub(crate) fn wal_sender_timeout() -> String {
+    "SELECT setting AS value FROM pg_settings WHERE name = 'wal_sender_timeout'".to_owned()
+}
+
 /// How much WAL the slot keeps the server from recycling, in bytes.
 pub(crate) fn retained(slot: &str) -> String {
     format!(

@@ -22,19 +22,46 @@ use super::pgoutput_plan::Relations;
 use super::run::{self, Applied};
 use super::socket::ReplicationSocket;
 use super::walsender::{self, Auth, Backend, Replication};
-use super::{FeedConfig, FeedError, Shared, plan};
+use super::{FeedConfig, FeedError, Shared, plan, sql};
 use crate::cache::Cache;
 use crate::redis::commands::Exec;
 
 /// How long the handshake (startup, authentication, `START_REPLICATION`) may take.
 const HANDSHAKE: Duration = Duration::from_secs(30);
 
-/// How long the reader waits for the rest of a transaction the server has begun sending.
-const INSIDE_TRANSACTION: Duration = Duration::from_secs(60);
-
-/// How often the reader tells an idle server where it is, unasked (the server ends a session it
-/// has not heard from in `wal_sender_timeout`, 60 s by default).
+/// How often the reader tells a quiet server where it is and asks for a keepalive back (the
+/// server ends a session it has not heard from in `wal_sender_timeout`, 60 s by default; the
+/// reader ends one it has not heard from in [`silence_limit`]).
 const STATUS_INTERVAL: Duration = Duration::from_secs(10);
+
+/// How long the server may stay silent although asked to answer before the reader takes it for
+/// gone (a cut network, a failover: the socket alone would not say so for minutes). A
+/// walsender replaying a huge transaction answers within half its `wal_sender_timeout`.
+async fn silence_limit<D: FeedDb>(db: &mut D) -> Result<Duration, FeedError> {
+    let timeout_ms = db
+        .text(sql::wal_sender_timeout())
+        .await?
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .unwrap_or(60_000);
+    Ok(Duration::from_millis(timeout_ms).max(Duration::from_secs(60)) + Duration::from_secs(30))
+}
+
+/// Refuses a session whose walsender the server counts as a synchronous standby: a commit would
+/// wait for the feed to confirm it, and the feed waits for the commit to be visible before it
+/// retires and confirms it, so every write to a cached table would hang.
+pub(crate) async fn refuse_sync_standby<D: FeedDb>(
+    db: &mut D,
+    config: &FeedConfig,
+) -> Result<(), FeedError> {
+    match db.text(sql::sync_standby(&config.slot)).await? {
+        None => Ok(()),
+        Some(state) => Err(FeedError::Replication {
+            problem: format!(
+                "the server counts the feed's stream as a synchronous standby ({state}): commits would wait for the feed, which waits for them; leave its application_name out of synchronous_standby_names (and do not use `*` there)"
+            ),
+        }),
+    }
+}
 
 /// A replication session: the socket and what it has sent that is not read yet.
 struct Stream<S> {
@@ -146,6 +173,15 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
     shared: &Shared,
 ) -> Result<(), FeedError> {
     let mut stream = open(socket, info, config).await?;
+    // The server may come to count the stream as a synchronous standby a moment after it
+    // heard from it, or after a reload: looked at when idle, soon after the start, then every
+    // status interval.
+    let mut sync_checks = [50, 100, 200, 400, 800, 1600, 3200]
+        .map(Duration::from_millis)
+        .into_iter();
+    let mut next_sync_check = Instant::now() + Duration::from_millis(20);
+    let silence_limit = silence_limit(db).await?;
+    let mut last_heard = Instant::now();
     shared.active.store(true, SeqCst);
     tracing::info!(slot = %config.slot, "change feed active, streaming");
     let mut applied = Applied::new(db, config).await?;
@@ -153,8 +189,18 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
     // `catch_up` waiting on a server that has written nothing since.
     let confirmed = applied.confirmed();
     applied
-        .record(db, exec, config, shared, &plan::BatchPlan::default(), confirmed)
+        .record(
+            db,
+            exec,
+            config,
+            shared,
+            &plan::BatchPlan::default(),
+            confirmed,
+        )
         .await?;
+    // A first status update: the server ranks a stream among its synchronous standbys only
+    // once it has heard from it, and `refuse_sync_standby` should find out at once.
+    stream.confirm(confirmed).await?;
     let mut relations = Relations::default();
     let mut last_status = Instant::now();
     while !shared.stop.load(SeqCst) {
@@ -164,34 +210,47 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
         // How far the server says it has sent everything (its keepalives).
         let mut sent_upto: Lsn = 0;
         loop {
-            let wait = if inside_transaction {
-                INSIDE_TRANSACTION
-            } else if read > 0 {
+            let wait = if read > 0 && !inside_transaction {
                 // A batch ends as soon as the server has nothing more to send at once.
                 Duration::ZERO
             } else {
                 config.poll.max(Duration::from_millis(1))
             };
             let Some(frame) = stream.next(wait).await? else {
-                if inside_transaction {
-                    return Err(FeedError::Replication {
-                        problem: format!(
-                            "the server sent nothing for {INSIDE_TRANSACTION:?} in the middle of a transaction"
-                        ),
-                    });
-                }
-                if read > 0 || sent_upto > applied.confirmed() {
+                if !inside_transaction && (read > 0 || sent_upto > applied.confirmed()) {
                     break;
                 }
+                // Stopped, even inside a transaction: nothing of it is confirmed.
                 if shared.stop.load(SeqCst) {
                     return stop(stream).await;
                 }
+                if Instant::now() >= next_sync_check {
+                    refuse_sync_standby(db, config).await?;
+                    next_sync_check += sync_checks.next().unwrap_or(STATUS_INTERVAL);
+                }
+                if last_heard.elapsed() >= silence_limit {
+                    return Err(FeedError::Replication {
+                        problem: format!(
+                            "the server sent nothing for {:?}, though asked to answer",
+                            last_heard.elapsed()
+                        ),
+                    });
+                }
                 if last_status.elapsed() >= STATUS_INTERVAL {
-                    stream.confirm(applied.confirmed()).await?;
+                    // Only what is retired is confirmed; the keepalive asked for proves the
+                    // server is still there.
+                    stream
+                        .send(&walsender::status_update(
+                            applied.confirmed(),
+                            postgres_now(),
+                            true,
+                        ))
+                        .await?;
                     last_status = Instant::now();
                 }
                 continue;
             };
+            last_heard = Instant::now();
             match frame {
                 Backend::CopyData(body) => match walsender::replication(&body)? {
                     Replication::XLogData { data } => {
@@ -237,7 +296,9 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
             stream.confirm(upto).await?;
             last_status = Instant::now();
         }
-        applied.record(db, exec, config, shared, &batch, upto).await?;
+        applied
+            .record(db, exec, config, shared, &batch, upto)
+            .await?;
     }
     stop(stream).await
 }

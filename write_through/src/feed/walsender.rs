@@ -18,7 +18,7 @@ use postgres_protocol::authentication::{md5_hash, sasl};
 use postgres_protocol::message::frontend;
 
 use super::FeedError;
-use super::conninfo::Conninfo;
+use super::conninfo::{Conninfo, Host};
 use super::pgoutput::Lsn;
 use super::sql;
 
@@ -95,7 +95,7 @@ pub(crate) fn next_frame(buffer: &mut BytesMut) -> Result<Option<Backend>, FeedE
         .filter(|&length| (4..=MAX_FRAME).contains(&length))
         .ok_or_else(|| protocol("a frame's length is out of range"))?;
     if buffer.len() < 1 + length {
-        buffer.reserve(1 + length - buffer.len());
+        // The buffer grows with what arrives, not with what a header announces.
         return Ok(None);
     }
     buffer.advance(5);
@@ -169,14 +169,28 @@ pub(crate) fn authenticate(
     };
     let mut out = BytesMut::new();
     match code {
-        // AuthenticationOk
+        // AuthenticationOk; after a SCRAM exchange only once the server proved it knows the
+        // password (SASLFinal), or a server in the middle could skip the proof.
         0 => {
+            if matches!(auth, Auth::Scram(_)) {
+                return Err(FeedError::Replication {
+                    problem: "the server accepted the login without proving it knows the password (SCRAM)".to_owned(),
+                });
+            }
             *auth = Auth::Done;
             return Ok(None);
         }
-        // Cleartext
-        3 => frontend::password_message(password()?.as_bytes(), &mut out)
-            .map_err(|_| protocol("the password holds a NUL byte"))?,
+        // Cleartext: only over a Unix socket. Over TCP, without TLS, anyone in between could
+        // ask for the password and read it.
+        3 => {
+            if matches!(info.host, Host::Tcp(..)) {
+                return Err(FeedError::Replication {
+                    problem: "the server asks for the password in clear text over TCP without TLS: give the feed's user scram-sha-256 (or md5) in pg_hba.conf".to_owned(),
+                });
+            }
+            frontend::password_message(password()?.as_bytes(), &mut out)
+                .map_err(|_| protocol("the password holds a NUL byte"))?
+        }
         // MD5
         5 => {
             let salt: [u8; 4] = data
@@ -220,7 +234,9 @@ pub(crate) fn authenticate(
                 return Err(protocol("a SCRAM end without a SCRAM exchange"));
             };
             scram.finish(data).map_err(|_| FeedError::Replication {
-                problem: "the server's SCRAM signature does not match: it does not know the password".to_owned(),
+                problem:
+                    "the server's SCRAM signature does not match: it does not know the password"
+                        .to_owned(),
             })?;
             *auth = Auth::Done;
             return Ok(None);
@@ -335,7 +351,10 @@ mod tests {
             next_frame(&mut buffer).unwrap(),
             Some(Backend::CopyData(b"wxyz".to_vec()))
         );
-        assert_eq!(next_frame(&mut buffer).unwrap(), Some(Backend::ReadyForQuery));
+        assert_eq!(
+            next_frame(&mut buffer).unwrap(),
+            Some(Backend::ReadyForQuery)
+        );
         assert_eq!(next_frame(&mut buffer).unwrap(), None);
     }
 
@@ -392,7 +411,10 @@ mod tests {
         assert_eq!(body.len(), 34);
         assert_eq!(body[0], b'r');
         for at in [1, 9, 17] {
-            assert_eq!(u64::from_be_bytes(body[at..at + 8].try_into().unwrap()), 0x1234);
+            assert_eq!(
+                u64::from_be_bytes(body[at..at + 8].try_into().unwrap()),
+                0x1234
+            );
         }
         assert_eq!(body[33], 0);
     }
@@ -406,10 +428,44 @@ mod tests {
         ));
     }
 
+    fn info(host: Host) -> Conninfo {
+        Conninfo {
+            host,
+            user: "u".to_owned(),
+            password: Some("secret".to_owned()),
+            dbname: "d".to_owned(),
+            application_name: "a".to_owned(),
+            connect_timeout: None,
+        }
+    }
+
+    #[test]
+    fn a_cleartext_password_goes_over_a_unix_socket_only() {
+        let mut auth = Auth::Start;
+        let tcp = info(Host::Tcp("h".to_owned(), 5432));
+        let error = authenticate(&mut auth, &tcp, 3, &[]).unwrap_err();
+        assert!(!error.to_string().contains("secret"), "{error}");
+        let unix = info(Host::Unix("/tmp/.s.PGSQL.5432".to_owned()));
+        let sent = authenticate(&mut auth, &unix, 3, &[]).unwrap().unwrap();
+        assert_eq!(&sent[5..], b"secret\0");
+    }
+
+    #[test]
+    fn a_scram_login_the_server_accepts_without_its_proof_is_refused() {
+        let mut auth = Auth::Start;
+        let tcp = info(Host::Tcp("h".to_owned(), 5432));
+        let first = authenticate(&mut auth, &tcp, 10, b"SCRAM-SHA-256\0\0").unwrap();
+        assert!(first.is_some());
+        assert!(authenticate(&mut auth, &tcp, 0, &[]).is_err());
+        // A server that offers no mechanism the reader speaks is refused too.
+        let mut auth = Auth::Start;
+        assert!(authenticate(&mut auth, &tcp, 10, b"SCRAM-SHA-256-PLUS\0\0").is_err());
+    }
+
     #[test]
     fn a_request_for_a_password_without_one_says_so() {
         let info = Conninfo {
-            host: super::super::conninfo::Host::Tcp("h".to_owned(), 5432),
+            host: Host::Tcp("h".to_owned(), 5432),
             user: "u".to_owned(),
             password: None,
             dbname: "d".to_owned(),
@@ -418,6 +474,7 @@ mod tests {
         };
         let mut auth = Auth::Start;
         assert!(authenticate(&mut auth, &info, 3, &[]).is_err());
+        assert!(authenticate(&mut auth, &info, 5, &[1, 2, 3, 4]).is_err());
         assert!(authenticate(&mut auth, &info, 11, b"r=x").is_err());
         assert!(authenticate(&mut auth, &info, 7, &[]).is_err());
         assert!(matches!(authenticate(&mut auth, &info, 0, &[]), Ok(None)));
