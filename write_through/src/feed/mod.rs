@@ -100,7 +100,11 @@
 //! `REPLICATION` attribute (or superuser) that owns the cached tables (for the publication);
 //! streaming also takes one of `max_wal_senders`, and a `pg_hba.conf` line that lets that user
 //! connect to the database (a line for the database, not the `replication` keyword, covers
-//! logical replication).
+//! logical replication). `synchronous_standby_names` must not name the stream's
+//! `application_name` (`write_through feed` unless the URL sets one): commits would wait for
+//! the feed while the feed waits for them to become visible, so such a session is refused
+//! ([`FeedError::Replication`], logged, and tried again). The streaming URL's password comes
+//! from the URL or `PGPASSWORD` (not from `.pgpass`).
 //! Every cached table needs a primary key (PostgreSQL refuses `UPDATE`s on a published table
 //! without one). Each is a typed [`FeedError`] saying what to change. SQLite has no log to read.
 //!
