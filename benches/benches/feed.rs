@@ -186,6 +186,17 @@ fn start_feed(
     handle
 }
 
+/// A feed with the default poll interval and batch size, streaming the slot.
+fn start_default_feed(server: &PrivatePostgres, cache: &Cache) -> FeedHandle {
+    start_feed(
+        server,
+        cache,
+        Duration::from_millis(10),
+        BATCH,
+        Reader::Streaming,
+    )
+}
+
 /// Fills the keys of `ids` through the library and returns how many are in Redis.
 fn arm(
     conn: &mut PgConnection,
@@ -470,13 +481,7 @@ fn on_postgres(c: &mut Criterion) {
         group.bench_function("feed_off_marked", |b| {
             b.iter(|| user.save(&mut conn, &marking).unwrap())
         });
-        let handle = start_feed(
-            &server,
-            &cache,
-            Duration::from_millis(10),
-            BATCH,
-            Reader::Streaming,
-        );
+        let handle = start_default_feed(&server, &cache);
         group.bench_function("feed_on_unmarked", |b| {
             b.iter(|| user.save(&mut conn, &plain).unwrap())
         });
@@ -491,15 +496,7 @@ fn on_postgres(c: &mut Criterion) {
     // not marked, on, they are.
     let rounds = if phases.contains("save") { 12 } else { 0 };
     paired_rounds(rounds, |feed_on| {
-        let handle = feed_on.then(|| {
-            start_feed(
-                &server,
-                &cache,
-                Duration::from_millis(10),
-                BATCH,
-                Reader::Streaming,
-            )
-        });
+        let handle = feed_on.then(|| start_default_feed(&server, &cache));
         let writer = if feed_on { &marking } else { &plain };
         time_saves(&mut conn, writer, &user, 50);
         let mean = time_saves(&mut conn, writer, &user, 300);
@@ -512,13 +509,7 @@ fn on_postgres(c: &mut Criterion) {
     // 3. The miss the feed adds after a library write, unless the write is marked.
     if phases.contains("misses") {
         misses_after_save(&mut conn, &plain, &cache, "off");
-        let handle = start_feed(
-            &server,
-            &cache,
-            Duration::from_millis(10),
-            BATCH,
-            Reader::Streaming,
-        );
+        let handle = start_default_feed(&server, &cache);
         cache
             .catch_up(&mut conn, Duration::from_secs(60))
             .expect("catch up");

@@ -8,6 +8,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use write_through::prelude::*;
 
+use write_through::feed::ChangeFeed;
+
 use super::{FeedPost, FeedUser, FeedUserWithAvatar, World, wt_feed_users};
 
 #[test]
@@ -220,6 +222,12 @@ fn the_in_process_tier_is_retired_with_redis_in_every_process_on_a_start_over() 
 
 #[test]
 fn on_the_async_front() {
+    an_update_on_the_async_front_is_retired(World::feed);
+}
+
+/// A feed of `feed`'s settings, started as a task, retires an update made on a diesel-async
+/// connection, and `asynch::catch_up` waits for it.
+pub(super) fn an_update_on_the_async_front_is_retired(feed: fn(&World) -> ChangeFeed) {
     let Some(mut world) = World::new() else {
         return;
     };
@@ -227,7 +235,7 @@ fn on_the_async_front() {
     let cache = world.cache().clone();
     world.cached_user(1, "Ada");
     write_through_tests::fronts::runtime().block_on(async {
-        let feed = world.start_async(world.feed()).await;
+        let feed = world.start_async(feed(&world)).await;
         let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
         diesel_async::RunQueryDsl::execute(
             diesel::update(wt_feed_users::table.find(1)).set(wt_feed_users::name.eq("async")),

@@ -145,8 +145,13 @@ fn a_slot_dropped_behind_the_feeds_back_makes_every_model_start_over() {
     let _feed = world.start(world.feed());
     world.cached_user(1, "Ada");
     world.catch_up();
-    // The slot is busy while the feed streams it: its walsender is ended first (the feed
-    // then connects again), until the drop comes in between.
+    a_dropped_slot_makes_every_model_start_over(&mut world);
+}
+
+/// Drops the slot of the running feed (its walsender ended first, when it streams; retried
+/// until the drop comes in between), then changes a row: lost with the slot, and retired by the
+/// start-over of every model.
+pub(super) fn a_dropped_slot_makes_every_model_start_over(world: &mut World) {
     wait_until("the slot dropped", Duration::from_secs(10), || {
         diesel::connection::SimpleConnection::batch_execute(
             &mut world.conn,
@@ -156,7 +161,6 @@ fn a_slot_dropped_behind_the_feeds_back_makes_every_model_start_over() {
         )
         .is_ok()
     });
-    // Lost with the slot, but retired by the start-over.
     world.sql("UPDATE wt_feed_users SET name = 'lost with the slot' WHERE id = 1");
     wait_until("the model starts over", Duration::from_secs(20), || {
         world.cache().stats().feed_start_overs >= 2

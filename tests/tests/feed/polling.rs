@@ -4,13 +4,7 @@
 //! cursor in chunks, a slot dropped behind its back, and the async front. Everything else is
 //! shared with the streaming reader and tested through it.
 
-use std::time::Duration;
-
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use write_through_tests::services::wait_until;
-
-use super::{FeedUser, World, wt_feed_users};
+use super::World;
 
 #[test]
 fn raw_updates_bulk_changes_and_a_key_change_are_retired() {
@@ -65,46 +59,11 @@ fn changes_made_while_no_consumer_ran_and_a_dropped_slot_are_applied() {
     let _feed = world.start(world.polling_feed());
     world.catch_up();
     assert_eq!(world.find_user(1).unwrap().name, "while stopped");
-    // The slot is busy only while a peek or an advance reads it.
-    wait_until("the slot dropped", Duration::from_secs(10), || {
-        diesel::connection::SimpleConnection::batch_execute(
-            &mut world.conn,
-            "SELECT pg_drop_replication_slot('write_through')",
-        )
-        .is_ok()
-    });
-    world.sql("UPDATE wt_feed_users SET name = 'lost with the slot' WHERE id = 1");
-    wait_until("the model starts over", Duration::from_secs(20), || {
-        world.cache().stats().feed_start_overs >= 2
-    });
-    world.catch_up();
-    assert_eq!(world.find_user(1).unwrap().name, "lost with the slot");
+    // A slot dropped behind the polling reader's back.
+    super::consumers::a_dropped_slot_makes_every_model_start_over(&mut world);
 }
 
 #[test]
 fn on_the_async_front() {
-    let Some(mut world) = World::new() else {
-        return;
-    };
-    let url = world.server.url();
-    let cache = world.cache().clone();
-    world.cached_user(1, "Ada");
-    write_through_tests::fronts::runtime().block_on(async {
-        let feed = world.start_async(world.polling_feed()).await;
-        let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
-        diesel_async::RunQueryDsl::execute(
-            diesel::update(wt_feed_users::table.find(1)).set(wt_feed_users::name.eq("async")),
-            &mut conn,
-        )
-        .await
-        .unwrap();
-        write_through::asynch::catch_up(&cache, &mut conn, Duration::from_secs(10))
-            .await
-            .unwrap();
-        let found = write_through::asynch::find::<FeedUser, _>(&mut conn, &cache, &1)
-            .await
-            .unwrap();
-        assert_eq!(found.unwrap().name, "async");
-        feed.stop();
-    });
+    super::bypassing_writes::an_update_on_the_async_front_is_retired(World::polling_feed);
 }
