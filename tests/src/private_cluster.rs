@@ -146,17 +146,29 @@ impl PrivateCluster {
     /// target is the same: the first master other than the source). Returns the port of the
     /// master the slot went to.
     pub fn move_slot(&self, slot: u16, finish: bool) -> u16 {
-        let masters = self.masters();
-        let (source_port, source_id) = masters
+        let (source_port, _) = self.source_of(slot);
+        let target_port = self
+            .masters()
             .iter()
-            .find(|(_, _, slots)| slots.iter().any(|&(a, b)| (a..=b).contains(&slot)))
-            .map(|(port, id, _)| (*port, id.clone()))
-            .expect("a master serves the slot");
-        let (target_port, target_id) = masters
-            .iter()
-            .find(|(port, _, _)| *port != source_port)
-            .map(|(port, id, _)| (*port, id.clone()))
+            .map(|(port, _, _)| *port)
+            .find(|port| *port != source_port)
             .expect("a second master");
+        self.begin_move(slot, target_port);
+        if !finish {
+            self.migrate_keys(slot, target_port, 1);
+            return target_port;
+        }
+        self.migrate_keys(slot, target_port, usize::MAX);
+        self.end_move(slot, target_port);
+        target_port
+    }
+
+    /// Begins moving `slot` from the master serving it to the master on `target_port`, as
+    /// `redis-cli --cluster reshard` does: the target imports it, the source migrates it; no
+    /// key has moved yet.
+    pub fn begin_move(&self, slot: u16, target_port: u16) {
+        let (source_port, source_id) = self.source_of(slot);
+        let target_id = self.id_of(target_port);
         let slot_arg = slot.to_string();
         command(
             target_port,
@@ -166,16 +178,23 @@ impl PrivateCluster {
             source_port,
             &["CLUSTER", "SETSLOT", &slot_arg, "MIGRATING", &target_id],
         );
-        loop {
+    }
+
+    /// `MIGRATE`s at most `most` keys of `slot` still on its source to `target_port`; the slot
+    /// stays migrating.
+    pub fn migrate_keys(&self, slot: u16, target_port: u16, most: usize) {
+        let (source_port, _) = self.source_of(slot);
+        let mut moved = 0;
+        while moved < most {
             let keys: Vec<Vec<u8>> = query(
                 source_port,
                 redis::cmd("CLUSTER")
                     .arg("GETKEYSINSLOT")
                     .arg(slot)
-                    .arg(if finish { 100 } else { 1 }),
+                    .arg((most - moved).min(100)),
             );
             if keys.is_empty() {
-                break;
+                return;
             }
             for key in &keys {
                 let _: redis::Value = query(
@@ -188,17 +207,71 @@ impl PrivateCluster {
                         .arg(5000),
                 );
             }
-            if !finish {
-                return target_port;
-            }
+            moved += keys.len();
         }
-        for (port, _, _) in &masters {
+    }
+
+    /// Ends the move of `slot`: every master is told that `target_port`'s serves it.
+    pub fn end_move(&self, slot: u16, target_port: u16) {
+        let target_id = self.id_of(target_port);
+        let slot_arg = slot.to_string();
+        for (port, _, _) in &self.masters() {
             command(
                 *port,
                 &["CLUSTER", "SETSLOT", &slot_arg, "NODE", &target_id],
             );
         }
-        target_port
+    }
+
+    /// The master serving `slot`: its port and node id.
+    fn source_of(&self, slot: u16) -> (u16, String) {
+        self.masters()
+            .into_iter()
+            .find(|(_, _, slots)| slots.iter().any(|&(a, b)| (a..=b).contains(&slot)))
+            .map(|(port, id, _)| (port, id))
+            .expect("a master serves the slot")
+    }
+
+    fn id_of(&self, port: u16) -> String {
+        self.masters()
+            .into_iter()
+            .find(|(p, _, _)| *p == port)
+            .map(|(_, id, _)| id)
+            .expect("a master on that port")
+    }
+
+    /// The masters' ports, each with the lowest slot it serves, in the order `CLUSTER SLOTS`
+    /// first names them (the order a change feed's start-over scans them in).
+    pub fn masters_in_slots_order(&self) -> Vec<(u16, u16)> {
+        let (port, _) = self
+            .nodes
+            .iter()
+            .find(|(_, child)| child.is_some())
+            .expect("a live node");
+        let reply: redis::Value = query(*port, redis::cmd("CLUSTER").arg("SLOTS"));
+        let redis::Value::Array(ranges) = reply else {
+            panic!("CLUSTER SLOTS: {reply:?}");
+        };
+        let mut masters: Vec<(u16, u16)> = Vec::new();
+        for range in ranges {
+            let redis::Value::Array(range) = range else {
+                panic!("a range: {range:?}");
+            };
+            let (Some(redis::Value::Int(first)), Some(redis::Value::Array(master))) =
+                (range.first(), range.get(2))
+            else {
+                panic!("a range: {range:?}");
+            };
+            let Some(redis::Value::Int(port)) = master.get(1) else {
+                panic!("a master: {master:?}");
+            };
+            let (first, port) = (*first as u16, *port as u16);
+            match masters.iter_mut().find(|(_, p)| *p == port) {
+                Some((lowest, _)) => *lowest = (*lowest).min(first),
+                None => masters.push((first, port)),
+            }
+        }
+        masters
     }
 
     /// Every live master: its port, its node id, and the slot ranges it serves.

@@ -31,6 +31,9 @@ pub const INVALIDATION_OWED: &str = "invalidation:owed";
 /// The in-process tier's subscriber, before each heartbeat (keyed by its channel,
 /// `{namespace}:local`): holding it there stalls the thread as starvation would.
 pub const LOCAL_HEARTBEAT: &str = "local:heartbeat";
+/// A change feed's start-over on a Redis Cluster, after it scanned one master (keyed by the
+/// master's first slot, in decimal), before the next.
+pub const FEED_MASTER_SCANNED: &str = "feed:master-scanned";
 /// Inside `Cache::transaction`, after the commit, before publishing.
 pub const TRANSACTION_COMMITTED: &str = "transaction:committed";
 

@@ -3,6 +3,7 @@
 //! `save`. Each test starts a server of its own (slots and publications are per server).
 
 mod bypassing_writes;
+mod cluster_start_over;
 mod consumers;
 mod own_writes;
 mod polling;
@@ -126,6 +127,34 @@ impl World {
         diesel::connection::SimpleConnection::batch_execute(&mut conn, DDL)
             .expect("create the tables");
         let test = TestCache::with(configure)?;
+        Some(Self { server, conn, test })
+    }
+
+    /// A world whose cache is on `cluster` (a Redis Cluster of the test's own).
+    pub fn on_cluster(
+        cluster: &write_through_tests::private_cluster::PrivateCluster,
+    ) -> Option<Self> {
+        let server = PrivatePostgres::start_with(LOGICAL)?;
+        let mut conn =
+            PgConnection::establish(&server.url()).expect("connect to the private PostgreSQL");
+        diesel::connection::SimpleConnection::batch_execute(&mut conn, DDL)
+            .expect("create the tables");
+        let urls = cluster.urls();
+        let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+        let cache = Cache::cluster_builder(&urls)
+            .namespace(&format!(
+                "wt-feed-cluster-{}",
+                write_through_tests::unique()
+            ))
+            .build()
+            .expect("a cache on the cluster");
+        let redis = redis::cluster::ClusterClient::new(urls)
+            .and_then(|client| client.get_connection())
+            .expect("a connection to the cluster");
+        let test = TestCache {
+            cache,
+            redis: Box::new(redis),
+        };
         Some(Self { server, conn, test })
     }
 

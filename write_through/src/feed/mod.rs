@@ -86,9 +86,10 @@
 //! after the feed had run (dropped, or its WAL removed by `max_slot_wal_keep_size`) names no row:
 //! the affected models start over, every key under their prefixes retired (a `SCAN` of one
 //! Redis; on a Redis Cluster, of each master in turn, again if the cluster's map changed
-//! meanwhile; a start-over during a slot migration can miss the keys that moved, which then
-//! wait for their TTL), and every process's in-process tier told to forget what it holds (a row
-//! may sit there after Redis lost it: one message on the tiers' channel).
+//! meanwhile, and then, when a slot is being migrated, of each node it is moving to, by address,
+//! for the keys that moved there from a master not scanned yet), and every process's
+//! in-process tier told to forget what it holds (a row may sit there after Redis lost it: one
+//! message on the tiers' channel).
 //!
 //! **Where it runs.** Embedded, as above, on a thread ([`ChangeFeed::start`], a Diesel
 //! connection) or a tokio task (`ChangeFeed::start_async`, diesel-async); a sidecar is a program

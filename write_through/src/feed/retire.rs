@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::FeedError;
 use super::plan::{BatchPlan, FeedModel};
 use crate::cache::Cache;
-use crate::redis::commands::{self, Exec};
+use crate::redis::commands::{self, Exec, ScanAt};
 use crate::stats::Event;
 
 /// Invalidates a batch's keys, then starts over the models it says, and counts.
@@ -87,7 +87,7 @@ pub(crate) async fn start_over<E: Exec>(
         retire_on_every_master(exec, cache, &model.patterns).await?;
     } else {
         // One Redis: any slot routes there.
-        retire_matching(exec, cache, 0, &model.patterns).await?;
+        retire_matching(exec, cache, &ScanAt::MasterOf(0), &model.patterns, None).await?;
     }
     // Keys of this model may sit in tiers without being in Redis any more: this process's, and
     // (told through Redis) every other's.
@@ -106,6 +106,13 @@ const SCAN_ROUNDS: usize = 3;
 
 /// Scans each master of the cluster's map for `patterns` and retires what it finds; done when
 /// the map read after the round is the one the round scanned.
+///
+/// A slot being migrated moves its keys one by one from its master to the target, which the
+/// map does not show until the move ends: a key that moved from a master not scanned yet to one
+/// already scanned would be seen by neither. Keys only move towards the target, so every node
+/// a master was migrating to, before or after the round, is scanned again once the round is
+/// over (by address: it may serve no slot yet); a move that began and ended within the round
+/// changed the map.
 #[cfg(feature = "cluster")]
 async fn retire_on_every_master<E: Exec>(
     exec: &E,
@@ -114,8 +121,23 @@ async fn retire_on_every_master<E: Exec>(
 ) -> Result<(), FeedError> {
     let mut map = commands::cluster_map(exec).await?;
     for _ in 0..SCAN_ROUNDS {
-        for slot in map.one_slot_per_master() {
-            retire_matching(exec, cache, slot, patterns).await?;
+        let masters = map.one_slot_per_master();
+        let mut targets = migration_targets(exec, &masters).await?;
+        for &slot in &masters {
+            retire_matching(exec, cache, &ScanAt::MasterOf(slot), patterns, None).await?;
+            crate::pause::reach(
+                crate::pause::FEED_MASTER_SCANNED,
+                slot.to_string().as_bytes(),
+            );
+        }
+        for target in migration_targets(exec, &masters).await? {
+            if !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
+        for (host, port) in &targets {
+            let at = ScanAt::Node(host, *port);
+            retire_matching(exec, cache, &at, patterns, Some(&map)).await?;
         }
         let after = commands::cluster_map(exec).await?;
         if after == map {
@@ -133,19 +155,64 @@ async fn retire_on_every_master<E: Exec>(
     .into())
 }
 
-/// Scans the master serving `slot` for keys matching `patterns` and retires each, in Redis
-/// and in this process's tier.
+/// The nodes the masters of `masters` (one slot of each) are migrating slots to.
+#[cfg(feature = "cluster")]
+async fn migration_targets<E: Exec>(
+    exec: &E,
+    masters: &[u16],
+) -> Result<Vec<(String, u16)>, FeedError> {
+    let mut targets = Vec::new();
+    for &slot in masters {
+        let nodes = commands::cluster_nodes_of(exec, slot).await?;
+        for target in crate::redis::node_map::migration_targets(&nodes) {
+            if !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
+    }
+    Ok(targets)
+}
+
+/// The map a start-over's round scanned, when it scans a node a slot is being migrated to:
+/// only that node's keys of slots the map gives to another master (the ones it is importing) are
+/// retired then, each on its own through the router, which follows the `ASK` their slot's
+/// master answers for a key that has moved (a batch does not); its own slots' keys were retired
+/// in the round.
+#[cfg(feature = "cluster")]
+type Importing<'m> = Option<&'m crate::redis::node_map::NodeMap>;
+#[cfg(not(feature = "cluster"))]
+type Importing<'m> = Option<&'m std::convert::Infallible>;
+
+/// Scans the node `at` names for keys matching `patterns` and retires each, in Redis and in
+/// this process's tier.
 async fn retire_matching<E: Exec>(
     exec: &E,
     cache: &Cache,
-    slot: u16,
+    at: &ScanAt<'_>,
     patterns: &[Vec<u8>],
+    importing: Importing<'_>,
 ) -> Result<(), FeedError> {
     for pattern in patterns {
         let mut cursor = 0;
         loop {
-            let (next, keys) = commands::scan(exec, slot, cursor, pattern).await?;
-            commands::invalidate_many(exec, &keys).await?;
+            let (next, keys) = commands::scan_at(exec, at, cursor, pattern).await?;
+            let keys = match (importing, at) {
+                #[cfg(feature = "cluster")]
+                (Some(map), ScanAt::Node(host, port)) => {
+                    let imported: Vec<Vec<u8>> = keys
+                        .into_iter()
+                        .filter(|key| !map.serves(crate::redis::slot::slot(key), host, *port))
+                        .collect();
+                    for key in &imported {
+                        commands::invalidate(exec, key).await?;
+                    }
+                    imported
+                }
+                _ => {
+                    commands::invalidate_many(exec, &keys).await?;
+                    keys
+                }
+            };
             for key in &keys {
                 cache.inner().evict_local(key);
             }

@@ -316,7 +316,7 @@ pub(crate) async fn scan(
 }
 
 /// The cluster's map of masters (`CLUSTER SLOTS`, through the router).
-#[cfg(all(feature = "cluster", feature = "postgres"))]
+#[cfg(all(feature = "cluster", any(feature = "postgres", feature = "binlog")))]
 pub(crate) async fn cluster_map(
     e: &impl Exec,
 ) -> Result<crate::redis::node_map::NodeMap, CacheError> {
@@ -325,6 +325,47 @@ pub(crate) async fn cluster_map(
         .await?;
     crate::redis::node_map::NodeMap::from_cluster_slots(&reply)
         .ok_or_else(|| CacheError::unexpected_reply("CLUSTER SLOTS"))
+}
+
+/// Where a `SCAN` of the change feed's start-over runs: the master serving a slot, or a node
+/// by its address.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) enum ScanAt<'a> {
+    MasterOf(u16),
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    Node(&'a str, u16),
+}
+
+/// `SCAN cursor MATCH pattern COUNT 1000` at `at`: the next cursor (0 when done) and the keys.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) async fn scan_at(
+    e: &impl Exec,
+    at: &ScanAt<'_>,
+    cursor: u64,
+    pattern: &[u8],
+) -> Result<(u64, Vec<Vec<u8>>), CacheError> {
+    match at {
+        ScanAt::MasterOf(slot) => scan(e, *slot, cursor, pattern).await,
+        ScanAt::Node(host, port) => {
+            let mut cmd = redis::cmd("SCAN");
+            cmd.arg(cursor)
+                .arg("MATCH")
+                .arg(pattern)
+                .arg("COUNT")
+                .arg(1000);
+            e.run("SCAN", Request::OnNode((*host).to_owned(), *port, cmd))
+                .await
+        }
+    }
+}
+
+/// `CLUSTER NODES` as the master serving `slot` sees the cluster (its own line carries the
+/// slots it is migrating).
+#[cfg(all(feature = "cluster", any(feature = "postgres", feature = "binlog")))]
+pub(crate) async fn cluster_nodes_of(e: &impl Exec, slot: u16) -> Result<String, CacheError> {
+    let mut cmd = redis::cmd("CLUSTER");
+    cmd.arg("NODES");
+    e.run("CLUSTER NODES", Request::OnMasterOf(slot, cmd)).await
 }
 
 /// `SET key value`, without expiry: the change feed's record of how far it applied the log.

@@ -9,7 +9,10 @@
 pub(crate) mod cluster_batch;
 pub(crate) mod commands;
 pub(crate) mod connection;
-#[cfg(all(feature = "cluster", any(feature = "async", feature = "postgres")))]
+#[cfg(all(
+    feature = "cluster",
+    any(feature = "async", feature = "postgres", feature = "binlog")
+))]
 pub(crate) mod node_map;
 #[cfg(all(feature = "cluster", feature = "async"))]
 pub(crate) mod node_pipelines;

@@ -81,11 +81,23 @@ impl NodeMap {
         })
     }
 
+    /// Whether the map gives `slot` to the master at `host:port`.
+    #[cfg_attr(
+        not(all(feature = "cluster", any(feature = "postgres", feature = "binlog"))),
+        allow(dead_code)
+    )]
+    pub(crate) fn serves(&self, slot: u16, host: &str, port: u16) -> bool {
+        self.node_of_slot
+            .get(usize::from(slot))
+            .and_then(|&node| self.nodes.get(usize::from(node)))
+            .is_some_and(|(h, p)| h == host && *p == port)
+    }
+
     /// One slot of each master, to route a command to every master by slot (a `SCAN` sees only
     /// the keys of the node it runs on): a slot of each addressed master, then the first slot
     /// of each range without an address (two such ranges may share a master, which is then
     /// named twice).
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "postgres", feature = "binlog")), allow(dead_code))]
     pub(crate) fn one_slot_per_master(&self) -> Vec<u16> {
         let mut slots: Vec<Option<u16>> = vec![None; self.nodes.len()];
         for (slot, &node) in (0..=u16::MAX).zip(&self.node_of_slot) {
@@ -129,9 +141,76 @@ impl NodeMap {
     }
 }
 
+/// The nodes a master is moving slots to, from its `CLUSTER NODES`: the targets of the
+/// `[slot->-node id]` markers on its own (`myself`) line, by the address their lines give
+/// (`ip:port@bus-port`). A target may serve no slot yet, so it is found by address, not in the
+/// map.
+#[cfg_attr(
+    not(all(feature = "cluster", any(feature = "postgres", feature = "binlog"))),
+    allow(dead_code)
+)]
+pub(crate) fn migration_targets(cluster_nodes: &str) -> Vec<(String, u16)> {
+    let lines: Vec<Vec<&str>> = cluster_nodes
+        .lines()
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    let Some(myself) = lines.iter().find(|fields| {
+        fields
+            .get(2)
+            .is_some_and(|flags| flags.split(',').any(|f| f == "myself"))
+    }) else {
+        return Vec::new();
+    };
+    let mut targets = Vec::new();
+    for marker in myself.iter().skip(8) {
+        let Some(target) = marker
+            .strip_prefix('[')
+            .and_then(|marker| marker.strip_suffix(']'))
+            .and_then(|marker| marker.split_once("->-"))
+            .map(|(_, target)| target)
+        else {
+            continue;
+        };
+        let address = lines
+            .iter()
+            .find(|fields| fields.first() == Some(&target))
+            .and_then(|fields| fields.get(1))
+            .and_then(|address| address.split(['@', ',']).next())
+            .and_then(|address| address.rsplit_once(':'))
+            .and_then(|(host, port)| Some((host.to_owned(), port.parse::<u16>().ok()?)));
+        if let Some(address) = address
+            && !address.0.is_empty()
+            && !targets.contains(&address)
+        {
+            targets.push(address);
+        }
+    }
+    targets
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masters_migrating_markers_name_their_targets_by_address() {
+        let nodes = "\
+07c37dfe 127.0.0.1:30004@40004 slave e7d1eecc 0 1426238317239 4 connected
+67ed2db8 127.0.0.1:30002@40002 master - 0 1426238316232 2 connected 5461-10922
+e7d1eecc 127.0.0.1:30001@40001,host-a myself,master - 0 0 1 connected 0-5460 [93->-292f8b36] [77->-67ed2db8] [1002-<-67ed2db8] [94->-292f8b36]
+292f8b36 10.0.0.7:30003@40003 master - 0 1426238318243 3 connected
+";
+        assert_eq!(
+            migration_targets(nodes),
+            vec![
+                ("10.0.0.7".to_owned(), 30003),
+                ("127.0.0.1".to_owned(), 30002)
+            ]
+        );
+        // A master migrating nothing, and a reply of another shape.
+        assert!(migration_targets(&nodes.replace("[", "x")).is_empty());
+        assert!(migration_targets("garbage").is_empty());
+    }
 
     fn range(first: i64, last: i64, address: &str, port: i64) -> Value {
         Value::Array(vec![

@@ -24,8 +24,18 @@ pub(crate) enum Request {
     Many(Batch),
     /// A command for the master that serves a slot, whatever its keys (a `SCAN` of that
     /// node's keys, on a cluster); on one Redis, that Redis.
-    #[cfg_attr(not(all(feature = "postgres", feature = "cluster")), allow(dead_code))]
+    #[cfg_attr(
+        not(all(feature = "cluster", any(feature = "postgres", feature = "binlog"))),
+        allow(dead_code)
+    )]
     OnMasterOf(u16, Cmd),
+    /// A command for the node at an address (`host`, `port`), which may serve no slot yet (a
+    /// master importing its first one); on one Redis, that Redis.
+    #[cfg_attr(
+        not(all(feature = "cluster", any(feature = "postgres", feature = "binlog"))),
+        allow(dead_code)
+    )]
+    OnNode(String, u16, Cmd),
 }
 
 /// The route to the master serving `slot`.
@@ -36,6 +46,16 @@ fn master_of(slot: u16) -> redis::cluster_routing::RoutingInfo {
         slot,
         SlotAddr::Master,
     )))
+}
+
+/// The route to the node at `host:port`.
+#[cfg(feature = "cluster")]
+fn node_at(host: &str, port: u16) -> redis::cluster_routing::RoutingInfo {
+    use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
+    RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress {
+        host: host.to_owned(),
+        port,
+    })
 }
 
 /// Commands sent together; the replies of the ones not ignored come back in order, as one
@@ -139,10 +159,17 @@ impl Request {
     fn send_once<T: FromRedisValue>(&self, conn: &mut RedisConn) -> RedisResult<T> {
         match (self, conn) {
             (Request::One(cmd), conn) => cmd.query(conn),
-            (Request::OnMasterOf(_, cmd), RedisConn::Single(single)) => cmd.query(single),
+            (
+                Request::OnMasterOf(_, cmd) | Request::OnNode(_, _, cmd),
+                RedisConn::Single(single),
+            ) => cmd.query(single),
             #[cfg(feature = "cluster")]
             (Request::OnMasterOf(slot, cmd), RedisConn::Cluster(cluster)) => Ok(
                 T::from_redis_value(cluster.route_command(cmd, master_of(*slot))?)?,
+            ),
+            #[cfg(feature = "cluster")]
+            (Request::OnNode(host, port, cmd), RedisConn::Cluster(cluster)) => Ok(
+                T::from_redis_value(cluster.route_command(cmd, node_at(host, *port))?)?,
             ),
             (Request::Many(batch), RedisConn::Single(single)) => batch.pipeline().query(single),
             #[cfg(feature = "cluster")]
@@ -183,8 +210,17 @@ mod asynch {
         async fn send_once_async<T: FromRedisValue>(&self, conn: &mut AsyncConn) -> RedisResult<T> {
             match (self, conn) {
                 (Request::One(cmd), conn) => cmd.query_async(conn).await,
-                (Request::OnMasterOf(_, cmd), AsyncConn::Single(single)) => {
-                    cmd.query_async(single).await
+                (
+                    Request::OnMasterOf(_, cmd) | Request::OnNode(_, _, cmd),
+                    AsyncConn::Single(single),
+                ) => cmd.query_async(single).await,
+                #[cfg(feature = "cluster")]
+                (Request::OnNode(host, port, cmd), AsyncConn::Cluster(cluster)) => {
+                    let reply = cluster
+                        .routed
+                        .route_command(cmd.clone(), super::node_at(host, *port))
+                        .await?;
+                    Ok(T::from_redis_value(reply)?)
                 }
                 #[cfg(feature = "cluster")]
                 (Request::OnMasterOf(slot, cmd), AsyncConn::Cluster(cluster)) => {
