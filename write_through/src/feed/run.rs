@@ -463,13 +463,19 @@ fn lsn_of(text: Option<String>) -> Result<Lsn, FeedError> {
     })
 }
 
-/// Seconds from a commit (PostgreSQL's microseconds since 2000-01-01) to now.
-fn lag_seconds(commit_time: i64) -> f64 {
+/// Now, in microseconds since 2000-01-01 UTC (PostgreSQL's epoch, in which commit times and
+/// status updates are given).
+pub(crate) fn postgres_now() -> i64 {
     const POSTGRES_EPOCH_UNIX_MICROS: i64 = 946_684_800_000_000;
-    let now = SystemTime::now()
+    let since_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_micros() as i64);
-    let lag = now.saturating_sub(commit_time.saturating_add(POSTGRES_EPOCH_UNIX_MICROS));
+    since_unix.saturating_sub(POSTGRES_EPOCH_UNIX_MICROS)
+}
+
+/// Seconds from a commit (PostgreSQL's microseconds since 2000-01-01) to now.
+fn lag_seconds(commit_time: i64) -> f64 {
+    let lag = postgres_now().saturating_sub(commit_time);
     Duration::from_micros(lag.max(0) as u64).as_secs_f64()
 }
 

@@ -11,7 +11,7 @@
 //! a position no cached table wrote.
 
 use std::sync::atomic::Ordering::SeqCst;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 
@@ -19,7 +19,7 @@ use super::conninfo::Conninfo;
 use super::db::FeedDb;
 use super::pgoutput::{self, Lsn, Message};
 use super::pgoutput_plan::Relations;
-use super::run::{self, Applied};
+use super::run::{self, Applied, postgres_now};
 use super::socket::ReplicationSocket;
 use super::walsender::{self, Auth, Backend, Replication};
 use super::{FeedConfig, FeedError, Shared, plan, sql};
@@ -253,10 +253,10 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
             last_heard = Instant::now();
             match frame {
                 Backend::CopyData(body) => match walsender::replication(&body)? {
-                    Replication::XLogData { data } => {
+                    Replication::XLogData { start, data } => {
                         let message =
                             pgoutput::decode(data).map_err(|error| FeedError::Decode {
-                                lsn: pgoutput::format_lsn(sent_upto),
+                                lsn: pgoutput::format_lsn(start),
                                 error: error.to_string(),
                             })?;
                         match message {
@@ -307,13 +307,4 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
 async fn stop<S: ReplicationSocket>(mut stream: Stream<S>) -> Result<(), FeedError> {
     let _ = stream.send(&walsender::terminate()).await;
     Ok(())
-}
-
-/// Now, in microseconds since 2000-01-01 UTC (PostgreSQL's epoch).
-fn postgres_now() -> i64 {
-    const POSTGRES_EPOCH_UNIX_MICROS: i64 = 946_684_800_000_000;
-    let since_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_micros() as i64);
-    since_unix - POSTGRES_EPOCH_UNIX_MICROS
 }

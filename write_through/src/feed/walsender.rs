@@ -267,8 +267,8 @@ pub(crate) fn start_replication(slot: &str, publication: &str) -> Result<BytesMu
 /// A message of the stream (the body of a `CopyData`).
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Replication<'a> {
-    /// `w`: one pgoutput message, decoded by `pgoutput::decode`.
-    XLogData { data: &'a [u8] },
+    /// `w`: one pgoutput message (decoded by `pgoutput::decode`), and where it is in the log.
+    XLogData { start: Lsn, data: &'a [u8] },
     /// `k`: the server is alive. `end` is how far it has decoded and sent: every transaction
     /// committed before it is in the stream before this message. `reply`: it wants a status
     /// update now (or it ends the session at `wal_sender_timeout`).
@@ -287,7 +287,10 @@ pub(crate) fn replication(body: &[u8]) -> Result<Replication<'_>, FeedError> {
         // w, start, end (of the server's WAL), send time, data
         Some(b'w') => {
             word(17)?;
-            Ok(Replication::XLogData { data: &body[25..] })
+            Ok(Replication::XLogData {
+                start: word(1)?,
+                data: &body[25..],
+            })
         }
         // k, end, send time, reply requested
         Some(b'k') => {
@@ -380,11 +383,15 @@ mod tests {
     #[test]
     fn stream_messages_are_read_and_short_ones_refused() {
         let mut xlog = vec![b'w'];
-        xlog.extend_from_slice(&[0; 24]);
+        xlog.extend_from_slice(&0x16_0000_0008_u64.to_be_bytes());
+        xlog.extend_from_slice(&[0; 16]);
         xlog.extend_from_slice(b"B...");
         assert_eq!(
             replication(&xlog).unwrap(),
-            Replication::XLogData { data: b"B..." }
+            Replication::XLogData {
+                start: 0x16_0000_0008,
+                data: b"B..."
+            }
         );
         let mut keepalive = vec![b'k'];
         keepalive.extend_from_slice(&0x16_0000_0010_u64.to_be_bytes());
