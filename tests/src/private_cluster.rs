@@ -223,6 +223,11 @@ impl PrivateCluster {
         }
     }
 
+    /// The port of the master serving `slot` now.
+    pub fn port_serving(&self, slot: u16) -> u16 {
+        self.source_of(slot).0
+    }
+
     /// The master serving `slot`: its port and node id.
     fn source_of(&self, slot: u16) -> (u16, String) {
         self.masters()

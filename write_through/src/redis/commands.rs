@@ -216,6 +216,19 @@ pub(crate) async fn invalidate(e: &impl Exec, key: &[u8]) -> Result<(), CacheErr
     e.run::<i64>("INVALIDATE", request).await.map(drop)
 }
 
+/// [`invalidate`] by `EVAL` of the script's source rather than its hash: for a key a slot
+/// migration has moved, whose command follows `ASK` to a node that may never have loaded the
+/// scripts.
+#[cfg(all(feature = "cluster", any(feature = "postgres", feature = "binlog")))]
+pub(crate) async fn invalidate_moved(e: &impl Exec, key: &[u8]) -> Result<(), CacheError> {
+    let mut cmd = redis::cmd("EVAL");
+    cmd.arg(scripts::invalidate_source())
+        .arg(1)
+        .arg(key)
+        .arg(e.announce());
+    e.run::<i64>("INVALIDATE", one(&mut cmd)).await.map(drop)
+}
+
 /// Invalidates many keys at once (the change feed's batch), as [`invalidate`] does each: in
 /// pipelines of [`DEL_CHUNK`] script calls of one key each (on a cluster, one pipeline per
 /// node: see `request.rs`). `Ok` only when every call was answered.

@@ -93,6 +93,16 @@ impl NodeMap {
             .is_some_and(|(h, p)| h == host && *p == port)
     }
 
+    /// Whether the map gives slots `a` and `b` to the same master.
+    #[cfg_attr(
+        not(all(feature = "cluster", any(feature = "postgres", feature = "binlog"))),
+        allow(dead_code)
+    )]
+    pub(crate) fn same_master(&self, a: u16, b: u16) -> bool {
+        let node = |slot: u16| self.node_of_slot.get(usize::from(slot)).copied();
+        node(a).is_some_and(|node_a| node_a != UNSERVED && node(b) == Some(node_a))
+    }
+
     /// One slot of each master, to route a command to every master by slot (a `SCAN` sees only
     /// the keys of the node it runs on): a slot of each addressed master, then the first slot
     /// of each range without an address (two such ranges may share a master, which is then
@@ -171,9 +181,21 @@ pub(crate) fn migration_targets(cluster_nodes: &str) -> Vec<(String, u16)> {
         else {
             continue;
         };
+        // A target that is not a reachable master (failed, a replica by now, still joining)
+        // holds nothing a scan could retire through it.
+        let healthy = |fields: &&Vec<&str>| {
+            fields.get(2).is_some_and(|flags| {
+                let flags: Vec<&str> = flags.split(',').collect();
+                flags.contains(&"master")
+                    && !flags
+                        .iter()
+                        .any(|f| ["fail", "fail?", "handshake", "noaddr"].contains(f))
+            })
+        };
         let address = lines
             .iter()
             .find(|fields| fields.first() == Some(&target))
+            .filter(healthy)
             .and_then(|fields| fields.get(1))
             .and_then(|address| address.split(['@', ',']).next())
             .and_then(|address| address.rsplit_once(':'))
@@ -206,6 +228,15 @@ e7d1eecc 127.0.0.1:30001@40001,host-a myself,master - 0 0 1 connected 0-5460 [93
                 ("10.0.0.7".to_owned(), 30003),
                 ("127.0.0.1".to_owned(), 30002)
             ]
+        );
+        // A target that failed is left out.
+        let failed = nodes.replace(
+            "10.0.0.7:30003@40003 master",
+            "10.0.0.7:30003@40003 master,fail",
+        );
+        assert_eq!(
+            migration_targets(&failed),
+            vec![("127.0.0.1".to_owned(), 30002)]
         );
         // A master migrating nothing, and a reply of another shape.
         assert!(migration_targets(&nodes.replace("[", "x")).is_empty());

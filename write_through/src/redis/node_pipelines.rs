@@ -159,6 +159,34 @@ impl ClusterConn {
             .filter(|topology| !self.links.stale.load(SeqCst) && topology.is_current())
     }
 
+    /// `cmd` on the node at `host:port`, over a connection of its own made for it: redis-rs's
+    /// router reaches only the nodes of its slot map, and a master importing its first slot is
+    /// in none. Seldom: a change feed's start-over while a slot is being migrated.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) async fn on_node(&self, host: &str, port: u16, cmd: &Cmd) -> RedisResult<Value> {
+        let client = self.links.clients.client(host, port)?;
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(self.links.connect_timeout))
+            .set_response_timeout(Some(self.links.io_timeout));
+        let cmd = cmd.clone();
+        // On the driver, where the connection's I/O task then lives.
+        self.links
+            .driver
+            .spawn(async move {
+                let mut conn = client
+                    .get_multiplexed_async_connection_with_config(&config)
+                    .await?;
+                cmd.query_async(&mut conn).await
+            })
+            .await
+            .map_err(|_| {
+                redis::RedisError::from((
+                    redis::ErrorKind::Client,
+                    "the connection to a migrating slot's target ended",
+                ))
+            })?
+    }
+
     /// The positions of `slots` grouped by the master serving them, per the map as it is now;
     /// `None` while there is no usable map, or when one of the slots has no addressed master.
     pub(crate) fn by_node(&self, slots: &[u16]) -> Option<Vec<Vec<usize>>> {

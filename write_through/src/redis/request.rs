@@ -215,13 +215,9 @@ mod asynch {
                     AsyncConn::Single(single),
                 ) => cmd.query_async(single).await,
                 #[cfg(feature = "cluster")]
-                (Request::OnNode(host, port, cmd), AsyncConn::Cluster(cluster)) => {
-                    let reply = cluster
-                        .routed
-                        .route_command(cmd.clone(), super::node_at(host, *port))
-                        .await?;
-                    Ok(T::from_redis_value(reply)?)
-                }
+                (Request::OnNode(host, port, cmd), AsyncConn::Cluster(cluster)) => Ok(
+                    T::from_redis_value(cluster.on_node(host, *port, cmd).await?)?,
+                ),
                 #[cfg(feature = "cluster")]
                 (Request::OnMasterOf(slot, cmd), AsyncConn::Cluster(cluster)) => {
                     let reply = cluster

@@ -170,14 +170,22 @@ return 0
 /// An invalidation owed since Redis was unreachable: delete the key, unless a writer holds it,
 /// in which case make its lock contended so that it cannot publish a value older than ours.
 /// `ARGV[1]` where to announce the key (origin and channel).
-pub(crate) static INVALIDATE: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r"
+pub(crate) static INVALIDATE: LazyLock<Script> = LazyLock::new(|| script(INVALIDATE_BODY));
+
+const INVALIDATE_BODY: &str = r"
 announce(KEYS[1], ARGV[1])
 return retire(KEYS[1], get(KEYS[1]))
-",
-    )
-});
+";
+
+/// [`INVALIDATE`]'s source, for an `EVAL` on a node that may never have loaded the scripts (a
+/// master importing its first slot, reached by following `ASK`).
+#[cfg_attr(
+    not(all(feature = "cluster", any(feature = "postgres", feature = "binlog"))),
+    allow(dead_code)
+)]
+pub(crate) fn invalidate_source() -> String {
+    format!("{PRELUDE}{INVALIDATE_BODY}")
+}
 
 /// The change feed's invalidation of a key that a library write marked in the log
 /// (`feed::mark`): left in place when it holds that write's lock (its publish is still to come)
