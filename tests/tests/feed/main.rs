@@ -121,24 +121,26 @@ impl World {
     pub fn with_cache(
         configure: impl FnOnce(write_through::CacheBuilder) -> write_through::CacheBuilder,
     ) -> Option<Self> {
+        let (server, conn) = Self::database()?;
+        let test = TestCache::with(configure)?;
+        Some(Self { server, conn, test })
+    }
+
+    /// A private PostgreSQL for logical decoding, with the tables, and a connection to it.
+    fn database() -> Option<(PrivatePostgres, PgConnection)> {
         let server = PrivatePostgres::start_with(LOGICAL)?;
         let mut conn =
             PgConnection::establish(&server.url()).expect("connect to the private PostgreSQL");
         diesel::connection::SimpleConnection::batch_execute(&mut conn, DDL)
             .expect("create the tables");
-        let test = TestCache::with(configure)?;
-        Some(Self { server, conn, test })
+        Some((server, conn))
     }
 
     /// A world whose cache is on `cluster` (a Redis Cluster of the test's own).
     pub fn on_cluster(
         cluster: &write_through_tests::private_cluster::PrivateCluster,
     ) -> Option<Self> {
-        let server = PrivatePostgres::start_with(LOGICAL)?;
-        let mut conn =
-            PgConnection::establish(&server.url()).expect("connect to the private PostgreSQL");
-        diesel::connection::SimpleConnection::batch_execute(&mut conn, DDL)
-            .expect("create the tables");
+        let (server, conn) = Self::database()?;
         let urls = cluster.urls();
         let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
         let cache = Cache::cluster_builder(&urls)

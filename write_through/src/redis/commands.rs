@@ -319,13 +319,19 @@ pub(crate) async fn scan(
     cursor: u64,
     pattern: &[u8],
 ) -> Result<(u64, Vec<Vec<u8>>), CacheError> {
+    e.run("SCAN", Request::OnMasterOf(slot, scan_cmd(cursor, pattern)))
+        .await
+}
+
+/// `SCAN cursor MATCH pattern COUNT 1000`.
+fn scan_cmd(cursor: u64, pattern: &[u8]) -> Cmd {
     let mut cmd = redis::cmd("SCAN");
     cmd.arg(cursor)
         .arg("MATCH")
         .arg(pattern)
         .arg("COUNT")
         .arg(1000);
-    e.run("SCAN", Request::OnMasterOf(slot, cmd)).await
+    cmd
 }
 
 /// The cluster's map of masters (`CLUSTER SLOTS`, through the router).
@@ -360,14 +366,8 @@ pub(crate) async fn scan_at(
     match at {
         ScanAt::MasterOf(slot) => scan(e, *slot, cursor, pattern).await,
         ScanAt::Node(host, port) => {
-            let mut cmd = redis::cmd("SCAN");
-            cmd.arg(cursor)
-                .arg("MATCH")
-                .arg(pattern)
-                .arg("COUNT")
-                .arg(1000);
-            e.run("SCAN", Request::OnNode((*host).to_owned(), *port, cmd))
-                .await
+            let request = Request::OnNode((*host).to_owned(), *port, scan_cmd(cursor, pattern));
+            e.run("SCAN", request).await
         }
     }
 }
