@@ -134,9 +134,11 @@ fn while_redis_is_down_the_slot_keeps_the_changes_until_it_answers() {
         .unwrap();
     // The marker `catch_up` waits for is written once the confirmation is sent; a streaming
     // walsender moves the slot when it has read that confirmation, a moment later.
-    wait_until("the slot moves past the change", Duration::from_secs(10), || {
-        slot_is_past_now(&mut world.conn, &after_update)
-    });
+    wait_until(
+        "the slot moves past the change",
+        Duration::from_secs(10),
+        || slot_is_past_now(&mut world.conn, &after_update),
+    );
     let found = FeedUser::find(&mut world.conn, &cache, &1).unwrap();
     assert_eq!(found.unwrap().name, "while Redis was down");
 }
