@@ -36,8 +36,24 @@ impl RedisClient {
         !matches!(self, RedisClient::Single(_))
     }
 
-    /// A new connection whose every command is bounded by the timeouts.
+    /// A new connection whose every command is bounded by the timeouts. A connect or handshake
+    /// a signal interrupted (`EINTR`: a socket with a timeout is not restarted, whatever the
+    /// handler's flags) is tried again, twice at most: nothing was wrong with the server.
     pub(crate) fn connect(
+        &self,
+        connect_timeout: Duration,
+        io_timeout: Duration,
+    ) -> RedisResult<RedisConn> {
+        let mut tries = 0;
+        loop {
+            match self.connect_once(connect_timeout, io_timeout) {
+                Err(error) if tries < 2 && interrupted(&error) => tries += 1,
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn connect_once(
         &self,
         connect_timeout: Duration,
         io_timeout: Duration,
@@ -56,6 +72,12 @@ impl RedisClient {
             ))),
         }
     }
+}
+
+/// Whether `error` is an I/O call a signal interrupted. redis-rs keeps the `io::Error` to
+/// itself; its message carries the OS's code (`EINTR` is 4 on Linux and the BSDs).
+fn interrupted(error: &redis::RedisError) -> bool {
+    error.is_io_error() && error.to_string().contains("(os error 4)")
 }
 
 impl ConnectionLike for RedisConn {
@@ -198,5 +220,17 @@ mod asynch {
                 AsyncConn::Cluster(conn) => conn.routed.get_db(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod interrupted_tests {
+    #[test]
+    fn only_an_interrupted_call_is_tried_again() {
+        let interrupted = redis::RedisError::from(std::io::Error::from_raw_os_error(4));
+        assert!(super::interrupted(&interrupted));
+        let refused =
+            redis::RedisError::from(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        assert!(!super::interrupted(&refused));
     }
 }
