@@ -91,9 +91,10 @@ impl<S: ReplicationSocket> Stream<S> {
         self.socket.write(bytes).await.map_err(io_error)
     }
 
-    /// Tells the server the log is applied up to `applied`.
-    async fn confirm(&mut self, applied: Lsn) -> Result<(), FeedError> {
-        self.send(&walsender::status_update(applied, postgres_now(), false))
+    /// Tells the server the log is applied up to `applied`; with `reply`, asks for a keepalive
+    /// back.
+    async fn confirm(&mut self, applied: Lsn, reply: bool) -> Result<(), FeedError> {
+        self.send(&walsender::status_update(applied, postgres_now(), reply))
             .await
     }
 }
@@ -200,7 +201,7 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
         .await?;
     // A first status update: the server ranks a stream among its synchronous standbys only
     // once it has heard from it, and `refuse_sync_standby` should find out at once.
-    stream.confirm(confirmed).await?;
+    stream.confirm(confirmed, false).await?;
     let mut relations = Relations::default();
     let mut last_status = Instant::now();
     while !shared.stop.load(SeqCst) {
@@ -239,13 +240,7 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
                 if last_status.elapsed() >= STATUS_INTERVAL {
                     // Only what is retired is confirmed; the keepalive asked for proves the
                     // server is still there.
-                    stream
-                        .send(&walsender::status_update(
-                            applied.confirmed(),
-                            postgres_now(),
-                            true,
-                        ))
-                        .await?;
+                    stream.confirm(applied.confirmed(), true).await?;
                     last_status = Instant::now();
                 }
                 continue;
@@ -274,7 +269,7 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
                         sent_upto = sent_upto.max(end);
                         if reply {
                             // Only what is retired is confirmed; the rest of the batch follows.
-                            stream.confirm(applied.confirmed()).await?;
+                            stream.confirm(applied.confirmed(), false).await?;
                             last_status = Instant::now();
                         }
                     }
@@ -293,7 +288,7 @@ pub(crate) async fn consume<D: FeedDb, S: ReplicationSocket, E: Exec>(
         run::retire_batch(db, exec, cache, config, &batch, read).await?;
         let upto = batch.commit_end.map_or(sent_upto, |end| end.max(sent_upto));
         if upto > applied.confirmed() {
-            stream.confirm(upto).await?;
+            stream.confirm(upto, false).await?;
             last_status = Instant::now();
         }
         applied

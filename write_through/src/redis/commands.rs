@@ -309,20 +309,6 @@ pub(crate) async fn invalidate_unless_written<'a>(
         .collect())
 }
 
-/// One step of `SCAN cursor MATCH pattern` on the master that serves `slot` (a cluster's
-/// nodes are scanned one by one: each sees its own keys; one Redis is that Redis): the next
-/// cursor (0 when done) and the keys.
-#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-pub(crate) async fn scan(
-    e: &impl Exec,
-    slot: u16,
-    cursor: u64,
-    pattern: &[u8],
-) -> Result<(u64, Vec<Vec<u8>>), CacheError> {
-    e.run("SCAN", Request::OnMasterOf(slot, scan_cmd(cursor, pattern)))
-        .await
-}
-
 /// `SCAN cursor MATCH pattern COUNT 1000`.
 fn scan_cmd(cursor: u64, pattern: &[u8]) -> Cmd {
     let mut cmd = redis::cmd("SCAN");
@@ -355,7 +341,9 @@ pub(crate) enum ScanAt<'a> {
     Node(&'a str, u16),
 }
 
-/// `SCAN cursor MATCH pattern COUNT 1000` at `at`: the next cursor (0 when done) and the keys.
+/// One step of `SCAN cursor MATCH pattern COUNT 1000` at `at` (a cluster's nodes are scanned one
+/// by one: each sees its own keys; one Redis is that Redis): the next cursor (0 when done) and
+/// the keys.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) async fn scan_at(
     e: &impl Exec,
@@ -364,7 +352,13 @@ pub(crate) async fn scan_at(
     pattern: &[u8],
 ) -> Result<(u64, Vec<Vec<u8>>), CacheError> {
     match at {
-        ScanAt::MasterOf(slot) => scan(e, *slot, cursor, pattern).await,
+        ScanAt::MasterOf(slot) => {
+            e.run(
+                "SCAN",
+                Request::OnMasterOf(*slot, scan_cmd(cursor, pattern)),
+            )
+            .await
+        }
         ScanAt::Node(host, port) => {
             let request = Request::OnNode((*host).to_owned(), *port, scan_cmd(cursor, pattern));
             e.run("SCAN", request).await
