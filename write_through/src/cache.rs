@@ -537,8 +537,9 @@ impl CacheBuilder {
         self
     }
 
-    /// How long a reader waits for another reader's fill, or a writer's publish (a key under a
-    /// lock that is not contended), before reading the database itself (default 50 ms).
+    /// How long a `find` waits for another reader's fill, a writer's publish, or writers that
+    /// met on the key to finish (it then fills the key), before reading the database itself
+    /// without filling (default 50 ms).
     ///
     /// ```
     /// # fn main() -> Result<(), write_through::Error> {

@@ -1,8 +1,9 @@
 //! A read of a key while a writer holds it (locked, its statement running) waits briefly for the
 //! writer's publish and is served it from Redis: a hot key being written costs its readers no
-//! database read and, through a pool, no connection. Only an uncontended lock is waited for (its
-//! writer publishes next); a contended one, or a wait longer than the cache's `lease_wait`,
-//! sends the reader to the database as before. Both fronts, on PostgreSQL.
+//! database read and, through a pool, no connection. When writers met on the key (a contended
+//! lock), none publishes and the last to finish leaves the key empty: the readers waiting then
+//! fill it once, as readers of an empty key do. A wait longer than the cache's `lease_wait`
+//! sends the reader to the database without filling. Both fronts, on PostgreSQL.
 
 use std::thread;
 use std::time::Duration;
@@ -60,6 +61,75 @@ fn a_read_while_the_key_is_written_is_served_the_writers_value(make: fn() -> Any
     assert_eq!(count.get(), 0, "the reader sent the database nothing");
 }
 
+fn readers_of_a_key_two_writers_met_on_fill_it_once_when_they_are_done(make: fn() -> AnyFront) {
+    let Some(tc) = TestCache::with(|builder| {
+        builder
+            .lease_ttl(Duration::from_secs(10))
+            .lease_wait(Duration::from_secs(5))
+    }) else {
+        return;
+    };
+    if postgres().is_none() {
+        return;
+    }
+    let (mut first, mut second) = (make(), make());
+    let new = NewUser {
+        email: format!("contended-{}@example.test", unique()),
+        name: "before".into(),
+    };
+    let user = first.create_user(&tc.cache, &new).unwrap();
+    let key = tc.cache.key::<User>(&user.id);
+    let named = |name: &str| User {
+        name: name.into(),
+        ..user.clone()
+    };
+
+    // The first writer holds its lock; the second meets it (the lock is now contended), writes
+    // and finishes: the key stays held for the first, which commits last.
+    let gate = pause::arm(WRITE_LOCKED, &key);
+    let (cache, last) = (tc.cache.clone(), named("last"));
+    let write = thread::spawn(move || first.save_user(&cache, &last).unwrap());
+    gate.wait_until_reached();
+    second.save_user(&tc.cache, &named("second")).unwrap();
+
+    let count = QueryCount::default();
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let mut reader = make();
+            reader.count_queries(&count);
+            let cache = tc.cache.clone();
+            thread::spawn(move || {
+                let found = reader.find_user(&cache, user.id).unwrap();
+                (found, reader)
+            })
+        })
+        .collect();
+    // Let both readers find the contended lock (they are served the same whenever they look).
+    thread::sleep(Duration::from_millis(20));
+    gate.release();
+    write.join().unwrap();
+    let mut fronts = Vec::new();
+    for reader in readers {
+        let (found, front) = reader.join().unwrap();
+        assert_eq!(
+            found,
+            Some(named("last")),
+            "served the row the database holds"
+        );
+        fronts.push(front);
+    }
+    assert_eq!(
+        count.get(),
+        1,
+        "the two waiting readers read the database once, between them"
+    );
+    assert_eq!(
+        fronts[0].find_user(&tc.cache, user.id).unwrap(),
+        Some(named("last"))
+    );
+    assert_eq!(count.get(), 1, "and filled the key: the next read is a hit");
+}
+
 fn blocking_front() -> AnyFront {
     Box::new(Blocking(
         postgres().expect("PostgreSQL answered a moment ago"),
@@ -71,7 +141,10 @@ fn async_front() -> AnyFront {
 }
 
 write_through_tests::on_both_fronts!(
-    [a_read_while_the_key_is_written_is_served_the_writers_value],
+    [
+        a_read_while_the_key_is_written_is_served_the_writers_value,
+        readers_of_a_key_two_writers_met_on_fill_it_once_when_they_are_done,
+    ],
     blocking: |spec| spec(super::blocking_front),
     asynch: |spec| spec(super::async_front),
 );

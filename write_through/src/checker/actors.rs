@@ -240,7 +240,11 @@ pub(crate) enum ReaderPhase {
     DeleteIf(Vec<u8>),
     Lease,
     LookAgain,
-    Poll,
+    /// Awaiting another's fill or publish; `may_lease`: a key left empty is then leased and
+    /// filled (a reader that has not lost a lease yet).
+    Poll {
+        may_lease: bool,
+    },
     LoadWithoutFill,
     Load,
     Fill(Option<Item>),
@@ -616,7 +620,7 @@ impl Actor {
                         (label, None)
                     }
                     ReadPlan::AwaitFill => {
-                        *phase = ReaderPhase::Poll;
+                        *phase = ReaderPhase::Poll { may_lease: true };
                         (label, None)
                     }
                     ReadPlan::LeaseAndLoad { unreadable } => {
@@ -648,7 +652,7 @@ impl Actor {
                 match read::plan_read(read::interpret::<Item>(raw.as_deref(), limit), false) {
                     ReadPlan::Answer(answer) => (label, Some(answer)),
                     ReadPlan::AwaitFill => {
-                        *phase = ReaderPhase::Poll;
+                        *phase = ReaderPhase::Poll { may_lease: false };
                         (label, None)
                     }
                     _ => {
@@ -657,15 +661,21 @@ impl Actor {
                     }
                 }
             }
-            ReaderPhase::Poll => {
+            ReaderPhase::Poll { may_lease } => {
                 // One poll, at any point, stands for the real loop: polls that see the lease
-                // change nothing, and the first that does not is this one.
+                // or a lock change nothing, and the first that does not is this one.
                 let raw = ctx.redis.get(&key);
                 let label = format!("GET key {k} (awaiting a fill)");
                 match read::interpret::<Item>(raw.as_deref(), limit) {
-                    CachedState::Held { lease: true } | CachedState::Writing => {
+                    CachedState::Held { lease: true }
+                    | CachedState::Writing
+                    | CachedState::Contended => {
                         *phase = ReaderPhase::LoadWithoutFill;
-                        (format!("{label}: still leased"), None)
+                        (format!("{label}: still held"), None)
+                    }
+                    CachedState::Empty if may_lease => {
+                        *phase = ReaderPhase::Lease;
+                        (format!("{label}: left empty"), None)
                     }
                     state => match read::answer(state) {
                         Some(answer) => (label, Some(answer)),

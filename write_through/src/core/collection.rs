@@ -112,6 +112,7 @@ pub(crate) fn interpret<M: Collection<N>, const N: usize>(
             }
             CachedState::Held { .. }
             | CachedState::Writing
+            | CachedState::Contended
             | CachedState::Unreadable(_)
             | CachedState::Unavailable => missing = true,
         }

@@ -91,6 +91,7 @@ pub(crate) fn interpret<M: UniqueIndex<N>, const N: usize>(
                 },
                 CachedState::Held { .. }
                 | CachedState::Writing
+                | CachedState::Contended
                 | CachedState::Unreadable(_)
                 | CachedState::Unavailable => EntryState::RowMissing {
                     entry: entry.to_vec(),

@@ -21,8 +21,10 @@ pub(crate) enum CachedState<M> {
     Empty,
     /// A writer's lock, not contended: the writer is about to publish (its statement runs).
     Writing,
-    /// A contended writer's lock, or a newer deploy's (`lease: false`), or a filling reader's
-    /// lease (`lease: true`).
+    /// A contended writer's lock: writers met on the key, none will publish, and the last to
+    /// finish leaves the key empty for the next reader to fill.
+    Contended,
+    /// A newer deploy's format (`lease: false`), or a filling reader's lease (`lease: true`).
     Held {
         /// Whether it is a reader's lease.
         lease: bool,
@@ -58,7 +60,7 @@ pub(crate) fn interpret<M: Cached>(value: Option<&[u8]>, max_value_bytes: usize)
         }) => CachedState::Writing,
         Ok(Envelope::Lock {
             contended: true, ..
-        }) => CachedState::Held { lease: false },
+        }) => CachedState::Contended,
         Ok(Envelope::Lease { .. }) => CachedState::Held { lease: true },
         // An index entry under a row's key: not ours to read as a row.
         Ok(Envelope::Pointer { .. } | Envelope::Members { .. }) => {
@@ -88,9 +90,10 @@ pub(crate) enum ReadPlan<M> {
     /// Read the database and leave Redis alone: a writer holds the key, Redis is down, or the
     /// connection is inside a transaction (whose reads may see uncommitted rows).
     LoadWithoutFill,
-    /// Another reader is filling the key, or a writer is about to publish it: wait briefly for
-    /// its value (a read of a hot key while it is written is then served from Redis, not from
-    /// the database and its pool).
+    /// Another reader is filling the key, or writers hold it: wait briefly for its value (a
+    /// read of a hot key while it is written is then served from Redis, not from the database
+    /// and its pool). Writers that met leave the key empty: the reader then fills it, and the
+    /// readers waiting with it are served that fill.
     AwaitFill,
     /// Take a lease, read the database, and fill while the lease holds. `unreadable`: bad bytes
     /// sit under the key and must go first (a lease is only taken on an empty key).
@@ -108,7 +111,9 @@ pub(crate) fn plan_read<M>(state: CachedState<M>, inside_transaction: bool) -> R
         _ if inside_transaction => ReadPlan::LoadWithoutFill,
         CachedState::Empty => ReadPlan::LeaseAndLoad { unreadable: false },
         CachedState::Unreadable(_) => ReadPlan::LeaseAndLoad { unreadable: true },
-        CachedState::Held { lease: true } | CachedState::Writing => ReadPlan::AwaitFill,
+        CachedState::Held { lease: true } | CachedState::Writing | CachedState::Contended => {
+            ReadPlan::AwaitFill
+        }
         CachedState::Held { lease: false } | CachedState::Unavailable => ReadPlan::LoadWithoutFill,
     }
 }
@@ -256,11 +261,20 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_contended_lock_is_loaded_without_filling() {
-        // No publish will replace it: it waits for its TTL.
+    fn a_contended_lock_waits_for_its_writers_to_leave() {
+        // No publish will replace it, but the last writer out empties the key, which the
+        // waiting reader then fills.
         let mut contended = b"WT\x01\x05".to_vec();
         contended.extend_from_slice(&[1u8; 16]);
         let state = interpret::<Row>(Some(&contended), LIMIT);
+        assert!(matches!(state, CachedState::Contended));
+        assert!(matches!(plan_read(state, false), ReadPlan::AwaitFill));
+    }
+
+    #[test]
+    fn a_newer_deploys_value_is_read_around() {
+        // It may be that deploy's lock: never waited on, never deleted.
+        let state = interpret::<Row>(Some(b"WT\x09\x03"), LIMIT);
         assert!(matches!(state, CachedState::Held { lease: false }));
         assert!(matches!(plan_read(state, false), ReadPlan::LoadWithoutFill));
     }

@@ -90,8 +90,11 @@ where
         }
         ReadPlan::LoadWithoutFill => load_without_fill(db, inner, id).await,
         ReadPlan::AwaitFill => match await_fill::<M, E>(e, inner, &key).await {
-            Some(answer) => Ok(answered::<M>(inner, answer)),
-            None => load_without_fill(db, inner, id).await,
+            Awaited::Answer(answer) => Ok(answered::<M>(inner, answer)),
+            // Writers that met left it empty (or a publish was a deletion): filled as by a
+            // reader that has just looked, so the readers waiting beside are served this fill.
+            Awaited::Emptied => lease_and_load(e, db, cache, &key, id).await,
+            Awaited::Gone => load_without_fill(db, inner, id).await,
         },
         ReadPlan::LeaseAndLoad { unreadable } => {
             if let (true, Ok(Some(bytes))) = (unreadable, &raw) {
@@ -909,8 +912,9 @@ where
         return match protocol::plan_read(look::<M>(e, inner, key).await, false) {
             ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
             ReadPlan::AwaitFill => match await_fill::<M, E>(e, inner, key).await {
-                Some(answer) => Ok(answered::<M>(inner, answer)),
-                None => load_without_fill(db, inner, id).await,
+                Awaited::Answer(answer) => Ok(answered::<M>(inner, answer)),
+                // It lost one lease already: no second try, so a read ends.
+                Awaited::Emptied | Awaited::Gone => load_without_fill(db, inner, id).await,
             },
             _ => load_without_fill(db, inner, id).await,
         };
@@ -962,20 +966,38 @@ where
     Ok(loaded)
 }
 
-/// Another reader holds the lease, or a writer its lock: poll briefly for its fill or publish.
-/// `None` when it did not come (or came as a deletion).
-async fn await_fill<M: Cached, E: Exec>(e: &E, inner: &Inner, key: &[u8]) -> Option<Option<M>> {
+/// How a wait for another's fill or publish ended.
+enum Awaited<M> {
+    /// A row or a cached absence arrived.
+    Answer(Option<M>),
+    /// The key was left empty: writers that met have all finished, or a publish deleted it.
+    Emptied,
+    /// Nothing usable came before the wait's end (`lease_wait`), or Redis stopped answering.
+    Gone,
+}
+
+/// Another reader holds the lease, or writers their lock: poll briefly for its fill or
+/// publish, or for the key to be left empty.
+async fn await_fill<M: Cached, E: Exec>(e: &E, inner: &Inner, key: &[u8]) -> Awaited<M> {
     let deadline = std::time::Instant::now() + inner.lease_wait;
     let mut pause = Duration::from_millis(1);
     while std::time::Instant::now() < deadline {
         e.sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(16));
         match look::<M>(e, inner, key).await {
-            CachedState::Held { lease: true } | CachedState::Writing => continue,
-            state => return protocol::answer(state),
+            CachedState::Held { lease: true } | CachedState::Writing | CachedState::Contended => {
+                continue;
+            }
+            CachedState::Empty => return Awaited::Emptied,
+            state => {
+                return match protocol::answer(state) {
+                    Some(answer) => Awaited::Answer(answer),
+                    None => Awaited::Gone,
+                };
+            }
         }
     }
-    None
+    Awaited::Gone
 }
 
 /// Refuses a write on a connection inside a transaction the library does not manage.
