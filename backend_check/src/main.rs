@@ -1,6 +1,6 @@
 //! A model compiled with any subset of the backend features, including none: the derive emits
-//! each backend's queries only when that backend's feature is on. CI runs it with each feature
-//! alone and with none.
+//! each backend's queries only when that backend's feature is on. CI runs it with none and
+//! type-checks it with each feature alone.
 //!
 //! ```text
 //! cargo run -p write_through_backend_check --features sqlite

@@ -424,6 +424,12 @@ async fn main() -> ExitCode {
         percentile_of(&write_latencies, 0.50),
         percentile_of(&write_latencies, 0.99),
     );
+    println!(
+        "  GET p90 {:.2} ms, p95 {:.2} ms, p99.9 {:.2} ms",
+        percentile_of(&read_latencies, 0.90),
+        percentile_of(&read_latencies, 0.95),
+        percentile_of(&read_latencies, 0.999),
+    );
     if settings.slow_clients > 0 {
         println!(
             "  slow requests ({} clients, {} ms each): {slow_done} done, {slow_failed} failed",
