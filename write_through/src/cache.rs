@@ -539,7 +539,8 @@ impl CacheBuilder {
 
     /// How long a `find` waits for another reader's fill, a writer's publish, or writers that
     /// met on the key to finish (it then fills the key), before reading the database itself
-    /// without filling (default 50 ms).
+    /// without filling (default 50 ms). A reader that then loses the race to fill the key
+    /// waits once more for the winner's fill.
     ///
     /// ```
     /// # fn main() -> Result<(), write_through::Error> {
