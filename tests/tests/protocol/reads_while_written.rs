@@ -16,24 +16,31 @@ use write_through_tests::{TestCache, postgres, unique};
 
 type AnyFront = Box<dyn Front + Send>;
 
-fn a_read_while_the_key_is_written_is_served_the_writers_value(make: fn() -> AnyFront) {
-    // A wait long enough for any schedule of this machine: the writer is let go right after.
-    let Some(tc) = TestCache::with(|builder| {
+/// A cache whose readers wait long enough for any schedule of this machine (the writers are let
+/// go right after), and a user created through `writer`; `None` when a server is missing.
+fn waiting_cache_and_user(writer: &mut AnyFront) -> Option<(TestCache, User)> {
+    let tc = TestCache::with(|builder| {
         builder
             .lease_ttl(Duration::from_secs(10))
             .lease_wait(Duration::from_secs(5))
-    }) else {
-        return;
-    };
-    if postgres().is_none() {
-        return;
-    }
-    let (mut writer, mut reader) = (make(), make());
+    })?;
+    postgres()?;
     let new = NewUser {
         email: format!("written-{}@example.test", unique()),
         name: "before".into(),
     };
     let user = writer.create_user(&tc.cache, &new).unwrap();
+    Some((tc, user))
+}
+
+fn a_read_while_the_key_is_written_is_served_the_writers_value(make: fn() -> AnyFront) {
+    if postgres().is_none() {
+        return;
+    }
+    let (mut writer, mut reader) = (make(), make());
+    let Some((tc, user)) = waiting_cache_and_user(&mut writer) else {
+        return;
+    };
     let renamed = User {
         name: "after".into(),
         ..user.clone()
@@ -62,22 +69,13 @@ fn a_read_while_the_key_is_written_is_served_the_writers_value(make: fn() -> Any
 }
 
 fn readers_of_a_key_two_writers_met_on_fill_it_once_when_they_are_done(make: fn() -> AnyFront) {
-    let Some(tc) = TestCache::with(|builder| {
-        builder
-            .lease_ttl(Duration::from_secs(10))
-            .lease_wait(Duration::from_secs(5))
-    }) else {
-        return;
-    };
     if postgres().is_none() {
         return;
     }
     let (mut first, mut second) = (make(), make());
-    let new = NewUser {
-        email: format!("contended-{}@example.test", unique()),
-        name: "before".into(),
+    let Some((tc, user)) = waiting_cache_and_user(&mut first) else {
+        return;
     };
-    let user = first.create_user(&tc.cache, &new).unwrap();
     let key = tc.cache.key::<User>(&user.id);
     let named = |name: &str| User {
         name: name.into(),
