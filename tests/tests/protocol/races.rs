@@ -595,7 +595,7 @@ fn a_writer_that_locked_first_commits_last_and_dies_leaves_no_stale_value(fronts
     assert_eq!(
         read(a.as_mut(), &cache, &name),
         Some(3),
-        "the contended lock sends reads to the database"
+        "the contended lock sends reads to the database after `lease_wait`"
     );
     thread::sleep(Duration::from_millis(800));
     assert_eq!(

@@ -12,7 +12,7 @@ use write_through::pause::{self, WRITE_LOCKED};
 use write_through_tests::fronts::{self, Blocking, Front};
 use write_through_tests::models::{NewUser, User};
 use write_through_tests::queries::QueryCount;
-use write_through_tests::{TestCache, postgres, unique};
+use write_through_tests::{TestCache, any_redis_connection, postgres, unique};
 
 type AnyFront = Box<dyn Front + Send>;
 
@@ -89,6 +89,9 @@ fn readers_of_a_key_two_writers_met_on_fill_it_once_when_they_are_done(make: fn(
     let write = thread::spawn(move || first.save_user(&cache, &last).unwrap());
     gate.wait_until_reached();
     second.save_user(&tc.cache, &named("second")).unwrap();
+    let mut redis = any_redis_connection().expect("Redis answered a moment ago");
+    let held: Vec<u8> = redis::cmd("GET").arg(&key).query(&mut *redis).unwrap();
+    assert_eq!(held.get(..4), Some(&b"WT\x01\x05"[..]), "a contended lock");
 
     let count = QueryCount::default();
     let readers: Vec<_> = (0..2)
@@ -102,8 +105,13 @@ fn readers_of_a_key_two_writers_met_on_fill_it_once_when_they_are_done(make: fn(
             })
         })
         .collect();
-    // Let both readers find the contended lock (they are served the same whenever they look).
-    thread::sleep(Duration::from_millis(20));
+    // Let both readers find the contended lock: they wait there, where they used to read the
+    // database at once (the second writer's row) and return.
+    thread::sleep(Duration::from_millis(50));
+    assert!(
+        readers.iter().all(|reader| !reader.is_finished()),
+        "the readers wait while the writers hold the key"
+    );
     gate.release();
     write.join().unwrap();
     let mut fronts = Vec::new();

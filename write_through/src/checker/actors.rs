@@ -29,7 +29,7 @@ use super::properties::{History, Listing, check_read, of_key};
 use super::redis_model::{Mutation, Redis, TICK_MS};
 use crate::cache::WritePolicy;
 use crate::core::collection::{self, CollectionPlan, CollectionState};
-use crate::core::read::{self, CachedState, ReadPlan};
+use crate::core::read::{self, AfterPoll, CachedState, ReadPlan};
 use crate::core::txn::{End, Frame};
 use crate::core::write::{
     AfterLock, AfterPublish, Change, DELETION_TTL, DbOutcome, LockReply, Published, Step, Write,
@@ -619,8 +619,8 @@ impl Actor {
                         *phase = ReaderPhase::LoadWithoutFill;
                         (label, None)
                     }
-                    ReadPlan::AwaitFill => {
-                        *phase = ReaderPhase::Poll { may_lease: true };
+                    ReadPlan::AwaitFill { may_lease } => {
+                        *phase = ReaderPhase::Poll { may_lease };
                         (label, None)
                     }
                     ReadPlan::LeaseAndLoad { unreadable } => {
@@ -651,7 +651,7 @@ impl Actor {
                 let label = format!("GET key {k} (lease lost)");
                 match read::plan_read(read::interpret::<Item>(raw.as_deref(), limit), false) {
                     ReadPlan::Answer(answer) => (label, Some(answer)),
-                    ReadPlan::AwaitFill => {
+                    ReadPlan::AwaitFill { .. } => {
                         *phase = ReaderPhase::Poll { may_lease: false };
                         (label, None)
                     }
@@ -663,27 +663,25 @@ impl Actor {
             }
             ReaderPhase::Poll { may_lease } => {
                 // One poll, at any point, stands for the real loop: polls that see the lease
-                // or a lock change nothing, and the first that does not is this one.
+                // or a lock change nothing, and the first that does not is this one. A poll
+                // that still sees them stands for the wait's end.
                 let raw = ctx.redis.get(&key);
                 let label = format!("GET key {k} (awaiting a fill)");
-                match read::interpret::<Item>(raw.as_deref(), limit) {
-                    CachedState::Held { lease: true }
-                    | CachedState::Writing
-                    | CachedState::Contended => {
-                        *phase = ReaderPhase::LoadWithoutFill;
-                        (format!("{label}: still held"), None)
-                    }
-                    CachedState::Empty if may_lease => {
+                let state = read::interpret::<Item>(raw.as_deref(), limit);
+                match read::after_poll(state, may_lease) {
+                    AfterPoll::Answer(answer) => (label, Some(answer)),
+                    AfterPoll::Lease => {
                         *phase = ReaderPhase::Lease;
                         (format!("{label}: left empty"), None)
                     }
-                    state => match read::answer(state) {
-                        Some(answer) => (label, Some(answer)),
-                        None => {
-                            *phase = ReaderPhase::LoadWithoutFill;
-                            (label, None)
-                        }
-                    },
+                    AfterPoll::Wait => {
+                        *phase = ReaderPhase::LoadWithoutFill;
+                        (format!("{label}: still held"), None)
+                    }
+                    AfterPoll::GiveUp => {
+                        *phase = ReaderPhase::LoadWithoutFill;
+                        (label, None)
+                    }
                 }
             }
             ReaderPhase::LoadWithoutFill => {

@@ -87,14 +87,18 @@ pub(crate) fn answer<M>(state: CachedState<M>) -> Option<Option<M>> {
 pub(crate) enum ReadPlan<M> {
     /// Answer from the cache.
     Answer(Option<M>),
-    /// Read the database and leave Redis alone: a writer holds the key, Redis is down, or the
-    /// connection is inside a transaction (whose reads may see uncommitted rows).
+    /// Read the database and leave Redis alone: Redis is down, holds a newer deploy's value, or
+    /// the connection is inside a transaction (whose reads may see uncommitted rows).
     LoadWithoutFill,
     /// Another reader is filling the key, or writers hold it: wait briefly for its value (a
     /// read of a hot key while it is written is then served from Redis, not from the database
-    /// and its pool). Writers that met leave the key empty: the reader then fills it, and the
-    /// readers waiting with it are served that fill.
-    AwaitFill,
+    /// and its pool); each look decided by [`after_poll`].
+    AwaitFill {
+        /// Writers held the key: when they leave it empty (writers that met never publish),
+        /// the reader fills it, and the readers waiting with it are served that fill. A reader's
+        /// lease left empty had nothing to fill: the database is read without filling.
+        may_lease: bool,
+    },
     /// Take a lease, read the database, and fill while the lease holds. `unreadable`: bad bytes
     /// sit under the key and must go first (a lease is only taken on an empty key).
     LeaseAndLoad {
@@ -111,10 +115,38 @@ pub(crate) fn plan_read<M>(state: CachedState<M>, inside_transaction: bool) -> R
         _ if inside_transaction => ReadPlan::LoadWithoutFill,
         CachedState::Empty => ReadPlan::LeaseAndLoad { unreadable: false },
         CachedState::Unreadable(_) => ReadPlan::LeaseAndLoad { unreadable: true },
-        CachedState::Held { lease: true } | CachedState::Writing | CachedState::Contended => {
-            ReadPlan::AwaitFill
-        }
+        CachedState::Held { lease: true } => ReadPlan::AwaitFill { may_lease: false },
+        CachedState::Writing | CachedState::Contended => ReadPlan::AwaitFill { may_lease: true },
         CachedState::Held { lease: false } | CachedState::Unavailable => ReadPlan::LoadWithoutFill,
+    }
+}
+
+/// What a waiting reader does after one more look.
+#[derive(Debug)]
+pub(crate) enum AfterPoll<M> {
+    /// Still a reader's lease or writers' locks: look again, until the wait's end.
+    Wait,
+    /// The writers left the key empty: lease it and fill it from the database.
+    Lease,
+    /// A row or a cached absence arrived.
+    Answer(Option<M>),
+    /// Anything else (an empty key the reader may not lease, bad bytes, a newer deploy's
+    /// value, Redis silent): read the database without filling.
+    GiveUp,
+}
+
+/// Decides a waiting reader's next step from what Redis holds now; `may_lease` as in
+/// [`ReadPlan::AwaitFill`], false once the reader has lost a race for the lease.
+pub(crate) fn after_poll<M>(state: CachedState<M>, may_lease: bool) -> AfterPoll<M> {
+    match state {
+        CachedState::Held { lease: true } | CachedState::Writing | CachedState::Contended => {
+            AfterPoll::Wait
+        }
+        CachedState::Empty if may_lease => AfterPoll::Lease,
+        state => match answer(state) {
+            Some(answer) => AfterPoll::Answer(answer),
+            None => AfterPoll::GiveUp,
+        },
     }
 }
 
@@ -257,7 +289,10 @@ pub(crate) mod tests {
     fn a_locked_key_waits_for_its_writers_publish() {
         let state = interpret::<Row>(Some(&token_value(false, b"t")), LIMIT);
         assert!(matches!(state, CachedState::Writing));
-        assert!(matches!(plan_read(state, false), ReadPlan::AwaitFill));
+        assert!(matches!(
+            plan_read(state, false),
+            ReadPlan::AwaitFill { may_lease: true }
+        ));
     }
 
     #[test]
@@ -268,7 +303,52 @@ pub(crate) mod tests {
         contended.extend_from_slice(&[1u8; 16]);
         let state = interpret::<Row>(Some(&contended), LIMIT);
         assert!(matches!(state, CachedState::Contended));
-        assert!(matches!(plan_read(state, false), ReadPlan::AwaitFill));
+        assert!(matches!(
+            plan_read(state, false),
+            ReadPlan::AwaitFill { may_lease: true }
+        ));
+    }
+
+    #[test]
+    fn a_waiting_reader_looks_again_while_the_key_is_held() {
+        for held in [
+            CachedState::Held { lease: true },
+            CachedState::Writing,
+            CachedState::Contended,
+        ] {
+            assert!(matches!(after_poll::<Row>(held, true), AfterPoll::Wait));
+        }
+    }
+
+    #[test]
+    fn a_key_writers_left_empty_is_leased_by_its_waiting_reader_once() {
+        assert!(matches!(
+            after_poll::<Row>(CachedState::Empty, true),
+            AfterPoll::Lease
+        ));
+        // One that already lost a race for the lease reads the database instead.
+        assert!(matches!(
+            after_poll::<Row>(CachedState::Empty, false),
+            AfterPoll::GiveUp
+        ));
+    }
+
+    #[test]
+    fn a_waiting_reader_is_answered_what_arrives_and_gives_up_on_anything_else() {
+        let arrived = after_poll::<Row>(interpret(Some(&encoded(&row())), LIMIT), false);
+        assert!(matches!(arrived, AfterPoll::Answer(Some(r)) if r == row()));
+        assert!(matches!(
+            after_poll::<Row>(CachedState::Absent, true),
+            AfterPoll::Answer(None)
+        ));
+        let newer = interpret::<Row>(Some(b"WT\x09\x03"), LIMIT);
+        assert!(matches!(after_poll(newer, true), AfterPoll::GiveUp));
+        let garbage = interpret::<Row>(Some(b"garbage"), LIMIT);
+        assert!(matches!(after_poll(garbage, true), AfterPoll::GiveUp));
+        assert!(matches!(
+            after_poll::<Row>(CachedState::Unavailable, true),
+            AfterPoll::GiveUp
+        ));
     }
 
     #[test]
@@ -282,7 +362,10 @@ pub(crate) mod tests {
     #[test]
     fn a_leased_key_waits_for_the_fill() {
         let state = interpret::<Row>(Some(&token_value(true, b"t")), LIMIT);
-        assert!(matches!(plan_read(state, false), ReadPlan::AwaitFill));
+        assert!(matches!(
+            plan_read(state, false),
+            ReadPlan::AwaitFill { may_lease: false }
+        ));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use crate::cache::{Cache, Inner};
 use crate::codec;
-use crate::core::read::{self as protocol, CachedState, ReadPlan, Uncached};
+use crate::core::read::{self as protocol, AfterPoll, CachedState, ReadPlan, Uncached};
 use crate::core::write::{Change, DbOutcome, Write};
 use crate::envelope::{self, ABSENT};
 use crate::error::{CacheError, Error, UsageError};
@@ -89,13 +89,15 @@ where
             Ok(answered::<M>(inner, answer))
         }
         ReadPlan::LoadWithoutFill => load_without_fill(db, inner, id).await,
-        ReadPlan::AwaitFill => match await_fill::<M, E>(e, inner, &key).await {
-            Awaited::Answer(answer) => Ok(answered::<M>(inner, answer)),
-            // Writers that met left it empty (or a publish was a deletion): filled as by a
-            // reader that has just looked, so the readers waiting beside are served this fill.
-            Awaited::Emptied => lease_and_load(e, db, cache, &key, id).await,
-            Awaited::Gone => load_without_fill(db, inner, id).await,
-        },
+        ReadPlan::AwaitFill { may_lease } => {
+            match await_fill::<M, E>(e, inner, &key, may_lease).await {
+                AfterPoll::Answer(answer) => Ok(answered::<M>(inner, answer)),
+                // Writers left it empty: filled as by a reader that has just looked, so the
+                // readers waiting beside are served this fill.
+                AfterPoll::Lease => lease_and_load(e, db, cache, &key, id).await,
+                AfterPoll::Wait | AfterPoll::GiveUp => load_without_fill(db, inner, id).await,
+            }
+        }
         ReadPlan::LeaseAndLoad { unreadable } => {
             if let (true, Ok(Some(bytes))) = (unreadable, &raw) {
                 // Only these bytes: a writer may have locked the key since we looked.
@@ -911,10 +913,10 @@ where
         // Someone filled, locked or leased the key since we looked.
         return match protocol::plan_read(look::<M>(e, inner, key).await, false) {
             ReadPlan::Answer(answer) => Ok(answered::<M>(inner, answer)),
-            ReadPlan::AwaitFill => match await_fill::<M, E>(e, inner, key).await {
-                Awaited::Answer(answer) => Ok(answered::<M>(inner, answer)),
-                // It lost one lease already: no second try, so a read ends.
-                Awaited::Emptied | Awaited::Gone => load_without_fill(db, inner, id).await,
+            // It lost one race for the lease already: no second try, so a read ends.
+            ReadPlan::AwaitFill { .. } => match await_fill::<M, E>(e, inner, key, false).await {
+                AfterPoll::Answer(answer) => Ok(answered::<M>(inner, answer)),
+                _ => load_without_fill(db, inner, id).await,
             },
             _ => load_without_fill(db, inner, id).await,
         };
@@ -966,38 +968,26 @@ where
     Ok(loaded)
 }
 
-/// How a wait for another's fill or publish ended.
-enum Awaited<M> {
-    /// A row or a cached absence arrived.
-    Answer(Option<M>),
-    /// The key was left empty: writers that met have all finished, or a publish deleted it.
-    Emptied,
-    /// Nothing usable came before the wait's end (`lease_wait`), or Redis stopped answering.
-    Gone,
-}
-
-/// Another reader holds the lease, or writers their lock: poll briefly for its fill or
-/// publish, or for the key to be left empty.
-async fn await_fill<M: Cached, E: Exec>(e: &E, inner: &Inner, key: &[u8]) -> Awaited<M> {
+/// Another reader holds the lease, or writers their locks: looks again, pausing 1 ms doubling
+/// to 16 ms, until the core's [`protocol::after_poll`] decides otherwise or `lease_wait` has
+/// passed (then [`AfterPoll::Wait`]: the caller reads the database without filling).
+async fn await_fill<M: Cached, E: Exec>(
+    e: &E,
+    inner: &Inner,
+    key: &[u8],
+    may_lease: bool,
+) -> AfterPoll<M> {
     let deadline = std::time::Instant::now() + inner.lease_wait;
     let mut pause = Duration::from_millis(1);
     while std::time::Instant::now() < deadline {
         e.sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(16));
-        match look::<M>(e, inner, key).await {
-            CachedState::Held { lease: true } | CachedState::Writing | CachedState::Contended => {
-                continue;
-            }
-            CachedState::Empty => return Awaited::Emptied,
-            state => {
-                return match protocol::answer(state) {
-                    Some(answer) => Awaited::Answer(answer),
-                    None => Awaited::Gone,
-                };
-            }
+        match protocol::after_poll(look::<M>(e, inner, key).await, may_lease) {
+            AfterPoll::Wait => continue,
+            decided => return decided,
         }
     }
-    Awaited::Gone
+    AfterPoll::Wait
 }
 
 /// Refuses a write on a connection inside a transaction the library does not manage.
