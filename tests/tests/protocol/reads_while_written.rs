@@ -12,7 +12,7 @@ use write_through::pause::{self, WRITE_LOCKED};
 use write_through_tests::fronts::{self, Blocking, Front};
 use write_through_tests::models::{NewUser, User};
 use write_through_tests::queries::QueryCount;
-use write_through_tests::{TestCache, any_redis_connection, postgres, unique};
+use write_through_tests::{TestCache, any_redis_connection, cache_builder, postgres, unique};
 
 type AnyFront = Box<dyn Front + Send>;
 
@@ -69,6 +69,16 @@ fn a_read_while_the_key_is_written_is_served_the_writers_value(make: fn() -> Any
 }
 
 fn readers_of_a_key_two_writers_met_on_fill_it_once_when_they_are_done(make: fn() -> AnyFront) {
+    readers_waiting_on_writers_that_met(make, false);
+}
+
+/// The same with each reader on a `Cache` of its own, as in two processes: no single flight
+/// joins them, so they race for the lease in Redis, and the loser waits for the winner's fill.
+fn readers_in_two_processes_of_a_key_two_writers_met_on_fill_it_once(make: fn() -> AnyFront) {
+    readers_waiting_on_writers_that_met(make, true);
+}
+
+fn readers_waiting_on_writers_that_met(make: fn() -> AnyFront, two_processes: bool) {
     if postgres().is_none() {
         return;
     }
@@ -95,10 +105,19 @@ fn readers_of_a_key_two_writers_met_on_fill_it_once_when_they_are_done(make: fn(
 
     let count = QueryCount::default();
     let readers: Vec<_> = (0..2)
-        .map(|_| {
+        .map(|index| {
             let mut reader = make();
             reader.count_queries(&count);
-            let cache = tc.cache.clone();
+            let cache = if two_processes && index == 1 {
+                cache_builder()
+                    .namespace(tc.cache.namespace())
+                    .lease_ttl(Duration::from_secs(10))
+                    .lease_wait(Duration::from_secs(5))
+                    .build()
+                    .expect("a second cache")
+            } else {
+                tc.cache.clone()
+            };
             thread::spawn(move || {
                 let found = reader.find_user(&cache, user.id).unwrap();
                 (found, reader)
@@ -150,6 +169,7 @@ write_through_tests::on_both_fronts!(
     [
         a_read_while_the_key_is_written_is_served_the_writers_value,
         readers_of_a_key_two_writers_met_on_fill_it_once_when_they_are_done,
+        readers_in_two_processes_of_a_key_two_writers_met_on_fill_it_once,
     ],
     blocking: |spec| spec(super::blocking_front),
     asynch: |spec| spec(super::async_front),
