@@ -8,6 +8,7 @@
 use std::thread;
 use std::time::Duration;
 
+use write_through::CacheBuilder;
 use write_through::pause::{self, WRITE_LOCKED};
 use write_through_tests::fronts::{self, Blocking, Front};
 use write_through_tests::models::{NewUser, User};
@@ -16,15 +17,18 @@ use write_through_tests::{TestCache, any_redis_connection, cache_builder, postgr
 
 type AnyFront = Box<dyn Front + Send>;
 
-/// A cache whose readers wait long enough for any schedule of this machine (the writers are let
-/// go right after), and a user created through `writer`; `None` when a server is missing.
+/// Readers that wait long enough for any schedule of this machine (the writers are let go
+/// right after).
+fn waiting(builder: CacheBuilder) -> CacheBuilder {
+    builder
+        .lease_ttl(Duration::from_secs(10))
+        .lease_wait(Duration::from_secs(5))
+}
+
+/// A [`waiting`] cache and a user created through `writer`; `None` when Redis is missing (the
+/// callers have checked PostgreSQL, which their fronts need).
 fn waiting_cache_and_user(writer: &mut AnyFront) -> Option<(TestCache, User)> {
-    let tc = TestCache::with(|builder| {
-        builder
-            .lease_ttl(Duration::from_secs(10))
-            .lease_wait(Duration::from_secs(5))
-    })?;
-    postgres()?;
+    let tc = TestCache::with(waiting)?;
     let new = NewUser {
         email: format!("written-{}@example.test", unique()),
         name: "before".into(),
@@ -109,10 +113,7 @@ fn readers_waiting_on_writers_that_met(make: fn() -> AnyFront, two_processes: bo
             let mut reader = make();
             reader.count_queries(&count);
             let cache = if two_processes && index == 1 {
-                cache_builder()
-                    .namespace(tc.cache.namespace())
-                    .lease_ttl(Duration::from_secs(10))
-                    .lease_wait(Duration::from_secs(5))
+                waiting(cache_builder().namespace(tc.cache.namespace()))
                     .build()
                     .expect("a second cache")
             } else {

@@ -122,7 +122,8 @@ async fn retire_on_every_master<E: Exec>(
     let mut map = commands::cluster_map(exec).await?;
     for _ in 0..SCAN_ROUNDS {
         let masters = map.one_slot_per_master();
-        let mut targets = migration_targets(exec, &masters).await?;
+        let mut targets = Vec::new();
+        add_migration_targets(exec, &masters, &mut targets).await;
         for &slot in &masters {
             retire_matching(exec, cache, &ScanAt::MasterOf(slot), patterns, Some(&map)).await?;
             crate::pause::reach(
@@ -130,11 +131,7 @@ async fn retire_on_every_master<E: Exec>(
                 slot.to_string().as_bytes(),
             );
         }
-        for target in migration_targets(exec, &masters).await? {
-            if !targets.contains(&target) {
-                targets.push(target);
-            }
-        }
+        add_migration_targets(exec, &masters, &mut targets).await;
         for (host, port) in &targets {
             let at = ScanAt::Node(host, *port);
             retire_matching(exec, cache, &at, patterns, Some(&map)).await?;
@@ -155,15 +152,15 @@ async fn retire_on_every_master<E: Exec>(
     .into())
 }
 
-/// The nodes the masters of `masters` (one slot of each) are migrating slots to. A master that
-/// refuses `CLUSTER NODES` (an ACL, a managed service) names none: the start-over then does
-/// what it did before it looked for migrations.
+/// Adds to `targets` the nodes the masters of `masters` (one slot of each) are migrating slots
+/// to, each once. A master that refuses `CLUSTER NODES` (an ACL, a managed service) names none:
+/// the start-over then does what it did before it looked for migrations.
 #[cfg(feature = "cluster")]
-async fn migration_targets<E: Exec>(
+async fn add_migration_targets<E: Exec>(
     exec: &E,
     masters: &[u16],
-) -> Result<Vec<(String, u16)>, FeedError> {
-    let mut targets = Vec::new();
+    targets: &mut Vec<(String, u16)>,
+) {
     for &slot in masters {
         let nodes = match commands::cluster_nodes_of(exec, slot).await {
             Ok(nodes) => nodes,
@@ -178,7 +175,6 @@ async fn migration_targets<E: Exec>(
             }
         }
     }
-    Ok(targets)
 }
 
 /// The map a start-over's round scans by, on a cluster. A scanned node's keys of slots the map
